@@ -1,0 +1,29 @@
+package dev.rotor.engine;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One engine instance: the set of role implementations a node runs on ({@code memory} or {@code redis}).
+ *
+ * <p>Lifecycle: {@link #start} once with the listener, then the roles may be used; {@link #close} releases
+ * everything and is idempotent. Thread-safe.
+ */
+public interface Engine extends AutoCloseable {
+
+    /** Display name, as v1 shows it in the admin {@code info} and the startup log. */
+    String name();
+
+    /** Starts the engine; the stage completes when the roles are ready to serve. */
+    CompletionStage<Void> start(EngineListener listener);
+
+    Broker broker();
+
+    PresenceStore presenceStore();
+
+    HistoryStore historyStore();
+
+    ControlBus controlBus();
+
+    @Override
+    void close();
+}

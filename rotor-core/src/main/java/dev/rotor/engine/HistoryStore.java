@@ -1,0 +1,18 @@
+package dev.rotor.engine;
+
+import dev.rotor.protocol.Message;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Reads channel history written by {@link Broker#publish}. Thread-safe; every method fails only by completing
+ * exceptionally. A missing or expired history reads as empty, never as an error.
+ */
+public interface HistoryStore {
+
+    /** The whole history, newest first. */
+    CompletionStage<List<Message>> history(String channel);
+
+    /** The uid of the newest message, or {@code ""} when the history is empty. */
+    CompletionStage<String> lastMessageId(String channel);
+}

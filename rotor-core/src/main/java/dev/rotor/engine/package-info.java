@@ -1,0 +1,7 @@
+/**
+ * The engine SPI, split by role: {@link dev.rotor.engine.Broker} moves publications between nodes,
+ * {@link dev.rotor.engine.PresenceStore} and {@link dev.rotor.engine.HistoryStore} keep channel state,
+ * {@link dev.rotor.engine.ControlBus} carries node-to-node control and admin messages. Engines report everything
+ * that arrives through {@link dev.rotor.engine.EngineListener}; they never see the node.
+ */
+package dev.rotor.engine;

@@ -1,0 +1,5 @@
+/**
+ * Node metrics: the 30 counters, 12 gauges and two HdrHistogram latency histograms of v1's {@code stats} and
+ * {@code node} replies (http-api.md §4.8–4.10), kept per instance (no statics) and snapshotted per interval.
+ */
+package dev.rotor.metrics;

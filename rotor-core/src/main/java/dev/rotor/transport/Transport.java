@@ -1,0 +1,31 @@
+package dev.rotor.transport;
+
+import dev.rotor.protocol.Disconnect;
+
+/**
+ * One client connection as the core sees it: a sink of encoded protocol frames.
+ *
+ * <p>Thread-safe: {@link #write} and {@link #close} may be called from any thread and never block. Frames are
+ * delivered in the order of {@code write} calls. The byte arrays passed in are shared between many connections
+ * (encode once, write many) and must never be modified.
+ */
+public interface Transport {
+
+    /** Transport name as v1 reports it ({@code websocket} or {@code sockjs}). */
+    String name();
+
+    /**
+     * Queues one protocol frame (a JSON reply, reply array or push). A write after close is silently dropped.
+     * Implementations coalesce: frames queued before the next flush go out together.
+     */
+    void write(byte[] frame);
+
+    /** Bytes queued but not yet handed to the network, used for the slow-client check ({@code client_queue_max_size}). */
+    long queuedBytes();
+
+    /**
+     * Closes the connection with the given advice (close code 3000 on raw WebSocket, {@code c[3000,...]} on SockJS).
+     * Frames still queued are discarded (client-protocol.md §3). Idempotent: only the first call has effect.
+     */
+    void close(Disconnect disconnect);
+}
