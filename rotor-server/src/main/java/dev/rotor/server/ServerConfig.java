@@ -1,0 +1,106 @@
+package dev.rotor.server;
+
+import java.util.Objects;
+
+/**
+ * Network-level settings fixed at startup (configuration.md §3.5, admin-and-web.md §1): ports, bind address,
+ * route prefix, SockJS and WebSocket options, TLS and the handler switches. Immutable; not reloadable.
+ * Ports are strings like v1's; an empty {@code apiPort}/{@code adminPort} means "same as {@code port}".
+ */
+public record ServerConfig(
+        String address,
+        String port,
+        String apiPort,
+        String adminPort,
+        String httpPrefix,
+        String sockjsUrl,
+        int sockjsHeartbeatDelay,
+        boolean websocketCompression,
+        int websocketCompressionLevel,
+        int websocketCompressionMinSize,
+        int websocketReadBufferSize,
+        int websocketWriteBufferSize,
+        boolean admin,
+        boolean web,
+        String webPath,
+        boolean debug,
+        boolean ssl,
+        String sslCert,
+        String sslKey) {
+
+    public ServerConfig {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(port, "port");
+        Objects.requireNonNull(apiPort, "apiPort");
+        Objects.requireNonNull(adminPort, "adminPort");
+        Objects.requireNonNull(httpPrefix, "httpPrefix");
+        Objects.requireNonNull(sockjsUrl, "sockjsUrl");
+        Objects.requireNonNull(webPath, "webPath");
+        Objects.requireNonNull(sslCert, "sslCert");
+        Objects.requireNonNull(sslKey, "sslKey");
+    }
+
+    /** Effective API port. */
+    public String effectiveApiPort() {
+        return apiPort.isEmpty() ? port : apiPort;
+    }
+
+    /** Effective admin port. */
+    public String effectiveAdminPort() {
+        return adminPort.isEmpty() ? port : adminPort;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builder with v1.8.0 defaults; not thread-safe. */
+    public static final class Builder {
+        private String address = "";
+        private String port = "8000";
+        private String apiPort = "";
+        private String adminPort = "";
+        private String httpPrefix = "";
+        private String sockjsUrl = "//cdn.jsdelivr.net/sockjs/1.1/sockjs.min.js";
+        private int sockjsHeartbeatDelay = 25;
+        private boolean websocketCompression;
+        private int websocketCompressionLevel = 1;
+        private int websocketCompressionMinSize;
+        private int websocketReadBufferSize;
+        private int websocketWriteBufferSize;
+        private boolean admin;
+        private boolean web;
+        private String webPath = "";
+        private boolean debug;
+        private boolean ssl;
+        private String sslCert = "";
+        private String sslKey = "";
+
+        public Builder address(String v) { address = v; return this; }
+        public Builder port(String v) { port = v; return this; }
+        public Builder apiPort(String v) { apiPort = v; return this; }
+        public Builder adminPort(String v) { adminPort = v; return this; }
+        public Builder httpPrefix(String v) { httpPrefix = v; return this; }
+        public Builder sockjsUrl(String v) { sockjsUrl = v; return this; }
+        public Builder sockjsHeartbeatDelay(int v) { sockjsHeartbeatDelay = v; return this; }
+        public Builder websocketCompression(boolean v) { websocketCompression = v; return this; }
+        public Builder websocketCompressionLevel(int v) { websocketCompressionLevel = v; return this; }
+        public Builder websocketCompressionMinSize(int v) { websocketCompressionMinSize = v; return this; }
+        public Builder websocketReadBufferSize(int v) { websocketReadBufferSize = v; return this; }
+        public Builder websocketWriteBufferSize(int v) { websocketWriteBufferSize = v; return this; }
+        public Builder admin(boolean v) { admin = v; return this; }
+        public Builder web(boolean v) { web = v; return this; }
+        public Builder webPath(String v) { webPath = v; return this; }
+        public Builder debug(boolean v) { debug = v; return this; }
+        public Builder ssl(boolean v) { ssl = v; return this; }
+        public Builder sslCert(String v) { sslCert = v; return this; }
+        public Builder sslKey(String v) { sslKey = v; return this; }
+
+        public ServerConfig build() {
+            return new ServerConfig(address, port, apiPort, adminPort, httpPrefix, sockjsUrl, sockjsHeartbeatDelay,
+                    websocketCompression, websocketCompressionLevel, websocketCompressionMinSize,
+                    websocketReadBufferSize, websocketWriteBufferSize, admin, web, webPath, debug, ssl, sslCert,
+                    sslKey);
+        }
+    }
+}
