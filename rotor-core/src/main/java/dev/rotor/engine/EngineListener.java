@@ -1,6 +1,7 @@
 package dev.rotor.engine;
 
 import dev.rotor.protocol.ClientInfo;
+import dev.rotor.protocol.ControlMessage;
 import dev.rotor.protocol.Message;
 
 /**
@@ -15,7 +16,7 @@ public interface EngineListener {
 
     void onLeave(String channel, ClientInfo info);
 
-    void onControl(byte[] payload);
+    void onControl(ControlMessage message);
 
-    void onAdmin(byte[] payload);
+    void onAdmin(ControlMessage message);
 }

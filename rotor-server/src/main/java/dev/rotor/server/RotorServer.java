@@ -1,41 +1,167 @@
 package dev.rotor.server;
 
+import dev.rotor.api.ApiExecutor;
 import dev.rotor.engine.Engine;
+import dev.rotor.metrics.Metrics;
+import dev.rotor.node.Node;
 import dev.rotor.node.NodeConfig;
+import dev.rotor.server.http.ApiHandler;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A running Rotor node: the engine, the node and its HTTP servers. Thread-safe.
- * PLACEHOLDER API — the real implementation replaces this body; the signatures are the contract.
+ * A running Rotor node: the engine, the {@link Node} and one HTTP server per distinct port.
+ *
+ * <p>Lifecycle: construct, {@link #start()} once, {@link #reload} any number of times, {@link #shutdown()} once.
+ * Thread-safe.
  */
 public final class RotorServer {
+    private static final Logger log = LoggerFactory.getLogger(RotorServer.class);
+
     private final ServerConfig server;
-    private volatile NodeConfig node;
     private final Engine engine;
+    private final Metrics metrics = new Metrics();
+    private final ScheduledThreadPoolExecutor timers;
+    private final Node node;
+    /** Server channels by configured port string, in bind order; written only by start(). */
+    private final Map<String, Channel> bound = new LinkedHashMap<>();
+    private volatile boolean shuttingDown;
+    /** Null until start(). */
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup workerGroup;
 
     public RotorServer(ServerConfig server, NodeConfig node, Engine engine) {
         this.server = server;
-        this.node = node;
         this.engine = engine;
+        this.timers = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "rotor-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        this.timers.setRemoveOnCancelPolicy(true);
+        this.node = new Node(node, engine, metrics, timers, Clock.systemUTC());
     }
 
     /** Starts the engine, then binds every port; fails if a port cannot be bound. */
     public void start() throws Exception {
-        throw new UnsupportedOperationException("not implemented yet");
+        node.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        ApiHandler api = new ApiHandler(node, new ApiExecutor(node));
+
+        Map<String, Set<Route>> ports = new LinkedHashMap<>();
+        ports.computeIfAbsent(server.port(), p -> EnumSet.noneOf(Route.class)).add(Route.RAW_WEBSOCKET);
+        ports.computeIfAbsent(server.effectiveApiPort(), p -> EnumSet.noneOf(Route.class)).add(Route.API);
+
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelClass =
+                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        bossGroup = new MultiThreadIoEventLoopGroup(1, io);
+        workerGroup = new MultiThreadIoEventLoopGroup(0, io);
+        try {
+            for (Map.Entry<String, Set<Route>> e : ports.entrySet()) {
+                Set<Route> routes = e.getValue();
+                HttpRouterHandler router = new HttpRouterHandler(this, node, api, routes, server.httpPrefix());
+                ServerBootstrap b = new ServerBootstrap()
+                        .group(bossGroup, workerGroup)
+                        .channel(channelClass)
+                        .option(ChannelOption.SO_BACKLOG, 4096)
+                        .option(ChannelOption.SO_REUSEADDR, true)
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childHandler(new ServerInitializer(router, server, routes.contains(Route.RAW_WEBSOCKET)));
+                int port = Integer.parseInt(e.getKey());
+                InetSocketAddress address = server.address().isEmpty()
+                        ? new InetSocketAddress(port) : new InetSocketAddress(server.address(), port);
+                Channel ch = b.bind(address).sync().channel();
+                bound.put(e.getKey(), ch);
+                InetSocketAddress actual = (InetSocketAddress) ch.localAddress();
+                log.info("Start serving {} endpoints on {}:{}",
+                        routes.stream().map(Route::label).collect(Collectors.joining(", ")),
+                        server.address(), actual.getPort());
+            }
+        } catch (Exception e) {
+            closeNetwork();
+            throw e;
+        }
     }
 
     /** Swaps in a reloaded node configuration (SIGHUP). */
     public void reload(NodeConfig newConfig) {
-        this.node = newConfig;
+        node.reload(newConfig);
     }
 
-    /** Graceful shutdown (configuration.md §7): 503 on client/API routes, close clients with "shutting down". */
+    public boolean isShuttingDown() {
+        return shuttingDown;
+    }
+
+    /**
+     * Graceful shutdown (configuration.md §7): client and API routes answer 503, every authenticated connection is
+     * closed with {@code shutting down}, then ports, event loops and the engine are released.
+     */
     public CompletableFuture<Void> shutdown() {
-        return CompletableFuture.completedFuture(null);
+        shuttingDown = true;
+        return CompletableFuture.runAsync(() -> {
+            node.shutdown();
+            closeNetwork();
+            engine.close();
+            timers.shutdownNow();
+        });
     }
 
-    /** The actual port bound for the client endpoints (useful when configured as "0"). */
+    private void closeNetwork() {
+        List<Channel> channels = new ArrayList<>(bound.values());
+        for (Channel ch : channels) {
+            ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (workerGroup != null) {
+            // let close frames written by node.shutdown() reach the clients
+            workerGroup.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (bossGroup != null) {
+            bossGroup.shutdownGracefully(0, 1000, TimeUnit.MILLISECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The port actually bound for the client endpoints (useful when configured as "0"). */
     public int boundPort() {
-        return -1;
+        return portOf(server.port());
+    }
+
+    /** The port actually bound for the API. */
+    public int boundApiPort() {
+        return portOf(server.effectiveApiPort());
+    }
+
+    private int portOf(String configured) {
+        Channel ch = bound.get(configured);
+        return ch == null ? -1 : ((InetSocketAddress) ch.localAddress()).getPort();
+    }
+
+    /** The node, for embedding and tests. */
+    public Node node() {
+        return node;
     }
 }

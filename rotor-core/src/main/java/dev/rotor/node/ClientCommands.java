@@ -1,0 +1,333 @@
+package dev.rotor.node;
+
+import dev.rotor.auth.Hmac;
+import dev.rotor.channel.ChannelNaming;
+import dev.rotor.channel.ChannelOptions;
+import dev.rotor.metrics.Counter;
+import dev.rotor.protocol.ClientInfo;
+import dev.rotor.protocol.Command;
+import dev.rotor.protocol.JsonCodec;
+import dev.rotor.protocol.Message;
+import dev.rotor.protocol.Params;
+import dev.rotor.protocol.ProtocolError;
+import dev.rotor.protocol.ProtocolException;
+import dev.rotor.protocol.RawJson;
+import dev.rotor.protocol.Reply;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Executes the client methods of one session (client-protocol.md §5), in the processing order v1 uses. A fatal
+ * error is a {@link ProtocolException} thrown or completing the stage exceptionally; a response error is a reply
+ * carrying {@code error} and {@code advice}. Thread-safe as its session is (stateless itself).
+ */
+final class ClientCommands {
+    private static final String FIX = "fix";
+    private static final String RETRY = "retry";
+
+    private final Node node;
+    private final ClientSession session;
+
+    ClientCommands(Node node, ClientSession session) {
+        this.node = node;
+        this.session = session;
+    }
+
+    /** Executes one command; the stage completes with the reply or exceptionally with a fatal ProtocolException. */
+    CompletionStage<Reply> execute(Command cmd) {
+        try {
+            String method = cmd.method();
+            if (!method.equals("connect") && !session.isAuthenticated()) {
+                throw new ProtocolException(ProtocolError.UNAUTHORIZED);
+            }
+            return switch (method) {
+                case "connect" -> CompletableFuture.completedFuture(connect(cmd));
+                case "refresh" -> CompletableFuture.completedFuture(refresh(cmd));
+                case "subscribe" -> subscribe(cmd);
+                case "unsubscribe" -> unsubscribe(cmd);
+                case "publish" -> publish(cmd);
+                case "presence" -> presence(cmd);
+                case "history" -> history(cmd);
+                case "ping" -> CompletableFuture.completedFuture(
+                        new Reply(cmd.uid(), "ping", null, null, Reply.pingBody(Params.ping(cmd.params()).data())));
+                default -> throw new ProtocolException(ProtocolError.METHOD_NOT_FOUND);
+            };
+        } catch (ProtocolException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    // ---- connect / refresh (§5.1, §5.2) -----------------------------------------------------------------------
+
+    private Reply connect(Command cmd) {
+        Params.Connect p = Params.connect(cmd.params());
+        node.metrics().inc(Counter.CLIENT_NUM_CONNECT);
+        if (session.isAuthenticated()) {
+            throw ProtocolException.invalid();
+        }
+        NodeConfig cfg = node.config();
+        long now = node.nowSeconds();
+        long ts;
+        if (cfg.insecure()) {
+            ts = now;
+        } else {
+            if (!Hmac.checkClientToken(cfg.secret(), p.user(), p.timestamp(), p.info(), p.token())) {
+                throw new ProtocolException(ProtocolError.INVALID_TOKEN);
+            }
+            ts = parseTimestamp(p.timestamp());
+        }
+        RawJson info = parseInfo(p.info());
+        int limit = cfg.userConnectionLimit();
+        if (limit > 0 && !p.user().isEmpty() && node.hub().userConnectionCount(p.user()) >= limit) {
+            throw new ProtocolException(ProtocolError.LIMIT_EXCEEDED);
+        }
+        int lifetime = cfg.connectionLifetime();
+        boolean expires = lifetime > 0;
+        long expireAfter = 0;
+        if (expires && !cfg.insecure()) {
+            long timeLeft = ts + lifetime - now;
+            if (timeLeft <= 0) {
+                // v1 compat: the connection stays open but unauthenticated; the stale timer keeps running
+                return new Reply(cmd.uid(), "connect", null, null,
+                        Reply.connectBody(cfg.version(), "", true, true, lifetime));
+            }
+            expireAfter = timeLeft + cfg.expiredConnectionCloseDelay();
+        }
+        if (!session.authenticate(p.user(), ts, info, expireAfter)) {
+            throw ProtocolException.invalid();
+        }
+        node.addClient(session);
+        return new Reply(cmd.uid(), "connect", null, null,
+                Reply.connectBody(cfg.version(), session.clientId(), expires, false, lifetime));
+    }
+
+    private Reply refresh(Command cmd) {
+        Params.Connect p = Params.connect(cmd.params());
+        NodeConfig cfg = node.config();
+        // v1 compat: refresh checks the token even in insecure mode, and does not compare the user
+        if (!Hmac.checkClientToken(cfg.secret(), p.user(), p.timestamp(), p.info(), p.token())) {
+            throw new ProtocolException(ProtocolError.INVALID_TOKEN);
+        }
+        long ts = parseTimestamp(p.timestamp());
+        RawJson info = parseInfo(p.info());
+        int lifetime = cfg.connectionLifetime();
+        boolean expired = false;
+        if (lifetime > 0) {
+            long timeLeft = ts + lifetime - node.nowSeconds();
+            if (timeLeft > 0) {
+                session.refreshed(ts, info, timeLeft + cfg.expiredConnectionCloseDelay());
+            } else {
+                expired = true;
+            }
+        }
+        return new Reply(cmd.uid(), "refresh", null, null,
+                Reply.connectBody(cfg.version(), session.clientId(), lifetime > 0, expired, lifetime));
+    }
+
+    private static long parseTimestamp(String timestamp) {
+        try {
+            return Long.parseLong(timestamp);
+        } catch (NumberFormatException e) {
+            throw ProtocolException.invalid();
+        }
+    }
+
+    /**
+     * The raw {@code info}, or null when empty. Differs from v1 on purpose: info that is not valid JSON is rejected
+     * at connect with {@code invalid message}, instead of producing invalid JSON in pushes and breaking presence
+     * later (client-protocol.md §6.1 allows this).
+     */
+    private static RawJson parseInfo(String info) {
+        if (info.isEmpty()) {
+            return null;
+        }
+        RawJson raw = RawJson.of(info);
+        if (!JsonCodec.isValid(raw.bytes())) {
+            throw ProtocolException.invalid();
+        }
+        return raw;
+    }
+
+    // ---- subscribe (§5.3) -------------------------------------------------------------------------------------
+
+    private CompletionStage<Reply> subscribe(Command cmd) {
+        Params.Subscribe p = Params.subscribe(cmd.params());
+        node.metrics().inc(Counter.CLIENT_NUM_SUBSCRIBE);
+        String channel = p.channel();
+        if (channel.isEmpty()) {
+            throw ProtocolException.invalid();
+        }
+        NodeConfig cfg = node.config();
+        ChannelNaming naming = cfg.naming();
+        if (utf8Length(channel) > cfg.maxChannelLength()) {
+            return subscribeError(cmd, channel, ProtocolError.LIMIT_EXCEEDED);
+        }
+        if (session.channelCount() >= cfg.clientChannelLimit()) {
+            return subscribeError(cmd, channel, ProtocolError.LIMIT_EXCEEDED);
+        }
+        if (session.isSubscribed(channel)) {
+            return subscribeError(cmd, channel, ProtocolError.ALREADY_SUBSCRIBED);
+        }
+        String user = session.user();
+        if (!naming.userAllowed(channel, user) || !naming.clientAllowed(channel, session.clientId())) {
+            return subscribeError(cmd, channel, ProtocolError.PERMISSION_DENIED);
+        }
+        ChannelOptions opts = cfg.channelOptions(channel);
+        if (opts == null) {
+            return subscribeError(cmd, channel, ProtocolError.NAMESPACE_NOT_FOUND);
+        }
+        if (!opts.anonymous() && user.isEmpty() && !cfg.insecure()) {
+            return subscribeError(cmd, channel, ProtocolError.PERMISSION_DENIED);
+        }
+        RawJson channelInfo = null;
+        if (naming.isPrivate(channel)) {
+            // v1 compat: insecure mode does not bypass private channel signs
+            if (!p.client().equals(session.clientId())
+                    || !Hmac.checkChannelSign(cfg.secret(), session.clientId(), channel, p.info(), p.sign())) {
+                return subscribeError(cmd, channel, ProtocolError.PERMISSION_DENIED);
+            }
+            if (!p.info().isEmpty()) {
+                channelInfo = RawJson.of(p.info());
+            }
+        }
+        if (!session.addChannel(channel, channelInfo)) {
+            return subscribeError(cmd, channel, ProtocolError.ALREADY_SUBSCRIBED);
+        }
+        ClientInfo info = session.info(channel);
+        return node.addSubscription(channel, session)
+                .thenCompose(v -> opts.presence()
+                        ? node.addPresence(channel, session.clientId(), info)
+                        : CompletableFuture.<Void>completedFuture(null))
+                .exceptionally(e -> {
+                    throw new CompletionException(new ProtocolException(ProtocolError.INTERNAL_SERVER_ERROR));
+                })
+                .thenCompose(v -> recovery(channel, opts, p))
+                .thenApply(body -> {
+                    if (opts.joinLeave()) {
+                        node.publishJoin(channel, info); // not awaited (§5.3 step 12)
+                    }
+                    return new Reply(cmd.uid(), "subscribe", null, null, body);
+                });
+    }
+
+    /** §5.3 step 11. Never fails: recovery problems degrade to "not recovered". */
+    private CompletionStage<Reply.Body> recovery(String channel, ChannelOptions opts, Params.Subscribe p) {
+        if (!opts.recover()) {
+            return CompletableFuture.completedFuture(Reply.subscribeBody(channel, true, "", null, false));
+        }
+        if (p.recover()) {
+            return node.history(channel).handle((history, e) -> {
+                if (e != null) {
+                    return Reply.subscribeBody(channel, true, "", List.of(), false);
+                }
+                if (p.last().isEmpty()) {
+                    return Reply.subscribeBody(channel, true, "", history, false);
+                }
+                for (int i = 0; i < history.size(); i++) {
+                    if (history.get(i).uid().equals(p.last())) {
+                        return Reply.subscribeBody(channel, true, "", history.subList(0, i), true);
+                    }
+                }
+                return Reply.subscribeBody(channel, true, "", history, false);
+            });
+        }
+        return node.lastMessageId(channel).handle((last, e) ->
+                Reply.subscribeBody(channel, true, e == null && last != null ? last : "", null, false));
+    }
+
+    private static CompletionStage<Reply> subscribeError(Command cmd, String channel, ProtocolError error) {
+        return CompletableFuture.completedFuture(new Reply(cmd.uid(), "subscribe", error.text(), FIX,
+                Reply.subscribeBody(channel, false, "", null, false)));
+    }
+
+    // ---- unsubscribe (§5.4) -----------------------------------------------------------------------------------
+
+    private CompletionStage<Reply> unsubscribe(Command cmd) {
+        String channel = Params.channelOnly(cmd.params()).channel();
+        if (channel.isEmpty()) {
+            throw ProtocolException.invalid();
+        }
+        if (node.config().channelOptions(channel) == null) {
+            return CompletableFuture.completedFuture(new Reply(cmd.uid(), "unsubscribe",
+                    ProtocolError.NAMESPACE_NOT_FOUND.text(), FIX, Reply.statusBody(channel, false)));
+        }
+        ClientInfo info = session.removeChannel(channel);
+        if (info == null) {
+            return CompletableFuture.completedFuture(
+                    new Reply(cmd.uid(), "unsubscribe", null, null, Reply.statusBody(channel, true)));
+        }
+        return node.unsubscribeSession(session, channel, info).handle((v, e) -> e == null
+                ? new Reply(cmd.uid(), "unsubscribe", null, null, Reply.statusBody(channel, true))
+                : new Reply(cmd.uid(), "unsubscribe", ProtocolError.INTERNAL_SERVER_ERROR.text(), null,
+                        Reply.statusBody(channel, false)));
+    }
+
+    // ---- publish (§5.5) ---------------------------------------------------------------------------------------
+
+    private CompletionStage<Reply> publish(Command cmd) {
+        Params.Publish p = Params.publish(cmd.params());
+        String channel = p.channel();
+        if (channel.isEmpty() || p.data() == null) {
+            return publishError(cmd, channel, ProtocolError.INVALID_MESSAGE.text(), FIX);
+        }
+        if (!session.isSubscribed(channel)) {
+            return publishError(cmd, channel, ProtocolError.PERMISSION_DENIED.text(), FIX);
+        }
+        NodeConfig cfg = node.config();
+        ChannelOptions opts = cfg.channelOptions(channel);
+        if (opts == null) {
+            return publishError(cmd, channel, ProtocolError.INTERNAL_SERVER_ERROR.text(), RETRY);
+        }
+        if (!opts.publish() && !cfg.insecure()) {
+            return publishError(cmd, channel, ProtocolError.PERMISSION_DENIED.text(), FIX);
+        }
+        node.metrics().inc(Counter.CLIENT_NUM_MSG_PUBLISHED);
+        Message message = new Message(node.nextMessageUid(), channel, p.data(), session.clientId(),
+                session.info(channel));
+        return node.publish(message, opts).handle((v, e) -> e == null
+                ? new Reply(cmd.uid(), "publish", null, null, Reply.statusBody(channel, true))
+                : new Reply(cmd.uid(), "publish", Node.errorText(e), RETRY, Reply.statusBody(channel, false)));
+    }
+
+    private static CompletionStage<Reply> publishError(Command cmd, String channel, String error, String advice) {
+        return CompletableFuture.completedFuture(
+                new Reply(cmd.uid(), "publish", error, advice, Reply.statusBody(channel, false)));
+    }
+
+    // ---- presence / history (§5.6, §5.7) ----------------------------------------------------------------------
+
+    private CompletionStage<Reply> presence(Command cmd) {
+        String channel = Params.channelOnly(cmd.params()).channel();
+        if (!session.isSubscribed(channel)) {
+            return CompletableFuture.completedFuture(new Reply(cmd.uid(), "presence",
+                    ProtocolError.PERMISSION_DENIED.text(), FIX, Reply.presenceBody(channel, null)));
+        }
+        return node.presence(channel).handle((data, e) -> e == null
+                ? new Reply(cmd.uid(), "presence", null, null, Reply.presenceBody(channel, data))
+                : new Reply(cmd.uid(), "presence", Node.errorText(e), RETRY, Reply.presenceBody(channel, null)));
+    }
+
+    private CompletionStage<Reply> history(Command cmd) {
+        String channel = Params.channelOnly(cmd.params()).channel();
+        if (!session.isSubscribed(channel)) {
+            return CompletableFuture.completedFuture(new Reply(cmd.uid(), "history",
+                    ProtocolError.PERMISSION_DENIED.text(), FIX, Reply.historyBody(channel, null)));
+        }
+        return node.history(channel).handle((data, e) -> e == null
+                ? new Reply(cmd.uid(), "history", null, null, Reply.historyBody(channel, data))
+                : new Reply(cmd.uid(), "history", Node.errorText(e), RETRY, Reply.historyBody(channel, null)));
+    }
+
+    static int utf8Length(String s) {
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            if (s.charAt(i) >= 0x80) {
+                return s.getBytes(StandardCharsets.UTF_8).length;
+            }
+        }
+        return n;
+    }
+}

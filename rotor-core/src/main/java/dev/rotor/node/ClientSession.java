@@ -1,0 +1,344 @@
+package dev.rotor.node;
+
+import dev.rotor.metrics.Counter;
+import dev.rotor.protocol.ClientInfo;
+import dev.rotor.protocol.Command;
+import dev.rotor.protocol.CommandDecoder;
+import dev.rotor.protocol.Disconnect;
+import dev.rotor.protocol.ProtocolError;
+import dev.rotor.protocol.ProtocolException;
+import dev.rotor.protocol.RawJson;
+import dev.rotor.protocol.Reply;
+import dev.rotor.transport.Transport;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection speaking the v1 client protocol (client-protocol.md §2–§5) over some {@link Transport}.
+ *
+ * <p>Thread-safe. Frames must be handed in one at a time: the transport adapter calls {@link #handleFrame} and
+ * does not pass the next frame until the returned stage completes (v1 processes a connection's frames strictly in
+ * order, §2.2). Pushes arrive from any thread through {@link #deliver}. State changes happen under the session's
+ * monitor; engine calls and writes are made outside it.
+ */
+public final class ClientSession {
+    private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    private final Node node;
+    private final Transport transport;
+    private final String clientId;
+    /** Per-connection limits are fixed when the connection opens (configuration.md §7: "new conns"). */
+    private final long queueMaxSize;
+    private final int requestMaxSize;
+    private final ClientCommands commands;
+
+    /** True once closed; never reset. Written under {@code this}, read anywhere. */
+    private volatile boolean closed;
+    /** True between a successful connect and close. Guarded by {@code this}. */
+    private boolean authenticated;
+    /** Application user id; {@code ""} until connected or when anonymous. Written under {@code this}. */
+    private volatile String user = "";
+    /** Connection timestamp (Unix seconds) from the last accepted connect/refresh. Guarded by {@code this}. */
+    private long timestamp;
+    /** Raw connect/refresh info, null when none. Guarded by {@code this}. */
+    private RawJson defaultInfo;
+    /** Subscribed channel → private channel info (null when none), in subscription order. Guarded by {@code this}. */
+    private final Map<String, RawJson> channels = new LinkedHashMap<>(4);
+    /** Pending stale timer; null once connected or closed. Guarded by {@code this}. */
+    private ScheduledFuture<?> staleTimer;
+    /** Pending expiry timer; null when the connection does not expire. Guarded by {@code this}. */
+    private ScheduledFuture<?> expiryTimer;
+
+    ClientSession(Node node, Transport transport, NodeConfig config) {
+        this.node = node;
+        this.transport = transport;
+        this.clientId = UUID.randomUUID().toString();
+        this.queueMaxSize = config.clientQueueMaxSize();
+        this.requestMaxSize = config.clientRequestMaxSize();
+        this.commands = new ClientCommands(node, this);
+        int stale = config.staleConnectionCloseDelay();
+        if (stale > 0) {
+            staleTimer = node.scheduler().schedule(this::onStale, stale, TimeUnit.SECONDS);
+        }
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public synchronized boolean isAuthenticated() {
+        return authenticated;
+    }
+
+    /** Name of the transport this session runs on. */
+    public String transportName() {
+        return transport.name();
+    }
+
+    /**
+     * Handles one protocol frame: decodes it, executes its commands in order and writes the replies as one frame.
+     * A fatal error sends no reply for the frame and closes the connection (§2.2).
+     *
+     * @return a stage completing when the frame is fully processed; it never completes exceptionally
+     */
+    public CompletionStage<Void> handleFrame(byte[] frame) {
+        if (closed) {
+            return DONE;
+        }
+        long started = System.nanoTime();
+        node.metrics().inc(Counter.CLIENT_API_NUM_REQUESTS);
+        node.metrics().add(Counter.CLIENT_BYTES_IN, frame.length);
+        List<Command> cmds;
+        try {
+            // §3 frame-level checks, in order
+            if (frame.length == 0) {
+                throw ProtocolException.invalid();
+            }
+            if (frame.length > requestMaxSize) {
+                throw new ProtocolException(ProtocolError.LIMIT_EXCEEDED);
+            }
+            cmds = CommandDecoder.decode(frame, false);
+        } catch (ProtocolException e) {
+            fatal(e.error());
+            return DONE;
+        }
+        List<Reply> replies = new ArrayList<>(cmds.size());
+        CompletionStage<Void> chain = DONE;
+        for (Command cmd : cmds) {
+            chain = chain.thenCompose(v -> closed ? DONE : commands.execute(cmd).thenAccept(replies::add));
+        }
+        return chain.handle((v, error) -> {
+            node.metrics().recordClientApiMicros((System.nanoTime() - started) / 1000);
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                if (cause instanceof ProtocolException pe) {
+                    fatal(pe.error());
+                } else {
+                    log.error("client {}: unexpected error handling a frame", clientId, cause);
+                    fatal(ProtocolError.INTERNAL_SERVER_ERROR);
+                }
+            } else if (!closed && replies.size() == cmds.size()) {
+                send(Reply.encodeFrame(replies));
+            }
+            return null;
+        });
+    }
+
+    private void fatal(ProtocolError error) {
+        close(Disconnect.forError(error));
+    }
+
+    /** Writes a frame to the client; closes the connection as {@code slow} when its queue grows past the limit. */
+    void send(byte[] frame) {
+        if (closed) {
+            return;
+        }
+        transport.write(frame);
+        node.metrics().inc(Counter.CLIENT_NUM_MSG_QUEUED);
+        node.metrics().add(Counter.CLIENT_BYTES_OUT, frame.length);
+        // §10: the check includes the frame just added
+        if (transport.queuedBytes() > queueMaxSize) {
+            close(Disconnect.SLOW);
+        }
+    }
+
+    /** Delivers a push encoded once for all subscribers (the bytes are shared, never modified). */
+    public void deliver(byte[] frame) {
+        send(frame);
+    }
+
+    // ---- state used by ClientCommands -------------------------------------------------------------------------
+
+    /** Client info for a channel (§6.1). */
+    synchronized ClientInfo info(String channel) {
+        return new ClientInfo(user, clientId, defaultInfo, channel == null ? null : channels.get(channel));
+    }
+
+    synchronized boolean isSubscribed(String channel) {
+        return channels.containsKey(channel);
+    }
+
+    synchronized int channelCount() {
+        return channels.size();
+    }
+
+    synchronized long timestamp() {
+        return timestamp;
+    }
+
+    /** Marks the session authenticated; false when it already is or was closed meanwhile. */
+    synchronized boolean authenticate(String user, long timestamp, RawJson info, long expireAfterSeconds) {
+        if (authenticated || closed) {
+            return false;
+        }
+        this.authenticated = true;
+        this.user = user;
+        this.timestamp = timestamp;
+        this.defaultInfo = info;
+        if (staleTimer != null) {
+            staleTimer.cancel(false);
+            staleTimer = null;
+        }
+        scheduleExpiry(expireAfterSeconds);
+        return true;
+    }
+
+    /** Applies an accepted refresh (§5.2 step 4). */
+    synchronized void refreshed(long timestamp, RawJson info, long expireAfterSeconds) {
+        if (closed) {
+            return;
+        }
+        this.timestamp = timestamp;
+        if (info != null) {
+            this.defaultInfo = info;
+        }
+        scheduleExpiry(expireAfterSeconds);
+    }
+
+    /** Guarded by {@code this}. */
+    private void scheduleExpiry(long seconds) {
+        if (expiryTimer != null) {
+            expiryTimer.cancel(false);
+            expiryTimer = null;
+        }
+        if (seconds > 0) {
+            expiryTimer = node.scheduler().schedule(this::onExpiry, seconds, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Records a new subscription; false when closed meanwhile or already subscribed. */
+    synchronized boolean addChannel(String channel, RawJson channelInfo) {
+        if (closed || channels.containsKey(channel)) {
+            return false;
+        }
+        channels.put(channel, channelInfo);
+        return true;
+    }
+
+    /** Removes a subscription and returns the info it had, or null when not subscribed. */
+    synchronized ClientInfo removeChannel(String channel) {
+        if (!channels.containsKey(channel)) {
+            return null;
+        }
+        ClientInfo info = new ClientInfo(user, clientId, defaultInfo, channels.get(channel));
+        channels.remove(channel);
+        return info;
+    }
+
+    /** Snapshot of subscribed channels. */
+    synchronized List<String> channels() {
+        return new ArrayList<>(channels.keySet());
+    }
+
+    // ---- timers ------------------------------------------------------------------------------------------------
+
+    private void onStale() {
+        synchronized (this) {
+            staleTimer = null;
+            if (authenticated || closed) {
+                return;
+            }
+        }
+        close(Disconnect.STALE);
+    }
+
+    /** §5.1 "Expiry timer firing". */
+    private void onExpiry() {
+        int lifetime = node.config().connectionLifetime();
+        long ts;
+        synchronized (this) {
+            expiryTimer = null;
+            if (closed || lifetime <= 0) {
+                return;
+            }
+            ts = timestamp;
+        }
+        if (ts + lifetime - node.nowSeconds() > 0) {
+            return;
+        }
+        close(Disconnect.EXPIRED);
+    }
+
+    // ---- close -------------------------------------------------------------------------------------------------
+
+    /** Server-initiated close with advice (§9). Idempotent. */
+    public void close(Disconnect disconnect) {
+        if (terminate()) {
+            transport.close(disconnect);
+            cleanUp();
+        }
+    }
+
+    /** The transport went away (client close or network failure): clean up without sending advice. */
+    public void transportClosed() {
+        if (terminate()) {
+            cleanUp();
+        }
+    }
+
+    private boolean terminate() {
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            closed = true;
+            if (staleTimer != null) {
+                staleTimer.cancel(false);
+                staleTimer = null;
+            }
+            if (expiryTimer != null) {
+                expiryTimer.cancel(false);
+                expiryTimer = null;
+            }
+        }
+        return true;
+    }
+
+    /** §3 "What happens on close": unsubscribe everything, then leave the node's registry. */
+    private void cleanUp() {
+        List<String> subscribed;
+        boolean wasAuthenticated;
+        synchronized (this) {
+            subscribed = new ArrayList<>(channels.keySet());
+            wasAuthenticated = authenticated;
+        }
+        for (String channel : subscribed) {
+            ClientInfo info = removeChannel(channel);
+            if (info != null) {
+                node.unsubscribeSession(this, channel, info).exceptionally(e -> {
+                    log.warn("client {}: unsubscribe from {} on close failed: {}", clientId, channel, e.toString());
+                    return null;
+                });
+            }
+        }
+        if (wasAuthenticated) {
+            node.removeClient(this);
+        }
+        node.sessionClosed(this);
+    }
+
+    @Override
+    public String toString() {
+        return "ClientSession[" + clientId + ", user=" + user + "]";
+    }
+}

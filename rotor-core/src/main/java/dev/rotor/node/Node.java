@@ -1,0 +1,513 @@
+package dev.rotor.node;
+
+import dev.rotor.channel.ChannelOptions;
+import dev.rotor.engine.Engine;
+import dev.rotor.engine.EngineListener;
+import dev.rotor.engine.HistoryOptions;
+import dev.rotor.metrics.Counter;
+import dev.rotor.metrics.Gauge;
+import dev.rotor.metrics.Metrics;
+import dev.rotor.protocol.ClientInfo;
+import dev.rotor.protocol.ControlMessage;
+import dev.rotor.protocol.Disconnect;
+import dev.rotor.protocol.Message;
+import dev.rotor.protocol.ProtocolError;
+import dev.rotor.protocol.ProtocolException;
+import dev.rotor.protocol.Pushes;
+import dev.rotor.transport.Transport;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Rotor node: owns the {@link Hub} of local connections, talks to the engine only through its role interfaces,
+ * fans publications out to local subscribers, and offers the operations the API executor needs.
+ *
+ * <p>Thread-safe. Configuration can be swapped at any time by {@link #reload}; each operation reads it once.
+ * Publications are encoded once per node and the same bytes are written to every local subscriber.
+ */
+public final class Node implements EngineListener {
+    private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+    private final Engine engine;
+    private final Metrics metrics;
+    private final ScheduledExecutorService scheduler;
+    private final Clock clock;
+    private final Hub hub = new Hub();
+    private final MessageUids uids = new MessageUids();
+    private final String uid = UUID.randomUUID().toString();
+    private final long startedAt;
+    private final NodeRegistry registry;
+    private final ControlMessages control;
+    private final List<Consumer<ControlMessage>> adminListeners = new CopyOnWriteArrayList<>();
+    private final AtomicInteger openSessions = new AtomicInteger();
+    private final List<ScheduledFuture<?>> periodic = new CopyOnWriteArrayList<>();
+    private volatile NodeConfig config;
+
+    /**
+     * @param scheduler runs session timers and the node's periodic work; owned by the caller
+     * @param clock     wall clock for timestamps and expiry
+     */
+    public Node(NodeConfig config, Engine engine, Metrics metrics, ScheduledExecutorService scheduler, Clock clock) {
+        this.config = config;
+        this.engine = engine;
+        this.metrics = metrics;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.startedAt = clock.millis() / 1000;
+        this.registry = new NodeRegistry(clock);
+        this.control = new ControlMessages(this);
+    }
+
+    /** Starts the engine, announces this node and schedules periodic work. */
+    public CompletionStage<Void> start() {
+        return engine.start(this).thenRun(() -> {
+            NodeConfig cfg = config;
+            pingNode();
+            schedule(this::pingNode, cfg.nodePingInterval());
+            schedule(() -> registry.dropStale(config.nodePingInterval()), 3L * cfg.nodePingInterval());
+            schedule(metrics::rotate, cfg.nodeMetricsInterval());
+            schedule(this::refreshPresence, cfg.presencePingInterval());
+        });
+    }
+
+    private void schedule(Runnable task, long periodSeconds) {
+        if (periodSeconds <= 0) {
+            return;
+        }
+        periodic.add(scheduler.scheduleAtFixedRate(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.error("periodic node task failed", e);
+            }
+        }, periodSeconds, periodSeconds, TimeUnit.SECONDS));
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    /** Swaps in a reloaded configuration; existing connections keep their per-connection settings. */
+    public void reload(NodeConfig newConfig) {
+        this.config = newConfig;
+    }
+
+    public Hub hub() {
+        return hub;
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    /** This node's id, new on every start. */
+    public String uid() {
+        return uid;
+    }
+
+    public long startedAt() {
+        return startedAt;
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    long nowSeconds() {
+        return clock.millis() / 1000;
+    }
+
+    /** A fresh 22-character message uid. */
+    public String nextMessageUid() {
+        return uids.next();
+    }
+
+    /** Creates the session for a newly opened connection; the stale timer starts now. */
+    public ClientSession openSession(Transport transport) {
+        openSessions.incrementAndGet();
+        return new ClientSession(this, transport, config);
+    }
+
+    /** Connections opened and not yet closed, authenticated or not. */
+    public int openSessionCount() {
+        return openSessions.get();
+    }
+
+    void sessionClosed(ClientSession session) {
+        openSessions.decrementAndGet();
+    }
+
+    void addClient(ClientSession session) {
+        hub.addUser(session);
+        metrics.inc(Counter.NODE_NUM_ADD_CLIENT_CONN);
+    }
+
+    void removeClient(ClientSession session) {
+        hub.removeUser(session);
+        metrics.inc(Counter.NODE_NUM_REMOVE_CLIENT_CONN);
+    }
+
+    // ---- subscriptions ----------------------------------------------------------------------------------------
+
+    /** Registers a local subscription; subscribes the node in the engine for the channel's first local subscriber. */
+    CompletionStage<Void> addSubscription(String channel, ClientSession session) {
+        metrics.inc(Counter.NODE_NUM_ADD_CLIENT_SUB);
+        boolean first = hub.addSubscription(channel, session);
+        CompletionStage<Void> engineSub = first ? engine.broker().subscribe(channel) : done();
+        return engineSub.thenRun(() -> {
+            if (session.isClosed() && hub.removeSubscription(channel, session)) {
+                // the session closed while subscribing: undo so the hub does not keep a dead session
+                engineUnsubscribe(channel);
+            }
+        });
+    }
+
+    /** The full unsubscribe procedure (§5.4 step 3): presence removal, leave, deregistration. */
+    CompletionStage<Void> unsubscribeSession(ClientSession session, String channel, ClientInfo info) {
+        ChannelOptions opts = config.channelOptions(channel);
+        if (opts != null && opts.presence()) {
+            metrics.inc(Counter.NODE_NUM_REMOVE_PRESENCE);
+            engine.presenceStore().removePresence(channel, session.clientId()).exceptionally(e -> {
+                log.warn("removing presence of {} in {} failed: {}", session.clientId(), channel, e.toString());
+                return null;
+            });
+        }
+        if (opts != null && opts.joinLeave()) {
+            publishLeave(channel, info);
+        }
+        metrics.inc(Counter.NODE_NUM_REMOVE_CLIENT_SUB);
+        if (hub.removeSubscription(channel, session)) {
+            return engineUnsubscribe(channel);
+        }
+        return done();
+    }
+
+    private CompletionStage<Void> engineUnsubscribe(String channel) {
+        ChannelOptions opts = config.channelOptions(channel);
+        return engine.broker().unsubscribe(channel, opts == null ? HistoryOptions.NONE : HistoryOptions.of(opts));
+    }
+
+    CompletionStage<Void> addPresence(String channel, String clientId, ClientInfo info) {
+        metrics.inc(Counter.NODE_NUM_ADD_PRESENCE);
+        return engine.presenceStore().addPresence(channel, clientId, info, config.presenceExpireInterval());
+    }
+
+    /** Every {@code presence_ping_interval}: re-write presence of every subscription with presence on. */
+    private void refreshPresence() {
+        NodeConfig cfg = config;
+        for (ClientSession s : hub.allSessions()) {
+            for (String channel : s.channels()) {
+                ChannelOptions opts = cfg.channelOptions(channel);
+                if (opts != null && opts.presence() && !s.isClosed()) {
+                    addPresence(channel, s.clientId(), s.info(channel)).exceptionally(e -> null);
+                }
+            }
+        }
+    }
+
+    // ---- publishing -------------------------------------------------------------------------------------------
+
+    /** Publishes a message (history as the channel options say); a watched channel's message also goes to admins. */
+    public CompletionStage<Void> publish(Message message, ChannelOptions opts) {
+        metrics.inc(Counter.NODE_NUM_CLIENT_MSG_PUBLISHED);
+        if (opts.watch()) {
+            publishAdmin(AdminMessages.watch(message));
+        }
+        return engine.broker().publish(message, HistoryOptions.of(opts));
+    }
+
+    CompletionStage<Void> publishJoin(String channel, ClientInfo info) {
+        metrics.inc(Counter.NODE_NUM_JOIN_MSG_PUBLISHED);
+        return engine.broker().publishJoin(channel, info);
+    }
+
+    CompletionStage<Void> publishLeave(String channel, ClientInfo info) {
+        metrics.inc(Counter.NODE_NUM_LEAVE_MSG_PUBLISHED);
+        return engine.broker().publishLeave(channel, info);
+    }
+
+    public CompletionStage<Void> publishAdmin(ControlMessage message) {
+        metrics.inc(Counter.NODE_NUM_ADMIN_MSG_PUBLISHED);
+        return engine.controlBus().publishAdmin(message);
+    }
+
+    CompletionStage<Void> publishControl(ControlMessage message) {
+        metrics.inc(Counter.NODE_NUM_CONTROL_MSG_PUBLISHED);
+        return engine.controlBus().publishControl(message);
+    }
+
+    /** Receives admin messages (watch copies) for admin connections on this node. */
+    public void addAdminListener(Consumer<ControlMessage> listener) {
+        adminListeners.add(listener);
+    }
+
+    public void removeAdminListener(Consumer<ControlMessage> listener) {
+        adminListeners.remove(listener);
+    }
+
+    // ---- EngineListener: fan-out ------------------------------------------------------------------------------
+
+    @Override
+    public void onMessage(Message message) {
+        metrics.inc(Counter.NODE_NUM_CLIENT_MSG_RECEIVED);
+        broadcast(message.channel(), null, message);
+    }
+
+    @Override
+    public void onJoin(String channel, ClientInfo info) {
+        metrics.inc(Counter.NODE_NUM_JOIN_MSG_RECEIVED);
+        broadcast(channel, Pushes::join, info);
+    }
+
+    @Override
+    public void onLeave(String channel, ClientInfo info) {
+        metrics.inc(Counter.NODE_NUM_LEAVE_MSG_RECEIVED);
+        broadcast(channel, Pushes::leave, info);
+    }
+
+    /** Encodes once, only when someone is subscribed, and writes the same bytes to every local subscriber. */
+    private void broadcast(String channel, java.util.function.BiFunction<String, ClientInfo, byte[]> encoder,
+            Object payload) {
+        Set<ClientSession> subscribers = hub.subscribers(channel);
+        if (subscribers.isEmpty()) {
+            return;
+        }
+        byte[] frame = encoder == null ? Pushes.message((Message) payload)
+                : encoder.apply(channel, (ClientInfo) payload);
+        for (ClientSession s : subscribers) {
+            s.deliver(frame);
+        }
+    }
+
+    @Override
+    public void onControl(ControlMessage message) {
+        metrics.inc(Counter.NODE_NUM_CONTROL_MSG_RECEIVED);
+        control.handle(message);
+    }
+
+    @Override
+    public void onAdmin(ControlMessage message) {
+        metrics.inc(Counter.NODE_NUM_ADMIN_MSG_RECEIVED);
+        for (Consumer<ControlMessage> l : adminListeners) {
+            l.accept(message);
+        }
+    }
+
+    // ---- API operations ---------------------------------------------------------------------------------------
+
+    /** Presence of a channel; fails with {@code namespace not found} / {@code not available} as v1. */
+    public CompletionStage<Map<String, ClientInfo>> presence(String channel) {
+        ChannelOptions opts = config.channelOptions(channel);
+        if (opts == null) {
+            return CompletableFuture.failedFuture(new ProtocolException(ProtocolError.NAMESPACE_NOT_FOUND));
+        }
+        if (!opts.presence()) {
+            return CompletableFuture.failedFuture(new ProtocolException(ProtocolError.NOT_AVAILABLE));
+        }
+        metrics.inc(Counter.NODE_NUM_PRESENCE);
+        return internal(engine.presenceStore().presence(channel));
+    }
+
+    /** History of a channel, newest first; fails with {@code namespace not found} / {@code not available}. */
+    public CompletionStage<List<Message>> history(String channel) {
+        ChannelOptions opts = config.channelOptions(channel);
+        if (opts == null) {
+            return CompletableFuture.failedFuture(new ProtocolException(ProtocolError.NAMESPACE_NOT_FOUND));
+        }
+        if (!opts.historyEnabled()) {
+            return CompletableFuture.failedFuture(new ProtocolException(ProtocolError.NOT_AVAILABLE));
+        }
+        metrics.inc(Counter.NODE_NUM_HISTORY);
+        return internal(engine.historyStore().history(channel));
+    }
+
+    /** Uid of the newest message; does not check history options (§5.3 step 11). */
+    CompletionStage<String> lastMessageId(String channel) {
+        metrics.inc(Counter.NODE_NUM_LAST_MESSAGE_ID);
+        return engine.historyStore().lastMessageId(channel);
+    }
+
+    public CompletionStage<List<String>> channels() {
+        return internal(engine.broker().channels());
+    }
+
+    /**
+     * Unsubscribes a user's connections on this node from a channel (all channels when empty) and tells the other
+     * nodes to do the same (http-api.md §4.3).
+     */
+    public CompletionStage<Void> unsubscribeUser(String user, String channel) {
+        unsubscribeUserLocally(user, channel);
+        return internal(publishControl(ControlMessages.unsubscribe(uid, user, channel)));
+    }
+
+    void unsubscribeUserLocally(String user, String channel) {
+        for (ClientSession s : List.copyOf(hub.userSessions(user))) {
+            List<String> targets = channel.isEmpty() ? s.channels() : List.of(channel);
+            for (String ch : targets) {
+                ClientInfo info = s.removeChannel(ch);
+                CompletionStage<Void> unsub = info == null ? done() : unsubscribeSession(s, ch, info);
+                // v1 compat: the push goes to every connection of the user, subscribed or not
+                unsub.whenComplete((v, e) -> s.deliver(Pushes.unsubscribe(ch)));
+            }
+        }
+    }
+
+    /** Disconnects a user's connections on this node and on every other node (http-api.md §4.4). */
+    public CompletionStage<Void> disconnectUser(String user) {
+        disconnectUserLocally(user);
+        return internal(publishControl(ControlMessages.disconnect(uid, user)));
+    }
+
+    void disconnectUserLocally(String user) {
+        for (ClientSession s : List.copyOf(hub.userSessions(user))) {
+            s.close(Disconnect.DISCONNECT);
+        }
+    }
+
+    // ---- node info and stats ----------------------------------------------------------------------------------
+
+    /** This node's info with raw current metrics (the API {@code node} command). */
+    public NodeInfo info() {
+        updateGauges();
+        return new NodeInfo(uid, config.version(), config.name(), startedAt, metrics.raw());
+    }
+
+    /** Every node heard from recently, this one included (the API {@code stats} command). */
+    public List<NodeInfo> nodes() {
+        return new ArrayList<>(registry.nodes());
+    }
+
+    private void updateGauges() {
+        metrics.setGauge(Gauge.NODE_NUM_CLIENTS, hub.numClients());
+        metrics.setGauge(Gauge.NODE_NUM_UNIQUE_CLIENTS, hub.numUniqueUsers());
+        metrics.setGauge(Gauge.NODE_NUM_CHANNELS, hub.numChannels());
+        metrics.setGauge(Gauge.NODE_UPTIME_SECONDS, nowSeconds() - startedAt);
+    }
+
+    /** Announces this node (with its last metrics snapshot) to every node, itself included. */
+    private void pingNode() {
+        updateGauges();
+        NodeInfo info = new NodeInfo(uid, config.version(), config.name(), startedAt, metrics.snapshot());
+        publishControl(ControlMessages.ping(uid, info)).exceptionally(e -> {
+            log.warn("node ping failed: {}", e.toString());
+            return null;
+        });
+    }
+
+    void nodeSeen(NodeInfo info) {
+        registry.update(info);
+    }
+
+    // ---- shutdown ---------------------------------------------------------------------------------------------
+
+    /** Closes every authenticated connection with {@code shutting down} and stops periodic work. */
+    public void shutdown() {
+        for (ScheduledFuture<?> f : periodic) {
+            f.cancel(false);
+        }
+        periodic.clear();
+        for (ClientSession s : List.copyOf(snapshotSessions())) {
+            s.close(Disconnect.SHUTDOWN);
+        }
+    }
+
+    private List<ClientSession> snapshotSessions() {
+        List<ClientSession> out = new ArrayList<>();
+        hub.allSessions().forEach(out::add);
+        return out;
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------------------
+
+    private static CompletionStage<Void> done() {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** Maps an engine failure to {@code internal server error}, keeping protocol errors as they are. */
+    private static <T> CompletionStage<T> internal(CompletionStage<T> stage) {
+        return stage.handle((v, e) -> {
+            if (e == null) {
+                return v;
+            }
+            Throwable cause = unwrap(e);
+            if (cause instanceof ProtocolException pe) {
+                throw pe;
+            }
+            log.warn("engine operation failed: {}", cause.toString());
+            throw new ProtocolException(ProtocolError.INTERNAL_SERVER_ERROR);
+        });
+    }
+
+    /** Unwraps CompletionException layers. */
+    public static Throwable unwrapError(Throwable e) {
+        return unwrap(e);
+    }
+
+    static Throwable unwrap(Throwable e) {
+        while (e instanceof CompletionException && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    /** The error text a client sees for a failed engine operation: protocol errors as v1, else the engine's text. */
+    public static String errorText(Throwable e) {
+        Throwable cause = unwrap(e);
+        if (cause instanceof ProtocolException pe) {
+            return pe.error().text();
+        }
+        String m = cause.getMessage();
+        return m == null || m.isEmpty() ? ProtocolError.INTERNAL_SERVER_ERROR.text() : m;
+    }
+
+    /** Registry of nodes heard from through pings. Thread-safe. */
+    private static final class NodeRegistry {
+        private final Clock clock;
+        private final ConcurrentHashMap<String, NodeInfo> nodes = new ConcurrentHashMap<>();
+        private final ConcurrentHashMap<String, Long> seenAt = new ConcurrentHashMap<>();
+
+        NodeRegistry(Clock clock) {
+            this.clock = clock;
+        }
+
+        void update(NodeInfo info) {
+            nodes.put(info.uid(), info);
+            seenAt.put(info.uid(), clock.millis());
+        }
+
+        /** Drops nodes not refreshed for more than {@code 2 × ping interval + 1} seconds (http-api.md §4.8). */
+        void dropStale(int pingInterval) {
+            long limit = clock.millis() - (2L * pingInterval + 1) * 1000;
+            seenAt.forEach((id, at) -> {
+                if (at < limit) {
+                    seenAt.remove(id);
+                    nodes.remove(id);
+                }
+            });
+        }
+
+        java.util.Collection<NodeInfo> nodes() {
+            return nodes.values();
+        }
+    }
+}

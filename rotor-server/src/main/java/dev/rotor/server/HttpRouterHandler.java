@@ -1,0 +1,125 @@
+package dev.rotor.server;
+
+import dev.rotor.node.Node;
+import dev.rotor.server.http.ApiHandler;
+import dev.rotor.server.http.HttpResponses;
+import dev.rotor.server.websocket.WebSocketSessionHandler;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import java.util.Set;
+
+/**
+ * Routes HTTP requests on one port to the endpoint groups placed on it (admin-and-web.md §1): the raw WebSocket
+ * upgrade, the API, and 404 for the rest. Paths are matched after {@code http_prefix}. Shareable: holds no
+ * per-connection state.
+ */
+@ChannelHandler.Sharable
+final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final int MAX_WS_MESSAGE = 64 * 1024 * 1024;
+
+    private final Node node;
+    private final ApiHandler api;
+    private final Set<Route> routes;
+    private final String prefix;
+    private final RotorServer server;
+
+    HttpRouterHandler(RotorServer server, Node node, ApiHandler api, Set<Route> routes, String prefix) {
+        this.server = server;
+        this.node = node;
+        this.api = api;
+        this.routes = routes;
+        this.prefix = prefix;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        String path = new QueryStringDecoder(request.uri()).path();
+        if (!path.startsWith(prefix)) {
+            HttpResponses.notFound(ctx, request);
+            return;
+        }
+        path = path.substring(prefix.length());
+        if (routes.contains(Route.RAW_WEBSOCKET) && path.equals("/connection/websocket")) {
+            websocket(ctx, request);
+        } else if (routes.contains(Route.API) && path.startsWith("/api/")) {
+            if (server.isShuttingDown()) {
+                HttpResponses.empty(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE);
+            } else {
+                api.handle(ctx, request);
+            }
+        } else if (routes.contains(Route.API) && path.equals("/api")) {
+            HttpResponses.redirect(ctx, request, prefix + "/api/");
+        } else {
+            HttpResponses.notFound(ctx, request);
+        }
+    }
+
+    /** client-protocol.md §1.1. */
+    private void websocket(ChannelHandlerContext ctx, FullHttpRequest request) {
+        node.metrics().inc(dev.rotor.metrics.Counter.HTTP_RAW_WS_NUM_REQUESTS);
+        if (server.isShuttingDown()) {
+            HttpResponses.empty(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE);
+            return;
+        }
+        if (!request.method().equals(HttpMethod.GET)) {
+            HttpResponses.error(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED);
+            return;
+        }
+        if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+            var response = HttpResponses.response(HttpResponseStatus.BAD_REQUEST,
+                    io.netty.buffer.Unpooled.copiedBuffer("Bad Request\n", java.nio.charset.StandardCharsets.UTF_8));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+            response.headers().set("X-Content-Type-Options", "nosniff");
+            response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
+            HttpResponses.send(ctx, request, response);
+            return;
+        }
+        int limit = node.config().clientRequestMaxSize();
+        // a limit of 0 means "no transport limit" at this level; the session rejects every frame then (§3)
+        int max = limit <= 0 ? MAX_WS_MESSAGE : limit;
+        WebSocketDecoderConfig decoderConfig = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(max)
+                .allowExtensions(true)
+                .allowMaskMismatch(true)
+                .closeOnProtocolViolation(false)
+                .build();
+        WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(
+                "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri(), null,
+                decoderConfig);
+        WebSocketServerHandshaker handshaker = factory.newHandshaker(request);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
+        ChannelPipeline p = ctx.pipeline();
+        handshaker.handshake(ctx.channel(), request).addListener(f -> {
+            if (!f.isSuccess()) {
+                ctx.close();
+            }
+        });
+        if (p.get(HttpObjectAggregator.class) != null) {
+            p.remove(HttpObjectAggregator.class);
+        }
+        p.addLast("ws-aggregator", new WebSocketFrameAggregator(max));
+        p.addLast("ws-session", new WebSocketSessionHandler(node));
+        p.remove(this);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}

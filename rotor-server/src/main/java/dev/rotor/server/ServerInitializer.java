@@ -1,0 +1,61 @@
+package dev.rotor.server;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilter;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilterProvider;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
+import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
+
+/**
+ * The one place where a port's pipeline is assembled: HTTP codec, request aggregation, optional permessage-deflate
+ * negotiation, and the router. The router replaces itself with the WebSocket handlers after an upgrade.
+ */
+final class ServerInitializer extends ChannelInitializer<SocketChannel> {
+    /** Largest API request body accepted. v1 has no limit; an unbounded body would be a memory hazard. */
+    static final int MAX_HTTP_BODY = 64 * 1024 * 1024;
+
+    private final HttpRouterHandler router;
+    private final ServerConfig config;
+    private final boolean clientPort;
+
+    ServerInitializer(HttpRouterHandler router, ServerConfig config, boolean clientPort) {
+        this.router = router;
+        this.config = config;
+        this.clientPort = clientPort;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        ChannelPipeline p = ch.pipeline();
+        p.addLast("http", new HttpServerCodec());
+        p.addLast("aggregator", new HttpObjectAggregator(MAX_HTTP_BODY));
+        if (clientPort && config.websocketCompression()) {
+            p.addLast("ws-compression", compression());
+        }
+        p.addLast("router", router);
+    }
+
+    /** permessage-deflate, compressing only messages longer than {@code websocket_compression_min_size}. */
+    private WebSocketServerExtensionHandler compression() {
+        int minSize = config.websocketCompressionMinSize();
+        WebSocketExtensionFilterProvider filter = minSize <= 0 ? WebSocketExtensionFilterProvider.DEFAULT
+                : new WebSocketExtensionFilterProvider() {
+                    @Override
+                    public WebSocketExtensionFilter encoderFilter() {
+                        return frame -> frame.content().readableBytes() <= minSize;
+                    }
+
+                    @Override
+                    public WebSocketExtensionFilter decoderFilter() {
+                        return WebSocketExtensionFilter.NEVER_SKIP;
+                    }
+                };
+        int level = Math.max(0, Math.min(9, config.websocketCompressionLevel()));
+        return new WebSocketServerExtensionHandler(
+                new PerMessageDeflateServerExtensionHandshaker(level, false, 15, true, false, filter));
+    }
+}

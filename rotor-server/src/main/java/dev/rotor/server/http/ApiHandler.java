@@ -1,0 +1,120 @@
+package dev.rotor.server.http;
+
+import dev.rotor.api.ApiExecutor;
+import dev.rotor.api.ApiRequestException;
+import dev.rotor.auth.Hmac;
+import dev.rotor.node.Node;
+import dev.rotor.node.NodeConfig;
+import dev.rotor.protocol.ApiReply;
+import dev.rotor.protocol.Command;
+import dev.rotor.protocol.CommandDecoder;
+import dev.rotor.protocol.ProtocolException;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves {@code /api/} (http-api.md §1–§3): JSON bodies signed with {@code X-API-Sign}, or the form variant with
+ * {@code data} and {@code sign} fields; validation in v1's order and status codes; one reply per command, always
+ * a JSON array. Stateless and shareable across channels.
+ */
+public final class ApiHandler {
+    private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
+
+    private final Node node;
+    private final ApiExecutor executor;
+
+    public ApiHandler(Node node, ApiExecutor executor) {
+        this.node = node;
+        this.executor = executor;
+    }
+
+    /** Handles one request; the caller still owns (and releases) the request. */
+    public void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
+        long started = System.nanoTime();
+        executor.countRequest();
+        NodeConfig cfg = node.config();
+        byte[] payload;
+        String sign;
+        String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+        if (contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            payload = ByteBufUtil.getBytes(request.content());
+            sign = request.headers().get("X-API-Sign", "");
+        } else {
+            Map<String, List<String>> form = formValues(request);
+            payload = first(form, "data").getBytes(StandardCharsets.UTF_8);
+            sign = first(form, "sign");
+        }
+        // http-api.md §2.4, in order
+        if (!cfg.insecureApi() && sign.isEmpty()) {
+            HttpResponses.error(ctx, request, HttpResponseStatus.BAD_REQUEST);
+            return;
+        }
+        if (payload.length == 0) {
+            HttpResponses.error(ctx, request, HttpResponseStatus.BAD_REQUEST);
+            return;
+        }
+        if (!cfg.insecureApi()) {
+            if (cfg.secret().isEmpty()) {
+                HttpResponses.error(ctx, request, HttpResponseStatus.BAD_REQUEST);
+                return;
+            }
+            if (!Hmac.checkApiSign(cfg.secret(), payload, sign)) {
+                HttpResponses.error(ctx, request, HttpResponseStatus.UNAUTHORIZED);
+                return;
+            }
+        }
+        List<Command> commands;
+        try {
+            commands = CommandDecoder.decode(payload, true);
+        } catch (ProtocolException e) {
+            HttpResponses.error(ctx, request, HttpResponseStatus.BAD_REQUEST);
+            return;
+        }
+        request.retain();
+        executor.execute(commands).whenComplete((replies, error) -> {
+            try {
+                node.metrics().recordHttpApiMicros((System.nanoTime() - started) / 1000);
+                if (error == null) {
+                    HttpResponses.json(ctx, request, ApiReply.encode(replies));
+                } else {
+                    Throwable cause = Node.unwrapError(error);
+                    if (!(cause instanceof ApiRequestException)) {
+                        log.error("API request failed unexpectedly", cause);
+                        HttpResponses.error(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR);
+                    } else {
+                        HttpResponses.error(ctx, request, HttpResponseStatus.BAD_REQUEST);
+                    }
+                }
+            } finally {
+                request.release();
+            }
+        });
+    }
+
+    /** Form values from the query string and an urlencoded body, like Go's {@code r.FormValue}. */
+    private static Map<String, List<String>> formValues(FullHttpRequest request) {
+        Map<String, List<String>> values = new java.util.LinkedHashMap<>();
+        String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "").toLowerCase(Locale.ROOT);
+        if (type.startsWith("application/x-www-form-urlencoded") && request.content().isReadable()) {
+            String body = request.content().toString(StandardCharsets.UTF_8);
+            new QueryStringDecoder(body, StandardCharsets.UTF_8, false).parameters().forEach(values::put);
+        }
+        new QueryStringDecoder(request.uri()).parameters().forEach(values::putIfAbsent);
+        return values;
+    }
+
+    private static String first(Map<String, List<String>> form, String key) {
+        List<String> v = form.get(key);
+        return v == null || v.isEmpty() ? "" : v.get(0);
+    }
+}

@@ -1,0 +1,185 @@
+package dev.rotor.server.websocket;
+
+import dev.rotor.node.ClientSession;
+import dev.rotor.node.Node;
+import dev.rotor.protocol.Disconnect;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connects one upgraded WebSocket channel to a {@link ClientSession}: data frames (text or binary, already
+ * aggregated) go to the session one at a time, control frames are answered, and keepalive pings run every
+ * {@code ping_interval} with a read deadline of {@code ping_interval × 10/9} that only pongs extend
+ * (client-protocol.md §7). Confined to the channel's event loop.
+ */
+public final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(WebSocketSessionHandler.class);
+    private static final byte[] PING_PAYLOAD = "ping".getBytes(StandardCharsets.US_ASCII);
+
+    private final Node node;
+    private final int pingIntervalSeconds;
+    /** Null until the channel is active. */
+    private WebSocketTransport transport;
+    /** Null until the channel is active. */
+    private ClientSession session;
+    /** Nanotime after which the connection is dropped unless a pong arrives; only touched on the event loop. */
+    private long readDeadline;
+    private ScheduledFuture<?> pingTask;
+    private ScheduledFuture<?> deadlineTask;
+
+    public WebSocketSessionHandler(Node node) {
+        this.node = node;
+        this.pingIntervalSeconds = node.config().pingInterval();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            start(ctx);
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        if (session == null) {
+            start(ctx);
+        }
+        super.channelActive(ctx);
+    }
+
+    private void start(ChannelHandlerContext ctx) {
+        transport = new WebSocketTransport(ctx.channel());
+        session = node.openSession(transport);
+        if (pingIntervalSeconds > 0) {
+            long intervalNanos = TimeUnit.SECONDS.toNanos(pingIntervalSeconds);
+            extendDeadline();
+            pingTask = ctx.executor().scheduleAtFixedRate(() -> ping(ctx), intervalNanos, intervalNanos,
+                    TimeUnit.NANOSECONDS);
+            scheduleDeadlineCheck(ctx);
+        }
+    }
+
+    private void extendDeadline() {
+        readDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(pingIntervalSeconds) * 10 / 9;
+    }
+
+    private void scheduleDeadlineCheck(ChannelHandlerContext ctx) {
+        long delay = Math.max(0, readDeadline - System.nanoTime());
+        deadlineTask = ctx.executor().schedule(() -> {
+            if (System.nanoTime() - readDeadline >= 0) {
+                // §7: a read deadline drop is a plain close, without a close frame
+                transport.markClosed();
+                ctx.channel().close();
+            } else {
+                scheduleDeadlineCheck(ctx);
+            }
+        }, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void ping(ChannelHandlerContext ctx) {
+        if (transport.isClosed() || !ctx.channel().isActive()) {
+            return;
+        }
+        ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.wrappedBuffer(PING_PAYLOAD))).addListener(f -> {
+            if (!f.isSuccess()) {
+                session.close(Disconnect.WRITE_PING_ERROR);
+            }
+        });
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof WebSocketFrame frame)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        try {
+            if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
+                onData(ctx, ByteBufUtil.getBytes(frame.content()));
+            } else if (frame instanceof PongWebSocketFrame) {
+                extendDeadline();
+            } else if (frame instanceof PingWebSocketFrame) {
+                ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+            } else if (frame instanceof CloseWebSocketFrame close) {
+                // §9: echo the client's code without a reason; no advice is sent
+                transport.markClosed();
+                int code = close.statusCode();
+                CloseWebSocketFrame echo = code < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "");
+                ctx.writeAndFlush(echo).addListener(ChannelFutureListener.CLOSE);
+                session.transportClosed();
+            }
+        } finally {
+            ReferenceCountUtil.release(frame);
+        }
+    }
+
+    /** Hands a frame to the session; reading pauses until an asynchronous frame completes (§2.2). */
+    private void onData(ChannelHandlerContext ctx, byte[] data) {
+        CompletionStage<Void> done = session.handleFrame(data);
+        if (!done.toCompletableFuture().isDone()) {
+            ctx.channel().config().setAutoRead(false);
+            done.whenComplete((v, e) -> ctx.channel().eventLoop().execute(() -> {
+                ctx.channel().config().setAutoRead(true);
+            }));
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        cancelTimers();
+        if (transport != null) {
+            transport.markClosed();
+            session.transportClosed();
+        }
+        super.channelInactive(ctx);
+    }
+
+    private void cancelTimers() {
+        if (pingTask != null) {
+            pingTask.cancel(false);
+        }
+        if (deadlineTask != null) {
+            deadlineTask.cancel(false);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException || cause instanceof CorruptedWebSocketFrameException
+                || cause instanceof CorruptedFrameException) {
+            // §1.1: an oversized message gets close code 1009 with an empty reason
+            int code = cause instanceof CorruptedWebSocketFrameException c && c.closeStatus() != null
+                    ? c.closeStatus().code() : WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
+            if (cause instanceof TooLongFrameException) {
+                code = WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
+            }
+            if (transport != null) {
+                transport.markClosed();
+            }
+            ctx.writeAndFlush(new CloseWebSocketFrame(code, "")).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        log.debug("websocket connection error: {}", cause.toString());
+        ctx.close();
+    }
+}

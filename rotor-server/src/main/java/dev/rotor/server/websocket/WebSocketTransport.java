@@ -1,0 +1,118 @@
+package dev.rotor.server.websocket;
+
+import dev.rotor.protocol.Disconnect;
+import dev.rotor.transport.Transport;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The raw WebSocket {@link Transport}: each protocol frame becomes one text message.
+ *
+ * <p>Thread-safe. Writes from any thread go into a lock-free queue; one drain task on the channel's event loop
+ * writes everything queued and flushes once (coalesced writes: a burst of pushes costs one syscall). The frame
+ * bytes are wrapped, never copied, so one encoded publication is shared by all subscribers.
+ */
+public final class WebSocketTransport implements Transport {
+    /** Close frame write deadline (client-protocol.md §9: 1 s). */
+    private static final long CLOSE_TIMEOUT_MILLIS = 1000;
+
+    private final Channel channel;
+    private final Queue<byte[]> queue = new ConcurrentLinkedQueue<>();
+    /** Bytes in {@link #queue}. */
+    private final AtomicLong queued = new AtomicLong();
+    /** True while a drain task is scheduled or running. */
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Runnable drain = this::drain;
+
+    public WebSocketTransport(Channel channel) {
+        this.channel = channel;
+    }
+
+    @Override
+    public String name() {
+        return "websocket";
+    }
+
+    @Override
+    public void write(byte[] frame) {
+        if (closed.get()) {
+            return;
+        }
+        queue.add(frame);
+        queued.addAndGet(frame.length);
+        if (draining.compareAndSet(false, true)) {
+            channel.eventLoop().execute(drain);
+        }
+    }
+
+    /** Runs on the event loop: writes everything queued, then flushes once. */
+    private void drain() {
+        try {
+            int written = 0;
+            byte[] frame;
+            while ((frame = queue.poll()) != null) {
+                queued.addAndGet(-frame.length);
+                if (!closed.get()) {
+                    channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)), channel.voidPromise());
+                    written++;
+                }
+            }
+            if (written > 0) {
+                channel.flush();
+            }
+        } finally {
+            draining.set(false);
+            // a frame queued after our last poll but before the flag reset would otherwise wait for the next write
+            if (!queue.isEmpty() && draining.compareAndSet(false, true)) {
+                channel.eventLoop().execute(drain);
+            }
+        }
+    }
+
+    @Override
+    public long queuedBytes() {
+        ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
+        return queued.get() + (out == null ? 0 : out.totalPendingWriteBytes());
+    }
+
+    @Override
+    public void close(Disconnect disconnect) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        channel.eventLoop().execute(() -> {
+            // §3: frames still queued are discarded, not flushed
+            queue.clear();
+            queued.set(0);
+            if (!channel.isActive()) {
+                return;
+            }
+            channel.writeAndFlush(new CloseWebSocketFrame(3000, disconnect.toJson()))
+                    .addListener(ChannelFutureListener.CLOSE);
+            channel.eventLoop().schedule(() -> {
+                channel.close();
+            }, CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        });
+    }
+
+    /** Marks the transport closed without sending anything (the peer is gone or closed first). */
+    void markClosed() {
+        closed.set(true);
+        queue.clear();
+        queued.set(0);
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+}
