@@ -113,6 +113,11 @@ public final class RotorServer {
         node.reload(newConfig);
     }
 
+    /** First step of shutdown: client and API routes answer 503 from now on. */
+    void markShuttingDown() {
+        shuttingDown = true;
+    }
+
     public boolean isShuttingDown() {
         return shuttingDown;
     }
@@ -122,7 +127,7 @@ public final class RotorServer {
      * closed with {@code shutting down}, then ports, event loops and the engine are released.
      */
     public CompletableFuture<Void> shutdown() {
-        shuttingDown = true;
+        markShuttingDown();
         return CompletableFuture.runAsync(() -> {
             node.shutdown();
             closeNetwork();
