@@ -1,0 +1,102 @@
+package dev.rotor.testkit.engine;
+
+import dev.rotor.engine.Engine;
+import dev.rotor.engine.HistoryOptions;
+import dev.rotor.protocol.ClientInfo;
+import dev.rotor.protocol.Message;
+import dev.rotor.protocol.RawJson;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * What the engine contracts share: a fresh engine per test, started with a {@link RecordingEngineListener}, closed
+ * after the test, plus message and client-info fixtures. Not thread-safe (one instance per test, as JUnit makes).
+ *
+ * <p>An engine's test class supplies {@link #newEngine()} and {@link #advanceTime(Duration)}. Contracts never read
+ * the wall clock: time-dependent rules are checked only across {@code advanceTime} calls, which an engine with an
+ * injectable clock implements by moving its fake clock and a networked engine (Redis) by waiting that long. Times
+ * used are whole seconds with at least half a second of margin, so a waiting implementation is not flaky.
+ */
+public abstract class EngineContractSupport {
+    /** How long to wait for any engine stage. */
+    protected static final Duration STAGE_TIMEOUT = Duration.ofSeconds(10);
+
+    /** The engine under test; started before each test. */
+    protected Engine engine;
+    /** Receives everything {@link #engine} delivers. */
+    protected RecordingEngineListener listener;
+
+    /** A new, not yet started engine with no state from earlier tests (e.g. a fresh Redis key prefix). */
+    protected abstract Engine newEngine();
+
+    /** Lets {@code duration} pass for the engine: moves its fake clock, or waits in real time. */
+    protected abstract void advanceTime(Duration duration);
+
+    @BeforeEach
+    final void startEngine() {
+        listener = new RecordingEngineListener(STAGE_TIMEOUT);
+        engine = newEngine();
+        join(engine.start(listener));
+    }
+
+    @AfterEach
+    final void closeEngine() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    /** Waits for a stage and returns its value; fails the test on timeout or failure. */
+    protected static <T> T join(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().get(STAGE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new AssertionError("engine stage failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new AssertionError("engine stage did not complete within " + STAGE_TIMEOUT, e);
+        }
+    }
+
+    /** A publication as the API makes it: no client, no info. */
+    protected static Message message(String channel, String uid) {
+        return new Message(uid, channel, RawJson.of("{\"uid\":\"" + uid + "\"}"), null, null);
+    }
+
+    /** A publication as a client makes it, with client id and info. */
+    protected static Message clientMessage(String channel, String uid, ClientInfo info) {
+        return new Message(uid, channel, RawJson.of("{\"text\":\"hi\"}"), info.client(), info);
+    }
+
+    protected static ClientInfo clientInfo(String user, String client) {
+        return new ClientInfo(user, client, RawJson.of("{\"name\":\"" + user + "\"}"), null);
+    }
+
+    protected static HistoryOptions history(int size, int lifetimeSeconds) {
+        return new HistoryOptions(size, lifetimeSeconds, false);
+    }
+
+    protected static HistoryOptions historyDropInactive(int size, int lifetimeSeconds) {
+        return new HistoryOptions(size, lifetimeSeconds, true);
+    }
+
+    /** Publishes and waits. */
+    protected void publish(Message message, HistoryOptions options) {
+        join(engine.broker().publish(message, options));
+    }
+
+    protected void subscribe(String channel) {
+        join(engine.broker().subscribe(channel));
+    }
+
+    protected void unsubscribe(String channel, HistoryOptions options) {
+        join(engine.broker().unsubscribe(channel, options));
+    }
+}

@@ -1,0 +1,21 @@
+package dev.rotor.engine.memory;
+
+import dev.rotor.engine.Engine;
+import dev.rotor.testkit.engine.ManualClock;
+import dev.rotor.testkit.engine.PresenceStoreContract;
+import java.time.Duration;
+
+/** Runs the presence store contract against {@link MemoryEngine} on a manual clock. */
+class MemoryPresenceStoreTest extends PresenceStoreContract {
+    private final ManualClock clock = new ManualClock();
+
+    @Override
+    protected Engine newEngine() {
+        return new MemoryEngine(clock);
+    }
+
+    @Override
+    protected void advanceTime(Duration duration) {
+        clock.advance(duration);
+    }
+}
