@@ -208,9 +208,9 @@ class ConnectionIT extends ProtocolSupport {
 
     @Test
     void oversizedMessageIsClosedWith1009() throws Exception {
-        start(config().clientRequestMaxSize(100));
+        start(config().clientRequestMaxSize(300));
         Client c = connect("u");
-        c.send("{\"method\":\"ping\",\"params\":{\"data\":\"" + "x".repeat(200) + "\"}}");
+        c.send("{\"method\":\"ping\",\"params\":{\"data\":\"" + "x".repeat(400) + "\"}}");
         assertThat(c.awaitClose().code()).isEqualTo(1009);
     }
 

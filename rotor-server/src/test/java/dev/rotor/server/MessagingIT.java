@@ -144,7 +144,7 @@ class MessagingIT extends ProtocolSupport {
     void channelsAreEscapedHtmlSafe() throws Exception {
         start(config());
         Client c = connect("u1");
-        assertThat(c.call(subscribe("1", "a&b"))).isEqualTo(subscribeOk("1", "a\\u0026b"));
+        assertThat(c.call(subscribe("1", "a<b>"))).isEqualTo(subscribeOk("1", "a\\u003cb\\u003e"));
     }
 
     @Test

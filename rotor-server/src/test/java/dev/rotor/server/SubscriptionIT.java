@@ -64,8 +64,8 @@ class SubscriptionIT extends ProtocolSupport {
     void clientLimitedChannelsAdmitOnlyThatClient() throws Exception {
         start(config());
         Client c = connect("u");
-        assertThat(c.call(subscribe("1", "box&" + c.id()))).isEqualTo(subscribeOk("1", "box&" + c.id()));
-        assertThat(c.call(subscribe("2", "box&other"))).isEqualTo(subscribeError("2", "box&other", "permission denied"));
+        assertThat(c.call(subscribe("1", "box&" + c.id()))).isEqualTo(subscribeOk("1", "box\\u0026" + c.id()));
+        assertThat(c.call(subscribe("2", "box&other"))).isEqualTo(subscribeError("2", "box\\u0026other", "permission denied"));
     }
 
     @Test
@@ -215,7 +215,9 @@ class SubscriptionIT extends ProtocolSupport {
         assertThat(subscribed.next()).contains("\"method\":\"leave\"");
         assertThat(subscribed.next()).isEqualTo("{\"method\":\"unsubscribe\",\"body\":{\"channel\":\"one\",\"status\":true}}");
         assertThat(notSubscribed.next()).isEqualTo("{\"method\":\"unsubscribe\",\"body\":{\"channel\":\"one\",\"status\":true}}");
-        assertThat(subscribed.call(subscribe("2", "one"))).isEqualTo(subscribeOk("2", "one"));
+        subscribed.send(subscribe("2", "one"));
+        assertThat(subscribed.next()).contains("\"method\":\"join\"");
+        assertThat(subscribed.next()).isEqualTo(subscribeOk("2", "one"));
     }
 
     @Test
