@@ -70,6 +70,7 @@ public final class Main {
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
+        cl.setUsageHelpLongOptionsMaxWidth(28);
         cl.setParameterExceptionHandler(Main::onBadArguments);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             LoggerFactory.getLogger(Main.class).error(LogMarkers.FATAL, "Unexpected error: " + e, e);

@@ -18,10 +18,12 @@ import picocli.CommandLine.Spec;
  * result. Confined to the thread that executes it.
  */
 @Command(name = "rotor",
-        description = "Rotor. Real-time messaging (WebSocket or SockJS) server for the JVM, compatible with Centrifugo "
+        header = "Rotor. Real-time messaging (WebSocket or SockJS) server for the JVM, compatible with Centrifugo "
                 + "v1.8.0.",
-        customSynopsis = {"rotor [flags]", "rotor [command]"},
-        synopsisHeading = "%nUsage:%n  ",
+        customSynopsis = {"  rotor [flags]", "  rotor [command]"},
+        synopsisHeading = "%nUsage:%n",
+        sortOptions = false,
+        usageHelpWidth = 120,
         commandListHeading = "%nAvailable Commands:%n",
         optionListHeading = "%nFlags:%n",
         footer = "%nUse \"rotor help [command]\" for more information about a command.")
@@ -31,7 +33,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = {"-a", "--address"}, paramLabel = "string", description = "address to listen on")
     private String address;
-    @Option(names = "--admin", arity = "0..1", fallbackValue = "true", description = "enable admin socket")
+    @Option(names = "--admin", description = "enable admin socket")
     private boolean admin;
     @Option(names = "--admin_port", paramLabel = "string", description = "port to bind admin endpoints to (optional)")
     private String adminPort;
@@ -40,18 +42,18 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, paramLabel = "string", defaultValue = "config.json",
             description = "path to config file (default \"config.json\")")
     private String config;
-    @Option(names = {"-d", "--debug"}, arity = "0..1", fallbackValue = "true", description = "enable debug mode")
+    @Option(names = {"-d", "--debug"}, description = "enable debug mode")
     private boolean debug;
     @Option(names = {"-e", "--engine"}, paramLabel = "string",
             description = "engine to use: memory or redis (default \"memory\")")
     private String engine;
-    @Option(names = "--insecure", arity = "0..1", fallbackValue = "true",
+    @Option(names = "--insecure",
             description = "start in insecure client mode")
     private boolean insecure;
-    @Option(names = "--insecure_admin", arity = "0..1", fallbackValue = "true",
+    @Option(names = "--insecure_admin",
             description = "use insecure admin mode \u2013 no auth required for admin socket")
     private boolean insecureAdmin;
-    @Option(names = "--insecure_api", arity = "0..1", fallbackValue = "true", description = "use insecure API mode")
+    @Option(names = "--insecure_api", description = "use insecure API mode")
     private boolean insecureApi;
     @Option(names = "--log_file", paramLabel = "string",
             description = "optional log file - if not specified logs go to STDOUT")
@@ -67,7 +69,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-p", "--port"}, paramLabel = "string",
             description = "port to bind HTTP server to (default \"8000\")")
     private String port;
-    @Option(names = "--redis_api", arity = "0..1", fallbackValue = "true",
+    @Option(names = "--redis_api",
             description = "enable Redis API listener (Redis engine)")
     private boolean redisApi;
     @Option(names = "--redis_api_num_shards", paramLabel = "int",
@@ -93,14 +95,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--redis_url", paramLabel = "string",
             description = "redis connection URL in format redis://:password@hostname:port/db (Redis engine)")
     private String redisUrl;
-    @Option(names = "--ssl", arity = "0..1", fallbackValue = "true",
+    @Option(names = "--ssl",
             description = "accept SSL connections. This requires an X509 certificate and a key file")
     private boolean ssl;
     @Option(names = "--ssl_cert", paramLabel = "string", description = "path to an X509 certificate file")
     private String sslCert;
     @Option(names = "--ssl_key", paramLabel = "string", description = "path to an X509 certificate key")
     private String sslKey;
-    @Option(names = {"-w", "--web"}, arity = "0..1", fallbackValue = "true",
+    @Option(names = {"-w", "--web"},
             description = "serve admin web interface application (warning: automatically enables admin socket)")
     private boolean web;
     @Option(names = "--web_path", paramLabel = "string",

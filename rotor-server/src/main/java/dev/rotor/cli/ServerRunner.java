@@ -194,7 +194,9 @@ public final class ServerRunner {
         try {
             s.shutdown().get(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            log.error(LogMarkers.FATAL, "Shutdown did not finish within {} seconds", shutdownTimeout.toSeconds());
+            long ms = shutdownTimeout.toMillis();
+            log.error(LogMarkers.FATAL, "Shutdown did not finish within {}",
+                    ms % 1000 == 0 ? ms / 1000 + " seconds" : ms + " milliseconds");
             code = 1;
         } catch (ExecutionException e) {
             log.error("Error while shutting down: {}", describe(e.getCause()));
