@@ -200,6 +200,8 @@ public final class ServerRunner {
             code = 1;
         } catch (ExecutionException e) {
             log.error("Error while shutting down: {}", describe(e.getCause()));
+        } catch (RuntimeException e) {
+            log.error("Error while shutting down: {}", describe(e)); // it ended, if not cleanly: still status 0
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             code = 1;
