@@ -1,0 +1,300 @@
+package dev.rotor.cli;
+
+import dev.rotor.config.ConfigException;
+import dev.rotor.config.ConfigFormat;
+import dev.rotor.config.ConfigGenerator;
+import dev.rotor.config.ConfigLoader;
+import dev.rotor.config.ConfigParseException;
+import dev.rotor.config.RotorConfig;
+import dev.rotor.config.RotorVersion;
+import dev.rotor.engine.Engine;
+import dev.rotor.node.NodeConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one server process: the startup sequence of configuration.md §6 with v1's log lines, SIGHUP reloads and the
+ * graceful shutdown of §7. Signals are wired by the caller, which calls {@link #reload()} and {@link #stop()}.
+ * Thread-safe: lifecycle changes are serialised by {@code lock}.
+ */
+public final class ServerRunner {
+    /** v1's SockJS client URL when {@code sockjs_url} is empty (configuration.md §3.5). */
+    static final String SOCKJS_LIBRARY_DEFAULT_URL = "//cdnjs.cloudflare.com/ajax/libs/sockjs-client/0.3.4/sockjs.min.js";
+
+    private static final Logger log = LoggerFactory.getLogger(ServerRunner.class);
+
+    private enum State { NEW, RUNNING, STOPPING, STOPPED }
+
+    private final ConfigLoader loader;
+    private final Logging logging;
+    private final EngineFactory engines;
+    private final ManagedServer.Factory servers;
+    private final Duration shutdownTimeout;
+    private final Object lock = new Object();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    /** Guarded by {@code lock}. */
+    private State state = State.NEW;
+    /** Guarded by {@code lock}; non-null once started. */
+    private RotorConfig config;
+    /** Guarded by {@code lock}; non-null while running. */
+    private ManagedServer server;
+    /** Guarded by {@code lock}; the exit code once stopped. */
+    private int exitCode;
+
+    /**
+     * @param shutdownTimeout the watchdog of §7: after this, {@link #stop()} gives up and reports exit status 1
+     */
+    public ServerRunner(ConfigLoader loader, Logging logging, EngineFactory engines, ManagedServer.Factory servers,
+                        Duration shutdownTimeout) {
+        this.loader = Objects.requireNonNull(loader, "loader");
+        this.logging = Objects.requireNonNull(logging, "logging");
+        this.engines = Objects.requireNonNull(engines, "engines");
+        this.servers = Objects.requireNonNull(servers, "servers");
+        this.shutdownTimeout = Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+    }
+
+    /**
+     * Reads the configuration, sets up logging, writes the PID file, creates the engine and starts the server.
+     * Every failure is logged as one fatal line.
+     *
+     * @return 0 when the server runs, 1 on a fatal error (nothing is left running then)
+     */
+    public int start() {
+        synchronized (lock) {
+            if (state != State.NEW) {
+                throw new IllegalStateException("already started");
+            }
+            int code = startLocked();
+            if (code != 0) {
+                exitCode = code;
+                state = State.STOPPED;
+                stopped.countDown();
+            }
+            return code;
+        }
+    }
+
+    /** The startup sequence proper, called with {@code lock} held; sets the state to running on success. */
+    private int startLocked() {
+        logging.configureDefault();
+        Path file = loader.file();
+        QuickStart generated = generateIfMissing(file);
+
+        ConfigLoader.Loaded loaded;
+        try {
+            loaded = loader.load();
+        } catch (ConfigParseException e) {
+            return fatal("Error parsing configuration: " + e.getMessage());
+        } catch (ConfigException e) {
+            return fatal("Error validating config: " + e.getMessage());
+        }
+        RotorConfig c = loaded.config();
+        try {
+            logging.configure(LogLevel.parse(c.logLevel()), c.logFile());
+        } catch (IOException e) {
+            return fatal("Unable to open log file " + c.logFile() + ": " + describe(e));
+        }
+        if (generated != null && generated.ok()) {
+            log.info(generated.message());
+        } else if (generated != null) {
+            log.warn(generated.message());
+        }
+        if (!loaded.fileFound()) {
+            log.warn("No config file found");
+        }
+        if (!c.pidFile().isEmpty()) {
+            try {
+                PidFile.write(Path.of(c.pidFile()));
+            } catch (IOException e) {
+                return fatal("Unable to write PID file " + c.pidFile() + ": " + describe(e));
+            }
+        }
+        Engine engine;
+        try {
+            engine = engines.create(c);
+        } catch (ConfigException e) {
+            removePidFile(c);
+            return fatal(e.getMessage());
+        }
+        logStartup(c, file, engine);
+        ManagedServer s = servers.create(c.server(), c.node(), engine);
+        try {
+            s.start();
+        } catch (Exception e) {
+            engine.close();
+            removePidFile(c);
+            return fatal("Unable to start server: " + describe(e));
+        }
+        config = c;
+        server = s;
+        state = State.RUNNING;
+        return 0;
+    }
+
+    /**
+     * Reloads the configuration (SIGHUP, §7): re-reads the file, re-applies logging and swaps in the new node
+     * configuration. On any error the old configuration stays and the error is logged as critical.
+     *
+     * @return true when the new configuration was applied
+     */
+    public boolean reload() {
+        synchronized (lock) {
+            if (state != State.RUNNING) {
+                return false;
+            }
+            log.info("Reloading configuration");
+            ConfigLoader.Reloaded r = loader.reload(config);
+            if (!r.ok()) {
+                log.error(LogMarkers.CRITICAL, r.error().orElseThrow());
+                return false;
+            }
+            RotorConfig c = r.config();
+            try {
+                logging.configure(LogLevel.parse(c.logLevel()), c.logFile());
+            } catch (IOException e) {
+                log.error(LogMarkers.CRITICAL, "Unable to open log file {}: {}", c.logFile(), describe(e));
+                return false;
+            }
+            server.reload(c.node());
+            config = c;
+            log.info("Configuration successfully reloaded");
+            return true;
+        }
+    }
+
+    /**
+     * Graceful shutdown (SIGINT/SIGTERM, §7): asks the server to shut down, waits for it at most the shutdown
+     * timeout, and removes the PID file. Idempotent; a no-op unless running.
+     *
+     * @return the process exit status: 0, or 1 when the watchdog fired
+     */
+    public int stop() {
+        ManagedServer s;
+        RotorConfig c;
+        synchronized (lock) {
+            if (state != State.RUNNING) {
+                return exitCode;
+            }
+            state = State.STOPPING;
+            s = server;
+            c = config;
+        }
+        log.info("Shutting down");
+        int code = 0;
+        try {
+            s.shutdown().get(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            long ms = shutdownTimeout.toMillis();
+            log.error(LogMarkers.FATAL, "Shutdown did not finish within {}",
+                    ms % 1000 == 0 ? ms / 1000 + " seconds" : ms + " milliseconds");
+            code = 1;
+        } catch (ExecutionException e) {
+            log.error("Error while shutting down: {}", describe(e.getCause()));
+        } catch (RuntimeException e) {
+            log.error("Error while shutting down: {}", describe(e)); // it ended, if not cleanly: still status 0
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            code = 1;
+        }
+        removePidFile(c);
+        synchronized (lock) {
+            exitCode = code;
+            server = null;
+            state = State.STOPPED;
+        }
+        stopped.countDown();
+        return code;
+    }
+
+    /** True between a successful {@link #start()} and {@link #stop()}. */
+    public boolean running() {
+        synchronized (lock) {
+            return state == State.RUNNING;
+        }
+    }
+
+    /** Blocks until the server stopped (or failed to start); then returns the exit status. */
+    public int awaitStopped() throws InterruptedException {
+        stopped.await();
+        synchronized (lock) {
+            return exitCode;
+        }
+    }
+
+    /** The configuration in use; null before a successful start. */
+    public RotorConfig config() {
+        synchronized (lock) {
+            return config;
+        }
+    }
+
+    /** The outcome of the quick start's config generation, logged once logging is set up. */
+    private record QuickStart(boolean ok, String message) {}
+
+    /** The quick start: writes a missing config file like genconfig; null when there was nothing to do. */
+    private static QuickStart generateIfMissing(Path file) {
+        // v1 compat: v1 starts with defaults and an empty secret when the config file is missing. Rotor's quick
+        // start is two commands (download, run), so a missing file with a supported extension is generated exactly
+        // like `genconfig` does and then used. When it cannot be written, Rotor goes on like v1.
+        if (Files.exists(file) || ConfigFormat.of(file).isEmpty()) {
+            return null;
+        }
+        try {
+            ConfigGenerator.generate(file);
+            return new QuickStart(true, "Configuration file " + file + " not found: generated one with a new random secret");
+        } catch (ConfigException e) {
+            return new QuickStart(false, "Configuration file " + file + " not found and could not be generated: "
+                    + e.getMessage());
+        }
+    }
+
+    private void logStartup(RotorConfig c, Path file, Engine engine) {
+        NodeConfig node = c.node();
+        log.info("Config path: {}", file.toAbsolutePath());
+        log.info("Rotor version: {} (Centrifugo v{} compatible)", RotorVersion.current(),
+                RotorVersion.CENTRIFUGO_COMPATIBLE);
+        log.info("Process PID: {}", ProcessHandle.current().pid());
+        log.info("Engine: {}", engine.name());
+        // v1 compat: GOMAXPROCS is Go's CPU limit; Rotor reports the same number but does not enforce it.
+        log.info("GOMAXPROCS: {}", c.gomaxprocs() > 0 ? c.gomaxprocs() : Runtime.getRuntime().availableProcessors());
+        String sockjs = c.server().sockjsUrl().isEmpty() ? SOCKJS_LIBRARY_DEFAULT_URL : c.server().sockjsUrl();
+        log.info("SockJS url: {}", sockjs);
+        if (node.insecure()) {
+            log.warn("Running in INSECURE client mode");
+        }
+        if (node.insecureApi()) {
+            log.warn("Running in INSECURE API mode");
+        }
+        if (node.insecureAdmin()) {
+            log.warn("Running in INSECURE admin mode");
+        }
+        if (c.server().debug()) {
+            log.warn("Running in DEBUG mode");
+        }
+    }
+
+    private static int fatal(String message) {
+        log.error(LogMarkers.FATAL, message);
+        return 1;
+    }
+
+    private static void removePidFile(RotorConfig c) {
+        if (!c.pidFile().isEmpty()) {
+            PidFile.remove(Path.of(c.pidFile()));
+        }
+    }
+
+    private static String describe(Throwable e) {
+        return e.getMessage() != null ? e.getMessage() : e.toString();
+    }
+}

@@ -1,0 +1,115 @@
+package dev.rotor.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The parsed contents of one config file: a flat map of lower-cased top-level keys to their raw values, plus the
+ * raw {@code namespaces} value (configuration.md §1–2). Values keep the type the file gave them; typing happens when
+ * they are read. Immutable.
+ */
+public final class ConfigFile {
+    /** A file with no keys: what a missing config file amounts to. */
+    public static final ConfigFile EMPTY = new ConfigFile(Map.of(), null);
+
+    static final String NAMESPACES = "namespaces";
+
+    private final Map<String, JsonNode> values;
+    private final JsonNode namespaces;
+
+    private ConfigFile(Map<String, JsonNode> values, JsonNode namespaces) {
+        this.values = Collections.unmodifiableMap(values);
+        this.namespaces = namespaces;
+    }
+
+    /**
+     * Reads and parses a config file.
+     *
+     * @return empty when the file does not exist or its extension is not supported — v1 treats both the same way
+     *         ({@code No config file found}, §2)
+     * @throws ConfigParseException when the file exists but does not parse
+     */
+    public static Optional<ConfigFile> read(Path file) {
+        Optional<ConfigFormat> format = ConfigFormat.of(file);
+        if (format.isEmpty() || !Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new ConfigException("Unable to read config file " + file + ": " + e, e);
+        }
+        return Optional.of(parse(text, format.get()));
+    }
+
+    /** Parses config text in the given format. */
+    public static ConfigFile parse(String text, ConfigFormat format) {
+        JsonNode root;
+        try {
+            root = format.newMapper().readTree(text);
+        } catch (JacksonException e) {
+            throw new ConfigParseException(describe(e), e);
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            if (format == ConfigFormat.JSON) {
+                // Same as Go's encoding/json on an empty document.
+                throw new ConfigParseException("unexpected end of JSON input", null);
+            }
+            return EMPTY; // an empty YAML or TOML document is a valid empty configuration
+        }
+        if (!root.isObject()) {
+            throw new ConfigParseException("the top level must be a map of keys to values, got "
+                    + root.getNodeType().toString().toLowerCase(Locale.ROOT), null);
+        }
+        Map<String, JsonNode> values = new LinkedHashMap<>();
+        JsonNode namespaces = null;
+        for (Map.Entry<String, JsonNode> e : root.properties()) {
+            // Keys are case-insensitive (§1); when two spellings of a key appear, the later one wins.
+            String key = e.getKey().toLowerCase(Locale.ROOT);
+            if (key.equals(NAMESPACES)) {
+                namespaces = e.getValue();
+            } else {
+                values.put(key, e.getValue());
+            }
+        }
+        return new ConfigFile(values, namespaces);
+    }
+
+    /** The raw value of a top-level key, or null when the file does not set it (a JSON {@code null} counts as unset). */
+    public JsonNode get(String key) {
+        JsonNode v = values.get(key.toLowerCase(Locale.ROOT));
+        return v == null || v.isNull() ? null : v;
+    }
+
+    /** Every top-level key the file sets (lower-cased), {@code namespaces} excluded. */
+    public Map<String, JsonNode> values() {
+        return values;
+    }
+
+    /** The raw {@code namespaces} value, or null when absent. */
+    public JsonNode namespaces() {
+        return namespaces;
+    }
+
+    private static String describe(JacksonException e) {
+        StringBuilder sb = new StringBuilder(String.valueOf(e.getOriginalMessage()).replace('\n', ' '));
+        JsonLocation loc = e.getLocation();
+        if (loc != null && loc.getLineNr() > 0) {
+            sb.append(" (line ").append(loc.getLineNr()).append(", column ").append(loc.getColumnNr()).append(')');
+        }
+        return sb.toString();
+    }
+}

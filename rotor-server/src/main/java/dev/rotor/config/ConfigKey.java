@@ -1,0 +1,161 @@
+package dev.rotor.config;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Every top-level configuration key Rotor understands, with its type, built-in default, environment binding and
+ * whether SIGHUP applies it (configuration.md §3, §4, §7). {@code namespaces} is structured and handled apart.
+ * Immutable.
+ */
+public enum ConfigKey {
+    // §3.1 security and modes
+    SECRET("secret", Type.STRING, "", Env.BOUND, Reload.YES),
+    INSECURE("insecure", Type.BOOL, false, Env.BOUND, Reload.YES),
+    INSECURE_API("insecure_api", Type.BOOL, false, Env.BOUND, Reload.YES),
+    INSECURE_ADMIN("insecure_admin", Type.BOOL, false, Env.BOUND, Reload.YES),
+    ADMIN("admin", Type.BOOL, false, Env.BOUND, Reload.YES),
+    ADMIN_PASSWORD("admin_password", Type.STRING, "", Env.BOUND, Reload.YES),
+    ADMIN_SECRET("admin_secret", Type.STRING, "", Env.BOUND, Reload.YES),
+    WEB("web", Type.BOOL, false, Env.BOUND, Reload.NO),
+    WEB_PATH("web_path", Type.STRING, "", Env.BOUND, Reload.NO),
+    DEBUG("debug", Type.BOOL, false, Env.BOUND, Reload.NO),
+    /** v1 compat: bound to {@code CENTRIFUGO_INSECURE_WEB} but used by nothing (§4). */
+    INSECURE_WEB("insecure_web", Type.BOOL, false, Env.BOUND, Reload.NO),
+
+    // §3.2 node and connection behaviour
+    NAME("name", Type.STRING, "", Env.NONE, Reload.YES),
+    CONNECTION_LIFETIME("connection_lifetime", Type.INT, 0, Env.BOUND, Reload.YES),
+    EXPIRED_CONNECTION_CLOSE_DELAY("expired_connection_close_delay", Type.INT, 25, Env.NONE, Reload.YES),
+    STALE_CONNECTION_CLOSE_DELAY("stale_connection_close_delay", Type.INT, 25, Env.NONE, Reload.YES),
+    PING_INTERVAL("ping_interval", Type.INT, 25, Env.NONE, Reload.YES),
+    CLIENT_MESSAGE_WRITE_TIMEOUT("client_message_write_timeout", Type.INT, 0, Env.NONE, Reload.YES),
+    CLIENT_REQUEST_MAX_SIZE("client_request_max_size", Type.INT, 65536, Env.NONE, Reload.YES),
+    CLIENT_QUEUE_MAX_SIZE("client_queue_max_size", Type.LONG, 10485760L, Env.NONE, Reload.YES),
+    CLIENT_QUEUE_INITIAL_CAPACITY("client_queue_initial_capacity", Type.INT, 2, Env.NONE, Reload.YES),
+    CLIENT_CHANNEL_LIMIT("client_channel_limit", Type.INT, 128, Env.NONE, Reload.YES),
+    USER_CONNECTION_LIMIT("user_connection_limit", Type.INT, 0, Env.NONE, Reload.YES),
+    MAX_CHANNEL_LENGTH("max_channel_length", Type.INT, 255, Env.NONE, Reload.YES),
+    PRESENCE_PING_INTERVAL("presence_ping_interval", Type.INT, 25, Env.NONE, Reload.YES),
+    PRESENCE_EXPIRE_INTERVAL("presence_expire_interval", Type.INT, 60, Env.NONE, Reload.YES),
+    NODE_PING_INTERVAL("node_ping_interval", Type.INT, 3, Env.NONE, Reload.YES),
+    NODE_METRICS_INTERVAL("node_metrics_interval", Type.INT, 60, Env.NONE, Reload.YES),
+    PRIVATE_CHANNEL_PREFIX("private_channel_prefix", Type.STRING, "$", Env.NONE, Reload.YES),
+    NAMESPACE_CHANNEL_BOUNDARY("namespace_channel_boundary", Type.STRING, ":", Env.NONE, Reload.YES),
+    USER_CHANNEL_BOUNDARY("user_channel_boundary", Type.STRING, "#", Env.NONE, Reload.YES),
+    USER_CHANNEL_SEPARATOR("user_channel_separator", Type.STRING, ",", Env.NONE, Reload.YES),
+    CLIENT_CHANNEL_BOUNDARY("client_channel_boundary", Type.STRING, "&", Env.NONE, Reload.YES),
+
+    // §3.3 top-level channel options
+    WATCH("watch", Type.BOOL, false, Env.BOUND, Reload.YES),
+    PUBLISH("publish", Type.BOOL, false, Env.BOUND, Reload.YES),
+    ANONYMOUS("anonymous", Type.BOOL, false, Env.BOUND, Reload.YES),
+    PRESENCE("presence", Type.BOOL, false, Env.BOUND, Reload.YES),
+    JOIN_LEAVE("join_leave", Type.BOOL, false, Env.BOUND, Reload.YES),
+    HISTORY_SIZE("history_size", Type.INT, 0, Env.BOUND, Reload.YES),
+    HISTORY_LIFETIME("history_lifetime", Type.INT, 0, Env.BOUND, Reload.YES),
+    RECOVER("recover", Type.BOOL, false, Env.BOUND, Reload.YES),
+    HISTORY_DROP_INACTIVE("history_drop_inactive", Type.BOOL, false, Env.BOUND, Reload.YES),
+
+    // §3.5 HTTP server
+    ADDRESS("address", Type.STRING, "", Env.BOUND, Reload.NO),
+    PORT("port", Type.STRING, "8000", Env.BOUND, Reload.NO),
+    API_PORT("api_port", Type.STRING, "", Env.BOUND, Reload.NO),
+    ADMIN_PORT("admin_port", Type.STRING, "", Env.BOUND, Reload.NO),
+    HTTP_PREFIX("http_prefix", Type.STRING, "", Env.NONE, Reload.NO),
+    SOCKJS_URL("sockjs_url", Type.STRING, "//cdn.jsdelivr.net/sockjs/1.1/sockjs.min.js", Env.NONE, Reload.NO),
+    SOCKJS_HEARTBEAT_DELAY("sockjs_heartbeat_delay", Type.INT, 25, Env.NONE, Reload.NO),
+    WEBSOCKET_COMPRESSION("websocket_compression", Type.BOOL, false, Env.NONE, Reload.NO),
+    WEBSOCKET_COMPRESSION_LEVEL("websocket_compression_level", Type.INT, 1, Env.NONE, Reload.NO),
+    WEBSOCKET_COMPRESSION_MIN_SIZE("websocket_compression_min_size", Type.INT, 0, Env.NONE, Reload.NO),
+    WEBSOCKET_READ_BUFFER_SIZE("websocket_read_buffer_size", Type.INT, 0, Env.NONE, Reload.NO),
+    WEBSOCKET_WRITE_BUFFER_SIZE("websocket_write_buffer_size", Type.INT, 0, Env.NONE, Reload.NO),
+    SSL("ssl", Type.BOOL, false, Env.BOUND, Reload.NO),
+    SSL_CERT("ssl_cert", Type.STRING, "", Env.BOUND, Reload.NO),
+    SSL_KEY("ssl_key", Type.STRING, "", Env.BOUND, Reload.NO),
+    SSL_AUTOCERT("ssl_autocert", Type.BOOL, false, Env.NONE, Reload.NO),
+    SSL_AUTOCERT_HOST_WHITELIST("ssl_autocert_host_whitelist", Type.STRING, "", Env.NONE, Reload.NO),
+    SSL_AUTOCERT_CACHE_DIR("ssl_autocert_cache_dir", Type.STRING, "", Env.NONE, Reload.NO),
+    SSL_AUTOCERT_EMAIL("ssl_autocert_email", Type.STRING, "", Env.NONE, Reload.NO),
+    SSL_AUTOCERT_FORCE_RSA("ssl_autocert_force_rsa", Type.BOOL, false, Env.NONE, Reload.NO),
+    SSL_AUTOCERT_SERVER_NAME("ssl_autocert_server_name", Type.STRING, "", Env.NONE, Reload.NO),
+    SSL_AUTOCERT_HTTP("ssl_autocert_http", Type.BOOL, false, Env.NONE, Reload.NO),
+    SSL_AUTOCERT_HTTP_ADDR("ssl_autocert_http_addr", Type.STRING, ":80", Env.NONE, Reload.NO),
+
+    // §3.6 process
+    ENGINE("engine", Type.STRING, "memory", Env.BOUND, Reload.NO),
+    LOG_LEVEL("log_level", Type.STRING, "info", Env.NONE, Reload.YES),
+    LOG_FILE("log_file", Type.STRING, "", Env.NONE, Reload.YES),
+    PID_FILE("pid_file", Type.STRING, "", Env.NONE, Reload.NO),
+    GOMAXPROCS("gomaxprocs", Type.INT, 0, Env.NONE, Reload.NO),
+
+    // §3.7 Redis engine
+    REDIS_HOST("redis_host", Type.STRING, "127.0.0.1", Env.BOUND, Reload.NO),
+    REDIS_PORT("redis_port", Type.STRING, "6379", Env.BOUND, Reload.NO),
+    REDIS_URL("redis_url", Type.STRING, "", Env.BOUND, Reload.NO),
+    REDIS_PASSWORD("redis_password", Type.STRING, "", Env.NONE, Reload.NO),
+    REDIS_DB("redis_db", Type.STRING, "0", Env.NONE, Reload.NO),
+    REDIS_POOL("redis_pool", Type.INT, 256, Env.NONE, Reload.NO),
+    REDIS_API("redis_api", Type.BOOL, false, Env.NONE, Reload.NO),
+    REDIS_API_NUM_SHARDS("redis_api_num_shards", Type.INT, 0, Env.NONE, Reload.NO),
+    REDIS_MASTER_NAME("redis_master_name", Type.STRING, "", Env.NONE, Reload.NO),
+    REDIS_SENTINELS("redis_sentinels", Type.STRING, "", Env.NONE, Reload.NO),
+    REDIS_PREFIX("redis_prefix", Type.STRING, "centrifugo", Env.NONE, Reload.NO),
+    REDIS_CONNECT_TIMEOUT("redis_connect_timeout", Type.INT, 1, Env.NONE, Reload.NO),
+    REDIS_READ_TIMEOUT("redis_read_timeout", Type.INT, 10, Env.NONE, Reload.NO),
+    REDIS_WRITE_TIMEOUT("redis_write_timeout", Type.INT, 1, Env.NONE, Reload.NO),
+    REDIS_PUBSUB_NUM_WORKERS("redis_pubsub_num_workers", Type.INT, 0, Env.NONE, Reload.NO);
+
+    /** Environment variable prefix; a bound key {@code k} is read from {@code CENTRIFUGO_<UPPER(k)>} (§4). */
+    public static final String ENV_PREFIX = "CENTRIFUGO_";
+
+    /** Value type of a key; reads are lenient across these (configuration.md §1). */
+    public enum Type { STRING, BOOL, INT, LONG }
+
+    private enum Env { BOUND, NONE }
+
+    private enum Reload { YES, NO }
+
+    private static final Map<String, ConfigKey> BY_KEY =
+            Stream.of(values()).collect(Collectors.toUnmodifiableMap(ConfigKey::key, Function.identity()));
+
+    private final String key;
+    private final Type type;
+    private final Object defaultValue;
+    private final boolean envBound;
+    private final boolean reloadable;
+
+    ConfigKey(String key, Type type, Object defaultValue, Env env, Reload reload) {
+        this.key = key;
+        this.type = type;
+        this.defaultValue = defaultValue;
+        this.envBound = env == Env.BOUND;
+        this.reloadable = reload == Reload.YES;
+    }
+
+    /** The key as written in the file, lower-case snake_case. */
+    public String key() { return key; }
+
+    public Type type() { return type; }
+
+    /** Built-in default: a {@code String}, {@code Boolean}, {@code Integer} or {@code Long} matching {@link #type()}. */
+    public Object defaultValue() { return defaultValue; }
+
+    /** True when {@link #envName()} is read (only the keys listed in configuration.md §4). */
+    public boolean envBound() { return envBound; }
+
+    /** The environment variable name, e.g. {@code CENTRIFUGO_SECRET}; meaningful only when {@link #envBound()}. */
+    public String envName() { return ENV_PREFIX + key.toUpperCase(Locale.ROOT); }
+
+    /** True when a SIGHUP applies a changed value to the running node (§7). */
+    public boolean reloadable() { return reloadable; }
+
+    /** The key named {@code key} (case-insensitive), if Rotor knows it. */
+    public static Optional<ConfigKey> of(String key) {
+        return Optional.ofNullable(BY_KEY.get(key.toLowerCase(Locale.ROOT)));
+    }
+}

@@ -1,0 +1,228 @@
+package dev.rotor.config;
+
+import static dev.rotor.config.ConfigKey.*;
+
+import dev.rotor.channel.ChannelNaming;
+import dev.rotor.channel.ChannelOptions;
+import dev.rotor.node.NodeConfig;
+import dev.rotor.server.ServerConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Loads, validates and reloads the configuration of one process from its config file, environment and explicitly
+ * given flags (configuration.md §1–4, §7). The loader remembers all three, so that a SIGHUP re-reads the same file
+ * and re-applies the same environment and flags. Immutable and thread-safe.
+ */
+public final class ConfigLoader {
+    private final Path file;
+    private final Map<String, String> env;
+    private final Map<String, Object> flags;
+    private final Supplier<String> hostname;
+
+    /**
+     * @param file  the config file ({@code -c}); its extension picks the format
+     * @param env   the process environment; only {@code CENTRIFUGO_*} variables of bound keys are used (§4)
+     * @param flags flags given explicitly on the command line, by config key (e.g. {@code "port" -> "8001"});
+     *              values are {@code String}, {@code Boolean}, {@code Integer} or {@code Long}
+     */
+    public ConfigLoader(Path file, Map<String, String> env, Map<String, ?> flags) {
+        this(file, env, flags, Hostname::local);
+    }
+
+    /** As above, with the host name source for the default node name {@code <hostname>_<port>}. */
+    public ConfigLoader(Path file, Map<String, String> env, Map<String, ?> flags, Supplier<String> hostname) {
+        this.file = Objects.requireNonNull(file, "file");
+        this.env = Map.copyOf(env);
+        Map<String, Object> f = new LinkedHashMap<>();
+        flags.forEach((k, v) -> {
+            if (ConfigKey.of(k).isEmpty()) {
+                throw new IllegalArgumentException("not a configuration key: " + k);
+            }
+            f.put(k, Objects.requireNonNull(v, k));
+        });
+        this.flags = Map.copyOf(f);
+        this.hostname = Objects.requireNonNull(hostname, "hostname");
+    }
+
+    /** The result of the first load: the configuration and whether the config file was found. */
+    public record Loaded(RotorConfig config, boolean fileFound) {}
+
+    /**
+     * The result of a reload: the new configuration, or the unchanged old one and the message to log as critical.
+     */
+    public record Reloaded(RotorConfig config, Optional<String> error) {
+        public boolean ok() {
+            return error.isEmpty();
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * Loads the startup configuration. A missing file (or one with an unsupported extension) is not an error: the
+     * result says {@code fileFound == false} and defaults, env and flags apply (§2).
+     *
+     * @throws ConfigParseException when the file does not parse
+     * @throws ConfigException      when a value is invalid; the message names the key
+     */
+    public Loaded load() {
+        Optional<ConfigFile> f = ConfigFile.read(file);
+        return new Loaded(build(new ConfigSources(flags, env, f.orElse(ConfigFile.EMPTY))), f.isPresent());
+    }
+
+    /**
+     * Re-reads the same file and rebuilds the reloadable part (node settings, log level and file) from file + env +
+     * flags + defaults, like SIGHUP in v1 (§7). Keys removed from the file fall back to env/flag/default. Never
+     * throws for a bad configuration: the old one is kept and the error returned.
+     */
+    public Reloaded reload(RotorConfig current) {
+        try {
+            Optional<ConfigFile> f = ConfigFile.read(file);
+            if (f.isEmpty()) {
+                return new Reloaded(current, Optional.of("No config file found"));
+            }
+            ConfigSources s = new ConfigSources(flags, env, f.get());
+            NodeConfig node = buildNode(s);
+            return new Reloaded(current.withReloadable(node, s.string(LOG_LEVEL), s.string(LOG_FILE)), Optional.empty());
+        } catch (ConfigParseException e) {
+            return new Reloaded(current, Optional.of("Error parsing configuration: " + e.getMessage()));
+        } catch (ConfigException e) {
+            return new Reloaded(current, Optional.of(e.getMessage()));
+        }
+    }
+
+    /**
+     * What {@code checkconfig} does (§5.2): reads only the file (no env, no flags) and validates it.
+     *
+     * @throws ConfigException when the file is missing, does not parse or is invalid, with v1's messages
+     */
+    public static RotorConfig check(Path file) {
+        ConfigFile f = ConfigFile.read(file).orElseThrow(() -> new ConfigException(
+                // v1 compat: v1's text, with Rotor's command name.
+                "Unable to locate config file, use \"rotor genconfig -c " + file + "\" command to generate one"));
+        return new ConfigLoader(file, Map.of(), Map.of()).build(new ConfigSources(Map.of(), Map.of(), f));
+    }
+
+    private RotorConfig build(ConfigSources s) {
+        NodeConfig node = buildNode(s);
+        ServerConfig server = buildServer(s);
+        AutocertSettings autocert = new AutocertSettings(s.bool(SSL_AUTOCERT), s.string(SSL_AUTOCERT_HOST_WHITELIST),
+                s.string(SSL_AUTOCERT_CACHE_DIR), s.string(SSL_AUTOCERT_EMAIL), s.bool(SSL_AUTOCERT_FORCE_RSA),
+                s.string(SSL_AUTOCERT_SERVER_NAME), s.bool(SSL_AUTOCERT_HTTP), s.string(SSL_AUTOCERT_HTTP_ADDR));
+        if (server.ssl() && !autocert.enabled() && (server.sslCert().isEmpty() || server.sslKey().isEmpty())) {
+            throw new ConfigException("config error: ssl: ssl_cert and ssl_key must both be set when ssl is enabled");
+        }
+        RedisSettings redis = new RedisSettings(s.string(REDIS_HOST), s.string(REDIS_PORT), s.string(REDIS_URL),
+                s.string(REDIS_PASSWORD), s.string(REDIS_DB), s.integer(REDIS_POOL), s.bool(REDIS_API),
+                s.integer(REDIS_API_NUM_SHARDS), s.string(REDIS_MASTER_NAME), s.string(REDIS_SENTINELS),
+                s.string(REDIS_PREFIX), s.integer(REDIS_CONNECT_TIMEOUT), s.integer(REDIS_READ_TIMEOUT),
+                s.integer(REDIS_WRITE_TIMEOUT), s.integer(REDIS_PUBSUB_NUM_WORKERS));
+        return new RotorConfig(node, server, s.string(ENGINE), s.string(LOG_LEVEL), s.string(LOG_FILE),
+                s.string(PID_FILE), s.integer(GOMAXPROCS), redis, autocert);
+    }
+
+    private NodeConfig buildNode(ConfigSources s) {
+        String name = s.string(NAME);
+        if (name.isEmpty()) {
+            name = hostname.get() + "_" + s.string(PORT); // e.g. myhost_8000 (§3.2)
+        }
+        ChannelOptions topLevel = ChannelOptions.builder()
+                .watch(s.bool(WATCH))
+                .publish(s.bool(PUBLISH))
+                .anonymous(s.bool(ANONYMOUS))
+                .presence(s.bool(PRESENCE))
+                .joinLeave(s.bool(JOIN_LEAVE))
+                .historySize(s.integer(HISTORY_SIZE))
+                .historyLifetime(s.integer(HISTORY_LIFETIME))
+                .recover(s.bool(RECOVER))
+                .historyDropInactive(s.bool(HISTORY_DROP_INACTIVE))
+                .build();
+        ChannelNaming naming = new ChannelNaming(s.string(PRIVATE_CHANNEL_PREFIX), s.string(NAMESPACE_CHANNEL_BOUNDARY),
+                s.string(USER_CHANNEL_BOUNDARY), s.string(USER_CHANNEL_SEPARATOR), s.string(CLIENT_CHANNEL_BOUNDARY));
+        return NodeConfig.builder()
+                .name(name)
+                .version(RotorVersion.current())
+                .secret(s.string(SECRET))
+                .insecure(s.bool(INSECURE))
+                .insecureApi(s.bool(INSECURE_API))
+                .insecureAdmin(s.bool(INSECURE_ADMIN))
+                .admin(s.bool(ADMIN))
+                .web(s.bool(WEB))
+                .adminPassword(s.string(ADMIN_PASSWORD))
+                .adminSecret(s.string(ADMIN_SECRET))
+                .connectionLifetime(s.integer(CONNECTION_LIFETIME))
+                .expiredConnectionCloseDelay(s.integer(EXPIRED_CONNECTION_CLOSE_DELAY))
+                .staleConnectionCloseDelay(s.integer(STALE_CONNECTION_CLOSE_DELAY))
+                .pingInterval(s.integer(PING_INTERVAL))
+                .clientMessageWriteTimeout(s.integer(CLIENT_MESSAGE_WRITE_TIMEOUT))
+                .clientRequestMaxSize(s.integer(CLIENT_REQUEST_MAX_SIZE))
+                .clientQueueMaxSize(s.longValue(CLIENT_QUEUE_MAX_SIZE))
+                .clientQueueInitialCapacity(s.integer(CLIENT_QUEUE_INITIAL_CAPACITY))
+                .clientChannelLimit(s.integer(CLIENT_CHANNEL_LIMIT))
+                .userConnectionLimit(s.integer(USER_CONNECTION_LIMIT))
+                .maxChannelLength(s.integer(MAX_CHANNEL_LENGTH))
+                .presencePingInterval(s.integer(PRESENCE_PING_INTERVAL))
+                .presenceExpireInterval(s.integer(PRESENCE_EXPIRE_INTERVAL))
+                .nodePingInterval(s.integer(NODE_PING_INTERVAL))
+                .nodeMetricsInterval(s.integer(NODE_METRICS_INTERVAL))
+                .naming(naming)
+                .topLevel(topLevel)
+                .namespaces(Namespaces.validate(Namespaces.decode(s.file().namespaces())))
+                .build();
+    }
+
+    private static ServerConfig buildServer(ConfigSources s) {
+        int level = s.integer(WEBSOCKET_COMPRESSION_LEVEL);
+        if (level < -2 || level > 9) {
+            // The deflate levels of Go's compress/flate, which v1 passes through (§3.5).
+            throw new ConfigException("config error: websocket_compression_level: expected a level from -2 to 9, got "
+                    + level);
+        }
+        return ServerConfig.builder()
+                .address(s.string(ADDRESS))
+                .port(port(s, PORT, false))
+                .apiPort(port(s, API_PORT, true))
+                .adminPort(port(s, ADMIN_PORT, true))
+                .httpPrefix(s.string(HTTP_PREFIX))
+                .sockjsUrl(s.string(SOCKJS_URL))
+                .sockjsHeartbeatDelay(s.integer(SOCKJS_HEARTBEAT_DELAY))
+                .websocketCompression(s.bool(WEBSOCKET_COMPRESSION))
+                .websocketCompressionLevel(level)
+                .websocketCompressionMinSize(s.integer(WEBSOCKET_COMPRESSION_MIN_SIZE))
+                .websocketReadBufferSize(s.integer(WEBSOCKET_READ_BUFFER_SIZE))
+                .websocketWriteBufferSize(s.integer(WEBSOCKET_WRITE_BUFFER_SIZE))
+                .admin(s.bool(ADMIN))
+                .web(s.bool(WEB))
+                .webPath(s.string(WEB_PATH))
+                .debug(s.bool(DEBUG))
+                .ssl(s.bool(SSL))
+                .sslCert(s.string(SSL_CERT))
+                .sslKey(s.string(SSL_KEY))
+                .build();
+    }
+
+    /** Ports stay strings like v1's, but must be a number Netty can bind; {@code api_port}/{@code admin_port} may be empty. */
+    private static String port(ConfigSources s, ConfigKey key, boolean emptyAllowed) {
+        String p = s.string(key).trim();
+        if (p.isEmpty() && emptyAllowed) {
+            return p;
+        }
+        try {
+            int n = Integer.parseInt(p);
+            if (n >= 0 && n <= 65535) {
+                return p;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException("config error: " + key.key() + ": expected a port number from 0 to 65535, got \""
+                + p + "\"");
+    }
+}

@@ -1,0 +1,133 @@
+package dev.rotor.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rotor.channel.ChannelOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TypingTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void topLevelReadsAreLenient() throws IOException {
+        RotorConfig c = load("""
+                {"client_channel_limit": "7", "presence": "true", "publish": "1", "watch": "t", "anonymous": 1,
+                 "history_size": 10.9, "port": 8001, "admin": "false", "secret": 12345, "join_leave": "",
+                 "history_lifetime": true}
+                """);
+
+        assertThat(c.node().clientChannelLimit()).isEqualTo(7);
+        assertThat(c.node().topLevel().presence()).isTrue();
+        assertThat(c.node().topLevel().publish()).isTrue();
+        assertThat(c.node().topLevel().watch()).isTrue();
+        assertThat(c.node().topLevel().anonymous()).isTrue();
+        assertThat(c.node().topLevel().historySize()).isEqualTo(10);
+        assertThat(c.node().topLevel().historyLifetime()).isEqualTo(1);
+        assertThat(c.server().port()).isEqualTo("8001");
+        assertThat(c.node().admin()).isFalse();
+        assertThat(c.node().secret()).isEqualTo("12345");
+        assertThat(c.node().topLevel().joinLeave()).isFalse();
+    }
+
+    @Test
+    void floatPortsAreFormattedLikeGo() throws IOException {
+        assertThat(load("{\"port\": 8000.0}").server().port()).isEqualTo("8000");
+    }
+
+    @Test
+    void nullMeansUnset() throws IOException {
+        assertThat(load("{\"client_channel_limit\": null}").node().clientChannelLimit()).isEqualTo(128);
+    }
+
+    @Test
+    void unconvertibleValuesNameTheKeyAndTheSource() throws IOException {
+        assertThatThrownBy(() -> load("{\"client_channel_limit\": \"lots\"}"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config error: client_channel_limit: expected an integer, got \"lots\" (from config file)");
+        assertThatThrownBy(() -> load("{\"presence\": \"yes\"}"))
+                .hasMessage("config error: presence: expected a boolean, got \"yes\" (from config file)");
+        assertThatThrownBy(() -> load("{\"secret\": [1, 2]}"))
+                .hasMessage("config error: secret: expected a string, got array (from config file)");
+        assertThatThrownBy(() -> load("{\"history_size\": 3000000000}"))
+                .hasMessageStartingWith("config error: history_size: value 3000000000 is out of range");
+
+        Path empty = dir.resolve("none.json");
+        assertThatThrownBy(() -> new ConfigLoader(empty, Map.of("CENTRIFUGO_HISTORY_SIZE", "x"), Map.of()).load())
+                .hasMessage("config error: history_size: expected an integer, got \"x\" "
+                        + "(from environment variable CENTRIFUGO_HISTORY_SIZE)");
+    }
+
+    @Test
+    void portsMustBeNumbers() throws IOException {
+        assertThatThrownBy(() -> load("{\"port\": \"http\"}"))
+                .hasMessage("config error: port: expected a port number from 0 to 65535, got \"http\"");
+        assertThatThrownBy(() -> load("{\"api_port\": \"70000\"}"))
+                .hasMessageStartingWith("config error: api_port:");
+        assertThat(load("{\"admin_port\": \"\"}").server().effectiveAdminPort()).isEqualTo("8000");
+    }
+
+    @Test
+    void sslNeedsCertificateAndKeyUnlessAutocert() throws IOException {
+        assertThatThrownBy(() -> load("{\"ssl\": true, \"ssl_cert\": \"c.pem\"}"))
+                .hasMessageStartingWith("config error: ssl:");
+        assertThat(load("{\"ssl\": true, \"ssl_autocert\": true}").autocert().enabled()).isTrue();
+    }
+
+    @Test
+    void compressionLevelMustBeADeflateLevel() throws IOException {
+        assertThatThrownBy(() -> load("{\"websocket_compression_level\": 10}"))
+                .hasMessageStartingWith("config error: websocket_compression_level:");
+        assertThat(load("{\"websocket_compression_level\": -2}").server().websocketCompressionLevel()).isEqualTo(-2);
+    }
+
+    @Test
+    void namespaceValuesOfTheWrongTypeAreSilentlyIgnored() throws IOException {
+        RotorConfig c = load("""
+                {"namespaces": [{"name": "ns", "history_size": "10", "history_lifetime": 30.7, "publish": "true",
+                                 "presence": 1, "JOIN_LEAVE": true, "unknown_option": 5}]}
+                """);
+
+        assertThat(c.node().namespaces().get("ns")).isEqualTo(ChannelOptions.builder().historyLifetime(30)
+                .joinLeave(true).build());
+    }
+
+    @Test
+    void namespacesDoNotInheritTopLevelOptions() throws IOException {
+        RotorConfig c = load("{\"publish\": true, \"history_size\": 3, \"namespaces\": [{\"name\": \"ns\"}]}");
+
+        assertThat(c.node().namespaces().get("ns")).isEqualTo(ChannelOptions.NONE);
+        assertThat(c.node().channelOptions("ns:room")).isEqualTo(ChannelOptions.NONE);
+        assertThat(c.node().channelOptions("room").publish()).isTrue();
+    }
+
+    @Test
+    void namespacesGivenAsAJsonStringAreDecoded() throws IOException {
+        RotorConfig c = load("namespaces: '[{\"name\": \"ns\", \"publish\": true}]'\n", "config.yaml");
+
+        assertThat(c.node().namespaces().get("ns").publish()).isTrue();
+    }
+
+    @Test
+    void namespacesMustBeAListOfMaps() throws IOException {
+        assertThatThrownBy(() -> load("{\"namespaces\": 5}"))
+                .hasMessage("config error: namespaces: expected a list of namespaces, got number");
+        assertThatThrownBy(() -> load("{\"namespaces\": [\"ns\"]}"))
+                .hasMessage("config error: namespaces: every namespace must be a map of options, got string");
+    }
+
+    private RotorConfig load(String json) throws IOException {
+        return load(json, "config.json");
+    }
+
+    private RotorConfig load(String text, String name) throws IOException {
+        Path file = Files.writeString(dir.resolve(name), text);
+        return new ConfigLoader(file, Map.of(), Map.of(), () -> "h").load().config();
+    }
+}
