@@ -153,13 +153,15 @@ public final class ClientSession {
         if (closed) {
             return;
         }
+        // §10: the check includes the frame being added; a frame that would overflow the queue is not written at
+        // all, since closing discards queued frames anyway
+        if (transport.queuedBytes() + frame.length > queueMaxSize) {
+            close(Disconnect.SLOW);
+            return;
+        }
         transport.write(frame);
         node.metrics().inc(Counter.CLIENT_NUM_MSG_QUEUED);
         node.metrics().add(Counter.CLIENT_BYTES_OUT, frame.length);
-        // §10: the check includes the frame just added
-        if (transport.queuedBytes() > queueMaxSize) {
-            close(Disconnect.SLOW);
-        }
     }
 
     /** Delivers a push encoded once for all subscribers (the bytes are shared, never modified). */
