@@ -38,7 +38,8 @@ public final class ApiTestClient {
     public ApiTestClient(URI endpoint, String secret) {
         this.endpoint = endpoint;
         this.secret = secret;
-        this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+        // HTTP/1.1 like v1's API clients; the JDK's default would add an "Upgrade: h2c" offer to every request.
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
     }
 
     /** {@code lowercase hex(HMAC-SHA256(key, message))} over UTF-8 bytes, as v1 computes tokens and signs. */
