@@ -71,7 +71,7 @@ class ConnectionIT extends ProtocolSupport {
     void keysAreCaseInsensitiveAndBinaryFramesWork() throws Exception {
         start(config());
         Client c = connect("u1");
-        c.ws().sendBinary("{\"UID\":\"b\",\"Method\":\"ping\",\"Params\":{\"Data\":\"bin\"}}");
+        c.ws().sendBinary("{\"UID\":\"b\",\"Method\":\"ping\",\"Params\":{\"Data\":\"bin\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         assertThat(c.next()).isEqualTo("{\"uid\":\"b\",\"method\":\"ping\",\"body\":{\"data\":\"bin\"}}");
     }
 
@@ -234,7 +234,7 @@ class ConnectionIT extends ProtocolSupport {
     void clientCloseIsEchoedWithTheSameCode() throws Exception {
         start(config());
         Client c = connect("u");
-        c.ws().close(4001, "bye");
+        c.ws().sendClose(4001, "bye");
         assertThat(c.awaitClose().code()).isEqualTo(4001);
     }
 }

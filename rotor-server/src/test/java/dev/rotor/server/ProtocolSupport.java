@@ -36,7 +36,7 @@ abstract class ProtocolSupport {
 
     /** A connected-but-unauthenticated client. */
     WsTestClient open() throws Exception {
-        WsTestClient c = WsTestClient.connect(server.wsUrl(), WAIT);
+        WsTestClient c = WsTestClient.connect(java.net.URI.create(server.wsUrl()), WAIT);
         clients.add(c);
         return c;
     }

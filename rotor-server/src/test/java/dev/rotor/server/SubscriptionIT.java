@@ -197,7 +197,7 @@ class SubscriptionIT extends ProtocolSupport {
         assertThat(a.next()).contains("\"method\":\"join\"").contains(b.id());
         b.next();
         b.next();
-        b.ws().close(1000, "");
+        b.ws().sendClose(1000, "");
         assertThat(a.next()).isEqualTo("{\"method\":\"leave\",\"body\":{\"channel\":\"room\",\"data\":{\"user\":\"b\",\"client\":\""
                 + b.id() + "\"}}}");
         assertThat(a.call("{\"uid\":\"p\",\"method\":\"presence\",\"params\":{\"channel\":\"room\"}}")).doesNotContain(b.id());

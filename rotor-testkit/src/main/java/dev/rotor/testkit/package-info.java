@@ -1,5 +1,6 @@
 /**
- * Test fixtures shared by every module's tests: a raw WebSocket test client, the recording transport, engine
- * contract tests and launchers for real external processes. Never used by production code.
+ * Test fixtures shared by every module's tests: a raw WebSocket client ({@link dev.rotor.testkit.WsTestClient}), a
+ * signed HTTP API client ({@link dev.rotor.testkit.ApiTestClient}) and a runner for the Node scripts that drive the
+ * real v1 JavaScript client ({@link dev.rotor.testkit.NodeScript}). Test scope only; nothing here ships in the server.
  */
 package dev.rotor.testkit;
