@@ -113,6 +113,10 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
         if (p.get(HttpObjectAggregator.class) != null) {
             p.remove(HttpObjectAggregator.class);
         }
+        int writeTimeout = node.config().clientMessageWriteTimeout();
+        if (writeTimeout > 0) {
+            p.addLast("ws-write-timeout", new io.netty.handler.timeout.WriteTimeoutHandler(writeTimeout));
+        }
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(max));
         p.addLast("ws-session", new WebSocketSessionHandler(node));
         p.remove(this);

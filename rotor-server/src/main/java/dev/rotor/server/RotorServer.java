@@ -18,7 +18,11 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.io.File;
 import java.net.InetSocketAddress;
+import javax.net.ssl.SSLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -75,6 +79,7 @@ public final class RotorServer {
         ports.computeIfAbsent(server.port(), p -> EnumSet.noneOf(Route.class)).add(Route.RAW_WEBSOCKET);
         ports.computeIfAbsent(server.effectiveApiPort(), p -> EnumSet.noneOf(Route.class)).add(Route.API);
 
+        SslContext ssl = server.ssl() ? tls() : null;
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelClass =
@@ -91,7 +96,7 @@ public final class RotorServer {
                         .option(ChannelOption.SO_BACKLOG, 4096)
                         .option(ChannelOption.SO_REUSEADDR, true)
                         .childOption(ChannelOption.TCP_NODELAY, true)
-                        .childHandler(new ServerInitializer(router, server, routes.contains(Route.RAW_WEBSOCKET)));
+                        .childHandler(new ServerInitializer(router, server, routes.contains(Route.RAW_WEBSOCKET), ssl));
                 int port = Integer.parseInt(e.getKey());
                 InetSocketAddress address = server.address().isEmpty()
                         ? new InetSocketAddress(port) : new InetSocketAddress(server.address(), port);
@@ -105,6 +110,16 @@ public final class RotorServer {
         } catch (Exception e) {
             closeNetwork();
             throw e;
+        }
+    }
+
+    /** TLS from PEM files (configuration.md §3.5: {@code ssl}, {@code ssl_cert}, {@code ssl_key}); every port uses it. */
+    private SslContext tls() throws SSLException {
+        try {
+            return SslContextBuilder.forServer(new File(server.sslCert()), new File(server.sslKey())).build();
+        } catch (IllegalArgumentException e) {
+            throw new SSLException("cannot load ssl_cert " + server.sslCert() + " / ssl_key " + server.sslKey()
+                    + ": " + e.getMessage(), e);
         }
     }
 

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilte
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilterProvider;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
 import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
+import io.netty.handler.ssl.SslContext;
 
 /**
  * The one place where a port's pipeline is assembled: HTTP codec, request aggregation, optional permessage-deflate
@@ -21,16 +22,22 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private final HttpRouterHandler router;
     private final ServerConfig config;
     private final boolean clientPort;
+    /** Null when TLS is off. */
+    private final SslContext ssl;
 
-    ServerInitializer(HttpRouterHandler router, ServerConfig config, boolean clientPort) {
+    ServerInitializer(HttpRouterHandler router, ServerConfig config, boolean clientPort, SslContext ssl) {
         this.router = router;
         this.config = config;
         this.clientPort = clientPort;
+        this.ssl = ssl;
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
         ChannelPipeline p = ch.pipeline();
+        if (ssl != null) {
+            p.addLast("tls", ssl.newHandler(ch.alloc()));
+        }
         p.addLast("http", new HttpServerCodec());
         p.addLast("aggregator", new HttpObjectAggregator(MAX_HTTP_BODY));
         if (clientPort && config.websocketCompression()) {

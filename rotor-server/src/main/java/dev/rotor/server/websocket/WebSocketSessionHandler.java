@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.timeout.WriteTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletionStage;
@@ -68,7 +69,7 @@ public final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter 
     }
 
     private void start(ChannelHandlerContext ctx) {
-        transport = new WebSocketTransport(ctx.channel());
+        transport = new WebSocketTransport(ctx.channel(), node.metrics());
         session = node.openSession(transport);
         if (pingIntervalSeconds > 0) {
             long intervalNanos = TimeUnit.SECONDS.toNanos(pingIntervalSeconds);
@@ -177,6 +178,11 @@ public final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter 
                 transport.markClosed();
             }
             ctx.writeAndFlush(new CloseWebSocketFrame(code, "")).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        if (cause instanceof WriteTimeoutException && session != null) {
+            // client_message_write_timeout elapsed (client-protocol.md §7)
+            session.close(Disconnect.ERROR_SENDING);
             return;
         }
         log.debug("websocket connection error: {}", cause.toString());

@@ -1,5 +1,7 @@
 package dev.rotor.server.websocket;
 
+import dev.rotor.metrics.Counter;
+import dev.rotor.metrics.Metrics;
 import dev.rotor.protocol.Disconnect;
 import dev.rotor.transport.Transport;
 import io.netty.buffer.Unpooled;
@@ -26,6 +28,7 @@ public final class WebSocketTransport implements Transport {
     private static final long CLOSE_TIMEOUT_MILLIS = 1000;
 
     private final Channel channel;
+    private final Metrics metrics;
     private final Queue<byte[]> queue = new ConcurrentLinkedQueue<>();
     /** Bytes in {@link #queue}. */
     private final AtomicLong queued = new AtomicLong();
@@ -34,8 +37,9 @@ public final class WebSocketTransport implements Transport {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Runnable drain = this::drain;
 
-    public WebSocketTransport(Channel channel) {
+    public WebSocketTransport(Channel channel, Metrics metrics) {
         this.channel = channel;
+        this.metrics = metrics;
     }
 
     @Override
@@ -69,6 +73,7 @@ public final class WebSocketTransport implements Transport {
             }
             if (written > 0) {
                 channel.flush();
+                metrics.add(Counter.CLIENT_NUM_MSG_SENT, written);
             }
         } finally {
             draining.set(false);

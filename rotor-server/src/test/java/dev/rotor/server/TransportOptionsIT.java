@@ -1,0 +1,119 @@
+package dev.rotor.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rotor.auth.Hmac;
+import dev.rotor.node.NodeConfig;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Server-level options: TLS from PEM files, permessage-deflate negotiation, http_prefix (configuration.md §3.5). */
+class TransportOptionsIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void sslServesTheApiOverTlsWithTheConfiguredCertificate() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                key.toString(), "-out", cert.toString(), "-days", "1", "-subj", "/CN=127.0.0.1", "-addext",
+                "subjectAltName=IP:127.0.0.1").redirectErrorStream(true).start();
+        assertThat(openssl.waitFor(60, TimeUnit.SECONDS)).as("openssl finished (install it: bin/test does)").isTrue();
+        assertThat(openssl.exitValue()).as(new String(openssl.getInputStream().readAllBytes())).isZero();
+
+        try (TestServer server = TestServer.start(NodeConfig.builder(),
+                ServerConfig.builder().ssl(true).sslCert(cert.toString()).sslKey(key.toString()))) {
+            HttpClient https = HttpClient.newBuilder().sslContext(trusting(cert)).version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            String body = "{\"method\":\"channels\"}";
+            HttpResponse<String> r = https.send(HttpRequest.newBuilder(
+                    java.net.URI.create("https://127.0.0.1:" + server.server().boundApiPort() + "/api/"))
+                    .header("Content-Type", "application/json")
+                    .header("X-API-Sign", Hmac.apiSign(TestServer.SECRET, body.getBytes(StandardCharsets.UTF_8)))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("[{\"method\":\"channels\",\"error\":null,\"body\":{\"data\":[]}}]");
+        }
+    }
+
+    private static SSLContext trusting(Path certFile) throws Exception {
+        X509Certificate cert;
+        try (InputStream in = Files.newInputStream(certFile)) {
+            cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+        ks.load(null, null);
+        ks.setCertificateEntry("rotor", cert);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    @Test
+    void permessageDeflateIsNegotiatedOnlyWhenEnabled() throws Exception {
+        try (TestServer server = TestServer.start(NodeConfig.builder(), ServerConfig.builder().websocketCompression(true))) {
+            assertThat(handshake(server.server().boundPort(), "/connection/websocket"))
+                    .startsWith("HTTP/1.1 101").containsIgnoringCase("sec-websocket-extensions: permessage-deflate");
+        }
+        try (TestServer server = TestServer.start(NodeConfig.builder())) {
+            assertThat(handshake(server.server().boundPort(), "/connection/websocket"))
+                    .startsWith("HTTP/1.1 101").doesNotContainIgnoringCase("permessage-deflate");
+        }
+    }
+
+    @Test
+    void httpPrefixMovesEveryRoute() throws Exception {
+        try (TestServer server = TestServer.start(NodeConfig.builder(), ServerConfig.builder().httpPrefix("/rt"))) {
+            assertThat(handshake(server.server().boundPort(), "/rt/connection/websocket")).startsWith("HTTP/1.1 101");
+            assertThat(handshake(server.server().boundPort(), "/connection/websocket")).startsWith("HTTP/1.1 404");
+            HttpResponse<String> api = server.send(HttpRequest.newBuilder(server.uri("/rt/api/"))
+                    .header("Content-Type", "application/json")
+                    .header("X-API-Sign", Hmac.apiSign(TestServer.SECRET, "[]".getBytes(StandardCharsets.UTF_8)))
+                    .POST(HttpRequest.BodyPublishers.ofString("[]")).build());
+            assertThat(api.statusCode()).isEqualTo(200);
+        }
+    }
+
+    /** Sends a WebSocket upgrade offering permessage-deflate and returns the response head. */
+    private static String handshake(int port, String path) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(5000);
+            OutputStream out = s.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            StringBuilder sb = new StringBuilder();
+            while (!sb.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    break;
+                }
+                sb.append((char) b);
+            }
+            return sb.toString();
+        }
+    }
+}
