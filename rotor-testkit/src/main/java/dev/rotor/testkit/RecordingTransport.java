@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * Call {@link #assertExhausted()} after each test so no frame goes unchecked. Thread-safe.
  */
 public final class RecordingTransport implements Transport {
-    private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+    private final BlockingQueue<byte[]> frames = new LinkedBlockingQueue<>();
     private final AtomicReference<Disconnect> closedWith = new AtomicReference<>();
     private final AtomicLong queuedBytes = new AtomicLong();
 
@@ -30,7 +30,7 @@ public final class RecordingTransport implements Transport {
     @Override
     public void write(byte[] frame) {
         if (closedWith.get() == null) {
-            frames.add(new String(frame, StandardCharsets.UTF_8));
+            frames.add(frame);
         }
     }
 
@@ -49,9 +49,14 @@ public final class RecordingTransport implements Transport {
         closedWith.compareAndSet(null, disconnect);
     }
 
-    /** The next frame, failing when none is written within a second. */
+    /** The next frame as text, failing when none is written within a second. */
     public String next() throws InterruptedException {
-        String f = frames.poll(1, TimeUnit.SECONDS);
+        return new String(nextRaw(), StandardCharsets.UTF_8);
+    }
+
+    /** The next frame exactly as the core passed it (the same array instance), failing when none arrives. */
+    public byte[] nextRaw() throws InterruptedException {
+        byte[] f = frames.poll(1, TimeUnit.SECONDS);
         assertThat(f).as("a frame was written").isNotNull();
         return f;
     }
