@@ -46,6 +46,20 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("router", router);
     }
 
+    /**
+     * Maps Go's flate levels (-2…9) to zlib's (0…9): -1 is Go's default compression (zlib 6), -2 is Huffman-only,
+     * which zlib has no level for; the fastest level (1) is the closest.
+     */
+    static int zlibLevel(int goLevel) {
+        if (goLevel == -1) {
+            return 6;
+        }
+        if (goLevel < -1) {
+            return 1;
+        }
+        return Math.min(9, goLevel);
+    }
+
     /** permessage-deflate, compressing only messages longer than {@code websocket_compression_min_size}. */
     private WebSocketServerExtensionHandler compression() {
         int minSize = config.websocketCompressionMinSize();
@@ -61,7 +75,7 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
                         return WebSocketExtensionFilter.NEVER_SKIP;
                     }
                 };
-        int level = Math.max(0, Math.min(9, config.websocketCompressionLevel()));
+        int level = zlibLevel(config.websocketCompressionLevel());
         return new WebSocketServerExtensionHandler(
                 new PerMessageDeflateServerExtensionHandshaker(level, false, 15, true, false, filter));
     }
