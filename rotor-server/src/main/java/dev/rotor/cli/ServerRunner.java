@@ -119,6 +119,15 @@ public final class ServerRunner {
                 return fatal("Unable to write PID file " + c.pidFile() + ": " + describe(e));
             }
         }
+        if (c.autocert().enabled()) {
+            // not silently plain HTTP: an operator relying on ACME must know at once
+            removePidFile(c);
+            return fatal("ssl_autocert is not supported by this build of Rotor yet; use ssl with ssl_cert and ssl_key");
+        }
+        if (c.server().admin() || c.server().web() || c.server().debug()) {
+            log.warn("The admin socket, web interface and debug endpoints are not available in this build of Rotor "
+                    + "yet; admin, web and debug are ignored");
+        }
         Engine engine;
         try {
             engine = engines.create(c);

@@ -86,6 +86,24 @@ class RunCommandTest {
     }
 
     @Test
+    void autocertIsRefusedInsteadOfSilentlyServingPlainHttp() throws IOException {
+        Path file = write("config.json", "{\"ssl_autocert\": true, \"ssl_autocert_host_whitelist\": \"example.com\"}");
+
+        assertThat(cli.run("-c", file.toString())).isEqualTo(1);
+
+        assertThat(cli.out()).contains("ssl_autocert is not supported by this build of Rotor yet");
+    }
+
+    @Test
+    void adminAndWebAreAcceptedWithAWarningThatTheyAreNotServedYet() throws IOException {
+        Path file = write("config.json", "{\"admin\": true}");
+
+        assertThat(cli.run("-c", file.toString())).isZero();
+
+        assertThat(cli.out()).contains("[W]: ", "admin socket, web interface and debug endpoints are not available");
+    }
+
+    @Test
     void aMissingFileWithAnUnsupportedExtensionStartsWithDefaultsLikeV1() {
         Path file = dir.resolve("config.ini");
 

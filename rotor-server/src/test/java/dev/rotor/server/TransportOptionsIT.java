@@ -11,15 +11,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,15 +26,11 @@ class TransportOptionsIT {
     void sslServesTheApiOverTlsWithTheConfiguredCertificate() throws Exception {
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
-        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
-                key.toString(), "-out", cert.toString(), "-days", "1", "-subj", "/CN=127.0.0.1", "-addext",
-                "subjectAltName=IP:127.0.0.1").redirectErrorStream(true).start();
-        assertThat(openssl.waitFor(60, TimeUnit.SECONDS)).as("openssl finished (install it: bin/test does)").isTrue();
-        assertThat(openssl.exitValue()).as(new String(openssl.getInputStream().readAllBytes())).isZero();
+        TlsSupport.generate(cert, key);
 
         try (TestServer server = TestServer.start(NodeConfig.builder(),
                 ServerConfig.builder().ssl(true).sslCert(cert.toString()).sslKey(key.toString()))) {
-            HttpClient https = HttpClient.newBuilder().sslContext(trusting(cert)).version(HttpClient.Version.HTTP_1_1)
+            HttpClient https = HttpClient.newBuilder().sslContext(TlsSupport.trusting(cert)).version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(5)).build();
             String body = "{\"method\":\"channels\"}";
             HttpResponse<String> r = https.send(HttpRequest.newBuilder(
@@ -52,21 +41,6 @@ class TransportOptionsIT {
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).isEqualTo("[{\"method\":\"channels\",\"error\":null,\"body\":{\"data\":[]}}]");
         }
-    }
-
-    private static SSLContext trusting(Path certFile) throws Exception {
-        X509Certificate cert;
-        try (InputStream in = Files.newInputStream(certFile)) {
-            cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
-        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-        ks.load(null, null);
-        ks.setCertificateEntry("rotor", cert);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
     }
 
     @Test
