@@ -6,6 +6,7 @@ import dev.rotor.node.Node;
 import dev.rotor.node.NodeInfo;
 import dev.rotor.protocol.ApiReply;
 import dev.rotor.protocol.Command;
+import dev.rotor.protocol.JsonWriter;
 import dev.rotor.protocol.Message;
 import dev.rotor.protocol.Params;
 import dev.rotor.protocol.ProtocolError;
@@ -159,16 +160,7 @@ public final class ApiExecutor {
 
     private CompletionStage<ApiReply> channels(Command cmd) {
         return node.channels().handle((list, e) -> e == null
-                ? ok(cmd, w -> {
-                    w.raw('{').key("data").raw('[');
-                    for (int i = 0; i < list.size(); i++) {
-                        if (i > 0) {
-                            w.raw(',');
-                        }
-                        w.string(list.get(i));
-                    }
-                    w.raw("]}");
-                })
+                ? ok(cmd, w -> w.raw('{').key("data").array(list, JsonWriter::string).raw('}'))
                 : new ApiReply(cmd.uid(), cmd.method(), ProtocolError.INTERNAL_SERVER_ERROR.text(), null,
                         w -> w.raw("{\"data\":null}")));
     }
@@ -177,14 +169,8 @@ public final class ApiExecutor {
         List<NodeInfo> nodes = node.nodes();
         int interval = node.config().nodeMetricsInterval();
         return CompletableFuture.completedFuture(ok(cmd, w -> {
-            w.raw("{\"data\":{\"nodes\":[");
-            for (int i = 0; i < nodes.size(); i++) {
-                if (i > 0) {
-                    w.raw(',');
-                }
-                nodes.get(i).write(w);
-            }
-            w.raw("],\"metrics_interval\":").number(interval).raw("}}");
+            w.raw("{\"data\":{\"nodes\":").array(nodes, (out, n) -> n.write(out))
+                    .raw(",\"metrics_interval\":").number(interval).raw("}}");
         }));
     }
 

@@ -32,14 +32,6 @@ public record ApiReply(String uid, String method, String error, String advice, R
     /** The API response: always a JSON array, one element per command. */
     public static byte[] encode(List<ApiReply> replies) {
         JsonWriter w = new JsonWriter(64 + 96 * replies.size());
-        w.raw('[');
-        for (int i = 0; i < replies.size(); i++) {
-            if (i > 0) {
-                w.raw(',');
-            }
-            replies.get(i).write(w);
-        }
-        w.raw(']');
-        return w.toByteArray();
+        return w.array(replies, (out, r) -> r.write(out)).toByteArray();
     }
 }

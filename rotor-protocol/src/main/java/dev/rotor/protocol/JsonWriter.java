@@ -145,6 +145,18 @@ public final class JsonWriter {
         }
     }
 
+    /** Writes a JSON array, each element by {@code element}. */
+    public <T> JsonWriter array(java.util.List<T> items, java.util.function.BiConsumer<JsonWriter, T> element) {
+        raw('[');
+        for (int i = 0; i < items.size(); i++) {
+            if (i > 0) {
+                raw(',');
+            }
+            element.accept(this, items.get(i));
+        }
+        return raw(']');
+    }
+
     public int length() {
         return len;
     }

@@ -74,14 +74,7 @@ public final class Renderings {
             w.nullValue();
             return;
         }
-        w.raw('[');
-        for (int i = 0; i < messages.size(); i++) {
-            if (i > 0) {
-                w.raw(',');
-            }
-            serialisedMessage(w, messages.get(i));
-        }
-        w.raw(']');
+        w.array(messages, Renderings::serialisedMessage);
     }
 
     /** A presence object (client id → serialised info), or {@code null}. */

@@ -50,14 +50,7 @@ public record Reply(String uid, String method, String error, String advice, Body
         if (replies.size() == 1) {
             replies.get(0).write(w);
         } else {
-            w.raw('[');
-            for (int i = 0; i < replies.size(); i++) {
-                if (i > 0) {
-                    w.raw(',');
-                }
-                replies.get(i).write(w);
-            }
-            w.raw(']');
+            w.array(replies, (out, r) -> r.write(out));
         }
         return w.toByteArray();
     }

@@ -3,13 +3,12 @@ package dev.rotor.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotor.channel.ChannelOptions;
+import dev.rotor.testkit.RawHttp;
 import dev.rotor.testkit.WsTestClient;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 /** publish, presence, history, ping, slow clients and keepalive (client-protocol.md §5.5–§5.8, §7, §8, §10). */
@@ -152,14 +151,9 @@ class MessagingIT extends ProtocolSupport {
         start(config().pingInterval(1));
         try (Socket s = new Socket("127.0.0.1", server.server().boundPort())) {
             s.setSoTimeout(5000);
-            OutputStream out = s.getOutputStream();
-            String key = Base64.getEncoder().encodeToString("0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
-            out.write(("GET /connection/websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                    + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
+            RawHttp.sendUpgrade(s, "/connection/websocket", "");
             InputStream in = s.getInputStream();
-            String head = readHead(in);
+            String head = RawHttp.readHead(in);
             assertThat(head).startsWith("HTTP/1.1 101");
             long started = System.nanoTime();
             // first frame: a ping control frame (opcode 0x9) with payload "ping"
@@ -180,18 +174,6 @@ class MessagingIT extends ProtocolSupport {
             assertThat(next).isEqualTo(-1);
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
         }
-    }
-
-    private static String readHead(InputStream in) throws Exception {
-        StringBuilder sb = new StringBuilder();
-        while (!sb.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                break;
-            }
-            sb.append((char) b);
-        }
-        return sb.toString();
     }
 
     @Test

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotor.auth.Hmac;
 import dev.rotor.node.NodeConfig;
-import java.io.InputStream;
-import java.io.OutputStream;
+import dev.rotor.testkit.RawHttp;
 import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -72,22 +71,8 @@ class TransportOptionsIT {
     private static String handshake(int port, String path) throws Exception {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(5000);
-            OutputStream out = s.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                    + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = s.getInputStream();
-            StringBuilder sb = new StringBuilder();
-            while (!sb.toString().endsWith("\r\n\r\n")) {
-                int b = in.read();
-                if (b < 0) {
-                    break;
-                }
-                sb.append((char) b);
-            }
-            return sb.toString();
+            RawHttp.sendUpgrade(s, path, "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n");
+            return RawHttp.readHead(s.getInputStream());
         }
     }
 }
