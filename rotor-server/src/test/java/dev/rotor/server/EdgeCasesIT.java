@@ -1,0 +1,112 @@
+package dev.rotor.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.rotor.auth.Hmac;
+import dev.rotor.channel.ChannelOptions;
+import dev.rotor.testkit.WsTestClient;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The less travelled corners of client-protocol.md, http-api.md and configuration.md §7. */
+class EdgeCasesIT extends ProtocolSupport {
+
+    @Test
+    void paramsOfTheWrongShapeAreFatal() throws Exception {
+        start(config());
+        for (String bad : new String[] {
+                "{\"method\":\"subscribe\",\"params\":\"news\"}",
+                "{\"method\":\"subscribe\",\"params\":{\"channel\":42}}",
+                "{\"method\":\"subscribe\"}",
+                "{\"method\":\"publish\",\"params\":[1]}"}) {
+            Client c = connect("u");
+            c.send(bad);
+            assertThat(c.awaitClose().reason()).as(bad).isEqualTo(advice("invalid message", false));
+        }
+    }
+
+    @Test
+    void insecureModeAnnouncesTheLifetimeButNeverExpires() throws Exception {
+        start(config().insecure(true).connectionLifetime(1).expiredConnectionCloseDelay(0));
+        WsTestClient c = open();
+        c.send("{\"method\":\"connect\",\"params\":{\"user\":\"u\"}}");
+        assertThat(c.awaitFrame(WAIT)).contains("\"expires\":true,\"expired\":false,\"ttl\":1");
+        c.assertNoFrame(Duration.ofMillis(2500));
+        c.send("{\"uid\":\"p\",\"method\":\"ping\"}");
+        assertThat(c.awaitFrame(WAIT)).isEqualTo("{\"uid\":\"p\",\"method\":\"ping\"}");
+    }
+
+    @Test
+    void refreshDoesNotCompareTheUser() throws Exception {
+        start(config().connectionLifetime(60));
+        Client c = connect("alice");
+        String ts = Long.toString(System.currentTimeMillis() / 1000);
+        assertThat(c.call("{\"uid\":\"r\",\"method\":\"refresh\",\"params\":{\"user\":\"mallory\",\"timestamp\":\"" + ts
+                + "\",\"token\":\"" + server.token("mallory", ts, "") + "\"}}"))
+                .contains("\"client\":\"" + c.id() + "\"").contains("\"expired\":false");
+    }
+
+    @Test
+    void anExpiredConnectDoesNotRestartTheStaleTimer() throws Exception {
+        start(config().connectionLifetime(10).staleConnectionCloseDelay(2));
+        WsTestClient c = open();
+        long opened = System.nanoTime();
+        Thread.sleep(1000);
+        String old = Long.toString(System.currentTimeMillis() / 1000 - 100);
+        c.send("{\"method\":\"connect\",\"params\":{\"user\":\"u\",\"timestamp\":\"" + old + "\",\"token\":\""
+                + server.token("u", old, "") + "\"}}");
+        assertThat(c.awaitFrame(WAIT)).contains("\"expired\":true");
+        assertThat(c.awaitClose(WAIT).reason()).isEqualTo(advice("stale", false));
+        assertThat(Duration.ofNanos(System.nanoTime() - opened)).isLessThan(Duration.ofMillis(2900));
+    }
+
+    @Test
+    void userLimitedChannelWithAnEmptyPartStillNeedsAnonymousAccess() throws Exception {
+        start(config().namespace("anon", ChannelOptions.builder().anonymous(true).build()));
+        Client c = connect("");
+        assertThat(c.call(subscribe("1", "dialog#,42"))).isEqualTo(subscribeError("1", "dialog#,42", "permission denied"));
+        assertThat(c.call(subscribe("2", "anon:dialog#,42"))).isEqualTo(subscribeOk("2", "anon:dialog#,42"));
+    }
+
+    @Test
+    void reloadedChannelOptionsApplyToTheNextCommand() throws Exception {
+        start(config());
+        Client c = connect("u");
+        assertThat(c.call(subscribe("1", "fresh:x"))).isEqualTo(subscribeError("1", "fresh:x", "namespace not found"));
+        server.server().reload(server.server().node().config().toBuilder()
+                .namespace("fresh", ChannelOptions.builder().publish(true).build()).build());
+        assertThat(c.call(subscribe("2", "fresh:x"))).isEqualTo(subscribeOk("2", "fresh:x"));
+    }
+
+    @Test
+    void statsShowsCounterDeltasOfTheLastCompletedInterval() throws Exception {
+        start(config().nodeMetricsInterval(1).nodePingInterval(1));
+        for (int i = 0; i < 3; i++) {
+            server.api("{\"method\":\"channels\"}");
+        }
+        await().atMost(Duration.ofSeconds(6)).untilAsserted(() -> assertThat(server.api("{\"method\":\"stats\"}").body())
+                .containsPattern("\"http_api_num_requests\":[1-9]").contains("\"metrics_interval\":1"));
+    }
+
+    @Test
+    void theSignHeaderNameIsCaseInsensitiveAsGoCanonicalisesIt() throws Exception {
+        start(config());
+        String body = "{\"method\":\"channels\"}";
+        var r = server.send(HttpRequest.newBuilder(server.uri("/api/")).header("Content-Type", "Application/JSON; charset=utf-8")
+                .header("x-api-sign", Hmac.apiSign(TestServer.SECRET, body.getBytes(StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        assertThat(r.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void apiPublishIgnoresClientSideChannelOptions() throws Exception {
+        start(config().namespace("ro", ChannelOptions.builder().build()));
+        Client c = connect("u");
+        c.call(subscribe("1", "ro:x"));
+        server.api("{\"method\":\"publish\",\"params\":{\"channel\":\"ro:x\",\"data\":\"hi\"}}");
+        assertThat(c.next()).endsWith("\"channel\":\"ro:x\",\"data\":\"hi\"}}");
+    }
+}
