@@ -45,6 +45,10 @@ public final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter 
     private ClientSession session;
     /** Nanotime after which the connection is dropped unless a pong arrives; only touched on the event loop. */
     private long readDeadline;
+    /** True while a frame is being processed asynchronously; only touched on the event loop. */
+    private boolean busy;
+    /** Frames received while {@link #busy}; null until first needed (idle connections stay small). */
+    private java.util.ArrayDeque<byte[]> backlog;
     private ScheduledFuture<?> pingTask;
     private ScheduledFuture<?> deadlineTask;
 
@@ -134,14 +138,42 @@ public final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter 
         }
     }
 
-    /** Hands a frame to the session; reading pauses until an asynchronous frame completes (§2.2). */
+    /**
+     * Hands frames to the session strictly one at a time (§2.2). While an asynchronous frame is in flight, reading
+     * pauses and frames already decoded from the same read wait in {@link #backlog}.
+     */
     private void onData(ChannelHandlerContext ctx, byte[] data) {
-        CompletionStage<Void> done = session.handleFrame(data);
-        if (!done.toCompletableFuture().isDone()) {
-            ctx.channel().config().setAutoRead(false);
-            done.whenComplete((v, e) -> ctx.channel().eventLoop().execute(() -> {
-                ctx.channel().config().setAutoRead(true);
-            }));
+        if (busy) {
+            if (backlog == null) {
+                backlog = new java.util.ArrayDeque<>(4);
+            }
+            backlog.add(data);
+            return;
+        }
+        process(ctx, data);
+    }
+
+    /** Only on the event loop. */
+    private void process(ChannelHandlerContext ctx, byte[] data) {
+        byte[] next = data;
+        while (next != null) {
+            CompletionStage<Void> done = session.handleFrame(next);
+            if (!done.toCompletableFuture().isDone()) {
+                busy = true;
+                ctx.channel().config().setAutoRead(false);
+                done.whenComplete((v, e) -> ctx.channel().eventLoop().execute(() -> {
+                    busy = false;
+                    byte[] queued = backlog == null ? null : backlog.poll();
+                    if (queued != null) {
+                        process(ctx, queued);
+                    }
+                    if (!busy) {
+                        ctx.channel().config().setAutoRead(true);
+                    }
+                }));
+                return;
+            }
+            next = backlog == null ? null : backlog.poll();
         }
     }
 
