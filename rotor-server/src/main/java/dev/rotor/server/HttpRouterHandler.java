@@ -118,6 +118,10 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
             p.addLast("ws-write-timeout", new io.netty.handler.timeout.WriteTimeoutHandler(writeTimeout));
         }
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(max));
+        int pingInterval = node.config().pingInterval();
+        if (pingInterval > 0) {
+            p.addLast("ws-keepalive", new dev.rotor.server.websocket.WebSocketKeepaliveHandler(pingInterval));
+        }
         p.addLast("ws-session", new WebSocketSessionHandler(node));
         p.remove(this);
     }

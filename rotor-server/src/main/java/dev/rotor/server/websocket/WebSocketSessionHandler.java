@@ -4,7 +4,6 @@ import dev.rotor.node.ClientSession;
 import dev.rotor.node.Node;
 import dev.rotor.protocol.Disconnect;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -20,41 +19,30 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.timeout.WriteTimeoutException;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Connects one upgraded WebSocket channel to a {@link ClientSession}: data frames (text or binary, already
- * aggregated) go to the session one at a time, control frames are answered, and keepalive pings run every
- * {@code ping_interval} with a read deadline of {@code ping_interval × 10/9} that only pongs extend
- * (client-protocol.md §7). Confined to the channel's event loop.
+ * aggregated) go to the session one at a time and client pings and closes are answered (keepalive is
+ * {@link WebSocketKeepaliveHandler}'s job). Confined to the channel's event loop.
  */
 public final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(WebSocketSessionHandler.class);
-    private static final byte[] PING_PAYLOAD = "ping".getBytes(StandardCharsets.US_ASCII);
 
     private final Node node;
-    private final int pingIntervalSeconds;
     /** Null until the channel is active. */
     private WebSocketTransport transport;
     /** Null until the channel is active. */
     private ClientSession session;
-    /** Nanotime after which the connection is dropped unless a pong arrives; only touched on the event loop. */
-    private long readDeadline;
     /** True while a frame is being processed asynchronously; only touched on the event loop. */
     private boolean busy;
     /** Frames received while {@link #busy}; null until first needed (idle connections stay small). */
     private java.util.ArrayDeque<byte[]> backlog;
-    private ScheduledFuture<?> pingTask;
-    private ScheduledFuture<?> deadlineTask;
 
     public WebSocketSessionHandler(Node node) {
         this.node = node;
-        this.pingIntervalSeconds = node.config().pingInterval();
     }
 
     @Override
@@ -75,41 +63,15 @@ public final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter 
     private void start(ChannelHandlerContext ctx) {
         transport = new WebSocketTransport(ctx.channel(), node.metrics());
         session = node.openSession(transport);
-        if (pingIntervalSeconds > 0) {
-            long intervalNanos = TimeUnit.SECONDS.toNanos(pingIntervalSeconds);
-            extendDeadline();
-            pingTask = ctx.executor().scheduleAtFixedRate(() -> ping(ctx), intervalNanos, intervalNanos,
-                    TimeUnit.NANOSECONDS);
-            scheduleDeadlineCheck(ctx);
-        }
     }
 
-    private void extendDeadline() {
-        readDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(pingIntervalSeconds) * 10 / 9;
-    }
-
-    private void scheduleDeadlineCheck(ChannelHandlerContext ctx) {
-        long delay = Math.max(0, readDeadline - System.nanoTime());
-        deadlineTask = ctx.executor().schedule(() -> {
-            if (System.nanoTime() - readDeadline >= 0) {
-                // §7: a read deadline drop is a plain close, without a close frame
-                transport.markClosed();
-                ctx.channel().close();
-            } else {
-                scheduleDeadlineCheck(ctx);
-            }
-        }, delay, TimeUnit.NANOSECONDS);
-    }
-
-    private void ping(ChannelHandlerContext ctx) {
-        if (transport.isClosed() || !ctx.channel().isActive()) {
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt == WebSocketKeepaliveHandler.PING_FAILED) {
+            session.close(Disconnect.WRITE_PING_ERROR);
             return;
         }
-        ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.wrappedBuffer(PING_PAYLOAD))).addListener(f -> {
-            if (!f.isSuccess()) {
-                session.close(Disconnect.WRITE_PING_ERROR);
-            }
-        });
+        super.userEventTriggered(ctx, evt);
     }
 
     @Override
@@ -121,8 +83,6 @@ public final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter 
         try {
             if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
                 onData(ctx, ByteBufUtil.getBytes(frame.content()));
-            } else if (frame instanceof PongWebSocketFrame) {
-                extendDeadline();
             } else if (frame instanceof PingWebSocketFrame) {
                 ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
             } else if (frame instanceof CloseWebSocketFrame close) {
@@ -179,21 +139,11 @@ public final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter 
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        cancelTimers();
         if (transport != null) {
             transport.markClosed();
             session.transportClosed();
         }
         super.channelInactive(ctx);
-    }
-
-    private void cancelTimers() {
-        if (pingTask != null) {
-            pingTask.cancel(false);
-        }
-        if (deadlineTask != null) {
-            deadlineTask.cancel(false);
-        }
     }
 
     @Override
