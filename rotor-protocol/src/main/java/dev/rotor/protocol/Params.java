@@ -53,6 +53,10 @@ public final class Params {
     public record ApiDisconnect(String user) {
     }
 
+    /** Admin socket {@code connect}. */
+    public record AdminConnect(String token, boolean watch) {
+    }
+
     /** Visits one field; returns normally after consuming its value. */
     @FunctionalInterface
     private interface FieldHandler {
@@ -214,6 +218,23 @@ public final class Params {
             }
         });
         return new ApiDisconnect(f[0]);
+    }
+
+    /** Admin socket {@code connect} params are optional: null raw means none. */
+    public static AdminConnect adminConnect(RawJson raw) {
+        if (raw == null) {
+            return new AdminConnect("", false);
+        }
+        String[] f = {""};
+        boolean[] watch = {false};
+        forEachField(raw, (n, p, v, src) -> {
+            switch (n) {
+                case "token" -> f[0] = stringOrKeep(p, v, f[0]);
+                case "watch" -> watch[0] = boolOrKeep(v, watch[0]);
+                default -> p.skipChildren();
+            }
+        });
+        return new AdminConnect(f[0], watch[0]);
     }
 
     /** A string value; null keeps the previous value; anything else is a type error. */

@@ -124,9 +124,9 @@ public final class ServerRunner {
             removePidFile(c);
             return fatal("ssl_autocert is not supported by this build of Rotor yet; use ssl with ssl_cert and ssl_key");
         }
-        if (c.server().admin() || c.server().web() || c.server().debug()) {
-            log.warn("The admin socket, web interface and debug endpoints are not available in this build of Rotor "
-                    + "yet; admin, web and debug are ignored");
+        if (c.server().debug()) {
+            log.warn("Go's pprof endpoints under /debug/pprof/ have no JVM equivalent and are not served; use JFR "
+                    + "(jcmd <pid> JFR.start) to profile Rotor");
         }
         Engine engine;
         try {

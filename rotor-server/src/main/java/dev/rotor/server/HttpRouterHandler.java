@@ -3,6 +3,11 @@ package dev.rotor.server;
 import dev.rotor.node.Node;
 import dev.rotor.server.http.ApiHandler;
 import dev.rotor.server.http.HttpResponses;
+import dev.rotor.api.ApiExecutor;
+import dev.rotor.server.admin.AdminAuthHandler;
+import dev.rotor.server.admin.AdminSocketHandler;
+import dev.rotor.server.admin.WebAppHandler;
+import dev.rotor.server.websocket.WebSocketKeepaliveHandler;
 import dev.rotor.server.websocket.WebSocketSessionHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -23,7 +28,7 @@ import java.util.Set;
 
 /**
  * Routes HTTP requests on one port to the endpoint groups placed on it (admin-and-web.md §1): the raw WebSocket
- * upgrade, the API, and 404 for the rest. Paths are matched after {@code http_prefix}. Shareable: holds no
+ * upgrade, the API, the admin socket, web login and the web interface, and 404 for the rest. Paths are matched after {@code http_prefix}. Shareable: holds no
  * per-connection state.
  */
 @ChannelHandler.Sharable
@@ -32,14 +37,21 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     private final Node node;
     private final ApiHandler api;
+    private final AdminEndpoints admin;
     private final Set<Route> routes;
     private final String prefix;
     private final RotorServer server;
 
-    HttpRouterHandler(RotorServer server, Node node, ApiHandler api, Set<Route> routes, String prefix) {
+    /** The admin-side handlers, shared by all ports. */
+    record AdminEndpoints(ApiExecutor executor, AdminAuthHandler auth, WebAppHandler web) {
+    }
+
+    HttpRouterHandler(RotorServer server, Node node, ApiHandler api, AdminEndpoints admin, Set<Route> routes,
+            String prefix) {
         this.server = server;
         this.node = node;
         this.api = api;
+        this.admin = admin;
         this.routes = routes;
         this.prefix = prefix;
     }
@@ -62,9 +74,30 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
             }
         } else if (routes.contains(Route.API) && path.equals("/api")) {
             HttpResponses.redirect(ctx, request, prefix + "/api/");
+        } else if (routes.contains(Route.ADMIN) && path.equals("/socket")) {
+            adminSocket(ctx, request);
+        } else if (routes.contains(Route.WEB) && path.startsWith("/auth/")) {
+            admin.auth().handle(ctx, request);
+        } else if (routes.contains(Route.WEB) && path.equals("/auth")) {
+            HttpResponses.redirect(ctx, request, prefix + "/auth/");
+        } else if (routes.contains(Route.WEB)) {
+            admin.web().handle(ctx, request, path);
         } else {
             HttpResponses.notFound(ctx, request);
         }
+    }
+
+    /** admin-and-web.md §3.1: not disabled during shutdown; a non-upgrade request gets 200 with an empty body. */
+    private void adminSocket(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!isUpgrade(request)) {
+            HttpResponses.empty(ctx, request, HttpResponseStatus.OK);
+            return;
+        }
+        upgrade(ctx, request, new AdminSocketHandler(node, admin.executor()));
+    }
+
+    private static boolean isUpgrade(FullHttpRequest request) {
+        return request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
     }
 
     /** client-protocol.md §1.1. */
@@ -78,7 +111,7 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
             HttpResponses.error(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED);
             return;
         }
-        if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+        if (!isUpgrade(request)) {
             var response = HttpResponses.response(HttpResponseStatus.BAD_REQUEST,
                     io.netty.buffer.Unpooled.copiedBuffer("Bad Request\n", java.nio.charset.StandardCharsets.UTF_8));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
@@ -87,6 +120,14 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
             HttpResponses.send(ctx, request, response);
             return;
         }
+        upgrade(ctx, request, new WebSocketSessionHandler(node));
+    }
+
+    /**
+     * Completes a WebSocket handshake and replaces HTTP handling with the WebSocket pipeline: frame aggregation up to
+     * {@code client_request_max_size}, optional write timeout, keepalive, then {@code session}.
+     */
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, ChannelHandler session) {
         int limit = node.config().clientRequestMaxSize();
         // a limit of 0 means "no transport limit" at this level; the session rejects every frame then (§3)
         int max = limit <= 0 ? MAX_WS_MESSAGE : limit;
@@ -120,9 +161,9 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(max));
         int pingInterval = node.config().pingInterval();
         if (pingInterval > 0) {
-            p.addLast("ws-keepalive", new dev.rotor.server.websocket.WebSocketKeepaliveHandler(pingInterval));
+            p.addLast("ws-keepalive", new WebSocketKeepaliveHandler(pingInterval));
         }
-        p.addLast("ws-session", new WebSocketSessionHandler(node));
+        p.addLast("ws-session", session);
         p.remove(this);
     }
 

@@ -5,6 +5,8 @@ import dev.rotor.engine.Engine;
 import dev.rotor.metrics.Metrics;
 import dev.rotor.node.Node;
 import dev.rotor.node.NodeConfig;
+import dev.rotor.server.admin.AdminAuthHandler;
+import dev.rotor.server.admin.WebAppHandler;
 import dev.rotor.server.http.ApiHandler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -73,11 +75,21 @@ public final class RotorServer {
     /** Starts the engine, then binds every port; fails if a port cannot be bound. */
     public void start() throws Exception {
         node.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        ApiHandler api = new ApiHandler(node, new ApiExecutor(node));
+        ApiExecutor executor = new ApiExecutor(node);
+        ApiHandler api = new ApiHandler(node, executor);
+        HttpRouterHandler.AdminEndpoints admin = new HttpRouterHandler.AdminEndpoints(executor,
+                new AdminAuthHandler(node), new WebAppHandler(server.webPath()));
 
         Map<String, Set<Route>> ports = new LinkedHashMap<>();
         ports.computeIfAbsent(server.port(), p -> EnumSet.noneOf(Route.class)).add(Route.RAW_WEBSOCKET);
         ports.computeIfAbsent(server.effectiveApiPort(), p -> EnumSet.noneOf(Route.class)).add(Route.API);
+        // admin-and-web.md §1: web implies the admin socket
+        if (server.admin() || server.web()) {
+            ports.computeIfAbsent(server.effectiveAdminPort(), p -> EnumSet.noneOf(Route.class)).add(Route.ADMIN);
+        }
+        if (server.web()) {
+            ports.computeIfAbsent(server.effectiveAdminPort(), p -> EnumSet.noneOf(Route.class)).add(Route.WEB);
+        }
 
         SslContext ssl = server.ssl() ? tls() : null;
         boolean epoll = Epoll.isAvailable();
@@ -89,7 +101,7 @@ public final class RotorServer {
         try {
             for (Map.Entry<String, Set<Route>> e : ports.entrySet()) {
                 Set<Route> routes = e.getValue();
-                HttpRouterHandler router = new HttpRouterHandler(this, node, api, routes, server.httpPrefix());
+                HttpRouterHandler router = new HttpRouterHandler(this, node, api, admin, routes, server.httpPrefix());
                 ServerBootstrap b = new ServerBootstrap()
                         .group(bossGroup, workerGroup)
                         .channel(channelClass)
@@ -168,6 +180,11 @@ public final class RotorServer {
     /** The port actually bound for the client endpoints (useful when configured as "0"). */
     public int boundPort() {
         return portOf(server.port());
+    }
+
+    /** The port actually bound for the admin endpoints (meaningful when admin or web is on). */
+    public int boundAdminPort() {
+        return portOf(server.effectiveAdminPort());
     }
 
     /** The port actually bound for the API. */

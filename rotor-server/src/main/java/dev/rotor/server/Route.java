@@ -4,7 +4,9 @@ package dev.rotor.server;
 public enum Route {
     RAW_WEBSOCKET("raw websocket"),
     SOCKJS("SockJS"),
-    API("API");
+    API("API"),
+    ADMIN("admin"),
+    WEB("web");
 
     private final String label;
 

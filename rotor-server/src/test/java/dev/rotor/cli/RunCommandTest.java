@@ -95,12 +95,12 @@ class RunCommandTest {
     }
 
     @Test
-    void adminAndWebAreAcceptedWithAWarningThatTheyAreNotServedYet() throws IOException {
-        Path file = write("config.json", "{\"admin\": true}");
+    void debugModeExplainsThatPprofIsNotServed() throws IOException {
+        Path file = write("config.json", "{\"debug\": true}");
 
         assertThat(cli.run("-c", file.toString())).isZero();
 
-        assertThat(cli.out()).contains("[W]: ", "admin socket, web interface and debug endpoints are not available");
+        assertThat(cli.out()).contains("[W]: ", "pprof endpoints under /debug/pprof/ have no JVM equivalent");
     }
 
     @Test

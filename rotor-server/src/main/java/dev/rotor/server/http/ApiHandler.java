@@ -14,7 +14,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -50,9 +49,9 @@ public final class ApiHandler {
             payload = ByteBufUtil.getBytes(request.content());
             sign = request.headers().get("X-API-Sign", "");
         } else {
-            Map<String, List<String>> form = formValues(request);
-            payload = first(form, "data").getBytes(StandardCharsets.UTF_8);
-            sign = first(form, "sign");
+            Map<String, List<String>> form = Forms.values(request);
+            payload = Forms.first(form, "data").getBytes(StandardCharsets.UTF_8);
+            sign = Forms.first(form, "sign");
         }
         // http-api.md §2.4, in order
         if (!cfg.insecureApi() && sign.isEmpty()) {
@@ -99,22 +98,5 @@ public final class ApiHandler {
                 request.release();
             }
         });
-    }
-
-    /** Form values from the query string and an urlencoded body, like Go's {@code r.FormValue}. */
-    private static Map<String, List<String>> formValues(FullHttpRequest request) {
-        Map<String, List<String>> values = new java.util.LinkedHashMap<>();
-        String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "").toLowerCase(Locale.ROOT);
-        if (type.startsWith("application/x-www-form-urlencoded") && request.content().isReadable()) {
-            String body = request.content().toString(StandardCharsets.UTF_8);
-            new QueryStringDecoder(body, StandardCharsets.UTF_8, false).parameters().forEach(values::put);
-        }
-        new QueryStringDecoder(request.uri()).parameters().forEach(values::putIfAbsent);
-        return values;
-    }
-
-    private static String first(Map<String, List<String>> form, String key) {
-        List<String> v = form.get(key);
-        return v == null || v.isEmpty() ? "" : v.get(0);
     }
 }

@@ -111,13 +111,13 @@ public final class WebSocketTransport implements Transport {
     }
 
     /** Marks the transport closed without sending anything (the peer is gone or closed first). */
-    void markClosed() {
+    public void markClosed() {
         closed.set(true);
         queue.clear();
         queued.set(0);
     }
 
-    boolean isClosed() {
+    public boolean isClosed() {
         return closed.get();
     }
 }

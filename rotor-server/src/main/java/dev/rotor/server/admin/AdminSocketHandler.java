@@ -1,0 +1,212 @@
+package dev.rotor.server.admin;
+
+import dev.rotor.api.ApiExecutor;
+import dev.rotor.api.ApiRequestException;
+import dev.rotor.auth.AdminTokens;
+import dev.rotor.node.AdminMessages;
+import dev.rotor.node.Node;
+import dev.rotor.node.NodeConfig;
+import dev.rotor.protocol.ApiReply;
+import dev.rotor.protocol.Command;
+import dev.rotor.protocol.CommandDecoder;
+import dev.rotor.protocol.ControlMessage;
+import dev.rotor.protocol.Disconnect;
+import dev.rotor.protocol.Params;
+import dev.rotor.protocol.ProtocolError;
+import dev.rotor.protocol.ProtocolException;
+import dev.rotor.server.websocket.WebSocketKeepaliveHandler;
+import dev.rotor.server.websocket.WebSocketTransport;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One admin WebSocket connection (admin-and-web.md §3): {@code connect} with an admin token, then {@code ping},
+ * {@code info} and every API command through the shared {@link ApiExecutor}; replies are always a JSON array; any
+ * error is fatal and closes with reconnect advice; watching admins receive watch messages. Confined to the
+ * channel's event loop, except watch delivery, which goes through the thread-safe transport.
+ */
+public final class AdminSocketHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(AdminSocketHandler.class);
+    /** admin-and-web.md §3.7: a fixed 10 MiB queue. */
+    private static final long QUEUE_MAX = 10L * 1024 * 1024;
+
+    private final Node node;
+    private final ApiExecutor executor;
+    /** Null until the channel is active. */
+    private WebSocketTransport transport;
+    private boolean authenticated;
+    /** Written on the event loop, read by watch delivery on engine threads. */
+    private volatile boolean watch;
+    private boolean closed;
+    /** Frames are processed one at a time; the tail of the chain. */
+    private CompletionStage<Void> processing = CompletableFuture.completedFuture(null);
+    private final Consumer<ControlMessage> watcher = this::onWatchMessage;
+
+    public AdminSocketHandler(Node node, ApiExecutor executor) {
+        this.node = node;
+        this.executor = executor;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        transport = new WebSocketTransport(ctx.channel(), node.metrics());
+        // §3.3: with insecure_admin the connection is authenticated as soon as it opens
+        authenticated = node.config().insecureAdmin();
+        node.addAdminListener(watcher);
+    }
+
+    private void onWatchMessage(ControlMessage message) {
+        if (watch && "message".equals(message.method())) {
+            send(AdminMessages.watchFrame(message));
+        }
+    }
+
+    private void send(byte[] frame) {
+        if (transport.queuedBytes() + frame.length > QUEUE_MAX) {
+            close(new Disconnect("slow", true));
+            return;
+        }
+        transport.write(frame);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame) {
+                byte[] data = ByteBufUtil.getBytes(((io.netty.handler.codec.http.websocketx.WebSocketFrame) msg).content());
+                processing = processing.thenCompose(v -> handleFrame(data));
+            } else if (msg instanceof PingWebSocketFrame ping) {
+                ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+            } else if (msg instanceof CloseWebSocketFrame close) {
+                closed = true;
+                transport.markClosed();
+                int code = close.statusCode();
+                ctx.writeAndFlush(code < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, ""))
+                        .addListener(ChannelFutureListener.CLOSE);
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /** §3.2: a zero-length frame is ignored; replies go out as one array frame. */
+    private CompletionStage<Void> handleFrame(byte[] data) {
+        if (closed || data.length == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<Command> commands;
+        try {
+            commands = CommandDecoder.decode(data, true);
+        } catch (ProtocolException e) {
+            fatal(e.error().text());
+            return CompletableFuture.completedFuture(null);
+        }
+        if (commands.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<ApiReply> replies = new ArrayList<>(commands.size());
+        CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
+        for (Command cmd : commands) {
+            chain = chain.thenCompose(v -> execute(cmd).thenAccept(replies::add));
+        }
+        return chain.handle((v, e) -> {
+            if (e != null) {
+                Throwable cause = Node.unwrapError(e);
+                if (cause instanceof ApiRequestException are) {
+                    fatal(are.error().text());
+                } else if (cause instanceof ProtocolException pe) {
+                    fatal(pe.error().text());
+                } else {
+                    log.error("admin command failed unexpectedly", cause);
+                    fatal(ProtocolError.INTERNAL_SERVER_ERROR.text());
+                }
+            } else if (!closed) {
+                // v1 compat deviation: v1.8.0 sent replies only to connections with watch on (admin-and-web.md §3.5);
+                // Rotor always replies, which is what the protocol intends. Watch messages still need watch.
+                send(ApiReply.encode(replies));
+            }
+            return null;
+        });
+    }
+
+    private CompletionStage<ApiReply> execute(Command cmd) {
+        NodeConfig cfg = node.config();
+        if (cmd.method().equals("connect")) {
+            Params.AdminConnect p;
+            try {
+                p = Params.adminConnect(cmd.params());
+            } catch (ProtocolException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            if (!cfg.insecureAdmin()
+                    && !AdminTokens.verify(cfg.adminSecret(), p.token(), System.currentTimeMillis() / 1000)) {
+                return CompletableFuture.failedFuture(new ProtocolException(ProtocolError.UNAUTHORIZED));
+            }
+            authenticated = true;
+            if (p.watch()) {
+                watch = true; // never turned off by a later connect (§3.3)
+            }
+            return CompletableFuture.completedFuture(new ApiReply(cmd.uid(), "connect", null, null, w -> w.bool(true)));
+        }
+        if (!authenticated) {
+            return CompletableFuture.failedFuture(new ProtocolException(ProtocolError.UNAUTHORIZED));
+        }
+        return switch (cmd.method()) {
+            case "ping" -> CompletableFuture.completedFuture(
+                    new ApiReply(cmd.uid(), "ping", null, null, w -> w.string("pong")));
+            case "info" -> CompletableFuture.completedFuture(new ApiReply(cmd.uid(), "info", null, null,
+                    w -> AdminInfo.write(w, cfg, node.engine().name())));
+            default -> executor.executeOne(cmd);
+        };
+    }
+
+    /** §3.2: every admin error closes with reconnect true. */
+    private void fatal(String reason) {
+        close(new Disconnect(reason, true));
+    }
+
+    private void close(Disconnect disconnect) {
+        if (!closed) {
+            closed = true;
+            transport.close(disconnect);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt == WebSocketKeepaliveHandler.PING_FAILED) {
+            close(Disconnect.WRITE_PING_ERROR);
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        closed = true;
+        transport.markClosed();
+        node.removeAdminListener(watcher);
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("admin connection error: {}", cause.toString());
+        ctx.close();
+    }
+}

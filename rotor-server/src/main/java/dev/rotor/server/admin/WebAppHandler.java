@@ -1,0 +1,69 @@
+package dev.rotor.server.admin;
+
+import dev.rotor.server.http.HttpResponses;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Serves the web interface as static files from {@code web_path} (admin-and-web.md §2.2), {@code index.html} for
+ * directories. Requests that leave the directory, and every request when no {@code web_path} is set (Rotor embeds
+ * no web application), get Go's {@code 404 page not found}. Stateless and shareable; reads files on the event loop,
+ * which is acceptable for the small admin application but not meant for bulk content.
+ */
+public final class WebAppHandler {
+    private static final Map<String, String> TYPES = Map.ofEntries(
+            Map.entry("html", "text/html; charset=utf-8"), Map.entry("js", "application/javascript"),
+            Map.entry("css", "text/css; charset=utf-8"), Map.entry("json", "application/json"),
+            Map.entry("svg", "image/svg+xml"), Map.entry("png", "image/png"), Map.entry("ico", "image/x-icon"),
+            Map.entry("woff", "font/woff"), Map.entry("woff2", "font/woff2"), Map.entry("ttf", "font/ttf"),
+            Map.entry("map", "application/json"), Map.entry("txt", "text/plain; charset=utf-8"));
+
+    /** Null when no web_path is configured. */
+    private final Path root;
+
+    public WebAppHandler(String webPath) {
+        this.root = webPath.isEmpty() ? null : Path.of(webPath).toAbsolutePath().normalize();
+    }
+
+    /** @param path the request path after {@code http_prefix}, starting with {@code /} */
+    public void handle(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
+        if (root == null) {
+            HttpResponses.notFound(ctx, request);
+            return;
+        }
+        Path file = root.resolve(path.substring(1)).normalize();
+        if (!file.startsWith(root)) {
+            HttpResponses.notFound(ctx, request);
+            return;
+        }
+        if (Files.isDirectory(file)) {
+            file = file.resolve("index.html");
+        }
+        if (!Files.isRegularFile(file)) {
+            HttpResponses.notFound(ctx, request);
+            return;
+        }
+        byte[] content;
+        try {
+            content = Files.readAllBytes(file);
+        } catch (IOException e) {
+            HttpResponses.notFound(ctx, request);
+            return;
+        }
+        FullHttpResponse r = HttpResponses.response(HttpResponseStatus.OK, Unpooled.wrappedBuffer(content));
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, TYPES.getOrDefault(ext, "application/octet-stream"));
+        HttpResponses.send(ctx, request, r);
+    }
+}

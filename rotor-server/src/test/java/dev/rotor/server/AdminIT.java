@@ -1,0 +1,149 @@
+package dev.rotor.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rotor.auth.AdminTokens;
+import dev.rotor.channel.ChannelOptions;
+import dev.rotor.node.NodeConfig;
+import dev.rotor.testkit.WsTestClient;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Admin socket, web login and web interface (admin-and-web.md). */
+class AdminIT {
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private TestServer server;
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private TestServer start(NodeConfig.Builder node, ServerConfig.Builder sc) throws Exception {
+        server = TestServer.start(node.adminPassword("pass").adminSecret("admin-secret"), sc);
+        return server;
+    }
+
+    private WsTestClient socket() {
+        return WsTestClient.connect(URI.create("ws://127.0.0.1:" + server.server().boundAdminPort() + "/socket"), WAIT);
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return server.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.server().boundAdminPort() + path)).GET().build());
+    }
+
+    private static String close(String reason) {
+        return "{\"reason\":\"" + reason + "\",\"reconnect\":true}";
+    }
+
+    @Test
+    void webLoginExchangesThePasswordForAToken() throws Exception {
+        start(NodeConfig.builder(), ServerConfig.builder().web(true));
+        assertThat(get("/auth/?password=wrong").statusCode()).isEqualTo(400);
+        HttpResponse<String> ok = server.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.server().boundAdminPort() + "/auth/"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("password=pass")).build());
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(ok.body()).matches("\\{\"token\":\"[A-Za-z0-9_=-]+\"}\n");
+        String token = ok.body().replaceAll(".*\"token\":\"([^\"]+)\".*\\s*", "$1");
+        assertThat(AdminTokens.verify("admin-secret", token, System.currentTimeMillis() / 1000)).isTrue();
+    }
+
+    @Test
+    void insecureAdminHandsOutTheInsecureTokenAndNeedsNoConnect() throws Exception {
+        start(NodeConfig.builder().insecureAdmin(true), ServerConfig.builder().web(true));
+        assertThat(get("/auth/").body()).isEqualTo("{\"token\":\"insecure\"}\n");
+        WsTestClient ws = socket();
+        ws.send("{\"uid\":\"p\",\"method\":\"ping\"}");
+        assertThat(ws.awaitFrame(WAIT)).isEqualTo("[{\"uid\":\"p\",\"method\":\"ping\",\"error\":null,\"body\":\"pong\"}]");
+        ws.abort();
+    }
+
+    @Test
+    void commandsBeforeConnectAreUnauthorizedWithReconnectAdvice() throws Exception {
+        start(NodeConfig.builder(), ServerConfig.builder().admin(true));
+        WsTestClient ws = socket();
+        ws.send("{\"method\":\"stats\"}");
+        assertThat(ws.awaitClose(WAIT)).isEqualTo(new WsTestClient.Close(3000, close("unauthorized")));
+        WsTestClient bad = socket();
+        bad.send("{\"method\":\"connect\",\"params\":{\"token\":\"forged\"}}");
+        assertThat(bad.awaitClose(WAIT).reason()).isEqualTo(close("unauthorized"));
+    }
+
+    @Test
+    void watchingAdminRunsApiCommandsAndSeesWatchMessagesFirst() throws Exception {
+        start(NodeConfig.builder().namespace("pub", ChannelOptions.builder().watch(true).build()),
+                ServerConfig.builder().admin(true));
+        WsTestClient ws = socket();
+        String token = AdminTokens.issue("admin-secret", System.currentTimeMillis() / 1000);
+        ws.send("{\"uid\":\"1\",\"method\":\"connect\",\"params\":{\"token\":\"" + token + "\",\"watch\":true}}");
+        assertThat(ws.awaitFrame(WAIT)).isEqualTo("[{\"uid\":\"1\",\"method\":\"connect\",\"error\":null,\"body\":true}]");
+
+        ws.send("{\"uid\":\"2\",\"method\":\"publish\",\"params\":{\"channel\":\"pub:x\",\"data\":{\"w\": 1},\"uid\":\"W1\"}}");
+        assertThat(ws.awaitFrame(WAIT))
+                .isEqualTo("{\"method\":\"message\",\"error\":null,\"body\":{\"uid\":\"W1\",\"channel\":\"pub:x\",\"data\":{\"w\":1}}}");
+        assertThat(ws.awaitFrame(WAIT)).isEqualTo("[{\"uid\":\"2\",\"method\":\"publish\",\"error\":null,\"body\":null}]");
+
+        ws.send("[{\"method\":\"channels\"},{\"method\":\"presence\",\"params\":{\"channel\":\"pub:x\"}}]");
+        assertThat(ws.awaitFrame(WAIT)).isEqualTo("[{\"method\":\"channels\",\"error\":null,\"body\":{\"data\":[]}},"
+                + "{\"method\":\"presence\",\"error\":\"not available\",\"body\":{\"channel\":\"pub:x\",\"data\":null}}]");
+
+        ws.send("{\"method\":\"info\"}");
+        String info = ws.awaitFrame(WAIT);
+        assertThat(info).startsWith("[{\"method\":\"info\",\"error\":null,\"body\":{\"data\":{\"version\":\"")
+                .contains("\"engine\":\"In memory – single node only\"", "\"ping_interval\":25000000000",
+                        "\"secret\":\"" + TestServer.SECRET + "\"", "\"client_channel_separator\":\"\\u0026\"",
+                        "\"namespaces\":[{\"name\":\"pub\",\"watch\":true,")
+                .doesNotContain("admin-secret").doesNotContain("\"pass\"");
+
+        ws.send("{\"method\":\"nope\"}");
+        assertThat(ws.awaitClose(WAIT).reason()).isEqualTo(close("method not found"));
+    }
+
+    @Test
+    void adminEndpointsLiveOnlyOnTheAdminPort() throws Exception {
+        int adminPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            adminPort = s.getLocalPort();
+        }
+        server = TestServer.start(NodeConfig.builder().adminSecret("admin-secret"),
+                ServerConfig.builder().admin(true).adminPort(Integer.toString(adminPort)));
+        assertThat(server.server().boundAdminPort()).isEqualTo(adminPort);
+        assertThat(server.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/socket")).GET()
+                .build()).statusCode()).isEqualTo(200);
+        assertThat(server.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.server().boundPort()
+                + "/socket")).GET().build()).statusCode()).isEqualTo(404);
+        assertThat(server.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort
+                + "/connection/websocket")).GET().build()).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void webInterfaceIsServedFromWebPathWithoutEscaping() throws Exception {
+        Path web = Files.createDirectories(dir.resolve("web"));
+        Files.writeString(web.resolve("index.html"), "<h1>admin</h1>");
+        Files.writeString(dir.resolve("secret.txt"), "outside");
+        start(NodeConfig.builder(), ServerConfig.builder().web(true).webPath(web.toString()));
+        HttpResponse<String> index = get("/");
+        assertThat(index.statusCode()).isEqualTo(200);
+        assertThat(index.body()).isEqualTo("<h1>admin</h1>");
+        assertThat(index.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(get("/../secret.txt").statusCode()).isEqualTo(404);
+        assertThat(get("/%2e%2e/secret.txt").statusCode()).isEqualTo(404);
+        assertThat(get("/missing.js").body()).isEqualTo("404 page not found\n");
+    }
+}
