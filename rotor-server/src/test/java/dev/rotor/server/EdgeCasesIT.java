@@ -51,16 +51,17 @@ class EdgeCasesIT extends ProtocolSupport {
 
     @Test
     void anExpiredConnectDoesNotRestartTheStaleTimer() throws Exception {
-        start(config().connectionLifetime(10).staleConnectionCloseDelay(2));
+        // stale delay 3 s; an expired connect at 2 s. Not restarted: closed at ~3 s; restarted it would be ~5 s.
+        start(config().connectionLifetime(10).staleConnectionCloseDelay(3));
         WsTestClient c = open();
         long opened = System.nanoTime();
-        Thread.sleep(1000);
+        Thread.sleep(2000);
         String old = Long.toString(System.currentTimeMillis() / 1000 - 100);
         c.send("{\"method\":\"connect\",\"params\":{\"user\":\"u\",\"timestamp\":\"" + old + "\",\"token\":\""
                 + server.token("u", old, "") + "\"}}");
         assertThat(c.awaitFrame(WAIT)).contains("\"expired\":true");
         assertThat(c.awaitClose(WAIT).reason()).isEqualTo(advice("stale", false));
-        assertThat(Duration.ofNanos(System.nanoTime() - opened)).isLessThan(Duration.ofMillis(2900));
+        assertThat(Duration.ofNanos(System.nanoTime() - opened)).isLessThan(Duration.ofMillis(4500));
     }
 
     @Test
