@@ -145,6 +145,8 @@ public final class ClientSession {
     }
 
     private void fatal(ProtocolError error) {
+        // the one log line for a protocol violation; the client gets the reason in the close advice
+        log.info("closing client {} (user {}): {}", clientId, user, error.text());
         close(Disconnect.forError(error));
     }
 

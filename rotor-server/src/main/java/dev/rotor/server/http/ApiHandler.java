@@ -55,20 +55,20 @@ public final class ApiHandler {
         }
         // http-api.md §2.4, in order
         if (!cfg.insecureApi() && sign.isEmpty()) {
-            HttpResponses.error(ctx, request, HttpResponseStatus.BAD_REQUEST);
+            reject(ctx, request, HttpResponseStatus.BAD_REQUEST, "no sign found in API request");
             return;
         }
         if (payload.length == 0) {
-            HttpResponses.error(ctx, request, HttpResponseStatus.BAD_REQUEST);
+            reject(ctx, request, HttpResponseStatus.BAD_REQUEST, "no data found in API request");
             return;
         }
         if (!cfg.insecureApi()) {
             if (cfg.secret().isEmpty()) {
-                HttpResponses.error(ctx, request, HttpResponseStatus.BAD_REQUEST);
+                reject(ctx, request, HttpResponseStatus.BAD_REQUEST, "no secret set in configuration");
                 return;
             }
             if (!Hmac.checkApiSign(cfg.secret(), payload, sign)) {
-                HttpResponses.error(ctx, request, HttpResponseStatus.UNAUTHORIZED);
+                reject(ctx, request, HttpResponseStatus.UNAUTHORIZED, "invalid sign");
                 return;
             }
         }
@@ -76,7 +76,7 @@ public final class ApiHandler {
         try {
             commands = CommandDecoder.decode(payload, true);
         } catch (ProtocolException e) {
-            HttpResponses.error(ctx, request, HttpResponseStatus.BAD_REQUEST);
+            reject(ctx, request, HttpResponseStatus.BAD_REQUEST, "malformed API request");
             return;
         }
         request.retain();
@@ -91,12 +91,20 @@ public final class ApiHandler {
                         log.error("API request failed unexpectedly", cause);
                         HttpResponses.error(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR);
                     } else {
-                        HttpResponses.error(ctx, request, HttpResponseStatus.BAD_REQUEST);
+                        reject(ctx, request, HttpResponseStatus.BAD_REQUEST, "API request rejected: "
+                                + ((ApiRequestException) cause).error().text());
                     }
                 }
             } finally {
                 request.release();
             }
         });
+    }
+
+    /** One log line per rejected request, then v1's plain-text error (http-api.md §2.4). */
+    private static void reject(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
+            String why) {
+        log.info("{} from {}", why, ctx.channel().remoteAddress());
+        HttpResponses.error(ctx, request, status);
     }
 }
