@@ -1,0 +1,245 @@
+package dev.rotor.sdk.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rotor.protocol.ClientInfo;
+import dev.rotor.protocol.Message;
+import dev.rotor.protocol.RawJson;
+import dev.rotor.protocol.Signatures;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Client for the server HTTP API of Rotor or Centrifugo v1 (http-api.md): every request is a signed JSON array
+ * POSTed to {@code <base>/api/}, exactly as gocent sends it (gocent-wire.md). Single-command methods fail their
+ * future with {@link RotorApiException}; {@link #batch()} sends several commands in one request.
+ *
+ * <p>Thread-safe; share one instance. Every method is asynchronous; call {@code join()} for a blocking result.
+ *
+ * <pre>{@code
+ * RotorApiClient api = RotorApiClient.builder("http://localhost:8000", secret).build();
+ * api.publish("news", "{\"text\":\"hello\"}").join();
+ * }</pre>
+ */
+public final class RotorApiClient {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final URI endpoint;
+    private final String secret;
+    private final boolean insecure;
+    private final HttpClient http;
+    private final Duration timeout;
+
+    private RotorApiClient(Builder b) {
+        this.endpoint = apiEndpoint(b.address);
+        this.secret = b.secret;
+        this.insecure = b.insecure;
+        this.timeout = b.timeout;
+        this.http = b.http != null ? b.http
+                : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(b.timeout).build();
+    }
+
+    /** A client for the server at {@code address} (e.g. {@code http://localhost:8000}) signing with {@code secret}. */
+    public static Builder builder(String address, String secret) {
+        return new Builder(address, secret);
+    }
+
+    /**
+     * Like gocent: strips trailing slashes, appends {@code /api} unless present, then {@code /}
+     * ({@code http://h:8000} → {@code http://h:8000/api/}).
+     */
+    static URI apiEndpoint(String address) {
+        String a = address;
+        while (a.endsWith("/")) {
+            a = a.substring(0, a.length() - 1);
+        }
+        if (!a.endsWith("/api")) {
+            a = a + "/api";
+        }
+        return URI.create(a + "/");
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    /** A new, empty batch bound to this client. */
+    public Batch batch() {
+        return new Batch(this);
+    }
+
+    public CompletableFuture<Void> publish(String channel, String data) {
+        return single(batch().publish(channel, data)).thenApply(r -> null);
+    }
+
+    public CompletableFuture<Void> publish(String channel, String data, String clientId) {
+        return single(batch().publish(channel, data, clientId)).thenApply(r -> null);
+    }
+
+    public CompletableFuture<Void> broadcast(List<String> channels, String data) {
+        return single(batch().broadcast(channels, data)).thenApply(r -> null);
+    }
+
+    public CompletableFuture<Void> unsubscribe(String channel, String user) {
+        return single(batch().unsubscribe(channel, user)).thenApply(r -> null);
+    }
+
+    public CompletableFuture<Void> disconnect(String user) {
+        return single(batch().disconnect(user)).thenApply(r -> null);
+    }
+
+    /** Client id → client info of everyone in the channel. */
+    public CompletableFuture<Map<String, ClientInfo>> presence(String channel) {
+        return single(batch().presence(channel)).thenApply(body -> {
+            Map<String, ClientInfo> out = new LinkedHashMap<>();
+            Iterator<Map.Entry<String, JsonNode>> it = body.path("data").fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                out.put(e.getKey(), clientInfo(e.getValue()));
+            }
+            return out;
+        });
+    }
+
+    /** The channel's history, newest first. */
+    public CompletableFuture<List<Message>> history(String channel) {
+        return single(batch().history(channel)).thenApply(body -> {
+            List<Message> out = new ArrayList<>();
+            for (JsonNode m : body.path("data")) {
+                JsonNode info = m.get("info");
+                out.add(new Message(m.path("uid").asText(), m.path("channel").asText(), raw(m.get("data")),
+                        m.path("client").asText(""), info == null || info.isNull() ? null : clientInfo(info)));
+            }
+            return out;
+        });
+    }
+
+    /** Channels with at least one subscriber. */
+    public CompletableFuture<List<String>> channels() {
+        return single(batch().channels()).thenApply(body -> {
+            List<String> out = new ArrayList<>();
+            body.path("data").forEach(n -> out.add(n.asText()));
+            return out;
+        });
+    }
+
+    /** Every live node with its metrics. */
+    public CompletableFuture<List<NodeStats>> stats() {
+        return single(batch().stats()).thenApply(body -> {
+            List<NodeStats> out = new ArrayList<>();
+            for (JsonNode n : body.path("data").path("nodes")) {
+                Map<String, Long> metrics = new LinkedHashMap<>();
+                n.path("metrics").fields().forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asLong()));
+                out.add(new NodeStats(n.path("uid").asText(), n.path("version").asText(), n.path("name").asText(),
+                        n.path("started_at").asLong(), metrics));
+            }
+            return out;
+        });
+    }
+
+    private static CompletableFuture<JsonNode> single(Batch batch) {
+        return batch.send().thenApply(results -> results.get(0).bodyOrThrow());
+    }
+
+    private static ClientInfo clientInfo(JsonNode n) {
+        return new ClientInfo(n.path("user").asText(""), n.path("client").asText(""), rawOrNull(n.get("default_info")),
+                rawOrNull(n.get("channel_info")));
+    }
+
+    private static RawJson raw(JsonNode n) {
+        return n == null ? RawJson.NULL : RawJson.of(n.toString());
+    }
+
+    private static RawJson rawOrNull(JsonNode n) {
+        return n == null || n.isNull() ? null : RawJson.of(n.toString());
+    }
+
+    /** Posts a command array and parses one result per command. */
+    CompletableFuture<List<ApiResult>> post(byte[] body, int expected) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(timeout)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (!insecure) {
+            request.header("X-API-Sign", Signatures.apiSign(secret, body));
+        }
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
+                .handle((response, error) -> {
+                    if (error != null) {
+                        throw new RotorApiException("API request to " + endpoint + " failed: " + error, error);
+                    }
+                    if (response.statusCode() != 200) {
+                        throw new RotorApiException.HttpStatus(response.statusCode(), response.body());
+                    }
+                    return parse(response.body(), expected);
+                });
+    }
+
+    private static List<ApiResult> parse(String body, int expected) {
+        JsonNode array;
+        try {
+            array = MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new RotorApiException("malformed response returned from server", e);
+        }
+        if (array == null || !array.isArray() || array.size() != expected) {
+            throw new RotorApiException("malformed response returned from server: " + body);
+        }
+        List<ApiResult> results = new ArrayList<>(expected);
+        for (JsonNode r : array) {
+            JsonNode error = r.get("error");
+            JsonNode advice = r.get("advice");
+            results.add(new ApiResult(r.path("method").asText(),
+                    error == null || error.isNull() ? null : error.asText(),
+                    advice == null || advice.isNull() ? null : advice.asText(),
+                    r.has("body") ? r.get("body") : MAPPER.nullNode()));
+        }
+        return results;
+    }
+
+    /** Builder for {@link RotorApiClient}; not thread-safe. */
+    public static final class Builder {
+        private final String address;
+        private final String secret;
+        private boolean insecure;
+        private HttpClient http;
+        private Duration timeout = Duration.ofSeconds(10);
+
+        private Builder(String address, String secret) {
+            this.address = Objects.requireNonNull(address, "address");
+            this.secret = Objects.requireNonNull(secret, "secret");
+        }
+
+        /** Sends no signature, for servers running with {@code insecure_api}. */
+        public Builder insecure() {
+            this.insecure = true;
+            return this;
+        }
+
+        /** Request (and connect) timeout; 10 seconds by default. */
+        public Builder timeout(Duration timeout) {
+            this.timeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** Uses this HTTP client (TLS settings, proxies, executor) instead of a private one. */
+        public Builder httpClient(HttpClient client) {
+            this.http = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        public RotorApiClient build() {
+            return new RotorApiClient(this);
+        }
+    }
+}

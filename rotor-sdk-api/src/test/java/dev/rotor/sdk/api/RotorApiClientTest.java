@@ -1,0 +1,32 @@
+package dev.rotor.sdk.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class RotorApiClientTest {
+
+    @Test
+    void endpointFollowsGocent() {
+        assertThat(RotorApiClient.apiEndpoint("http://h:8000")).hasToString("http://h:8000/api/");
+        assertThat(RotorApiClient.apiEndpoint("http://h:8000/api/")).hasToString("http://h:8000/api/");
+        assertThat(RotorApiClient.apiEndpoint("http://h:8000/prefix")).hasToString("http://h:8000/prefix/api/");
+    }
+
+    @Test
+    void invalidJsonDataIsRefusedBeforeSending() {
+        RotorApiClient c = RotorApiClient.builder("http://127.0.0.1:1", "s").build();
+        assertThatThrownBy(() -> c.batch().publish("ch", "{not json")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void tokensMatchTheGocentVectors() {
+        assertThat(Tokens.clientToken("secret", "42", "1500000000", ""))
+                .isEqualTo("0edb687d567dff2c3cae7b18513e77d3f305f9fcd0864edaf16324ae0ca0c73d");
+        assertThat(Tokens.channelSign("secret", "client-1", "$public:x", ""))
+                .isEqualTo("f5dd8ff6f8f14b3abf29c5b2986d2f6a0e94c0292fdda25158856e218c7da250");
+        Tokens.Credentials c = Tokens.connect("secret", "42", "");
+        assertThat(c.token()).isEqualTo(Tokens.clientToken("secret", "42", c.timestamp(), ""));
+    }
+}
