@@ -24,6 +24,8 @@ public enum ConfigKey {
     WEB("web", Type.BOOL, false, Env.BOUND, Reload.NO),
     WEB_PATH("web_path", Type.STRING, "", Env.BOUND, Reload.NO),
     DEBUG("debug", Type.BOOL, false, Env.BOUND, Reload.NO),
+    /** Beyond v1: serve Prometheus metrics at {@code /metrics} on the admin port. */
+    PROMETHEUS("prometheus", Type.BOOL, false, Env.NONE, Reload.NO),
     /** v1 compat: bound to {@code CENTRIFUGO_INSECURE_WEB} but used by nothing (§4). */
     INSECURE_WEB("insecure_web", Type.BOOL, false, Env.BOUND, Reload.NO),
 

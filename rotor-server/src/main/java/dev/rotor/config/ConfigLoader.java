@@ -201,6 +201,7 @@ public final class ConfigLoader {
                 .admin(s.bool(ADMIN))
                 .web(s.bool(WEB))
                 .webPath(s.string(WEB_PATH))
+                .prometheus(s.bool(PROMETHEUS))
                 .debug(s.bool(DEBUG))
                 .ssl(s.bool(SSL))
                 .sslCert(s.string(SSL_CERT))

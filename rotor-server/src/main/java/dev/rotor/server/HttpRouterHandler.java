@@ -3,6 +3,7 @@ package dev.rotor.server;
 import dev.rotor.node.Node;
 import dev.rotor.server.http.ApiHandler;
 import dev.rotor.server.http.HttpResponses;
+import dev.rotor.server.http.PrometheusHandler;
 import dev.rotor.api.ApiExecutor;
 import dev.rotor.server.admin.AdminAuthHandler;
 import dev.rotor.server.admin.AdminSocketHandler;
@@ -43,7 +44,8 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final RotorServer server;
 
     /** The admin-side handlers, shared by all ports. */
-    record AdminEndpoints(ApiExecutor executor, AdminAuthHandler auth, WebAppHandler web) {
+    record AdminEndpoints(ApiExecutor executor, AdminAuthHandler auth, WebAppHandler web,
+            PrometheusHandler prometheus) {
     }
 
     HttpRouterHandler(RotorServer server, Node node, ApiHandler api, AdminEndpoints admin, Set<Route> routes,
@@ -74,6 +76,8 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
             }
         } else if (routes.contains(Route.API) && path.equals("/api")) {
             HttpResponses.redirect(ctx, request, prefix + "/api/");
+        } else if (routes.contains(Route.PROMETHEUS) && path.equals("/metrics")) {
+            admin.prometheus().handle(ctx, request);
         } else if (routes.contains(Route.ADMIN) && path.equals("/socket")) {
             adminSocket(ctx, request);
         } else if (routes.contains(Route.WEB) && path.startsWith("/auth/")) {

@@ -8,6 +8,7 @@ import dev.rotor.node.NodeConfig;
 import dev.rotor.server.admin.AdminAuthHandler;
 import dev.rotor.server.admin.WebAppHandler;
 import dev.rotor.server.http.ApiHandler;
+import dev.rotor.server.http.PrometheusHandler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -59,6 +60,8 @@ public final class RotorServer {
     /** Null until start(). */
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
+    /** Null unless {@code prometheus} is on; set by start(). */
+    private volatile PrometheusHandler prometheus;
 
     public RotorServer(ServerConfig server, NodeConfig node, Engine engine) {
         this.server = server;
@@ -76,9 +79,10 @@ public final class RotorServer {
     public void start() throws Exception {
         node.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
         ApiExecutor executor = new ApiExecutor(node);
+        prometheus = server.prometheus() ? new PrometheusHandler(metrics) : null;
         ApiHandler api = new ApiHandler(node, executor);
         HttpRouterHandler.AdminEndpoints admin = new HttpRouterHandler.AdminEndpoints(executor,
-                new AdminAuthHandler(node), new WebAppHandler(server.webPath()));
+                new AdminAuthHandler(node), new WebAppHandler(server.webPath()), prometheus);
 
         Map<String, Set<Route>> ports = new LinkedHashMap<>();
         ports.computeIfAbsent(server.port(), p -> EnumSet.noneOf(Route.class)).add(Route.RAW_WEBSOCKET);
@@ -89,6 +93,10 @@ public final class RotorServer {
         }
         if (server.web()) {
             ports.computeIfAbsent(server.effectiveAdminPort(), p -> EnumSet.noneOf(Route.class)).add(Route.WEB);
+        }
+        if (server.prometheus()) {
+            ports.computeIfAbsent(server.effectiveAdminPort(), p -> EnumSet.noneOf(Route.class))
+                    .add(Route.PROMETHEUS);
         }
 
         SslContext ssl = server.ssl() ? tls() : null;
@@ -160,6 +168,9 @@ public final class RotorServer {
             closeNetwork();
             engine.close();
             timers.shutdownNow();
+            if (prometheus != null) {
+                prometheus.close();
+            }
         });
     }
 

@@ -6,7 +6,8 @@ public enum Route {
     SOCKJS("SockJS"),
     API("API"),
     ADMIN("admin"),
-    WEB("web");
+    WEB("web"),
+    PROMETHEUS("prometheus");
 
     private final String label;
 

@@ -24,6 +24,7 @@ public record ServerConfig(
         boolean web,
         String webPath,
         boolean debug,
+        boolean prometheus,
         boolean ssl,
         String sslCert,
         String sslKey) {
@@ -72,6 +73,7 @@ public record ServerConfig(
         private boolean web;
         private String webPath = "";
         private boolean debug;
+        private boolean prometheus;
         private boolean ssl;
         private String sslCert = "";
         private String sslKey = "";
@@ -92,6 +94,8 @@ public record ServerConfig(
         public Builder web(boolean v) { web = v; return this; }
         public Builder webPath(String v) { webPath = v; return this; }
         public Builder debug(boolean v) { debug = v; return this; }
+        /** Beyond v1: {@code /metrics} in Prometheus text format on the admin port. */
+        public Builder prometheus(boolean v) { prometheus = v; return this; }
         public Builder ssl(boolean v) { ssl = v; return this; }
         public Builder sslCert(String v) { sslCert = v; return this; }
         public Builder sslKey(String v) { sslKey = v; return this; }
@@ -99,7 +103,7 @@ public record ServerConfig(
         public ServerConfig build() {
             return new ServerConfig(address, port, apiPort, adminPort, httpPrefix, sockjsUrl, sockjsHeartbeatDelay,
                     websocketCompression, websocketCompressionLevel, websocketCompressionMinSize,
-                    websocketReadBufferSize, websocketWriteBufferSize, admin, web, webPath, debug, ssl, sslCert,
+                    websocketReadBufferSize, websocketWriteBufferSize, admin, web, webPath, debug, prometheus, ssl, sslCert,
                     sslKey);
         }
     }

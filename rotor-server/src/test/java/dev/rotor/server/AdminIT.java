@@ -146,4 +146,22 @@ class AdminIT {
         assertThat(get("/%2e%2e/secret.txt").statusCode()).isEqualTo(404);
         assertThat(get("/missing.js").body()).isEqualTo("404 page not found\n");
     }
+
+    @Test
+    void prometheusMetricsAreServedWhenEnabled() throws Exception {
+        start(NodeConfig.builder(), ServerConfig.builder().prometheus(true));
+        server.api("{\"method\":\"channels\"}");
+        HttpResponse<String> r = get("/metrics");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+        assertThat(r.body()).containsPattern("(?m)^rotor_http_api_num_requests_total [1-9]")
+                .contains("rotor_node_num_clients").contains("rotor_http_api_1_microseconds_99_percentile")
+                .contains("jvm_memory_used_bytes");
+    }
+
+    @Test
+    void metricsAreNotServedByDefault() throws Exception {
+        start(NodeConfig.builder(), ServerConfig.builder());
+        assertThat(get("/metrics").statusCode()).isEqualTo(404);
+    }
 }
