@@ -56,7 +56,10 @@ public final class Node implements EngineListener {
     private final ControlMessages control;
     private final List<Consumer<ControlMessage>> adminListeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger openSessions = new AtomicInteger();
+    /** The scheduled periodic tasks; empty before start and after shutdown. Guarded by itself for replacement. */
     private final List<ScheduledFuture<?>> periodic = new CopyOnWriteArrayList<>();
+    /** True between start and shutdown, when periodic work runs. Guarded by {@link #periodic}. */
+    private boolean running;
     private volatile NodeConfig config;
 
     /**
@@ -77,13 +80,28 @@ public final class Node implements EngineListener {
     /** Starts the engine, announces this node and schedules periodic work. */
     public CompletionStage<Void> start() {
         return engine.start(this).thenRun(() -> {
-            NodeConfig cfg = config;
             pingNode();
-            schedule(this::pingNode, cfg.nodePingInterval());
-            schedule(() -> registry.dropStale(config.nodePingInterval()), 3L * cfg.nodePingInterval());
-            schedule(metrics::rotate, cfg.nodeMetricsInterval());
-            schedule(this::refreshPresence, cfg.presencePingInterval());
+            synchronized (periodic) {
+                running = true;
+                schedulePeriodic(config);
+            }
         });
+    }
+
+    /** Guarded by {@link #periodic}. */
+    private void schedulePeriodic(NodeConfig cfg) {
+        schedule(this::pingNode, cfg.nodePingInterval());
+        schedule(() -> registry.dropStale(config.nodePingInterval()), 3L * cfg.nodePingInterval());
+        schedule(metrics::rotate, cfg.nodeMetricsInterval());
+        schedule(this::refreshPresence, cfg.presencePingInterval());
+    }
+
+    /** Guarded by {@link #periodic}. */
+    private void cancelPeriodic() {
+        for (ScheduledFuture<?> f : periodic) {
+            f.cancel(false);
+        }
+        periodic.clear();
     }
 
     private void schedule(Runnable task, long periodSeconds) {
@@ -103,9 +121,23 @@ public final class Node implements EngineListener {
         return config;
     }
 
-    /** Swaps in a reloaded configuration; existing connections keep their per-connection settings. */
+    /**
+     * Swaps in a reloaded configuration; existing connections keep their per-connection settings. Periodic node
+     * work (node ping, metrics window, presence refresh) is rescheduled when its interval changed, as v1 does.
+     */
     public void reload(NodeConfig newConfig) {
+        NodeConfig old = this.config;
         this.config = newConfig;
+        if (old.nodePingInterval() != newConfig.nodePingInterval()
+                || old.nodeMetricsInterval() != newConfig.nodeMetricsInterval()
+                || old.presencePingInterval() != newConfig.presencePingInterval()) {
+            synchronized (periodic) {
+                if (running) {
+                    cancelPeriodic();
+                    schedulePeriodic(newConfig);
+                }
+            }
+        }
     }
 
     public Hub hub() {
@@ -422,10 +454,10 @@ public final class Node implements EngineListener {
 
     /** Closes every authenticated connection with {@code shutting down} and stops periodic work. */
     public void shutdown() {
-        for (ScheduledFuture<?> f : periodic) {
-            f.cancel(false);
+        synchronized (periodic) {
+            running = false;
+            cancelPeriodic();
         }
-        periodic.clear();
         for (ClientSession s : List.copyOf(snapshotSessions())) {
             s.close(Disconnect.SHUTDOWN);
         }

@@ -93,6 +93,33 @@ class EdgeCasesIT extends ProtocolSupport {
     }
 
     @Test
+    void aReloadedMetricsIntervalReschedulesTheMetricsWindow() throws Exception {
+        // started with a 60 s window the snapshot would stay all zeros for a minute; after the reload it rotates every second
+        start(config().nodeMetricsInterval(60).nodePingInterval(1));
+        server.server().reload(server.server().node().config().toBuilder().nodeMetricsInterval(1).build());
+        for (int i = 0; i < 3; i++) {
+            server.api("{\"method\":\"channels\"}");
+        }
+        await().atMost(Duration.ofSeconds(6)).untilAsserted(() -> assertThat(server.api("{\"method\":\"stats\"}").body())
+                .containsPattern("\"http_api_num_requests\":[1-9]").contains("\"metrics_interval\":1"));
+    }
+
+    @Test
+    void aReloadedPresencePingIntervalReschedulesThePresenceRefresh() throws Exception {
+        start(config().topLevel(ChannelOptions.builder().presence(true).build()).connectionLifetime(600));
+        Client c = connect("u", "{\"v\":1}");
+        c.call(subscribe("1", "room"));
+        server.server().reload(server.server().node().config().toBuilder().presencePingInterval(1).build());
+        String ts = Long.toString(System.currentTimeMillis() / 1000);
+        assertThat(c.call(server.refreshFrame("r", "u", ts, "{\"v\":2}")))
+                .contains("\"expired\":false");
+        // with the start-up interval of 25 s the presence entry would keep the old info far beyond this wait
+        await().atMost(Duration.ofSeconds(6)).untilAsserted(() -> assertThat(
+                c.call("{\"uid\":\"p\",\"method\":\"presence\",\"params\":{\"channel\":\"room\"}}"))
+                .contains("\"default_info\":{\"v\":2}"));
+    }
+
+    @Test
     void theSignHeaderNameIsCaseInsensitiveAsGoCanonicalisesIt() throws Exception {
         start(config());
         String body = "{\"method\":\"channels\"}";

@@ -68,6 +68,12 @@ public final class TestServer implements AutoCloseable {
                 + ts + "\",\"info\":" + quote(info) + ",\"token\":\"" + token(user, ts, info) + "\"}}";
     }
 
+    /** {@code {"method":"refresh",...}} with a valid token for the given credentials. */
+    public String refreshFrame(String uid, String user, String timestamp, String info) {
+        return "{\"uid\":\"" + uid + "\",\"method\":\"refresh\",\"params\":{\"user\":\"" + user + "\",\"timestamp\":\""
+                + timestamp + "\",\"info\":" + quote(info) + ",\"token\":\"" + token(user, timestamp, info) + "\"}}";
+    }
+
     /** JSON-quotes a string (enough for test values). */
     public static String quote(String s) {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
