@@ -237,4 +237,82 @@ class ConnectionIT extends ProtocolSupport {
         c.ws().sendClose(4001, "bye");
         assertThat(c.awaitClose().code()).isEqualTo(4001);
     }
+
+    @Test
+    void anyOriginIsAcceptedAndNoSubprotocolIsChosen() throws Exception {
+        start(config());
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.server().boundPort())) {
+            s.setSoTimeout(5000);
+            dev.rotor.testkit.RawHttp.sendUpgrade(s, "/connection/websocket",
+                    "Origin: http://elsewhere.example\r\nSec-WebSocket-Protocol: chat\r\n");
+            assertThat(dev.rotor.testkit.RawHttp.readHead(s.getInputStream())).startsWith("HTTP/1.1 101")
+                    .doesNotContainIgnoringCase("sec-websocket-protocol");
+        }
+    }
+
+    @Test
+    void anEmptyFrameIsInvalidMessage() throws Exception {
+        start(config());
+        Client c = connect("u1");
+        c.send("");
+        assertThat(c.awaitClose()).isEqualTo(new WsTestClient.Close(3000, advice("invalid message", false)));
+    }
+
+    @Test
+    void unknownMethodsBeforeConnectAreUnauthorizedToo() throws Exception {
+        start(config());
+        WsTestClient c = open();
+        c.send("{\"method\":\"nope\"}");
+        assertThat(c.awaitClose(WAIT)).isEqualTo(new WsTestClient.Close(3000, advice("unauthorized", false)));
+    }
+
+    @Test
+    void anEmptyUidIsNotEchoed() throws Exception {
+        start(config());
+        Client c = connect("u1");
+        assertThat(c.call("{\"uid\":\"\",\"method\":\"ping\",\"params\":{\"data\":\"d\"}}"))
+                .isEqualTo("{\"method\":\"ping\",\"body\":{\"data\":\"d\"}}");
+    }
+
+    @Test
+    void aRequestMaxSizeOfZeroRejectsEveryFrameWithLimitExceeded() throws Exception {
+        // v1 compat: 0 is no transport limit, but every non-empty frame exceeds the protocol check (§3)
+        start(config().clientRequestMaxSize(0));
+        WsTestClient c = open();
+        c.send(server.connectFrame("1", "u", ""));
+        assertThat(c.awaitClose(WAIT)).isEqualTo(new WsTestClient.Close(3000, advice("limit exceeded", false)));
+    }
+
+    @Test
+    void refreshWithoutALifetimeOnlyChecksTheToken() throws Exception {
+        start(config());
+        Client c = connect("u");
+        String ts = nowTs();
+        assertThat(c.call(server.refreshFrame("r", "u", ts, "")))
+                .isEqualTo("{\"uid\":\"r\",\"method\":\"refresh\",\"body\":{\"version\":\""
+                        + server.server().node().config().version() + "\",\"client\":\"" + c.id()
+                        + "\",\"expires\":false,\"expired\":false,\"ttl\":0}}");
+        c.send(server.refreshFrame("s", "u", "soon", ""));
+        assertThat(c.awaitClose().reason()).isEqualTo(advice("invalid message", false));
+    }
+
+    @Test
+    void refreshWithAWrongTokenIsFatal() throws Exception {
+        start(config().connectionLifetime(60));
+        Client c = connect("u");
+        c.send("{\"method\":\"refresh\",\"params\":{\"user\":\"u\",\"timestamp\":\"" + nowTs() + "\",\"token\":\""
+                + "0".repeat(64) + "\"}}");
+        assertThat(c.awaitClose()).isEqualTo(new WsTestClient.Close(3000, advice("invalid token", false)));
+    }
+
+    @Test
+    void anExpiryTimerDoesNothingOnceTheLifetimeIsReloadedToZero() throws Exception {
+        start(config().connectionLifetime(2).expiredConnectionCloseDelay(0));
+        Client c = connect("u");
+        server.server().reload(server.server().node().config().toBuilder().connectionLifetime(0).build());
+        // the timer fires at most 2 s after connect; a close would come before this ping's reply
+        c.ws().assertNoFrame(Duration.ofMillis(3000));
+        assertThat(c.call("{\"uid\":\"p\",\"method\":\"ping\"}")).isEqualTo("{\"uid\":\"p\",\"method\":\"ping\"}");
+        assertThat(c.ws().isClosed()).isFalse();
+    }
 }

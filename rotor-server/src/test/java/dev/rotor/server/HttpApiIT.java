@@ -1,19 +1,29 @@
 package dev.rotor.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rotor.auth.Hmac;
 import dev.rotor.channel.ChannelOptions;
 import dev.rotor.node.NodeConfig;
+import dev.rotor.testkit.WsTestClient;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The HTTP API (http-api.md, gocent-wire.md): encodings, signatures, status codes and every command's reply. */
 class HttpApiIT {
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private TestServer server;
 
     private TestServer start(NodeConfig.Builder b) throws Exception {
@@ -209,5 +219,163 @@ class HttpApiIT {
         HttpResponse<String> ws = server.send(HttpRequest.newBuilder(java.net.URI.create(
                 "http://127.0.0.1:" + server.server().boundPort() + "/connection/websocket")).GET().build());
         assertThat(ws.statusCode()).isEqualTo(503);
+    }
+
+    /** A client connected as {@code user} and subscribed to {@code channels}; the caller aborts it. */
+    private WsTestClient subscriber(String user, String... channels) throws Exception {
+        WsTestClient c = WsTestClient.connect(java.net.URI.create(server.wsUrl()), WAIT);
+        c.send(server.connectFrame("c", user, ""));
+        assertThat(c.awaitFrame(WAIT)).contains("\"method\":\"connect\"").doesNotContain("error");
+        for (String channel : channels) {
+            c.send("{\"method\":\"subscribe\",\"params\":{\"channel\":\"" + channel + "\"}}");
+            assertThat(c.awaitFrame(WAIT)).contains("\"status\":true");
+        }
+        return c;
+    }
+
+    @Test
+    void channelsListsEveryChannelWithASubscriber() throws Exception {
+        start(config());
+        WsTestClient a = subscriber("a", "news", "public:chat");
+        WsTestClient b = subscriber("b", "news");
+        try {
+            JsonNode reply = JSON.readTree(server.api("{\"method\":\"channels\"}").body());
+            assertThat(reply.get(0).get("error").isNull()).isTrue();
+            assertThat(reply.get(0).get("body").get("data")).extracting(JsonNode::asText)
+                    .containsExactlyInAnyOrder("news", "public:chat");
+            a.abort();
+            await().atMost(WAIT).untilAsserted(() -> assertThat(server.api("{\"method\":\"channels\"}").body())
+                    .isEqualTo("[{\"method\":\"channels\",\"error\":null,\"body\":{\"data\":[\"news\"]}}]"));
+        } finally {
+            a.abort();
+            b.abort();
+        }
+    }
+
+    @Test
+    void broadcastWithAClientPublishesToEveryChannelWithItsOwnUid() throws Exception {
+        start(config());
+        WsTestClient c = subscriber("u", "a", "public:b");
+        try {
+            assertThat(server.api("{\"method\":\"broadcast\",\"params\":{\"channels\":[\"a\",\"public:b\"],"
+                    + "\"client\":\"cl\",\"data\":{\"k\": 1}}}").body())
+                    .isEqualTo("[{\"method\":\"broadcast\",\"error\":null,\"body\":null}]");
+            String push = "\\{\"method\":\"message\",\"body\":\\{\"uid\":\"([0-9A-Za-z]{22})\",\"client\":\"cl\","
+                    + "\"channel\":\"%s\",\"data\":\\{\"k\": 1}}}";
+            Matcher first = Pattern.compile(String.format(push, "a")).matcher(c.awaitFrame(WAIT));
+            Matcher second = Pattern.compile(String.format(push, "public:b")).matcher(c.awaitFrame(WAIT));
+            assertThat(first.matches()).as(first.toString()).isTrue();
+            assertThat(second.matches()).as(second.toString()).isTrue();
+            assertThat(first.group(1)).isNotEqualTo(second.group(1));
+        } finally {
+            c.abort();
+        }
+    }
+
+    @Test
+    void aRequestLevelFailureKeepsTheEffectsOfEarlierCommands() throws Exception {
+        start(config());
+        assertGoError(server.api("[{\"method\":\"publish\",\"params\":{\"channel\":\"news\",\"data\":1,\"uid\":\"kept\"}},"
+                + "{\"method\":\"foo\"}]"), 400, "Bad Request");
+        assertThat(server.api("{\"method\":\"history\",\"params\":{\"channel\":\"news\"}}").body())
+                .isEqualTo("[{\"method\":\"history\",\"error\":null,\"body\":{\"channel\":\"news\",\"data\":["
+                        + "{\"uid\":\"kept\",\"channel\":\"news\",\"data\":1}]}}]");
+    }
+
+    @Test
+    void theSpecsBatchExampleIsAnsweredExactly() throws Exception {
+        start(config());
+        assertThat(server.api("[{\"method\":\"publish\",\"params\":{\"channel\":\"news\",\"data\":{\"a\":1}},\"uid\":\"x1\"},"
+                + "{\"method\":\"presence\",\"params\":{\"channel\":\"news\"}}]").body())
+                .isEqualTo("[{\"uid\":\"x1\",\"method\":\"publish\",\"error\":null,\"body\":null},"
+                        + "{\"method\":\"presence\",\"error\":null,\"body\":{\"channel\":\"news\",\"data\":{}}}]");
+    }
+
+    @Test
+    void aGocentBatchOfEveryMethodGetsOneReplyPerCommandThatGocentCanDecode() throws Exception {
+        start(config());
+        WsTestClient c = subscriber("go-user", "go");
+        try {
+            // exactly what gocent v1.0.1 sends (gocent-wire.md): compact, keys uid/method/params, params sorted
+            String[][] commands = {
+                    {"publish", "{\"channel\":\"go\",\"data\":{\"text\":\"batch1\"}}"},
+                    {"publish", "{\"channel\":\"go\",\"client\":\"go-client\",\"data\":{\"text\":\"batch2\"}}"},
+                    {"broadcast", "{\"channels\":[\"go\",\"go2\"],\"data\":{\"text\":\"batch3\"}}"},
+                    {"broadcast", "{\"channels\":[\"go\"],\"client\":\"go-client\",\"data\":{\"text\":\"batch4\"}}"},
+                    {"presence", "{\"channel\":\"go\"}"},
+                    {"history", "{\"channel\":\"go\"}"},
+                    {"channels", "{}"},
+                    {"stats", "{}"},
+                    {"unsubscribe", "{\"channel\":\"go\",\"user\":\"go-user\"}"}};
+            JsonNode replies = gocentSend(commands);
+            JsonNode presence = replies.get(4).get("body").get("data");
+            assertThat(presence.size()).isEqualTo(1);
+            assertThat(presence.elements().next().get("user").asText()).isEqualTo("go-user");
+            JsonNode history = replies.get(5).get("body").get("data");
+            assertThat(history).extracting(m -> m.get("data").get("text").asText())
+                    .containsExactly("batch4", "batch3", "batch2", "batch1");
+            assertThat(history).allSatisfy(m -> assertThat(m.has("timestamp")).isFalse());
+            assertThat(history.get(0).get("client").asText()).isEqualTo("go-client");
+            assertThat(history.get(3).has("client")).isFalse();
+            assertThat(replies.get(6).get("body").get("data")).extracting(JsonNode::asText).containsExactly("go");
+            // gocent decodes every metric into an int64: no fractions, no strings
+            JsonNode metrics = replies.get(7).get("body").get("data").get("nodes").get(0).get("metrics");
+            assertThat(metrics.size()).isEqualTo(74);
+            metrics.fields().forEachRemaining(e -> assertThat(e.getValue().isIntegralNumber()).as(e.getKey()).isTrue());
+            assertThat(replies.get(7).get("body").get("data").get("metrics_interval").isIntegralNumber()).isTrue();
+            // subscribers saw the batch in batch order, then the unsubscribe push and the disconnect
+            assertThat(List.of(c.awaitFrame(WAIT), c.awaitFrame(WAIT), c.awaitFrame(WAIT), c.awaitFrame(WAIT)))
+                    .extracting(f -> JSON.readTree(f).get("body").get("data").get("text").asText())
+                    .containsExactly("batch1", "batch2", "batch3", "batch4");
+            assertThat(c.awaitFrame(WAIT)).isEqualTo("{\"method\":\"unsubscribe\",\"body\":{\"channel\":\"go\",\"status\":true}}");
+            // a disconnect in the same batch could overtake these pushes: v1 drops what is still queued at close (§3)
+            gocentSend(new String[][] {{"disconnect", "{\"user\":\"go-user\"}"}});
+            assertThat(c.awaitClose(WAIT)).isEqualTo(new WsTestClient.Close(3000, "{\"reason\":\"disconnect\",\"reconnect\":false}"));
+        } finally {
+            c.abort();
+        }
+    }
+
+    /** Sends commands (method, params) as gocent does and checks what gocent checks: status, length, order, error. */
+    private JsonNode gocentSend(String[][] commands) throws Exception {
+        StringBuilder body = new StringBuilder("[");
+        for (int i = 0; i < commands.length; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"uid\":\"8ee40f3d-c2db-4332-5b9d-efff2f4a96e").append(i)
+                    .append("\",\"method\":\"").append(commands[i][0]).append("\",\"params\":").append(commands[i][1])
+                    .append('}');
+        }
+        body.append(']');
+        HttpResponse<String> r = post("/api/", "application/json", body.toString(), sign(body.toString()));
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode replies = JSON.readTree(r.body());
+        assertThat(replies.isArray()).isTrue();
+        assertThat(replies).hasSize(commands.length);
+        for (int i = 0; i < commands.length; i++) {
+            JsonNode reply = replies.get(i);
+            assertThat(reply.get("uid").asText()).isEqualTo("8ee40f3d-c2db-4332-5b9d-efff2f4a96e" + i);
+            assertThat(reply.get("method").asText()).isEqualTo(commands[i][0]);
+            assertThat(reply.get("error").isNull()).as(reply.toString()).isTrue();
+        }
+        return replies;
+    }
+
+    @Test
+    void anApiPortOfItsOwnServesTheApiThereOnly() throws Exception {
+        int apiPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            apiPort = s.getLocalPort();
+        }
+        server = TestServer.start(config(), ServerConfig.builder().apiPort(Integer.toString(apiPort)));
+        assertThat(server.server().boundApiPort()).isEqualTo(apiPort);
+        assertThat(server.api("[]").statusCode()).isEqualTo(200);
+        String body = "{\"method\":\"channels\"}";
+        HttpResponse<String> onClientPort = server.send(HttpRequest.newBuilder(java.net.URI.create(
+                "http://127.0.0.1:" + server.server().boundPort() + "/api/")).header("Content-Type", "application/json")
+                .header("X-API-Sign", sign(body)).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        assertGoError(onClientPort, 404, "404 page not found");
+        WsTestClient c = WsTestClient.connect(java.net.URI.create(server.wsUrl()), WAIT);
+        c.abort();
+        assertThat(server.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + apiPort
+                + "/connection/websocket")).GET().build()).statusCode()).isEqualTo(404);
     }
 }

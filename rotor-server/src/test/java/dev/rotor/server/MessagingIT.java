@@ -1,6 +1,8 @@
 package dev.rotor.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.rotor.channel.ChannelOptions;
 import dev.rotor.testkit.RawHttp;
@@ -188,5 +190,125 @@ class MessagingIT extends ProtocolSupport {
                 java.net.URI.create("http://127.0.0.1:" + server.server().boundPort() + "/connection/websocket"))
                 .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
         assertThat(post.statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void publishWithAnEmptyChannelIsAResponseErrorNotFatal() throws Exception {
+        start(config().topLevel(ALL));
+        Client c = connect("u1");
+        assertThat(c.call("{\"uid\":\"1\",\"method\":\"publish\",\"params\":{\"channel\":\"\",\"data\":1}}"))
+                .isEqualTo("{\"uid\":\"1\",\"method\":\"publish\",\"error\":\"invalid message\",\"advice\":\"fix\","
+                        + "\"body\":{\"channel\":\"\",\"status\":false}}");
+        assertThat(c.call("{\"uid\":\"2\",\"method\":\"ping\"}")).isEqualTo("{\"uid\":\"2\",\"method\":\"ping\"}");
+    }
+
+    @Test
+    void historyOfAnEmptyChannelIsAnEmptyArray() throws Exception {
+        start(config().topLevel(ALL));
+        Client c = connect("u1");
+        c.call(subscribe("1", "quiet"));
+        assertThat(c.call("{\"uid\":\"2\",\"method\":\"history\",\"params\":{\"channel\":\"quiet\"}}"))
+                .isEqualTo("{\"uid\":\"2\",\"method\":\"history\",\"body\":{\"channel\":\"quiet\",\"data\":[]}}");
+    }
+
+    @Test
+    void presenceIsRewrittenEveryPresencePingIntervalWithTheCurrentInfo() throws Exception {
+        start(config().topLevel(ALL).presencePingInterval(1).connectionLifetime(600));
+        Client c = connect("u1", "{\"v\":1}");
+        c.call(subscribe("1", "room"));
+        String ts = Long.toString(System.currentTimeMillis() / 1000);
+        assertThat(c.call(server.refreshFrame("r", "u1", ts, "{\"v\":2}")))
+                .contains("\"expired\":false");
+        String presence = "{\"uid\":\"p\",\"method\":\"presence\",\"params\":{\"channel\":\"room\"}}";
+        // the entry written at subscribe still holds the old info until the periodic refresh rewrites it
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(c.call(presence))
+                .isEqualTo("{\"uid\":\"p\",\"method\":\"presence\",\"body\":{\"channel\":\"room\",\"data\":{\""
+                        + c.id() + "\":{\"user\":\"u1\",\"client\":\"" + c.id() + "\",\"default_info\":{\"v\":2}}}}}"));
+    }
+
+    @Test
+    void dataFramesDoNotExtendTheReadDeadlineOnlyPongsDo() throws Exception {
+        start(config().pingInterval(1));
+        try (Socket s = RawHttp.upgraded(server.server().boundPort(), "/connection/websocket", "")) {
+            InputStream in = s.getInputStream();
+            long started = System.nanoTime();
+            RawHttp.writeFrame(s, 1, server.connectFrame("c", "u", "").getBytes(StandardCharsets.UTF_8));
+            int answered = 0;
+            int serverPings = 0;
+            boolean dropped = false;
+            // keep sending commands (and never a pong): the deadline of 1 s × 10/9 still drops the connection
+            for (int i = 0; i < 40 && !dropped; i++) {
+                RawHttp.Frame f;
+                try {
+                    f = RawHttp.readFrame(in);
+                    while (f != null && f.opcode() == 0x9) {
+                        serverPings++;
+                        f = RawHttp.readFrame(in);
+                    }
+                } catch (java.net.SocketException e) {
+                    f = null;
+                }
+                if (f == null) {
+                    dropped = true;
+                    break;
+                }
+                assertThat(f.opcode()).as("a text reply, not a close frame: %s", f.text()).isEqualTo(1);
+                answered++;
+                Thread.sleep(150); // pacing of the client's commands
+                try {
+                    RawHttp.writeFrame(s, 1, ("{\"uid\":\"" + i + "\",\"method\":\"ping\"}").getBytes(StandardCharsets.UTF_8));
+                } catch (java.net.SocketException e) {
+                    dropped = true;
+                }
+            }
+            assertThat(dropped).as("dropped after %d replies", answered).isTrue();
+            assertThat(answered).isGreaterThanOrEqualTo(3);
+            assertThat(serverPings).isPositive();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aPingIntervalOfZeroSendsNoPingsAndSetsNoReadDeadline() throws Exception {
+        start(config().pingInterval(0));
+        try (Socket s = RawHttp.upgraded(server.server().boundPort(), "/connection/websocket", "")) {
+            s.setSoTimeout(3000);
+            InputStream in = s.getInputStream();
+            // a silent client: nothing arrives (no ping frame, no drop) until the read times out
+            assertThatThrownBy(() -> RawHttp.readFrame(in)).isInstanceOf(java.net.SocketTimeoutException.class);
+            RawHttp.writeFrame(s, 1, server.connectFrame("c", "u", "").getBytes(StandardCharsets.UTF_8));
+            RawHttp.Frame reply = RawHttp.readFrame(in);
+            assertThat(reply).isNotNull();
+            assertThat(reply.text()).startsWith("{\"uid\":\"c\",\"method\":\"connect\"");
+        }
+    }
+
+    @Test
+    void aClientThatStopsReadingIsClosedByTheWriteTimeout() throws Exception {
+        start(config().clientMessageWriteTimeout(1).clientQueueMaxSize(64L << 20)
+                .topLevel(ChannelOptions.builder().presence(true).build()));
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(4096); // a small TCP window, so that the server's writes soon stall
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", server.server().boundPort()), 5000);
+            s.setSoTimeout(5000);
+            RawHttp.sendUpgrade(s, "/connection/websocket", "");
+            InputStream in = s.getInputStream();
+            assertThat(RawHttp.readHead(in)).startsWith("HTTP/1.1 101");
+            RawHttp.writeFrame(s, 1, server.connectFrame("c", "u", "").getBytes(StandardCharsets.UTF_8));
+            assertThat(RawHttp.readFrame(in).text()).contains("\"method\":\"connect\"");
+            RawHttp.writeFrame(s, 1, subscribe("1", "room").getBytes(StandardCharsets.UTF_8));
+            assertThat(RawHttp.readFrame(in).text()).isEqualTo(subscribeOk("1", "room"));
+            String presence = "{\"method\":\"presence\",\"params\":{\"channel\":\"room\"}}";
+            assertThat(server.api(presence).body()).contains("\"user\":\"u\"");
+            // the client reads nothing more: 8 MiB of publications (more than the kernel buffers on loopback, far
+            // below client_queue_max_size) stall the writes
+            String data = "\"" + "x".repeat(32 * 1024) + "\"";
+            for (int i = 0; i < 256; i++) {
+                server.api("{\"method\":\"publish\",\"params\":{\"channel\":\"room\",\"data\":" + data + "}}");
+            }
+            // closed by the server after the 1 s write deadline: the close removes the client's presence
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(server.api(presence).body())
+                    .isEqualTo("[{\"method\":\"presence\",\"error\":null,\"body\":{\"channel\":\"room\",\"data\":{}}}]"));
+        }
     }
 }

@@ -231,4 +231,77 @@ class SubscriptionIT extends ProtocolSupport {
                 "{\"method\":\"unsubscribe\",\"body\":{\"channel\":\"a\",\"status\":true}}",
                 "{\"method\":\"unsubscribe\",\"body\":{\"channel\":\"b\",\"status\":true}}");
     }
+
+    @Test
+    void recoverFromTheNewestMessageIsAnEmptyRecoveryAndAnEmptyLastReturnsEverything() throws Exception {
+        start(config().topLevel(ChannelOptions.builder().recover(true).historySize(5).historyLifetime(60).build()));
+        for (int i = 1; i <= 2; i++) {
+            server.api("{\"method\":\"publish\",\"params\":{\"channel\":\"news\",\"data\":" + i + ",\"uid\":\"m" + i + "\"}}");
+        }
+        Client c = connect("u");
+        assertThat(c.call("{\"uid\":\"1\",\"method\":\"subscribe\",\"params\":{\"channel\":\"news\",\"recover\":true,\"last\":\"m2\"}}"))
+                .isEqualTo("{\"uid\":\"1\",\"method\":\"subscribe\",\"body\":{\"channel\":\"news\",\"status\":true,\"last\":\"\","
+                        + "\"messages\":[],\"recovered\":true}}");
+        assertThat(c.call("{\"uid\":\"2\",\"method\":\"subscribe\",\"params\":{\"channel\":\"more\",\"recover\":true}}"))
+                .isEqualTo("{\"uid\":\"2\",\"method\":\"subscribe\",\"body\":{\"channel\":\"more\",\"status\":true,\"last\":\"\","
+                        + "\"messages\":[],\"recovered\":false}}");
+        Client d = connect("v");
+        assertThat(d.call("{\"uid\":\"3\",\"method\":\"subscribe\",\"params\":{\"channel\":\"news\",\"recover\":true,\"last\":\"\"}}"))
+                .isEqualTo("{\"uid\":\"3\",\"method\":\"subscribe\",\"body\":{\"channel\":\"news\",\"status\":true,\"last\":\"\","
+                        + "\"messages\":[{\"uid\":\"m2\",\"channel\":\"news\",\"data\":2},{\"uid\":\"m1\",\"channel\":\"news\",\"data\":1}],"
+                        + "\"recovered\":false}}");
+    }
+
+    @Test
+    void recoverWithoutHistoryGivesAnEmptyUnrecoveredList() throws Exception {
+        start(config().topLevel(ChannelOptions.builder().recover(true).build()));
+        Client c = connect("u");
+        assertThat(c.call("{\"uid\":\"1\",\"method\":\"subscribe\",\"params\":{\"channel\":\"news\",\"recover\":true,\"last\":\"x\"}}"))
+                .isEqualTo("{\"uid\":\"1\",\"method\":\"subscribe\",\"body\":{\"channel\":\"news\",\"status\":true,\"last\":\"\","
+                        + "\"messages\":[],\"recovered\":false}}");
+    }
+
+    @Test
+    void publicChannelsIgnoreTheClientInfoAndSignParams() throws Exception {
+        start(config().topLevel(ChannelOptions.builder().joinLeave(true).build()));
+        Client c = connect("u1");
+        c.send("{\"uid\":\"1\",\"method\":\"subscribe\",\"params\":{\"channel\":\"news\",\"client\":\"someone\","
+                + "\"info\":\"{\\\"x\\\":1}\",\"sign\":\"bad\"}}");
+        assertThat(c.next()).isEqualTo("{\"method\":\"join\",\"body\":{\"channel\":\"news\",\"data\":{\"user\":\"u1\","
+                + "\"client\":\"" + c.id() + "\"}}}");
+        assertThat(c.next()).isEqualTo(subscribeOk("1", "news"));
+    }
+
+    @Test
+    void insecureModeKeepsChannelLimitsAndNamespaceChecks() throws Exception {
+        start(config().insecure(true).maxChannelLength(10).clientChannelLimit(1));
+        Client c = connect("");
+        assertThat(c.call(subscribe("1", "nope:x"))).isEqualTo(subscribeError("1", "nope:x", "namespace not found"));
+        assertThat(c.call(subscribe("2", "a".repeat(11)))).isEqualTo(subscribeError("2", "a".repeat(11), "limit exceeded"));
+        assertThat(c.call(subscribe("3", "a"))).isEqualTo(subscribeOk("3", "a"));
+        assertThat(c.call(subscribe("4", "b"))).isEqualTo(subscribeError("4", "b", "limit exceeded"));
+    }
+
+    @Test
+    void channelLengthIsCountedInUtf8Bytes() throws Exception {
+        start(config().maxChannelLength(4));
+        Client c = connect("u1");
+        // two characters, four bytes: at the limit; one more byte is over it
+        assertThat(c.call(subscribe("1", "\u00e9\u00e9"))).isEqualTo(subscribeOk("1", "\u00e9\u00e9"));
+        assertThat(c.call(subscribe("2", "\u00e9\u00e9a"))).isEqualTo(subscribeError("2", "\u00e9\u00e9a", "limit exceeded"));
+    }
+
+    @Test
+    void configuredBoundariesAndPrefixReplaceTheDefaults() throws Exception {
+        start(config().naming(new dev.rotor.channel.ChannelNaming("!", "/", "@", ";", "~"))
+                .namespace("ns", ChannelOptions.builder().build()));
+        Client c = connect("42");
+        assertThat(c.call(subscribe("1", "ns/a"))).isEqualTo(subscribeOk("1", "ns/a"));
+        assertThat(c.call(subscribe("2", "zz/a"))).isEqualTo(subscribeError("2", "zz/a", "namespace not found"));
+        assertThat(c.call(subscribe("3", "d@41;42"))).isEqualTo(subscribeOk("3", "d@41;42"));
+        assertThat(c.call(subscribe("4", "d@41;43"))).isEqualTo(subscribeError("4", "d@41;43", "permission denied"));
+        assertThat(c.call(subscribe("5", "box~other"))).isEqualTo(subscribeError("5", "box~other", "permission denied"));
+        assertThat(c.call(subscribe("6", "!priv"))).isEqualTo(subscribeError("6", "!priv", "permission denied"));
+        assertThat(c.call(subscribe("7", "$plain"))).isEqualTo(subscribeOk("7", "$plain"));
+    }
 }

@@ -67,6 +67,25 @@ class TransportOptionsIT {
         }
     }
 
+    @Test
+    void onlyMessagesLongerThanTheMinimumSizeAreCompressed() throws Exception {
+        try (TestServer server = TestServer.start(NodeConfig.builder(),
+                ServerConfig.builder().websocketCompression(true).websocketCompressionMinSize(40));
+                Socket s = RawHttp.upgraded(server.server().boundPort(), "/connection/websocket",
+                        "Sec-WebSocket-Extensions: permessage-deflate\r\n")) {
+            java.io.InputStream in = s.getInputStream();
+            RawHttp.writeFrame(s, 1, server.connectFrame("c", "u", "").getBytes(StandardCharsets.UTF_8));
+            RawHttp.Frame connect = RawHttp.readFrame(in);
+            assertThat(connect.opcode()).isEqualTo(1);
+            assertThat(connect.compressed()).as("the connect reply is longer than 40 bytes").isTrue();
+            String ping = "{\"method\":\"ping\"}";
+            RawHttp.writeFrame(s, 1, ping.getBytes(StandardCharsets.UTF_8));
+            RawHttp.Frame reply = RawHttp.readFrame(in);
+            assertThat(reply.compressed()).isFalse();
+            assertThat(reply.text()).isEqualTo(ping);
+        }
+    }
+
     /** Sends a WebSocket upgrade offering permessage-deflate and returns the response head. */
     private static String handshake(int port, String path) throws Exception {
         try (Socket s = new Socket("127.0.0.1", port)) {

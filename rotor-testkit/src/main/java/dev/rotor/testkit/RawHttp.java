@@ -7,11 +7,27 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Raw HTTP over a plain socket, for tests that must see or send exactly what a library would hide (upgrade
- * headers, unanswered pings). Stateless.
+ * Raw HTTP and WebSocket frames over a plain socket, for tests that must see or send exactly what a library would
+ * hide (upgrade headers, compression bits, unanswered pings). Stateless.
  */
 public final class RawHttp {
     private RawHttp() {
+    }
+
+    /**
+     * Opens a loopback socket (5 s read timeout), upgrades it to a WebSocket at {@code path} and returns it with the
+     * response head consumed; fails unless the server answered {@code 101}.
+     */
+    public static Socket upgraded(int port, String path, String extraHeaders) throws IOException {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(5000);
+        sendUpgrade(socket, path, extraHeaders);
+        String head = readHead(socket.getInputStream());
+        if (!head.startsWith("HTTP/1.1 101")) {
+            socket.close();
+            throw new AssertionError("expected a WebSocket upgrade of " + path + ", got: " + head);
+        }
+        return socket;
     }
 
     /** Sends a WebSocket upgrade for {@code path} with the given extra header lines (each ending in CRLF). */
@@ -21,6 +37,67 @@ public final class RawHttp {
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders
                 + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
+    }
+
+    /** One WebSocket frame as sent by the server: the first header byte (FIN, RSV bits, opcode) and the payload. */
+    public record Frame(int head, byte[] payload) {
+        public int opcode() {
+            return head & 0x0F;
+        }
+
+        /** RSV1: set on a permessage-deflate compressed message. */
+        public boolean compressed() {
+            return (head & 0x40) != 0;
+        }
+
+        public String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Writes one final, masked (as a client must) WebSocket frame with the given opcode. */
+    public static void writeFrame(Socket socket, int opcode, byte[] payload) throws IOException {
+        java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream();
+        frame.write(0x80 | opcode);
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else if (payload.length <= 0xFFFF) {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >>> 8);
+            frame.write(payload.length & 0xFF);
+        } else {
+            throw new IllegalArgumentException("payload too long for this test helper: " + payload.length);
+        }
+        byte[] mask = {0x12, 0x34, 0x56, 0x78};
+        frame.write(mask);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i % 4]);
+        }
+        OutputStream out = socket.getOutputStream();
+        out.write(frame.toByteArray());
+        out.flush();
+    }
+
+    /** Reads one unmasked server frame; null at end of stream. */
+    public static Frame readFrame(InputStream in) throws IOException {
+        int head = in.read();
+        if (head < 0) {
+            return null;
+        }
+        int len = in.read();
+        if (len < 0) {
+            return null;
+        }
+        long length = len & 0x7F;
+        if (length == 126) {
+            length = ((long) in.read() << 8) | in.read();
+        } else if (length == 127) {
+            length = 0;
+            for (int i = 0; i < 8; i++) {
+                length = (length << 8) | in.read();
+            }
+        }
+        return new Frame(head, in.readNBytes((int) length));
     }
 
     /** Reads a response head up to and including the blank line (or to end of stream). */
