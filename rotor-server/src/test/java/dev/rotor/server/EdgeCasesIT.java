@@ -120,6 +120,35 @@ class EdgeCasesIT extends ProtocolSupport {
     }
 
     @Test
+    void aNamespaceRemovedByAReloadAnswersItsSubscribersLikeV1() throws Exception {
+        start(config().namespace("ns", ChannelOptions.builder().publish(true).presence(true).historySize(5)
+                .historyLifetime(60).build()));
+        Client c = connect("u");
+        assertThat(c.call(subscribe("1", "ns:x"))).isEqualTo(subscribeOk("1", "ns:x"));
+        server.server().reload(server.server().node().config().toBuilder().namespaces(java.util.Map.of()).build());
+        assertThat(c.call("{\"uid\":\"2\",\"method\":\"presence\",\"params\":{\"channel\":\"ns:x\"}}"))
+                .isEqualTo("{\"uid\":\"2\",\"method\":\"presence\",\"error\":\"namespace not found\",\"advice\":\"retry\","
+                        + "\"body\":{\"channel\":\"ns:x\",\"data\":null}}");
+        assertThat(c.call("{\"uid\":\"3\",\"method\":\"history\",\"params\":{\"channel\":\"ns:x\"}}"))
+                .isEqualTo("{\"uid\":\"3\",\"method\":\"history\",\"error\":\"namespace not found\",\"advice\":\"retry\","
+                        + "\"body\":{\"channel\":\"ns:x\",\"data\":null}}");
+        assertThat(c.call("{\"uid\":\"4\",\"method\":\"publish\",\"params\":{\"channel\":\"ns:x\",\"data\":1}}"))
+                .isEqualTo("{\"uid\":\"4\",\"method\":\"publish\",\"error\":\"internal server error\",\"advice\":\"retry\","
+                        + "\"body\":{\"channel\":\"ns:x\",\"status\":false}}");
+        assertThat(c.call("{\"uid\":\"5\",\"method\":\"unsubscribe\",\"params\":{\"channel\":\"ns:x\"}}"))
+                .isEqualTo("{\"uid\":\"5\",\"method\":\"unsubscribe\",\"error\":\"namespace not found\",\"advice\":\"fix\","
+                        + "\"body\":{\"channel\":\"ns:x\",\"status\":false}}");
+    }
+
+    @Test
+    void aReloadedNameIsAnnouncedAtTheNextNodePing() throws Exception {
+        start(config().name("before").nodePingInterval(1));
+        server.server().reload(server.server().node().config().toBuilder().name("after").build());
+        await().atMost(Duration.ofSeconds(6)).untilAsserted(() -> assertThat(server.api("{\"method\":\"stats\"}").body())
+                .contains("\"name\":\"after\"").doesNotContain("\"name\":\"before\""));
+    }
+
+    @Test
     void theSignHeaderNameIsCaseInsensitiveAsGoCanonicalisesIt() throws Exception {
         start(config());
         String body = "{\"method\":\"channels\"}";

@@ -106,6 +106,15 @@ class HttpApiIT {
     }
 
     @Test
+    void aJsonBodyWithoutTheJsonContentTypeIsReadAsAFormAndRefused() throws Exception {
+        start(config());
+        String body = "{\"method\":\"channels\"}";
+        // v1 compat: any other content type means the form variant, where this body has neither data nor sign
+        assertGoError(post("/api/", null, body, sign(body)), 400, "Bad Request");
+        assertGoError(post("/api/", "text/plain", body, sign(body)), 400, "Bad Request");
+    }
+
+    @Test
     void emptySecretRejectsSignedRequests() throws Exception {
         start(config());
         server.server().reload(server.server().node().config().toBuilder().secret("").build());

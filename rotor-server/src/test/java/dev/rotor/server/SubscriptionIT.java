@@ -304,4 +304,21 @@ class SubscriptionIT extends ProtocolSupport {
         assertThat(c.call(subscribe("6", "!priv"))).isEqualTo(subscribeError("6", "!priv", "permission denied"));
         assertThat(c.call(subscribe("7", "$plain"))).isEqualTo(subscribeOk("7", "$plain"));
     }
+
+    @Test
+    void anApiDisconnectSendsLeaveToTheOthersAndTheUserMayComeBackAtOnce() throws Exception {
+        start(config().topLevel(ChannelOptions.builder().joinLeave(true).build()));
+        Client a = connect("a");
+        Client b = connect("b");
+        a.send(subscribe("1", "room"));
+        a.next();
+        a.next();
+        b.send(subscribe("1", "room"));
+        assertThat(a.next()).contains("\"method\":\"join\"").contains(b.id());
+        server.api("{\"method\":\"disconnect\",\"params\":{\"user\":\"b\"}}");
+        assertThat(a.next()).isEqualTo("{\"method\":\"leave\",\"body\":{\"channel\":\"room\",\"data\":{\"user\":\"b\",\"client\":\""
+                + b.id() + "\"}}}");
+        Client again = connect("b");
+        assertThat(again.id()).isNotEqualTo(b.id());
+    }
 }
