@@ -315,4 +315,14 @@ class ConnectionIT extends ProtocolSupport {
         assertThat(c.call("{\"uid\":\"p\",\"method\":\"ping\"}")).isEqualTo("{\"uid\":\"p\",\"method\":\"ping\"}");
         assertThat(c.ws().isClosed()).isFalse();
     }
+
+    @Test
+    void aStaleDelayOfZeroNeverClosesUnauthenticatedConnections() throws Exception {
+        start(config().staleConnectionCloseDelay(0));
+        WsTestClient c = open();
+        c.assertNoFrame(Duration.ofMillis(1500));
+        assertThat(c.isClosed()).isFalse();
+        c.send(server.connectFrame("1", "u", ""));
+        assertThat(c.awaitFrame(WAIT)).startsWith("{\"uid\":\"1\",\"method\":\"connect\",\"body\":");
+    }
 }
