@@ -149,6 +149,27 @@ class EdgeCasesIT extends ProtocolSupport {
     }
 
     @Test
+    void nodeGaugesAndCountersCountWhatTheSpecSays() throws Exception {
+        start(config().nodePingInterval(1).insecure(true));
+        Client a1 = connect("a");
+        connect("a");
+        Client anon1 = connect("");
+        connect("");
+        open(); // not authenticated: not a client yet
+        a1.call(subscribe("1", "x"));
+        anon1.call(subscribe("1", "x"));
+        anon1.call(subscribe("2", "y"));
+        // node_num_* gauges are refreshed at each node ping; anonymous users count as one unique user
+        await().atMost(Duration.ofSeconds(6)).untilAsserted(() -> assertThat(server.api("{\"method\":\"node\"}").body())
+                .contains("\"node_num_clients\":4,").contains("\"node_num_unique_clients\":2,")
+                .contains("\"node_num_channels\":2,"));
+        String node = server.api("{\"method\":\"node\"}").body();
+        assertThat(node).contains("\"client_num_connect\":4,").contains("\"client_num_subscribe\":3,")
+                .contains("\"http_raw_ws_num_requests\":5,").contains("\"node_num_add_client_conn\":4,")
+                .contains("\"node_num_add_client_sub\":3,");
+    }
+
+    @Test
     void theSignHeaderNameIsCaseInsensitiveAsGoCanonicalisesIt() throws Exception {
         start(config());
         String body = "{\"method\":\"channels\"}";
