@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's server command for real: {@code bin/rotor --config=FILE --port=PORT --address=127.0.0.1} as a child
  * process (the shaded jar is built by the package phase, before failsafe runs), a client and an API call against
- * it, then SIGTERM: the client is told {@code shutting down}, the PID file disappears, the process exits 0.
+ * it, SIGHUP reloading the file, then SIGTERM: the client is told {@code shutting down}, the PID file disappears,
+ * the process exits 0.
  */
 class BinRotorIT {
     private static final Duration WAIT = Duration.ofSeconds(5);
@@ -70,6 +71,18 @@ class BinRotorIT {
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.body()).isEqualTo("[{\"method\":\"publish\",\"error\":null,\"body\":null}]");
             assertThat(ws.awaitFrame(WAIT)).endsWith("\"channel\":\"news\",\"data\":{\"via\":\"bin/rotor\"}}}");
+
+            // SIGHUP reloads the file: a namespace added to it is usable by the next command
+            ws.send("{\"uid\":\"3\",\"method\":\"subscribe\",\"params\":{\"channel\":\"late:x\"}}");
+            assertThat(ws.awaitFrame(WAIT)).contains("\"error\":\"namespace not found\"");
+            Files.writeString(dir.resolve("rotor.json"),
+                    "{\"secret\": \"bin-secret\", \"presence\": true, \"namespaces\": [{\"name\": \"late\"}]}");
+            assertThat(new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor()).isZero();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Files.readString(log))
+                    .contains("Signal received: hangup").contains("Configuration successfully reloaded"));
+            ws.send("{\"uid\":\"4\",\"method\":\"subscribe\",\"params\":{\"channel\":\"late:x\"}}");
+            assertThat(ws.awaitFrame(WAIT)).isEqualTo("{\"uid\":\"4\",\"method\":\"subscribe\",\"body\":{\"channel\":"
+                    + "\"late:x\",\"status\":true,\"last\":\"\",\"messages\":null,\"recovered\":false}}");
 
             p.toHandle().destroy(); // SIGTERM
             assertThat(ws.awaitClose(Duration.ofSeconds(10)))
