@@ -1,0 +1,10 @@
+package dev.rotor.auth;
+
+/** A token that fails verification; the message says why, for the log line only (clients see {@code invalid token}). */
+public final class InvalidTokenException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    public InvalidTokenException(String message) {
+        super(message, null, false, false);
+    }
+}
