@@ -1,7 +1,8 @@
 // Generates jwt-vectors.json with Node's own crypto, independently of the Java code under test.
 // Tokens are built the way the Ruby cent gem's Cent::Notary (ruby-jwt) builds them: header exactly
 // {"alg":"<ALG>"}, compact JSON claims in the order given, base64url without padding.
-// Run from this directory: node make-vectors.js   (rewrites the keys and the vectors)
+// Run from this directory: node make-vectors.js   (new key pairs each run: rewrites the public keys and
+// the vectors; the private keys are not kept)
 'use strict';
 const crypto = require('crypto');
 const fs = require('fs');
@@ -15,8 +16,6 @@ const p384 = crypto.generateKeyPairSync('ec', { namedCurve: 'secp384r1' });
 fs.writeFileSync('rsa-public.pem', pem(rsa.publicKey, 'spki'));
 fs.writeFileSync('ec256-public.pem', pem(p256.publicKey, 'spki'));
 fs.writeFileSync('ec384-public.pem', pem(p384.publicKey, 'spki'));
-fs.writeFileSync('rsa-private.pem', pem(rsa.privateKey, 'pkcs8'));
-fs.writeFileSync('ec256-private.pem', pem(p256.privateKey, 'pkcs8'));
 
 function sign(alg, input) {
   const bits = alg.slice(2);

@@ -155,7 +155,7 @@ class JwtTest {
         assertThat(keys.rsa().getModulus().bitLength()).isEqualTo(2048);
         assertThatThrownBy(() -> JwtKeys.rsaPublicKey(text("ec256-public.pem")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("RSA public key");
-        assertThatThrownBy(() -> JwtKeys.ecPublicKey(text("rsa-private.pem")))
+        assertThatThrownBy(() -> JwtKeys.ecPublicKey("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("\"PRIVATE KEY\"");
         assertThatThrownBy(() -> JwtKeys.rsaPublicKey("MIIBIjANBg"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PEM");
