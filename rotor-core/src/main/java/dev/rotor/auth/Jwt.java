@@ -121,7 +121,7 @@ public final class Jwt {
             }
             // nimbus also refuses an ES algorithm that does not match the key's curve
             return jws.verify(verifier);
-        } catch (JOSEException | IllegalStateException e) {
+        } catch (JOSEException e) {
             throw new InvalidTokenException("JWT cannot be verified: " + e.getMessage());
         }
     }
