@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Beyond v1: the Centrifugo v2 HTTP API dialect of the newer Ruby {@code cent} gem (rubycent-wire.md), next to
  * v1's signed dialect on the same server. Requests are written byte for byte as the gem (v2.2.0 on Faraday 1.1,
- * net_http) sends them, over a raw socket.
+ * net_http) sends them, with the spec's headers in its order plus {@code Host}, over a raw socket.
  */
 class ApiV2DialectIT extends ProtocolSupport {
     private static final String KEY = "api-key-1";
@@ -62,7 +62,6 @@ class ApiV2DialectIT extends ProtocolSupport {
                 + "User-Agent: Faraday v1.1.0\r\n"
                 + "Accept-Encoding: gzip;q=1.0,deflate;q=0.6,identity;q=0.3\r\n"
                 + "Accept: */*\r\n"
-                + "Connection: close\r\n"
                 + "Host: 127.0.0.1:" + server.server().boundApiPort() + "\r\n"
                 + "Content-Length: " + payload.length + "\r\n\r\n";
         return raw(head, payload);
@@ -77,9 +76,12 @@ class ApiV2DialectIT extends ProtocolSupport {
             out.flush();
             InputStream in = s.getInputStream();
             String responseHead = RawHttp.readHead(in);
-            String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            int status = Integer.parseInt(responseHead.substring(9, 12));
-            return new Raw(status, responseHead, body);
+            Raw parsed = new Raw(Integer.parseInt(responseHead.substring(9, 12)), responseHead, "");
+            // the gem's requests are keep-alive: read exactly Content-Length bytes, as Faraday does
+            String length = parsed.header("content-length");
+            assertThat(length).as("Content-Length in %s", responseHead).isNotNull();
+            byte[] body = in.readNBytes(Integer.parseInt(length));
+            return new Raw(parsed.status(), responseHead, new String(body, StandardCharsets.UTF_8));
         }
     }
 
