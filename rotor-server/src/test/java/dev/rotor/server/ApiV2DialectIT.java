@@ -239,6 +239,11 @@ class ApiV2DialectIT extends ProtocolSupport {
         assertThat(redirect.header("location")).isEqualTo("/api/");
         assertThat(redirect.header("content-length")).isEqualTo("0");
         assertThat(redirect.body()).isEmpty();
+        // a GET keeps Go's small HTML body
+        Raw get = gem("GET", "/api", null, "");
+        assertThat(get.status()).isEqualTo(301);
+        assertThat(get.header("content-type")).isEqualTo("text/html; charset=utf-8");
+        assertThat(get.body()).isEqualTo("<a href=\"/api/\">Moved Permanently</a>.\n\n");
         // an apikey header on /api/<anything> is not the v2 dialect: v1 wants its signature there
         assertThat(gem("POST", "/api/x", "apikey " + KEY, "{\"method\":\"channels\",\"params\":{}}").status())
                 .isEqualTo(400);
