@@ -32,7 +32,7 @@ public final class ApiExecutor {
         this.node = node;
     }
 
-    /** Executes the commands one after another; the stage holds one reply per command. */
+    /** Executes v1 commands one after another; the stage holds one reply per command. */
     public CompletionStage<List<ApiReply>> execute(List<Command> commands) {
         List<ApiReply> replies = new ArrayList<>(commands.size());
         CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
@@ -42,9 +42,20 @@ public final class ApiExecutor {
         return chain.thenApply(v -> replies);
     }
 
-    /** Executes one command. */
+    /** Executes one command of the v1 dialect. */
     public CompletionStage<ApiReply> executeOne(Command cmd) {
+        return outcome(cmd, Dialect.V1)
+                .thenApply(o -> new ApiReply(cmd.uid(), cmd.method(), o.error(), o.advice(), o.body()));
+    }
+
+    /**
+     * Executes one command for either dialect. Both share every command; {@code stats} and {@code node} exist only
+     * in v1 and {@code presence_stats} and {@code info} only in v2 (rubycent-wire.md); elsewhere they are
+     * {@code method not found}.
+     */
+    public CompletionStage<ApiOutcome> outcome(Command cmd, Dialect dialect) {
         try {
+            boolean v1 = dialect == Dialect.V1;
             return switch (cmd.method()) {
                 case "publish" -> publish(cmd);
                 case "broadcast" -> broadcast(cmd);
@@ -52,9 +63,31 @@ public final class ApiExecutor {
                 case "disconnect" -> disconnect(cmd);
                 case "presence" -> presence(cmd);
                 case "history" -> history(cmd);
-                case "channels" -> channels(cmd);
-                case "stats" -> stats(cmd);
-                case "node" -> nodeInfo(cmd);
+                case "channels" -> channels();
+                case "stats" -> {
+                    if (!v1) {
+                        throw new ApiRequestException(ProtocolError.METHOD_NOT_FOUND);
+                    }
+                    yield stats();
+                }
+                case "node" -> {
+                    if (!v1) {
+                        throw new ApiRequestException(ProtocolError.METHOD_NOT_FOUND);
+                    }
+                    yield nodeInfo();
+                }
+                case "presence_stats" -> {
+                    if (v1) {
+                        throw new ApiRequestException(ProtocolError.METHOD_NOT_FOUND);
+                    }
+                    yield presenceStats(cmd);
+                }
+                case "info" -> {
+                    if (v1) {
+                        throw new ApiRequestException(ProtocolError.METHOD_NOT_FOUND);
+                    }
+                    yield V2Results.info(node);
+                }
                 default -> throw new ApiRequestException(ProtocolError.METHOD_NOT_FOUND);
             };
         } catch (ProtocolException e) {
@@ -65,26 +98,29 @@ public final class ApiExecutor {
         }
     }
 
-    private CompletionStage<ApiReply> publish(Command cmd) {
+    /** The two HTTP API dialects: v1's signed arrays and, beyond v1, Centrifugo v2's {@code apikey} objects. */
+    public enum Dialect { V1, V2 }
+
+    private CompletionStage<ApiOutcome> publish(Command cmd) {
         Params.ApiPublish p = Params.apiPublish(cmd.params());
         if (p.channel().isEmpty() || p.data() == null) {
             throw new ApiRequestException(ProtocolError.INVALID_MESSAGE);
         }
         ChannelOptions opts = node.config().channelOptions(p.channel());
         if (opts == null) {
-            return reply(cmd, ProtocolError.NAMESPACE_NOT_FOUND.text(), FIX, null);
+            return failed(ProtocolError.NAMESPACE_NOT_FOUND.text(), FIX, null);
         }
         Message m = new Message(p.uid().isEmpty() ? node.nextMessageUid() : p.uid(), p.channel(), p.data(), p.client(), null);
         return node.publish(m, opts).handle((v, e) -> e == null
-                ? ok(cmd, null)
-                : new ApiReply(cmd.uid(), cmd.method(), Node.errorText(e), null, null));
+                ? ApiOutcome.ok(null, null)
+                : ApiOutcome.failed(Node.errorText(e), null, null));
     }
 
     /** http-api.md §4.2: validation errors stop the loop; engine errors do not. */
-    private CompletionStage<ApiReply> broadcast(Command cmd) {
+    private CompletionStage<ApiOutcome> broadcast(Command cmd) {
         Params.ApiBroadcast p = Params.apiBroadcast(cmd.params());
         if (p.channels().isEmpty() || p.data() == null) {
-            return reply(cmd, ProtocolError.INVALID_MESSAGE.text(), FIX, null);
+            return failed(ProtocolError.INVALID_MESSAGE.text(), FIX, null);
         }
         List<CompletableFuture<Void>> started = new ArrayList<>(p.channels().size());
         String validationError = null;
@@ -104,91 +140,99 @@ public final class ApiExecutor {
         String stopped = validationError;
         return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).handle((v, ignored) -> {
             if (stopped != null) {
-                return new ApiReply(cmd.uid(), cmd.method(), stopped, FIX, null);
+                return ApiOutcome.failed(stopped, FIX, null);
             }
             for (CompletableFuture<Void> f : started) {
                 if (f.isCompletedExceptionally()) {
-                    return new ApiReply(cmd.uid(), cmd.method(), Node.errorText(failure(f)), null, null);
+                    return ApiOutcome.failed(Node.errorText(failure(f)), null, null);
                 }
             }
-            return ok(cmd, null);
+            return ApiOutcome.ok(null, null);
         });
     }
 
-    private CompletionStage<ApiReply> unsubscribe(Command cmd) {
+    private CompletionStage<ApiOutcome> unsubscribe(Command cmd) {
         Params.ApiUnsubscribe p = Params.apiUnsubscribe(cmd.params());
         if (p.user().isEmpty()) {
-            return reply(cmd, ProtocolError.INVALID_MESSAGE.text(), null, null);
+            return failed(ProtocolError.INVALID_MESSAGE.text(), null, null);
         }
         if (!p.channel().isEmpty() && node.config().channelOptions(p.channel()) == null) {
-            return reply(cmd, ProtocolError.NAMESPACE_NOT_FOUND.text(), null, null);
+            return failed(ProtocolError.NAMESPACE_NOT_FOUND.text(), null, null);
         }
         return node.unsubscribeUser(p.user(), p.channel()).handle((v, e) -> e == null
-                ? ok(cmd, null)
-                : new ApiReply(cmd.uid(), cmd.method(), ProtocolError.INTERNAL_SERVER_ERROR.text(), null, null));
+                ? ApiOutcome.ok(null, null)
+                : ApiOutcome.failed(ProtocolError.INTERNAL_SERVER_ERROR.text(), null, null));
     }
 
-    private CompletionStage<ApiReply> disconnect(Command cmd) {
+    private CompletionStage<ApiOutcome> disconnect(Command cmd) {
         Params.ApiDisconnect p = Params.apiDisconnect(cmd.params());
         if (p.user().isEmpty()) {
-            return reply(cmd, ProtocolError.INVALID_MESSAGE.text(), null, null);
+            return failed(ProtocolError.INVALID_MESSAGE.text(), null, null);
         }
         return node.disconnectUser(p.user()).handle((v, e) -> e == null
-                ? ok(cmd, null)
-                : new ApiReply(cmd.uid(), cmd.method(), ProtocolError.INTERNAL_SERVER_ERROR.text(), null, null));
+                ? ApiOutcome.ok(null, null)
+                : ApiOutcome.failed(ProtocolError.INTERNAL_SERVER_ERROR.text(), null, null));
     }
 
-    private CompletionStage<ApiReply> presence(Command cmd) {
+    private CompletionStage<ApiOutcome> presence(Command cmd) {
         String channel = Params.channelOnly(cmd.params()).channel();
         if (channel.isEmpty()) {
-            return reply(cmd, ProtocolError.INVALID_MESSAGE.text(), null, Reply.presenceBody(channel, null));
+            return failed(ProtocolError.INVALID_MESSAGE.text(), null, Reply.presenceBody(channel, null));
         }
         return node.presence(channel).handle((data, e) -> e == null
-                ? ok(cmd, Reply.presenceBody(channel, data))
-                : new ApiReply(cmd.uid(), cmd.method(), Node.errorText(e), null, Reply.presenceBody(channel, null)));
+                ? ApiOutcome.ok(Reply.presenceBody(channel, data), V2Results.presence(data))
+                : ApiOutcome.failed(Node.errorText(e), null, Reply.presenceBody(channel, null)));
     }
 
-    private CompletionStage<ApiReply> history(Command cmd) {
+    /** v2 only: the numbers of clients and of distinct users in a channel's presence; errors as presence. */
+    private CompletionStage<ApiOutcome> presenceStats(Command cmd) {
         String channel = Params.channelOnly(cmd.params()).channel();
         if (channel.isEmpty()) {
-            return reply(cmd, ProtocolError.INVALID_MESSAGE.text(), null, Reply.historyBody(channel, null));
+            return failed(ProtocolError.INVALID_MESSAGE.text(), null, null);
         }
-        return node.history(channel).handle((data, e) -> e == null
-                ? ok(cmd, Reply.historyBody(channel, data))
-                : new ApiReply(cmd.uid(), cmd.method(), Node.errorText(e), null, Reply.historyBody(channel, null)));
+        return node.presence(channel).handle((data, e) -> e == null
+                ? ApiOutcome.ok(null, V2Results.presenceStats(data))
+                : ApiOutcome.failed(Node.errorText(e), null, null));
     }
 
-    private CompletionStage<ApiReply> channels(Command cmd) {
+    private CompletionStage<ApiOutcome> history(Command cmd) {
+        String channel = Params.channelOnly(cmd.params()).channel();
+        if (channel.isEmpty()) {
+            return failed(ProtocolError.INVALID_MESSAGE.text(), null, Reply.historyBody(channel, null));
+        }
+        return node.history(channel).handle((data, e) -> e == null
+                ? ApiOutcome.ok(Reply.historyBody(channel, data), V2Results.history(data))
+                : ApiOutcome.failed(Node.errorText(e), null, Reply.historyBody(channel, null)));
+    }
+
+    private CompletionStage<ApiOutcome> channels() {
         return node.channels().handle((list, e) -> e == null
-                ? ok(cmd, w -> w.raw('{').key("data").array(list, JsonWriter::string).raw('}'))
-                : new ApiReply(cmd.uid(), cmd.method(), ProtocolError.INTERNAL_SERVER_ERROR.text(), null,
+                ? ApiOutcome.ok(w -> w.raw('{').key("data").array(list, JsonWriter::string).raw('}'),
+                        w -> w.raw('{').key("channels").array(list, JsonWriter::string).raw('}'))
+                : ApiOutcome.failed(ProtocolError.INTERNAL_SERVER_ERROR.text(), null,
                         w -> w.raw("{\"data\":null}")));
     }
 
-    private CompletionStage<ApiReply> stats(Command cmd) {
+    private CompletionStage<ApiOutcome> stats() {
         List<NodeInfo> nodes = node.nodes();
         int interval = node.config().nodeMetricsInterval();
-        return CompletableFuture.completedFuture(ok(cmd, w -> {
+        return CompletableFuture.completedFuture(ApiOutcome.ok(w -> {
             w.raw("{\"data\":{\"nodes\":").array(nodes, (out, n) -> n.write(out))
                     .raw(",\"metrics_interval\":").number(interval).raw("}}");
-        }));
+        }, null));
     }
 
-    private CompletionStage<ApiReply> nodeInfo(Command cmd) {
+    private CompletionStage<ApiOutcome> nodeInfo() {
         NodeInfo info = node.info();
-        return CompletableFuture.completedFuture(ok(cmd, w -> {
+        return CompletableFuture.completedFuture(ApiOutcome.ok(w -> {
             w.raw("{\"data\":");
             info.write(w);
             w.raw('}');
-        }));
+        }, null));
     }
 
-    private static ApiReply ok(Command cmd, Reply.Body body) {
-        return new ApiReply(cmd.uid(), cmd.method(), null, null, body);
-    }
-
-    private static CompletionStage<ApiReply> reply(Command cmd, String error, String advice, Reply.Body body) {
-        return CompletableFuture.completedFuture(new ApiReply(cmd.uid(), cmd.method(), error, advice, body));
+    private static CompletionStage<ApiOutcome> failed(String error, String advice, Reply.Body body) {
+        return CompletableFuture.completedFuture(ApiOutcome.failed(error, advice, body));
     }
 
     private static Throwable failure(CompletableFuture<?> f) {

@@ -1,6 +1,8 @@
 package dev.rotor.node;
 
 import dev.rotor.auth.Hmac;
+import dev.rotor.auth.InvalidTokenException;
+import dev.rotor.auth.Jwt;
 import dev.rotor.channel.ChannelNaming;
 import dev.rotor.channel.ChannelOptions;
 import dev.rotor.metrics.Counter;
@@ -18,6 +20,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Executes the client methods of one session (client-protocol.md §5), in the processing order v1 uses. A fatal
@@ -25,6 +29,7 @@ import java.util.concurrent.CompletionStage;
  * carrying {@code error} and {@code advice}. Thread-safe as its session is (stateless itself).
  */
 final class ClientCommands {
+    private static final Logger log = LoggerFactory.getLogger(ClientCommands.class);
     private static final String FIX = "fix";
     private static final String RETRY = "retry";
 
@@ -70,43 +75,65 @@ final class ClientCommands {
         }
         NodeConfig cfg = node.config();
         long now = node.nowSeconds();
+        String user;
         long ts;
+        RawJson info;
+        long tokenExp = 0;
         if (cfg.insecure()) {
+            user = p.user();
             ts = now;
+            info = parseInfo(p.info());
+        } else if (Jwt.looksLikeJwt(p.token())) {
+            // beyond v1: the claims are authoritative; the user, timestamp and info params are not used
+            Jwt.Claims claims = verifyJwt(p.token(), cfg, now);
+            user = claims.sub();
+            ts = now;
+            info = claims.info();
+            tokenExp = claims.exp();
         } else {
             if (!Hmac.checkClientToken(cfg.secret(), p.user(), p.timestamp(), p.info(), p.token())) {
                 throw new ProtocolException(ProtocolError.INVALID_TOKEN);
             }
+            user = p.user();
             ts = parseTimestamp(p.timestamp());
+            info = parseInfo(p.info());
         }
-        RawJson info = parseInfo(p.info());
         int limit = cfg.userConnectionLimit();
-        if (limit > 0 && !p.user().isEmpty() && node.hub().userConnectionCount(p.user()) >= limit) {
+        if (limit > 0 && !user.isEmpty() && node.hub().userConnectionCount(user) >= limit) {
             throw new ProtocolException(ProtocolError.LIMIT_EXCEEDED);
         }
         int lifetime = cfg.connectionLifetime();
         boolean expires = lifetime > 0;
+        long ttl = lifetime;
         long expireAfter = 0;
-        if (expires && !cfg.insecure()) {
-            long timeLeft = ts + lifetime - now;
+        long timeLeft = tokenExp > 0 ? tokenExp - now : ts + lifetime - now;
+        if (tokenExp > 0 || (expires && !cfg.insecure())) {
             if (timeLeft <= 0) {
                 // v1 compat: the connection stays open but unauthenticated; the stale timer keeps running
                 return new Reply(cmd.uid(), "connect", null, null,
                         Reply.connectBody(cfg.version(), "", true, true, lifetime));
             }
             expireAfter = timeLeft + cfg.expiredConnectionCloseDelay();
+            if (tokenExp > 0) {
+                // a JWT expires at its exp, whatever connection_lifetime says; ttl tells the client when to refresh
+                expires = true;
+                ttl = timeLeft;
+            }
         }
-        if (!session.authenticate(p.user(), ts, info, expireAfter)) {
+        if (!session.authenticate(user, ts, info, expireAfter, tokenExp)) {
             throw ProtocolException.invalid();
         }
         node.addClient(session);
         return new Reply(cmd.uid(), "connect", null, null,
-                Reply.connectBody(cfg.version(), session.clientId(), expires, false, lifetime));
+                Reply.connectBody(cfg.version(), session.clientId(), expires, false, ttl));
     }
 
     private Reply refresh(Command cmd) {
         Params.Connect p = Params.connect(cmd.params());
         NodeConfig cfg = node.config();
+        if (Jwt.looksLikeJwt(p.token())) {
+            return refreshJwt(cmd, p, cfg);
+        }
         // v1 compat: refresh checks the token even in insecure mode, and does not compare the user
         if (!Hmac.checkClientToken(cfg.secret(), p.user(), p.timestamp(), p.info(), p.token())) {
             throw new ProtocolException(ProtocolError.INVALID_TOKEN);
@@ -118,13 +145,52 @@ final class ClientCommands {
         if (lifetime > 0) {
             long timeLeft = ts + lifetime - node.nowSeconds();
             if (timeLeft > 0) {
-                session.refreshed(ts, info, timeLeft + cfg.expiredConnectionCloseDelay());
+                session.refreshed(ts, info, timeLeft + cfg.expiredConnectionCloseDelay(), 0);
             } else {
                 expired = true;
             }
         }
         return new Reply(cmd.uid(), "refresh", null, null,
                 Reply.connectBody(cfg.version(), session.clientId(), lifetime > 0, expired, lifetime));
+    }
+
+    /**
+     * Beyond v1: {@code refresh} with a JWT (checked even in insecure mode, like the v1 token). Unlike v1's hex
+     * token, its {@code sub} must be the connection's user: a refresh cannot switch users. An {@code exp} sets the
+     * new expiry; without one, {@code connection_lifetime} counts from now.
+     */
+    private Reply refreshJwt(Command cmd, Params.Connect p, NodeConfig cfg) {
+        long now = node.nowSeconds();
+        Jwt.Claims claims = verifyJwt(p.token(), cfg, now);
+        if (!claims.sub().equals(session.user())) {
+            log.debug("refresh JWT for user {} on a connection of user {}", claims.sub(), session.user());
+            throw new ProtocolException(ProtocolError.INVALID_TOKEN);
+        }
+        int lifetime = cfg.connectionLifetime();
+        int delay = cfg.expiredConnectionCloseDelay();
+        if (claims.exp() > 0) {
+            long timeLeft = claims.exp() - now;
+            if (timeLeft <= 0) {
+                return new Reply(cmd.uid(), "refresh", null, null,
+                        Reply.connectBody(cfg.version(), session.clientId(), true, true, lifetime));
+            }
+            session.refreshed(now, claims.info(), timeLeft + delay, claims.exp());
+            return new Reply(cmd.uid(), "refresh", null, null,
+                    Reply.connectBody(cfg.version(), session.clientId(), true, false, timeLeft));
+        }
+        session.refreshed(now, claims.info(), lifetime > 0 ? lifetime + delay : 0, 0);
+        return new Reply(cmd.uid(), "refresh", null, null,
+                Reply.connectBody(cfg.version(), session.clientId(), lifetime > 0, false, lifetime));
+    }
+
+    /** A verified JWT, or the fatal {@code invalid token}; the reason goes to the debug log only. */
+    private static Jwt.Claims verifyJwt(String token, NodeConfig cfg, long now) {
+        try {
+            return Jwt.verify(token, cfg.jwtKeys(), now);
+        } catch (InvalidTokenException e) {
+            log.debug("invalid connection JWT: {}", e.getMessage());
+            throw new ProtocolException(ProtocolError.INVALID_TOKEN);
+        }
     }
 
     private static long parseTimestamp(String timestamp) {
@@ -183,7 +249,13 @@ final class ClientCommands {
             return subscribeError(cmd, channel, ProtocolError.PERMISSION_DENIED);
         }
         RawJson channelInfo = null;
-        if (naming.isPrivate(channel)) {
+        if (naming.isPrivate(channel) && Jwt.looksLikeJwt(p.sign())) {
+            Jwt.Claims claims = channelJwt(p, channel, cfg);
+            if (claims == null) {
+                return subscribeError(cmd, channel, ProtocolError.PERMISSION_DENIED);
+            }
+            channelInfo = claims.info();
+        } else if (naming.isPrivate(channel)) {
             // v1 compat: insecure mode does not bypass private channel signs
             if (!p.client().equals(session.clientId())
                     || !Hmac.checkChannelSign(cfg.secret(), session.clientId(), channel, p.info(), p.sign())) {
@@ -211,6 +283,25 @@ final class ClientCommands {
                     }
                     return new Reply(cmd.uid(), "subscribe", null, null, body);
                 });
+    }
+
+    /**
+     * Beyond v1: a channel JWT in {@code sign}. Its {@code client} and {@code channel} claims must name this
+     * connection and channel, it must not be expired, and a non-empty {@code client} param must match too; its
+     * {@code info} claim becomes the channel info (the {@code info} param is not used). Null when refused.
+     */
+    private Jwt.Claims channelJwt(Params.Subscribe p, String channel, NodeConfig cfg) {
+        Jwt.Claims claims;
+        try {
+            claims = Jwt.verify(p.sign(), cfg.jwtKeys(), node.nowSeconds());
+        } catch (InvalidTokenException e) {
+            log.debug("invalid channel JWT for {}: {}", channel, e.getMessage());
+            return null;
+        }
+        String id = session.clientId();
+        boolean ok = claims.client().equals(id) && claims.channel().equals(channel)
+                && (p.client().isEmpty() || p.client().equals(id)) && !claims.expiredAt(node.nowSeconds());
+        return ok ? claims : null;
     }
 
     /** §5.3 step 11. Never fails: recovery problems degrade to "not recovered". */

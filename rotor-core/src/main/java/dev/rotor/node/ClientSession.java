@@ -51,6 +51,11 @@ public final class ClientSession {
     private volatile String user = "";
     /** Connection timestamp (Unix seconds) from the last accepted connect/refresh. Guarded by {@code this}. */
     private long timestamp;
+    /**
+     * Beyond v1: the {@code exp} (Unix seconds) of the JWT the connection was last authenticated with, 0 when the
+     * v1 rule {@code timestamp + connection_lifetime} applies instead. Guarded by {@code this}.
+     */
+    private long tokenExpiresAt;
     /** Raw connect/refresh info, null when none. Guarded by {@code this}. */
     private RawJson defaultInfo;
     /** Subscribed channel → private channel info (null when none), in subscription order. Guarded by {@code this}. */
@@ -190,14 +195,20 @@ public final class ClientSession {
         return timestamp;
     }
 
-    /** Marks the session authenticated; false when it already is or was closed meanwhile. */
-    synchronized boolean authenticate(String user, long timestamp, RawJson info, long expireAfterSeconds) {
+    /**
+     * Marks the session authenticated; false when it already is or was closed meanwhile.
+     *
+     * @param tokenExpiresAt the JWT's {@code exp}, 0 for the v1 lifetime rule
+     */
+    synchronized boolean authenticate(String user, long timestamp, RawJson info, long expireAfterSeconds,
+            long tokenExpiresAt) {
         if (authenticated || closed) {
             return false;
         }
         this.authenticated = true;
         this.user = user;
         this.timestamp = timestamp;
+        this.tokenExpiresAt = tokenExpiresAt;
         this.defaultInfo = info;
         if (staleTimer != null) {
             staleTimer.cancel(false);
@@ -208,11 +219,12 @@ public final class ClientSession {
     }
 
     /** Applies an accepted refresh (§5.2 step 4). */
-    synchronized void refreshed(long timestamp, RawJson info, long expireAfterSeconds) {
+    synchronized void refreshed(long timestamp, RawJson info, long expireAfterSeconds, long tokenExpiresAt) {
         if (closed) {
             return;
         }
         this.timestamp = timestamp;
+        this.tokenExpiresAt = tokenExpiresAt;
         if (info != null) {
             this.defaultInfo = info;
         }
@@ -266,18 +278,24 @@ public final class ClientSession {
         close(Disconnect.STALE);
     }
 
-    /** §5.1 "Expiry timer firing". */
+    /** §5.1 "Expiry timer firing"; a JWT's {@code exp} replaces {@code timestamp + connection_lifetime}. */
     private void onExpiry() {
         int lifetime = node.config().connectionLifetime();
-        long ts;
+        long deadline;
         synchronized (this) {
             expiryTimer = null;
-            if (closed || lifetime <= 0) {
+            if (closed) {
                 return;
             }
-            ts = timestamp;
+            if (tokenExpiresAt > 0) {
+                deadline = tokenExpiresAt;
+            } else if (lifetime > 0) {
+                deadline = timestamp + lifetime;
+            } else {
+                return;
+            }
         }
-        if (ts + lifetime - node.nowSeconds() > 0) {
+        if (deadline - node.nowSeconds() > 0) {
             return;
         }
         close(Disconnect.EXPIRED);

@@ -1,5 +1,6 @@
 package dev.rotor.node;
 
+import dev.rotor.auth.JwtKeys;
 import dev.rotor.channel.ChannelNaming;
 import dev.rotor.channel.ChannelOptions;
 import java.util.Collections;
@@ -18,6 +19,11 @@ public final class NodeConfig {
     private final boolean insecure;
     private final boolean insecureApi;
     private final boolean insecureAdmin;
+    private final String apiKey;
+    /** As configured: an empty HMAC secret means "use {@code secret}". */
+    private final JwtKeys jwtKeys;
+    /** {@link #jwtKeys} with the HMAC secret resolved. */
+    private final JwtKeys resolvedJwtKeys;
     private final boolean admin;
     private final boolean web;
     private final String adminPassword;
@@ -48,6 +54,9 @@ public final class NodeConfig {
         this.insecure = b.insecure;
         this.insecureApi = b.insecureApi;
         this.insecureAdmin = b.insecureAdmin;
+        this.apiKey = Objects.requireNonNull(b.apiKey, "apiKey");
+        this.jwtKeys = Objects.requireNonNull(b.jwtKeys, "jwtKeys");
+        this.resolvedJwtKeys = jwtKeys.hmacSecret().isEmpty() ? jwtKeys.withHmacSecret(secret) : jwtKeys;
         this.admin = b.admin;
         this.web = b.web;
         this.adminPassword = Objects.requireNonNull(b.adminPassword, "adminPassword");
@@ -79,7 +88,7 @@ public final class NodeConfig {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.name = name; b.version = version; b.secret = secret; b.insecure = insecure; b.insecureApi = insecureApi;
-        b.insecureAdmin = insecureAdmin; b.admin = admin; b.web = web; b.adminPassword = adminPassword;
+        b.insecureAdmin = insecureAdmin; b.apiKey = apiKey; b.jwtKeys = jwtKeys; b.admin = admin; b.web = web; b.adminPassword = adminPassword;
         b.adminSecret = adminSecret; b.connectionLifetime = connectionLifetime;
         b.expiredConnectionCloseDelay = expiredConnectionCloseDelay;
         b.staleConnectionCloseDelay = staleConnectionCloseDelay; b.pingInterval = pingInterval;
@@ -112,6 +121,10 @@ public final class NodeConfig {
     public boolean insecure() { return insecure; }
     public boolean insecureApi() { return insecureApi; }
     public boolean insecureAdmin() { return insecureAdmin; }
+    /** Beyond v1: the key of the {@code Authorization: apikey} API dialect; empty means that dialect is refused. */
+    public String apiKey() { return apiKey; }
+    /** Beyond v1: keys for JWT tokens; the HMAC key is {@code token_hmac_secret_key}, else {@code secret}. */
+    public JwtKeys jwtKeys() { return resolvedJwtKeys; }
     public boolean admin() { return admin; }
     public boolean web() { return web; }
     public String adminPassword() { return adminPassword; }
@@ -144,6 +157,8 @@ public final class NodeConfig {
         private boolean insecure;
         private boolean insecureApi;
         private boolean insecureAdmin;
+        private String apiKey = "";
+        private JwtKeys jwtKeys = JwtKeys.NONE;
         private boolean admin;
         private boolean web;
         private String adminPassword = "";
@@ -173,6 +188,8 @@ public final class NodeConfig {
         public Builder insecure(boolean v) { insecure = v; return this; }
         public Builder insecureApi(boolean v) { insecureApi = v; return this; }
         public Builder insecureAdmin(boolean v) { insecureAdmin = v; return this; }
+        public Builder apiKey(String v) { apiKey = v; return this; }
+        public Builder jwtKeys(JwtKeys v) { jwtKeys = v; return this; }
         public Builder admin(boolean v) { admin = v; return this; }
         public Builder web(boolean v) { web = v; return this; }
         public Builder adminPassword(String v) { adminPassword = v; return this; }

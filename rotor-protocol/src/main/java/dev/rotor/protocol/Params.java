@@ -57,6 +57,15 @@ public final class Params {
     public record AdminConnect(String token, boolean watch) {
     }
 
+    /**
+     * The claims of a JWT payload that connection and channel tokens use (rubycent-wire.md, "JWTs from
+     * Cent::Notary"): strings are empty when absent, {@code info} is the raw JSON value or null, {@code b64info}
+     * the base64 string or empty, and {@code exp}/{@code nbf} are UNIX seconds or 0 when absent.
+     */
+    public record TokenClaims(String sub, String client, String channel, RawJson info, String b64info, long exp,
+            long nbf) {
+    }
+
     /** Visits one field; returns normally after consuming its value. */
     @FunctionalInterface
     private interface FieldHandler {
@@ -235,6 +244,43 @@ public final class Params {
             }
         });
         return new AdminConnect(f[0], watch[0]);
+    }
+
+    /** JWT claims; any JSON object is accepted, a claim of the wrong type fails with {@code invalid message}. */
+    public static TokenClaims tokenClaims(RawJson payload) {
+        if (payload == null || payload.length() == 0 || payload.bytes()[0] != '{') {
+            throw ProtocolException.invalid();
+        }
+        String[] f = {"", "", "", ""};
+        RawJson[] info = {null};
+        long[] times = {0, 0};
+        forEachField(payload, (n, p, v, src) -> {
+            switch (n) {
+                case "sub" -> f[0] = stringOrKeep(p, v, f[0]);
+                case "client" -> f[1] = stringOrKeep(p, v, f[1]);
+                case "channel" -> f[2] = stringOrKeep(p, v, f[2]);
+                case "b64info" -> f[3] = stringOrKeep(p, v, f[3]);
+                case "info" -> info[0] = v == JsonToken.VALUE_NULL ? null : rawValue(p, src);
+                case "exp" -> times[0] = secondsOrKeep(p, v, times[0]);
+                case "nbf" -> times[1] = secondsOrKeep(p, v, times[1]);
+                default -> p.skipChildren();
+            }
+        });
+        return new TokenClaims(f[0], f[1], f[2], info[0], f[3], times[0], times[1]);
+    }
+
+    /** A JWT NumericDate: integer or fractional seconds (truncated); null keeps the previous value. */
+    private static long secondsOrKeep(JsonParser p, JsonToken v, long previous) throws IOException {
+        if (v == JsonToken.VALUE_NUMBER_INT) {
+            return p.getLongValue();
+        }
+        if (v == JsonToken.VALUE_NUMBER_FLOAT) {
+            return (long) p.getDoubleValue();
+        }
+        if (v == JsonToken.VALUE_NULL) {
+            return previous;
+        }
+        throw ProtocolException.invalid();
     }
 
     /** A string value; null keeps the previous value; anything else is a type error. */

@@ -26,6 +26,14 @@ public enum ConfigKey {
     DEBUG("debug", Type.BOOL, false, Env.BOUND, Reload.NO),
     /** Beyond v1: serve Prometheus metrics at {@code /metrics} on the admin port. */
     PROMETHEUS("prometheus", Type.BOOL, false, Env.NONE, Reload.NO),
+    /** Beyond v1: the key of the {@code Authorization: apikey} (Centrifugo v2) HTTP API dialect. */
+    API_KEY("api_key", Type.STRING, "", Env.NONE, Reload.YES),
+    /** Beyond v1: the HS256/384/512 key of JWT tokens; empty means {@code secret}. */
+    TOKEN_HMAC_SECRET_KEY("token_hmac_secret_key", Type.STRING, "", Env.NONE, Reload.YES),
+    /** Beyond v1: PEM public key enabling RS256/384/512 JWT tokens. */
+    TOKEN_RSA_PUBLIC_KEY("token_rsa_public_key", Type.STRING, "", Env.NONE, Reload.YES),
+    /** Beyond v1: PEM public key enabling ES256/384/512 JWT tokens. */
+    TOKEN_ECDSA_PUBLIC_KEY("token_ecdsa_public_key", Type.STRING, "", Env.NONE, Reload.YES),
     /** v1 compat: bound to {@code CENTRIFUGO_INSECURE_WEB} but used by nothing (§4). */
     INSECURE_WEB("insecure_web", Type.BOOL, false, Env.BOUND, Reload.NO),
 

@@ -2,11 +2,14 @@ package dev.rotor.config;
 
 import static dev.rotor.config.ConfigKey.*;
 
+import dev.rotor.auth.JwtKeys;
 import dev.rotor.channel.ChannelNaming;
 import dev.rotor.channel.ChannelOptions;
 import dev.rotor.node.NodeConfig;
 import dev.rotor.server.ServerConfig;
 import java.nio.file.Path;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -153,6 +156,8 @@ public final class ConfigLoader {
                 .insecure(s.bool(INSECURE))
                 .insecureApi(s.bool(INSECURE_API))
                 .insecureAdmin(s.bool(INSECURE_ADMIN))
+                .apiKey(s.string(API_KEY))
+                .jwtKeys(jwtKeys(s))
                 .admin(s.bool(ADMIN))
                 .web(s.bool(WEB))
                 .adminPassword(s.string(ADMIN_PASSWORD))
@@ -176,6 +181,23 @@ public final class ConfigLoader {
                 .topLevel(topLevel)
                 .namespaces(Namespaces.validate(Namespaces.decode(s.file().namespaces())))
                 .build();
+    }
+
+    /** Beyond v1: JWT keys; a PEM key that does not parse is a config error naming the key. */
+    private static JwtKeys jwtKeys(ConfigSources s) {
+        RSAPublicKey rsa;
+        ECPublicKey ec;
+        try {
+            rsa = JwtKeys.rsaPublicKey(s.string(TOKEN_RSA_PUBLIC_KEY));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("config error: " + TOKEN_RSA_PUBLIC_KEY.key() + ": " + e.getMessage());
+        }
+        try {
+            ec = JwtKeys.ecPublicKey(s.string(TOKEN_ECDSA_PUBLIC_KEY));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("config error: " + TOKEN_ECDSA_PUBLIC_KEY.key() + ": " + e.getMessage());
+        }
+        return new JwtKeys(s.string(TOKEN_HMAC_SECRET_KEY), rsa, ec);
     }
 
     private static ServerConfig buildServer(ConfigSources s) {

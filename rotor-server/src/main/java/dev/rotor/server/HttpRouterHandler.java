@@ -68,14 +68,8 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
         path = path.substring(prefix.length());
         if (routes.contains(Route.RAW_WEBSOCKET) && path.equals("/connection/websocket")) {
             websocket(ctx, request);
-        } else if (routes.contains(Route.API) && path.startsWith("/api/")) {
-            if (server.isShuttingDown()) {
-                HttpResponses.empty(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE);
-            } else {
-                api.handle(ctx, request);
-            }
-        } else if (routes.contains(Route.API) && path.equals("/api")) {
-            HttpResponses.redirect(ctx, request, prefix + "/api/");
+        } else if (routes.contains(Route.API) && (path.equals("/api") || path.startsWith("/api/"))) {
+            api(ctx, request, path);
         } else if (routes.contains(Route.PROMETHEUS) && path.equals("/metrics")) {
             admin.prometheus().handle(ctx, request);
         } else if (routes.contains(Route.ADMIN) && path.equals("/socket")) {
@@ -88,6 +82,24 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
             admin.web().handle(ctx, request, path);
         } else {
             HttpResponses.notFound(ctx, request);
+        }
+    }
+
+    /**
+     * http-api.md §1. v1 compat: {@code /api} without the slash is redirected to {@code /api/}, as v1's mux did,
+     * unless the request speaks the v2 dialect (an {@code apikey} Authorization header), which the Ruby gem sends
+     * to {@code /api} itself and which is served on {@code /api} and {@code /api/} only.
+     */
+    private void api(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
+        boolean v2 = (path.equals("/api") || path.equals("/api/")) && ApiHandler.isV2(request);
+        if (!v2 && path.equals("/api")) {
+            HttpResponses.redirect(ctx, request, prefix + "/api/");
+        } else if (server.isShuttingDown()) {
+            HttpResponses.empty(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE);
+        } else if (v2) {
+            api.handleV2(ctx, request);
+        } else {
+            api.handle(ctx, request);
         }
     }
 

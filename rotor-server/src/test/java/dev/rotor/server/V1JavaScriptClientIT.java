@@ -396,6 +396,52 @@ class V1JavaScriptClientIT {
         }
     }
 
+    // --- beyond v1: JWTs (docs/api-v2-dialect.md) ----------------------------------------------------------------
+
+    @Test
+    void jwtConnectionAndChannelTokensWorkUnchangedInTheV1Client() throws IOException {
+        startServer(NodeConfig.builder().secret(SECRET)
+                .topLevel(ChannelOptions.builder().presence(true).build()).build());
+        startBackend("/centrifuge/auth/", request -> {
+            String client = request.path("client").asText();
+            ObjectNode reply = JSON.createObjectNode();
+            for (JsonNode channel : request.path("channels")) {
+                // the JWT goes where the hex sign went; its info claim replaces the info field
+                reply.putObject(channel.asText()).put("sign", TestJwts.hs256(SECRET, "{\"client\":\"" + client
+                        + "\",\"channel\":\"" + channel.asText() + "\",\"info\":{\"role\":\"admin\"}}"))
+                        .put("info", "");
+            }
+            return reply;
+        });
+        // the client insists on a timestamp; with a JWT the server uses the claims only
+        Map<String, Object> params = params(Map.of("user", "", "timestamp", "0", "info", "",
+                "token", TestJwts.hs256(SECRET, "{\"sub\":\"alice\",\"info\":" + ALICE_INFO + "}")));
+        params.put("channel", "$secret");
+        params.put("authEndpoint", backendUrl("/centrifuge/auth/"));
+        params.put("presence", true);
+
+        try (NodeScript script = NodeScript.start("scenarios/private-channel.js", params)) {
+            script.awaitSuccess(SCRIPT_TIMEOUT);
+            String client = only(script, "connect").path("client").asText();
+            assertThat(only(script, "presence").path("body")).isEqualTo(json("{\"channel\":\"$secret\",\"data\":{\""
+                    + client + "\":{\"user\":\"alice\",\"client\":\"" + client
+                    + "\",\"default_info\":{\"name\":\"Alice\"},\"channel_info\":{\"role\":\"admin\"}}}}"));
+        }
+    }
+
+    @Test
+    void aJwtWithTheWrongKeyIsRefusedAsInvalidToken() {
+        startServer(NodeConfig.builder().secret(SECRET).build());
+        Map<String, Object> params = params(Map.of("user", "", "timestamp", "0", "info", "",
+                "token", TestJwts.hs256("not-the-secret", "{\"sub\":\"alice\"}")));
+        params.put("expectDisconnect", true);
+        try (NodeScript script = NodeScript.start("scenarios/connect.js", params)) {
+            script.awaitSuccess(SCRIPT_TIMEOUT);
+            assertThat(only(script, "disconnect")).isEqualTo(json(
+                    "{\"event\":\"disconnect\",\"who\":\"A\",\"reason\":\"invalid token\",\"reconnect\":false}"));
+        }
+    }
+
     // --- fixtures ------------------------------------------------------------------------------------------------
 
     private void startServer(NodeConfig nodeConfig) {

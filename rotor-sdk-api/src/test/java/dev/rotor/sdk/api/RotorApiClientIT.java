@@ -12,6 +12,7 @@ import dev.rotor.server.ServerConfig;
 import dev.rotor.testkit.WsTestClient;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,25 @@ class RotorApiClientIT {
     void stop() throws Exception {
         ws.abort();
         server.shutdown().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void sdkJwtsConnectAndOpenPrivateChannelsOnRotor() {
+        WsTestClient jwt = WsTestClient.connect(URI.create("ws://127.0.0.1:" + server.boundPort()
+                + "/connection/websocket"), WAIT);
+        try {
+            jwt.send("{\"method\":\"connect\",\"params\":{\"token\":\""
+                    + Tokens.connectionJwt(SECRET, "carol", "{\"n\":2}", Instant.now().getEpochSecond() + 600) + "\"}}");
+            String reply = jwt.awaitFrame(WAIT);
+            assertThat(reply).contains("\"expires\":true,\"expired\":false");
+            String id = reply.replaceAll(".*\"client\":\"([^\"]+)\".*", "$1");
+            jwt.send("{\"method\":\"subscribe\",\"params\":{\"channel\":\"$vip\",\"sign\":\""
+                    + Tokens.channelJwt(SECRET, id, "$vip", "{\"seat\":1}", 0) + "\"}}");
+            assertThat(jwt.awaitFrame(WAIT)).contains("\"status\":true");
+            assertThat(api.presence("$vip").join().get(id).user()).isEqualTo("carol");
+        } finally {
+            jwt.abort();
+        }
     }
 
     @Test

@@ -29,4 +29,20 @@ class RotorApiClientTest {
         Tokens.Credentials c = Tokens.connect("secret", "42", "");
         assertThat(c.token()).isEqualTo(Tokens.clientToken("secret", "42", c.timestamp(), ""));
     }
+
+    /** Vectors from Node's crypto in the Cent::Notary form (rotor-core's jwt/make-vectors.js). */
+    @Test
+    void jwtsMatchTokensFromAnIndependentImplementation() {
+        assertThat(Tokens.connectionJwt("secret", "42", "{\"scope\":\"admin\"}", 4102444800L)).isEqualTo(
+                "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiIsImluZm8iOnsic2NvcGUiOiJhZG1pbiJ9LCJleHAiOjQxMDI0NDQ4MDB9"
+                        + ".MGPTCP0qDxCmciCMz-DodBCEGzNL33Vuv-8KCK8EBa4");
+        assertThat(Tokens.connectionJwt("secret", "42", null, 0)).isEqualTo(
+                "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.8pc_gjOZd65q3Po0up4tzygvNGc9ykoVl9PbHUDvYVo");
+        assertThat(Tokens.channelJwt("secret", "c-1", "$secret", null, 0)).isEqualTo(
+                "eyJhbGciOiJIUzI1NiJ9.eyJjbGllbnQiOiJjLTEiLCJjaGFubmVsIjoiJHNlY3JldCJ9"
+                        + ".qYMy0Rumhpg7yn98yr82smUHt2Zzjwe8tL9L31T89jE");
+        assertThatThrownBy(() -> Tokens.connectionJwt("secret", "42", "{oops", 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Tokens.connectionJwt("", "42", null, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

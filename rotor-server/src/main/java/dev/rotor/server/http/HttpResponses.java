@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -52,13 +53,21 @@ public final class HttpResponses {
         send(ctx, request, r);
     }
 
-    /** A permanent redirect, as Go's ServeMux does for a missing trailing slash. */
+    /**
+     * A permanent redirect, as Go's ServeMux does for a missing trailing slash: like Go's {@code http.Redirect},
+     * the small HTML body only for GET (and its content type for GET and HEAD), an empty body otherwise
+     * (rubycent-wire.md: a POST to {@code /api} got {@code Content-Length: 0}).
+     */
     public static void redirect(ChannelHandlerContext ctx, HttpRequest request, String location) {
-        FullHttpResponse r = response(HttpResponseStatus.MOVED_PERMANENTLY,
-                Unpooled.copiedBuffer("<a href=\"" + location + "\">Moved Permanently</a>.\n\n",
-                        StandardCharsets.UTF_8));
+        boolean get = request.method().equals(HttpMethod.GET);
+        FullHttpResponse r = response(HttpResponseStatus.MOVED_PERMANENTLY, get
+                ? Unpooled.copiedBuffer("<a href=\"" + location + "\">Moved Permanently</a>.\n\n",
+                        StandardCharsets.UTF_8)
+                : Unpooled.EMPTY_BUFFER);
         r.headers().set(HttpHeaderNames.LOCATION, location);
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
+        if (get || request.method().equals(HttpMethod.HEAD)) {
+            r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
+        }
         send(ctx, request, r);
     }
 

@@ -1,0 +1,87 @@
+package dev.rotor.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rotor.channel.ChannelOptions;
+import dev.rotor.engine.memory.MemoryEngine;
+import dev.rotor.metrics.Metrics;
+import dev.rotor.node.Node;
+import dev.rotor.node.NodeConfig;
+import dev.rotor.protocol.Command;
+import dev.rotor.protocol.RawJson;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The v2 rendering of {@link ApiExecutor} outcomes on a real node with the memory engine. */
+class ApiV2Test {
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final Node node = new Node(NodeConfig.builder()
+            .topLevel(ChannelOptions.builder().presence(true).historySize(5).historyLifetime(60).build())
+            .build(), new MemoryEngine(), new Metrics(), scheduler, Clock.systemUTC());
+    private final ApiExecutor executor = new ApiExecutor(node);
+    private final ApiV2 v2 = new ApiV2(executor);
+
+    @BeforeEach
+    void start() throws Exception {
+        node.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        scheduler.shutdownNow();
+        assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private String run(String method, String params) throws Exception {
+        byte[] out = v2.execute(new Command("", method, params == null ? null : RawJson.of(params)))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void commandsWithoutResultAnswerAnEmptyObject() throws Exception {
+        assertThat(run("publish", "{\"channel\":\"a\",\"data\":{\"x\":1}}")).isEqualTo("{}");
+        assertThat(run("history", "{\"channel\":\"a\"}"))
+                .matches("\\{\"result\":\\{\"publications\":\\[\\{\"data\":\\{\"x\":1\\},\"uid\":\"[^\"]+\"}]}}");
+    }
+
+    @Test
+    void presenceStatsOfAnEmptyChannelIsZero() throws Exception {
+        assertThat(run("presence_stats", "{\"channel\":\"a\"}")).isEqualTo("{\"result\":{\"num_clients\":0,\"num_users\":0}}");
+        assertThat(run("presence", "{\"channel\":\"a\"}")).isEqualTo("{\"result\":{\"presence\":{}}}");
+    }
+
+    @Test
+    void missingParamsAndUnknownMethodsAreErrorObjects() throws Exception {
+        assertThat(run("presence", null)).isEqualTo("{\"error\":{\"code\":107,\"message\":\"bad request\"}}");
+        assertThat(run("nope", "{}")).isEqualTo("{\"error\":{\"code\":104,\"message\":\"method not found\"}}");
+    }
+
+    @Test
+    void v1ErrorTextsMapToV2Codes() {
+        assertThat(ApiV2.Error.of("namespace not found").code()).isEqualTo(102);
+        assertThat(ApiV2.Error.of("method not found").code()).isEqualTo(104);
+        assertThat(ApiV2.Error.of("limit exceeded").code()).isEqualTo(106);
+        assertThat(ApiV2.Error.of("invalid message").code()).isEqualTo(107);
+        assertThat(ApiV2.Error.of("not available").code()).isEqualTo(108);
+        // engine failures carry their own text in v1; v2 reports them as internal errors
+        assertThat(ApiV2.Error.of("dial tcp 127.0.0.1:6379: connect: connection refused").encode())
+                .isEqualTo("{\"error\":{\"code\":100,\"message\":\"internal server error\"}}"
+                        .getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void v2OnlyMethodsAreUnknownToV1() throws Exception {
+        Command info = new Command("", "info", null);
+        assertThat(executor.executeOne(info).toCompletableFuture().handle((r, e) -> Node.unwrapError(e))
+                .get(10, TimeUnit.SECONDS)).isInstanceOf(ApiRequestException.class)
+                .hasMessage("method not found");
+        assertThat(run("info", null)).startsWith("{\"result\":{\"nodes\":[{\"uid\":\"" + node.info().uid() + "\",");
+    }
+}
