@@ -120,4 +120,26 @@ class SockJsStreamingIT extends SockJsSupport {
             assertThat(s.next("\n", WAIT)).startsWith("a[").contains("\\\"data\\\":\\\"after\\\"");
         }
     }
+
+    @Test
+    void shutdownClosesSessionsWithReconnectAdviceAndRefusesNewOnes() throws Exception {
+        start(25);
+        String url = sessionUrl();
+        try (HttpStream s = HttpStream.open(http, "POST", URI.create(url + "/xhr_streaming"))) {
+            s.next("\n", WAIT);
+            s.next("\n", WAIT);
+            post(url + "/xhr_send", SockJsTestClient.encode(connect("1", "u1")));
+            assertThat(s.next("\n", WAIT)).contains("connect");
+            server.server().markShuttingDown();
+            assertThat(post(sessionUrl() + "/xhr", "").statusCode()).isEqualTo(503);
+            assertThat(get(sessionUrl() + "/eventsource").statusCode()).isEqualTo(503);
+            var stopping = server.server().shutdown();
+            TestServer stopped = server;
+            server = null;
+            assertThat(s.next("\n", WAIT)).isEqualTo("c[3000,\"" + advice("shutting down", true)
+                    .replace("\"", "\\\"") + "\"]\n");
+            stopping.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(stopped.server().node().openSessionCount()).isZero();
+        }
+    }
 }

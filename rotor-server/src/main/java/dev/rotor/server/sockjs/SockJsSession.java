@@ -179,6 +179,13 @@ final class SockJsSession implements Transport {
         flush();
     }
 
+    /** A transport failure the client must hear about (e.g. a write timeout): the core closes with advice. */
+    void fail(Disconnect disconnect) {
+        if (client != null) {
+            client.close(disconnect);
+        }
+    }
+
     /** Messages from a sending request; each string is one protocol frame (§1.2). Ignored once closed. */
     void receive(List<String> messages) {
         if (state != State.OPEN) {
