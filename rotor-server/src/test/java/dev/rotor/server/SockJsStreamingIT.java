@@ -142,4 +142,25 @@ class SockJsStreamingIT extends SockJsSupport {
             assertThat(stopped.server().node().openSessionCount()).isZero();
         }
     }
+
+    @Test
+    void http10StreamingEndsByClosingTheConnection() throws Exception {
+        start(25);
+        String url = sessionUrl();
+        String path = URI.create(url).getPath();
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.server().boundPort())) {
+            socket.setSoTimeout((int) WAIT.toMillis());
+            socket.getOutputStream().write(("POST " + path + "/xhr_streaming HTTP/1.0\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Length: 0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.InputStream in = socket.getInputStream();
+            String head = dev.rotor.testkit.RawHttp.readHead(in).toLowerCase(java.util.Locale.ROOT);
+            assertThat(head).startsWith("http/1.1 200").doesNotContain("transfer-encoding").contains("connection: close");
+            assertThat(new String(in.readNBytes(2049 + 2), java.nio.charset.StandardCharsets.US_ASCII))
+                    .isEqualTo("h".repeat(2048) + "\no\n");
+            post(url + "/xhr_send", "[\"{}\"]");
+            String rest = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(rest).isEqualTo("c[3000,\"" + advice("unauthorized", false).replace("\"", "\\\"")
+                    + "\"]\n");
+        }
+    }
 }
