@@ -61,7 +61,7 @@ final class SockJsWebSocketHandler extends ChannelInboundHandlerAdapter implemen
     private void start(ChannelHandlerContext ctx) {
         channel = ctx.channel();
         session = new SockJsSession(sessionId, channel.eventLoop(), node.metrics(), null, heartbeatSeconds, 0);
-        session.start(node);
+        session.start(node, () -> channel.config().setAutoRead(false), () -> channel.config().setAutoRead(true));
         session.attach(this);
     }
 
@@ -129,7 +129,8 @@ final class SockJsWebSocketHandler extends ChannelInboundHandlerAdapter implemen
             ctx.close();
             return;
         }
-        session.receive(messages);
+        // the socket's own frames are sequenced; nothing waits for them here
+        session.receive(messages, () -> { });
     }
 
     @Override
