@@ -17,12 +17,6 @@ class SockJsWebSocketIT extends SockJsSupport {
     }
 
     @Test
-    void fullClientProtocolOverSockJsWebSocket() throws Exception {
-        start(25);
-        fullProtocol(open(SockJsTestClient.Transport.WEBSOCKET));
-    }
-
-    @Test
     void framingEmptyMessagesSingleStringsAndNoPings() throws Exception {
         start(NodeConfig.builder().topLevel(ALL).pingInterval(1), ServerConfig.builder().sockjsHeartbeatDelay(25));
         try (WsTestClient c = ws(sessionUrl())) {

@@ -2,11 +2,11 @@ package dev.rotor.server.sockjs;
 
 import dev.rotor.node.Node;
 import dev.rotor.protocol.Disconnect;
+import dev.rotor.server.websocket.ActiveChannelHandler;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * and a message that is not a JSON string or array of strings drops the connection. Confined to the channel's
  * event loop, which is also the session's home loop.
  */
-final class SockJsWebSocketHandler extends ChannelInboundHandlerAdapter implements SockJsReceiver {
+final class SockJsWebSocketHandler extends ActiveChannelHandler implements SockJsReceiver {
     private static final Logger log = LoggerFactory.getLogger(SockJsWebSocketHandler.class);
 
     private final Node node;
@@ -44,21 +44,7 @@ final class SockJsWebSocketHandler extends ChannelInboundHandlerAdapter implemen
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        if (ctx.channel().isActive()) {
-            start(ctx);
-        }
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        if (session == null) {
-            start(ctx);
-        }
-        super.channelActive(ctx);
-    }
-
-    private void start(ChannelHandlerContext ctx) {
+    protected void onActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
         session = new SockJsSession(sessionId, channel.eventLoop(), node.metrics(), null, heartbeatSeconds, 0);
         session.start(node, () -> channel.config().setAutoRead(false), () -> channel.config().setAutoRead(true));
