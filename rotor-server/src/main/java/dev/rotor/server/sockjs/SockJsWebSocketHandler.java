@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * SockJS's websocket transport ({@code /connection/<server>/<session>/websocket}): every WebSocket text message
  * carries one SockJS frame. The session lives exactly as long as the connection (SockJS 0.3.3 allows reusing a
  * session id here), keepalive is SockJS's {@code h} heartbeat instead of WebSocket pings (client-protocol.md §7),
- * and a message that is not a JSON string or array of strings drops the connection. Confined to the channel's
+ * and a message that is not a JSON string or array of strings ends the connection with {@code c[1002,"Broken framing."]}. Confined to the channel's
  * event loop, which is also the session's home loop.
  */
 final class SockJsWebSocketHandler extends ActiveChannelHandler implements SockJsReceiver {
@@ -109,10 +109,12 @@ final class SockJsWebSocketHandler extends ActiveChannelHandler implements SockJ
         try {
             messages = SockJsFrames.decode(payload, true);
         } catch (SockJsFrames.BrokenJsonException e) {
-            // SockJS 0.3.3: broken framing drops the connection; the session ends with it
+            // SockJS 0.3.3: broken framing ends the connection, and the session with it
             log.info("closing SockJS websocket session {}: broken framing ({})", sessionId, e.getMessage());
             ended = true;
-            ctx.close();
+            ctx.write(new TextWebSocketFrame(SockJsFrames.BROKEN_FRAMING));
+            ctx.writeAndFlush(new CloseWebSocketFrame(1002, "Broken framing."))
+                    .addListener(ChannelFutureListener.CLOSE);
             return;
         }
         // the socket's own frames are sequenced; nothing waits for them here
