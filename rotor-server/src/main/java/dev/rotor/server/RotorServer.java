@@ -170,6 +170,10 @@ public final class RotorServer {
         markShuttingDown();
         return CompletableFuture.runAsync(() -> {
             node.shutdown();
+            // the close frames queued by node.shutdown() are written on the event loops; a SockJS close takes two
+            // hops (the session's loop, then the loop of the request it answers), so wait for two rounds
+            passEventLoops();
+            passEventLoops();
             closeNetwork();
             engine.close();
             timers.shutdownNow();
@@ -177,6 +181,18 @@ public final class RotorServer {
                 prometheus.close();
             }
         });
+    }
+
+    /** Waits until every worker event loop has run the tasks queued before this call (bounded by 1 s each). */
+    private void passEventLoops() {
+        if (workerGroup == null) {
+            return;
+        }
+        for (io.netty.util.concurrent.EventExecutor loop : workerGroup) {
+            if (!loop.isShuttingDown()) {
+                loop.submit(() -> { }).awaitUninterruptibly(1, TimeUnit.SECONDS);
+            }
+        }
     }
 
     private void closeNetwork() {

@@ -24,8 +24,9 @@ class SockJsRoutesIT extends SockJsSupport {
         HttpResponse<String> redirect = get(base());
         assertThat(redirect.statusCode()).isEqualTo(301);
         assertThat(header(redirect, "Location")).isEqualTo("/connection/");
+        // the counter counts sessions, not requests
         assertThat(server.server().node().metrics().count(dev.rotor.metrics.Counter.HTTP_SOCKJS_NUM_REQUESTS))
-                .isEqualTo(2);
+                .isZero();
     }
 
     @Test

@@ -110,7 +110,7 @@ class SockJsStreamingIT extends SockJsSupport {
     }
 
     @Test
-    void shutdownClosesSessionsWithReconnectAdviceAndRefusesNewOnes() throws Exception {
+    void shutdownAnswers503AndClosesSessionsWithReconnectAdvice() throws Exception {
         start(25);
         String url = sessionUrl();
         try (HttpStream s = HttpStream.open(http, "POST", URI.create(url + "/xhr_streaming"))) {
@@ -121,6 +121,9 @@ class SockJsStreamingIT extends SockJsSupport {
             server.server().markShuttingDown();
             assertThat(post(sessionUrl() + "/xhr", "").statusCode()).isEqualTo(503);
             assertThat(get(sessionUrl() + "/eventsource").statusCode()).isEqualTo(503);
+            HttpResponse<String> info = get(base() + "/info");
+            assertThat(info.statusCode()).isEqualTo(503);
+            assertThat(info.body()).isEmpty();
             var stopping = server.server().shutdown();
             TestServer stopped = server;
             server = null;

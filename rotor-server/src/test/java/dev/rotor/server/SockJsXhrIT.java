@@ -40,6 +40,8 @@ class SockJsXhrIT extends SockJsSupport {
         HttpResponse<String> reply = post(url + "/xhr", "");
         assertThat(reply.body()).startsWith("a[\"{\\\"uid\\\":\\\"1\\\",\\\"method\\\":\\\"connect\\\"").endsWith("\"]\n");
         assertThat(server.server().node().openSessionCount()).isEqualTo(1);
+        assertThat(server.server().node().metrics().count(dev.rotor.metrics.Counter.HTTP_SOCKJS_NUM_REQUESTS))
+                .isEqualTo(1);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.rotor.server.sockjs;
 
-import dev.rotor.metrics.Counter;
 import dev.rotor.node.Node;
 import dev.rotor.server.http.HttpResponses;
 import dev.rotor.server.websocket.WebSocketUpgrade;
@@ -74,9 +73,11 @@ public final class SockJsHandler {
 
     /** Handles one request; {@code path} is the request path after {@code /connection}. */
     public void handle(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
-        node.metrics().inc(Counter.HTTP_SOCKJS_NUM_REQUESTS);
         HttpMethod method = request.method();
-        if (path.isEmpty()) {
+        if (shuttingDown.getAsBoolean()) {
+            // configuration.md §7: during shutdown every SockJS request answers 503 with an empty body
+            HttpResponses.empty(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE);
+        } else if (path.isEmpty()) {
             HttpResponses.redirect(ctx, request, prefix + "/connection/");
         } else if (path.equals("/")) {
             if (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD)) {
@@ -190,10 +191,6 @@ public final class SockJsHandler {
             HttpReceiver.Kind kind, String callback) {
         HttpReceiver receiver = new HttpReceiver(ctx.channel(), request, kind, callback, responseLimit);
         SockJsSession existing = sessions.get(sessionId);
-        if (existing == null && shuttingDown.getAsBoolean()) {
-            HttpResponses.empty(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE);
-            return;
-        }
         SockJsSessions.Lookup lookup = existing != null ? new SockJsSessions.Lookup(existing, false)
                 : sessions.getOrCreate(sessionId, ctx.channel().eventLoop(), (id, loop) -> new SockJsSession(id,
                         loop, node.metrics(), sessions, heartbeatSeconds, disconnectDelayMillis));
@@ -257,10 +254,6 @@ public final class SockJsHandler {
         }
         if (!request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
             HttpResponses.error(ctx, request, HttpResponseStatus.BAD_REQUEST, "\"Connection\" must be \"Upgrade\".");
-            return;
-        }
-        if (shuttingDown.getAsBoolean()) {
-            HttpResponses.empty(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE);
             return;
         }
         // SockJS keepalive is the h heartbeat, so no WebSocket pings (client-protocol.md §7)

@@ -98,6 +98,8 @@ final class SockJsSession implements Transport {
      * transport stops reading its socket meanwhile, as the raw endpoint does).
      */
     void start(Node node, Runnable pauseReading, Runnable resumeReading) {
+        // http-api.md: http_sockjs_num_requests counts SockJS sessions
+        metrics.inc(Counter.HTTP_SOCKJS_NUM_REQUESTS);
         client = node.openSession(this);
         inbound = new FrameSequencer(client, loop, pauseReading, () -> {
             resumeReading.run();
