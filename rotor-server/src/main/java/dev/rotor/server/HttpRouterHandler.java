@@ -23,8 +23,8 @@ import java.util.Set;
 
 /**
  * Routes HTTP requests on one port to the endpoint groups placed on it (admin-and-web.md §1): the raw WebSocket
- * upgrade, SockJS, the API, the admin socket, web login and the web interface, and 404 for the rest. Paths are matched after {@code http_prefix}. Shareable: holds no
- * per-connection state.
+ * upgrade, SockJS, the API, the admin socket, web login and the web interface, and 404 for the rest. Paths are
+ * matched after {@code http_prefix}. Shareable: holds no per-connection state.
  */
 @ChannelHandler.Sharable
 final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * SockJS's websocket transport ({@code /connection/<server>/<session>/websocket}): every WebSocket text message
  * carries one SockJS frame. The session lives exactly as long as the connection (SockJS 0.3.3 allows reusing a
  * session id here), keepalive is SockJS's {@code h} heartbeat instead of WebSocket pings (client-protocol.md §7),
- * and a message that is not a JSON string or array of strings ends the connection with {@code c[1002,"Broken framing."]}. Confined to the channel's
- * event loop, which is also the session's home loop.
+ * and a message that is not a JSON string or array of strings ends the connection with
+ * {@code c[1002,"Broken framing."]}. Confined to the channel's event loop, which is also the session's home loop.
  */
 final class SockJsWebSocketHandler extends ActiveChannelHandler implements SockJsReceiver {
     private static final Logger log = LoggerFactory.getLogger(SockJsWebSocketHandler.class);
