@@ -37,8 +37,10 @@ class SockJsStreamingIT extends SockJsSupport {
     void eventSourceFraming() throws Exception {
         start(25);
         String url = sessionUrl();
-        try (HttpStream s = HttpStream.open(http, "GET", URI.create(url + "/eventsource"))) {
+        try (HttpStream s = HttpStream.open(http, java.net.http.HttpRequest.newBuilder(URI.create(url + "/eventsource"))
+                .header("Origin", "http://app.test").timeout(java.time.Duration.ofSeconds(60)).GET().build())) {
             assertThat(header(s.response(), "Content-Type")).isEqualTo("text/event-stream; charset=UTF-8");
+            assertThat(header(s.response(), "Access-Control-Allow-Origin")).isEqualTo("http://app.test");
             assertThat(header(s.response(), "Cache-Control"))
                     .isEqualTo("no-store, no-cache, no-transform, must-revalidate, max-age=0");
             assertThat(s.next("\r\n", WAIT)).isEqualTo("\r\n");
