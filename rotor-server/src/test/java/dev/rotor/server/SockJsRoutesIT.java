@@ -36,6 +36,8 @@ class SockJsRoutesIT extends SockJsSupport {
         assertThat(header(get(url), "Location")).isEqualTo("/rt/connection/");
         assertThat(get(url + "/").body()).isEqualTo("Welcome to SockJS!\n");
         assertThat(get(base() + "/").statusCode()).isEqualTo(404);
+        assertThat(post(url + "/000/s1/xhr", "").body()).isEqualTo("o\n");
+        assertThat(post(base() + "/000/s2/xhr", "").statusCode()).isEqualTo(404);
     }
 
     @Test
