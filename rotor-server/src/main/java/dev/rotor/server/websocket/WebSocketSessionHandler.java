@@ -6,7 +6,6 @@ import dev.rotor.protocol.Disconnect;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -19,7 +18,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.timeout.WriteTimeoutException;
 import io.netty.util.ReferenceCountUtil;
-import java.util.concurrent.CompletionStage;
+import dev.rotor.server.transport.FrameSequencer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * aggregated) go to the session one at a time and client pings and closes are answered (keepalive is
  * {@link WebSocketKeepaliveHandler}'s job). Confined to the channel's event loop.
  */
-public final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
+public final class WebSocketSessionHandler extends ActiveChannelHandler {
     private static final Logger log = LoggerFactory.getLogger(WebSocketSessionHandler.class);
 
     private final Node node;
@@ -36,33 +35,20 @@ public final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter 
     private WebSocketTransport transport;
     /** Null until the channel is active. */
     private ClientSession session;
-    /** True while a frame is being processed asynchronously; only touched on the event loop. */
-    private boolean busy;
-    /** Frames received while {@link #busy}; null until first needed (idle connections stay small). */
-    private java.util.ArrayDeque<byte[]> backlog;
+    /** Null until the channel is active. */
+    private FrameSequencer inbound;
 
     public WebSocketSessionHandler(Node node) {
         this.node = node;
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        if (ctx.channel().isActive()) {
-            start(ctx);
-        }
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        if (session == null) {
-            start(ctx);
-        }
-        super.channelActive(ctx);
-    }
-
-    private void start(ChannelHandlerContext ctx) {
+    protected void onActive(ChannelHandlerContext ctx) {
         transport = new WebSocketTransport(ctx.channel(), node.metrics());
         session = node.openSession(transport);
+        // while a frame is processed asynchronously, reading pauses (§2.2)
+        inbound = new FrameSequencer(session, ctx.channel().eventLoop(),
+                () -> ctx.channel().config().setAutoRead(false), () -> ctx.channel().config().setAutoRead(true));
     }
 
     @Override
@@ -82,7 +68,7 @@ public final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter 
         }
         try {
             if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
-                onData(ctx, ByteBufUtil.getBytes(frame.content()));
+                inbound.offer(ByteBufUtil.getBytes(frame.content()));
             } else if (frame instanceof PingWebSocketFrame) {
                 ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
             } else if (frame instanceof CloseWebSocketFrame close) {
@@ -95,45 +81,6 @@ public final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter 
             }
         } finally {
             ReferenceCountUtil.release(frame);
-        }
-    }
-
-    /**
-     * Hands frames to the session strictly one at a time (§2.2). While an asynchronous frame is in flight, reading
-     * pauses and frames already decoded from the same read wait in {@link #backlog}.
-     */
-    private void onData(ChannelHandlerContext ctx, byte[] data) {
-        if (busy) {
-            if (backlog == null) {
-                backlog = new java.util.ArrayDeque<>(4);
-            }
-            backlog.add(data);
-            return;
-        }
-        process(ctx, data);
-    }
-
-    /** Only on the event loop. */
-    private void process(ChannelHandlerContext ctx, byte[] data) {
-        byte[] next = data;
-        while (next != null) {
-            CompletionStage<Void> done = session.handleFrame(next);
-            if (!done.toCompletableFuture().isDone()) {
-                busy = true;
-                ctx.channel().config().setAutoRead(false);
-                done.whenComplete((v, e) -> ctx.channel().eventLoop().execute(() -> {
-                    busy = false;
-                    byte[] queued = backlog == null ? null : backlog.poll();
-                    if (queued != null) {
-                        process(ctx, queued);
-                    }
-                    if (!busy) {
-                        ctx.channel().config().setAutoRead(true);
-                    }
-                }));
-                return;
-            }
-            next = backlog == null ? null : backlog.poll();
         }
     }
 
