@@ -153,6 +153,16 @@ public final class ChromeBrowser implements AutoCloseable {
         }
     }
 
+    /** The temporary Chromium profile of this session (deleted by {@link #close()}). */
+    public Path profileDir() {
+        return profile;
+    }
+
+    /** chromedriver and every process it started (the browser and its helpers), as running now. */
+    public List<ProcessHandle> processes() {
+        return Stream.concat(Stream.of(driver.toHandle()), driver.descendants()).toList();
+    }
+
     /** Ends the session, kills chromedriver and the browser processes, and deletes the profile. Idempotent. */
     @Override
     public void close() {
