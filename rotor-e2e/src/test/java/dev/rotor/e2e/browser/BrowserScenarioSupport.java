@@ -43,7 +43,7 @@ abstract class BrowserScenarioSupport {
 
     /** Null until {@link #launchBrowser}. */
     private ChromeBrowser browser;
-    /** Per test; null between tests. */
+    /** Per test (from {@link #startServers} to {@link #stopServers}); null between tests. */
     private PageServer pages;
     private RotorServer server;
     private MemoryEngine engine;
@@ -64,23 +64,32 @@ abstract class BrowserScenarioSupport {
 
     @AfterEach
     void stopServers() throws Exception {
-        if (browser != null) {
-            // A blank document drops the page's connections before the server goes away.
-            browser.navigate("about:blank");
+        List<String> pageErrors = List.of();
+        try {
+            if (browser != null) {
+                // A blank document drops the page's connections before the server goes away.
+                browser.navigate("about:blank");
+            }
+        } finally {
+            if (proxy != null) {
+                proxy.close();
+                proxy = null;
+            }
+            if (server != null) {
+                server.shutdown().get(15, TimeUnit.SECONDS);
+                server = null;
+            }
+            if (engine != null) {
+                engine.close();
+                engine = null;
+            }
+            if (pages != null) {
+                pages.close();
+                pageErrors = pages.errors();
+                pages = null;
+            }
         }
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (server != null) {
-            server.shutdown().get(15, TimeUnit.SECONDS);
-        }
-        if (engine != null) {
-            engine.close();
-        }
-        if (pages != null) {
-            pages.close();
-            assertThat(pages.errors()).as("errors in the test page server").isEmpty();
-        }
+        assertThat(pageErrors).as("errors in the test page server").isEmpty();
     }
 
     /** Starts the page server, Rotor (with {@code sockjs_url} pointing at the served sockjs-client) and the proxy. */
