@@ -27,8 +27,6 @@ import org.slf4j.LoggerFactory;
  * Thread-safe: lifecycle changes are serialised by {@code lock}.
  */
 public final class ServerRunner {
-    /** v1's SockJS client URL when {@code sockjs_url} is empty (configuration.md §3.5). */
-    static final String SOCKJS_LIBRARY_DEFAULT_URL = "//cdnjs.cloudflare.com/ajax/libs/sockjs-client/0.3.4/sockjs.min.js";
 
     private static final Logger log = LoggerFactory.getLogger(ServerRunner.class);
 
@@ -276,8 +274,7 @@ public final class ServerRunner {
         log.info("Engine: {}", engine.name());
         // v1 compat: GOMAXPROCS is Go's CPU limit; Rotor reports the same number but does not enforce it.
         log.info("GOMAXPROCS: {}", c.gomaxprocs() > 0 ? c.gomaxprocs() : Runtime.getRuntime().availableProcessors());
-        String sockjs = c.server().sockjsUrl().isEmpty() ? SOCKJS_LIBRARY_DEFAULT_URL : c.server().sockjsUrl();
-        log.info("SockJS url: {}", sockjs);
+        log.info("SockJS url: {}", c.server().effectiveSockjsUrl());
         if (node.insecure()) {
             log.warn("Running in INSECURE client mode");
         }

@@ -4,32 +4,26 @@ import dev.rotor.node.Node;
 import dev.rotor.server.http.ApiHandler;
 import dev.rotor.server.http.HttpResponses;
 import dev.rotor.server.http.PrometheusHandler;
+import dev.rotor.server.sockjs.SockJsHandler;
 import dev.rotor.api.ApiExecutor;
 import dev.rotor.server.admin.AdminAuthHandler;
 import dev.rotor.server.admin.AdminSocketHandler;
 import dev.rotor.server.admin.WebAppHandler;
-import dev.rotor.server.websocket.WebSocketKeepaliveHandler;
 import dev.rotor.server.websocket.WebSocketSessionHandler;
+import dev.rotor.server.websocket.WebSocketUpgrade;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.util.Set;
 
 /**
  * Routes HTTP requests on one port to the endpoint groups placed on it (admin-and-web.md §1): the raw WebSocket
- * upgrade, the API, the admin socket, web login and the web interface, and 404 for the rest. Paths are matched after {@code http_prefix}. Shareable: holds no
+ * upgrade, SockJS, the API, the admin socket, web login and the web interface, and 404 for the rest. Paths are matched after {@code http_prefix}. Shareable: holds no
  * per-connection state.
  */
 @ChannelHandler.Sharable
@@ -39,6 +33,7 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final Node node;
     private final ApiHandler api;
     private final AdminEndpoints admin;
+    private final SockJsHandler sockjs;
     private final Set<Route> routes;
     private final String prefix;
     private final RotorServer server;
@@ -48,8 +43,9 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
             PrometheusHandler prometheus) {
     }
 
-    HttpRouterHandler(RotorServer server, Node node, ApiHandler api, AdminEndpoints admin, Set<Route> routes,
-            String prefix) {
+    HttpRouterHandler(RotorServer server, Node node, ApiHandler api, AdminEndpoints admin, SockJsHandler sockjs,
+            Set<Route> routes, String prefix) {
+        this.sockjs = sockjs;
         this.server = server;
         this.node = node;
         this.api = api;
@@ -68,6 +64,9 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
         path = path.substring(prefix.length());
         if (routes.contains(Route.RAW_WEBSOCKET) && path.equals("/connection/websocket")) {
             websocket(ctx, request);
+        } else if (routes.contains(Route.SOCKJS) && (path.equals("/connection") || path.startsWith("/connection/"))) {
+            // client-protocol.md §1.2; the exact raw WebSocket path above wins over SockJS's own /websocket
+            sockjs.handle(ctx, request, path.substring("/connection".length()));
         } else if (routes.contains(Route.API) && path.startsWith("/api/")) {
             if (server.isShuttingDown()) {
                 HttpResponses.empty(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE);
@@ -93,15 +92,11 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     /** admin-and-web.md §3.1: not disabled during shutdown; a non-upgrade request gets 200 with an empty body. */
     private void adminSocket(ChannelHandlerContext ctx, FullHttpRequest request) {
-        if (!isUpgrade(request)) {
+        if (!WebSocketUpgrade.isUpgrade(request)) {
             HttpResponses.empty(ctx, request, HttpResponseStatus.OK);
             return;
         }
         upgrade(ctx, request, new AdminSocketHandler(node, admin.executor()));
-    }
-
-    private static boolean isUpgrade(FullHttpRequest request) {
-        return request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
     }
 
     /** client-protocol.md §1.1. */
@@ -115,7 +110,7 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
             HttpResponses.error(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED);
             return;
         }
-        if (!isUpgrade(request)) {
+        if (!WebSocketUpgrade.isUpgrade(request)) {
             var response = HttpResponses.response(HttpResponseStatus.BAD_REQUEST,
                     io.netty.buffer.Unpooled.copiedBuffer("Bad Request\n", java.nio.charset.StandardCharsets.UTF_8));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
@@ -127,48 +122,13 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
         upgrade(ctx, request, new WebSocketSessionHandler(node));
     }
 
-    /**
-     * Completes a WebSocket handshake and replaces HTTP handling with the WebSocket pipeline: frame aggregation up to
-     * {@code client_request_max_size}, optional write timeout, keepalive, then {@code session}.
-     */
+    /** Upgrades with the client limits: frames up to {@code client_request_max_size}, keepalive, write timeout. */
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, ChannelHandler session) {
         int limit = node.config().clientRequestMaxSize();
         // a limit of 0 means "no transport limit" at this level; the session rejects every frame then (§3)
         int max = limit <= 0 ? MAX_WS_MESSAGE : limit;
-        WebSocketDecoderConfig decoderConfig = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(max)
-                .allowExtensions(true)
-                .allowMaskMismatch(true)
-                .closeOnProtocolViolation(false)
-                .build();
-        WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(
-                "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri(), null,
-                decoderConfig);
-        WebSocketServerHandshaker handshaker = factory.newHandshaker(request);
-        if (handshaker == null) {
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
-            return;
-        }
-        ChannelPipeline p = ctx.pipeline();
-        handshaker.handshake(ctx.channel(), request).addListener(f -> {
-            if (!f.isSuccess()) {
-                ctx.close();
-            }
-        });
-        if (p.get(HttpObjectAggregator.class) != null) {
-            p.remove(HttpObjectAggregator.class);
-        }
-        int writeTimeout = node.config().clientMessageWriteTimeout();
-        if (writeTimeout > 0) {
-            p.addLast("ws-write-timeout", new io.netty.handler.timeout.WriteTimeoutHandler(writeTimeout));
-        }
-        p.addLast("ws-aggregator", new WebSocketFrameAggregator(max));
-        int pingInterval = node.config().pingInterval();
-        if (pingInterval > 0) {
-            p.addLast("ws-keepalive", new WebSocketKeepaliveHandler(pingInterval));
-        }
-        p.addLast("ws-session", session);
-        p.remove(this);
+        WebSocketUpgrade.upgrade(ctx, request, session, max, node.config().pingInterval(),
+                node.config().clientMessageWriteTimeout());
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.rotor.server.admin.AdminAuthHandler;
 import dev.rotor.server.admin.WebAppHandler;
 import dev.rotor.server.http.ApiHandler;
 import dev.rotor.server.http.PrometheusHandler;
+import dev.rotor.server.sockjs.SockJsHandler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -86,6 +87,9 @@ public final class RotorServer {
 
         Map<String, Set<Route>> ports = new LinkedHashMap<>();
         ports.computeIfAbsent(server.port(), p -> EnumSet.noneOf(Route.class)).add(Route.RAW_WEBSOCKET);
+        ports.get(server.port()).add(Route.SOCKJS);
+        SockJsHandler sockjs = new SockJsHandler(node, server.httpPrefix(), server.effectiveSockjsUrl(),
+                server.sockjsHeartbeatDelay(), this::isShuttingDown);
         ports.computeIfAbsent(server.effectiveApiPort(), p -> EnumSet.noneOf(Route.class)).add(Route.API);
         // admin-and-web.md §1: web implies the admin socket
         if (server.admin() || server.web()) {
@@ -109,7 +113,8 @@ public final class RotorServer {
         try {
             for (Map.Entry<String, Set<Route>> e : ports.entrySet()) {
                 Set<Route> routes = e.getValue();
-                HttpRouterHandler router = new HttpRouterHandler(this, node, api, admin, routes, server.httpPrefix());
+                HttpRouterHandler router = new HttpRouterHandler(this, node, api, admin, sockjs, routes,
+                        server.httpPrefix());
                 ServerBootstrap b = new ServerBootstrap()
                         .group(bossGroup, workerGroup)
                         .channel(channelClass)

@@ -41,6 +41,15 @@ public record ServerConfig(
         Objects.requireNonNull(sslKey, "sslKey");
     }
 
+    /** v1's SockJS client URL when {@code sockjs_url} is empty (configuration.md §3.5). */
+    public static final String SOCKJS_LIBRARY_DEFAULT_URL =
+            "//cdnjs.cloudflare.com/ajax/libs/sockjs-client/0.3.4/sockjs.min.js";
+
+    /** The SockJS client URL the iframe page loads. */
+    public String effectiveSockjsUrl() {
+        return sockjsUrl.isEmpty() ? SOCKJS_LIBRARY_DEFAULT_URL : sockjsUrl;
+    }
+
     /** Effective API port. */
     public String effectiveApiPort() {
         return apiPort.isEmpty() ? port : apiPort;

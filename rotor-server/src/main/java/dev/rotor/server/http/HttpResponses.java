@@ -68,6 +68,16 @@ public final class HttpResponses {
         return r;
     }
 
+    /** Sends a response from any thread, keeping the connection open only when {@code keepAlive}. */
+    public static void send(io.netty.channel.Channel channel, boolean keepAlive, FullHttpResponse response) {
+        HttpUtil.setKeepAlive(response, keepAlive);
+        if (keepAlive) {
+            channel.writeAndFlush(response, channel.voidPromise());
+        } else {
+            channel.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
     /** Sends a response, honouring keep-alive. */
     public static void send(ChannelHandlerContext ctx, HttpRequest request, FullHttpResponse response) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);

@@ -19,7 +19,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.timeout.WriteTimeoutException;
 import io.netty.util.ReferenceCountUtil;
-import java.util.concurrent.CompletionStage;
+import dev.rotor.server.transport.FrameSequencer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,10 +36,8 @@ public final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter 
     private WebSocketTransport transport;
     /** Null until the channel is active. */
     private ClientSession session;
-    /** True while a frame is being processed asynchronously; only touched on the event loop. */
-    private boolean busy;
-    /** Frames received while {@link #busy}; null until first needed (idle connections stay small). */
-    private java.util.ArrayDeque<byte[]> backlog;
+    /** Null until the channel is active. */
+    private FrameSequencer inbound;
 
     public WebSocketSessionHandler(Node node) {
         this.node = node;
@@ -63,6 +61,9 @@ public final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter 
     private void start(ChannelHandlerContext ctx) {
         transport = new WebSocketTransport(ctx.channel(), node.metrics());
         session = node.openSession(transport);
+        // while a frame is processed asynchronously, reading pauses (§2.2)
+        inbound = new FrameSequencer(session, ctx.channel().eventLoop(),
+                () -> ctx.channel().config().setAutoRead(false), () -> ctx.channel().config().setAutoRead(true));
     }
 
     @Override
@@ -82,7 +83,7 @@ public final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter 
         }
         try {
             if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
-                onData(ctx, ByteBufUtil.getBytes(frame.content()));
+                inbound.offer(ByteBufUtil.getBytes(frame.content()));
             } else if (frame instanceof PingWebSocketFrame) {
                 ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
             } else if (frame instanceof CloseWebSocketFrame close) {
@@ -95,45 +96,6 @@ public final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter 
             }
         } finally {
             ReferenceCountUtil.release(frame);
-        }
-    }
-
-    /**
-     * Hands frames to the session strictly one at a time (§2.2). While an asynchronous frame is in flight, reading
-     * pauses and frames already decoded from the same read wait in {@link #backlog}.
-     */
-    private void onData(ChannelHandlerContext ctx, byte[] data) {
-        if (busy) {
-            if (backlog == null) {
-                backlog = new java.util.ArrayDeque<>(4);
-            }
-            backlog.add(data);
-            return;
-        }
-        process(ctx, data);
-    }
-
-    /** Only on the event loop. */
-    private void process(ChannelHandlerContext ctx, byte[] data) {
-        byte[] next = data;
-        while (next != null) {
-            CompletionStage<Void> done = session.handleFrame(next);
-            if (!done.toCompletableFuture().isDone()) {
-                busy = true;
-                ctx.channel().config().setAutoRead(false);
-                done.whenComplete((v, e) -> ctx.channel().eventLoop().execute(() -> {
-                    busy = false;
-                    byte[] queued = backlog == null ? null : backlog.poll();
-                    if (queued != null) {
-                        process(ctx, queued);
-                    }
-                    if (!busy) {
-                        ctx.channel().config().setAutoRead(true);
-                    }
-                }));
-                return;
-            }
-            next = backlog == null ? null : backlog.poll();
         }
     }
 

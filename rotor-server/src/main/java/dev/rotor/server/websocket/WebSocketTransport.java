@@ -10,11 +10,9 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import dev.rotor.server.transport.OutboundQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The raw WebSocket {@link Transport}: each protocol frame becomes one text message.
@@ -29,11 +27,7 @@ public final class WebSocketTransport implements Transport {
 
     private final Channel channel;
     private final Metrics metrics;
-    private final Queue<byte[]> queue = new ConcurrentLinkedQueue<>();
-    /** Bytes in {@link #queue}. */
-    private final AtomicLong queued = new AtomicLong();
-    /** True while a drain task is scheduled or running. */
-    private final AtomicBoolean draining = new AtomicBoolean();
+    private final OutboundQueue queue = new OutboundQueue();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Runnable drain = this::drain;
 
@@ -53,8 +47,7 @@ public final class WebSocketTransport implements Transport {
             return;
         }
         queue.add(frame);
-        queued.addAndGet(frame.length);
-        if (draining.compareAndSet(false, true)) {
+        if (queue.claimDrain()) {
             channel.eventLoop().execute(drain);
         }
     }
@@ -65,7 +58,6 @@ public final class WebSocketTransport implements Transport {
             int written = 0;
             byte[] frame;
             while ((frame = queue.poll()) != null) {
-                queued.addAndGet(-frame.length);
                 if (!closed.get()) {
                     channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)), channel.voidPromise());
                     written++;
@@ -76,9 +68,8 @@ public final class WebSocketTransport implements Transport {
                 metrics.add(Counter.CLIENT_NUM_MSG_SENT, written);
             }
         } finally {
-            draining.set(false);
-            // a frame queued after our last poll but before the flag reset would otherwise wait for the next write
-            if (!queue.isEmpty() && draining.compareAndSet(false, true)) {
+            // a frame queued after our last poll but before the claim was released would otherwise wait
+            if (queue.drainDone()) {
                 channel.eventLoop().execute(drain);
             }
         }
@@ -87,7 +78,7 @@ public final class WebSocketTransport implements Transport {
     @Override
     public long queuedBytes() {
         ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
-        return queued.get() + (out == null ? 0 : out.totalPendingWriteBytes());
+        return queue.bytes() + (out == null ? 0 : out.totalPendingWriteBytes());
     }
 
     @Override
@@ -98,7 +89,6 @@ public final class WebSocketTransport implements Transport {
         channel.eventLoop().execute(() -> {
             // §3: frames still queued are discarded, not flushed
             queue.clear();
-            queued.set(0);
             if (!channel.isActive()) {
                 return;
             }
@@ -114,7 +104,6 @@ public final class WebSocketTransport implements Transport {
     public void markClosed() {
         closed.set(true);
         queue.clear();
-        queued.set(0);
     }
 
     public boolean isClosed() {

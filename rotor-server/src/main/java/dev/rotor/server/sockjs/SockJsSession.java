@@ -1,0 +1,297 @@
+package dev.rotor.server.sockjs;
+
+import dev.rotor.metrics.Counter;
+import dev.rotor.metrics.Metrics;
+import dev.rotor.node.ClientSession;
+import dev.rotor.node.Node;
+import dev.rotor.protocol.Disconnect;
+import dev.rotor.server.transport.FrameSequencer;
+import dev.rotor.server.transport.OutboundQueue;
+import dev.rotor.transport.Transport;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.EventLoop;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One SockJS session (SockJS 0.3.3) and the core's {@link Transport} for it, named {@code sockjs}. The session
+ * outlives HTTP requests: receiving requests attach a {@link SockJsReceiver} one at a time, sending requests hand
+ * in messages, and the session ends when the server closes it, when a receiver's connection breaks, or when no
+ * receiver has been attached for the disconnect delay.
+ *
+ * <p>Thread-safe. {@link #write} and {@link #close} may be called from any thread; everything else runs on the
+ * session's home event loop (the loop of the request that created it), so session state needs no locks. Queued
+ * frames are shared byte arrays, never modified; one flush sends everything queued as one {@code a[...]} frame.
+ */
+final class SockJsSession implements Transport {
+    /** Lifecycle; only touched on {@link #loop}. */
+    private enum State { NEW, OPEN, CLOSED }
+
+    private final String id;
+    private final EventLoop loop;
+    private final Metrics metrics;
+    /** Null for websocket sessions: they live and die with one connection and are not looked up. */
+    private final SockJsSessions registry;
+    private final long heartbeatMillis;
+    private final long disconnectDelayMillis;
+    private final OutboundQueue out = new OutboundQueue();
+    /** True once closed by either side; writes are dropped from then on. */
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Runnable flushTask = this::flushTask;
+
+    // ---- only touched on loop -------------------------------------------------------------------------------
+    /** Null until {@link #start}. */
+    private ClientSession client;
+    /** Null until {@link #start}. */
+    private FrameSequencer inbound;
+    private State state = State.NEW;
+    /** The frame every later receiver gets once closed; null while not closed. */
+    private String closeFrame;
+    /** The attached receiver; null when none. */
+    private SockJsReceiver receiver;
+    /** Watches the attached receiver's connection; null when none is attached. */
+    private ChannelFutureListener receiverWatch;
+    private ScheduledFuture<?> heartbeat;
+    /** Disconnect delay timer; null while a receiver is attached. */
+    private ScheduledFuture<?> timeout;
+    /** The attached receiver's connection, for {@link #queuedBytes} from other threads; null when none. */
+    private volatile Channel receiverChannel;
+
+    /**
+     * @param heartbeatSeconds {@code sockjs_heartbeat_delay}; 0 disables heartbeats
+     */
+    SockJsSession(String id, EventLoop loop, Metrics metrics, SockJsSessions registry, int heartbeatSeconds,
+            long disconnectDelayMillis) {
+        this.id = id;
+        this.loop = loop;
+        this.metrics = metrics;
+        this.registry = registry;
+        this.heartbeatMillis = TimeUnit.SECONDS.toMillis(heartbeatSeconds);
+        this.disconnectDelayMillis = disconnectDelayMillis;
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    String id() {
+        return id;
+    }
+
+    /** Opens the client session in the core and starts heartbeats. Once, on the loop, before anything else. */
+    void start(Node node) {
+        client = node.openSession(this);
+        inbound = new FrameSequencer(client, loop, () -> { }, () -> { });
+        if (heartbeatMillis > 0) {
+            heartbeat = loop.scheduleAtFixedRate(this::heartbeat, heartbeatMillis, heartbeatMillis,
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    // ---- Transport (any thread) ------------------------------------------------------------------------------
+
+    @Override
+    public String name() {
+        return "sockjs";
+    }
+
+    @Override
+    public void write(byte[] frame) {
+        if (closed.get()) {
+            return;
+        }
+        out.add(frame);
+        if (out.claimDrain()) {
+            loop.execute(flushTask);
+        }
+    }
+
+    @Override
+    public long queuedBytes() {
+        Channel ch = receiverChannel;
+        ChannelOutboundBuffer buffer = ch == null ? null : ch.unsafe().outboundBuffer();
+        return out.bytes() + (buffer == null ? 0 : buffer.totalPendingWriteBytes());
+    }
+
+    /** §9: {@code c[3000,"<advice JSON>"]} to the attached receiver and to every later one. */
+    @Override
+    public void close(Disconnect disconnect) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        String frame = SockJsFrames.close(3000, disconnect.toJson());
+        loop.execute(() -> {
+            // §3: frames still queued are discarded, not flushed
+            out.clear();
+            if (state == State.CLOSED) {
+                return;
+            }
+            markClosed(frame);
+            SockJsReceiver r = receiver;
+            if (r != null) {
+                detach();
+                if (r.send(frame)) {
+                    r.end();
+                }
+            } else {
+                restartTimeout();
+            }
+        });
+    }
+
+    // ---- on the loop -----------------------------------------------------------------------------------------
+
+    /**
+     * Attaches a receiving request: a new session sends {@code o}, an open one flushes what is queued, a closed one
+     * answers with its close frame, and a second concurrent receiver gets {@code c[2010,...]}.
+     */
+    void attach(SockJsReceiver r) {
+        r.begin();
+        if (state == State.CLOSED) {
+            if (r.send(closeFrame)) {
+                r.end();
+            }
+            return;
+        }
+        if (receiver != null) {
+            if (r.send(SockJsFrames.ANOTHER_CONNECTION)) {
+                r.end();
+            }
+            return;
+        }
+        cancelTimeout();
+        receiver = r;
+        receiverChannel = r.channel();
+        receiverWatch = f -> loop.execute(() -> interrupted(r));
+        r.channel().closeFuture().addListener(receiverWatch);
+        if (state == State.NEW) {
+            state = State.OPEN;
+            if (!r.send(SockJsFrames.OPEN)) {
+                detach();
+                return;
+            }
+        }
+        flush();
+    }
+
+    /** Messages from a sending request; each string is one protocol frame (§1.2). Ignored once closed. */
+    void receive(List<String> messages) {
+        if (state != State.OPEN) {
+            return;
+        }
+        for (String m : messages) {
+            inbound.offer(m.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private void flushTask() {
+        flush();
+        if (out.drainDone() && !closed.get()) {
+            if (receiver != null) {
+                loop.execute(flushTask);
+            } else {
+                // nobody to send to: the frames wait for the next receiver, whose attach flushes them
+                out.releaseDrain();
+            }
+        }
+    }
+
+    /** Sends everything queued as one {@code a[...]} frame to the attached receiver, if any. */
+    private void flush() {
+        if (receiver == null || out.isEmpty()) {
+            return;
+        }
+        List<byte[]> frames = out.pollAll();
+        if (frames.isEmpty()) {
+            return;
+        }
+        metrics.add(Counter.CLIENT_NUM_MSG_SENT, frames.size());
+        if (!receiver.send(SockJsFrames.messages(frames))) {
+            detach();
+        }
+    }
+
+    private void heartbeat() {
+        if (state == State.OPEN && receiver != null && !receiver.send(SockJsFrames.HEARTBEAT)) {
+            detach();
+        }
+    }
+
+    /** The receiver is done; the disconnect delay starts. */
+    private void detach() {
+        SockJsReceiver r = receiver;
+        if (r != null && receiverWatch != null) {
+            r.channel().closeFuture().removeListener(receiverWatch);
+        }
+        receiver = null;
+        receiverWatch = null;
+        receiverChannel = null;
+        restartTimeout();
+    }
+
+    /** The attached receiver's connection closed under it: the session ends without advice. */
+    private void interrupted(SockJsReceiver r) {
+        if (receiver != r) {
+            return;
+        }
+        detach();
+        if (state == State.OPEN) {
+            endWithoutAdvice(SockJsFrames.INTERRUPTED);
+        }
+    }
+
+    /** No receiver for the disconnect delay: an open session ends; a closed one is forgotten. */
+    private void onTimeout() {
+        timeout = null;
+        if (receiver != null) {
+            return;
+        }
+        if (state != State.CLOSED) {
+            endWithoutAdvice(SockJsFrames.INTERRUPTED);
+        }
+        if (registry != null) {
+            registry.remove(id, this);
+        }
+    }
+
+    private void endWithoutAdvice(String frame) {
+        closed.set(true);
+        out.clear();
+        markClosed(frame);
+        client.transportClosed();
+    }
+
+    private void markClosed(String frame) {
+        state = State.CLOSED;
+        closeFrame = frame;
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
+            heartbeat = null;
+        }
+    }
+
+    private void restartTimeout() {
+        cancelTimeout();
+        if (registry == null) {
+            return;
+        }
+        timeout = loop.schedule(this::onTimeout, disconnectDelayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelTimeout() {
+        if (timeout != null) {
+            timeout.cancel(false);
+            timeout = null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SockJsSession[" + id + "]";
+    }
+}

@@ -1,0 +1,139 @@
+package dev.rotor.server.sockjs;
+
+import dev.rotor.node.Node;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SockJS's websocket transport ({@code /connection/<server>/<session>/websocket}): every WebSocket text message
+ * carries one SockJS frame. The session lives exactly as long as the connection (SockJS 0.3.3 allows reusing a
+ * session id here), keepalive is SockJS's {@code h} heartbeat instead of WebSocket pings (client-protocol.md §7),
+ * and a message that is not a JSON string or array of strings drops the connection. Confined to the channel's
+ * event loop, which is also the session's home loop.
+ */
+final class SockJsWebSocketHandler extends ChannelInboundHandlerAdapter implements SockJsReceiver {
+    private static final Logger log = LoggerFactory.getLogger(SockJsWebSocketHandler.class);
+
+    private final Node node;
+    private final String sessionId;
+    private final int heartbeatSeconds;
+    /** Null until the handler is added to an active channel. */
+    private SockJsSession session;
+    private Channel channel;
+    private boolean ended;
+
+    SockJsWebSocketHandler(Node node, String sessionId, int heartbeatSeconds) {
+        this.node = node;
+        this.sessionId = sessionId;
+        this.heartbeatSeconds = heartbeatSeconds;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            start(ctx);
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        if (session == null) {
+            start(ctx);
+        }
+        super.channelActive(ctx);
+    }
+
+    private void start(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        session = new SockJsSession(sessionId, channel.eventLoop(), node.metrics(), null, heartbeatSeconds, 0);
+        session.start(node);
+        session.attach(this);
+    }
+
+    // ---- SockJsReceiver ---------------------------------------------------------------------------------------
+
+    @Override
+    public boolean send(String frame) {
+        if (ended) {
+            return false;
+        }
+        channel.writeAndFlush(new TextWebSocketFrame(frame), channel.voidPromise());
+        return true;
+    }
+
+    @Override
+    public void end() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        channel.writeAndFlush(new CloseWebSocketFrame(1000, "")).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public Channel channel() {
+        return channel;
+    }
+
+    // ---- inbound ----------------------------------------------------------------------------------------------
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof WebSocketFrame frame)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        try {
+            if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
+                onMessage(ctx, ByteBufUtil.getBytes(frame.content()));
+            } else if (frame instanceof PingWebSocketFrame) {
+                ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+            } else if (frame instanceof CloseWebSocketFrame close) {
+                ended = true;
+                int code = close.statusCode();
+                CloseWebSocketFrame echo = code < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "");
+                ctx.writeAndFlush(echo).addListener(ChannelFutureListener.CLOSE);
+            }
+        } finally {
+            ReferenceCountUtil.release(frame);
+        }
+    }
+
+    private void onMessage(ChannelHandlerContext ctx, byte[] payload) {
+        if (payload.length == 0) {
+            // SockJS 0.3.3: empty messages are ignored
+            return;
+        }
+        List<String> messages;
+        try {
+            messages = SockJsFrames.decode(payload, true);
+        } catch (SockJsFrames.BrokenJsonException e) {
+            // SockJS 0.3.3: broken framing drops the connection; the session ends with it
+            log.info("closing SockJS websocket session {}: broken framing ({})", sessionId, e.getMessage());
+            ended = true;
+            ctx.close();
+            return;
+        }
+        session.receive(messages);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("SockJS websocket connection error: {}", cause.toString());
+        ended = true;
+        ctx.close();
+    }
+}

@@ -1,0 +1,71 @@
+package dev.rotor.server.websocket;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.timeout.WriteTimeoutHandler;
+
+/**
+ * Completes a WebSocket handshake and turns the channel's HTTP pipeline into a WebSocket one (used by the raw
+ * endpoint, the admin socket and SockJS's websocket transport). Stateless.
+ */
+public final class WebSocketUpgrade {
+    private WebSocketUpgrade() {
+    }
+
+    /** True when the request asks for a WebSocket upgrade. */
+    public static boolean isUpgrade(FullHttpRequest request) {
+        return request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+    }
+
+    /**
+     * Answers the handshake and replaces the calling handler ({@code ctx.handler()}) with: an optional write
+     * timeout, frame aggregation up to {@code maxMessage} bytes, optional keepalive pings, then {@code session}.
+     *
+     * @param pingInterval        {@code ping_interval} seconds; 0 adds no keepalive
+     * @param writeTimeoutSeconds {@code client_message_write_timeout}; 0 adds no write timeout
+     */
+    public static void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, ChannelHandler session,
+            int maxMessage, int pingInterval, int writeTimeoutSeconds) {
+        WebSocketDecoderConfig decoderConfig = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(maxMessage)
+                .allowExtensions(true)
+                .allowMaskMismatch(true)
+                .closeOnProtocolViolation(false)
+                .build();
+        WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(
+                "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri(), null,
+                decoderConfig);
+        WebSocketServerHandshaker handshaker = factory.newHandshaker(request);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
+        ChannelPipeline p = ctx.pipeline();
+        handshaker.handshake(ctx.channel(), request).addListener(f -> {
+            if (!f.isSuccess()) {
+                ctx.close();
+            }
+        });
+        if (p.get(HttpObjectAggregator.class) != null) {
+            p.remove(HttpObjectAggregator.class);
+        }
+        if (writeTimeoutSeconds > 0) {
+            p.addLast("ws-write-timeout", new WriteTimeoutHandler(writeTimeoutSeconds));
+        }
+        p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxMessage));
+        if (pingInterval > 0) {
+            p.addLast("ws-keepalive", new WebSocketKeepaliveHandler(pingInterval));
+        }
+        p.addLast("ws-session", session);
+        p.remove(ctx.handler());
+    }
+}
