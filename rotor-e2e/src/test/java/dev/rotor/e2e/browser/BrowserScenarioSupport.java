@@ -138,7 +138,9 @@ abstract class BrowserScenarioSupport {
         }
 
         page.await("ready", Map.of("step", "publish"), STEP);
-        String bob = page.events("connect", "B").get(0).path("client").asText();
+        JsonNode bobConnect = page.events("connect", "B").get(0);
+        String bob = bobConnect.path("client").asText();
+        assertThat(bobConnect.path("transport").asText()).as("transport of B").isEqualTo(expectedTransportName);
         api.publish("news", "{\"text\":\"first\"}", "m1");
         api.publish("news", "{\"text\":\"second\"}", "m2");
 

@@ -59,6 +59,8 @@ public final class ChromeBrowser implements AutoCloseable {
     private final URI session;
     /** chromedriver's own output, for failure messages; guarded by itself. */
     private final StringBuilder driverLog;
+    /** Kills the processes and deletes the profile if the JVM exits before {@link #close()}; removed by it. */
+    private final Thread exitHook;
 
     private ChromeBrowser(Process driver, Path profile, HttpClient http, URI session, StringBuilder driverLog) {
         this.driver = driver;
@@ -66,6 +68,11 @@ public final class ChromeBrowser implements AutoCloseable {
         this.http = http;
         this.session = session;
         this.driverLog = driverLog;
+        this.exitHook = new Thread(() -> {
+            killTree(driver);
+            deleteTree(profile);
+        }, "chromium-cleanup");
+        Runtime.getRuntime().addShutdownHook(exitHook);
     }
 
     /** Starts chromedriver and a headless Chromium session with a fresh profile; fails loudly if either is missing. */
@@ -178,6 +185,11 @@ public final class ChromeBrowser implements AutoCloseable {
         } finally {
             killTree(driver);
             deleteTree(profile);
+            try {
+                Runtime.getRuntime().removeShutdownHook(exitHook);
+            } catch (IllegalStateException e) {
+                // the JVM is already exiting and runs the hook itself
+            }
         }
     }
 
