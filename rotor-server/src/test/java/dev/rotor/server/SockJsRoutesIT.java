@@ -24,6 +24,8 @@ class SockJsRoutesIT extends SockJsSupport {
         HttpResponse<String> redirect = get(base());
         assertThat(redirect.statusCode()).isEqualTo(301);
         assertThat(header(redirect, "Location")).isEqualTo("/connection/");
+        assertThat(server.server().node().metrics().count(dev.rotor.metrics.Counter.HTTP_SOCKJS_NUM_REQUESTS))
+                .isEqualTo(2);
     }
 
     @Test

@@ -122,4 +122,47 @@ class SockJsStreamingIT extends SockJsSupport {
             assertThat(s.next("\n", WAIT)).startsWith("a[").contains("\\\"data\\\":\\\"after\\\"");
         }
     }
+
+    @Test
+    void shutdownClosesSessionsWithReconnectAdviceAndRefusesNewOnes() throws Exception {
+        start(25);
+        String url = sessionUrl();
+        try (HttpStream s = HttpStream.open(http, "POST", URI.create(url + "/xhr_streaming"))) {
+            s.next("\n", WAIT);
+            s.next("\n", WAIT);
+            post(url + "/xhr_send", SockJsTestClient.encode(connect("1", "u1")));
+            assertThat(s.next("\n", WAIT)).contains("connect");
+            server.server().markShuttingDown();
+            assertThat(post(sessionUrl() + "/xhr", "").statusCode()).isEqualTo(503);
+            assertThat(get(sessionUrl() + "/eventsource").statusCode()).isEqualTo(503);
+            var stopping = server.server().shutdown();
+            TestServer stopped = server;
+            server = null;
+            assertThat(s.next("\n", WAIT)).isEqualTo("c[3000,\"" + advice("shutting down", true)
+                    .replace("\"", "\\\"") + "\"]\n");
+            stopping.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(stopped.server().node().openSessionCount()).isZero();
+        }
+    }
+
+    @Test
+    void http10StreamingEndsByClosingTheConnection() throws Exception {
+        start(25);
+        String url = sessionUrl();
+        String path = URI.create(url).getPath();
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.server().boundPort())) {
+            socket.setSoTimeout((int) WAIT.toMillis());
+            socket.getOutputStream().write(("POST " + path + "/xhr_streaming HTTP/1.0\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Length: 0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.InputStream in = socket.getInputStream();
+            String head = dev.rotor.testkit.RawHttp.readHead(in).toLowerCase(java.util.Locale.ROOT);
+            assertThat(head).startsWith("http/1.1 200").doesNotContain("transfer-encoding").contains("connection: close");
+            assertThat(new String(in.readNBytes(2049 + 2), java.nio.charset.StandardCharsets.US_ASCII))
+                    .isEqualTo("h".repeat(2048) + "\no\n");
+            post(url + "/xhr_send", "[\"{}\"]");
+            String rest = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(rest).isEqualTo("c[3000,\"" + advice("unauthorized", false).replace("\"", "\\\"")
+                    + "\"]\n");
+        }
+    }
 }

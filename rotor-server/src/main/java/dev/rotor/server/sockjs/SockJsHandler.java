@@ -6,6 +6,7 @@ import dev.rotor.server.http.HttpResponses;
 import dev.rotor.server.websocket.WebSocketUpgrade;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -13,6 +14,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -222,13 +224,15 @@ public final class SockJsHandler {
             HttpResponses.notFound(ctx, request);
             return;
         }
-        onLoop(session, () -> session.receive(messages));
         FullHttpResponse r = jsonp
                 ? HttpResponses.response(HttpResponseStatus.OK, Unpooled.copiedBuffer("ok", StandardCharsets.UTF_8))
                 : HttpResponses.response(HttpResponseStatus.NO_CONTENT, Unpooled.EMPTY_BUFFER);
         r.headers().add(SockJsHttp.noCache(SockJsHttp.cors(request)));
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8");
-        HttpResponses.send(ctx, request, r);
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        Channel channel = ctx.channel();
+        // answered once the messages are processed (see SockJsSession.receive)
+        onLoop(session, () -> session.receive(messages, () -> HttpResponses.send(channel, keepAlive, r)));
     }
 
     /** The body of a send request: the {@code d} form field when form-encoded, else the raw body. */

@@ -13,6 +13,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +43,8 @@ final class SockJsSession implements Transport {
     private final OutboundQueue out = new OutboundQueue();
     /** True once closed by either side; writes are dropped from then on. */
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The close frame of a server close, set before the close task is queued; null until then. */
+    private volatile String closing;
     private final Runnable flushTask = this::flushTask;
 
     // ---- only touched on loop -------------------------------------------------------------------------------
@@ -49,6 +52,8 @@ final class SockJsSession implements Transport {
     private ClientSession client;
     /** Null until {@link #start}. */
     private FrameSequencer inbound;
+    /** Sending requests waiting for their messages to be processed; null until first needed. */
+    private ArrayDeque<Runnable> sendWaiters;
     private State state = State.NEW;
     /** The frame every later receiver gets once closed; null while not closed. */
     private String closeFrame;
@@ -85,8 +90,19 @@ final class SockJsSession implements Transport {
 
     /** Opens the client session in the core and starts heartbeats. Once, on the loop, before anything else. */
     void start(Node node) {
+        start(node, () -> { }, () -> { });
+    }
+
+    /**
+     * Like {@link #start(Node)}, with hooks run while an incoming frame is processed asynchronously (the websocket
+     * transport stops reading its socket meanwhile, as the raw endpoint does).
+     */
+    void start(Node node, Runnable pauseReading, Runnable resumeReading) {
         client = node.openSession(this);
-        inbound = new FrameSequencer(client, loop, () -> { }, () -> { });
+        inbound = new FrameSequencer(client, loop, pauseReading, () -> {
+            resumeReading.run();
+            releaseSenders();
+        });
         if (heartbeatMillis > 0) {
             heartbeat = loop.scheduleAtFixedRate(this::heartbeat, heartbeatMillis, heartbeatMillis,
                     TimeUnit.MILLISECONDS);
@@ -124,24 +140,31 @@ final class SockJsSession implements Transport {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        String frame = SockJsFrames.close(3000, disconnect.toJson());
-        loop.execute(() -> {
-            // §3: frames still queued are discarded, not flushed
-            out.clear();
-            if (state == State.CLOSED) {
-                return;
+        closing = SockJsFrames.close(3000, disconnect.toJson());
+        loop.execute(this::applyClose);
+    }
+
+    /**
+     * Carries out a {@link #close} on the loop. Also called first by everything on the loop that could send, so a
+     * request handled before the close task ran still sees the session closed.
+     */
+    private void applyClose() {
+        // §3: frames still queued are discarded, not flushed
+        out.clear();
+        if (state == State.CLOSED) {
+            return;
+        }
+        markClosed(closing);
+        releaseSenders();
+        SockJsReceiver r = receiver;
+        if (r != null) {
+            detach();
+            if (r.send(closeFrame)) {
+                r.end();
             }
-            markClosed(frame);
-            SockJsReceiver r = receiver;
-            if (r != null) {
-                detach();
-                if (r.send(frame)) {
-                    r.end();
-                }
-            } else {
-                restartTimeout();
-            }
-        });
+        } else {
+            restartTimeout();
+        }
     }
 
     // ---- on the loop -----------------------------------------------------------------------------------------
@@ -151,6 +174,9 @@ final class SockJsSession implements Transport {
      * answers with its close frame, and a second concurrent receiver gets {@code c[2010,...]}.
      */
     void attach(SockJsReceiver r) {
+        if (closing != null) {
+            applyClose();
+        }
         r.begin();
         if (state == State.CLOSED) {
             if (r.send(closeFrame)) {
@@ -179,13 +205,39 @@ final class SockJsSession implements Transport {
         flush();
     }
 
-    /** Messages from a sending request; each string is one protocol frame (§1.2). Ignored once closed. */
-    void receive(List<String> messages) {
-        if (state != State.OPEN) {
-            return;
+    /** A transport failure the client must hear about (e.g. a write timeout): the core closes with advice. */
+    void fail(Disconnect disconnect) {
+        if (client != null) {
+            client.close(disconnect);
         }
-        for (String m : messages) {
-            inbound.offer(m.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Messages from a sending request; each string is one protocol frame (§1.2), processed strictly in order.
+     * {@code processed} runs once they have all been handled, so a sending request is answered only then: a
+     * client cannot pile up frames behind a slow engine call (as v1, whose SockJS library blocked the send).
+     * Messages for a closed session are ignored.
+     */
+    void receive(List<String> messages, Runnable processed) {
+        if (state == State.OPEN) {
+            for (String m : messages) {
+                inbound.offer(m.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        if (state == State.OPEN && inbound.isBusy()) {
+            if (sendWaiters == null) {
+                sendWaiters = new ArrayDeque<>(2);
+            }
+            sendWaiters.add(processed);
+        } else {
+            processed.run();
+        }
+    }
+
+    private void releaseSenders() {
+        Runnable r;
+        while (sendWaiters != null && (r = sendWaiters.poll()) != null) {
+            r.run();
         }
     }
 
@@ -203,6 +255,10 @@ final class SockJsSession implements Transport {
 
     /** Sends everything queued as one {@code a[...]} frame to the attached receiver, if any. */
     private void flush() {
+        if (closing != null) {
+            applyClose();
+            return;
+        }
         if (receiver == null || out.isEmpty()) {
             return;
         }
@@ -217,7 +273,7 @@ final class SockJsSession implements Transport {
     }
 
     private void heartbeat() {
-        if (state == State.OPEN && receiver != null && !receiver.send(SockJsFrames.HEARTBEAT)) {
+        if (closing == null && state == State.OPEN && receiver != null && !receiver.send(SockJsFrames.HEARTBEAT)) {
             detach();
         }
     }
@@ -236,6 +292,9 @@ final class SockJsSession implements Transport {
 
     /** The attached receiver's connection closed under it: the session ends without advice. */
     private void interrupted(SockJsReceiver r) {
+        if (closing != null) {
+            applyClose();
+        }
         if (receiver != r) {
             return;
         }
@@ -248,6 +307,9 @@ final class SockJsSession implements Transport {
     /** No receiver for the disconnect delay: an open session ends; a closed one is forgotten. */
     private void onTimeout() {
         timeout = null;
+        if (closing != null) {
+            applyClose();
+        }
         if (receiver != null) {
             return;
         }
@@ -260,6 +322,7 @@ final class SockJsSession implements Transport {
     }
 
     private void endWithoutAdvice(String frame) {
+        releaseSenders();
         closed.set(true);
         out.clear();
         markClosed(frame);

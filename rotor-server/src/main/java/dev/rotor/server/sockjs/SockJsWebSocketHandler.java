@@ -1,6 +1,7 @@
 package dev.rotor.server.sockjs;
 
 import dev.rotor.node.Node;
+import dev.rotor.protocol.Disconnect;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -12,6 +13,7 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.timeout.WriteTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 import org.slf4j.Logger;
@@ -59,7 +61,7 @@ final class SockJsWebSocketHandler extends ChannelInboundHandlerAdapter implemen
     private void start(ChannelHandlerContext ctx) {
         channel = ctx.channel();
         session = new SockJsSession(sessionId, channel.eventLoop(), node.metrics(), null, heartbeatSeconds, 0);
-        session.start(node);
+        session.start(node, () -> channel.config().setAutoRead(false), () -> channel.config().setAutoRead(true));
         session.attach(this);
     }
 
@@ -127,11 +129,17 @@ final class SockJsWebSocketHandler extends ChannelInboundHandlerAdapter implemen
             ctx.close();
             return;
         }
-        session.receive(messages);
+        // the socket's own frames are sequenced; nothing waits for them here
+        session.receive(messages, () -> { });
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof WriteTimeoutException && session != null) {
+            // client_message_write_timeout elapsed (client-protocol.md §7)
+            session.fail(Disconnect.ERROR_SENDING);
+            return;
+        }
         log.debug("SockJS websocket connection error: {}", cause.toString());
         ended = true;
         ctx.close();

@@ -45,9 +45,9 @@ public final class FrameSequencer {
         process(frame);
     }
 
-    /** Frames waiting behind the one in flight. Only on the loop. */
-    public int backlogSize() {
-        return backlog == null ? 0 : backlog.size();
+    /** True while a frame is in flight asynchronously (later frames wait). Only on the loop. */
+    public boolean isBusy() {
+        return busy;
     }
 
     private void process(byte[] first) {
