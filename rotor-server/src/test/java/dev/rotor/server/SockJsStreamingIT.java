@@ -34,18 +34,6 @@ class SockJsStreamingIT extends SockJsSupport {
     }
 
     @Test
-    void fullClientProtocolOverXhrStreaming() throws Exception {
-        start(25);
-        fullProtocol(open(SockJsTestClient.Transport.XHR_STREAMING));
-    }
-
-    @Test
-    void fullClientProtocolOverEventSource() throws Exception {
-        start(25);
-        fullProtocol(open(SockJsTestClient.Transport.EVENTSOURCE));
-    }
-
-    @Test
     void eventSourceFraming() throws Exception {
         start(25);
         String url = sessionUrl();

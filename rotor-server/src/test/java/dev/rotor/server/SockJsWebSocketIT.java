@@ -17,12 +17,6 @@ class SockJsWebSocketIT extends SockJsSupport {
     }
 
     @Test
-    void fullClientProtocolOverSockJsWebSocket() throws Exception {
-        start(25);
-        fullProtocol(open(SockJsTestClient.Transport.WEBSOCKET));
-    }
-
-    @Test
     void framingEmptyMessagesSingleStringsAndNoPings() throws Exception {
         start(NodeConfig.builder().topLevel(ALL).pingInterval(1), ServerConfig.builder().sockjsHeartbeatDelay(25));
         try (WsTestClient c = ws(sessionUrl())) {
@@ -38,7 +32,7 @@ class SockJsWebSocketIT extends SockJsSupport {
     }
 
     @Test
-    void brokenJsonDropsTheConnectionAndEndsTheSession() throws Exception {
+    void brokenJsonEndsTheConnectionWith1002AndTheSessionWithIt() throws Exception {
         start(25);
         try (WsTestClient c = ws(sessionUrl())) {
             assertThat(c.awaitFrame(WAIT)).isEqualTo("o");
@@ -46,7 +40,8 @@ class SockJsWebSocketIT extends SockJsSupport {
             assertThat(c.awaitFrame(WAIT)).startsWith("a[");
             assertThat(server.server().node().openSessionCount()).isEqualTo(1);
             c.send("[\"a");
-            assertThat(c.awaitClose(WAIT).code()).isEqualTo(WsTestClient.ABNORMAL_CLOSURE);
+            assertThat(c.awaitFrame(WAIT)).isEqualTo("c[1002,\"Broken framing.\"]");
+            assertThat(c.awaitClose(WAIT)).isEqualTo(new WsTestClient.Close(1002, "Broken framing."));
             await().atMost(WAIT).until(() -> server.server().node().openSessionCount() == 0);
         }
     }

@@ -53,12 +53,6 @@ class SockJsXhrIT extends SockJsSupport {
     }
 
     @Test
-    void fullClientProtocolOverXhrPolling() throws Exception {
-        start(25);
-        fullProtocol(open(SockJsTestClient.Transport.XHR));
-    }
-
-    @Test
     void sendErrors() throws Exception {
         start(25);
         String url = sessionUrl();

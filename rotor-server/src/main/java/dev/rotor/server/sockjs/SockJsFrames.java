@@ -17,6 +17,7 @@ final class SockJsFrames {
     static final String HEARTBEAT = "h";
     static final String ANOTHER_CONNECTION = close(2010, "Another connection still open");
     static final String INTERRUPTED = close(1002, "Connection interrupted");
+    static final String BROKEN_FRAMING = close(1002, "Broken framing.");
 
     private SockJsFrames() {
     }

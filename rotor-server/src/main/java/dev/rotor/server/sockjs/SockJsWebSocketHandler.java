@@ -2,11 +2,11 @@ package dev.rotor.server.sockjs;
 
 import dev.rotor.node.Node;
 import dev.rotor.protocol.Disconnect;
+import dev.rotor.server.websocket.ActiveChannelHandler;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -23,10 +23,10 @@ import org.slf4j.LoggerFactory;
  * SockJS's websocket transport ({@code /connection/<server>/<session>/websocket}): every WebSocket text message
  * carries one SockJS frame. The session lives exactly as long as the connection (SockJS 0.3.3 allows reusing a
  * session id here), keepalive is SockJS's {@code h} heartbeat instead of WebSocket pings (client-protocol.md §7),
- * and a message that is not a JSON string or array of strings drops the connection. Confined to the channel's
+ * and a message that is not a JSON string or array of strings ends the connection with {@code c[1002,"Broken framing."]}. Confined to the channel's
  * event loop, which is also the session's home loop.
  */
-final class SockJsWebSocketHandler extends ChannelInboundHandlerAdapter implements SockJsReceiver {
+final class SockJsWebSocketHandler extends ActiveChannelHandler implements SockJsReceiver {
     private static final Logger log = LoggerFactory.getLogger(SockJsWebSocketHandler.class);
 
     private final Node node;
@@ -44,21 +44,7 @@ final class SockJsWebSocketHandler extends ChannelInboundHandlerAdapter implemen
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        if (ctx.channel().isActive()) {
-            start(ctx);
-        }
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        if (session == null) {
-            start(ctx);
-        }
-        super.channelActive(ctx);
-    }
-
-    private void start(ChannelHandlerContext ctx) {
+    protected void onActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
         session = new SockJsSession(sessionId, channel.eventLoop(), node.metrics(), null, heartbeatSeconds, 0);
         session.start(node, () -> channel.config().setAutoRead(false), () -> channel.config().setAutoRead(true));
@@ -123,10 +109,12 @@ final class SockJsWebSocketHandler extends ChannelInboundHandlerAdapter implemen
         try {
             messages = SockJsFrames.decode(payload, true);
         } catch (SockJsFrames.BrokenJsonException e) {
-            // SockJS 0.3.3: broken framing drops the connection; the session ends with it
+            // SockJS 0.3.3: broken framing ends the connection, and the session with it
             log.info("closing SockJS websocket session {}: broken framing ({})", sessionId, e.getMessage());
             ended = true;
-            ctx.close();
+            ctx.write(new TextWebSocketFrame(SockJsFrames.BROKEN_FRAMING));
+            ctx.writeAndFlush(new CloseWebSocketFrame(1002, "Broken framing."))
+                    .addListener(ChannelFutureListener.CLOSE);
             return;
         }
         // the socket's own frames are sequenced; nothing waits for them here

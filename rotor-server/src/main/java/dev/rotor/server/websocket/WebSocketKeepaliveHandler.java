@@ -2,7 +2,6 @@ package dev.rotor.server.websocket;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * {@link #PING_FAILED} down the pipeline for the session handler to turn into its disconnect. Pongs are consumed
  * here. Confined to the channel's event loop.
  */
-public final class WebSocketKeepaliveHandler extends ChannelInboundHandlerAdapter {
+public final class WebSocketKeepaliveHandler extends ActiveChannelHandler {
     /** User event fired when a ping could not be written. */
     public static final Object PING_FAILED = new Object() {
         @Override
@@ -39,21 +38,7 @@ public final class WebSocketKeepaliveHandler extends ChannelInboundHandlerAdapte
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        if (ctx.channel().isActive()) {
-            start(ctx);
-        }
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        if (pingTask == null) {
-            start(ctx);
-        }
-        super.channelActive(ctx);
-    }
-
-    private void start(ChannelHandlerContext ctx) {
+    protected void onActive(ChannelHandlerContext ctx) {
         extendDeadline();
         pingTask = ctx.executor().scheduleAtFixedRate(() -> ping(ctx), intervalNanos, intervalNanos,
                 TimeUnit.NANOSECONDS);

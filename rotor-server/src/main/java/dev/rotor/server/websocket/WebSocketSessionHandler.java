@@ -6,7 +6,6 @@ import dev.rotor.protocol.Disconnect;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * aggregated) go to the session one at a time and client pings and closes are answered (keepalive is
  * {@link WebSocketKeepaliveHandler}'s job). Confined to the channel's event loop.
  */
-public final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
+public final class WebSocketSessionHandler extends ActiveChannelHandler {
     private static final Logger log = LoggerFactory.getLogger(WebSocketSessionHandler.class);
 
     private final Node node;
@@ -44,21 +43,7 @@ public final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter 
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        if (ctx.channel().isActive()) {
-            start(ctx);
-        }
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        if (session == null) {
-            start(ctx);
-        }
-        super.channelActive(ctx);
-    }
-
-    private void start(ChannelHandlerContext ctx) {
+    protected void onActive(ChannelHandlerContext ctx) {
         transport = new WebSocketTransport(ctx.channel(), node.metrics());
         session = node.openSession(transport);
         // while a frame is processed asynchronously, reading pauses (§2.2)
