@@ -33,7 +33,8 @@ final class HttpReceiver implements SockJsReceiver {
     enum Kind {
         XHR("application/javascript; charset=UTF-8", false, true),
         XHR_STREAMING("application/javascript; charset=UTF-8", true, true),
-        // CORS too, so a cross-origin EventSource works (harmless for sockjs-client's same-origin use)
+        // sockjs-client 1.x opens eventsource cross-origin (not only from the iframe), so the browser needs CORS
+        // headers here, as sockjs-go (v1's library) sends them.
         EVENTSOURCE("text/event-stream; charset=UTF-8", true, true),
         HTMLFILE("text/html; charset=UTF-8", true, false),
         JSONP("application/javascript; charset=UTF-8", false, false);
