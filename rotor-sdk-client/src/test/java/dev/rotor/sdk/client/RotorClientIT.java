@@ -1,0 +1,352 @@
+package dev.rotor.sdk.client;
+
+import static dev.rotor.sdk.client.Events.WAIT;
+import static dev.rotor.sdk.client.Events.await;
+import static dev.rotor.sdk.client.Events.awaitMatch;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rotor.channel.ChannelOptions;
+import dev.rotor.node.NodeConfig;
+import dev.rotor.protocol.ClientInfo;
+import dev.rotor.protocol.Disconnect;
+import dev.rotor.protocol.Message;
+import dev.rotor.sdk.api.Tokens;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The realtime client against a real Rotor server over loopback sockets, with the HTTP API as the backend. */
+class RotorClientIT {
+    private static final Backoff FAST = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), 2, 0.5, 0);
+
+    private ServerFixture fixture;
+    private final List<RotorClient> clients = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        clients.forEach(RotorClient::close);
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    private ServerFixture start(ChannelOptions.Builder topLevel) throws Exception {
+        return start(NodeConfig.builder().topLevel(topLevel.build()));
+    }
+
+    private ServerFixture start(NodeConfig.Builder node) throws Exception {
+        fixture = new ServerFixture(node);
+        return fixture;
+    }
+
+    private RotorClientConfig.Builder config(Events events) {
+        return RotorClientConfig.builder(fixture.wsUrl()).backoff(FAST).pingInterval(Duration.ofMillis(500))
+                .listener(events);
+    }
+
+    private RotorClient client(RotorClientConfig.Builder config) {
+        RotorClient c = RotorClient.create(config.build());
+        clients.add(c);
+        return c;
+    }
+
+    private RotorClient connected(String user, Events events) {
+        RotorClient c = client(config(events).credentials(() ->
+                CompletableFuture.completedFuture(ServerFixture.credentials(user, "{\"name\":\"" + user + "\"}"))));
+        c.connectBlocking();
+        return c;
+    }
+
+    @Test
+    void subscribedClientReceivesPublicationSentThroughTheApi() throws Exception {
+        start(ChannelOptions.builder());
+        Events events = new Events();
+        RotorClient client = client(config(events).credentials(ServerFixture.credentials("bob", "")));
+        Subscription news = client.subscribe("news", events);
+        client.connect().get();
+
+        assertThat(await(events.connects, 1).get(0).reconnect()).isFalse();
+        assertThat(client.clientId()).isEqualTo(events.connects.get(0).clientId()).hasSize(36);
+        news.ready().get();
+        assertThat(news.state()).isEqualTo(Subscription.State.SUBSCRIBED);
+        assertThat(events.subscribed).containsExactly(new SubscriptionListener.SubscribeSuccess("news", false, false));
+
+        fixture.api.publish("news", "{\"text\":\"hello\"}").join();
+        Message m = await(events.messages, 1).get(0);
+        assertThat(m.channel()).isEqualTo("news");
+        assertThat(m.data().toString()).isEqualTo("{\"text\":\"hello\"}");
+        assertThat(m.client()).isNull();
+        assertThat(events.errors).isEmpty();
+    }
+
+    @Test
+    void publishPresenceAndHistoryGoThroughTheSubscription() throws Exception {
+        start(ChannelOptions.builder().publish(true).presence(true).historySize(10).historyLifetime(60));
+        Events events = new Events();
+        RotorClient client = connected("alice", events);
+        Subscription chat = client.subscribe("chat", events);
+
+        chat.publishBlocking("{\"n\": 1}");
+        Message own = await(events.messages, 1).get(0);
+        assertThat(own.client()).isEqualTo(client.clientId());
+        assertThat(own.info().user()).isEqualTo("alice");
+        assertThat(own.info().defaultInfo().toString()).isEqualTo("{\"name\":\"alice\"}");
+
+        Map<String, ClientInfo> presence = chat.presenceBlocking();
+        assertThat(presence).containsOnlyKeys(client.clientId());
+        assertThat(presence.get(client.clientId()).user()).isEqualTo("alice");
+
+        List<Message> history = chat.history().get();
+        assertThat(history).extracting(Message::uid).containsExactly(own.uid());
+        assertThat(history.get(0).data().toString()).isEqualTo("{\"n\":1}");
+        client.ping().get();
+    }
+
+    @Test
+    void refusedCommandsFailWithTheServersErrorString() throws Exception {
+        start(NodeConfig.builder().topLevel(ChannelOptions.builder().build())
+                .namespaces(Map.of("open", ChannelOptions.builder().publish(true).build())));
+        Events events = new Events();
+        RotorClient client = connected("bob", events);
+
+        Subscription readOnly = client.subscribe("news", events);
+        readOnly.ready().get();
+        assertThatThrownBy(() -> readOnly.publishBlocking("{}"))
+                .isInstanceOfSatisfying(RotorClientException.ServerError.class, e -> {
+                    assertThat(e.error()).isEqualTo("permission denied");
+                    assertThat(e.advice()).isEqualTo("fix");
+                });
+        assertThatThrownBy(readOnly::presenceBlocking).isInstanceOfSatisfying(RotorClientException.ServerError.class,
+                e -> assertThat(e.error()).isEqualTo("not available"));
+        assertThatThrownBy(() -> readOnly.publish("not json")).isInstanceOf(IllegalArgumentException.class);
+
+        Subscription missing = client.subscribe("nope:x", events);
+        SubscriptionListener.SubscribeError error = await(events.subscribeErrors, 1).get(0);
+        assertThat(error.channel()).isEqualTo("nope:x");
+        assertThat(error.error()).isInstanceOfSatisfying(RotorClientException.ServerError.class,
+                e -> assertThat(e.error()).isEqualTo("namespace not found"));
+        assertThat(missing.state()).isEqualTo(Subscription.State.FAILED);
+        assertThat(client.subscribe("open:chat", events).ready().thenCompose(v ->
+                client.subscription("open:chat").orElseThrow().publish("1"))).succeedsWithin(WAIT);
+    }
+
+    @Test
+    void joinAndLeaveOfAnotherClientAreDelivered() throws Exception {
+        start(ChannelOptions.builder().joinLeave(true));
+        Events watcher = new Events();
+        RotorClient first = connected("alice", watcher);
+        first.subscribe("room", watcher).ready().get();
+
+        Events other = new Events();
+        RotorClient second = connected("bob", other);
+        Subscription room = second.subscribe("room", other);
+        SubscriptionListener.Presence join = awaitMatch(watcher.joins, p -> p.info().user().equals("bob"));
+        assertThat(join.channel()).isEqualTo("room");
+        assertThat(join.info().client()).isEqualTo(second.clientId());
+
+        room.unsubscribe();
+        SubscriptionListener.Presence leave = awaitMatch(watcher.leaves, p -> p.info().user().equals("bob"));
+        assertThat(leave.info().client()).isEqualTo(join.info().client());
+        assertThat(await(other.unsubscribed, 1)).containsExactly("room");
+        assertThat(room.state()).isEqualTo(Subscription.State.UNSUBSCRIBED);
+    }
+
+    @Test
+    void batchedCommandsGoOutTogetherAndEachGetsItsReply() throws Exception {
+        start(ChannelOptions.builder().publish(true).historySize(10).historyLifetime(60));
+        Events events = new Events();
+        RotorClient client = connected("bob", events);
+        Subscription a = client.subscribe("a", events);
+        a.ready().get();
+
+        client.startBatching();
+        CompletableFuture<Void> p1 = a.publish("1");
+        CompletableFuture<Void> p2 = a.publish("2");
+        CompletableFuture<List<Message>> history = a.history();
+        CompletableFuture<Void> ping = client.ping();
+        assertThat(List.of(p1, p2, history, ping)).noneMatch(CompletableFuture::isDone); // nothing sent yet
+        client.stopBatching(true);
+
+        assertThat(CompletableFuture.allOf(p1, p2, ping)).succeedsWithin(WAIT);
+        assertThat(history.get()).extracting(m -> m.data().toString()).containsExactly("2", "1");
+        assertThat(Events.await(events.messages, 2)).extracting(m -> m.data().toString()).containsExactly("1", "2");
+    }
+
+    @Test
+    void privateChannelIsSignedThroughTheAuthEndpoint() throws Exception {
+        start(ChannelOptions.builder().presence(true));
+        try (AuthBackend backend = new AuthBackend(ServerFixture.SECRET, "{\"role\":\"admin\"}")) {
+            Events events = new Events();
+            RotorClient client = client(config(events).credentials(ServerFixture.credentials("bob", ""))
+                    .channelSigner(HttpChannelSigner.builder(backend.url()).header("X-Session", "s-1").build()));
+            Subscription secret = client.subscribe("$secret", events);
+            client.connectBlocking();
+            secret.ready().get();
+            assertThat(backend.requests).singleElement().satisfies(r -> {
+                assertThat(r.body()).isEqualTo("{\"client\":\"" + client.clientId() + "\",\"channels\":[\"$secret\"]}");
+                assertThat(r.session()).isEqualTo("s-1");
+            });
+
+            fixture.api.publish("$secret", "{\"top\":true}").join();
+            assertThat(await(events.messages, 1).get(0).data().toString()).isEqualTo("{\"top\":true}");
+            assertThat(fixture.api.presence("$secret").join().get(client.clientId()).channelInfo().toString())
+                    .isEqualTo("{\"role\":\"admin\"}");
+        }
+    }
+
+    @Test
+    void privateChannelWithoutSignerOrWithWrongSignIsRefused() throws Exception {
+        start(ChannelOptions.builder());
+        Events events = new Events();
+        RotorClient client = client(config(events).credentials(ServerFixture.credentials("bob", ""))
+                .channelSigner((clientId, channel) -> CompletableFuture.completedFuture(
+                        new ChannelSign(Tokens.channelSign("wrong-secret", clientId, channel, ""), ""))));
+        client.connectBlocking();
+        client.subscribe("$forged", events);
+        assertThat(await(events.subscribeErrors, 1).get(0).error())
+                .isInstanceOfSatisfying(RotorClientException.ServerError.class,
+                        e -> assertThat(e.error()).isEqualTo("permission denied"));
+
+        Events plain = new Events();
+        RotorClient unsigned = connected("carol", plain);
+        unsigned.subscribe("$nosigner", plain);
+        assertThat(await(plain.subscribeErrors, 1).get(0).error().getMessage()).contains("ChannelSigner");
+    }
+
+    @Test
+    void connectionIsRefreshedBeforeItsLifetimeEnds() throws Exception {
+        // lifetime 3 s + 1 s grace: without refresh the server closes with "expired" about 4 s after connecting
+        start(NodeConfig.builder().connectionLifetime(3).expiredConnectionCloseDelay(1)
+                .topLevel(ChannelOptions.builder().build()));
+        Events events = new Events();
+        AtomicInteger issued = new AtomicInteger();
+        RotorClient client = client(config(events).credentials(() -> {
+            issued.incrementAndGet();
+            return CompletableFuture.completedFuture(ServerFixture.credentials("bob", ""));
+        }));
+        client.subscribe("news", events);
+        client.connectBlocking();
+        long connectedAt = System.nanoTime();
+
+        // initial credentials + 3 refreshes span at least 3 x 2.25 s, well past the unrefreshed expiry
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> issued.get() >= 4);
+        assertThat(Duration.ofNanos(System.nanoTime() - connectedAt)).isGreaterThan(Duration.ofSeconds(4));
+        assertThat(events.disconnects).isEmpty();
+        assertThat(events.connects).hasSize(1);
+        assertThat(events.errors).isEmpty();
+        assertThat(client.state()).isEqualTo(RotorClient.State.CONNECTED);
+        fixture.api.publish("news", "7").join();
+        assertThat(await(events.messages, 1).get(0).data().toString()).isEqualTo("7");
+    }
+
+    @Test
+    void afterTheServerDropsTheConnectionMissedMessagesAreRecoveredInOrder() throws Exception {
+        start(ChannelOptions.builder().historySize(20).historyLifetime(60).recover(true));
+        Events events = new Events();
+        AtomicInteger issued = new AtomicInteger();
+        CompletableFuture<Credentials> reconnectGate = new CompletableFuture<>();
+        RotorClient client = client(config(events).credentials(() -> issued.incrementAndGet() == 1
+                ? CompletableFuture.completedFuture(ServerFixture.credentials("bob", ""))
+                : reconnectGate));
+        Subscription news = client.subscribe("news", events);
+        client.connectBlocking();
+        news.ready().get();
+        fixture.api.publish("news", "1").join();
+        await(events.messages, 1);
+
+        fixture.server.node().hub().userSessions("bob")
+                .forEach(s -> s.close(new Disconnect("shutting down", true)));
+        ConnectionListener.DisconnectEvent drop = await(events.disconnects, 1).get(0);
+        assertThat(drop).isEqualTo(new ConnectionListener.DisconnectEvent("shutting down", true));
+        assertThat(await(events.unsubscribed, 1)).containsExactly("news");
+        Awaitility.await().atMost(WAIT).until(() -> issued.get() >= 2); // reconnecting, held at the credentials
+
+        for (int i = 2; i <= 4; i++) {
+            fixture.api.publish("news", Integer.toString(i)).join();
+        }
+        reconnectGate.complete(ServerFixture.credentials("bob", ""));
+
+        SubscriptionListener.SubscribeSuccess resubscribed = awaitMatch(events.subscribed,
+                SubscriptionListener.SubscribeSuccess::resubscribe);
+        assertThat(resubscribed.recovered()).isTrue();
+        assertThat(await(events.connects, 2).get(1).reconnect()).isTrue();
+        fixture.api.publish("news", "5").join();
+        assertThat(await(events.messages, 5)).extracting(m -> m.data().toString())
+                .containsExactly("1", "2", "3", "4", "5");
+        int success = events.all.indexOf(resubscribed);
+        assertThat(events.all.subList(success + 1, events.all.size())).filteredOn(Message.class::isInstance)
+                .extracting(m -> ((Message) m).data().toString()).containsExactly("2", "3", "4", "5");
+        assertThat(events.closed).isEmpty();
+    }
+
+    @Test
+    void apiDisconnectStopsTheClientWithOneTerminalCallback() throws Exception {
+        start(ChannelOptions.builder());
+        Events events = new Events();
+        AtomicInteger issued = new AtomicInteger();
+        RotorClient client = client(config(events).credentials(() -> {
+            issued.incrementAndGet();
+            return CompletableFuture.completedFuture(ServerFixture.credentials("dave", ""));
+        }));
+        Subscription news = client.subscribe("news", events);
+        client.connectBlocking();
+        news.ready().get();
+
+        fixture.api.disconnect("dave").join();
+        ConnectionListener.DisconnectEvent advice = new ConnectionListener.DisconnectEvent("disconnect", false);
+        assertThat(await(events.closed, 1)).containsExactly(advice);
+        assertThat(events.disconnects).containsExactly(advice);
+        assertThat(client.state()).isEqualTo(RotorClient.State.CLOSED);
+        // with a 100 ms backoff a reconnect would have asked for credentials again by now
+        Awaitility.await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> issued.get() == 1 && events.closed.size() == 1);
+        assertThat(events.connects).hasSize(1);
+        assertThat(events.all).last().isEqualTo(advice);
+        assertThatThrownBy(() -> client.ping().join()).cause().isInstanceOf(RotorClientException.Closed.class);
+    }
+
+    @Test
+    void closeEndsTheClientOnceAndFailsWhatIsPending() throws Exception {
+        start(ChannelOptions.builder());
+        Events events = new Events();
+        RotorClient client = connected("erin", events);
+        client.subscribe("news", events).ready().get();
+
+        client.close();
+        client.close();
+        ConnectionListener.DisconnectEvent closed = new ConnectionListener.DisconnectEvent("client closed", false);
+        assertThat(await(events.closed, 1)).containsExactly(closed);
+        assertThat(events.disconnects).containsExactly(closed);
+        assertThat(events.unsubscribed).containsExactly("news");
+        Awaitility.await().atMost(WAIT).until(() -> fixture.server.node().hub().numClients() == 0);
+        assertThatThrownBy(() -> client.subscribe("other", events)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(client::connect).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void reconnectAttemptsAreBoundedWhenNothingListens() throws Exception {
+        start(ChannelOptions.builder());
+        String url = fixture.wsUrl();
+        fixture.close();
+        fixture = null;
+        Events events = new Events();
+        RotorClient client = client(RotorClientConfig.builder(url).listener(events)
+                .credentials(ServerFixture.credentials("bob", ""))
+                .backoff(new Backoff(Duration.ofMillis(50), Duration.ofMillis(200), 2, 0.5, 2)));
+        CompletableFuture<Void> first = client.connect();
+
+        assertThat(await(events.closed, 1).get(0).reconnect()).isFalse();
+        assertThat(events.errors).hasSize(3); // the first attempt and two reconnects
+        assertThat(events.connects).isEmpty();
+        assertThat(events.disconnects).isEmpty();
+        assertThat(first).failsWithin(WAIT);
+        assertThat(client.state()).isEqualTo(RotorClient.State.CLOSED);
+    }
+}
