@@ -349,4 +349,38 @@ class RotorClientIT {
         assertThat(first).failsWithin(WAIT);
         assertThat(client.state()).isEqualTo(RotorClient.State.CLOSED);
     }
+
+    @Test
+    void insecureClientConnectsWithoutCredentials() throws Exception {
+        start(NodeConfig.builder().insecure(true).topLevel(ChannelOptions.builder().build()));
+        Events events = new Events();
+        RotorClient client = client(config(events).insecure(true));
+        Subscription open = client.subscribe("open", events);
+        client.connectBlocking();
+        open.publishBlocking("{\"anon\":true}");
+        Message m = await(events.messages, 1).get(0);
+        assertThat(m.data().toString()).isEqualTo("{\"anon\":true}");
+        assertThat(m.info().user()).isEmpty();
+    }
+
+    @Test
+    void blockingCallsFromACallbackAreRefusedInsteadOfHanging() throws Exception {
+        start(ChannelOptions.builder().presence(true));
+        Events events = new Events();
+        List<Throwable> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RotorClient client = connected("bob", events);
+        client.subscribe("news", new SubscriptionListener() {
+            @Override
+            public void onSubscribeSuccess(SubscribeSuccess e) {
+                try {
+                    client.subscription("news").orElseThrow().presenceBlocking();
+                } catch (RuntimeException ex) {
+                    refused.add(ex);
+                }
+            }
+        });
+        assertThat(await(refused, 1).get(0)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("asynchronous");
+        assertThat(client.subscription("news").orElseThrow().presence().get()).containsKey(client.clientId());
+    }
 }

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -159,9 +158,7 @@ final class Frames {
     static Map<String, ClientInfo> presence(JsonNode data) {
         Map<String, ClientInfo> out = new LinkedHashMap<>();
         if (data != null) {
-            Iterator<Map.Entry<String, JsonNode>> it = data.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : data.properties()) {
                 out.put(e.getKey(), clientInfo(e.getValue()));
             }
         }

@@ -22,17 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -51,10 +44,7 @@ public final class RealRotorClient implements RotorClient {
 
     private final RotorClientConfig config;
     private final ConnectionListener listener;
-    private final ScheduledThreadPoolExecutor timers;
-    /** Null when the application supplied the callback executor. */
-    private final ExecutorService ownedCallbackThread;
-    private final SerialExecutor callbacks;
+    final Dispatcher dispatcher;
     private final HttpClient http;
     private final PendingReplies pending = new PendingReplies();
     private final CompletableFuture<Void> firstConnect = new CompletableFuture<>();
@@ -80,22 +70,9 @@ public final class RealRotorClient implements RotorClient {
     public RealRotorClient(RotorClientConfig config) {
         this.config = config;
         this.listener = config.listener();
-        this.timers = new ScheduledThreadPoolExecutor(1, daemon("rotor-client-timers"));
-        this.timers.setRemoveOnCancelPolicy(true);
-        this.ownedCallbackThread = config.callbackExecutor() == null
-                ? Executors.newSingleThreadExecutor(daemon("rotor-client-callbacks")) : null;
-        this.callbacks = new SerialExecutor(
-                ownedCallbackThread != null ? ownedCallbackThread : config.callbackExecutor());
+        this.dispatcher = new Dispatcher(config.callbackExecutor());
         this.http = config.httpClient() != null ? config.httpClient()
                 : HttpClient.newBuilder().connectTimeout(config.connectTimeout()).build();
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     RotorClientConfig config() {
@@ -118,7 +95,7 @@ public final class RealRotorClient implements RotorClient {
 
     @Override
     public void connectBlocking() {
-        await(connect(), config.connectTimeout().plus(config.requestTimeout()));
+        dispatcher.await(connect(), config.connectTimeout().plus(config.requestTimeout()));
     }
 
     @Override
@@ -142,7 +119,7 @@ public final class RealRotorClient implements RotorClient {
         creds.whenComplete((c, e) -> {
             if (e != null) {
                 lost(null, new DisconnectEvent("credentials unavailable", true),
-                        new RotorClientException("credentials provider failed: " + unwrap(e), unwrap(e)));
+                        new RotorClientException("credentials provider failed: " + Dispatcher.unwrap(e), Dispatcher.unwrap(e)));
                 return;
             }
             Connection conn = new Connection(c);
@@ -155,7 +132,7 @@ public final class RealRotorClient implements RotorClient {
             http.newWebSocketBuilder().connectTimeout(config.connectTimeout()).buildAsync(config.url(), conn)
                     .whenComplete((ws, err) -> {
                         if (err != null) {
-                            Throwable cause = unwrap(err);
+                            Throwable cause = Dispatcher.unwrap(err);
                             lost(conn, new DisconnectEvent("connect failed", true), new RotorClientException(
                                     "cannot open " + config.url() + ": " + cause, cause));
                         } else {
@@ -182,9 +159,9 @@ public final class RealRotorClient implements RotorClient {
 
     private void connectReplied(Connection c, JsonNode body, Throwable e, long startedNanos) {
         if (e != null) {
-            Throwable cause = unwrap(e);
+            Throwable cause = Dispatcher.unwrap(e);
             if (!(cause instanceof RotorClientException.ConnectionLost) && !(cause instanceof RotorClientException.Closed)) {
-                lost(c, new DisconnectEvent("connect failed", true), asClientException(cause));
+                lost(c, new DisconnectEvent("connect failed", true), Dispatcher.asClientException(cause));
             }
             return;
         }
@@ -208,8 +185,7 @@ public final class RealRotorClient implements RotorClient {
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos), everConnected);
             everConnected = true;
             if (!config.pingInterval().isZero()) {
-                long ms = config.pingInterval().toMillis();
-                pingTimer = timers.scheduleWithFixedDelay(() -> keepalive(c), ms, ms, TimeUnit.MILLISECONDS);
+                pingTimer = dispatcher.every(() -> keepalive(c), config.pingInterval());
             }
             scheduleRefreshLocked(c, body);
             toSubscribe = new ArrayList<>();
@@ -221,7 +197,7 @@ public final class RealRotorClient implements RotorClient {
         }
         out.add(() -> listener.onConnect(event));
         out.add(() -> firstConnect.complete(null));
-        dispatchAll(out);
+        dispatcher.dispatchAll(out);
         sendSubscribes(c, toSubscribe);
     }
 
@@ -232,7 +208,8 @@ public final class RealRotorClient implements RotorClient {
     void lost(Connection c, DisconnectEvent event, RotorClientException error) {
         boolean wasConnected;
         boolean terminal = false;
-        List<Runnable> out = new ArrayList<>();
+        boolean staleConnection;
+        List<Runnable> subscriptionEvents = new ArrayList<>();
         synchronized (lock) {
             if (c != null) {
                 if (c.ended) {
@@ -240,41 +217,43 @@ public final class RealRotorClient implements RotorClient {
                 }
                 c.ended = true;
             }
-            if (c != current || state == State.CLOSED) {
-                abort(c);
-                return;
+            boolean stale = c != current || state == State.CLOSED;
+            if (!stale) {
+                current = null;
+                cancelTimersLocked();
+                for (SubscriptionImpl s : List.copyOf(subscriptions.values())) {
+                    s.connectionLostLocked(config.resubscribe(), subscriptionEvents);
+                }
+                if (event.reconnect() && config.backoff().allows(attempt)) {
+                    Duration delay = config.backoff().delay(attempt++, ThreadLocalRandom.current()::nextDouble);
+                    state = State.CONNECTING;
+                    reconnectTimer = dispatcher.schedule(this::reconnect, delay);
+                } else {
+                    state = State.CLOSED;
+                    terminal = true;
+                }
             }
-            current = null;
-            cancelTimersLocked();
-            wasConnected = c != null && c.clientId != null;
-            if (wasConnected) {
-                out.add(null); // placeholder for onDisconnect, which must precede the unsubscribe events
-            }
-            for (SubscriptionImpl s : List.copyOf(subscriptions.values())) {
-                s.connectionLostLocked(config.resubscribe(), out);
-            }
-            if (event.reconnect() && config.backoff().allows(attempt)) {
-                Duration delay = config.backoff().delay(attempt++, ThreadLocalRandom.current()::nextDouble);
-                state = State.CONNECTING;
-                reconnectTimer = timers.schedule(this::reconnect, delay.toMillis(), TimeUnit.MILLISECONDS);
-            } else {
-                state = State.CLOSED;
-                terminal = true;
-            }
+            wasConnected = !stale && c != null && c.clientId != null;
+            staleConnection = stale;
         }
         abort(c);
+        if (staleConnection) {
+            return; // a predecessor of the current connection, or close() already reported everything
+        }
         pending.failAll(new RotorClientException.ConnectionLost("connection lost: " + event.reason()));
         DisconnectEvent reported = new DisconnectEvent(event.reason(), !terminal);
+        List<Runnable> out = new ArrayList<>();
         if (error != null) {
-            out.add(0, () -> listener.onError(error));
+            out.add(() -> listener.onError(error));
         }
         if (wasConnected) {
-            out.set(out.indexOf(null), () -> listener.onDisconnect(reported));
+            out.add(() -> listener.onDisconnect(reported));
         }
+        out.addAll(subscriptionEvents);
         if (terminal) {
             finishLocked(reported, out);
         }
-        dispatchAll(out);
+        dispatcher.dispatchAll(out);
     }
 
     private void reconnect() {
@@ -325,10 +304,10 @@ public final class RealRotorClient implements RotorClient {
         pending.failAll(new RotorClientException.Closed("client closed"));
         if (started) {
             finishLocked(event, out);
-            dispatchAll(out);
+            dispatcher.dispatchAll(out);
         } else {
-            dispatchAll(out);
-            callbacks.execute(this::stopThreads);
+            dispatcher.dispatchAll(out);
+            dispatcher.dispatch(dispatcher::stop);
         }
     }
 
@@ -337,14 +316,7 @@ public final class RealRotorClient implements RotorClient {
         out.add(() -> firstConnect.completeExceptionally(new RotorClientException.Closed(
                 "client closed before connecting: " + event.reason())));
         out.add(() -> listener.onClosed(event));
-        out.add(this::stopThreads);
-    }
-
-    private void stopThreads() {
-        timers.shutdownNow();
-        if (ownedCallbackThread != null) {
-            ownedCallbackThread.shutdown();
-        }
+        out.add(dispatcher::stop);
     }
 
     private void cancelTimersLocked() {
@@ -368,7 +340,7 @@ public final class RealRotorClient implements RotorClient {
 
     private void keepalive(Connection c) {
         callOn(c, "ping", null, false, config.pongTimeout()).whenComplete((v, e) -> {
-            if (unwrap(e) instanceof RotorClientException.Timeout t) {
+            if (Dispatcher.unwrap(e) instanceof RotorClientException.Timeout t) {
                 lost(c, new DisconnectEvent("no ping reply", true), t);
             }
         });
@@ -386,23 +358,23 @@ public final class RealRotorClient implements RotorClient {
         }
         long ttlMs = TimeUnit.SECONDS.toMillis(ttl);
         long delay = Math.max(0, ttlMs - Math.min(ttlMs / 4, 10_000));
-        refreshTimer = timers.schedule(() -> refresh(c), delay, TimeUnit.MILLISECONDS);
+        refreshTimer = dispatcher.schedule(() -> refresh(c), Duration.ofMillis(delay));
     }
 
     private void refresh(Connection c) {
         callProvider(config.credentials()::credentials)
                 .thenCompose(cr -> callOn(c, "refresh", Frames.credentials(cr), false, config.requestTimeout()))
                 .whenComplete((body, e) -> {
-                    Throwable cause = unwrap(e);
+                    Throwable cause = Dispatcher.unwrap(e);
                     if (cause instanceof RotorClientException.ConnectionLost || cause instanceof RotorClientException.Closed) {
                         return;
                     }
                     if (cause != null) {
-                        dispatch(() -> listener.onError(new RotorClientException("refresh failed: " + cause, cause)));
+                        dispatcher.dispatch(() -> listener.onError(new RotorClientException("refresh failed: " + cause, cause)));
                         return;
                     }
                     if (body == null || body.path("expired").asBoolean()) {
-                        dispatch(() -> listener.onError(new RotorClientException(
+                        dispatcher.dispatch(() -> listener.onError(new RotorClientException(
                                 "refresh failed: the server says the new credentials have expired")));
                         return;
                     }
@@ -499,7 +471,7 @@ public final class RealRotorClient implements RotorClient {
 
     @Override
     public CompletableFuture<Void> ping() {
-        return toApplication(callCurrent("ping", null)).thenApply(b -> null);
+        return dispatcher.toApplication(callCurrent("ping", null)).thenApply(b -> null);
     }
 
     /**
@@ -542,13 +514,12 @@ public final class RealRotorClient implements RotorClient {
     Call register(String method, Consumer<JsonWriter> params, Duration timeout) {
         PendingReplies.Registration r = pending.register();
         Frames.Command cmd = Frames.command(r.uid(), method, params);
-        try {
-            ScheduledFuture<?> t = timers.schedule(() -> pending.fail(r.uid(), new RotorClientException.Timeout(
-                    method + " got no reply within " + timeout.toMillis() + " ms")), timeout.toMillis(),
-                    TimeUnit.MILLISECONDS);
-            r.reply().whenComplete((v, e) -> t.cancel(false));
-        } catch (RejectedExecutionException e) {
+        ScheduledFuture<?> t = dispatcher.schedule(() -> pending.fail(r.uid(), new RotorClientException.Timeout(
+                method + " got no reply within " + timeout.toMillis() + " ms")), timeout);
+        if (t == null) {
             pending.fail(r.uid(), new RotorClientException.Closed("the client is closed"));
+        } else {
+            r.reply().whenComplete((v, e) -> t.cancel(false));
         }
         return new Call(cmd, r.reply());
     }
@@ -566,7 +537,7 @@ public final class RealRotorClient implements RotorClient {
             c.sendChain = c.sendChain.thenCompose(x -> ws.sendText(frame, true)).whenComplete((x, e) -> {
                 if (e != null) {
                     lost(c, new DisconnectEvent("send failed", true),
-                            new RotorClientException("sending to " + config.url() + " failed: " + unwrap(e), unwrap(e)));
+                            new RotorClientException("sending to " + config.url() + " failed: " + Dispatcher.unwrap(e), Dispatcher.unwrap(e)));
                 }
             });
         }
@@ -629,7 +600,7 @@ public final class RealRotorClient implements RotorClient {
         try {
             objects = Frames.parse(text);
         } catch (RotorClientException e) {
-            dispatch(() -> listener.onError(e));
+            dispatcher.dispatch(() -> listener.onError(e));
             return;
         }
         for (JsonNode n : objects) {
@@ -653,7 +624,7 @@ public final class RealRotorClient implements RotorClient {
                     if (error != null && !error.isNull()) {
                         RotorClientException e = new RotorClientException.ServerError(method, error.asText(),
                                 n.path("advice").asText(null));
-                        dispatch(() -> listener.onError(e));
+                        dispatcher.dispatch(() -> listener.onError(e));
                     }
                 }
             }
@@ -670,66 +641,6 @@ public final class RealRotorClient implements RotorClient {
                 true);
     }
 
-    // ---- callbacks and futures ---------------------------------------------------------------------------------
-
-    void dispatch(Runnable r) {
-        try {
-            callbacks.execute(r);
-        } catch (RejectedExecutionException e) {
-            r.run(); // the client's threads are gone; complete on the caller rather than never
-        }
-    }
-
-    void dispatchAll(List<Runnable> rs) {
-        for (Runnable r : rs) {
-            dispatch(r);
-        }
-    }
-
-    /** The future the application sees: completed on the callback executor, errors as RotorClientException. */
-    <T> CompletableFuture<T> toApplication(CompletableFuture<T> internal) {
-        CompletableFuture<T> out = new CompletableFuture<>();
-        internal.whenComplete((v, e) -> dispatch(() -> {
-            if (e != null) {
-                out.completeExceptionally(asClientException(unwrap(e)));
-            } else {
-                out.complete(v);
-            }
-        }));
-        return out;
-    }
-
-    /** Fails {@code f} with {@code Timeout} if it is still incomplete after the request timeout. */
-    <T> CompletableFuture<T> withTimeout(CompletableFuture<T> f, String what) {
-        try {
-            ScheduledFuture<?> t = timers.schedule(() -> f.completeExceptionally(new RotorClientException.Timeout(
-                    what + " did not complete within " + config.requestTimeout().toMillis() + " ms")),
-                    config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            f.whenComplete((v, e) -> t.cancel(false));
-        } catch (RejectedExecutionException e) {
-            f.completeExceptionally(new RotorClientException.Closed("the client is closed"));
-        }
-        return f;
-    }
-
-    /** Blocking wait for the {@code *Blocking} methods. */
-    <T> T await(CompletableFuture<T> f, Duration timeout) {
-        if (callbacks.inTask()) {
-            throw new IllegalStateException("blocking calls from a client callback would wait forever;"
-                    + " use the asynchronous method");
-        }
-        try {
-            return f.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RotorClientException("interrupted while waiting", e);
-        } catch (ExecutionException e) {
-            throw asClientException(unwrap(e));
-        } catch (TimeoutException e) {
-            throw new RotorClientException.Timeout("no result within " + timeout.toMillis() + " ms");
-        }
-    }
-
     private static <T> CompletableFuture<T> callProvider(java.util.function.Supplier<CompletableFuture<T>> s) {
         try {
             CompletableFuture<T> f = s.get();
@@ -737,17 +648,6 @@ public final class RealRotorClient implements RotorClient {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-    }
-
-    static Throwable unwrap(Throwable e) {
-        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e;
-    }
-
-    static RotorClientException asClientException(Throwable e) {
-        return e instanceof RotorClientException r ? r : new RotorClientException(String.valueOf(e), e);
     }
 
     // ---- one transport connection ------------------------------------------------------------------------------

@@ -68,7 +68,7 @@ final class SubscriptionImpl implements Subscription {
     @Override
     public CompletableFuture<Void> ready() {
         synchronized (client.lock) {
-            return client.toApplication(ready);
+            return client.dispatcher.toApplication(ready);
         }
     }
 
@@ -142,7 +142,7 @@ final class SubscriptionImpl implements Subscription {
         }
         return sign.handle((s, e) -> {
             if (e != null) {
-                Throwable cause = RealRotorClient.unwrap(e);
+                Throwable cause = Dispatcher.unwrap(e);
                 replied(myEpoch, false, null, new RotorClientException(
                         "cannot sign the subscription to " + channel + ": " + cause, cause));
                 throw new java.util.concurrent.CompletionException(cause);
@@ -155,7 +155,7 @@ final class SubscriptionImpl implements Subscription {
     }
 
     private void replied(int myEpoch, boolean recoverRequested, JsonNode body, Throwable error) {
-        Throwable cause = RealRotorClient.unwrap(error);
+        Throwable cause = Dispatcher.unwrap(error);
         if (cause instanceof RotorClientException.ConnectionLost || cause instanceof RotorClientException.Closed) {
             return; // the connection is gone; connectionLostLocked already arranged the next attempt
         }
@@ -170,7 +170,7 @@ final class SubscriptionImpl implements Subscription {
                 state = State.FAILED;
                 buffered.clear();
                 bufferedUids.clear();
-                RotorClientException e = RealRotorClient.asClientException(cause);
+                RotorClientException e = Dispatcher.asClientException(cause);
                 out.add(() -> listener.onSubscribeError(new SubscriptionListener.SubscribeError(channel, e, resubscribe)));
                 out.add(() -> r.completeExceptionally(e));
             } else {
@@ -200,7 +200,7 @@ final class SubscriptionImpl implements Subscription {
                 out.add(() -> r.complete(null));
             }
         }
-        client.dispatchAll(out);
+        client.dispatcher.dispatchAll(out);
     }
 
     /** A {@code message}, {@code join}, {@code leave} or {@code unsubscribe} push for this channel (§8). */
@@ -236,7 +236,7 @@ final class SubscriptionImpl implements Subscription {
                 default -> throw new IllegalArgumentException(method);
             }
         }
-        client.dispatchAll(out);
+        client.dispatcher.dispatchAll(out);
     }
 
     /** Moves to UNSUBSCRIBED and returns the connection to tell, if any. */
@@ -265,12 +265,12 @@ final class SubscriptionImpl implements Subscription {
             }
             c = unsubscribedLocked(out);
         }
-        client.dispatchAll(out);
+        client.dispatcher.dispatchAll(out);
         if (c != null) {
             client.callCurrent("unsubscribe", Frames.channel(channel)).exceptionally(e -> {
-                Throwable cause = RealRotorClient.unwrap(e);
+                Throwable cause = Dispatcher.unwrap(e);
                 if (cause instanceof RotorClientException.ServerError se) {
-                    client.dispatch(() -> client.config().listener().onError(se));
+                    client.dispatcher.dispatch(() -> client.config().listener().onError(se));
                 }
                 return null;
             });
@@ -293,8 +293,8 @@ final class SubscriptionImpl implements Subscription {
                 return CompletableFuture.failedFuture(new RotorClientException("not subscribed to " + channel));
             }
         }
-        return client.toApplication(client.withTimeout(r.thenCompose(v -> client.callCurrent(method, params)),
-                method + " in " + channel));
+        return client.dispatcher.toApplication(client.dispatcher.withTimeout(r.thenCompose(v -> client.callCurrent(method, params)),
+                client.config().requestTimeout(), method + " in " + channel));
     }
 
     @Override
@@ -314,17 +314,17 @@ final class SubscriptionImpl implements Subscription {
 
     @Override
     public void publishBlocking(String json) {
-        client.await(publish(json), client.config().requestTimeout());
+        client.dispatcher.await(publish(json), client.config().requestTimeout());
     }
 
     @Override
     public Map<String, ClientInfo> presenceBlocking() {
-        return client.await(presence(), client.config().requestTimeout());
+        return client.dispatcher.await(presence(), client.config().requestTimeout());
     }
 
     @Override
     public List<Message> historyBlocking() {
-        return client.await(history(), client.config().requestTimeout());
+        return client.dispatcher.await(history(), client.config().requestTimeout());
     }
 
     @Override
