@@ -383,4 +383,48 @@ class RotorClientIT {
                 .hasMessageContaining("asynchronous");
         assertThat(client.subscription("news").orElseThrow().presence().get()).containsKey(client.clientId());
     }
+
+    @Test
+    void serverSideUnsubscribeEndsTheSubscriptionUntilSubscribedAgain() throws Exception {
+        start(ChannelOptions.builder());
+        Events events = new Events();
+        RotorClient client = connected("frank", events);
+        Subscription news = client.subscribe("news", events);
+        news.ready().get();
+
+        fixture.api.unsubscribe("news", "frank").join();
+        assertThat(await(events.unsubscribed, 1)).containsExactly("news");
+        assertThat(news.state()).isEqualTo(Subscription.State.UNSUBSCRIBED);
+        assertThat(client.subscription("news")).isEmpty();
+
+        news.subscribe();
+        news.ready().get();
+        assertThat(await(events.subscribed, 2).get(1)).isEqualTo(
+                new SubscriptionListener.SubscribeSuccess("news", true, false));
+        fixture.api.publish("news", "\"back\"").join();
+        assertThat(await(events.messages, 1).get(0).data().toString()).isEqualTo("\"back\"");
+    }
+
+    @Test
+    void callbacksKeepFrameOrderOnAMultiThreadedExecutor() throws Exception {
+        start(ChannelOptions.builder());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            Events events = new Events();
+            RotorClient client = client(config(events).callbackExecutor(pool)
+                    .credentials(ServerFixture.credentials("gina", "")));
+            client.subscribe("news", events);
+            client.connectBlocking();
+            await(events.subscribed, 1);
+            dev.rotor.sdk.api.Batch batch = fixture.api.batch();
+            for (int i = 0; i < 50; i++) {
+                batch.publish("news", Integer.toString(i));
+            }
+            batch.send().join();
+            assertThat(await(events.messages, 50)).extracting(m -> Integer.parseInt(m.data().toString()))
+                    .isSorted().hasSize(50);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

@@ -35,6 +35,7 @@ final class SerialExecutor implements Executor {
         } catch (RuntimeException e) {
             synchronized (this) {
                 running = false;
+                tasks.remove(task); // the caller decides what to do with a refused task
             }
             throw e;
         }
