@@ -427,4 +427,28 @@ class RotorClientIT {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void aSilentlyDeadConnectionIsDetectedByPingAndReplaced() throws Exception {
+        start(ChannelOptions.builder());
+        try (StallingProxy proxy = new StallingProxy(fixture.server.boundPort())) {
+            Events events = new Events();
+            RotorClient client = client(RotorClientConfig.builder(
+                            "ws://127.0.0.1:" + proxy.port() + "/connection/websocket")
+                    .listener(events).backoff(FAST).credentials(ServerFixture.credentials("hank", ""))
+                    .pingInterval(Duration.ofMillis(300)).pongTimeout(Duration.ofSeconds(2)));
+            Subscription news = client.subscribe("news", events);
+            client.connectBlocking();
+            news.ready().get();
+
+            proxy.stallExisting();
+            assertThat(await(events.disconnects, 1).get(0))
+                    .isEqualTo(new ConnectionListener.DisconnectEvent("no ping reply", true));
+            assertThat(await(events.connects, 2).get(1).reconnect()).isTrue();
+            awaitMatch(events.subscribed, SubscriptionListener.SubscribeSuccess::resubscribe);
+            fixture.api.publish("news", "1").join();
+            assertThat(await(events.messages, 1).get(0).data().toString()).isEqualTo("1");
+            assertThat(events.closed).isEmpty();
+        }
+    }
 }
