@@ -451,4 +451,22 @@ class RotorClientIT {
             assertThat(events.closed).isEmpty();
         }
     }
+
+    @Test
+    void aRejectedTokenEndsTheClientAsTheServerAdvises() throws Exception {
+        start(ChannelOptions.builder());
+        Events events = new Events();
+        Credentials good = ServerFixture.credentials("ivan", "");
+        RotorClient client = client(config(events)
+                .credentials(new Credentials(good.user(), good.timestamp(), "", "0".repeat(64))));
+        CompletableFuture<Void> first = client.connect();
+
+        assertThat(await(events.closed, 1)).containsExactly(
+                new ConnectionListener.DisconnectEvent("invalid token", false));
+        assertThat(first).failsWithin(WAIT).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(RotorClientException.Closed.class);
+        assertThat(events.connects).isEmpty();
+        assertThat(events.disconnects).isEmpty();
+        assertThat(client.state()).isEqualTo(RotorClient.State.CLOSED);
+    }
 }
