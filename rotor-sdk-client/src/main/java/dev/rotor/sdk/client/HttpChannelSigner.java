@@ -17,9 +17,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A {@link ChannelSigner} that asks the application backend over HTTP, the way centrifuge-js 1.x uses its
- * {@code authEndpoint}: it POSTs {@code {"client":"<client id>","channels":["$chan"]}} as JSON (with the configured
- * headers) and expects {@code 200} with {@code {"$chan":{"sign":"<hex>","info":"<json string>"}}}. A channel entry
- * with {@code "status"} other than 200, a missing sign or another HTTP status fails the subscription. Thread-safe.
+ * {@code authEndpoint}: it POSTs {@code {"client":"<client id>","channels":["$a","$b"]}} as JSON (with the configured
+ * headers), one request for all channels subscribed together, and expects {@code 200} with
+ * {@code {"$a":{"sign":"<hex>","info":"<json string>"},"$b":...}}. A channel entry with {@code "status"} other than
+ * 200 or without a sign fails that subscription; another HTTP status fails them all. Thread-safe.
  */
 public final class HttpChannelSigner implements ChannelSigner {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -43,9 +44,21 @@ public final class HttpChannelSigner implements ChannelSigner {
 
     @Override
     public CompletableFuture<ChannelSign> sign(String clientId, String channel) {
+        return signAll(clientId, List.of(channel)).thenApply(signs -> {
+            ChannelSign s = signs.get(channel);
+            if (s == null) {
+                throw new RotorClientException("auth endpoint " + endpoint + " returned no sign for " + channel);
+            }
+            return s;
+        });
+    }
+
+    /** One request for every channel; channels refused or left out by the backend are absent from the result. */
+    @Override
+    public CompletableFuture<Map<String, ChannelSign>> signAll(String clientId, List<String> channels) {
         JsonWriter body = new JsonWriter(64);
         body.raw('{').key("client").string(clientId).raw(',').key("channels")
-                .array(List.of(channel), JsonWriter::string).raw('}');
+                .array(channels, JsonWriter::string).raw('}');
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(timeout)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
@@ -57,28 +70,31 @@ public final class HttpChannelSigner implements ChannelSigner {
             if (response.statusCode() != 200) {
                 throw new RotorClientException("auth endpoint " + endpoint + " answered " + response.statusCode());
             }
-            return parse(response.body(), channel);
+            return parse(response.body(), channels);
         });
     }
 
-    private ChannelSign parse(String body, String channel) {
-        JsonNode entry;
+    private Map<String, ChannelSign> parse(String body, List<String> channels) {
+        JsonNode root;
         try {
-            entry = MAPPER.readTree(body).path(channel);
+            root = MAPPER.readTree(body);
         } catch (IOException e) {
             throw new RotorClientException("auth endpoint " + endpoint + " returned invalid JSON", e);
         }
-        if (entry.has("status") && entry.path("status").asInt() != 200) {
-            throw new RotorClientException("auth endpoint refused " + channel + " with status "
-                    + entry.path("status").asInt());
+        Map<String, ChannelSign> out = new LinkedHashMap<>();
+        for (String channel : channels) {
+            JsonNode entry = root == null ? null : root.get(channel);
+            if (entry == null || (entry.has("status") && entry.path("status").asInt() != 200)) {
+                continue;
+            }
+            JsonNode sign = entry.get("sign");
+            if (sign != null && sign.isTextual()) {
+                JsonNode info = entry.get("info");
+                out.put(channel, new ChannelSign(sign.asText(), info == null || info.isNull() ? ""
+                        : info.isTextual() ? info.asText() : info.toString()));
+            }
         }
-        JsonNode sign = entry.get("sign");
-        if (sign == null || !sign.isTextual()) {
-            throw new RotorClientException("auth endpoint " + endpoint + " returned no sign for " + channel);
-        }
-        JsonNode info = entry.get("info");
-        return new ChannelSign(sign.asText(), info == null || info.isNull() ? "" : info.isTextual() ? info.asText()
-                : info.toString());
+        return out;
     }
 
     /** Builder for {@link HttpChannelSigner}; not thread-safe. */

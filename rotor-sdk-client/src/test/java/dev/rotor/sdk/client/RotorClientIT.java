@@ -187,10 +187,14 @@ class RotorClientIT {
             RotorClient client = client(config(events).credentials(ServerFixture.credentials("bob", ""))
                     .channelSigner(HttpChannelSigner.builder(backend.url()).header("X-Session", "s-1").build()));
             Subscription secret = client.subscribe("$secret", events);
+            Subscription other = client.subscribe("$other", events);
             client.connectBlocking();
             secret.ready().get();
+            other.ready().get();
+            // both private channels subscribed together: one auth request, as centrifuge-js batches them
             assertThat(backend.requests).singleElement().satisfies(r -> {
-                assertThat(r.body()).isEqualTo("{\"client\":\"" + client.clientId() + "\",\"channels\":[\"$secret\"]}");
+                assertThat(r.body()).isEqualTo("{\"client\":\"" + client.clientId()
+                        + "\",\"channels\":[\"$secret\",\"$other\"]}");
                 assertThat(r.session()).isEqualTo("s-1");
             });
 

@@ -2,6 +2,8 @@ package dev.rotor.sdk.client.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rotor.protocol.JsonWriter;
+import dev.rotor.sdk.client.ChannelSign;
+import dev.rotor.sdk.client.ChannelSigner;
 import dev.rotor.sdk.client.ConnectionListener;
 import dev.rotor.sdk.client.ConnectionListener.DisconnectEvent;
 import dev.rotor.sdk.client.Credentials;
@@ -442,9 +444,17 @@ public final class RealRotorClient implements RotorClient {
         if (subs.isEmpty()) {
             return;
         }
+        List<String> privateChannels = new ArrayList<>();
+        for (SubscriptionImpl s : subs) {
+            if (s.isPrivate()) {
+                privateChannels.add(s.channel());
+            }
+        }
+        CompletableFuture<Map<String, ChannelSign>> signs = privateChannels.isEmpty()
+                ? CompletableFuture.completedFuture(Map.of()) : signAll(clientIdOf(c), privateChannels);
         List<CompletableFuture<Frames.Command>> commands = new ArrayList<>();
         for (SubscriptionImpl s : subs) {
-            commands.add(s.subscribeCommand(c));
+            commands.add(s.subscribeCommand(c, s.isPrivate() ? signs.thenApply(m -> m.get(s.channel())) : null));
         }
         CompletableFuture.allOf(commands.toArray(CompletableFuture[]::new)).handle((v, e) -> {
             List<Frames.Command> ready = new ArrayList<>();
@@ -458,6 +468,17 @@ public final class RealRotorClient implements RotorClient {
             }
             return null;
         });
+    }
+
+    /** One signer call for all private channels subscribed together (centrifuge-js batches them the same way). */
+    private CompletableFuture<Map<String, ChannelSign>> signAll(String clientId, List<String> channels) {
+        ChannelSigner signer = config.channelSigner();
+        if (signer == null) {
+            return CompletableFuture.failedFuture(new RotorClientException(
+                    "private channels need a ChannelSigner: " + String.join(", ", channels)));
+        }
+        CompletableFuture<Map<String, ChannelSign>> f = callProvider(() -> signer.signAll(clientId, channels));
+        return dispatcher.withTimeout(f, config.requestTimeout(), "signing " + String.join(", ", channels));
     }
 
     /** The connection's client id while it is the current, connected one; null otherwise. */

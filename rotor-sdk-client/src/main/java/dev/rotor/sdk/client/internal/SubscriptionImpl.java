@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.Message;
 import dev.rotor.sdk.client.ChannelSign;
-import dev.rotor.sdk.client.ChannelSigner;
 import dev.rotor.sdk.client.RotorClientException;
 import dev.rotor.sdk.client.Subscription;
 import dev.rotor.sdk.client.SubscriptionListener;
@@ -114,8 +113,16 @@ final class SubscriptionImpl implements Subscription {
 
     // ---- subscribe ---------------------------------------------------------------------------------------------
 
-    /** The subscribe command for connection {@code c}, after a sign for private channels; its reply is handled. */
-    CompletableFuture<Frames.Command> subscribeCommand(RealRotorClient.Connection c) {
+    boolean isPrivate() {
+        return channel.startsWith(client.config().privateChannelPrefix());
+    }
+
+    /**
+     * The subscribe command for connection {@code c} once {@code sign} is known (null future for public channels);
+     * its reply is handled here. Fails (after reporting the subscribe error) when the sign is missing.
+     */
+    CompletableFuture<Frames.Command> subscribeCommand(RealRotorClient.Connection c,
+            CompletableFuture<ChannelSign> sign) {
         int myEpoch;
         String last;
         synchronized (client.lock) {
@@ -123,28 +130,12 @@ final class SubscriptionImpl implements Subscription {
             last = lastUid;
         }
         String clientId = client.clientIdOf(c);
-        boolean isPrivate = channel.startsWith(client.config().privateChannelPrefix());
-        CompletableFuture<ChannelSign> sign;
-        if (!isPrivate) {
-            sign = CompletableFuture.completedFuture(null);
-        } else {
-            ChannelSigner signer = client.config().channelSigner();
-            if (signer == null) {
-                sign = CompletableFuture.failedFuture(new RotorClientException(
-                        channel + " is a private channel: configure a ChannelSigner to subscribe to it"));
-            } else {
-                try {
-                    sign = Objects.requireNonNull(signer.sign(clientId, channel), "signer returned null");
-                } catch (RuntimeException e) {
-                    sign = CompletableFuture.failedFuture(e);
-                }
-            }
-        }
-        return sign.handle((s, e) -> {
-            if (e != null) {
-                Throwable cause = Dispatcher.unwrap(e);
+        CompletableFuture<ChannelSign> s0 = sign != null ? sign : CompletableFuture.completedFuture(null);
+        return s0.handle((s, e) -> {
+            if (e != null || (sign != null && s == null)) {
+                Throwable cause = e == null ? new RotorClientException("no sign returned") : Dispatcher.unwrap(e);
                 replied(myEpoch, false, null, new RotorClientException(
-                        "cannot sign the subscription to " + channel + ": " + cause, cause));
+                        "cannot sign the subscription to " + channel + ": " + cause.getMessage(), cause));
                 throw new java.util.concurrent.CompletionException(cause);
             }
             RealRotorClient.Call call = client.register("subscribe", Frames.subscribe(channel, last, clientId,
