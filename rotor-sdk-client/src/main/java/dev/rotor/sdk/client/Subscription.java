@@ -26,7 +26,7 @@ public interface Subscription {
 
     State state();
 
-    /** Completes once subscribed; fails if the current subscribe attempt is refused. */
+    /** Completes once subscribed; fails if the current subscribe attempt is refused or the subscription is not active. */
     CompletableFuture<Void> ready();
 
     /** Publishes JSON text (sent verbatim) into the channel; the channel must allow client {@code publish}. */

@@ -548,20 +548,27 @@ public final class RealRotorClient implements RotorClient {
     /** Writes one frame; the JDK allows one outstanding send per socket, so writes are chained. */
     void write(Connection c, List<Frames.Command> commands) {
         String frame = Frames.frame(commands);
+        CompletableFuture<?> sent = null;
         synchronized (lock) {
-            if (c.ws == null || c.ended) {
-                RotorClientException e = new RotorClientException.ConnectionLost("not connected");
-                commands.forEach(cmd -> pending.fail(cmd.uid(), e));
-                return;
+            if (c.ws != null && !c.ended) {
+                WebSocket ws = c.ws;
+                sent = c.sendChain.thenCompose(x -> ws.sendText(frame, true));
+                c.sendChain = sent;
             }
-            WebSocket ws = c.ws;
-            c.sendChain = c.sendChain.thenCompose(x -> ws.sendText(frame, true)).whenComplete((x, e) -> {
-                if (e != null) {
-                    lost(c, new DisconnectEvent("send failed", true),
-                            new RotorClientException("sending to " + config.url() + " failed: " + Dispatcher.unwrap(e), Dispatcher.unwrap(e)));
-                }
-            });
         }
+        // outside the lock: completions run listeners and futures' dependants
+        if (sent == null) {
+            RotorClientException e = new RotorClientException.ConnectionLost("not connected");
+            commands.forEach(cmd -> pending.fail(cmd.uid(), e));
+            return;
+        }
+        sent.whenComplete((x, e) -> {
+            if (e != null) {
+                Throwable cause = Dispatcher.unwrap(e);
+                lost(c, new DisconnectEvent("send failed", true),
+                        new RotorClientException("sending to " + config.url() + " failed: " + cause, cause));
+            }
+        });
     }
 
     @Override

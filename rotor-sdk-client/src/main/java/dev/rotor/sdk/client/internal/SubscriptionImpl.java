@@ -66,9 +66,12 @@ final class SubscriptionImpl implements Subscription {
 
     @Override
     public CompletableFuture<Void> ready() {
+        CompletableFuture<Void> r;
         synchronized (client.lock) {
-            return client.dispatcher.toApplication(ready);
+            r = state == State.UNSUBSCRIBED
+                    ? CompletableFuture.failedFuture(new RotorClientException("not subscribed to " + channel)) : ready;
         }
+        return client.dispatcher.toApplication(r); // outside the lock: a direct executor completes right here
     }
 
     // ---- state transitions (called with client.lock held) -----------------------------------------------------
