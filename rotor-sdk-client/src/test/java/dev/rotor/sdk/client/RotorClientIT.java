@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rotor.channel.ChannelOptions;
+import dev.rotor.metrics.Counter;
+import dev.rotor.metrics.Metrics;
 import dev.rotor.node.NodeConfig;
 import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.Disconnect;
@@ -162,9 +164,13 @@ class RotorClientIT {
     void batchedCommandsGoOutTogetherAndEachGetsItsReply() throws Exception {
         start(ChannelOptions.builder().publish(true).historySize(10).historyLifetime(60));
         Events events = new Events();
-        RotorClient client = connected("bob", events);
+        RotorClient client = client(config(events).pingInterval(Duration.ZERO) // only our frames reach the server
+                .credentials(ServerFixture.credentials("bob", "")));
+        client.connectBlocking();
         Subscription a = client.subscribe("a", events);
         a.ready().get();
+        Metrics metrics = fixture.server.node().metrics();
+        long framesBefore = metrics.count(Counter.CLIENT_API_NUM_REQUESTS);
 
         client.startBatching();
         CompletableFuture<Void> p1 = a.publish("1");
@@ -176,6 +182,7 @@ class RotorClientIT {
 
         assertThat(CompletableFuture.allOf(p1, p2, ping)).succeedsWithin(WAIT);
         assertThat(history.get()).extracting(m -> m.data().toString()).containsExactly("2", "1");
+        assertThat(metrics.count(Counter.CLIENT_API_NUM_REQUESTS) - framesBefore).as("frames received").isEqualTo(1);
         assertThat(Events.await(events.messages, 2)).extracting(m -> m.data().toString()).containsExactly("1", "2");
     }
 
