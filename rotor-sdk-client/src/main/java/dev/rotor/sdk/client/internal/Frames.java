@@ -2,20 +2,14 @@ package dev.rotor.sdk.client.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.JsonCodec;
 import dev.rotor.protocol.JsonWriter;
-import dev.rotor.protocol.Message;
-import dev.rotor.protocol.RawJson;
 import dev.rotor.sdk.client.Credentials;
 import dev.rotor.sdk.client.RotorClientException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -130,41 +124,6 @@ final class Frames {
         throw new RotorClientException("unexpected frame from server: " + abbreviate(frame));
     }
 
-    /** A message object in either rendering (§6.2). */
-    static Message message(JsonNode m) {
-        JsonNode info = m.get("info");
-        JsonNode client = m.get("client");
-        return new Message(m.path("uid").asText(), m.path("channel").asText(), raw(m.get("data")),
-                client == null || client.isNull() ? null : client.asText(),
-                info == null || info.isNull() ? null : clientInfo(info));
-    }
-
-    /** A client info object in either rendering (§6.1). */
-    static ClientInfo clientInfo(JsonNode n) {
-        return new ClientInfo(n.path("user").asText(""), n.path("client").asText(""), rawOrNull(n.get("default_info")),
-                rawOrNull(n.get("channel_info")));
-    }
-
-    /** Messages of a {@code history} body or recovered {@code messages}, in the order sent (newest first). */
-    static List<Message> messages(JsonNode array) {
-        if (array == null || !array.isArray()) {
-            return List.of();
-        }
-        List<Message> out = new ArrayList<>(array.size());
-        array.forEach(m -> out.add(message(m)));
-        return Collections.unmodifiableList(out);
-    }
-
-    static Map<String, ClientInfo> presence(JsonNode data) {
-        Map<String, ClientInfo> out = new LinkedHashMap<>();
-        if (data != null) {
-            for (Map.Entry<String, JsonNode> e : data.properties()) {
-                out.put(e.getKey(), clientInfo(e.getValue()));
-            }
-        }
-        return Collections.unmodifiableMap(out);
-    }
-
     /** A disconnect advice close reason {@code {"reason":..,"reconnect":..}} (§9), or null if it is not one. */
     static JsonNode advice(String closeReason) {
         if (closeReason == null || !closeReason.startsWith("{")) {
@@ -176,14 +135,6 @@ final class Frames {
         } catch (IOException e) {
             return null;
         }
-    }
-
-    private static RawJson raw(JsonNode n) {
-        return n == null ? RawJson.NULL : RawJson.of(n.toString());
-    }
-
-    private static RawJson rawOrNull(JsonNode n) {
-        return n == null || n.isNull() ? null : RawJson.of(n.toString());
     }
 
     private static String abbreviate(String s) {

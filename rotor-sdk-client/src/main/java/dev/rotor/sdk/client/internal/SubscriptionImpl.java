@@ -1,6 +1,7 @@
 package dev.rotor.sdk.client.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rotor.protocol.TreeDecoding;
 import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.Message;
 import dev.rotor.sdk.client.ChannelSign;
@@ -171,7 +172,7 @@ final class SubscriptionImpl implements Subscription {
                 state = State.SUBSCRIBED;
                 everSubscribed = true;
                 boolean recovered = body.path("recovered").asBoolean();
-                List<Message> newestFirst = Frames.messages(body.get("messages"));
+                List<Message> newestFirst = TreeDecoding.messages(body.get("messages"));
                 if (!newestFirst.isEmpty()) {
                     lastUid = newestFirst.get(0).uid();
                 } else if (!recoverRequested) {
@@ -206,7 +207,7 @@ final class SubscriptionImpl implements Subscription {
             }
             switch (method) {
                 case "message" -> {
-                    Message m = Frames.message(body);
+                    Message m = TreeDecoding.message(body);
                     Runnable r = () -> listener.onMessage(m);
                     if (state == State.SUBSCRIBING) {
                         buffered.add(r);
@@ -217,7 +218,7 @@ final class SubscriptionImpl implements Subscription {
                     }
                 }
                 case "join", "leave" -> {
-                    ClientInfo info = Frames.clientInfo(body.path("data"));
+                    ClientInfo info = TreeDecoding.clientInfo(body.path("data"));
                     SubscriptionListener.Presence p = new SubscriptionListener.Presence(channel, info);
                     Runnable r = "join".equals(method) ? () -> listener.onJoin(p) : () -> listener.onLeave(p);
                     if (state == State.SUBSCRIBING) {
@@ -298,12 +299,12 @@ final class SubscriptionImpl implements Subscription {
 
     @Override
     public CompletableFuture<Map<String, ClientInfo>> presence() {
-        return whenSubscribed("presence", Frames.channel(channel)).thenApply(b -> Frames.presence(b.get("data")));
+        return whenSubscribed("presence", Frames.channel(channel)).thenApply(b -> TreeDecoding.presence(b.get("data")));
     }
 
     @Override
     public CompletableFuture<List<Message>> history() {
-        return whenSubscribed("history", Frames.channel(channel)).thenApply(b -> Frames.messages(b.get("data")));
+        return whenSubscribed("history", Frames.channel(channel)).thenApply(b -> TreeDecoding.messages(b.get("data")));
     }
 
     @Override

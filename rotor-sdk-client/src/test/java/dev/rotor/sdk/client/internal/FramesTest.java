@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rotor.protocol.TreeDecoding;
 import dev.rotor.protocol.Message;
 import dev.rotor.sdk.client.ConnectionListener.DisconnectEvent;
 import dev.rotor.sdk.client.Credentials;
@@ -84,13 +85,13 @@ class FramesTest {
         JsonNode push = Frames.parse("{\"method\":\"message\",\"body\":{\"uid\":\"U\",\"client\":\"c1\",\"info\":"
                 + "{\"default_info\":{\"n\":1},\"user\":\"u1\",\"client\":\"c1\"},\"channel\":\"news\",\"data\":{\"x\":1}}}")
                 .get(0);
-        Message m = Frames.message(push.path("body"));
+        Message m = TreeDecoding.message(push.path("body"));
         assertThat(m.uid()).isEqualTo("U");
         assertThat(m.client()).isEqualTo("c1");
         assertThat(m.info().user()).isEqualTo("u1");
         assertThat(m.info().defaultInfo().toString()).isEqualTo("{\"n\":1}");
         assertThat(m.data().toString()).isEqualTo("{\"x\":1}");
-        assertThat(Frames.messages(Frames.parse("{\"data\":[{\"uid\":\"b\",\"channel\":\"c\",\"data\":2},"
+        assertThat(TreeDecoding.messages(Frames.parse("{\"data\":[{\"uid\":\"b\",\"channel\":\"c\",\"data\":2},"
                 + "{\"uid\":\"a\",\"channel\":\"c\",\"data\":1}]}").get(0).get("data")))
                 .extracting(Message::uid).containsExactly("b", "a");
         assertThatThrownBy(() -> Frames.parse("nope")).isInstanceOf(RotorClientException.class);
