@@ -480,4 +480,39 @@ class RotorClientIT {
         assertThat(events.disconnects).isEmpty();
         assertThat(client.state()).isEqualTo(RotorClient.State.CLOSED);
     }
+
+    @Test
+    void expiredCredentialsAtConnectAreReplacedFromTheProvider() throws Exception {
+        start(NodeConfig.builder().connectionLifetime(60).topLevel(ChannelOptions.builder().build()));
+        Events events = new Events();
+        AtomicInteger issued = new AtomicInteger();
+        String old = Long.toString(System.currentTimeMillis() / 1000 - 3600);
+        Credentials stale = new Credentials("jane", old, "", Tokens.clientToken(ServerFixture.SECRET, "jane", old, ""));
+        RotorClient client = client(config(events).credentials(() -> CompletableFuture.completedFuture(
+                issued.incrementAndGet() == 1 ? stale : ServerFixture.credentials("jane", ""))));
+        client.connectBlocking();
+
+        assertThat(issued.get()).isEqualTo(2);
+        assertThat(events.errors).singleElement().satisfies(e -> assertThat(e).hasMessageContaining("expired"));
+        assertThat(events.connects).singleElement().satisfies(e -> assertThat(e.reconnect()).isFalse());
+        assertThat(client.state()).isEqualTo(RotorClient.State.CONNECTED);
+    }
+
+    @Test
+    void withoutResubscribeADroppedSubscriptionStaysUnsubscribed() throws Exception {
+        start(ChannelOptions.builder());
+        Events events = new Events();
+        RotorClient client = client(config(events).resubscribe(false)
+                .credentials(() -> CompletableFuture.completedFuture(ServerFixture.credentials("kim", ""))));
+        Subscription news = client.subscribe("news", events);
+        client.connectBlocking();
+        news.ready().get();
+
+        fixture.server.node().hub().userSessions("kim").forEach(s -> s.close(Disconnect.SHUTDOWN));
+        await(events.connects, 2);
+        assertThat(events.unsubscribed).containsExactly("news");
+        assertThat(news.state()).isEqualTo(Subscription.State.UNSUBSCRIBED);
+        assertThat(events.subscribed).hasSize(1);
+        assertThat(fixture.server.node().hub().hasSubscribers("news")).isFalse();
+    }
 }
