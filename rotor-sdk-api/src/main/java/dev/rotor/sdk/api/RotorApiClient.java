@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.Message;
-import dev.rotor.protocol.RawJson;
 import dev.rotor.protocol.Signatures;
+import dev.rotor.protocol.TreeDecoding;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,28 +100,12 @@ public final class RotorApiClient {
 
     /** Client id → client info of everyone in the channel. */
     public CompletableFuture<Map<String, ClientInfo>> presence(String channel) {
-        return single(batch().presence(channel)).thenApply(body -> {
-            Map<String, ClientInfo> out = new LinkedHashMap<>();
-            Iterator<Map.Entry<String, JsonNode>> it = body.path("data").fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
-                out.put(e.getKey(), clientInfo(e.getValue()));
-            }
-            return out;
-        });
+        return single(batch().presence(channel)).thenApply(body -> TreeDecoding.presence(body.get("data")));
     }
 
     /** The channel's history, newest first. */
     public CompletableFuture<List<Message>> history(String channel) {
-        return single(batch().history(channel)).thenApply(body -> {
-            List<Message> out = new ArrayList<>();
-            for (JsonNode m : body.path("data")) {
-                JsonNode info = m.get("info");
-                out.add(new Message(m.path("uid").asText(), m.path("channel").asText(), raw(m.get("data")),
-                        m.path("client").asText(""), info == null || info.isNull() ? null : clientInfo(info)));
-            }
-            return out;
-        });
+        return single(batch().history(channel)).thenApply(body -> TreeDecoding.messages(body.get("data")));
     }
 
     /** Channels with at least one subscriber. */
@@ -150,19 +133,6 @@ public final class RotorApiClient {
 
     private static CompletableFuture<JsonNode> single(Batch batch) {
         return batch.send().thenApply(results -> results.get(0).bodyOrThrow());
-    }
-
-    private static ClientInfo clientInfo(JsonNode n) {
-        return new ClientInfo(n.path("user").asText(""), n.path("client").asText(""), rawOrNull(n.get("default_info")),
-                rawOrNull(n.get("channel_info")));
-    }
-
-    private static RawJson raw(JsonNode n) {
-        return n == null ? RawJson.NULL : RawJson.of(n.toString());
-    }
-
-    private static RawJson rawOrNull(JsonNode n) {
-        return n == null || n.isNull() ? null : RawJson.of(n.toString());
     }
 
     /** Posts a command array and parses one result per command. */

@@ -1,0 +1,69 @@
+package dev.rotor.sdk.client.internal;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+
+/**
+ * Runs tasks one at a time, in submission order, on a delegate executor (the pattern from the {@link Executor}
+ * javadoc), so that callbacks keep frame order even on a multi-threaded pool. Thread-safe. A task that throws does
+ * not stop the ones after it.
+ */
+final class SerialExecutor implements Executor {
+    private final Executor delegate;
+    /** Guarded by {@code this}. */
+    private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+    /** Guarded by {@code this}; true while a drain is scheduled or running on the delegate. */
+    private boolean running;
+    /** The thread running tasks right now, or null between drains. */
+    private volatile Thread runner;
+
+    SerialExecutor(Executor delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        synchronized (this) {
+            tasks.add(task);
+            if (running) {
+                return;
+            }
+            running = true;
+        }
+        try {
+            delegate.execute(this::drain);
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                running = false;
+                tasks.remove(task); // the caller decides what to do with a refused task
+            }
+            throw e;
+        }
+    }
+
+    /** True when called from inside a task of this executor. */
+    boolean inTask() {
+        return runner == Thread.currentThread();
+    }
+
+    private void drain() {
+        runner = Thread.currentThread();
+        while (true) {
+            Runnable next;
+            synchronized (this) {
+                next = tasks.poll();
+                if (next == null) {
+                    running = false;
+                    runner = null;
+                    return;
+                }
+            }
+            try {
+                next.run();
+            } catch (RuntimeException e) {
+                Thread t = Thread.currentThread();
+                t.getUncaughtExceptionHandler().uncaughtException(t, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.rotor.sdk.client.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class SerialExecutorTest {
+
+    @Test
+    void tasksRunOneAtATimeInSubmissionOrderOnAPool() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            SerialExecutor serial = new SerialExecutor(pool);
+            List<Integer> seen = new CopyOnWriteArrayList<>();
+            AtomicInteger running = new AtomicInteger();
+            AtomicInteger maxRunning = new AtomicInteger();
+            CountDownLatch done = new CountDownLatch(2000);
+            for (int i = 0; i < 2000; i++) {
+                int n = i;
+                serial.execute(() -> {
+                    maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    seen.add(n);
+                    running.decrementAndGet();
+                    done.countDown();
+                });
+            }
+            assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(maxRunning.get()).isEqualTo(1);
+            assertThat(seen).hasSize(2000).isSorted();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aThrowingTaskDoesNotStopTheNextOnesAndInTaskKnowsItsThread() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            SerialExecutor serial = new SerialExecutor(pool);
+            List<Boolean> inTask = new CopyOnWriteArrayList<>();
+            CountDownLatch done = new CountDownLatch(1);
+            serial.execute(() -> {
+                throw new IllegalStateException("boom (expected by the test)");
+            });
+            serial.execute(() -> {
+                inTask.add(serial.inTask());
+                done.countDown();
+            });
+            assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(inTask).containsExactly(true);
+            assertThat(serial.inTask()).isFalse();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
