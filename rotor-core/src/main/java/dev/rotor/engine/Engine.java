@@ -24,6 +24,15 @@ public interface Engine extends AutoCloseable {
 
     ControlBus controlBus();
 
+    /**
+     * Whether the engine can currently serve: connected to everything it needs and receiving messages from other
+     * nodes. Cheap and non-blocking (the {@code /health} endpoint calls it). An engine without external
+     * dependencies is always healthy.
+     */
+    default boolean healthy() {
+        return true;
+    }
+
     @Override
     void close();
 }
