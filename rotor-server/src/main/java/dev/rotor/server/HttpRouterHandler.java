@@ -66,7 +66,9 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         path = path.substring(prefix.length());
-        if (routes.contains(Route.RAW_WEBSOCKET) && path.equals("/connection/websocket")) {
+        if (path.equals("/health") && (routes.contains(Route.RAW_WEBSOCKET) || routes.contains(Route.ADMIN))) {
+            health(ctx, request);
+        } else if (routes.contains(Route.RAW_WEBSOCKET) && path.equals("/connection/websocket")) {
             websocket(ctx, request);
         } else if (routes.contains(Route.API) && path.startsWith("/api/")) {
             if (server.isShuttingDown()) {
@@ -89,6 +91,20 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
         } else {
             HttpResponses.notFound(ctx, request);
         }
+    }
+
+    /**
+     * {@code GET /health} (beyond v1): 200 {@code {"status":"ok"}} while the engine is healthy (for Redis: every
+     * shard connected and subscribed) and the node is not shutting down, else 503 {@code {"status":"unavailable"}}.
+     */
+    private void health(ChannelHandlerContext ctx, FullHttpRequest request) {
+        boolean ok = !server.isShuttingDown() && node.engine().healthy();
+        var response = HttpResponses.response(ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                io.netty.buffer.Unpooled.copiedBuffer(ok ? "{\"status\":\"ok\"}" : "{\"status\":\"unavailable\"}",
+                        java.nio.charset.StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        HttpResponses.send(ctx, request, response);
     }
 
     /** admin-and-web.md §3.1: not disabled during shutdown; a non-upgrade request gets 200 with an empty body. */

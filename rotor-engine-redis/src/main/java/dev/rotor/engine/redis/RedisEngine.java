@@ -281,7 +281,8 @@ public final class RedisEngine implements Engine {
      * {@code redis_api} is on; each entry's bytes go to {@code handler}, in queue order, one at a time per queue.
      * Call after {@link #start} completed.
      */
-    public void startApiQueue(Function<byte[], CompletionStage<?>> handler) {
+    @Override
+    public void consumeApiQueue(Function<byte[], CompletionStage<?>> handler) {
         if (!config.api()) {
             return;
         }
@@ -312,10 +313,19 @@ public final class RedisEngine implements Engine {
             apiWorkers.forEach(ApiQueueWorker::close);
             apiWorkers.clear();
         }
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (ShardClient s : shards) {
-            s.close();
+            closing.add(s.closeAsync());
         }
         shards = List.of();
+        try {
+            // Bounded: the clients must be down before their shared event loops go.
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("Redis connections did not close cleanly: {}", e.toString());
+        }
         scheduler.shutdownNow();
         for (ExecutorService lane : lanes) {
             lane.shutdownNow();

@@ -249,8 +249,12 @@ final class ShardClient implements AutoCloseable {
     }
 
     /** Closes every connection of this shard (shutting the client down closes them). */
+    CompletableFuture<Void> closeAsync() {
+        return client.shutdownAsync(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() {
-        client.shutdownAsync(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+        closeAsync();
     }
 }
