@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * One real {@code redis-server} process on {@code 127.0.0.1} with a private temporary directory and no persistence
+ * One real {@code redis-server} (or {@code redis-sentinel}, see {@link #startSentinel}) process on {@code 127.0.0.1} with a private temporary directory and no persistence
  * ({@code --save '' --appendonly no}). It can be stopped, killed with SIGKILL and restarted on the same port; the
  * process and its directory are removed by {@link #close}, and by a JVM shutdown hook should a test runner die
  * first. Thread-safe (all methods are synchronized).
@@ -26,17 +26,21 @@ import java.util.stream.Stream;
 public final class RedisServer implements AutoCloseable {
     /** The Debian binary; overridable with {@code -Drotor.redis.server=...}. */
     static final String DEFAULT_BINARY = "/usr/bin/redis-server";
+    /** The Debian Sentinel binary; overridable with {@code -Drotor.redis.sentinel=...}. */
+    static final String DEFAULT_SENTINEL_BINARY = "/usr/bin/redis-sentinel";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(20);
 
     private final Path binary;
+    private final boolean sentinel;
     private final List<String> extraArgs;
     private final Path dir;
     private final int port;
     private final Thread cleanup;
     private Process process; // guarded by this; null while stopped
 
-    private RedisServer(Path binary, int port, List<String> extraArgs) {
+    private RedisServer(Path binary, boolean sentinel, int port, List<String> extraArgs) {
         this.binary = binary;
+        this.sentinel = sentinel;
         this.port = port;
         this.extraArgs = List.copyOf(extraArgs);
         try {
@@ -61,7 +65,32 @@ public final class RedisServer implements AutoCloseable {
     /** Starts a server on a given port (e.g. one remembered from an earlier server) and waits for PING. */
     public static RedisServer start(int port, List<String> extraArgs) {
         RedisServer server = new RedisServer(requireBinary("rotor.redis.server", DEFAULT_BINARY, "redis-server"),
-                port, extraArgs);
+                false, port, extraArgs);
+        return started(server);
+    }
+
+    /**
+     * Starts a {@code redis-sentinel} on a free port monitoring {@code masterName} at {@code 127.0.0.1:masterPort}
+     * with quorum 1, a 1 s down-after time and a 5 s failover timeout, so failovers in tests are quick.
+     */
+    public static RedisServer startSentinel(String masterName, int masterPort) {
+        String config = String.join("\n",
+                "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " 1",
+                "sentinel down-after-milliseconds " + masterName + " 1000",
+                "sentinel failover-timeout " + masterName + " 5000",
+                "sentinel parallel-syncs " + masterName + " 1", "");
+        RedisServer server = new RedisServer(requireBinary("rotor.redis.sentinel", DEFAULT_SENTINEL_BINARY,
+                "redis-sentinel"), true, freePort(), List.of());
+        try {
+            Files.writeString(server.dir.resolve("sentinel.conf"), config);
+        } catch (IOException e) {
+            server.close();
+            throw new UncheckedIOException(e);
+        }
+        return started(server);
+    }
+
+    private static RedisServer started(RedisServer server) {
         try {
             server.restart();
         } catch (RuntimeException e) {
@@ -105,9 +134,17 @@ public final class RedisServer implements AutoCloseable {
         if (process != null && process.isAlive()) {
             return;
         }
-        List<String> command = new ArrayList<>(List.of(binary.toString(),
-                "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(),
-                "--save", "", "--appendonly", "no", "--protected-mode", "no", "--loglevel", "warning"));
+        List<String> command = new ArrayList<>();
+        command.add(binary.toString());
+        if (sentinel) {
+            // Sentinel rewrites its config file with what it learns; it lives in the private directory.
+            command.addAll(List.of(dir.resolve("sentinel.conf").toString(), "--port", Integer.toString(port),
+                    "--bind", "127.0.0.1", "--dir", dir.toString(), "--protected-mode", "no"));
+        } else {
+            command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(),
+                    "--save", "", "--appendonly", "no", "--protected-mode", "no"));
+        }
+        command.addAll(List.of("--loglevel", "warning"));
         command.addAll(extraArgs);
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile());

@@ -69,4 +69,13 @@ class RedisServerIT {
         assertThatThrownBy(() -> RedisServer.requireBinary("rotor.test.none", "/nonexistent/redis-server",
                 "redis-server")).hasMessageContaining("apt-get install redis-server");
     }
+
+    @Test
+    void sentinelKnowsItsMaster() {
+        try (RedisServer master = RedisServer.start();
+             RedisServer sentinel = RedisServer.startSentinel("mymaster", master.port())) {
+            assertThat(sentinel.command("SENTINEL", "get-master-addr-by-name", "mymaster"))
+                    .contains("127.0.0.1", Integer.toString(master.port()));
+        }
+    }
 }
