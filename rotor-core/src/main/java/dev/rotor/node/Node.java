@@ -324,6 +324,7 @@ public final class Node implements EngineListener {
      */
     @Override
     public void onSubscriptionsLost(Set<String> channels) {
+        // v1 compat: v1 lost these messages silently; a forced reconnect lets clients recover them.
         Set<ClientSession> affected = new java.util.HashSet<>();
         for (String channel : channels) {
             affected.addAll(hub.subscribers(channel));

@@ -85,7 +85,7 @@ final class RedisBroker implements Broker {
         if (!history.dropInactive() || !history.enabled()) {
             return engine.onShard(channel, s -> s.unsubscribe(channel, redisChannels(channel)));
         }
-        // The touch key is set before UNSUBSCRIBE (v1 sets it after): a publish racing with the last subscriber
+        // v1 compat: the touch key is set before UNSUBSCRIBE (v1 sets it after): a publish racing with the last subscriber
         // leaving then either reaches this node or finds the window open, and is never dropped in between.
         byte[] touch = bytes(engine.names().historyTouch(channel));
         return engine.onShard(channel, s -> s.async().setex(touch, history.lifetime(), EMPTY)

@@ -52,7 +52,7 @@ final class ShardClient implements AutoCloseable {
         this.client = RedisClient.create(resources, uri);
         this.client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
-                // Fail fast while disconnected instead of queueing without bound (v1 queued forever).
+                // v1 compat: fail fast while disconnected; v1 queued commands without a timeout (docs/scaling.md).
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .protocolVersion(ProtocolVersion.RESP2)
                 .socketOptions(SocketOptions.builder().connectTimeout(engineConfig.connectTimeout())
