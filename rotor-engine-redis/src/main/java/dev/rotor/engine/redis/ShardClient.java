@@ -201,24 +201,29 @@ final class ShardClient implements AutoCloseable {
         return result;
     }
 
+    /** Subscribes the PUB/SUB connection and remembers {@code channel} for re-subscription reports. */
     CompletionStage<Void> subscribe(String channel, byte[]... redisChannels) {
-        StatefulRedisPubSubConnection<byte[], byte[]> ps = pubsub;
-        if (ps == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException("Redis shard " + index
-                    + " is not connected"));
-        }
-        subscribed.add(channel);
-        return ps.async().subscribe(redisChannels);
+        return onPubSub(ps -> {
+            subscribed.add(channel);
+            return ps.async().subscribe(redisChannels);
+        });
     }
 
     CompletionStage<Void> unsubscribe(String channel, byte[]... redisChannels) {
+        return onPubSub(ps -> {
+            subscribed.remove(channel);
+            return ps.async().unsubscribe(redisChannels);
+        });
+    }
+
+    private CompletionStage<Void> onPubSub(
+            java.util.function.Function<StatefulRedisPubSubConnection<byte[], byte[]>, CompletionStage<Void>> op) {
         StatefulRedisPubSubConnection<byte[], byte[]> ps = pubsub;
         if (ps == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("Redis shard " + index
                     + " is not connected"));
         }
-        subscribed.remove(channel);
-        return ps.async().unsubscribe(redisChannels);
+        return op.apply(ps);
     }
 
     CompletionStage<List<byte[]>> pubsubChannels(byte[] pattern) {

@@ -30,9 +30,7 @@ class RedisApiQueueIT {
         nodes = new RedisNodes(redis);
         node = nodes.start(NodeConfig.builder().topLevel(ChannelOptions.builder().build()),
                 nodes.settings("127.0.0.1", Integer.toString(redis.server().port()), true, 2));
-        client = nodes.connect(node, "bob");
-        client.send(subscribe("1", "events"));
-        client.nextContaining("\"method\":\"subscribe\"");
+        client = nodes.subscribed(node, "bob", "events");
     }
 
     @AfterEach

@@ -67,6 +67,14 @@ final class RedisNodes implements AutoCloseable {
         return new Client(ws, m.group(1));
     }
 
+    /** A client of {@code server} connected as {@code user} and subscribed to {@code channel}. */
+    Client subscribed(TestServer server, String user, String channel) throws Exception {
+        Client c = connect(server, user);
+        c.send(subscribe("s", channel));
+        c.nextContaining("\"method\":\"subscribe\"");
+        return c;
+    }
+
     /** A connected client and its id. */
     record Client(WsTestClient ws, String id) {
         void send(String frame) {

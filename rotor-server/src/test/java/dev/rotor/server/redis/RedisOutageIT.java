@@ -50,9 +50,7 @@ class RedisOutageIT {
 
     @Test
     void healthFollowsRedisAndSubscribersAreToldToRecover() throws Exception {
-        Client client = nodes.connect(node, "alice");
-        client.send(subscribe("1", "feed"));
-        client.nextContaining("\"method\":\"subscribe\"");
+        Client client = nodes.subscribed(node, "alice", "feed");
         assertThat(health().statusCode()).isEqualTo(200);
         assertThat(health().body()).isEqualTo("{\"status\":\"ok\"}");
 
@@ -80,9 +78,7 @@ class RedisOutageIT {
 
     @Test
     void clientCommandsFailFastWhileRedisIsDown() throws Exception {
-        Client client = nodes.connect(node, "bob");
-        client.send(subscribe("1", "feed"));
-        client.nextContaining("\"method\":\"subscribe\"");
+        Client client = nodes.subscribed(node, "bob", "feed");
 
         redis.server().kill();
         Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
