@@ -40,6 +40,7 @@ final class ShardClient implements AutoCloseable {
     private final RedisClient client;
     /** Centrifugo channels with a Redis subscription on this shard (what a reconnect must restore). */
     private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
+    private final SubscriptionBatcher batcher = new SubscriptionBatcher(this::sendSubscription);
     private volatile StatefulRedisConnection<byte[], byte[]> commands; // null until connected
     private volatile StatefulRedisPubSubConnection<byte[], byte[]> pubsub; // null until connected
     /** Set when the PUB/SUB connection dropped; cleared once it is back and re-subscribed. */
@@ -201,29 +202,25 @@ final class ShardClient implements AutoCloseable {
         return result;
     }
 
-    /** Subscribes the PUB/SUB connection and remembers {@code channel} for re-subscription reports. */
+    /** Subscribes the PUB/SUB connection (batched) and remembers {@code channel} for re-subscription reports. */
     CompletionStage<Void> subscribe(String channel, byte[]... redisChannels) {
-        return onPubSub(ps -> {
-            subscribed.add(channel);
-            return ps.async().subscribe(redisChannels);
-        });
+        subscribed.add(channel);
+        return batcher.submit(true, redisChannels);
     }
 
     CompletionStage<Void> unsubscribe(String channel, byte[]... redisChannels) {
-        return onPubSub(ps -> {
-            subscribed.remove(channel);
-            return ps.async().unsubscribe(redisChannels);
-        });
+        subscribed.remove(channel);
+        return batcher.submit(false, redisChannels);
     }
 
-    private CompletionStage<Void> onPubSub(
-            java.util.function.Function<StatefulRedisPubSubConnection<byte[], byte[]>, CompletionStage<Void>> op) {
+    /** Sends one batched SUBSCRIBE or UNSUBSCRIBE; fails at once when not connected. */
+    private CompletionStage<Void> sendSubscription(boolean subscribe, byte[][] redisChannels) {
         StatefulRedisPubSubConnection<byte[], byte[]> ps = pubsub;
         if (ps == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("Redis shard " + index
                     + " is not connected"));
         }
-        return op.apply(ps);
+        return subscribe ? ps.async().subscribe(redisChannels) : ps.async().unsubscribe(redisChannels);
     }
 
     CompletionStage<List<byte[]>> pubsubChannels(byte[] pattern) {
