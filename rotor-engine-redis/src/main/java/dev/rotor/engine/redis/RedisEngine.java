@@ -41,6 +41,9 @@ public final class RedisEngine implements Engine {
 
     private static final Logger log = LoggerFactory.getLogger(RedisEngine.class);
     private static final long RETRY_MILLIS = 300;
+    /** PUB/SUB health probe period and timeout: a silent connection loss shows in health within about 3 s. */
+    private static final long PROBE_MILLIS = 1000;
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
     private final RedisEngineConfig config;
     private final RedisNames names;
@@ -115,6 +118,11 @@ public final class RedisEngine implements Engine {
             List<ShardClient> all = new ArrayList<>();
             connected.forEach(f -> all.add(f.join()));
             shards = List.copyOf(all);
+            try {
+                scheduler.scheduleWithFixedDelay(this::probe, PROBE_MILLIS, PROBE_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closedMeanwhile) {
+                // close() ran concurrently; nothing to probe
+            }
         });
     }
 
@@ -196,6 +204,12 @@ public final class RedisEngine implements Engine {
         EngineListener target = listener;
         if (target != null && !channels.isEmpty()) {
             target.onSubscriptionsLost(channels);
+        }
+    }
+
+    private void probe() {
+        for (ShardClient s : shards) {
+            s.probe(PROBE_TIMEOUT);
         }
     }
 

@@ -43,6 +43,8 @@ final class ShardClient implements AutoCloseable {
     private final SubscriptionBatcher batcher = new SubscriptionBatcher(this::sendSubscription);
     private volatile StatefulRedisConnection<byte[], byte[]> commands; // null until connected
     private volatile StatefulRedisPubSubConnection<byte[], byte[]> pubsub; // null until connected
+    /** Set while the last PING on the PUB/SUB connection failed or timed out (a silent network loss). */
+    private volatile boolean probeFailing;
     /** Set when the PUB/SUB connection dropped; cleared once it is back and re-subscribed. */
     private volatile boolean pubsubLost;
 
@@ -231,11 +233,25 @@ final class ShardClient implements AutoCloseable {
         }
     }
 
-    /** True while both connections are up and the PUB/SUB subscriptions are in place. */
+    /** True while both connections are up, the PUB/SUB subscriptions are in place and the last probe worked. */
     boolean healthy() {
         StatefulRedisConnection<byte[], byte[]> c = commands;
         StatefulRedisPubSubConnection<byte[], byte[]> ps = pubsub;
-        return c != null && ps != null && c.isOpen() && ps.isOpen() && !pubsubLost;
+        return c != null && ps != null && c.isOpen() && ps.isOpen() && !pubsubLost && !probeFailing;
+    }
+
+    /**
+     * Sends PING on the PUB/SUB connection: a connection that is open but gets no answer within {@code timeout}
+     * (a network loss that did not close the socket) makes the shard unhealthy until a PING succeeds again.
+     */
+    void probe(java.time.Duration timeout) {
+        StatefulRedisPubSubConnection<byte[], byte[]> ps = pubsub;
+        if (ps == null || !ps.isOpen()) {
+            return;
+        }
+        ps.async().ping().toCompletableFuture()
+                .orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .whenComplete((pong, e) -> probeFailing = e != null);
     }
 
     /** A dedicated connection for blocking commands (the API queue's BLPOP). */

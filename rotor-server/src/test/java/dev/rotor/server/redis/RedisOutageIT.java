@@ -90,4 +90,17 @@ class RedisOutageIT {
         client.send("{\"uid\":\"3\",\"method\":\"ping\"}");
         assertThat(client.nextContaining("\"uid\":\"3\"")).contains("\"method\":\"ping\"");
     }
+
+    @Test
+    void aRedisThatStopsAnsweringWithoutClosingTheConnectionMakesTheNodeUnhealthy() throws Exception {
+        assertThat(health().statusCode()).isEqualTo(200);
+
+        // CLIENT PAUSE stalls every client while the sockets stay open, as a silent network loss would.
+        assertThat(redis.server().command("CLIENT", "PAUSE", "6000", "ALL")).startsWith("+OK");
+
+        Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .until(() -> health().statusCode() == 503);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> health().statusCode() == 200);
+    }
 }
