@@ -1,6 +1,7 @@
 package dev.rotor.engine;
 
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * One engine instance: the set of role implementations a node runs on ({@code memory} or {@code redis}).
@@ -23,6 +24,24 @@ public interface Engine extends AutoCloseable {
     HistoryStore historyStore();
 
     ControlBus controlBus();
+
+    /**
+     * Whether the engine can currently serve: connected to everything it needs and receiving messages from other
+     * nodes. Cheap and non-blocking (the {@code /health} endpoint calls it). An engine without external
+     * dependencies is always healthy.
+     */
+    default boolean healthy() {
+        return true;
+    }
+
+    /**
+     * Starts consuming an engine-side API command queue (the Redis engine's {@code redis_api}), handing each entry's
+     * raw bytes to {@code handler}, one at a time per queue, in queue order; the handler's stage fails for an entry
+     * that could not be executed. Called once, after {@link #start} completed. Engines without such a queue ignore
+     * the call.
+     */
+    default void consumeApiQueue(Function<byte[], CompletionStage<?>> handler) {
+    }
 
     @Override
     void close();

@@ -44,6 +44,9 @@ import org.slf4j.LoggerFactory;
 public final class Node implements EngineListener {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
 
+    /** Sent to clients whose channels may have missed messages while the engine was reconnecting. */
+    public static final Disconnect SUBSCRIPTIONS_LOST = new Disconnect("subscriptions lost", true);
+
     private final Engine engine;
     private final Metrics metrics;
     private final ScheduledExecutorService scheduler;
@@ -342,6 +345,28 @@ public final class Node implements EngineListener {
         metrics.inc(Counter.NODE_NUM_ADMIN_MSG_RECEIVED);
         for (Consumer<ControlMessage> l : adminListeners) {
             l.accept(message);
+        }
+    }
+
+    /**
+     * The engine's subscriptions were interrupted and restored (redis-engine.md §10): messages of these channels
+     * may have been lost on the way to this node. Their local subscribers are disconnected with reconnect advice,
+     * so v1 clients reconnect and resubscribe with {@code recover} and {@code last} and get the missed messages
+     * from history (beyond v1, which lost them silently).
+     */
+    @Override
+    public void onSubscriptionsLost(Set<String> channels) {
+        // v1 compat: v1 lost these messages silently; a forced reconnect lets clients recover them.
+        Set<ClientSession> affected = new java.util.HashSet<>();
+        for (String channel : channels) {
+            affected.addAll(hub.subscribers(channel));
+        }
+        if (!affected.isEmpty()) {
+            log.warn("engine subscriptions of {} channels were interrupted; disconnecting {} clients so they"
+                    + " recover", channels.size(), affected.size());
+        }
+        for (ClientSession s : affected) {
+            s.close(SUBSCRIPTIONS_LOST);
         }
     }
 

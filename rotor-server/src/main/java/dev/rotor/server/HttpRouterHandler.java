@@ -11,14 +11,17 @@ import dev.rotor.server.admin.AdminSocketHandler;
 import dev.rotor.server.admin.WebAppHandler;
 import dev.rotor.server.websocket.WebSocketSessionHandler;
 import dev.rotor.server.websocket.WebSocketUpgrade;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 /**
@@ -62,7 +65,9 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         path = path.substring(prefix.length());
-        if (routes.contains(Route.RAW_WEBSOCKET) && path.equals("/connection/websocket")) {
+        if (path.equals("/health") && (routes.contains(Route.RAW_WEBSOCKET) || routes.contains(Route.ADMIN))) {
+            health(ctx, request);
+        } else if (routes.contains(Route.RAW_WEBSOCKET) && path.equals("/connection/websocket")) {
             websocket(ctx, request);
         } else if (routes.contains(Route.SOCKJS) && (path.equals("/connection") || path.startsWith("/connection/"))) {
             // client-protocol.md §1.2; the exact raw WebSocket path above wins over SockJS's own /websocket
@@ -102,6 +107,20 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
     }
 
+    /**
+     * {@code GET /health} (beyond v1): 200 {@code {"status":"ok"}} while the engine is healthy (for Redis: every
+     * shard connected and subscribed) and the node is not shutting down, else 503 {@code {"status":"unavailable"}}.
+     */
+    private void health(ChannelHandlerContext ctx, FullHttpRequest request) {
+        boolean ok = !server.isShuttingDown() && node.engine().healthy();
+        var response = HttpResponses.response(ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                Unpooled.copiedBuffer(ok ? "{\"status\":\"ok\"}" : "{\"status\":\"unavailable\"}",
+                        StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        HttpResponses.send(ctx, request, response);
+    }
+
     /** admin-and-web.md §3.1: not disabled during shutdown; a non-upgrade request gets 200 with an empty body. */
     private void adminSocket(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (!WebSocketUpgrade.isUpgrade(request)) {
@@ -124,7 +143,7 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         if (!WebSocketUpgrade.isUpgrade(request)) {
             var response = HttpResponses.response(HttpResponseStatus.BAD_REQUEST,
-                    io.netty.buffer.Unpooled.copiedBuffer("Bad Request\n", java.nio.charset.StandardCharsets.UTF_8));
+                    Unpooled.copiedBuffer("Bad Request\n", StandardCharsets.UTF_8));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
             response.headers().set("X-Content-Type-Options", "nosniff");
             response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");

@@ -80,6 +80,7 @@ public final class RotorServer {
     public void start() throws Exception {
         node.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
         ApiExecutor executor = new ApiExecutor(node);
+        engine.consumeApiQueue(new dev.rotor.api.ApiQueueHandler(executor)::handle);
         prometheus = server.prometheus() ? new PrometheusHandler(metrics) : null;
         ApiHandler api = new ApiHandler(node, executor);
         HttpRouterHandler.AdminEndpoints admin = new HttpRouterHandler.AdminEndpoints(executor,

@@ -125,16 +125,6 @@ class RunCommandTest {
     }
 
     @Test
-    void theRedisEngineIsRefusedWithOneClearMessage() throws IOException {
-        Path file = write("config.json", "{}");
-
-        assertThat(cli.run("-c", file.toString(), "--engine=redis")).isEqualTo(1);
-
-        assertThat(cli.out()).contains("[F]: ", "Error creating engine: the Redis engine is not in this build");
-        assertThat(cli.servers).isEmpty();
-    }
-
-    @Test
     void badRedisSettingsAreReportedFirst() throws IOException {
         Path file = write("config.json", "{\"engine\": \"redis\", \"redis_host\": \"a,b\", \"redis_port\": \"1,2,3\"}");
 

@@ -1,6 +1,7 @@
 package dev.rotor.server;
 
 import dev.rotor.auth.Hmac;
+import dev.rotor.engine.Engine;
 import dev.rotor.engine.memory.MemoryEngine;
 import dev.rotor.node.NodeConfig;
 import java.net.URI;
@@ -30,12 +31,18 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(NodeConfig.Builder node, ServerConfig.Builder serverConfig) throws Exception {
+        return start(node, serverConfig, new MemoryEngine());
+    }
+
+    /** Starts a server on the given (not yet started) engine; the server owns and closes it. */
+    public static TestServer start(NodeConfig.Builder node, ServerConfig.Builder serverConfig, Engine engine)
+            throws Exception {
         NodeConfig cfg = node.build();
         if (cfg.secret().isEmpty()) {
             cfg = cfg.toBuilder().secret(SECRET).build();
         }
         ServerConfig sc = serverConfig.address("127.0.0.1").port("0").build();
-        RotorServer server = new RotorServer(sc, cfg, new MemoryEngine());
+        RotorServer server = new RotorServer(sc, cfg, engine);
         server.start();
         return new TestServer(server);
     }

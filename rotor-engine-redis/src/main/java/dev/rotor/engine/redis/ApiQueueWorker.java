@@ -1,0 +1,143 @@
+package dev.rotor.engine.redis;
+
+import static dev.rotor.engine.redis.RedisNames.bytes;
+
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes one Redis API queue (redis-engine.md §8): {@code BLPOP} on a dedicated connection, then batches of up
+ * to 65 entries through a script until the queue is empty, then {@code BLPOP} again. Entries are handed to the
+ * handler one at a time, in queue order. Any Redis error ends the loop, which restarts 300 ms later. Thread-safe.
+ */
+final class ApiQueueWorker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ApiQueueWorker.class);
+    private static final long RETRY_MILLIS = 300;
+    private static final byte[] BATCH = bytes("64");
+
+    private final ShardClient shard;
+    private final String queue;
+    private final byte[] key;
+    private final Function<byte[], CompletionStage<?>> handler;
+    private final ScheduledExecutorService scheduler;
+    private final long blockSeconds;
+    private volatile boolean closed;
+    private volatile StatefulRedisConnection<byte[], byte[]> connection; // null while (re)connecting
+
+    ApiQueueWorker(ShardClient shard, String queue, Function<byte[], CompletionStage<?>> handler,
+            ScheduledExecutorService scheduler, Duration commandTimeout) {
+        this.shard = shard;
+        this.queue = queue;
+        this.key = bytes(queue);
+        this.handler = handler;
+        this.scheduler = scheduler;
+        // v1: BLPOP timeout = read timeout / 2, at least 1 s; it stays below the command timeout.
+        this.blockSeconds = Math.max(1, commandTimeout.toSeconds() / 2);
+    }
+
+    void start() {
+        shard.connectDedicated().whenComplete((c, e) -> {
+            if (e != null) {
+                retry(e);
+                return;
+            }
+            if (closed) {
+                c.closeAsync();
+                return;
+            }
+            connection = c;
+            log.info("Start Redis API worker for queue {}", queue);
+            blpop();
+        });
+    }
+
+    private void blpop() {
+        StatefulRedisConnection<byte[], byte[]> c = connection;
+        if (closed || c == null) {
+            return;
+        }
+        c.async().blpop(blockSeconds, key).whenComplete((kv, e) -> {
+            if (e != null) {
+                retry(e);
+            } else if (kv == null || !kv.hasValue()) {
+                blpop();
+            } else {
+                handle(kv.getValue()).whenComplete((v, ignored) -> batch());
+            }
+        });
+    }
+
+    private void batch() {
+        if (closed) {
+            return;
+        }
+        shard.<List<Object>>script(Scripts.API_BATCH, ScriptOutputType.MULTI, new byte[][] {key}, BATCH)
+                .whenComplete((items, e) -> {
+                    if (e != null) {
+                        retry(e);
+                    } else if (items.isEmpty()) {
+                        blpop();
+                    } else {
+                        CompletionStage<?> chain = CompletableFuture.completedFuture(null);
+                        for (Object item : items) {
+                            chain = chain.thenCompose(v -> handle((byte[]) item));
+                        }
+                        chain.whenComplete((v, ignored) -> batch());
+                    }
+                });
+    }
+
+    /** Hands one entry to the handler; a failure is logged here, once, and the queue goes on. */
+    private CompletionStage<?> handle(byte[] item) {
+        CompletionStage<?> stage;
+        try {
+            stage = handler.apply(item);
+        } catch (RuntimeException e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        return stage.handle((v, e) -> {
+            if (e != null) {
+                log.error("Error processing Redis API data: {}", ShardClient.unwrap(e).getMessage());
+            }
+            return null;
+        });
+    }
+
+    private void retry(Throwable e) {
+        StatefulRedisConnection<byte[], byte[]> c = connection;
+        connection = null;
+        if (c != null) {
+            c.closeAsync();
+        }
+        if (closed) {
+            return;
+        }
+        log.warn("Redis API worker for queue {} stopped, restarting in {} ms: {}", queue, RETRY_MILLIS,
+                ShardClient.unwrap(e).toString());
+        try {
+            scheduler.schedule(this::start, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // the engine is closing
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        StatefulRedisConnection<byte[], byte[]> c = connection;
+        connection = null;
+        if (c != null) {
+            c.closeAsync();
+        }
+    }
+}

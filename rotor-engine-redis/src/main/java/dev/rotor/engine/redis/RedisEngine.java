@@ -1,0 +1,349 @@
+package dev.rotor.engine.redis;
+
+import dev.rotor.engine.Broker;
+import dev.rotor.engine.ControlBus;
+import dev.rotor.engine.Engine;
+import dev.rotor.engine.EngineListener;
+import dev.rotor.engine.HistoryStore;
+import dev.rotor.engine.PresenceStore;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Redis engine ({@code engine: redis}, redis-engine.md): nodes sharing one Redis, or several shards, exchange
+ * publications, joins, leaves and control messages over PUB/SUB, and keep history and presence in Redis with v1's
+ * names, protobuf encoding and scripts. Thread-safe.
+ *
+ * <p>{@link #start} connects every shard, retrying every 300 ms until Redis answers (v1 too does not serve before
+ * Redis is reachable). Afterwards commands never queue while a shard is disconnected: they fail at once, and the
+ * node answers {@code internal server error}. Each shard reconnects on its own; after its PUB/SUB connection is
+ * back and re-subscribed, {@link EngineListener#onSubscriptionsLost} names the channels that may have missed
+ * messages. Received messages are handed to the listener on {@code pubsubWorkers} threads, a channel always on the
+ * same thread, so per-channel order holds.
+ */
+public final class RedisEngine implements Engine {
+    /** The display name v1 shows in the admin {@code info} and the startup log. */
+    public static final String NAME = "Redis";
+
+    private static final Logger log = LoggerFactory.getLogger(RedisEngine.class);
+    private static final long RETRY_MILLIS = 300;
+    /** PUB/SUB health probe period and timeout: a silent connection loss shows in health within about 3 s. */
+    private static final long PROBE_MILLIS = 1000;
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+
+    private final RedisEngineConfig config;
+    private final RedisNames names;
+    private final ClientResources resources;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService[] lanes;
+    private final RedisBroker broker;
+    private final RedisStores stores;
+    private final RedisControlBus controlBus;
+    private final Object lifecycleLock = new Object();
+    private volatile List<ShardClient> shards = List.of(); // set once by start, all shards connected
+    private volatile EngineListener listener; // null until started and after close
+    private boolean started; // guarded by lifecycleLock
+    private volatile boolean closed;
+    private final List<ApiQueueWorker> apiWorkers = new ArrayList<>(); // guarded by lifecycleLock
+
+    public RedisEngine(RedisEngineConfig config) {
+        this.config = config;
+        this.names = new RedisNames(config.prefix());
+        this.resources = ClientResources.builder()
+                .reconnectDelay(Delay.constant(Duration.ofMillis(RETRY_MILLIS)))
+                .build();
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("rotor-redis-retry"));
+        this.lanes = new ExecutorService[config.pubsubWorkers()];
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = Executors.newSingleThreadExecutor(daemon("rotor-redis-pubsub-" + i));
+        }
+        this.broker = new RedisBroker(this);
+        this.stores = new RedisStores(this);
+        this.controlBus = new RedisControlBus(this);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return task -> {
+            Thread t = new Thread(task, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    public RedisEngineConfig config() {
+        return config;
+    }
+
+    @Override
+    public CompletionStage<Void> start(EngineListener engineListener) {
+        if (engineListener == null) {
+            return CompletableFuture.failedStage(new NullPointerException("listener"));
+        }
+        synchronized (lifecycleLock) {
+            if (closed || started) {
+                return CompletableFuture.failedStage(new IllegalStateException("Redis engine already started"));
+            }
+            started = true;
+            listener = engineListener;
+        }
+        List<CompletableFuture<ShardClient>> connected = new ArrayList<>();
+        for (int i = 0; i < config.shards().size(); i++) {
+            CompletableFuture<ShardClient> f = new CompletableFuture<>();
+            connectShard(i, 1, f);
+            connected.add(f);
+        }
+        if (config.shards().size() > 1) {
+            log.info("Redis sharding enabled: {} shards", config.shards().size());
+        }
+        return CompletableFuture.allOf(connected.toArray(CompletableFuture[]::new)).thenRun(() -> {
+            List<ShardClient> all = new ArrayList<>();
+            connected.forEach(f -> all.add(f.join()));
+            shards = List.copyOf(all);
+            try {
+                scheduler.scheduleWithFixedDelay(this::probe, PROBE_MILLIS, PROBE_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closedMeanwhile) {
+                // close() ran concurrently; nothing to probe
+            }
+        });
+    }
+
+    /** Connects shard {@code i}, retrying every 300 ms until it works or the engine is closed. */
+    private void connectShard(int i, int attempt, CompletableFuture<ShardClient> result) {
+        if (closed) {
+            result.completeExceptionally(new IllegalStateException("Redis engine is closed"));
+            return;
+        }
+        RedisShardConfig shardConfig = config.shards().get(i);
+        ShardClient shard = new ShardClient(i, shardConfig, config, resources);
+        byte[][] alwaysOn = {RedisNames.bytes(names.control), RedisNames.bytes(names.admin),
+            RedisNames.bytes(names.ping)};
+        shard.connect(alwaysOn, this::received, this::resubscribed).whenComplete((v, e) -> {
+            if (e == null) {
+                log.info("Redis: {}, using password: {}, API enabled: {}, num API shard queues: {}",
+                        shardConfig.describe(), shardConfig.password().isEmpty() ? "no" : "yes",
+                        config.api() ? "yes" : "no", config.apiNumShards());
+                if (closed) {
+                    shard.close();
+                    result.completeExceptionally(new IllegalStateException("Redis engine is closed"));
+                } else {
+                    result.complete(shard);
+                }
+                return;
+            }
+            if (attempt == 1 || attempt % 10 == 0) {
+                log.error("Redis shard {} ({}) unreachable, retrying every {} ms: {}", i, shardConfig.describe(),
+                        RETRY_MILLIS, ShardClient.unwrap(e).toString());
+            }
+            try {
+                scheduler.schedule(() -> connectShard(i, attempt + 1, result), RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closedMeanwhile) {
+                result.completeExceptionally(new IllegalStateException("Redis engine is closed"));
+            }
+        });
+    }
+
+    /** Routes one PUB/SUB message to its lane (FNV-1a of the Redis channel, as v1 picks workers). */
+    private void received(String redisChannel, byte[] payload) {
+        if (payload.length == 0) {
+            return; // the P.ping keepalive and any empty payload are ignored, as in v1
+        }
+        int lane = (int) Long.remainderUnsigned(JumpHash.fnv1a64(redisChannel), lanes.length);
+        try {
+            lanes[lane].execute(() -> dispatch(redisChannel, payload));
+        } catch (RejectedExecutionException e) {
+            // closing: nothing is delivered after close
+        }
+    }
+
+    private void dispatch(String redisChannel, byte[] payload) {
+        EngineListener target = listener;
+        if (target == null) {
+            return;
+        }
+        try {
+            if (redisChannel.startsWith(names.messagePrefix)) {
+                target.onMessage(WireCodec.decodeMessage(payload));
+            } else if (redisChannel.startsWith(names.joinPrefix)) {
+                WireCodec.JoinLeave j = WireCodec.decodeJoinLeave(payload);
+                target.onJoin(redisChannel.substring(names.joinPrefix.length()), j.info());
+            } else if (redisChannel.startsWith(names.leavePrefix)) {
+                WireCodec.JoinLeave l = WireCodec.decodeJoinLeave(payload);
+                target.onLeave(redisChannel.substring(names.leavePrefix.length()), l.info());
+            } else if (redisChannel.equals(names.control)) {
+                target.onControl(WireCodec.decodeControl(payload));
+            } else if (redisChannel.equals(names.admin)) {
+                target.onAdmin(WireCodec.decodeControl(payload));
+            }
+        } catch (RuntimeException e) {
+            // The boundary for data arriving from Redis: one line, then the next message.
+            log.warn("dropped undecodable message from Redis channel {}: {}", redisChannel, e.toString());
+        }
+    }
+
+    private void resubscribed(Set<String> channels) {
+        log.info("Redis PUB/SUB reconnected and re-subscribed to {} channels", channels.size());
+        EngineListener target = listener;
+        if (target != null && !channels.isEmpty()) {
+            target.onSubscriptionsLost(channels);
+        }
+    }
+
+    private void probe() {
+        for (ShardClient s : shards) {
+            s.probe(PROBE_TIMEOUT);
+        }
+    }
+
+    // ---- for the roles --------------------------------------------------------------------------------------
+
+    RedisNames names() {
+        return names;
+    }
+
+    /** Runs {@code op} on the shard of {@code channel}; a failed stage when not started. */
+    <T> CompletionStage<T> onShard(String channel, Function<ShardClient, CompletionStage<T>> op) {
+        List<ShardClient> all = shards;
+        if (all.isEmpty() || closed) {
+            return notRunning();
+        }
+        return guarded(all.get(JumpHash.shardOf(channel, all.size())), op);
+    }
+
+    /** Runs {@code op} on shard 0, where control and admin traffic goes (§7). */
+    <T> CompletionStage<T> onFirstShard(Function<ShardClient, CompletionStage<T>> op) {
+        List<ShardClient> all = shards;
+        if (all.isEmpty() || closed) {
+            return notRunning();
+        }
+        return guarded(all.get(0), op);
+    }
+
+    List<ShardClient> shards() {
+        return shards;
+    }
+
+    private static <T> CompletionStage<T> guarded(ShardClient shard, Function<ShardClient, CompletionStage<T>> op) {
+        try {
+            return op.apply(shard);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    static <T> CompletionStage<T> notRunning() {
+        return CompletableFuture.failedFuture(new IllegalStateException("Redis engine is not running"));
+    }
+
+    // ---- roles ----------------------------------------------------------------------------------------------
+
+    @Override
+    public Broker broker() {
+        return broker;
+    }
+
+    @Override
+    public PresenceStore presenceStore() {
+        return stores;
+    }
+
+    @Override
+    public HistoryStore historyStore() {
+        return stores;
+    }
+
+    @Override
+    public ControlBus controlBus() {
+        return controlBus;
+    }
+
+    /** Healthy when started and every shard has its command and PUB/SUB connections up. */
+    @Override
+    public boolean healthy() {
+        List<ShardClient> all = shards;
+        if (all.isEmpty() || closed) {
+            return false;
+        }
+        for (ShardClient s : all) {
+            if (!s.healthy()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Starts consuming the API queues ({@code P.api} and {@code P.api.0..N-1} on every shard, §8) when
+     * {@code redis_api} is on; each entry's bytes go to {@code handler}, in queue order, one at a time per queue.
+     * Call after {@link #start} completed.
+     */
+    @Override
+    public void consumeApiQueue(Function<byte[], CompletionStage<?>> handler) {
+        if (!config.api()) {
+            return;
+        }
+        synchronized (lifecycleLock) {
+            if (closed) {
+                return;
+            }
+            for (ShardClient shard : shards) {
+                for (int q = -1; q < config.apiNumShards(); q++) {
+                    ApiQueueWorker w = new ApiQueueWorker(shard, names.apiQueue(q), handler, scheduler,
+                            config.commandTimeout());
+                    apiWorkers.add(w);
+                    w.start();
+                }
+            }
+        }
+    }
+
+    /** Closes every connection and thread. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (lifecycleLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            listener = null;
+            apiWorkers.forEach(ApiQueueWorker::close);
+            apiWorkers.clear();
+        }
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        for (ShardClient s : shards) {
+            closing.add(s.closeAsync());
+        }
+        shards = List.of();
+        try {
+            // Bounded: the clients must be down before their shared event loops go.
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("Redis connections did not close cleanly: {}", e.toString());
+        }
+        scheduler.shutdownNow();
+        for (ExecutorService lane : lanes) {
+            lane.shutdownNow();
+        }
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+}

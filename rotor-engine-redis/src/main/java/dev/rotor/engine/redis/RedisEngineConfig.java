@@ -1,0 +1,100 @@
+package dev.rotor.engine.redis;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Configuration of the Redis engine, already validated (configuration.md §3.7, redis-engine.md §1). Immutable;
+ * build with {@link #builder()}.
+ *
+ * @param shards          one entry per shard; channels map to shards by jump consistent hash (§9)
+ * @param prefix          {@code redis_prefix}, the first part of every key and PUB/SUB channel
+ * @param connectTimeout  dial timeout
+ * @param commandTimeout  how long one command may wait for its reply ({@code redis_read_timeout})
+ * @param pubsubWorkers   threads that hand received PUB/SUB messages to the node, per-channel order kept
+ * @param api             whether to consume the API queues ({@code redis_api})
+ * @param apiNumShards    sharded API queues {@code P.api.0 .. P.api.(N-1)} besides {@code P.api}
+ */
+public record RedisEngineConfig(List<RedisShardConfig> shards, String prefix, Duration connectTimeout,
+                                Duration commandTimeout, int pubsubWorkers, boolean api, int apiNumShards) {
+
+    public RedisEngineConfig {
+        shards = List.copyOf(shards);
+        if (shards.isEmpty()) {
+            throw new IllegalArgumentException("at least one Redis shard is required");
+        }
+        Objects.requireNonNull(prefix, "prefix");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(commandTimeout, "commandTimeout");
+        if (pubsubWorkers < 1) {
+            throw new IllegalArgumentException("pubsubWorkers must be at least 1");
+        }
+        if (apiNumShards < 0) {
+            throw new IllegalArgumentException("apiNumShards must not be negative");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link RedisEngineConfig} with v1's defaults. Not thread-safe. */
+    public static final class Builder {
+        private List<RedisShardConfig> shards = List.of(RedisShardConfig.of("127.0.0.1", 6379));
+        private String prefix = "centrifugo";
+        private Duration connectTimeout = Duration.ofSeconds(1);
+        private Duration commandTimeout = Duration.ofSeconds(10);
+        private int pubsubWorkers = Runtime.getRuntime().availableProcessors();
+        private boolean api;
+        private int apiNumShards;
+
+        private Builder() {
+        }
+
+        public Builder shards(List<RedisShardConfig> value) {
+            shards = value;
+            return this;
+        }
+
+        public Builder shard(RedisShardConfig value) {
+            shards = List.of(value);
+            return this;
+        }
+
+        public Builder prefix(String value) {
+            prefix = value;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration value) {
+            connectTimeout = value;
+            return this;
+        }
+
+        public Builder commandTimeout(Duration value) {
+            commandTimeout = value;
+            return this;
+        }
+
+        public Builder pubsubWorkers(int value) {
+            pubsubWorkers = value;
+            return this;
+        }
+
+        public Builder api(boolean value) {
+            api = value;
+            return this;
+        }
+
+        public Builder apiNumShards(int value) {
+            apiNumShards = value;
+            return this;
+        }
+
+        public RedisEngineConfig build() {
+            return new RedisEngineConfig(shards, prefix, connectTimeout, commandTimeout, pubsubWorkers, api,
+                    apiNumShards);
+        }
+    }
+}

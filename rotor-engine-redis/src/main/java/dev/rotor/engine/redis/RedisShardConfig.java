@@ -1,0 +1,36 @@
+package dev.rotor.engine.redis;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Where one Redis shard lives: a direct {@code host:port}, or a Sentinel-monitored master ({@code masterName} with
+ * {@code sentinels} as {@code host:port} strings). {@code password} is empty for none. Immutable.
+ */
+public record RedisShardConfig(String host, int port, String password, int db, String masterName,
+                               List<String> sentinels) {
+
+    public RedisShardConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(password, "password");
+        Objects.requireNonNull(masterName, "masterName");
+        sentinels = List.copyOf(sentinels);
+        if (!masterName.isEmpty() && sentinels.isEmpty()) {
+            throw new IllegalArgumentException("Provide at least one Sentinel address");
+        }
+    }
+
+    /** A direct shard without password on db 0. */
+    public static RedisShardConfig of(String host, int port) {
+        return new RedisShardConfig(host, port, "", 0, "", List.of());
+    }
+
+    public boolean sentinel() {
+        return !masterName.isEmpty();
+    }
+
+    /** {@code host:port/db} as v1 logs it (Sentinel: the master name). */
+    public String describe() {
+        return (sentinel() ? "sentinel master " + masterName : host + ":" + port) + "/" + db;
+    }
+}

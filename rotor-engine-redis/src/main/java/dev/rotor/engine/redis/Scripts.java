@@ -1,0 +1,78 @@
+package dev.rotor.engine.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** The Lua scripts of v1's Redis engine (redis-engine.md §4.2, §6, §8), with their SHA-1 for EVALSHA. Immutable. */
+enum Scripts {
+    /**
+     * KEYS = [history list, history touch], ARGV = [PUB/SUB channel, payload, history_size, history_lifetime,
+     * drop_inactive]; returns the number of Redis subscribers that received the message.
+     */
+    // v1 compat: v1 trims with LTRIM 0 history_size and so keeps history_size + 1 entries; Rotor keeps exactly
+    // history_size (LTRIM 0 history_size-1), as the option says and as the memory engine does. The arguments are
+    // the same as v1's, so both can share one Redis.
+    PUBLISH_WITH_HISTORY("""
+            local n = redis.call("publish", ARGV[1], ARGV[2])
+            local m = 0
+            if ARGV[5] == "1" and n == 0 and redis.call("exists", KEYS[2]) == 0 then
+              m = redis.call("lpushx", KEYS[1], ARGV[2])
+            else
+              m = redis.call("lpush", KEYS[1], ARGV[2])
+            end
+            if m > 0 then
+              redis.call("ltrim", KEYS[1], 0, tonumber(ARGV[3]) - 1)
+              redis.call("expire", KEYS[1], ARGV[4])
+            end
+            return n
+            """),
+    /** KEYS = [presence set, presence hash], ARGV = [expire seconds, expire at (unix), client id, ClientInfo]. */
+    ADD_PRESENCE("""
+            redis.call("zadd", KEYS[1], ARGV[2], ARGV[3])
+            redis.call("hset", KEYS[2], ARGV[3], ARGV[4])
+            redis.call("expire", KEYS[1], ARGV[1])
+            redis.call("expire", KEYS[2], ARGV[1])
+            """),
+    /** KEYS = [presence set, presence hash], ARGV = [client id]. */
+    REMOVE_PRESENCE("""
+            redis.call("hdel", KEYS[2], ARGV[1])
+            redis.call("zrem", KEYS[1], ARGV[1])
+            """),
+    /** KEYS = [presence set, presence hash], ARGV = [now (unix)]; drops expired entries, returns HGETALL. */
+    PRESENCE("""
+            local expired = redis.call("zrangebyscore", KEYS[1], "0", ARGV[1])
+            if #expired > 0 then
+              for num = 1, #expired do
+                redis.call("hdel", KEYS[2], expired[num])
+              end
+              redis.call("zremrangebyscore", KEYS[1], "0", ARGV[1])
+            end
+            return redis.call("hgetall", KEYS[2])
+            """),
+    /** KEYS = [queue], ARGV = [64]: pops up to 65 items in order (the API queue's batch mode). */
+    API_BATCH("""
+            local entries = redis.call("lrange", KEYS[1], "0", ARGV[1])
+            if #entries > 0 then
+              redis.call("ltrim", KEYS[1], #entries, -1)
+            end
+            return entries
+            """);
+
+    final byte[] source;
+    final String sha;
+
+    Scripts(String source) {
+        this.source = source.getBytes(StandardCharsets.UTF_8);
+        this.sha = sha1(this.source);
+    }
+
+    private static String sha1(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is a required JDK algorithm", e);
+        }
+    }
+}

@@ -1,0 +1,278 @@
+package dev.rotor.engine.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.protocol.ProtocolVersion;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * The connections of one Redis shard: one command connection (Lettuce pipelines every command sent on it, in
+ * order) and one dedicated PUB/SUB connection. Both reconnect by themselves; Lettuce re-subscribes every channel
+ * in one command after a reconnect, and this class then reports the channels whose messages may have been lost.
+ * Thread-safe.
+ */
+final class ShardClient implements AutoCloseable {
+    private final int index;
+    private final RedisShardConfig config;
+    private final RedisURI uri;
+    private final RedisClient client;
+    /** Centrifugo channels with a Redis subscription on this shard (what a reconnect must restore). */
+    private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
+    private final SubscriptionBatcher batcher = new SubscriptionBatcher(this::sendSubscription);
+    private volatile StatefulRedisConnection<byte[], byte[]> commands; // null until connected
+    private volatile StatefulRedisPubSubConnection<byte[], byte[]> pubsub; // null until connected
+    /** Set while the last PING on the PUB/SUB connection failed or timed out (a silent network loss). */
+    private volatile boolean probeFailing;
+    /** Set when the PUB/SUB connection dropped; cleared once it is back and re-subscribed. */
+    private volatile boolean pubsubLost;
+
+    ShardClient(int index, RedisShardConfig config, RedisEngineConfig engineConfig, ClientResources resources) {
+        this.index = index;
+        this.config = config;
+        this.uri = uri(config, engineConfig);
+        this.client = RedisClient.create(resources, uri);
+        this.client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                // v1 compat: fail fast while disconnected; v1 queued commands without a timeout (docs/scaling.md).
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .protocolVersion(ProtocolVersion.RESP2)
+                .socketOptions(SocketOptions.builder().connectTimeout(engineConfig.connectTimeout())
+                        .keepAlive(true).build())
+                .timeoutOptions(TimeoutOptions.enabled(engineConfig.commandTimeout()))
+                .build());
+    }
+
+    private static RedisURI uri(RedisShardConfig c, RedisEngineConfig e) {
+        RedisURI.Builder b;
+        if (c.sentinel()) {
+            String[] first = hostPort(c.sentinels().get(0));
+            b = RedisURI.Builder.sentinel(first[0], Integer.parseInt(first[1]), c.masterName());
+            for (String s : c.sentinels().subList(1, c.sentinels().size())) {
+                String[] hp = hostPort(s);
+                b.withSentinel(hp[0], Integer.parseInt(hp[1]));
+            }
+        } else {
+            b = RedisURI.Builder.redis(c.host(), c.port());
+        }
+        b.withDatabase(c.db()).withTimeout(e.commandTimeout());
+        if (!c.password().isEmpty()) {
+            b.withPassword(c.password().toCharArray());
+        }
+        return b.build();
+    }
+
+    private static String[] hostPort(String address) {
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("Malformed Sentinel address: " + address);
+        }
+        return new String[] {address.substring(0, colon), address.substring(colon + 1)};
+    }
+
+    int index() {
+        return index;
+    }
+
+    RedisShardConfig config() {
+        return config;
+    }
+
+    /**
+     * Opens both connections and subscribes to the always-on channels.
+     *
+     * @param onMessage     receives every PUB/SUB message (Redis channel, payload) on a Lettuce thread
+     * @param onResubscribed receives the channels restored after a PUB/SUB reconnect
+     */
+    CompletionStage<Void> connect(byte[][] alwaysOn, BiConsumer<String, byte[]> onMessage,
+            Consumer<Set<String>> onResubscribed) {
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                if (connection == pubsub) {
+                    pubsubLost = true;
+                }
+            }
+
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+                if (connection == pubsub && pubsubLost) {
+                    resubscribe(alwaysOn, onResubscribed);
+                }
+            }
+        });
+        return client.connectAsync(ByteArrayCodec.INSTANCE, uri)
+                .thenCompose(conn -> {
+                    commands = conn;
+                    return client.connectPubSubAsync(ByteArrayCodec.INSTANCE, uri);
+                })
+                .thenCompose(ps -> {
+                    ps.addListener(new RedisPubSubAdapter<>() {
+                        @Override
+                        public void message(byte[] channel, byte[] message) {
+                            onMessage.accept(new String(channel, StandardCharsets.UTF_8), message);
+                        }
+                    });
+                    pubsub = ps;
+                    return ps.async().subscribe(alwaysOn);
+                })
+                .thenCompose(v -> loadScripts())
+                .whenComplete((v, e) -> {
+                    if (e != null) {
+                        close();
+                    }
+                });
+    }
+
+    /**
+     * Subscribes again, explicitly, to everything (Lettuce re-subscribed on its own already; repeating SUBSCRIBE
+     * is harmless and tells us when it is done), then reports the channels to the engine.
+     */
+    private void resubscribe(byte[][] alwaysOn, Consumer<Set<String>> onResubscribed) {
+        Set<String> channels = Set.copyOf(subscribed);
+        StatefulRedisPubSubConnection<byte[], byte[]> ps = pubsub;
+        if (ps == null) {
+            return;
+        }
+        ps.async().subscribe(alwaysOn).thenRun(() -> {
+            pubsubLost = false;
+            onResubscribed.accept(channels);
+        });
+    }
+
+    private CompletionStage<Void> loadScripts() {
+        CompletableFuture<?>[] loads = new CompletableFuture<?>[Scripts.values().length];
+        for (Scripts s : Scripts.values()) {
+            loads[s.ordinal()] = commands.async().scriptLoad(s.source).toCompletableFuture();
+        }
+        return CompletableFuture.allOf(loads);
+    }
+
+    RedisAsyncCommands<byte[], byte[]> async() {
+        StatefulRedisConnection<byte[], byte[]> c = commands;
+        if (c == null) {
+            throw new IllegalStateException("Redis shard " + index + " is not connected");
+        }
+        return c.async();
+    }
+
+    /** Runs a script by SHA, loading it again when Redis lost it (SCRIPT FLUSH or restart). */
+    <T> CompletionStage<T> script(Scripts script, ScriptOutputType type, byte[][] keys, byte[]... args) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        RedisAsyncCommands<byte[], byte[]> async;
+        try {
+            async = async();
+        } catch (IllegalStateException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        async.<T>evalsha(script.sha, type, keys, args).whenComplete((v, e) -> {
+            if (e == null) {
+                result.complete(v);
+            } else if (unwrap(e) instanceof RedisNoScriptException) {
+                async.<T>eval(script.source, type, keys, args).whenComplete((v2, e2) -> {
+                    if (e2 == null) {
+                        result.complete(v2);
+                    } else {
+                        result.completeExceptionally(unwrap(e2));
+                    }
+                });
+            } else {
+                result.completeExceptionally(unwrap(e));
+            }
+        });
+        return result;
+    }
+
+    /** Subscribes the PUB/SUB connection (batched) and remembers {@code channel} for re-subscription reports. */
+    CompletionStage<Void> subscribe(String channel, byte[]... redisChannels) {
+        subscribed.add(channel);
+        return batcher.submit(true, redisChannels);
+    }
+
+    CompletionStage<Void> unsubscribe(String channel, byte[]... redisChannels) {
+        subscribed.remove(channel);
+        return batcher.submit(false, redisChannels);
+    }
+
+    /** Sends one batched SUBSCRIBE or UNSUBSCRIBE; fails at once when not connected. */
+    private CompletionStage<Void> sendSubscription(boolean subscribe, byte[][] redisChannels) {
+        StatefulRedisPubSubConnection<byte[], byte[]> ps = pubsub;
+        if (ps == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("Redis shard " + index
+                    + " is not connected"));
+        }
+        return subscribe ? ps.async().subscribe(redisChannels) : ps.async().unsubscribe(redisChannels);
+    }
+
+    CompletionStage<List<byte[]>> pubsubChannels(byte[] pattern) {
+        try {
+            return async().pubsubChannels(pattern);
+        } catch (IllegalStateException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** True while both connections are up, the PUB/SUB subscriptions are in place and the last probe worked. */
+    boolean healthy() {
+        StatefulRedisConnection<byte[], byte[]> c = commands;
+        StatefulRedisPubSubConnection<byte[], byte[]> ps = pubsub;
+        return c != null && ps != null && c.isOpen() && ps.isOpen() && !pubsubLost && !probeFailing;
+    }
+
+    /**
+     * Sends PING on the PUB/SUB connection: a connection that is open but gets no answer within {@code timeout}
+     * (a network loss that did not close the socket) makes the shard unhealthy until a PING succeeds again.
+     */
+    void probe(java.time.Duration timeout) {
+        StatefulRedisPubSubConnection<byte[], byte[]> ps = pubsub;
+        if (ps == null || !ps.isOpen()) {
+            return;
+        }
+        ps.async().ping().toCompletableFuture()
+                .orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .whenComplete((pong, e) -> probeFailing = e != null);
+    }
+
+    /** A dedicated connection for blocking commands (the API queue's BLPOP). */
+    CompletionStage<StatefulRedisConnection<byte[], byte[]>> connectDedicated() {
+        return client.connectAsync(ByteArrayCodec.INSTANCE, uri);
+    }
+
+    static Throwable unwrap(Throwable e) {
+        while (e instanceof CompletionException && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    /** Closes every connection of this shard (shutting the client down closes them). */
+    CompletableFuture<Void> closeAsync() {
+        return client.shutdownAsync(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        closeAsync();
+    }
+}

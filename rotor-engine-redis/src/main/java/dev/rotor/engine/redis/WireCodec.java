@@ -1,0 +1,257 @@
+package dev.rotor.engine.redis;
+
+import dev.rotor.protocol.ClientInfo;
+import dev.rotor.protocol.ControlMessage;
+import dev.rotor.protocol.Message;
+import dev.rotor.protocol.RawJson;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The protobuf (proto3) encoding v1 nodes use in Redis (redis-engine.md §3), written by hand for these six small
+ * messages. Encoding reproduces v1's byte layout (the JSON byte fields are always written, even when empty);
+ * decoding accepts any valid proto3 form and skips unknown fields. Stateless.
+ */
+final class WireCodec {
+    private static final int VARINT = 0;
+    private static final int FIXED64 = 1;
+    private static final int LENGTH_DELIMITED = 2;
+    private static final int FIXED32 = 5;
+    private static final byte[] EMPTY = new byte[0];
+
+    private WireCodec() {
+    }
+
+    /** Thrown for bytes that are not a valid encoding of the expected message. */
+    static final class MalformedException extends RuntimeException {
+        MalformedException(String message) {
+            super(message);
+        }
+    }
+
+    // ---- encoding -------------------------------------------------------------------------------------------
+
+    static byte[] encodeMessage(Message m) {
+        Out out = new Out();
+        out.string(1, m.uid());
+        out.string(3, m.channel());
+        out.bytesAlways(4, m.data().bytes());
+        out.string(5, m.client());
+        if (m.info() != null) {
+            out.bytesAlways(6, encodeClientInfo(m.info()));
+        }
+        return out.toByteArray();
+    }
+
+    static byte[] encodeClientInfo(ClientInfo info) {
+        Out out = new Out();
+        out.string(1, info.user());
+        out.string(2, info.client());
+        out.bytesAlways(3, raw(info.defaultInfo()));
+        out.bytesAlways(4, raw(info.channelInfo()));
+        return out.toByteArray();
+    }
+
+    /** JoinMessage and LeaveMessage share one layout: {@code 1: channel, 2: ClientInfo}. */
+    static byte[] encodeJoinLeave(String channel, ClientInfo info) {
+        Out out = new Out();
+        out.string(1, channel);
+        out.bytesAlways(2, encodeClientInfo(info));
+        return out.toByteArray();
+    }
+
+    /** ControlMessage and AdminMessage share one layout: {@code 1: uid, 2: method, 3: params}. */
+    static byte[] encodeControl(ControlMessage m) {
+        Out out = new Out();
+        out.string(1, m.uid());
+        out.string(2, m.method());
+        out.bytesAlways(3, raw(m.params()));
+        return out.toByteArray();
+    }
+
+    private static byte[] raw(RawJson json) {
+        return json == null ? EMPTY : json.bytes();
+    }
+
+    // ---- decoding -------------------------------------------------------------------------------------------
+
+    static Message decodeMessage(byte[] bytes) {
+        In in = new In(bytes);
+        String uid = "";
+        String channel = "";
+        byte[] data = EMPTY;
+        String client = null;
+        ClientInfo info = null;
+        while (in.more()) {
+            int tag = in.varint32();
+            switch (tag >>> 3) {
+                case 1 -> uid = in.string(tag);
+                case 3 -> channel = in.string(tag);
+                case 4 -> data = in.bytes(tag);
+                case 5 -> client = in.string(tag);
+                case 6 -> info = decodeClientInfo(in.bytes(tag));
+                default -> in.skip(tag);
+            }
+        }
+        return new Message(uid, channel, RawJson.wrap(data), client, info);
+    }
+
+    static ClientInfo decodeClientInfo(byte[] bytes) {
+        In in = new In(bytes);
+        String user = "";
+        String client = "";
+        RawJson defaultInfo = null;
+        RawJson channelInfo = null;
+        while (in.more()) {
+            int tag = in.varint32();
+            switch (tag >>> 3) {
+                case 1 -> user = in.string(tag);
+                case 2 -> client = in.string(tag);
+                case 3 -> defaultInfo = json(in.bytes(tag));
+                case 4 -> channelInfo = json(in.bytes(tag));
+                default -> in.skip(tag);
+            }
+        }
+        return new ClientInfo(user, client, defaultInfo, channelInfo);
+    }
+
+    /** A decoded JoinMessage or LeaveMessage. */
+    record JoinLeave(String channel, ClientInfo info) {
+    }
+
+    static JoinLeave decodeJoinLeave(byte[] bytes) {
+        In in = new In(bytes);
+        String channel = "";
+        ClientInfo info = null;
+        while (in.more()) {
+            int tag = in.varint32();
+            switch (tag >>> 3) {
+                case 1 -> channel = in.string(tag);
+                case 2 -> info = decodeClientInfo(in.bytes(tag));
+                default -> in.skip(tag);
+            }
+        }
+        return new JoinLeave(channel, info == null ? new ClientInfo("", "", null, null) : info);
+    }
+
+    static ControlMessage decodeControl(byte[] bytes) {
+        In in = new In(bytes);
+        String uid = "";
+        String method = "";
+        byte[] params = EMPTY;
+        while (in.more()) {
+            int tag = in.varint32();
+            switch (tag >>> 3) {
+                case 1 -> uid = in.string(tag);
+                case 2 -> method = in.string(tag);
+                case 3 -> params = in.bytes(tag);
+                default -> in.skip(tag);
+            }
+        }
+        return new ControlMessage(uid, method, RawJson.wrap(params));
+    }
+
+    /** Decoding treats empty info bytes as absent (redis-engine.md §3). */
+    private static RawJson json(byte[] bytes) {
+        return bytes.length == 0 ? null : RawJson.wrap(bytes);
+    }
+
+    /** Protobuf writer. Not thread-safe. */
+    private static final class Out {
+        private final ByteArrayOutputStream buf = new ByteArrayOutputStream(64);
+
+        /** proto3 strings: omitted when null or empty. */
+        void string(int field, String value) {
+            if (value != null && !value.isEmpty()) {
+                bytesAlways(field, value.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+
+        /** v1 compat: v1's encoder writes these byte fields even when empty. */
+        void bytesAlways(int field, byte[] value) {
+            varint((field << 3) | LENGTH_DELIMITED);
+            varint(value.length);
+            buf.write(value, 0, value.length);
+        }
+
+        private void varint(long value) {
+            while ((value & ~0x7FL) != 0) {
+                buf.write((int) ((value & 0x7F) | 0x80));
+                value >>>= 7;
+            }
+            buf.write((int) value);
+        }
+
+        byte[] toByteArray() {
+            return buf.toByteArray();
+        }
+    }
+
+    /** Protobuf reader over one byte array. Not thread-safe. */
+    private static final class In {
+        private final byte[] bytes;
+        private int pos;
+
+        In(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        boolean more() {
+            return pos < bytes.length;
+        }
+
+        long varint() {
+            long result = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                if (pos >= bytes.length) {
+                    throw new MalformedException("truncated varint");
+                }
+                byte b = bytes[pos++];
+                result |= (long) (b & 0x7F) << shift;
+                if ((b & 0x80) == 0) {
+                    return result;
+                }
+            }
+            throw new MalformedException("varint too long");
+        }
+
+        int varint32() {
+            return (int) varint();
+        }
+
+        byte[] bytes(int tag) {
+            if ((tag & 7) != LENGTH_DELIMITED) {
+                throw new MalformedException("field " + (tag >>> 3) + " is not length-delimited");
+            }
+            long len = varint();
+            if (len < 0 || len > bytes.length - pos) {
+                throw new MalformedException("truncated field " + (tag >>> 3));
+            }
+            byte[] out = new byte[(int) len];
+            System.arraycopy(bytes, pos, out, 0, out.length);
+            pos += out.length;
+            return out;
+        }
+
+        String string(int tag) {
+            return new String(bytes(tag), StandardCharsets.UTF_8);
+        }
+
+        void skip(int tag) {
+            switch (tag & 7) {
+                case VARINT -> varint();
+                case FIXED64 -> advance(8);
+                case LENGTH_DELIMITED -> bytes(tag);
+                case FIXED32 -> advance(4);
+                default -> throw new MalformedException("unsupported wire type " + (tag & 7));
+            }
+        }
+
+        private void advance(int n) {
+            if (n > bytes.length - pos) {
+                throw new MalformedException("truncated fixed field");
+            }
+            pos += n;
+        }
+    }
+}

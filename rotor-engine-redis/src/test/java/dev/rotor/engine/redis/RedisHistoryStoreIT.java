@@ -1,0 +1,23 @@
+package dev.rotor.engine.redis;
+
+import dev.rotor.engine.Engine;
+import dev.rotor.testkit.engine.HistoryStoreContract;
+import dev.rotor.testkit.redis.RedisExtension;
+import java.time.Duration;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Runs the history store contract against {@link RedisEngine} on a real redis-server, a fresh prefix per test. */
+class RedisHistoryStoreIT extends HistoryStoreContract {
+    @RegisterExtension
+    static final RedisExtension redis = new RedisExtension();
+
+    @Override
+    protected Engine newEngine() {
+        return RedisEngines.engine(redis.server(), redis.prefix());
+    }
+
+    @Override
+    protected void advanceTime(Duration duration) {
+        RedisEngines.letTimePass(duration);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.rotor.engine.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rotor.protocol.ClientInfo;
+import dev.rotor.protocol.ControlMessage;
+import dev.rotor.protocol.Message;
+import dev.rotor.protocol.RawJson;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The protobuf layout against bytes observed from v1 (redis-engine.md §3), and round trips. */
+class WireCodecTest {
+
+    private static byte[] concat(Object... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Object p : parts) {
+            if (p instanceof Integer i) {
+                out.write(i);
+            } else {
+                byte[] b = ((String) p).getBytes(StandardCharsets.UTF_8);
+                out.write(b, 0, b.length);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void apiPublishIsEncodedAsV1Does() {
+        Message m = new Message("r1", "rch", RawJson.of("{\"n\":1}"), null, null);
+
+        assertThat(WireCodec.encodeMessage(m))
+                .isEqualTo(concat(0x0A, 2, "r1", 0x1A, 3, "rch", 0x22, 7, "{\"n\":1}"));
+    }
+
+    @Test
+    void presenceValueIsEncodedAsV1Does() {
+        String client = "0123456789abcdef0123456789abcdef0123"; // 36 characters, like a v1 client id
+        ClientInfo info = new ClientInfo("ru", client, RawJson.of("{\"i\":1}"), null);
+
+        assertThat(WireCodec.encodeClientInfo(info))
+                .isEqualTo(concat(0x0A, 2, "ru", 0x12, 0x24, client, 0x1A, 7, "{\"i\":1}", 0x22, 0));
+    }
+
+    @Test
+    void clientInfoWithoutInfosEndsWithTwoEmptyFields() {
+        byte[] bytes = WireCodec.encodeClientInfo(new ClientInfo("", "c", null, null));
+
+        assertThat(bytes).isEqualTo(concat(0x12, 1, "c", 0x1A, 0, 0x22, 0));
+        assertThat(WireCodec.decodeClientInfo(bytes)).isEqualTo(new ClientInfo("", "c", null, null));
+    }
+
+    @Test
+    void clientMessageRoundTripsWithItsInfo() {
+        ClientInfo info = new ClientInfo("alice", "c-1", RawJson.of("{\"a\":[1]}"), RawJson.of("\"x\""));
+        Message m = new Message("uid", "$private", RawJson.of("{ \"text\": \"hi\" }"), "c-1", info);
+
+        assertThat(WireCodec.decodeMessage(WireCodec.encodeMessage(m))).isEqualTo(m);
+    }
+
+    @Test
+    void joinLeaveAndControlRoundTrip() {
+        ClientInfo info = new ClientInfo("bob", "c-2", null, null);
+        WireCodec.JoinLeave jl = WireCodec.decodeJoinLeave(WireCodec.encodeJoinLeave("room", info));
+        ControlMessage control = new ControlMessage("node-1", "ping", RawJson.of("{\"info\":{}}"));
+        ControlMessage admin = new ControlMessage("", "message", RawJson.of("{}"));
+
+        assertThat(jl).isEqualTo(new WireCodec.JoinLeave("room", info));
+        assertThat(WireCodec.decodeControl(WireCodec.encodeControl(control))).isEqualTo(control);
+        assertThat(WireCodec.decodeControl(WireCodec.encodeControl(admin))).isEqualTo(admin);
+    }
+
+    @Test
+    void unknownFieldsAreSkipped() {
+        // field 2 (the removed timestamp, varint 1234) and field 15 (fixed32) before the known fields
+        byte[] bytes = concat(0x10, 0xD2, 0x09, 0x7D, 1, 2, 3, 4, 0x0A, 1, "u", 0x1A, 1, "c", 0x22, 1, "1");
+
+        assertThat(WireCodec.decodeMessage(bytes)).isEqualTo(new Message("u", "c", RawJson.of("1"), null, null));
+    }
+
+    @Test
+    void truncatedBytesAreRejected() {
+        byte[] bytes = concat(0x0A, 5, "ab");
+
+        assertThatThrownBy(() -> WireCodec.decodeMessage(bytes)).isInstanceOf(WireCodec.MalformedException.class);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.rotor.server.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rotor.cli.EngineFactory;
+import dev.rotor.config.RedisSettings;
+import dev.rotor.engine.redis.RedisEngine;
+import dev.rotor.node.NodeConfig;
+import dev.rotor.server.ServerConfig;
+import dev.rotor.server.TestServer;
+import dev.rotor.testkit.WsTestClient;
+import dev.rotor.testkit.redis.RedisExtension;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Several real Rotor nodes sharing the Redis of a {@link RedisExtension}, each with the Redis engine built from v1
+ * options through {@link EngineFactory} (as {@code bin/rotor --engine=redis} does), plus their WebSocket clients.
+ * Everything is closed by {@link #close}. Not thread-safe (one per test).
+ */
+final class RedisNodes implements AutoCloseable {
+    static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Pattern CLIENT_ID = Pattern.compile("\"client\":\"([0-9a-f-]{36})\"");
+
+    private final RedisExtension redis;
+    private final List<TestServer> servers = new ArrayList<>();
+    private final List<WsTestClient> clients = new ArrayList<>();
+
+    RedisNodes(RedisExtension redis) {
+        this.redis = redis;
+    }
+
+    /** The v1 Redis options of the test server: host, port, the test's prefix; the API queue as asked. */
+    RedisSettings settings(String host, String port, boolean api, int apiShards) {
+        return new RedisSettings(host, port, "", "", "0", 256, api, apiShards, "", "", redis.prefix(), 1, 4, 1, 2);
+    }
+
+    TestServer start(NodeConfig.Builder node) throws Exception {
+        return start(node, settings("127.0.0.1", Integer.toString(redis.server().port()), false, 0));
+    }
+
+    TestServer start(NodeConfig.Builder node, RedisSettings settings) throws Exception {
+        TestServer s = TestServer.start(node, ServerConfig.builder(),
+                new RedisEngine(EngineFactory.redisConfig(settings)));
+        servers.add(s);
+        return s;
+    }
+
+    /** Stops one node now (its clients see the shutdown). */
+    void stop(TestServer server) throws Exception {
+        servers.remove(server);
+        server.close();
+    }
+
+    /** A client of {@code server} that completed {@code connect} as {@code user}. */
+    Client connect(TestServer server, String user) throws Exception {
+        WsTestClient ws = WsTestClient.connect(URI.create(server.wsUrl()), WAIT);
+        clients.add(ws);
+        ws.send(server.connectFrame("c", user, ""));
+        String reply = ws.awaitFrame(WAIT);
+        Matcher m = CLIENT_ID.matcher(reply);
+        assertThat(m.find()).as("connect reply %s", reply).isTrue();
+        return new Client(ws, m.group(1));
+    }
+
+    /** A client of {@code server} connected as {@code user} and subscribed to {@code channel}. */
+    Client subscribed(TestServer server, String user, String channel) throws Exception {
+        Client c = connect(server, user);
+        c.send(subscribe("s", channel));
+        c.nextContaining("\"method\":\"subscribe\"");
+        return c;
+    }
+
+    /** A connected client and its id. */
+    record Client(WsTestClient ws, String id) {
+        void send(String frame) {
+            ws.send(frame);
+        }
+
+        String next() throws InterruptedException {
+            return ws.awaitFrame(WAIT);
+        }
+
+        /** The next frame that contains {@code text}, skipping others (e.g. joins before a reply). */
+        String nextContaining(String text) throws InterruptedException {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (System.nanoTime() < deadline) {
+                String f = ws.awaitFrame(WAIT);
+                if (f != null && f.contains(text)) {
+                    return f;
+                }
+            }
+            throw new AssertionError("no frame containing " + text + " within " + WAIT);
+        }
+
+        WsTestClient.Close awaitClose() throws InterruptedException {
+            return ws.awaitClose(WAIT);
+        }
+    }
+
+    static String subscribe(String uid, String channel) {
+        return "{\"uid\":\"" + uid + "\",\"method\":\"subscribe\",\"params\":{\"channel\":\"" + channel + "\"}}";
+    }
+
+    static String publish(String channel, String data) {
+        return "{\"method\":\"publish\",\"params\":{\"channel\":\"" + channel + "\",\"data\":" + data + "}}";
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (WsTestClient c : clients) {
+            c.abort();
+        }
+        for (TestServer s : servers) {
+            s.close();
+        }
+    }
+}

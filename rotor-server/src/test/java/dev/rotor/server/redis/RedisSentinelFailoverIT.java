@@ -1,0 +1,176 @@
+package dev.rotor.server.redis;
+
+import static dev.rotor.server.redis.RedisNodes.publish;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rotor.channel.ChannelOptions;
+import dev.rotor.config.RedisSettings;
+import dev.rotor.node.NodeConfig;
+import dev.rotor.server.TestServer;
+import dev.rotor.server.redis.RedisNodes.Client;
+import dev.rotor.testkit.redis.RedisExtension;
+import dev.rotor.testkit.redis.RedisServer;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Sentinel failover with messages published throughout (docs/scaling.md "Failure behaviour"): real redis-server
+ * master and replica and two real redis-sentinel processes; the master is killed, Sentinel promotes the replica,
+ * Rotor finds the new master by itself, and every acknowledged publication reaches the subscriber either live or,
+ * after the forced reconnect, through recovery from history.
+ */
+class RedisSentinelFailoverIT {
+    /** Provides the per-test prefix; its own server stays unused here. */
+    @RegisterExtension
+    static final RedisExtension redis = new RedisExtension();
+
+    private static final String MASTER = "mymaster";
+    private static final Pattern DATA = Pattern.compile("\"data\":\\{\"n\":(\\d+)}");
+    private static final Pattern UID = Pattern.compile("\"uid\":\"([0-9A-Za-z]{22})\"");
+    private static final int PUBLISHES = 120;
+
+    private RedisServer master;
+    private RedisServer replica;
+    private RedisServer sentinel1;
+    private RedisServer sentinel2;
+    private RedisNodes nodes;
+
+    @BeforeEach
+    void setUp() {
+        master = RedisServer.start();
+        replica = RedisServer.start(List.of("--replicaof", "127.0.0.1", Integer.toString(master.port())));
+        sentinel1 = RedisServer.startSentinel(MASTER, master.port());
+        sentinel2 = RedisServer.startSentinel(MASTER, master.port());
+        nodes = new RedisNodes(redis);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                replica.command("INFO", "replication").contains("master_link_status:up")
+                        && sentinel1.command("SENTINEL", "replicas", MASTER).contains(Integer.toString(replica.port()))
+                        && sentinel2.command("SENTINEL", "replicas", MASTER).contains(Integer.toString(replica.port()))
+                        && sentinel1.command("SENTINEL", "sentinels", MASTER).contains("127.0.0.1"));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        try {
+            nodes.close();
+        } finally {
+            for (RedisServer s : new RedisServer[] {sentinel1, sentinel2, replica, master}) {
+                if (s != null) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    private RedisSettings sentinelSettings() {
+        return new RedisSettings("127.0.0.1", "6379", "", "", "0", 256, false, 0, MASTER,
+                "127.0.0.1:" + sentinel1.port() + ", 127.0.0.1:" + sentinel2.port(), redis.prefix(), 1, 4, 1, 2);
+    }
+
+    @Test
+    void everyAcknowledgedMessageIsDeliveredOrRecoveredAcrossAFailover() throws Exception {
+        ChannelOptions history = ChannelOptions.builder().historySize(1000).historyLifetime(300).recover(true)
+                .build();
+        TestServer node = nodes.start(NodeConfig.builder().topLevel(history), sentinelSettings());
+        Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
+        Set<Integer> received = ConcurrentHashMap.newKeySet();
+        AtomicInteger forcedReconnects = new AtomicInteger();
+        String last = "";
+        Client client = subscribeRecovering(node, "", received);
+
+        AtomicInteger sent = new AtomicInteger();
+        CompletableFuture<Void> publisher = CompletableFuture.runAsync(() -> {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            for (int i = 0; i < PUBLISHES && System.nanoTime() < deadline; i++) {
+                try {
+                    if (node.api(publish("feed", "{\"n\":" + i + "}")).body().contains("\"error\":null")) {
+                        acknowledged.add(i);
+                    }
+                    sent.incrementAndGet();
+                    Thread.sleep(50); // pacing so the failover happens mid-stream (bounded loop)
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (Exception e) {
+                    sent.incrementAndGet(); // not acknowledged
+                }
+            }
+        });
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> sent.get() >= 30);
+        master.kill();
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline && !(publisher.isDone() && received.containsAll(acknowledged))) {
+            String frame = client.ws().frames().poll(200, TimeUnit.MILLISECONDS);
+            if (frame != null) {
+                last = record(frame, received, last);
+            } else if (client.ws().isClosed()) {
+                WsCloseCheck.assertReconnectAdvice(client.awaitClose().reason());
+                forcedReconnects.incrementAndGet();
+                client = subscribeRecovering(node, last, received);
+            }
+        }
+
+        publisher.get(10, TimeUnit.SECONDS);
+        assertThat(acknowledged).as("publications acknowledged during the test").hasSizeGreaterThan(30);
+        assertThat(received).as("every acknowledged publication was delivered or recovered")
+                .containsAll(acknowledged);
+        assertThat(forcedReconnects.get()).as("the subscriber was told to recover").isPositive();
+        assertThat(node.send(HttpRequest.newBuilder(node.uri("/health")).GET().build()).statusCode())
+                .isEqualTo(200);
+    }
+
+    /** Connects and subscribes with {@code recover} and {@code last}, retrying while Redis is failing over. */
+    private Client subscribeRecovering(TestServer node, String last, Set<Integer> received) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            Client c = nodes.connect(node, "alice");
+            c.send("{\"uid\":\"s\",\"method\":\"subscribe\",\"params\":{\"channel\":\"feed\",\"recover\":true,"
+                    + "\"last\":\"" + last + "\"}}");
+            String reply = c.ws().frames().poll(10, TimeUnit.SECONDS);
+            if (reply != null && reply.contains("\"status\":true")) {
+                record(reply, received, "");
+                return c;
+            }
+            // Redis not reachable yet: the subscribe failed (internal server error, reconnect advised).
+            c.ws().abort();
+            assertThat(System.nanoTime()).as("subscribe works again within 60 s").isLessThan(deadline);
+            Thread.sleep(200); // a client's reconnect back-off
+        }
+    }
+
+    /** Adds every {@code n} in the frame; returns the uid of the newest message seen (pushes only). */
+    private static String record(String frame, Set<Integer> received, String last) {
+        Matcher m = DATA.matcher(frame);
+        while (m.find()) {
+            received.add(Integer.parseInt(m.group(1)));
+        }
+        if (frame.startsWith("{\"method\":\"message\"")) {
+            Matcher u = UID.matcher(frame);
+            if (u.find()) {
+                return u.group(1);
+            }
+        }
+        return last;
+    }
+
+    /** The advice a client may get during a failover: always with reconnect. */
+    private static final class WsCloseCheck {
+        static void assertReconnectAdvice(String reason) {
+            assertThat(reason).contains("\"reconnect\":true");
+        }
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * Real {@code redis-server} processes for integration tests: {@link dev.rotor.testkit.redis.RedisServer} launches
+ * one on a free loopback port, {@link dev.rotor.testkit.redis.RedisExtension} owns its lifecycle per test class and
+ * hands each test a unique key prefix. No mocks and no containers live here.
+ */
+package dev.rotor.testkit.redis;
