@@ -51,6 +51,8 @@ public final class Node implements EngineListener {
     private final Metrics metrics;
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
+    /** One log line per outage, not one per failed command (STYLE.md §4: handle an error once). */
+    private final ThrottledLog engineFailures;
     private final Hub hub = new Hub();
     private final MessageUids uids = new MessageUids();
     private final String uid = UUID.randomUUID().toString();
@@ -75,6 +77,7 @@ public final class Node implements EngineListener {
         this.metrics = metrics;
         this.scheduler = scheduler;
         this.clock = clock;
+        this.engineFailures = new ThrottledLog(log, clock, 10_000);
         this.startedAt = clock.millis() / 1000;
         this.registry = new NodeRegistry(clock);
         this.control = new ControlMessages(this);
@@ -223,7 +226,7 @@ public final class Node implements EngineListener {
         if (opts != null && opts.presence()) {
             metrics.inc(Counter.NODE_NUM_REMOVE_PRESENCE);
             engine.presenceStore().removePresence(channel, session.clientId()).exceptionally(e -> {
-                log.warn("removing presence of {} in {} failed: {}", session.clientId(), channel, e.toString());
+                engineFailures.warn("removing presence failed: {}", e.toString());
                 return null;
             });
         }
@@ -466,7 +469,7 @@ public final class Node implements EngineListener {
         updateGauges();
         NodeInfo info = new NodeInfo(uid, config.version(), config.name(), startedAt, metrics.snapshot());
         publishControl(ControlMessages.ping(uid, info)).exceptionally(e -> {
-            log.warn("node ping failed: {}", e.toString());
+            engineFailures.warn("node ping failed: {}", e.toString());
             return null;
         });
     }
@@ -501,7 +504,7 @@ public final class Node implements EngineListener {
     }
 
     /** Maps an engine failure to {@code internal server error}, keeping protocol errors as they are. */
-    private static <T> CompletionStage<T> internal(CompletionStage<T> stage) {
+    private <T> CompletionStage<T> internal(CompletionStage<T> stage) {
         return stage.handle((v, e) -> {
             if (e == null) {
                 return v;
@@ -510,7 +513,7 @@ public final class Node implements EngineListener {
             if (cause instanceof ProtocolException pe) {
                 throw pe;
             }
-            log.warn("engine operation failed: {}", cause.toString());
+            engineFailures.warn("engine operation failed: {}", cause.toString());
             throw new ProtocolException(ProtocolError.INTERNAL_SERVER_ERROR);
         });
     }

@@ -1,0 +1,45 @@
+package dev.rotor.node;
+
+import java.time.Clock;
+import org.slf4j.Logger;
+
+/**
+ * Logs a recurring failure once, then at most once per interval with the number of occurrences left unlogged, so an
+ * engine outage (every command failing) produces a few log lines instead of one per command.
+ *
+ * <p>Thread-safe.
+ */
+final class ThrottledLog {
+    private final Logger log;
+    private final Clock clock;
+    private final long intervalMillis;
+    /** Guarded by {@code this}: when the last line was written, and how many occurrences were dropped since. */
+    private long lastLoggedAt = Long.MIN_VALUE;
+    private long suppressed;
+
+    ThrottledLog(Logger log, Clock clock, long intervalMillis) {
+        this.log = log;
+        this.clock = clock;
+        this.intervalMillis = intervalMillis;
+    }
+
+    /** Warns with {@code message} (an SLF4J pattern with one {@code {}} for {@code detail}) unless throttled. */
+    void warn(String message, Object detail) {
+        long now = clock.millis();
+        long dropped;
+        synchronized (this) {
+            if (lastLoggedAt != Long.MIN_VALUE && now - lastLoggedAt < intervalMillis) {
+                suppressed++;
+                return;
+            }
+            lastLoggedAt = now;
+            dropped = suppressed;
+            suppressed = 0;
+        }
+        if (dropped == 0) {
+            log.warn(message, detail);
+        } else {
+            log.warn(message + " ({} similar failures not logged in the last {} ms)", detail, dropped, intervalMillis);
+        }
+    }
+}
