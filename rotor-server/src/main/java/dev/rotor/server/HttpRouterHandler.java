@@ -9,6 +9,7 @@ import dev.rotor.server.admin.AdminAuthHandler;
 import dev.rotor.server.admin.AdminSocketHandler;
 import dev.rotor.server.admin.WebAppHandler;
 import dev.rotor.server.websocket.WebSocketKeepaliveHandler;
+import dev.rotor.server.websocket.SharedFrames;
 import dev.rotor.server.websocket.WebSocketSessionHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -42,6 +43,8 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final Set<Route> routes;
     private final String prefix;
     private final RotorServer server;
+    /** One encoded frame per event loop for fan-out (shared by every connection of this port). */
+    private final SharedFrames frames = new SharedFrames();
 
     /** The admin-side handlers, shared by all ports. */
     record AdminEndpoints(ApiExecutor executor, AdminAuthHandler auth, WebAppHandler web,
@@ -124,7 +127,7 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
             HttpResponses.send(ctx, request, response);
             return;
         }
-        upgrade(ctx, request, new WebSocketSessionHandler(node));
+        upgrade(ctx, request, new WebSocketSessionHandler(node, frames));
     }
 
     /**

@@ -32,6 +32,8 @@ public final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter 
     private static final Logger log = LoggerFactory.getLogger(WebSocketSessionHandler.class);
 
     private final Node node;
+    /** Null to let the pipeline encode every frame. */
+    private final SharedFrames shared;
     /** Null until the channel is active. */
     private WebSocketTransport transport;
     /** Null until the channel is active. */
@@ -42,7 +44,12 @@ public final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter 
     private java.util.ArrayDeque<byte[]> backlog;
 
     public WebSocketSessionHandler(Node node) {
+        this(node, null);
+    }
+
+    public WebSocketSessionHandler(Node node, SharedFrames shared) {
         this.node = node;
+        this.shared = shared;
     }
 
     @Override
@@ -61,7 +68,7 @@ public final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter 
     }
 
     private void start(ChannelHandlerContext ctx) {
-        transport = new WebSocketTransport(ctx.channel(), node.metrics());
+        transport = new WebSocketTransport(ctx.channel(), node.metrics(), shared);
         session = node.openSession(transport);
     }
 

@@ -10,6 +10,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -20,8 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * The raw WebSocket {@link Transport}: each protocol frame becomes one text message.
  *
  * <p>Thread-safe. Writes from any thread go into a lock-free queue; one drain task on the channel's event loop
- * writes everything queued and flushes once (coalesced writes: a burst of pushes costs one syscall). The frame
- * bytes are wrapped, never copied, so one encoded publication is shared by all subscribers.
+ * writes everything queued and flushes once (coalesced writes: a burst of pushes costs one syscall). On a plain
+ * WebSocket pipeline (no compression extension) frames come from {@link SharedFrames}, so one encoded publication
+ * is one direct buffer per event loop shared by all subscribers; otherwise the bytes are wrapped (not copied) in
+ * a {@link TextWebSocketFrame} for the pipeline's encoders.
  */
 public final class WebSocketTransport implements Transport {
     /** Close frame write deadline (client-protocol.md §9: 1 s). */
@@ -36,10 +40,22 @@ public final class WebSocketTransport implements Transport {
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Runnable drain = this::drain;
+    /** Null when frames are always encoded by the pipeline. */
+    private final SharedFrames shared;
+    /**
+     * Whether the pipeline lets pre-encoded frames through unchanged (a WebSocket frame encoder, no extension
+     * encoder); decided at the first drain, when the handshake is complete. Null until then; event loop only.
+     */
+    private Boolean raw;
 
     public WebSocketTransport(Channel channel, Metrics metrics) {
+        this(channel, metrics, null);
+    }
+
+    public WebSocketTransport(Channel channel, Metrics metrics, SharedFrames shared) {
         this.channel = channel;
         this.metrics = metrics;
+        this.shared = shared;
     }
 
     @Override
@@ -64,10 +80,17 @@ public final class WebSocketTransport implements Transport {
         try {
             int written = 0;
             byte[] frame;
+            if (raw == null) {
+                raw = shared != null && channel.pipeline().get(WebSocketFrameEncoder.class) != null
+                        && channel.pipeline().get(WebSocketExtensionEncoder.class) == null;
+            }
             while ((frame = queue.poll()) != null) {
                 queued.addAndGet(-frame.length);
                 if (!closed.get()) {
-                    channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)), channel.voidPromise());
+                    // a raw ByteBuf passes the frame encoder unchanged: the bytes on the wire are the same frame
+                    Object msg = raw ? shared.textFrame(frame, channel.alloc())
+                            : new TextWebSocketFrame(Unpooled.wrappedBuffer(frame));
+                    channel.write(msg, channel.voidPromise());
                     written++;
                 }
             }
