@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Load generator for Rotor and Centrifugo v1 nodes (loopback only).",
         subcommands = {Suite.class, BenchMain.Conns.class, BenchMain.Fanout.class, BenchMain.Api.class,
-                BenchMain.Churn.class, BenchMain.PlotCommand.class})
+                BenchMain.Churn.class, BenchMain.PlotCommand.class, JfrTop.class})
 public final class BenchMain implements Callable<Integer> {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

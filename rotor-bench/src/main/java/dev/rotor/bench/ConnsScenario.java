@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Idle connections: opens {@code count} connections (connect + subscribe, {@code count / perChannel} channels),
- * holds them and reports the server's RSS growth per connection. When the server is local and {@code jcmd} is
- * available, a full GC runs before both RSS samples so that garbage does not count as connection memory. Single
- * use.
+ * holds them and reports the server's RSS growth per connection. The baseline is taken after a warm-up batch
+ * of connections was opened and closed. When the server is local and {@code jcmd} is available, a full GC runs
+ * before both RSS samples so that garbage does not count as connection memory. Single use.
  */
 final class ConnsScenario {
     private final RunContext ctx;
@@ -34,6 +34,11 @@ final class ConnsScenario {
     Result run() throws Exception {
         Result r = new Result("conns", label());
         r.put("connections", count);
+        // one-time costs (JIT-compiled code, buffer pools, hub tables) are not connection memory: open and close
+        // a batch first, then take the baseline
+        int warm = Math.min(2000, count);
+        RunContext.closeAll(ctx.openMany(warm, i -> "warm" + (i / perChannel), ts -> { }, 120));
+        Thread.sleep(2000);
         fullGc();
         long before = ctx.server.rssBytes();
         LongAdder opened = new LongAdder();
