@@ -81,7 +81,8 @@ final class Payloads {
     }
 
     /**
-     * Calls {@code sink} with every timestamp (as a {@link System#nanoTime()} value) found in the readable bytes of {@code frame} (not consumed).
+     * Calls {@code sink} with every timestamp (as a {@link System#nanoTime()} value) found in the readable bytes of
+     * {@code frame} (not consumed).
      *
      * @return how many were found
      */

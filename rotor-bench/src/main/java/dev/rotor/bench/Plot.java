@@ -97,7 +97,10 @@ final class Plot {
         g.setStroke(new BasicStroke(1f));
     }
 
-    private static void throughputPanel(Graphics2D g, List<Result> pts, int x0, int y0, int w, int h) {
+    private static void throughputPanel(Graphics2D g, List<Result> byLoad, int x0, int y0, int w, int h) {
+        List<Result> pts = new ArrayList<>(byLoad);
+        // by attempted rate, "max" (rate 0) last
+        pts.sort(Comparator.comparingDouble(r -> r.get("target_rate") > 0 ? r.get("target_rate") : Double.MAX_VALUE));
         double maxY = pts.stream().mapToDouble(r -> r.get("deliveries_per_s")).max().orElse(1) * 1.15;
         axes(g, x0, y0, w, h, "publications/s attempted", "deliveries/s achieved");
         int bw = Math.max(10, w / (pts.size() * 2));
@@ -109,7 +112,7 @@ final class Plot {
             g.fillRect(x, y0 + h - bh, bw, bh);
             g.setColor(Color.BLACK);
             double rate = r.get("target_rate");
-            g.drawString(rate > 0 ? Result.format(rate) : "max", x, y0 + h + 16);
+            g.drawString(rate > 0 ? String.format("%.0f/s", rate) : "max", x, y0 + h + 16);
             g.drawString(String.format("%.0fk", r.get("deliveries_per_s") / 1000), x, y0 + h - bh - 4);
         }
     }

@@ -17,13 +17,18 @@ import picocli.CommandLine.Option;
  * The default suite: starts the server itself (so CPU and RSS are sampled), runs every scenario of issue 5's
  * table {@code --repeat} times, prints all runs and the per-scenario medians, and writes {@code results.json},
  * {@code medians.json}, {@code table.txt} and {@code fanout.png} into {@code --out}. Idle-connection runs get a
- * fresh server each, so earlier runs do not count as connection memory.
+ * fresh server each (with {@code --conns-jvm-opts}), so earlier runs do not count as connection memory.
  */
 @Command(name = "suite", description = "Runs the whole benchmark suite against a server it starts itself.")
 final class Suite implements Callable<Integer> {
     @Option(names = "--server-jar", defaultValue = "rotor-server/target/rotor.jar") Path serverJar;
     @Option(names = "--jvm-opts", defaultValue = "-Xms64m -Xmx4g -XX:+UseG1GC -XX:MaxGCPauseMillis=20",
             description = "JVM options of the server") String jvmOpts;
+    @Option(names = "--conns-jvm-opts",
+            defaultValue = "-Xms32m -Xmx1g -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20",
+            description = "JVM options of the servers for idle-connection runs: a heap that shrinks back after a "
+                    + "full GC, so RSS shows connection memory rather than heap the JVM keeps committed")
+    String connsJvmOpts;
     @Option(names = "--repeat", defaultValue = "3") int repeat;
     @Option(names = "--duration", defaultValue = "10") int duration;
     @Option(names = "--warmup", defaultValue = "3") int warmup;
@@ -71,11 +76,13 @@ final class Suite implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Pattern filter = Pattern.compile(only);
-        List<String> opts = Arrays.stream(jvmOpts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+        List<String> opts = split(jvmOpts);
+        List<String> connsOpts = split(connsJvmOpts);
         Files.createDirectories(out);
         List<Result> all = new ArrayList<>();
-        System.out.printf("suite: server %s %s; %d run(s) of %d s (+%d s warm-up) per scenario; load %.2f%n",
-                serverJar, jvmOpts, repeat, duration, warmup, ProcStats.loadAverage());
+        System.out.printf("suite: server %s %s (idle-connection runs: %s); %d run(s) of %d s (+%d s warm-up) "
+                + "per scenario; load %.2f%n",
+                serverJar, jvmOpts, connsJvmOpts, repeat, duration, warmup, ProcStats.loadAverage());
         LocalServer shared = null;
         try {
             for (Plan plan : plans()) {
@@ -83,7 +90,7 @@ final class Suite implements Callable<Integer> {
                     continue;
                 }
                 for (int i = 0; i < plan.runs(); i++) {
-                    LocalServer server = plan.fresh() ? LocalServer.start(serverJar, opts) : shared;
+                    LocalServer server = plan.fresh() ? LocalServer.start(serverJar, connsOpts) : shared;
                     if (server == null) {
                         shared = LocalServer.start(serverJar, opts);
                         server = shared;
@@ -92,7 +99,8 @@ final class Suite implements Callable<Integer> {
                             new Target("127.0.0.1", server.port(), LocalServer.SECRET, true), threads,
                             new ProcStats(server.pid()), duration, warmup, "/connection/websocket", System.out)) {
                         Result r = plan.factory().run(ctx);
-                        r.put("run", i + 1).put("jvm_opts", jvmOpts).put("java", System.getProperty("java.version"))
+                        r.put("run", i + 1).put("jvm_opts", plan.fresh() ? connsJvmOpts : jvmOpts)
+                                .put("java", System.getProperty("java.version"))
                                 .put("time", Instant.now().toString());
                         all.add(r);
                         System.out.print(Result.table(List.of(r)));
@@ -122,6 +130,10 @@ final class Suite implements Callable<Integer> {
         }
         System.out.println("written to " + out.toAbsolutePath());
         return 0;
+    }
+
+    private static List<String> split(String options) {
+        return Arrays.stream(options.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
     }
 
     /** Per label, the median of every numeric value over its runs (NaN values are left out). */

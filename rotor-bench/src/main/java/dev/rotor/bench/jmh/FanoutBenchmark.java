@@ -28,7 +28,8 @@ public class FanoutBenchmark {
 
     private BenchNode bench;
     private final ChannelOptions opts = ChannelOptions.builder().publish(true).build();
-    private final RawJson data = RawJson.of("{\"text\":\"hello\",\"pad\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}");
+    private final RawJson data =
+            RawJson.of("{\"text\":\"hello\",\"pad\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}");
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {

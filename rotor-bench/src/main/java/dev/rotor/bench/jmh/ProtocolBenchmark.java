@@ -21,8 +21,8 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class ProtocolBenchmark {
-    private final byte[] subscribe =
-            "{\"uid\":\"7\",\"method\":\"subscribe\",\"params\":{\"channel\":\"news\"}}".getBytes(StandardCharsets.UTF_8);
+    private final byte[] subscribe = "{\"uid\":\"7\",\"method\":\"subscribe\",\"params\":{\"channel\":\"news\"}}"
+            .getBytes(StandardCharsets.UTF_8);
     private final byte[] publish = ("{\"method\":\"publish\",\"params\":{\"channel\":\"news\",\"data\":"
             + "{\"text\":\"hello world\",\"n\":[1,2,3],\"pad\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}}}")
             .getBytes(StandardCharsets.UTF_8);
