@@ -45,6 +45,11 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final RotorServer server;
     /** One encoded frame per event loop for fan-out (shared by every connection of this port). */
     private final SharedFrames frames = new SharedFrames();
+    /**
+     * The decoder config for the last limit seen; every connection's decoder keeps a reference to it, so sharing
+     * one saves an object per connection. Replaced when a reload changes the limit; races only build a spare.
+     */
+    private volatile WebSocketDecoderConfig decoderConfig;
 
     /** The admin-side handlers, shared by all ports. */
     record AdminEndpoints(ApiExecutor executor, AdminAuthHandler auth, WebAppHandler web,
@@ -138,12 +143,7 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
         int limit = node.config().clientRequestMaxSize();
         // a limit of 0 means "no transport limit" at this level; the session rejects every frame then (§3)
         int max = limit <= 0 ? MAX_WS_MESSAGE : limit;
-        WebSocketDecoderConfig decoderConfig = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(max)
-                .allowExtensions(true)
-                .allowMaskMismatch(true)
-                .closeOnProtocolViolation(false)
-                .build();
+        WebSocketDecoderConfig decoderConfig = decoderConfig(max);
         WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(
                 "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri(), null,
                 decoderConfig);
@@ -172,6 +172,20 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         p.addLast("ws-session", session);
         p.remove(this);
+    }
+
+    private WebSocketDecoderConfig decoderConfig(int max) {
+        WebSocketDecoderConfig c = decoderConfig;
+        if (c == null || c.maxFramePayloadLength() != max) {
+            c = WebSocketDecoderConfig.newBuilder()
+                    .maxFramePayloadLength(max)
+                    .allowExtensions(true)
+                    .allowMaskMismatch(true)
+                    .closeOnProtocolViolation(false)
+                    .build();
+            decoderConfig = c;
+        }
+        return c;
     }
 
     @Override

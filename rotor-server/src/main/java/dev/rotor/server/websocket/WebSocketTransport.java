@@ -15,8 +15,8 @@ import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncod
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
  * The raw WebSocket {@link Transport}: each protocol frame becomes one text message.
@@ -35,10 +35,18 @@ public final class WebSocketTransport implements Transport {
     private final Metrics metrics;
     private final Queue<byte[]> queue = new ConcurrentLinkedQueue<>();
     /** Bytes in {@link #queue}. */
-    private final AtomicLong queued = new AtomicLong();
-    /** True while a drain task is scheduled or running. */
-    private final AtomicBoolean draining = new AtomicBoolean();
-    private final AtomicBoolean closed = new AtomicBoolean();
+    // field updaters instead of atomic objects: one transport per connection, so every object counts
+    private static final AtomicLongFieldUpdater<WebSocketTransport> QUEUED =
+            AtomicLongFieldUpdater.newUpdater(WebSocketTransport.class, "queued");
+    private static final AtomicIntegerFieldUpdater<WebSocketTransport> DRAINING =
+            AtomicIntegerFieldUpdater.newUpdater(WebSocketTransport.class, "draining");
+    private static final AtomicIntegerFieldUpdater<WebSocketTransport> CLOSED =
+            AtomicIntegerFieldUpdater.newUpdater(WebSocketTransport.class, "closed");
+    private volatile long queued;
+    /** 1 while a drain task is scheduled or running. */
+    private volatile int draining;
+    /** 1 once closed; never reset. */
+    private volatile int closed;
     private final Runnable drain = this::drain;
     /** Null when frames are always encoded by the pipeline. */
     private final SharedFrames shared;
@@ -65,12 +73,12 @@ public final class WebSocketTransport implements Transport {
 
     @Override
     public void write(byte[] frame) {
-        if (closed.get()) {
+        if (closed != 0) {
             return;
         }
         queue.add(frame);
-        queued.addAndGet(frame.length);
-        if (draining.compareAndSet(false, true)) {
+        QUEUED.addAndGet(this, frame.length);
+        if (DRAINING.compareAndSet(this, 0, 1)) {
             channel.eventLoop().execute(drain);
         }
     }
@@ -85,8 +93,8 @@ public final class WebSocketTransport implements Transport {
                         && channel.pipeline().get(WebSocketExtensionEncoder.class) == null;
             }
             while ((frame = queue.poll()) != null) {
-                queued.addAndGet(-frame.length);
-                if (!closed.get()) {
+                QUEUED.addAndGet(this, -frame.length);
+                if (closed == 0) {
                     // a raw ByteBuf passes the frame encoder unchanged: the bytes on the wire are the same frame
                     Object msg = raw ? shared.textFrame(frame, channel.alloc())
                             : new TextWebSocketFrame(Unpooled.wrappedBuffer(frame));
@@ -99,9 +107,9 @@ public final class WebSocketTransport implements Transport {
                 metrics.add(Counter.CLIENT_NUM_MSG_SENT, written);
             }
         } finally {
-            draining.set(false);
+            draining = 0;
             // a frame queued after our last poll but before the flag reset would otherwise wait for the next write
-            if (!queue.isEmpty() && draining.compareAndSet(false, true)) {
+            if (!queue.isEmpty() && DRAINING.compareAndSet(this, 0, 1)) {
                 channel.eventLoop().execute(drain);
             }
         }
@@ -110,18 +118,18 @@ public final class WebSocketTransport implements Transport {
     @Override
     public long queuedBytes() {
         ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
-        return queued.get() + (out == null ? 0 : out.totalPendingWriteBytes());
+        return queued + (out == null ? 0 : out.totalPendingWriteBytes());
     }
 
     @Override
     public void close(Disconnect disconnect) {
-        if (!closed.compareAndSet(false, true)) {
+        if (!CLOSED.compareAndSet(this, 0, 1)) {
             return;
         }
         channel.eventLoop().execute(() -> {
             // §3: frames still queued are discarded, not flushed
             queue.clear();
-            queued.set(0);
+            queued = 0;
             if (!channel.isActive()) {
                 return;
             }
@@ -135,12 +143,12 @@ public final class WebSocketTransport implements Transport {
 
     /** Marks the transport closed without sending anything (the peer is gone or closed first). */
     public void markClosed() {
-        closed.set(true);
+        closed = 1;
         queue.clear();
-        queued.set(0);
+        queued = 0;
     }
 
     public boolean isClosed() {
-        return closed.get();
+        return closed != 0;
     }
 }
