@@ -82,11 +82,14 @@ public final class BenchMain implements Callable<Integer> {
         @Mixin Common common;
         @Option(names = "--count", defaultValue = "10000") int count;
         @Option(names = "--per-channel", defaultValue = "10") int perChannel;
+        @Option(names = "--hold", defaultValue = "0",
+                description = "seconds to keep the connections open afterwards, e.g. for jcmd GC.class_histogram")
+        int hold;
 
         @Override
         public Integer call() throws Exception {
             try (RunContext ctx = common.context()) {
-                return common.finish(new ConnsScenario(ctx, count, perChannel).run());
+                return common.finish(new ConnsScenario(ctx, count, perChannel, hold).run());
             }
         }
     }

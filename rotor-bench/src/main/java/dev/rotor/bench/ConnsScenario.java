@@ -17,14 +17,21 @@ final class ConnsScenario {
     private final RunContext ctx;
     private final int count;
     private final int perChannel;
+    /** Seconds to keep the connections open after measuring (for inspecting the server, e.g. heap histograms). */
+    private final int holdSeconds;
 
     ConnsScenario(RunContext ctx, int count, int perChannel) {
+        this(ctx, count, perChannel, 0);
+    }
+
+    ConnsScenario(RunContext ctx, int count, int perChannel, int holdSeconds) {
         if (count < 1 || perChannel < 1) {
             throw new IllegalArgumentException("conns needs count ≥ 1 and per-channel ≥ 1");
         }
         this.ctx = ctx;
         this.count = count;
         this.perChannel = perChannel;
+        this.holdSeconds = Math.max(0, Math.min(holdSeconds, 3600));
     }
 
     String label() {
@@ -63,6 +70,10 @@ final class ConnsScenario {
                 r.put("rss_per_conn_kb", (after - before) / 1024.0 / count);
             }
             r.put("connections_still_open", conns.stream().filter(WsConnection::isOpen).count());
+            if (holdSeconds > 0) {
+                ctx.log("holding %d connections for %d s", count, holdSeconds);
+                Thread.sleep(TimeUnit.SECONDS.toMillis(holdSeconds));
+            }
         } finally {
             RunContext.closeAll(conns);
         }
