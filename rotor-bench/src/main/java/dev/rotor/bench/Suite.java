@@ -1,0 +1,162 @@
+package dev.rotor.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The default suite: starts the server itself (so CPU and RSS are sampled), runs every scenario of issue 5's
+ * table {@code --repeat} times, prints all runs and the per-scenario medians, and writes {@code results.json},
+ * {@code medians.json}, {@code table.txt} and {@code fanout.png} into {@code --out}. Idle-connection runs get a
+ * fresh server each (with {@code --conns-jvm-opts}), so earlier runs do not count as connection memory.
+ */
+@Command(name = "suite", description = "Runs the whole benchmark suite against a server it starts itself.")
+final class Suite implements Callable<Integer> {
+    @Option(names = "--server-jar", defaultValue = "rotor-server/target/rotor.jar") Path serverJar;
+    @Option(names = "--jvm-opts", defaultValue = "-Xms64m -Xmx4g -XX:+UseG1GC -XX:MaxGCPauseMillis=20",
+            description = "JVM options of the server") String jvmOpts;
+    @Option(names = "--conns-jvm-opts",
+            defaultValue = "-Xms32m -Xmx1g -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20",
+            description = "JVM options of the servers for idle-connection runs: a heap that shrinks back after a "
+                    + "full GC, so RSS shows connection memory rather than heap the JVM keeps committed")
+    String connsJvmOpts;
+    @Option(names = "--repeat", defaultValue = "3") int repeat;
+    @Option(names = "--duration", defaultValue = "10") int duration;
+    @Option(names = "--warmup", defaultValue = "3") int warmup;
+    @Option(names = "--threads", defaultValue = "2") int threads;
+    @Option(names = "--only", defaultValue = ".*", description = "regex on run labels, e.g. 'fanout|api'")
+    String only;
+    @Option(names = "--sweep", defaultValue = "15,30", split = ",",
+            description = "extra 1x10000 fan-out rates (once each) for the plot")
+    int[] sweep;
+    @Option(names = "--out", defaultValue = "bench-results") Path out;
+
+    /** One scenario of the suite; {@code fresh} ones get their own server. */
+    private record Plan(String label, boolean fresh, int runs, ScenarioFactory factory) {
+    }
+
+    @FunctionalInterface
+    private interface ScenarioFactory {
+        Result run(RunContext ctx) throws Exception;
+    }
+
+    private List<Plan> plans() {
+        List<Plan> p = new ArrayList<>();
+        p.add(new Plan("conns 10000", true, repeat, c -> new ConnsScenario(c, 10_000, 10).run()));
+        p.add(new Plan("conns 18000", true, repeat, c -> new ConnsScenario(c, 18_000, 10).run()));
+        p.add(new Plan("fanout 1x10000 @5/s", false, repeat,
+                c -> new FanoutScenario(c, 1, 10_000, 5, 1, 4, 4, 100).run()));
+        for (int rate : sweep) {
+            p.add(new Plan("fanout 1x10000 @" + rate + "/s", false, 1,
+                    c -> new FanoutScenario(c, 1, 10_000, rate, 1, 4, 4, 100).run()));
+        }
+        p.add(new Plan("fanout 1x10000 max", false, repeat,
+                c -> new FanoutScenario(c, 1, 10_000, 0, 1, 4, 4, 100).run()));
+        p.add(new Plan("fanout 1000x10 @5000/s", false, repeat,
+                c -> new FanoutScenario(c, 1000, 10, 5000, 1, 8, 4, 100).run()));
+        p.add(new Plan("fanout 1000x10 max b100", false, repeat,
+                c -> new FanoutScenario(c, 1000, 10, 0, 100, 4, 4, 100).run()));
+        p.add(new Plan("api c32 b1", false, repeat, c -> new ApiScenario(c, 32, 1, "api", 100).run()));
+        p.add(new Plan("api c32 b100", false, repeat, c -> new ApiScenario(c, 32, 100, "api", 100).run()));
+        p.add(new Plan("api c32 b100 history", false, repeat,
+                c -> new ApiScenario(c, 32, 100, "hist:api", 100).run()));
+        p.add(new Plan("churn w32", false, repeat, c -> new ChurnScenario(c, 32, 2_000_000).run()));
+        return p;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Pattern filter = Pattern.compile(only);
+        List<String> opts = split(jvmOpts);
+        List<String> connsOpts = split(connsJvmOpts);
+        Files.createDirectories(out);
+        List<Result> all = new ArrayList<>();
+        System.out.printf("suite: server %s %s (idle-connection runs: %s); %d run(s) of %d s (+%d s warm-up) "
+                + "per scenario; load %.2f%n",
+                serverJar, jvmOpts, connsJvmOpts, repeat, duration, warmup, ProcStats.loadAverage());
+        LocalServer shared = null;
+        try {
+            for (Plan plan : plans()) {
+                if (!filter.matcher(plan.label()).find()) {
+                    continue;
+                }
+                for (int i = 0; i < plan.runs(); i++) {
+                    LocalServer server = plan.fresh() ? LocalServer.start(serverJar, connsOpts) : shared;
+                    if (server == null) {
+                        shared = LocalServer.start(serverJar, opts);
+                        server = shared;
+                    }
+                    try (RunContext ctx = new RunContext(
+                            new Target("127.0.0.1", server.port(), LocalServer.SECRET, true), threads,
+                            new ProcStats(server.pid()), duration, warmup, "/connection/websocket", System.out)) {
+                        Result r = plan.factory().run(ctx);
+                        r.put("run", i + 1).put("jvm_opts", plan.fresh() ? connsJvmOpts : jvmOpts)
+                                .put("java", System.getProperty("java.version"))
+                                .put("time", Instant.now().toString());
+                        all.add(r);
+                        System.out.print(Result.table(List.of(r)));
+                        BenchMain.JSON.writeValue(out.resolve("results.json").toFile(),
+                                all.stream().map(Result::toMap).toList());
+                    } finally {
+                        if (plan.fresh()) {
+                            server.close();
+                        }
+                    }
+                }
+            }
+        } finally {
+            if (shared != null) {
+                shared.close();
+            }
+        }
+        List<Result> medians = medians(all);
+        String table = "all runs:\n" + Result.table(all) + "\nmedians:\n" + Result.table(medians);
+        System.out.println();
+        System.out.print(table);
+        Files.writeString(out.resolve("table.txt"), table);
+        BenchMain.JSON.writeValue(out.resolve("medians.json").toFile(), medians.stream().map(Result::toMap).toList());
+        List<Result> fan = medians.stream().filter(r -> r.label.startsWith("fanout 1x10000")).toList();
+        if (!fan.isEmpty()) {
+            Plot.write(fan, "Rotor fan-out, 1 channel x 10,000 subscribers (medians)", out.resolve("fanout.png"));
+        }
+        System.out.println("written to " + out.toAbsolutePath());
+        return 0;
+    }
+
+    private static List<String> split(String options) {
+        return Arrays.stream(options.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** Per label, the median of every numeric value over its runs (NaN values are left out). */
+    static List<Result> medians(List<Result> runs) {
+        Map<String, List<Result>> byLabel = new LinkedHashMap<>();
+        for (Result r : runs) {
+            byLabel.computeIfAbsent(r.label, k -> new ArrayList<>()).add(r);
+        }
+        List<Result> out = new ArrayList<>();
+        for (List<Result> group : byLabel.values()) {
+            Result first = group.get(0);
+            Result m = new Result(first.scenario, first.label);
+            for (String key : first.values.keySet()) {
+                double[] v = group.stream().mapToDouble(r -> r.get(key)).filter(d -> !Double.isNaN(d)).sorted()
+                        .toArray();
+                if (first.values.get(key) instanceof Number) {
+                    m.put(key, v.length == 0 ? Double.NaN
+                            : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2);
+                }
+            }
+            m.put("runs", group.size());
+            out.add(m);
+        }
+        return out;
+    }
+}

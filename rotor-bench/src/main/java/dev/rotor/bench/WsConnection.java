@@ -1,0 +1,128 @@
+package dev.rotor.bench;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One v1 client over raw WebSocket: handshake, one {@code [connect, subscribe]} frame, then every received frame
+ * is scanned for payload timestamps. {@link #ready()} completes when the subscribe reply says
+ * {@code "status":true} and fails on anything else or on close before that. Confined to its event loop except for
+ * {@link #ready()} and {@link #close()}.
+ */
+final class WsConnection extends SimpleChannelInboundHandler<TextWebSocketFrame> {
+    private static final byte[] OK = "\"status\":true".getBytes(StandardCharsets.US_ASCII);
+
+    /** Receives each delivery's embedded send timestamp; called on an event loop. */
+    interface Sink {
+        void delivered(long sentNanos);
+    }
+
+    private final byte[] hello;
+    private final Sink sink;
+    private final CompletableFuture<WsConnection> ready = new CompletableFuture<>();
+    /** Null until connected. */
+    private volatile Channel channel;
+
+    private WsConnection(byte[] hello, Sink sink) {
+        this.hello = hello;
+        this.sink = sink;
+    }
+
+    /** Opens a connection; the returned connection's {@link #ready()} tells when it is subscribed. */
+    static WsConnection open(Bootstrap template, Target target, String path, String user, String channel,
+            Sink sink) {
+        WsConnection conn = new WsConnection(target.connectAndSubscribe(user, channel), sink);
+        URI uri = URI.create("ws://" + (target.host().contains(":") ? "[" + target.host() + "]" : target.host())
+                + ":" + target.port() + path);
+        WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
+                .webSocketUri(uri)
+                .maxFramePayloadLength(16 * 1024 * 1024)
+                .handshakeTimeoutMillis(30_000)
+                .dropPongFrames(true)
+                .build();
+        ChannelFuture f = template.clone().handler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
+                        new WebSocketClientProtocolHandler(config), conn);
+            }
+        }).connect(target.host(), target.port());
+        conn.channel = f.channel();
+        f.addListener(done -> {
+            if (!done.isSuccess()) {
+                conn.ready.completeExceptionally(done.cause());
+            }
+        });
+        return conn;
+    }
+
+    CompletableFuture<WsConnection> ready() {
+        return ready;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+            ctx.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(hello)));
+        } else if (evt == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
+            ready.completeExceptionally(new IllegalStateException("WebSocket handshake timed out"));
+            ctx.close();
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
+        ByteBuf content = frame.content();
+        if (!ready.isDone()) {
+            if (ByteBufUtil.indexOf(Unpooled.wrappedBuffer(OK), content) >= 0) {
+                ready.complete(this);
+            } else {
+                ready.completeExceptionally(new IllegalStateException(
+                        "connect/subscribe refused: " + content.toString(StandardCharsets.UTF_8)));
+                ctx.close();
+                return;
+            }
+        }
+        Payloads.scan(content, sink::delivered);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        ready.completeExceptionally(new IllegalStateException("connection closed before it was subscribed"));
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ready.completeExceptionally(cause);
+        ctx.close();
+    }
+
+    boolean isOpen() {
+        Channel ch = channel;
+        return ch != null && ch.isActive();
+    }
+
+    /** Closes the TCP connection abruptly (no close frame), like a client going away. */
+    ChannelFuture close() {
+        return channel.close();
+    }
+}

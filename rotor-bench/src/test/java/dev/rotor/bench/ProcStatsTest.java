@@ -1,0 +1,31 @@
+package dev.rotor.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class ProcStatsTest {
+    @Test
+    void cpuTicksAreUserPlusSystemEvenWhenTheCommandHasSpacesAndParens() {
+        String stat = "4242 (java (x) y) S 1 4242 4242 0 -1 4194560 100 0 0 0 1234 567 0 0 20 0 40 0 100 0 0";
+        assertThat(ProcStats.parseCpuTicks(stat)).isEqualTo(1234 + 567);
+    }
+
+    @Test
+    void rssIsReadFromVmRss() {
+        String status = "Name:\tjava\nVmPeak:\t 900 kB\nVmRSS:\t  123456 kB\nThreads:\t30\n";
+        assertThat(ProcStats.parseRssKb(status)).isEqualTo(123456);
+        assertThatThrownBy(() -> ProcStats.parseRssKb("Name:\tjava\n")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void samplesThisProcessLikeAServer() {
+        ProcStats self = new ProcStats(ProcessHandle.current().pid());
+        assertThat(self.rssBytes()).isGreaterThan(1 << 20);
+        assertThat(self.cpuNanos()).isGreaterThan(0);
+        assertThat(new ProcStats(0).rssBytes()).isEqualTo(-1);
+        assertThat(ProcStats.loadAverage()).isGreaterThanOrEqualTo(0);
+        assertThat(ProcStats.openFileLimit()).isGreaterThan(0);
+    }
+}
