@@ -51,6 +51,24 @@ class WriteBatchTest {
     }
 
     @Test
+    void manyTasksOfOneExecutorAreSubmittedInChunksThatKeepTheirOrder() {
+        RecordingExecutor a = new RecordingExecutor();
+        List<Integer> ran = new ArrayList<>();
+        int n = WriteBatch.MAX_TASKS_PER_SUBMISSION * 2 + 5;
+        WriteBatch batch = new WriteBatch();
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int k = i;
+            batch.schedule(a, () -> ran.add(k));
+            expected.add(i);
+        }
+        batch.run();
+        assertThat(a.submitted).hasSize(3);
+        a.runAll();
+        assertThat(ran).containsExactlyElementsOf(expected);
+    }
+
+    @Test
     void aFailingTaskDoesNotStopTheOthersOfItsExecutor() {
         RecordingExecutor a = new RecordingExecutor();
         List<String> ran = new ArrayList<>();
