@@ -48,7 +48,7 @@ class AutocertIT {
         X509Certificate root;
         RotorConfig config;
         try (Pebble pebble = Pebble.start(dir, rotorPort, httpPort)) {
-            config = config(rotorPort, httpPort, cache, pebble);
+            config = config(rotorPort, httpPort, cache, pebble, false);
             root = pebble.root();
             RotorServer server = new RotorServer(config.server(), config.node(), new MemoryEngine(),
                     config.autocert());
@@ -113,12 +113,41 @@ class AutocertIT {
         }
     }
 
-    private RotorConfig config(int rotorPort, int httpPort, Path cache, Pebble pebble) throws Exception {
+    @Test
+    void fallsBackToHttp01WhenTlsAlpnFailsAndIssuesRsaWithForceRsa() throws Exception {
+        int rotorPort = Pebble.freePort();
+        int httpPort = Pebble.freePort();
+        int deadPort = Pebble.freePort(); // nothing listens: tls-alpn-01 validation fails
+        Path cache = dir.resolve("cache");
+        try (Pebble pebble = Pebble.start(dir, deadPort, httpPort)) {
+            RotorConfig config = config(rotorPort, httpPort, cache, pebble, true);
+            X509Certificate root = pebble.root();
+            RotorServer server = new RotorServer(config.server(), config.node(), new MemoryEngine(),
+                    config.autocert());
+            server.start();
+            try {
+                X509Certificate leaf = handshake(root, rotorPort, "localhost")[0];
+                assertThat(leaf.getPublicKey().getAlgorithm()).isEqualTo("RSA");
+                assertThat(cache.resolve("localhost+rsa")).isRegularFile();
+                assertThat(cache.resolve("localhost")).doesNotExist();
+                HttpResponse<String> unknown = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + httpPort + "/.well-known/acme-challenge/nope"))
+                        .timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(unknown.statusCode()).isEqualTo(404);
+            } finally {
+                server.shutdown().get();
+            }
+        }
+    }
+
+    private RotorConfig config(int rotorPort, int httpPort, Path cache, Pebble pebble, boolean rsa)
+            throws Exception {
         Path file = dir.resolve("config.json");
         Files.writeString(file, "{\"secret\": \"" + SECRET + "\", \"address\": \"127.0.0.1\", \"port\": \""
                 + rotorPort + "\", \"ssl_autocert\": true, \"ssl_autocert_host_whitelist\": \"localhost\","
                 + " \"ssl_autocert_server_name\": \"localhost\", \"ssl_autocert_cache_dir\": \"" + cache + "\","
                 + " \"ssl_autocert_email\": \"ops@example.com\", \"ssl_autocert_http\": true,"
+                + " \"ssl_autocert_force_rsa\": " + rsa + ","
                 + " \"ssl_autocert_http_addr\": \"127.0.0.1:" + httpPort + "\","
                 + " \"ssl_autocert_directory\": \"" + pebble.directory() + "\","
                 + " \"ssl_autocert_directory_ca\": \"" + pebble.caCert() + "\"}");

@@ -16,6 +16,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -38,8 +39,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Obtains certificates from an ACME CA with acme4j: registers (or finds) the account of the cached account key,
- * orders a certificate for one host, answers its authorization with tls-alpn-01 (preferred, as Go's autocert) or,
- * when the http-01 server runs, http-01, and downloads the chain. Blocking: call it on the issuing executor only.
+ * orders a certificate for one host, answers its authorization with tls-alpn-01 or, when that fails and the http-01
+ * server runs, http-01 (Go autocert's order), and downloads the chain. Blocking: call it on the issuing executor only.
  * Thread-safe: one issuance at a time ({@code synchronized}), which also keeps the account key creation single.
  */
 final class AcmeIssuer {
@@ -71,13 +72,43 @@ final class AcmeIssuer {
         this.httpChallenge = httpChallenge;
     }
 
-    /** Orders and downloads a certificate for {@code host} on {@code domainKey}; the chain is leaf first. */
+    /** A challenge of one type that the CA could not validate (or did not offer). */
+    private static final class ChallengeFailed extends AcmeException {
+        ChallengeFailed(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Orders and downloads a certificate for {@code host} on {@code domainKey}; the chain is leaf first. Like Go's
+     * autocert, tls-alpn-01 is tried first and, when it fails and the http-01 server runs, a new order is answered
+     * with http-01.
+     */
     synchronized CertificateCache.Entry issue(String host, KeyPair domainKey)
+            throws IOException, AcmeException, InterruptedException {
+        List<String> types = httpChallenge ? List.of(TlsAlpn01Challenge.TYPE, Http01Challenge.TYPE)
+                : List.of(TlsAlpn01Challenge.TYPE);
+        ChallengeFailed failed = null;
+        for (String type : types) {
+            try {
+                return issue(host, domainKey, type);
+            } catch (ChallengeFailed e) {
+                if (failed != null) {
+                    e.addSuppressed(failed);
+                }
+                failed = e;
+                log.warn("ssl_autocert: {}", e.getMessage());
+            }
+        }
+        throw failed;
+    }
+
+    private CertificateCache.Entry issue(String host, KeyPair domainKey, String type)
             throws IOException, AcmeException, InterruptedException {
         Order order = account().newOrder().domain(host).create();
         for (Authorization auth : order.getAuthorizations()) {
             if (auth.getStatus() != Status.VALID) {
-                authorize(host, auth);
+                authorize(host, auth, type);
             }
         }
         order.execute(domainKey);
@@ -86,39 +117,40 @@ final class AcmeIssuer {
             throw new AcmeException("order for " + host + " ended " + status
                     + order.getError().map(p -> ": " + p).orElse(""));
         }
-        log.info("ACME certificate issued for {}", host);
+        log.info("ACME certificate issued for {} ({})", host, type);
         return new CertificateCache.Entry(domainKey, order.getCertificate().getCertificateChain());
     }
 
-    private void authorize(String host, Authorization auth) throws AcmeException, InterruptedException, IOException {
-        Optional<TlsAlpn01Challenge> alpn = auth.findChallenge(TlsAlpn01Challenge.class);
-        Optional<Http01Challenge> http = httpChallenge ? auth.findChallenge(Http01Challenge.class) : Optional.empty();
+    /** Publishes the response to the {@code type} challenge of {@code auth}, triggers it and waits for the CA. */
+    private void authorize(String host, Authorization auth, String type) throws AcmeException, InterruptedException,
+            IOException {
         Challenge challenge;
         Runnable cleanup;
-        if (alpn.isPresent()) {
+        if (type.equals(TlsAlpn01Challenge.TYPE)) {
+            TlsAlpn01Challenge alpn = auth.findChallenge(TlsAlpn01Challenge.class)
+                    .orElseThrow(() -> new ChallengeFailed("the CA offers no tls-alpn-01 challenge for " + host));
             KeyPair key = Keys.generate(true); // acme4j signs the challenge certificate with SHA256withRSA
-            X509Certificate cert = alpn.get().createCertificate(key, Identifier.dns(host));
+            X509Certificate cert = alpn.createCertificate(key, Identifier.dns(host));
             challenges.putTlsAlpn(host, SslContextBuilder.forServer(key.getPrivate(), cert)
                     .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                             ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
                             TlsAlpn01Challenge.ACME_TLS_1_PROTOCOL))
                     .build());
-            challenge = alpn.get();
+            challenge = alpn;
             cleanup = () -> challenges.removeTlsAlpn(host);
-        } else if (http.isPresent()) {
-            challenges.putHttp(http.get().getToken(), http.get().getAuthorization());
-            challenge = http.get();
-            cleanup = () -> challenges.removeHttp(http.get().getToken());
         } else {
-            throw new AcmeException("the CA offers neither tls-alpn-01 nor " + (httpChallenge ? "http-01" : "http-01 "
-                    + "(enable ssl_autocert_http)") + " for " + host);
+            Http01Challenge http = auth.findChallenge(Http01Challenge.class)
+                    .orElseThrow(() -> new ChallengeFailed("the CA offers no http-01 challenge for " + host));
+            challenges.putHttp(http.getToken(), http.getAuthorization());
+            challenge = http;
+            cleanup = () -> challenges.removeHttp(http.getToken());
         }
         try {
             challenge.trigger();
             Status status = challenge.waitForCompletion(VALIDATION_TIMEOUT);
             if (status != Status.VALID) {
-                throw new AcmeException(challenge.getType() + " validation of " + host + " ended " + status
+                throw new ChallengeFailed(type + " validation of " + host + " ended " + status
                         + challenge.getError().map(p -> ": " + p).orElse(""));
             }
         } finally {
