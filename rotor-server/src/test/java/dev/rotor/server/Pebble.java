@@ -26,7 +26,7 @@ import javax.net.ssl.TrustManagerFactory;
  * fresh self-signed certificate; validations connect to {@code tlsPort}/{@code httpPort} on the identifier's host.
  * Fails loudly when pebble is not installed. Not thread-safe: one test drives it.
  */
-final class Pebble implements AutoCloseable {
+public final class Pebble implements AutoCloseable {
     static final Path BINARY = Path.of("/usr/bin/pebble");
 
     private final Process process;
@@ -44,7 +44,7 @@ final class Pebble implements AutoCloseable {
     }
 
     /** Starts pebble validating against {@code tlsPort} and {@code httpPort} on 127.0.0.1 and waits until it serves. */
-    static Pebble start(Path dir, int tlsPort, int httpPort) throws Exception {
+    public static Pebble start(Path dir, int tlsPort, int httpPort) throws Exception {
         assertThat(BINARY).as("pebble (the ACME test CA) is missing: install it with 'apt-get install pebble' "
                 + "(bin/test does)").isExecutable();
         Path cert = dir.resolve("pebble-cert.pem");
@@ -80,24 +80,24 @@ final class Pebble implements AutoCloseable {
         return pebble;
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
     /** The ACME directory URL. */
-    URI directory() {
+    public URI directory() {
         return URI.create("https://127.0.0.1:" + port + "/dir");
     }
 
     /** The self-signed certificate of pebble's own HTTPS endpoint (trust it to talk ACME). */
-    Path caCert() {
+    public Path caCert() {
         return caCert;
     }
 
     /** Pebble's current issuing root (regenerated on every pebble start). */
-    X509Certificate root() throws Exception {
+    public X509Certificate root() throws Exception {
         HttpResponse<String> root = get(URI.create("https://127.0.0.1:" + managementPort + "/roots/0"));
         assertThat(root.statusCode()).isEqualTo(200);
         return (X509Certificate) CertificateFactory.getInstance("X.509")
@@ -105,7 +105,7 @@ final class Pebble implements AutoCloseable {
     }
 
     /** A new SSL context (with an empty session cache) trusting exactly {@code cert}. */
-    static SSLContext trusting(X509Certificate cert) throws Exception {
+    public static SSLContext trusting(X509Certificate cert) throws Exception {
         KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
         ks.load(null, null);
         ks.setCertificateEntry("pebble-root", cert);

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Autocert implements AsyncMapping<String, SslContext>, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Autocert.class);
-    private static final Duration RENEWAL_CHECK = Duration.ofHours(1);
+    /** How often certificates are checked for renewal. */
+    static final Duration RENEWAL_CHECK = Duration.ofHours(1);
 
     /** A host's certificate as served. */
     private record Served(SslContext context, X509Certificate leaf) {
@@ -57,6 +58,12 @@ public final class Autocert implements AsyncMapping<String, SslContext>, AutoClo
 
     /** Builds the manager of {@code ssl_autocert} settings; fails on a missing or unreadable directory CA file. */
     public static Autocert of(AutocertSettings s) throws IOException, GeneralSecurityException {
+        return of(s, RenewalPolicy.DEFAULT, Clock.systemUTC(), RENEWAL_CHECK);
+    }
+
+    /** As {@link #of(AutocertSettings)} with the renewal timing given. */
+    static Autocert of(AutocertSettings s, RenewalPolicy renewal, Clock clock, Duration renewalCheck)
+            throws IOException, GeneralSecurityException {
         // acme4j builds CSRs and challenge certificates through the Bouncy Castle JCA provider
         if (Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) == null) {
             Security.addProvider(new BouncyCastleProvider());
@@ -66,11 +73,11 @@ public final class Autocert implements AsyncMapping<String, SslContext>, AutoClo
         AcmeIssuer issuer = new AcmeIssuer(URI.create(s.directory()),
                 s.directoryCa().isEmpty() ? null : Path.of(s.directoryCa()), s.email(), cache, challenges, s.http());
         return new Autocert(new HostPolicy(s.hosts(), s.serverName()), cache, issuer, challenges, s.forceRsa(),
-                RenewalPolicy.DEFAULT, Clock.systemUTC());
+                renewal, clock, renewalCheck);
     }
 
-    Autocert(HostPolicy hosts, CertificateCache cache, AcmeIssuer issuer, Challenges challenges, boolean rsa,
-             RenewalPolicy renewal, Clock clock) {
+    private Autocert(HostPolicy hosts, CertificateCache cache, AcmeIssuer issuer, Challenges challenges, boolean rsa,
+                     RenewalPolicy renewal, Clock clock, Duration renewalCheck) {
         this.hosts = hosts;
         this.cache = cache;
         this.issuer = issuer;
@@ -85,7 +92,7 @@ public final class Autocert implements AsyncMapping<String, SslContext>, AutoClo
         });
         ex.setRemoveOnCancelPolicy(true);
         this.executor = ex;
-        long every = RENEWAL_CHECK.toMillis();
+        long every = renewalCheck.toMillis();
         executor.scheduleWithFixedDelay(this::renewDue, every, every, TimeUnit.MILLISECONDS);
     }
 
