@@ -131,6 +131,8 @@ public final class RotorServer {
         if (autocertSettings != null) {
             Autocert acme = Autocert.of(autocertSettings);
             autocert = acme;
+            log.info("ssl_autocert: certificates from {} for {}", autocertSettings.directory(),
+                    autocertSettings.hosts().isEmpty() ? "any host name" : String.join(", ", autocertSettings.hosts()));
             tls = ch -> new AutocertSniHandler(acme);
         } else if (server.ssl()) {
             SslContext ssl = tls();
