@@ -10,6 +10,7 @@ import dev.rotor.protocol.ProtocolException;
 import dev.rotor.protocol.RawJson;
 import dev.rotor.protocol.Reply;
 import dev.rotor.transport.Transport;
+import dev.rotor.transport.WriteBatch;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -157,6 +158,11 @@ public final class ClientSession {
 
     /** Writes a frame to the client; closes the connection as {@code slow} when its queue grows past the limit. */
     void send(byte[] frame) {
+        send(frame, null);
+    }
+
+    /** Like {@link #send(byte[])}; with a batch, the transport may defer its flush task to the batch. */
+    private void send(byte[] frame, WriteBatch batch) {
         if (closed) {
             return;
         }
@@ -166,7 +172,11 @@ public final class ClientSession {
             close(Disconnect.SLOW);
             return;
         }
-        transport.write(frame);
+        if (batch == null) {
+            transport.write(frame);
+        } else {
+            transport.write(frame, batch);
+        }
         node.metrics().inc(Counter.CLIENT_NUM_MSG_QUEUED);
         node.metrics().add(Counter.CLIENT_BYTES_OUT, frame.length);
     }
@@ -174,6 +184,14 @@ public final class ClientSession {
     /** Delivers a push encoded once for all subscribers (the bytes are shared, never modified). */
     public void deliver(byte[] frame) {
         send(frame);
+    }
+
+    /**
+     * Delivers a push of a fan-out; the transport may leave its flush to {@code batch}, which the caller runs after
+     * the fan-out. The frame keeps its place among this connection's other frames (see {@link WriteBatch}).
+     */
+    public void deliver(byte[] frame, WriteBatch batch) {
+        send(frame, batch);
     }
 
     // ---- state used by ClientCommands -------------------------------------------------------------------------

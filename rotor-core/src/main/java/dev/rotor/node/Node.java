@@ -15,6 +15,7 @@ import dev.rotor.protocol.ProtocolError;
 import dev.rotor.protocol.ProtocolException;
 import dev.rotor.protocol.Pushes;
 import dev.rotor.transport.Transport;
+import dev.rotor.transport.WriteBatch;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -323,7 +324,10 @@ public final class Node implements EngineListener {
         broadcast(channel, Pushes::leave, info);
     }
 
-    /** Encodes once, only when someone is subscribed, and writes the same bytes to every local subscriber. */
+    /**
+     * Encodes once, only when someone is subscribed, and writes the same bytes to every local subscriber, batching
+     * the flush tasks per event loop.
+     */
     private void broadcast(String channel, java.util.function.BiFunction<String, ClientInfo, byte[]> encoder,
             Object payload) {
         Set<ClientSession> subscribers = hub.subscribers(channel);
@@ -332,8 +336,15 @@ public final class Node implements EngineListener {
         }
         byte[] frame = encoder == null ? Pushes.message((Message) payload)
                 : encoder.apply(channel, (ClientInfo) payload);
-        for (ClientSession s : subscribers) {
-            s.deliver(frame);
+        // one flush task per event loop instead of one per subscriber; run even if a delivery throws, or the
+        // connections already queued would wait for their next write
+        WriteBatch batch = new WriteBatch();
+        try {
+            for (ClientSession s : subscribers) {
+                s.deliver(frame, batch);
+            }
+        } finally {
+            batch.run();
         }
     }
 

@@ -20,6 +20,15 @@ public interface Transport {
      */
     void write(byte[] frame);
 
+    /**
+     * Queues one push frame of a fan-out, like {@link #write(byte[])} and in the same order with respect to every
+     * other write of this connection, but may leave the task that hands it to the network to {@code batch}, which
+     * runs one such task per executor after the fan-out. The default writes at once.
+     */
+    default void write(byte[] frame, WriteBatch batch) {
+        write(frame);
+    }
+
     /** Bytes queued but not yet handed to the network, used for the slow-client check ({@code client_queue_max_size}). */
     long queuedBytes();
 

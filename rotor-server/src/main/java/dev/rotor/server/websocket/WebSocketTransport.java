@@ -4,6 +4,7 @@ import dev.rotor.metrics.Counter;
 import dev.rotor.metrics.Metrics;
 import dev.rotor.protocol.Disconnect;
 import dev.rotor.transport.Transport;
+import dev.rotor.transport.WriteBatch;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -18,7 +19,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The raw WebSocket {@link Transport}: each protocol frame becomes one text message.
  *
  * <p>Thread-safe. Writes from any thread go into a lock-free queue; one drain task on the channel's event loop
- * writes everything queued and flushes once (coalesced writes: a burst of pushes costs one syscall). The frame
+ * writes everything queued and flushes once (coalesced writes: a burst of pushes costs one syscall). Fan-out writes
+ * leave that task to a {@link WriteBatch}, which runs the drains of all its connections on one loop in one task;
+ * frames are queued in call order either way, so replies and pushes are never reordered. The frame
  * bytes are wrapped, never copied, so one encoded publication is shared by all subscribers.
  */
 public final class WebSocketTransport implements Transport {
@@ -49,6 +52,21 @@ public final class WebSocketTransport implements Transport {
         queue.add(frame);
         if (queue.claimDrain()) {
             channel.eventLoop().execute(drain);
+        }
+    }
+
+    /**
+     * Queues the frame at once, so it keeps its place among this connection's frames, and leaves the drain task to
+     * the batch: a fan-out then costs one task per event loop, not one per connection.
+     */
+    @Override
+    public void write(byte[] frame, WriteBatch batch) {
+        if (closed.get()) {
+            return;
+        }
+        queue.add(frame);
+        if (queue.claimDrain()) {
+            batch.schedule(channel.eventLoop(), drain);
         }
     }
 
