@@ -1,5 +1,7 @@
 package dev.rotor.server;
 
+import dev.rotor.testkit.DebianBinary;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -27,8 +29,6 @@ import javax.net.ssl.TrustManagerFactory;
  * Fails loudly when pebble is not installed. Not thread-safe: one test drives it.
  */
 public final class Pebble implements AutoCloseable {
-    static final Path BINARY = Path.of("/usr/bin/pebble");
-
     private final Process process;
     private final int port;
     private final int managementPort;
@@ -45,8 +45,7 @@ public final class Pebble implements AutoCloseable {
 
     /** Starts pebble validating against {@code tlsPort} and {@code httpPort} on 127.0.0.1 and waits until it serves. */
     public static Pebble start(Path dir, int tlsPort, int httpPort) throws Exception {
-        assertThat(BINARY).as("pebble (the ACME test CA) is missing: install it with 'apt-get install pebble' "
-                + "(bin/test does)").isExecutable();
+        Path binary = DebianBinary.require("rotor.pebble", "/usr/bin/pebble", "pebble", "the ACME tests");
         Path cert = dir.resolve("pebble-cert.pem");
         Path key = dir.resolve("pebble-key.pem");
         TlsSupport.generate(cert, key);
@@ -58,7 +57,7 @@ public final class Pebble implements AutoCloseable {
                 + " \"certificate\": \"" + cert + "\", \"privateKey\": \"" + key + "\","
                 + " \"httpPort\": " + httpPort + ", \"tlsPort\": " + tlsPort + ","
                 + " \"ocspResponderURL\": \"\", \"externalAccountBindingRequired\": false}}");
-        ProcessBuilder pb = new ProcessBuilder(BINARY.toString(), "-config", config.toString())
+        ProcessBuilder pb = new ProcessBuilder(binary.toString(), "-config", config.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("pebble.log").toFile());
         pb.environment().put("PEBBLE_VA_NOSLEEP", "1");
         pb.environment().put("PEBBLE_WFE_NONCEREJECT", "0");
