@@ -1,5 +1,6 @@
 package dev.rotor.cli;
 
+import dev.rotor.config.RotorConfig;
 import dev.rotor.engine.Engine;
 import dev.rotor.node.NodeConfig;
 import dev.rotor.server.RotorServer;
@@ -25,28 +26,44 @@ public interface ManagedServer {
     @FunctionalInterface
     interface Factory {
         ManagedServer create(ServerConfig server, NodeConfig node, Engine engine);
+
+        /** Creates the server of a whole configuration; by default without {@code ssl_autocert}. */
+        default ManagedServer create(RotorConfig config, Engine engine) {
+            return create(config.server(), config.node(), engine);
+        }
     }
 
-    /** The production factory: a {@link RotorServer}. */
+    /** The production factory: a {@link RotorServer}, with {@code ssl_autocert} when configured. */
     static Factory rotor() {
-        return (server, node, engine) -> {
-            RotorServer s = new RotorServer(server, node, engine);
-            return new ManagedServer() {
-                @Override
-                public void start() throws Exception {
-                    s.start();
-                }
+        return new Factory() {
+            @Override
+            public ManagedServer create(ServerConfig server, NodeConfig node, Engine engine) {
+                return wrap(new RotorServer(server, node, engine));
+            }
 
-                @Override
-                public void reload(NodeConfig config) {
-                    s.reload(config);
-                }
+            @Override
+            public ManagedServer create(RotorConfig config, Engine engine) {
+                return wrap(new RotorServer(config.server(), config.node(), engine, config.autocert()));
+            }
+        };
+    }
 
-                @Override
-                public CompletableFuture<Void> shutdown() {
-                    return s.shutdown();
-                }
-            };
+    private static ManagedServer wrap(RotorServer s) {
+        return new ManagedServer() {
+            @Override
+            public void start() throws Exception {
+                s.start();
+            }
+
+            @Override
+            public void reload(NodeConfig config) {
+                s.reload(config);
+            }
+
+            @Override
+            public CompletableFuture<Void> shutdown() {
+                return s.shutdown();
+            }
         };
     }
 }

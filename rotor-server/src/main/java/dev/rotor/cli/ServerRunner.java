@@ -117,11 +117,6 @@ public final class ServerRunner {
                 return fatal("Unable to write PID file " + c.pidFile() + ": " + describe(e));
             }
         }
-        if (c.autocert().enabled()) {
-            // not silently plain HTTP: an operator relying on ACME must know at once
-            removePidFile(c);
-            return fatal("ssl_autocert is not supported by this build of Rotor yet; use ssl with ssl_cert and ssl_key");
-        }
         if (c.server().debug()) {
             log.warn("Go's pprof endpoints under /debug/pprof/ have no JVM equivalent and are not served; use JFR "
                     + "(jcmd <pid> JFR.start) to profile Rotor");
@@ -134,7 +129,7 @@ public final class ServerRunner {
             return fatal(e.getMessage());
         }
         logStartup(c, file, engine);
-        ManagedServer s = servers.create(c.server(), c.node(), engine);
+        ManagedServer s = servers.create(c, engine);
         try {
             s.start();
         } catch (Exception e) {

@@ -95,6 +95,10 @@ public enum ConfigKey {
     SSL_AUTOCERT_SERVER_NAME("ssl_autocert_server_name", Type.STRING, "", Env.NONE, Reload.NO),
     SSL_AUTOCERT_HTTP("ssl_autocert_http", Type.BOOL, false, Env.NONE, Reload.NO),
     SSL_AUTOCERT_HTTP_ADDR("ssl_autocert_http_addr", Type.STRING, ":80", Env.NONE, Reload.NO),
+    // beyond v1: another ACME CA (e.g. a private one) and a PEM bundle to trust for its HTTPS endpoint
+    SSL_AUTOCERT_DIRECTORY("ssl_autocert_directory", Type.STRING, "https://acme-v02.api.letsencrypt.org/directory",
+            Env.NONE, Reload.NO),
+    SSL_AUTOCERT_DIRECTORY_CA("ssl_autocert_directory_ca", Type.STRING, "", Env.NONE, Reload.NO),
 
     // §3.6 process
     ENGINE("engine", Type.STRING, "memory", Env.BOUND, Reload.NO),

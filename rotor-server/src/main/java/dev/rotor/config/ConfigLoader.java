@@ -118,7 +118,8 @@ public final class ConfigLoader {
         ServerConfig server = buildServer(s);
         AutocertSettings autocert = new AutocertSettings(s.bool(SSL_AUTOCERT), s.string(SSL_AUTOCERT_HOST_WHITELIST),
                 s.string(SSL_AUTOCERT_CACHE_DIR), s.string(SSL_AUTOCERT_EMAIL), s.bool(SSL_AUTOCERT_FORCE_RSA),
-                s.string(SSL_AUTOCERT_SERVER_NAME), s.bool(SSL_AUTOCERT_HTTP), s.string(SSL_AUTOCERT_HTTP_ADDR));
+                s.string(SSL_AUTOCERT_SERVER_NAME), s.bool(SSL_AUTOCERT_HTTP), s.string(SSL_AUTOCERT_HTTP_ADDR),
+                s.string(SSL_AUTOCERT_DIRECTORY), s.string(SSL_AUTOCERT_DIRECTORY_CA));
         if (server.ssl() && !autocert.enabled() && (server.sslCert().isEmpty() || server.sslKey().isEmpty())) {
             throw new ConfigException("config error: ssl: ssl_cert and ssl_key must both be set when ssl is enabled");
         }

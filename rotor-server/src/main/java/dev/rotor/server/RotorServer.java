@@ -1,6 +1,7 @@
 package dev.rotor.server;
 
 import dev.rotor.api.ApiExecutor;
+import dev.rotor.config.AutocertSettings;
 import dev.rotor.engine.Engine;
 import dev.rotor.metrics.Metrics;
 import dev.rotor.node.Node;
@@ -9,9 +10,14 @@ import dev.rotor.server.admin.AdminAuthHandler;
 import dev.rotor.server.admin.WebAppHandler;
 import dev.rotor.server.http.ApiHandler;
 import dev.rotor.server.http.PrometheusHandler;
+import dev.rotor.server.acme.Autocert;
+import dev.rotor.server.acme.AutocertSniHandler;
+import dev.rotor.server.acme.Http01Handler;
 import dev.rotor.server.sockjs.SockJsHandler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -21,7 +27,10 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.File;
@@ -37,6 +46,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +61,8 @@ public final class RotorServer {
     private static final Logger log = LoggerFactory.getLogger(RotorServer.class);
 
     private final ServerConfig server;
+    /** Null unless {@code ssl_autocert} is on. */
+    private final AutocertSettings autocertSettings;
     private final Engine engine;
     private final Metrics metrics = new Metrics();
     private final ScheduledThreadPoolExecutor timers;
@@ -63,9 +75,21 @@ public final class RotorServer {
     private EventLoopGroup workerGroup;
     /** Null unless {@code prometheus} is on; set by start(). */
     private volatile PrometheusHandler prometheus;
+    /** Null unless {@code ssl_autocert} is on; set by start(). */
+    private volatile Autocert autocert;
+    /** The {@code ssl_autocert_http} server; null unless it runs. Written only by start(). */
+    private Channel http01;
 
     public RotorServer(ServerConfig server, NodeConfig node, Engine engine) {
+        this(server, node, engine, null);
+    }
+
+    /**
+     * @param autocert the {@code ssl_autocert*} settings; null or disabled to use {@code ssl} (if on) instead
+     */
+    public RotorServer(ServerConfig server, NodeConfig node, Engine engine, AutocertSettings autocert) {
         this.server = server;
+        this.autocertSettings = autocert != null && autocert.enabled() ? autocert : null;
         this.engine = engine;
         this.timers = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "rotor-timers");
@@ -104,7 +128,17 @@ public final class RotorServer {
                     .add(Route.PROMETHEUS);
         }
 
-        SslContext ssl = server.ssl() ? tls() : null;
+        Function<SocketChannel, ChannelHandler> tls = null;
+        if (autocertSettings != null) {
+            Autocert acme = Autocert.of(autocertSettings);
+            autocert = acme;
+            log.info("ssl_autocert: certificates from {} for {}", autocertSettings.directory(),
+                    autocertSettings.hosts().isEmpty() ? "any host name" : String.join(", ", autocertSettings.hosts()));
+            tls = ch -> new AutocertSniHandler(acme);
+        } else if (server.ssl()) {
+            SslContext ssl = tls();
+            tls = ch -> ssl.newHandler(ch.alloc());
+        }
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelClass =
@@ -122,7 +156,7 @@ public final class RotorServer {
                         .option(ChannelOption.SO_BACKLOG, 4096)
                         .option(ChannelOption.SO_REUSEADDR, true)
                         .childOption(ChannelOption.TCP_NODELAY, true)
-                        .childHandler(new ServerInitializer(router, server, routes.contains(Route.RAW_WEBSOCKET), ssl));
+                        .childHandler(new ServerInitializer(router, server, routes.contains(Route.RAW_WEBSOCKET), tls));
                 int port = Integer.parseInt(e.getKey());
                 InetSocketAddress address = server.address().isEmpty()
                         ? new InetSocketAddress(port) : new InetSocketAddress(server.address(), port);
@@ -132,6 +166,9 @@ public final class RotorServer {
                 log.info("Start serving {} endpoints on {}:{}",
                         routes.stream().map(Route::label).collect(Collectors.joining(", ")),
                         server.address(), actual.getPort());
+            }
+            if (autocertSettings != null && autocertSettings.http()) {
+                startHttp01(channelClass);
             }
         } catch (Exception e) {
             closeNetwork();
@@ -147,6 +184,34 @@ public final class RotorServer {
             throw new SSLException("cannot load ssl_cert " + server.sslCert() + " / ssl_key " + server.sslKey()
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Binds the {@code ssl_autocert_http} server (http-01 challenges, redirects to https) on its address. */
+    private void startHttp01(Class<? extends ServerChannel> channelClass) throws InterruptedException {
+        String addr = autocertSettings.httpAddr();
+        int colon = addr.lastIndexOf(':');
+        String host = colon < 0 ? "" : addr.substring(0, colon).replace("[", "").replace("]", "");
+        int port = Integer.parseInt(addr.substring(colon + 1));
+        Http01Handler handler = new Http01Handler(autocert.challenges());
+        ServerBootstrap b = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(channelClass)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), handler);
+                    }
+                });
+        http01 = b.bind(host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port))
+                .sync().channel();
+        log.info("Serving ACME http-01 challenges on {}:{}", host,
+                ((InetSocketAddress) http01.localAddress()).getPort());
+    }
+
+    /** The port of the {@code ssl_autocert_http} server, or -1 when it does not run. */
+    public int boundHttp01Port() {
+        return http01 == null ? -1 : ((InetSocketAddress) http01.localAddress()).getPort();
     }
 
     /** Swaps in a reloaded node configuration (SIGHUP). */
@@ -198,6 +263,12 @@ public final class RotorServer {
 
     private void closeNetwork() {
         List<Channel> channels = new ArrayList<>(bound.values());
+        if (http01 != null) {
+            channels.add(http01);
+        }
+        if (autocert != null) {
+            autocert.close();
+        }
         for (Channel ch : channels) {
             ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }

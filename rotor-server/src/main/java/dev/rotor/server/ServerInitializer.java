@@ -9,7 +9,8 @@ import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilte
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilterProvider;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
 import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
-import io.netty.handler.ssl.SslContext;
+import io.netty.channel.ChannelHandler;
+import java.util.function.Function;
 
 /**
  * The one place where a port's pipeline is assembled: HTTP codec, request aggregation, optional permessage-deflate
@@ -22,21 +23,22 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private final HttpRouterHandler router;
     private final ServerConfig config;
     private final boolean clientPort;
-    /** Null when TLS is off. */
-    private final SslContext ssl;
+    /** Makes a channel's TLS handler (fixed certificate or {@code ssl_autocert}); null when TLS is off. */
+    private final Function<SocketChannel, ChannelHandler> tls;
 
-    ServerInitializer(HttpRouterHandler router, ServerConfig config, boolean clientPort, SslContext ssl) {
+    ServerInitializer(HttpRouterHandler router, ServerConfig config, boolean clientPort,
+                      Function<SocketChannel, ChannelHandler> tls) {
         this.router = router;
         this.config = config;
         this.clientPort = clientPort;
-        this.ssl = ssl;
+        this.tls = tls;
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
         ChannelPipeline p = ch.pipeline();
-        if (ssl != null) {
-            p.addLast("tls", ssl.newHandler(ch.alloc()));
+        if (tls != null) {
+            p.addLast("tls", tls.apply(ch));
         }
         p.addLast("http", new HttpServerCodec());
         p.addLast("aggregator", new HttpObjectAggregator(MAX_HTTP_BODY));

@@ -86,12 +86,13 @@ class RunCommandTest {
     }
 
     @Test
-    void autocertIsRefusedInsteadOfSilentlyServingPlainHttp() throws IOException {
+    void autocertStartsTheServer() throws IOException {
         Path file = write("config.json", "{\"ssl_autocert\": true, \"ssl_autocert_host_whitelist\": \"example.com\"}");
 
-        assertThat(cli.run("-c", file.toString())).isEqualTo(1);
+        assertThat(cli.run("-c", file.toString())).isZero();
 
-        assertThat(cli.out()).contains("ssl_autocert is not supported by this build of Rotor yet");
+        assertThat(cli.server().started).isTrue();
+        assertThat(cli.out()).doesNotContain("not supported");
     }
 
     @Test

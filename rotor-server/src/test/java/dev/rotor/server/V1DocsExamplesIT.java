@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every configuration example of the v1 documentation (extracted into test resources) starts a real server that
  * accepts a client connection and a signed API call. Ports and the bind address are overridden by flags so the
  * examples can run side by side on loopback; the TLS example gets a freshly generated certificate. The ACME
- * ({@code ssl_autocert}) example is covered by the CLI, which refuses it with a clear message.
+ * ({@code ssl_autocert}) example needs a reachable CA for its host name and is covered by {@link AutocertIT}
+ * against pebble instead.
  */
 class V1DocsExamplesIT {
     private static final Duration WAIT = Duration.ofSeconds(5);

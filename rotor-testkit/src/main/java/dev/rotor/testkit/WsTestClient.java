@@ -57,8 +57,12 @@ public final class WsTestClient implements AutoCloseable {
      * {@link #rejectedHandshakeStatus}.
      */
     public static WsTestClient connect(URI uri, Duration timeout) {
+        return connect(uri, timeout, HttpClient.newBuilder().connectTimeout(timeout).build());
+    }
+
+    /** As {@link #connect(URI, Duration)} with a given client, e.g. one trusting a test CA for {@code wss:}. */
+    public static WsTestClient connect(URI uri, Duration timeout, HttpClient http) {
         Receiver receiver = new Receiver();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
         CompletableFuture<WebSocket> opening = http.newWebSocketBuilder()
                 .connectTimeout(timeout)
                 .buildAsync(uri, receiver);

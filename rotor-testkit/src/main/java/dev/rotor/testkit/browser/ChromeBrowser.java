@@ -1,5 +1,7 @@
 package dev.rotor.testkit.browser;
 
+import dev.rotor.testkit.DebianBinary;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -246,13 +248,7 @@ public final class ChromeBrowser implements AutoCloseable {
     }
 
     private static Path executable(String property, String standard) {
-        Path p = Paths.get(System.getProperty(property, standard));
-        if (!Files.isRegularFile(p) || !Files.isExecutable(p)) {
-            throw new IllegalStateException(p + " is missing or not executable; the browser tests need Debian's "
-                    + "Chromium and chromedriver (set -D" + property + "=<path> to use another copy). "
-                    + INSTALL_HINT);
-        }
-        return p;
+        return DebianBinary.require(property, standard, "chromium chromium-driver", "the browser tests");
     }
 
     /** Reads chromedriver's output until it names its port, then keeps draining it into {@code log}. */

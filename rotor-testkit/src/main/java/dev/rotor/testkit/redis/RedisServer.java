@@ -1,5 +1,7 @@
 package dev.rotor.testkit.redis;
 
+import dev.rotor.testkit.DebianBinary;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -102,13 +104,7 @@ public final class RedisServer implements AutoCloseable {
 
     /** Fails loudly, with the install command, when a Debian Redis binary is missing. */
     static Path requireBinary(String property, String defaultPath, String debianPackage) {
-        Path path = Path.of(System.getProperty(property, defaultPath));
-        if (!Files.isExecutable(path)) {
-            throw new IllegalStateException(path + " is missing: the Redis integration tests need a real "
-                    + debianPackage + "; install it with `apt-get install " + debianPackage + "` (bin/test does this"
-                    + " when run as root)");
-        }
-        return path;
+        return DebianBinary.require(property, defaultPath, debianPackage, "the Redis integration tests");
     }
 
     public int port() {
