@@ -150,7 +150,7 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
             HttpResponses.send(ctx, request, response);
             return;
         }
-        upgrade(ctx, request, new WebSocketSessionHandler(node));
+        upgrade(ctx, request, new WebSocketSessionHandler(node, server.sharedFrames()));
     }
 
     /** Upgrades with the client limits: frames up to {@code client_request_max_size}, keepalive, write timeout. */

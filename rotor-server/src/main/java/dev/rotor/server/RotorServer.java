@@ -14,6 +14,7 @@ import dev.rotor.server.acme.Autocert;
 import dev.rotor.server.acme.AutocertSniHandler;
 import dev.rotor.server.acme.Http01Handler;
 import dev.rotor.server.sockjs.SockJsHandler;
+import dev.rotor.server.websocket.WebSocketFrames;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -67,6 +68,8 @@ public final class RotorServer {
     private final Metrics metrics = new Metrics();
     private final ScheduledThreadPoolExecutor timers;
     private final Node node;
+    /** Fan-out frames framed once per event loop; unused when WebSocket compression is on. */
+    private final WebSocketFrames sharedFrames = new WebSocketFrames();
     /** Server channels by configured port string, in bind order; written only by start(). */
     private final Map<String, Channel> bound = new LinkedHashMap<>();
     private volatile boolean shuttingDown;
@@ -226,6 +229,14 @@ public final class RotorServer {
 
     public boolean isShuttingDown() {
         return shuttingDown;
+    }
+
+    /**
+     * The shared WebSocket frames for client connections, or null when {@code websocket_compression} is on:
+     * pre-framed bytes would skip the permessage-deflate encoder of connections that negotiated it.
+     */
+    WebSocketFrames sharedFrames() {
+        return server.websocketCompression() ? null : sharedFrames;
     }
 
     /**

@@ -31,6 +31,8 @@ public final class WebSocketSessionHandler extends ActiveChannelHandler {
     private static final Logger log = LoggerFactory.getLogger(WebSocketSessionHandler.class);
 
     private final Node node;
+    /** Null: frames go through the pipeline's frame encoder (see {@link WebSocketTransport}). */
+    private final WebSocketFrames frames;
     /** Null until the channel is active. */
     private WebSocketTransport transport;
     /** Null until the channel is active. */
@@ -38,13 +40,15 @@ public final class WebSocketSessionHandler extends ActiveChannelHandler {
     /** Null until the channel is active. */
     private FrameSequencer inbound;
 
-    public WebSocketSessionHandler(Node node) {
+    /** @param frames the server's shared frames, or null when WebSocket compression is enabled */
+    public WebSocketSessionHandler(Node node, WebSocketFrames frames) {
         this.node = node;
+        this.frames = frames;
     }
 
     @Override
     protected void onActive(ChannelHandlerContext ctx) {
-        transport = new WebSocketTransport(ctx.channel(), node.metrics());
+        transport = new WebSocketTransport(ctx.channel(), node.metrics(), frames);
         session = node.openSession(transport);
         // while a frame is processed asynchronously, reading pauses (§2.2)
         inbound = new FrameSequencer(session, ctx.channel().eventLoop(),

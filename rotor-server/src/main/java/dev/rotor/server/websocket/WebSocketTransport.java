@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Thread-safe. Writes from any thread go into a lock-free queue; one drain task on the channel's event loop
  * writes everything queued and flushes once (coalesced writes: a burst of pushes costs one syscall). Fan-out writes
  * leave that task to a {@link WriteBatch}, which runs the drains of all its connections on one loop in one task;
- * frames are queued in call order either way, so replies and pushes are never reordered. The frame
- * bytes are wrapped, never copied, so one encoded publication is shared by all subscribers.
+ * frames are queued in call order either way, so replies and pushes are never reordered. One encoded publication
+ * is shared by all subscribers: with {@link WebSocketFrames}, framed once per event loop and written as
+ * reference-counted duplicates; without, wrapped (never copied) in a {@code TextWebSocketFrame}.
  */
 public final class WebSocketTransport implements Transport {
     /** Close frame write deadline (client-protocol.md §9: 1 s). */
@@ -33,10 +34,23 @@ public final class WebSocketTransport implements Transport {
     private final OutboundQueue queue = new OutboundQueue();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Runnable drain = this::drain;
+    /** Null: each frame goes through Netty's frame encoder (needed when a WebSocket extension may be active). */
+    private final WebSocketFrames frames;
 
+    /** A transport whose frames go through the pipeline's WebSocket frame encoder. */
     public WebSocketTransport(Channel channel, Metrics metrics) {
+        this(channel, metrics, null);
+    }
+
+    /**
+     * A transport that writes frames already framed by {@code frames} (shared per event loop), past the frame
+     * encoder; null behaves like {@link #WebSocketTransport(Channel, Metrics)}. Pass null when a WebSocket extension
+     * (permessage-deflate) may be negotiated, since such frames must go through the extension's encoder.
+     */
+    public WebSocketTransport(Channel channel, Metrics metrics, WebSocketFrames frames) {
         this.channel = channel;
         this.metrics = metrics;
+        this.frames = frames;
     }
 
     @Override
@@ -77,7 +91,10 @@ public final class WebSocketTransport implements Transport {
             byte[] frame;
             while ((frame = queue.poll()) != null) {
                 if (!closed.get()) {
-                    channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)), channel.voidPromise());
+                    // a ByteBuf passes the frame encoder untouched: it is already a complete frame
+                    Object message = frames != null ? frames.frame(frame, channel.alloc())
+                            : new TextWebSocketFrame(Unpooled.wrappedBuffer(frame));
+                    channel.write(message, channel.voidPromise());
                     written++;
                 }
             }

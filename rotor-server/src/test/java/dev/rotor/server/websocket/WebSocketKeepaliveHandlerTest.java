@@ -83,7 +83,7 @@ class WebSocketKeepaliveHandlerTest {
         node.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.freezeTime();
-        ch.pipeline().addLast(new FailingPings(), new WebSocketKeepaliveHandler(1), new WebSocketSessionHandler(node));
+        ch.pipeline().addLast(new FailingPings(), new WebSocketKeepaliveHandler(1), new WebSocketSessionHandler(node, null));
         ch.writeInbound(new TextWebSocketFrame("{\"method\":\"connect\",\"params\":{\"user\":\"u\"}}"));
         ch.runPendingTasks();
         TextWebSocketFrame connect = ch.readOutbound();

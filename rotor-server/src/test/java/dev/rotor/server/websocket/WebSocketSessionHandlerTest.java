@@ -44,7 +44,7 @@ class WebSocketSessionHandlerTest {
                 .topLevel(ChannelOptions.builder().presence(true).build()).build(), engine, new Metrics(),
                 scheduler, Clock.systemUTC());
         node.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
-        EmbeddedChannel ch = new EmbeddedChannel(new WebSocketSessionHandler(node));
+        EmbeddedChannel ch = new EmbeddedChannel(new WebSocketSessionHandler(node, null));
 
         ch.writeInbound(new TextWebSocketFrame("{\"method\":\"connect\",\"params\":{\"user\":\"u\"}}"));
         ch.writeInbound(new TextWebSocketFrame("{\"uid\":\"s\",\"method\":\"subscribe\",\"params\":{\"channel\":\"c\"}}"));
