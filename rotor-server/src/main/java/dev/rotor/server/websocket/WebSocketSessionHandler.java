@@ -3,6 +3,7 @@ package dev.rotor.server.websocket;
 import dev.rotor.node.ClientSession;
 import dev.rotor.node.Node;
 import dev.rotor.protocol.Disconnect;
+import dev.rotor.timer.Timers;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -31,6 +32,8 @@ public final class WebSocketSessionHandler extends ActiveChannelHandler {
     private static final Logger log = LoggerFactory.getLogger(WebSocketSessionHandler.class);
 
     private final Node node;
+    /** The session's stale and expiry timers, on the channel loop's wheel. */
+    private final Timers timers;
     /** Null until the channel is active. */
     private WebSocketTransport transport;
     /** Null until the channel is active. */
@@ -38,14 +41,16 @@ public final class WebSocketSessionHandler extends ActiveChannelHandler {
     /** Null until the channel is active. */
     private FrameSequencer inbound;
 
-    public WebSocketSessionHandler(Node node) {
+    /** @param timers timers for the core session (stale close, expiry), normally the channel loop's wheel */
+    public WebSocketSessionHandler(Node node, Timers timers) {
         this.node = node;
+        this.timers = timers;
     }
 
     @Override
     protected void onActive(ChannelHandlerContext ctx) {
         transport = new WebSocketTransport(ctx.channel(), node.metrics());
-        session = node.openSession(transport);
+        session = node.openSession(transport, timers);
         // while a frame is processed asynchronously, reading pauses (§2.2)
         inbound = new FrameSequencer(session, ctx.channel().eventLoop(),
                 () -> ctx.channel().config().setAutoRead(false), () -> ctx.channel().config().setAutoRead(true));
