@@ -131,7 +131,8 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
             HttpResponses.empty(ctx, request, HttpResponseStatus.OK);
             return;
         }
-        upgrade(ctx, request, new AdminSocketHandler(node, admin.executor()));
+        upgrade(ctx, request, new AdminSocketHandler(node, admin.executor(),
+                timers.timers(ctx.channel().eventLoop())));
     }
 
     /** client-protocol.md §1.1. */

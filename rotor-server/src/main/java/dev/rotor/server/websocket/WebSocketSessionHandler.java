@@ -32,7 +32,7 @@ public final class WebSocketSessionHandler extends ActiveChannelHandler {
     private static final Logger log = LoggerFactory.getLogger(WebSocketSessionHandler.class);
 
     private final Node node;
-    /** The session's stale and expiry timers, on the channel loop's wheel. */
+    /** The session's stale and expiry timers and the transport's close deadline, on the channel loop's wheel. */
     private final Timers timers;
     /** Null until the channel is active. */
     private WebSocketTransport transport;
@@ -49,7 +49,7 @@ public final class WebSocketSessionHandler extends ActiveChannelHandler {
 
     @Override
     protected void onActive(ChannelHandlerContext ctx) {
-        transport = new WebSocketTransport(ctx.channel(), node.metrics());
+        transport = new WebSocketTransport(ctx.channel(), node.metrics(), timers);
         session = node.openSession(transport, timers);
         // while a frame is processed asynchronously, reading pauses (§2.2)
         inbound = new FrameSequencer(session, ctx.channel().eventLoop(),

@@ -3,6 +3,7 @@ package dev.rotor.server.websocket;
 import dev.rotor.metrics.Counter;
 import dev.rotor.metrics.Metrics;
 import dev.rotor.protocol.Disconnect;
+import dev.rotor.timer.Timers;
 import dev.rotor.transport.Transport;
 import dev.rotor.transport.WriteBatch;
 import io.netty.buffer.Unpooled;
@@ -30,13 +31,17 @@ public final class WebSocketTransport implements Transport {
 
     private final Channel channel;
     private final Metrics metrics;
+    /** Runs the close-frame deadline on the channel loop's wheel. */
+    private final Timers timers;
     private final OutboundQueue queue = new OutboundQueue();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Runnable drain = this::drain;
 
-    public WebSocketTransport(Channel channel, Metrics metrics) {
+    /** @param timers timers on the channel's event loop (its wheel), for the close-frame deadline */
+    public WebSocketTransport(Channel channel, Metrics metrics, Timers timers) {
         this.channel = channel;
         this.metrics = metrics;
+        this.timers = timers;
     }
 
     @Override
@@ -112,9 +117,7 @@ public final class WebSocketTransport implements Transport {
             }
             channel.writeAndFlush(new CloseWebSocketFrame(3000, disconnect.toJson()))
                     .addListener(ChannelFutureListener.CLOSE);
-            channel.eventLoop().schedule(() -> {
-                channel.close();
-            }, CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            timers.schedule(channel::close, CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         });
     }
 
