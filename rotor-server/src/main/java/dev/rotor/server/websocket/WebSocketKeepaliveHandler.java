@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * here. Both timers share one entry of the loop's {@link TimerWheel}, so an idle connection holds no scheduled task.
  * Confined to the channel's event loop.
  */
-public final class WebSocketKeepaliveHandler extends ActiveChannelHandler {
+public final class WebSocketKeepaliveHandler extends ActiveChannelHandler implements Runnable {
     /** User event fired when a ping could not be written. */
     public static final Object PING_FAILED = new Object() {
         @Override
@@ -35,6 +35,8 @@ public final class WebSocketKeepaliveHandler extends ActiveChannelHandler {
     private long nextPing;
     /** The one wheel entry serving both pings and the read deadline; null until active. Only touched on the loop. */
     private Timeout timeout;
+    /** This handler's context; null until active. */
+    private ChannelHandlerContext ctx;
 
     /**
      * @param pingIntervalSeconds {@code ping_interval}; must be positive (0 means: do not add this handler)
@@ -50,7 +52,9 @@ public final class WebSocketKeepaliveHandler extends ActiveChannelHandler {
         long now = wheel.nanoTime();
         nextPing = now + intervalNanos;
         extendDeadline();
-        timeout = wheel.newTimeout(() -> onTimeout(ctx));
+        this.ctx = ctx;
+        // the handler is the timeout's task itself: no lambda per connection
+        timeout = wheel.newTimeout(this);
         rearm();
     }
 
@@ -63,7 +67,9 @@ public final class WebSocketKeepaliveHandler extends ActiveChannelHandler {
         timeout.scheduleAt(nextPing - readDeadline < 0 ? nextPing : readDeadline);
     }
 
-    private void onTimeout(ChannelHandlerContext ctx) {
+    /** The timeout fired: drop on a missed read deadline, else ping when due; on the loop. */
+    @Override
+    public void run() {
         long now = wheel.nanoTime();
         if (now - readDeadline >= 0) {
             // a read deadline drop is a plain close, without a close frame (§7)
