@@ -118,7 +118,8 @@ public final class TimerWheel {
                 fired++;
                 try {
                     t.task.run();
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
+                    // the owner's driver must survive any task, or every other timeout of this wheel would stop
                     log.warn("timeout task failed", e);
                 }
             }

@@ -1,6 +1,7 @@
 package dev.rotor.timer;
 
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +44,7 @@ public interface Timers {
             if (inLoop.getAsBoolean()) {
                 timer.timeout.scheduleAt(deadline);
             } else {
-                loop.execute(() -> {
+                hop(loop, () -> {
                     if (!timer.cancelled) {
                         timer.timeout.scheduleAt(deadline);
                     }
@@ -51,6 +52,18 @@ public interface Timers {
             }
             return timer;
         };
+    }
+
+    /**
+     * Runs {@code task} on {@code loop}; a loop that has shut down takes no more tasks, and its wheel no longer runs,
+     * so the task is moot and dropped.
+     */
+    private static void hop(Executor loop, Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            // the server is shutting down: every connection of that loop is closing with it
+        }
     }
 
     /** A {@link #onWheel} timer. Thread-safe. */
@@ -87,7 +100,7 @@ public interface Timers {
             if (inLoop.getAsBoolean()) {
                 timeout.cancel();
             } else {
-                loop.execute(timeout::cancel);
+                hop(loop, timeout::cancel);
             }
         }
     }

@@ -78,4 +78,15 @@ class TimersTest {
         advanceBy(6000);
         assertEquals(List.of(), fired);
     }
+
+    @Test
+    void aLoopThatNoLongerTakesTasksDropsTheHopInsteadOfFailingTheCaller() {
+        Timers closed = Timers.onWheel(wheel, task -> {
+            throw new java.util.concurrent.RejectedExecutionException("loop shut down");
+        }, () -> false);
+        Timers.Cancellable c = closed.schedule(() -> fired.add("a"), 100, TimeUnit.MILLISECONDS);
+        c.cancel();
+        advanceBy(1000);
+        assertEquals(List.of(), fired);
+    }
 }
