@@ -9,6 +9,7 @@ import dev.rotor.protocol.ProtocolError;
 import dev.rotor.protocol.ProtocolException;
 import dev.rotor.protocol.RawJson;
 import dev.rotor.protocol.Reply;
+import dev.rotor.timer.Timers;
 import dev.rotor.transport.Transport;
 import dev.rotor.transport.WriteBatch;
 import java.util.ArrayList;
@@ -19,7 +20,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +43,8 @@ public final class ClientSession {
     private final long queueMaxSize;
     private final int requestMaxSize;
     private final ClientCommands commands;
+    /** Runs the stale and expiry timers. */
+    private final Timers timers;
 
     /** True once closed; never reset. Written under {@code this}, read anywhere. */
     private volatile boolean closed;
@@ -62,12 +64,13 @@ public final class ClientSession {
     /** Subscribed channel → private channel info (null when none), in subscription order. Guarded by {@code this}. */
     private final Map<String, RawJson> channels = new LinkedHashMap<>(4);
     /** Pending stale timer; null once connected or closed. Guarded by {@code this}. */
-    private ScheduledFuture<?> staleTimer;
+    private Timers.Cancellable staleTimer;
     /** Pending expiry timer; null when the connection does not expire. Guarded by {@code this}. */
-    private ScheduledFuture<?> expiryTimer;
+    private Timers.Cancellable expiryTimer;
 
-    ClientSession(Node node, Transport transport, NodeConfig config) {
+    ClientSession(Node node, Transport transport, NodeConfig config, Timers timers) {
         this.node = node;
+        this.timers = timers;
         this.transport = transport;
         this.clientId = UUID.randomUUID().toString();
         this.queueMaxSize = config.clientQueueMaxSize();
@@ -75,7 +78,7 @@ public final class ClientSession {
         this.commands = new ClientCommands(node, this);
         int stale = config.staleConnectionCloseDelay();
         if (stale > 0) {
-            staleTimer = node.scheduler().schedule(this::onStale, stale, TimeUnit.SECONDS);
+            staleTimer = timers.schedule(this::onStale, stale, TimeUnit.SECONDS);
         }
     }
 
@@ -229,7 +232,7 @@ public final class ClientSession {
         this.tokenExpiresAt = tokenExpiresAt;
         this.defaultInfo = info;
         if (staleTimer != null) {
-            staleTimer.cancel(false);
+            staleTimer.cancel();
             staleTimer = null;
         }
         scheduleExpiry(expireAfterSeconds);
@@ -252,11 +255,11 @@ public final class ClientSession {
     /** Guarded by {@code this}. */
     private void scheduleExpiry(long seconds) {
         if (expiryTimer != null) {
-            expiryTimer.cancel(false);
+            expiryTimer.cancel();
             expiryTimer = null;
         }
         if (seconds > 0) {
-            expiryTimer = node.scheduler().schedule(this::onExpiry, seconds, TimeUnit.SECONDS);
+            expiryTimer = timers.schedule(this::onExpiry, seconds, TimeUnit.SECONDS);
         }
     }
 
@@ -343,11 +346,11 @@ public final class ClientSession {
             }
             closed = true;
             if (staleTimer != null) {
-                staleTimer.cancel(false);
+                staleTimer.cancel();
                 staleTimer = null;
             }
             if (expiryTimer != null) {
-                expiryTimer.cancel(false);
+                expiryTimer.cancel();
                 expiryTimer = null;
             }
         }

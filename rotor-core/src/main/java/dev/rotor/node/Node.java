@@ -14,6 +14,7 @@ import dev.rotor.protocol.Message;
 import dev.rotor.protocol.ProtocolError;
 import dev.rotor.protocol.ProtocolException;
 import dev.rotor.protocol.Pushes;
+import dev.rotor.timer.Timers;
 import dev.rotor.transport.Transport;
 import dev.rotor.transport.WriteBatch;
 import java.time.Clock;
@@ -51,6 +52,8 @@ public final class Node implements EngineListener {
     private final Engine engine;
     private final Metrics metrics;
     private final ScheduledExecutorService scheduler;
+    /** Session timers on {@link #scheduler}, for sessions opened without timers of their own. */
+    private final Timers executorTimers;
     private final Clock clock;
     /** One log line per outage, not one per failed command (STYLE.md §4: handle an error once). */
     private final ThrottledLog engineFailures;
@@ -77,6 +80,7 @@ public final class Node implements EngineListener {
         this.engine = engine;
         this.metrics = metrics;
         this.scheduler = scheduler;
+        this.executorTimers = Timers.onExecutor(scheduler);
         this.clock = clock;
         this.engineFailures = new ThrottledLog(log, clock, 10_000);
         this.startedAt = clock.millis() / 1000;
@@ -168,10 +172,6 @@ public final class Node implements EngineListener {
         return startedAt;
     }
 
-    ScheduledExecutorService scheduler() {
-        return scheduler;
-    }
-
     long nowSeconds() {
         return clock.millis() / 1000;
     }
@@ -181,10 +181,21 @@ public final class Node implements EngineListener {
         return uids.next();
     }
 
-    /** Creates the session for a newly opened connection; the stale timer starts now. */
+    /**
+     * Creates the session for a newly opened connection; the stale timer starts now. Its timers run on the node's
+     * scheduler.
+     */
     public ClientSession openSession(Transport transport) {
+        return openSession(transport, executorTimers);
+    }
+
+    /**
+     * Creates the session for a newly opened connection, with its stale and expiry timers on {@code timers} (e.g.
+     * the timer wheel of the connection's event loop); the stale timer starts now.
+     */
+    public ClientSession openSession(Transport transport, Timers timers) {
         openSessions.incrementAndGet();
-        return new ClientSession(this, transport, config);
+        return new ClientSession(this, transport, config, timers);
     }
 
     /** Connections opened and not yet closed, authenticated or not. */

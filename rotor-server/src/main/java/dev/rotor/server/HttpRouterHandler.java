@@ -5,6 +5,7 @@ import dev.rotor.server.http.ApiHandler;
 import dev.rotor.server.http.HttpResponses;
 import dev.rotor.server.http.PrometheusHandler;
 import dev.rotor.server.sockjs.SockJsHandler;
+import dev.rotor.server.transport.LoopTimers;
 import dev.rotor.api.ApiExecutor;
 import dev.rotor.server.admin.AdminAuthHandler;
 import dev.rotor.server.admin.AdminSocketHandler;
@@ -40,6 +41,8 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final Set<Route> routes;
     private final String prefix;
     private final RotorServer server;
+    /** The worker loops' timer wheels, for the keepalive and session timers of upgraded connections. */
+    private final LoopTimers timers;
 
     /** The admin-side handlers, shared by all ports. */
     record AdminEndpoints(ApiExecutor executor, AdminAuthHandler auth, WebAppHandler web,
@@ -47,8 +50,9 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     HttpRouterHandler(RotorServer server, Node node, ApiHandler api, AdminEndpoints admin, SockJsHandler sockjs,
-            Set<Route> routes, String prefix) {
+            Set<Route> routes, String prefix, LoopTimers timers) {
         this.sockjs = sockjs;
+        this.timers = timers;
         this.server = server;
         this.node = node;
         this.api = api;
@@ -127,7 +131,8 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
             HttpResponses.empty(ctx, request, HttpResponseStatus.OK);
             return;
         }
-        upgrade(ctx, request, new AdminSocketHandler(node, admin.executor()));
+        upgrade(ctx, request, new AdminSocketHandler(node, admin.executor(),
+                timers.timers(ctx.channel().eventLoop())));
     }
 
     /** client-protocol.md §1.1. */
@@ -150,7 +155,8 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
             HttpResponses.send(ctx, request, response);
             return;
         }
-        upgrade(ctx, request, new WebSocketSessionHandler(node, server.sharedFrames()));
+        upgrade(ctx, request, new WebSocketSessionHandler(node, timers.timers(ctx.channel().eventLoop()),
+                server.sharedFrames()));
     }
 
     /** Upgrades with the client limits: frames up to {@code client_request_max_size}, keepalive, write timeout. */
@@ -159,7 +165,7 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
         // a limit of 0 means "no transport limit" at this level; the session rejects every frame then (§3)
         int max = limit <= 0 ? MAX_WS_MESSAGE : limit;
         WebSocketUpgrade.upgrade(ctx, request, session, max, node.config().pingInterval(),
-                node.config().clientMessageWriteTimeout());
+                node.config().clientMessageWriteTimeout(), timers);
     }
 
     @Override

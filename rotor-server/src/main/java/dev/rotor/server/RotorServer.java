@@ -14,6 +14,7 @@ import dev.rotor.server.acme.Autocert;
 import dev.rotor.server.acme.AutocertSniHandler;
 import dev.rotor.server.acme.Http01Handler;
 import dev.rotor.server.sockjs.SockJsHandler;
+import dev.rotor.server.transport.LoopTimers;
 import dev.rotor.server.websocket.WebSocketFrames;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -76,6 +77,8 @@ public final class RotorServer {
     /** Null until start(). */
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
+    /** The worker loops' timer wheels; null until start(). */
+    private LoopTimers loopTimers;
     /** Null unless {@code prometheus} is on; set by start(). */
     private volatile PrometheusHandler prometheus;
     /** Null unless {@code ssl_autocert} is on; set by start(). */
@@ -116,8 +119,6 @@ public final class RotorServer {
         Map<String, Set<Route>> ports = new LinkedHashMap<>();
         ports.computeIfAbsent(server.port(), p -> EnumSet.noneOf(Route.class)).add(Route.RAW_WEBSOCKET);
         ports.get(server.port()).add(Route.SOCKJS);
-        SockJsHandler sockjs = new SockJsHandler(node, server.httpPrefix(), server.effectiveSockjsUrl(),
-                server.sockjsHeartbeatDelay(), this::isShuttingDown);
         ports.computeIfAbsent(server.effectiveApiPort(), p -> EnumSet.noneOf(Route.class)).add(Route.API);
         // admin-and-web.md §1: web implies the admin socket
         if (server.admin() || server.web()) {
@@ -148,11 +149,14 @@ public final class RotorServer {
                 epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         bossGroup = new MultiThreadIoEventLoopGroup(1, io);
         workerGroup = new MultiThreadIoEventLoopGroup(0, io);
+        loopTimers = new LoopTimers(workerGroup);
+        SockJsHandler sockjs = new SockJsHandler(node, server.httpPrefix(), server.effectiveSockjsUrl(),
+                server.sockjsHeartbeatDelay(), this::isShuttingDown, loopTimers);
         try {
             for (Map.Entry<String, Set<Route>> e : ports.entrySet()) {
                 Set<Route> routes = e.getValue();
                 HttpRouterHandler router = new HttpRouterHandler(this, node, api, admin, sockjs, routes,
-                        server.httpPrefix());
+                        server.httpPrefix(), loopTimers);
                 ServerBootstrap b = new ServerBootstrap()
                         .group(bossGroup, workerGroup)
                         .channel(channelClass)
@@ -282,6 +286,9 @@ public final class RotorServer {
         }
         for (Channel ch : channels) {
             ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (loopTimers != null) {
+            loopTimers.close();
         }
         if (workerGroup != null) {
             // let close frames written by node.shutdown() reach the clients

@@ -5,6 +5,7 @@ import dev.rotor.api.ApiRequestException;
 import dev.rotor.auth.AdminTokens;
 import dev.rotor.node.AdminMessages;
 import dev.rotor.node.Node;
+import dev.rotor.timer.Timers;
 import dev.rotor.node.NodeConfig;
 import dev.rotor.protocol.ApiReply;
 import dev.rotor.protocol.Command;
@@ -47,6 +48,7 @@ public final class AdminSocketHandler extends ChannelInboundHandlerAdapter {
 
     private final Node node;
     private final ApiExecutor executor;
+    private final Timers timers;
     /** Null until the channel is active. */
     private WebSocketTransport transport;
     private boolean authenticated;
@@ -57,14 +59,16 @@ public final class AdminSocketHandler extends ChannelInboundHandlerAdapter {
     private CompletionStage<Void> processing = CompletableFuture.completedFuture(null);
     private final Consumer<ControlMessage> watcher = this::onWatchMessage;
 
-    public AdminSocketHandler(Node node, ApiExecutor executor) {
+    /** @param timers timers on the channel's event loop, for the transport's close deadline */
+    public AdminSocketHandler(Node node, ApiExecutor executor, Timers timers) {
         this.node = node;
         this.executor = executor;
+        this.timers = timers;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        transport = new WebSocketTransport(ctx.channel(), node.metrics());
+        transport = new WebSocketTransport(ctx.channel(), node.metrics(), timers);
         // §3.3: with insecure_admin the connection is authenticated as soon as it opens
         authenticated = node.config().insecureAdmin();
         node.addAdminListener(watcher);

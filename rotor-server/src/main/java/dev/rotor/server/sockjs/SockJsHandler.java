@@ -2,6 +2,7 @@ package dev.rotor.server.sockjs;
 
 import dev.rotor.node.Node;
 import dev.rotor.server.http.HttpResponses;
+import dev.rotor.server.transport.LoopTimers;
 import dev.rotor.server.websocket.WebSocketUpgrade;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -44,6 +45,8 @@ public final class SockJsHandler {
     private final BooleanSupplier shuttingDown;
     private final SockJsIframe iframe;
     private final SockJsSessions sessions = new SockJsSessions();
+    /** The worker loops' timer wheels. */
+    private final LoopTimers timers;
     private final SecureRandom random = new SecureRandom();
     private final long disconnectDelayMillis;
     private final int responseLimit;
@@ -55,14 +58,15 @@ public final class SockJsHandler {
      * @param shuttingDown     true once the server answers 503 to new client connections
      */
     public SockJsHandler(Node node, String prefix, String sockjsUrl, int heartbeatSeconds,
-            BooleanSupplier shuttingDown) {
+            BooleanSupplier shuttingDown, LoopTimers timers) {
         this(node, prefix, sockjsUrl, heartbeatSeconds, shuttingDown, DISCONNECT_DELAY_MILLIS,
-                HttpReceiver.RESPONSE_LIMIT);
+                HttpReceiver.RESPONSE_LIMIT, timers);
     }
 
     SockJsHandler(Node node, String prefix, String sockjsUrl, int heartbeatSeconds, BooleanSupplier shuttingDown,
-            long disconnectDelayMillis, int responseLimit) {
+            long disconnectDelayMillis, int responseLimit, LoopTimers timers) {
         this.node = node;
+        this.timers = timers;
         this.prefix = prefix;
         this.heartbeatSeconds = heartbeatSeconds;
         this.shuttingDown = shuttingDown;
@@ -193,7 +197,7 @@ public final class SockJsHandler {
         SockJsSession existing = sessions.get(sessionId);
         SockJsSessions.Lookup lookup = existing != null ? new SockJsSessions.Lookup(existing, false)
                 : sessions.getOrCreate(sessionId, ctx.channel().eventLoop(), (id, loop) -> new SockJsSession(id,
-                        loop, node.metrics(), sessions, heartbeatSeconds, disconnectDelayMillis));
+                        loop, node.metrics(), sessions, heartbeatSeconds, disconnectDelayMillis, timers));
         SockJsSession session = lookup.session();
         if (lookup.created()) {
             // created on this channel's loop, which becomes the session's home loop
@@ -257,8 +261,8 @@ public final class SockJsHandler {
             return;
         }
         // SockJS keepalive is the h heartbeat, so no WebSocket pings (client-protocol.md §7)
-        WebSocketUpgrade.upgrade(ctx, request, new SockJsWebSocketHandler(node, sessionId, heartbeatSeconds),
-                MAX_WS_MESSAGE, 0, node.config().clientMessageWriteTimeout());
+        WebSocketUpgrade.upgrade(ctx, request, new SockJsWebSocketHandler(node, sessionId, heartbeatSeconds, timers),
+                MAX_WS_MESSAGE, 0, node.config().clientMessageWriteTimeout(), timers);
     }
 
     private static void onLoop(SockJsSession session, Runnable task) {

@@ -6,7 +6,11 @@ import dev.rotor.node.ClientSession;
 import dev.rotor.node.Node;
 import dev.rotor.protocol.Disconnect;
 import dev.rotor.server.transport.FrameSequencer;
+import dev.rotor.server.transport.LoopTimers;
 import dev.rotor.server.transport.OutboundQueue;
+import dev.rotor.timer.Timeout;
+import dev.rotor.timer.TimerWheel;
+import dev.rotor.timer.Timers;
 import dev.rotor.transport.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -15,7 +19,6 @@ import io.netty.channel.EventLoop;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -36,6 +39,10 @@ final class SockJsSession implements Transport {
     private final String id;
     private final EventLoop loop;
     private final Metrics metrics;
+    /** The home loop's timer wheel (heartbeats, disconnect delay); only touched on the loop. */
+    private final TimerWheel wheel;
+    /** The core session's timers, on the same wheel. */
+    private final Timers timers;
     /** Null for websocket sessions: they live and die with one connection and are not looked up. */
     private final SockJsSessions registry;
     private final long heartbeatMillis;
@@ -61,9 +68,12 @@ final class SockJsSession implements Transport {
     private SockJsReceiver receiver;
     /** Watches the attached receiver's connection; null when none is attached. */
     private ChannelFutureListener receiverWatch;
-    private ScheduledFuture<?> heartbeat;
-    /** Disconnect delay timer; null while a receiver is attached. */
-    private ScheduledFuture<?> timeout;
+    /** Heartbeat timer; null when heartbeats are off, disarmed once closed. */
+    private Timeout heartbeat;
+    /** Wheel-clock time of the next heartbeat. */
+    private long nextHeartbeat;
+    /** Disconnect delay timer, armed while no receiver is attached; null for websocket sessions. */
+    private final Timeout timeout;
     /** The attached receiver's connection, for {@link #queuedBytes} from other threads; null when none. */
     private volatile Channel receiverChannel;
 
@@ -71,9 +81,12 @@ final class SockJsSession implements Transport {
      * @param heartbeatSeconds {@code sockjs_heartbeat_delay}; 0 disables heartbeats
      */
     SockJsSession(String id, EventLoop loop, Metrics metrics, SockJsSessions registry, int heartbeatSeconds,
-            long disconnectDelayMillis) {
+            long disconnectDelayMillis, LoopTimers timers) {
         this.id = id;
         this.loop = loop;
+        this.wheel = timers.wheel(loop);
+        this.timers = timers.timers(loop);
+        this.timeout = registry == null ? null : wheel.newTimeout(this::onTimeout);
         this.metrics = metrics;
         this.registry = registry;
         this.heartbeatMillis = TimeUnit.SECONDS.toMillis(heartbeatSeconds);
@@ -100,14 +113,15 @@ final class SockJsSession implements Transport {
     void start(Node node, Runnable pauseReading, Runnable resumeReading) {
         // http-api.md: http_sockjs_num_requests counts SockJS sessions
         metrics.inc(Counter.HTTP_SOCKJS_NUM_REQUESTS);
-        client = node.openSession(this);
+        client = node.openSession(this, timers);
         inbound = new FrameSequencer(client, loop, pauseReading, () -> {
             resumeReading.run();
             releaseSenders();
         });
         if (heartbeatMillis > 0) {
-            heartbeat = loop.scheduleAtFixedRate(this::heartbeat, heartbeatMillis, heartbeatMillis,
-                    TimeUnit.MILLISECONDS);
+            heartbeat = wheel.newTimeout(this::heartbeat);
+            nextHeartbeat = wheel.nanoTime() + TimeUnit.MILLISECONDS.toNanos(heartbeatMillis);
+            heartbeat.scheduleAt(nextHeartbeat);
         }
     }
 
@@ -275,6 +289,9 @@ final class SockJsSession implements Transport {
     }
 
     private void heartbeat() {
+        // fixed rate; after a stall, one heartbeat now rather than a burst of missed ones
+        nextHeartbeat = Math.max(nextHeartbeat + TimeUnit.MILLISECONDS.toNanos(heartbeatMillis), wheel.nanoTime() + 1);
+        heartbeat.scheduleAt(nextHeartbeat);
         if (closing == null && state == State.OPEN && receiver != null && !receiver.send(SockJsFrames.HEARTBEAT)) {
             detach();
         }
@@ -308,7 +325,6 @@ final class SockJsSession implements Transport {
 
     /** No receiver for the disconnect delay: an open session ends; a closed one is forgotten. */
     private void onTimeout() {
-        timeout = null;
         if (closing != null) {
             applyClose();
         }
@@ -335,8 +351,7 @@ final class SockJsSession implements Transport {
         state = State.CLOSED;
         closeFrame = frame;
         if (heartbeat != null) {
-            heartbeat.cancel(false);
-            heartbeat = null;
+            heartbeat.cancel();
         }
     }
 
@@ -345,13 +360,12 @@ final class SockJsSession implements Transport {
         if (registry == null) {
             return;
         }
-        timeout = loop.schedule(this::onTimeout, disconnectDelayMillis, TimeUnit.MILLISECONDS);
+        timeout.schedule(TimeUnit.MILLISECONDS.toNanos(disconnectDelayMillis));
     }
 
     private void cancelTimeout() {
         if (timeout != null) {
-            timeout.cancel(false);
-            timeout = null;
+            timeout.cancel();
         }
     }
 

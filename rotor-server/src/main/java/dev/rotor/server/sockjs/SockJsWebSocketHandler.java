@@ -2,6 +2,7 @@ package dev.rotor.server.sockjs;
 
 import dev.rotor.node.Node;
 import dev.rotor.protocol.Disconnect;
+import dev.rotor.server.transport.LoopTimers;
 import dev.rotor.server.websocket.ActiveChannelHandler;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
@@ -30,6 +31,7 @@ final class SockJsWebSocketHandler extends ActiveChannelHandler implements SockJ
     private static final Logger log = LoggerFactory.getLogger(SockJsWebSocketHandler.class);
 
     private final Node node;
+    private final LoopTimers timers;
     private final String sessionId;
     private final int heartbeatSeconds;
     /** Null until the handler is added to an active channel. */
@@ -37,8 +39,9 @@ final class SockJsWebSocketHandler extends ActiveChannelHandler implements SockJ
     private Channel channel;
     private boolean ended;
 
-    SockJsWebSocketHandler(Node node, String sessionId, int heartbeatSeconds) {
+    SockJsWebSocketHandler(Node node, String sessionId, int heartbeatSeconds, LoopTimers timers) {
         this.node = node;
+        this.timers = timers;
         this.sessionId = sessionId;
         this.heartbeatSeconds = heartbeatSeconds;
     }
@@ -46,7 +49,8 @@ final class SockJsWebSocketHandler extends ActiveChannelHandler implements SockJ
     @Override
     protected void onActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
-        session = new SockJsSession(sessionId, channel.eventLoop(), node.metrics(), null, heartbeatSeconds, 0);
+        session = new SockJsSession(sessionId, channel.eventLoop(), node.metrics(), null, heartbeatSeconds, 0,
+                timers);
         session.start(node, () -> channel.config().setAutoRead(false), () -> channel.config().setAutoRead(true));
         session.attach(this);
     }

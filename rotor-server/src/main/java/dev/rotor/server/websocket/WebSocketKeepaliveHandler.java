@@ -1,11 +1,12 @@
 package dev.rotor.server.websocket;
 
+import dev.rotor.timer.Timeout;
+import dev.rotor.timer.TimerWheel;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -13,9 +14,10 @@ import java.util.concurrent.TimeUnit;
  * with payload {@code ping} every {@code ping_interval}, and a read deadline of {@code ping_interval × 10/9} that only
  * pongs extend. Missing the deadline closes the connection without a close frame; a failed ping write fires
  * {@link #PING_FAILED} down the pipeline for the session handler to turn into its disconnect. Pongs are consumed
- * here. Confined to the channel's event loop.
+ * here. Both timers share one entry of the loop's {@link TimerWheel}, so an idle connection holds no scheduled task.
+ * Confined to the channel's event loop.
  */
-public final class WebSocketKeepaliveHandler extends ActiveChannelHandler {
+public final class WebSocketKeepaliveHandler extends ActiveChannelHandler implements Runnable {
     /** User event fired when a ping could not be written. */
     public static final Object PING_FAILED = new Object() {
         @Override
@@ -26,39 +28,60 @@ public final class WebSocketKeepaliveHandler extends ActiveChannelHandler {
     private static final byte[] PING_PAYLOAD = "ping".getBytes(StandardCharsets.US_ASCII);
 
     private final long intervalNanos;
-    /** Nanotime after which the connection is dropped unless a pong arrives. */
+    private final TimerWheel wheel;
+    /** Wheel-clock time after which the connection is dropped unless a pong arrives. Only touched on the loop. */
     private long readDeadline;
-    /** Null until started and after stop. */
-    private ScheduledFuture<?> pingTask;
-    private ScheduledFuture<?> deadlineTask;
+    /** Wheel-clock time of the next ping. Only touched on the loop. */
+    private long nextPing;
+    /** The one wheel entry serving both pings and the read deadline; null until active. Only touched on the loop. */
+    private Timeout timeout;
+    /** This handler's context; null until active. */
+    private ChannelHandlerContext ctx;
 
-    /** @param pingIntervalSeconds {@code ping_interval}; must be positive (0 means: do not add this handler) */
-    public WebSocketKeepaliveHandler(int pingIntervalSeconds) {
+    /**
+     * @param pingIntervalSeconds {@code ping_interval}; must be positive (0 means: do not add this handler)
+     * @param wheel               the timer wheel of the channel's event loop
+     */
+    public WebSocketKeepaliveHandler(int pingIntervalSeconds, TimerWheel wheel) {
         this.intervalNanos = TimeUnit.SECONDS.toNanos(pingIntervalSeconds);
+        this.wheel = wheel;
     }
 
     @Override
     protected void onActive(ChannelHandlerContext ctx) {
+        long now = wheel.nanoTime();
+        nextPing = now + intervalNanos;
         extendDeadline();
-        pingTask = ctx.executor().scheduleAtFixedRate(() -> ping(ctx), intervalNanos, intervalNanos,
-                TimeUnit.NANOSECONDS);
-        scheduleDeadlineCheck(ctx);
+        this.ctx = ctx;
+        // the handler is the timeout's task itself: no lambda per connection
+        timeout = wheel.newTimeout(this);
+        rearm();
     }
 
     private void extendDeadline() {
-        readDeadline = System.nanoTime() + intervalNanos * 10 / 9;
+        readDeadline = wheel.nanoTime() + intervalNanos * 10 / 9;
     }
 
-    private void scheduleDeadlineCheck(ChannelHandlerContext ctx) {
-        long delay = Math.max(0, readDeadline - System.nanoTime());
-        deadlineTask = ctx.executor().schedule(() -> {
-            if (System.nanoTime() - readDeadline >= 0) {
-                // a read deadline drop is a plain close, without a close frame (§7)
-                ctx.channel().close();
-            } else {
-                scheduleDeadlineCheck(ctx);
-            }
-        }, delay, TimeUnit.NANOSECONDS);
+    /** Wakes at whichever comes first, the next ping or the read deadline (a pong may have moved it since). */
+    private void rearm() {
+        timeout.scheduleAt(nextPing - readDeadline < 0 ? nextPing : readDeadline);
+    }
+
+    /** The timeout fired: drop on a missed read deadline, else ping when due; on the loop. */
+    @Override
+    public void run() {
+        long now = wheel.nanoTime();
+        if (now - readDeadline >= 0) {
+            // a read deadline drop is a plain close, without a close frame (§7)
+            ctx.channel().close();
+            return;
+        }
+        if (now - nextPing >= 0) {
+            ping(ctx);
+            // fixed rate, as v1's ticker; after a stall, one ping now rather than a burst of missed ones
+            nextPing = Math.max(nextPing + intervalNanos, now + 1);
+        }
+        rearm();
     }
 
     private void ping(ChannelHandlerContext ctx) {
@@ -94,13 +117,8 @@ public final class WebSocketKeepaliveHandler extends ActiveChannelHandler {
     }
 
     private void stop() {
-        if (pingTask != null) {
-            pingTask.cancel(false);
-            pingTask = null;
-        }
-        if (deadlineTask != null) {
-            deadlineTask.cancel(false);
-            deadlineTask = null;
+        if (timeout != null) {
+            timeout.cancel();
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.rotor.server.websocket;
 import dev.rotor.node.ClientSession;
 import dev.rotor.node.Node;
 import dev.rotor.protocol.Disconnect;
+import dev.rotor.timer.Timers;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -31,6 +32,8 @@ public final class WebSocketSessionHandler extends ActiveChannelHandler {
     private static final Logger log = LoggerFactory.getLogger(WebSocketSessionHandler.class);
 
     private final Node node;
+    /** The session's stale and expiry timers and the transport's close deadline, on the channel loop's wheel. */
+    private final Timers timers;
     /** Null: frames go through the pipeline's frame encoder (see {@link WebSocketTransport}). */
     private final WebSocketFrames frames;
     /** Null until the channel is active. */
@@ -40,16 +43,20 @@ public final class WebSocketSessionHandler extends ActiveChannelHandler {
     /** Null until the channel is active. */
     private FrameSequencer inbound;
 
-    /** @param frames the server's shared frames, or null when WebSocket compression is enabled */
-    public WebSocketSessionHandler(Node node, WebSocketFrames frames) {
+    /**
+     * @param timers timers for the core session (stale close, expiry), normally the channel loop's wheel
+     * @param frames the server's shared frames, or null when WebSocket compression is enabled
+     */
+    public WebSocketSessionHandler(Node node, Timers timers, WebSocketFrames frames) {
         this.node = node;
+        this.timers = timers;
         this.frames = frames;
     }
 
     @Override
     protected void onActive(ChannelHandlerContext ctx) {
-        transport = new WebSocketTransport(ctx.channel(), node.metrics(), frames);
-        session = node.openSession(transport);
+        transport = new WebSocketTransport(ctx.channel(), node.metrics(), timers, frames);
+        session = node.openSession(transport, timers);
         // while a frame is processed asynchronously, reading pauses (§2.2)
         inbound = new FrameSequencer(session, ctx.channel().eventLoop(),
                 () -> ctx.channel().config().setAutoRead(false), () -> ctx.channel().config().setAutoRead(true));

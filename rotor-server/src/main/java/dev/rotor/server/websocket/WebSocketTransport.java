@@ -3,6 +3,7 @@ package dev.rotor.server.websocket;
 import dev.rotor.metrics.Counter;
 import dev.rotor.metrics.Metrics;
 import dev.rotor.protocol.Disconnect;
+import dev.rotor.timer.Timers;
 import dev.rotor.transport.Transport;
 import dev.rotor.transport.WriteBatch;
 import io.netty.buffer.Unpooled;
@@ -31,25 +32,32 @@ public final class WebSocketTransport implements Transport {
 
     private final Channel channel;
     private final Metrics metrics;
+    /** Runs the close-frame deadline on the channel loop's wheel. */
+    private final Timers timers;
     private final OutboundQueue queue = new OutboundQueue();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Runnable drain = this::drain;
     /** Null: each frame goes through Netty's frame encoder (needed when a WebSocket extension may be active). */
     private final WebSocketFrames frames;
 
-    /** A transport whose frames go through the pipeline's WebSocket frame encoder. */
-    public WebSocketTransport(Channel channel, Metrics metrics) {
-        this(channel, metrics, null);
+    /**
+     * A transport whose frames go through the pipeline's WebSocket frame encoder.
+     *
+     * @param timers timers on the channel's event loop (its wheel), for the close-frame deadline
+     */
+    public WebSocketTransport(Channel channel, Metrics metrics, Timers timers) {
+        this(channel, metrics, timers, null);
     }
 
     /**
      * A transport that writes frames already framed by {@code frames} (shared per event loop), past the frame
-     * encoder; null behaves like {@link #WebSocketTransport(Channel, Metrics)}. Pass null when a WebSocket extension
-     * (permessage-deflate) may be negotiated, since such frames must go through the extension's encoder.
+     * encoder; null behaves like {@link #WebSocketTransport(Channel, Metrics, Timers)}. Pass null when a WebSocket
+     * extension (permessage-deflate) may be negotiated, since such frames must go through the extension's encoder.
      */
-    public WebSocketTransport(Channel channel, Metrics metrics, WebSocketFrames frames) {
+    public WebSocketTransport(Channel channel, Metrics metrics, Timers timers, WebSocketFrames frames) {
         this.channel = channel;
         this.metrics = metrics;
+        this.timers = timers;
         this.frames = frames;
     }
 
@@ -129,9 +137,7 @@ public final class WebSocketTransport implements Transport {
             }
             channel.writeAndFlush(new CloseWebSocketFrame(3000, disconnect.toJson()))
                     .addListener(ChannelFutureListener.CLOSE);
-            channel.eventLoop().schedule(() -> {
-                channel.close();
-            }, CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            timers.schedule(channel::close, CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         });
     }
 

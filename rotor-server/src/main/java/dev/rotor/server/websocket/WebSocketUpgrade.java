@@ -1,5 +1,6 @@
 package dev.rotor.server.websocket;
 
+import dev.rotor.server.transport.LoopTimers;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -32,9 +33,10 @@ public final class WebSocketUpgrade {
      *
      * @param pingInterval        {@code ping_interval} seconds; 0 adds no keepalive
      * @param writeTimeoutSeconds {@code client_message_write_timeout}; 0 adds no write timeout
+     * @param timers              the server's loop timers; the keepalive runs on the channel loop's wheel
      */
     public static void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, ChannelHandler session,
-            int maxMessage, int pingInterval, int writeTimeoutSeconds) {
+            int maxMessage, int pingInterval, int writeTimeoutSeconds, LoopTimers timers) {
         WebSocketDecoderConfig decoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(maxMessage)
                 .allowExtensions(true)
@@ -63,7 +65,8 @@ public final class WebSocketUpgrade {
         }
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxMessage));
         if (pingInterval > 0) {
-            p.addLast("ws-keepalive", new WebSocketKeepaliveHandler(pingInterval));
+            p.addLast("ws-keepalive", new WebSocketKeepaliveHandler(pingInterval,
+                    timers.wheel(ctx.channel().eventLoop())));
         }
         p.addLast("ws-session", session);
         p.remove(ctx.handler());

@@ -7,6 +7,7 @@ import dev.rotor.channel.ChannelOptions;
 import dev.rotor.metrics.Metrics;
 import dev.rotor.node.Node;
 import dev.rotor.node.NodeConfig;
+import dev.rotor.server.transport.LoopTimers;
 import dev.rotor.protocol.Disconnect;
 import dev.rotor.testkit.GatedPresenceEngine;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -50,7 +51,8 @@ class SockJsSessionTest {
         node.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
         home.freezeTime();
         session = registry.getOrCreate("s1", home.eventLoop(),
-                (id, loop) -> new SockJsSession(id, loop, node.metrics(), registry, 0, 5000)).session();
+                (id, loop) -> new SockJsSession(id, loop, node.metrics(), registry, 0, 5000,
+                        new LoopTimers(loop))).session();
         session.start(node);
     }
 

@@ -3,6 +3,7 @@ package dev.rotor.server.websocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotor.metrics.Metrics;
+import dev.rotor.server.transport.LoopTimers;
 import dev.rotor.transport.WriteBatch;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -81,7 +82,8 @@ class WebSocketFramesTest {
     @Test
     void aTransportWithSharedFramesWritesCompleteFramesInCallOrder() {
         EmbeddedChannel ch = new EmbeddedChannel();
-        WebSocketTransport t = new WebSocketTransport(ch, new Metrics(), new WebSocketFrames());
+        WebSocketTransport t = new WebSocketTransport(ch, new Metrics(), new LoopTimers(ch.eventLoop()).timers(ch.eventLoop()),
+                new WebSocketFrames());
         byte[] push = "push".getBytes(StandardCharsets.UTF_8);
         t.write("reply".getBytes(StandardCharsets.UTF_8));
         WriteBatch batch = new WriteBatch();

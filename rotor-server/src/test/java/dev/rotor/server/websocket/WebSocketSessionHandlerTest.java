@@ -7,6 +7,7 @@ import dev.rotor.channel.ChannelOptions;
 import dev.rotor.metrics.Metrics;
 import dev.rotor.node.Node;
 import dev.rotor.node.NodeConfig;
+import dev.rotor.timer.Timers;
 import dev.rotor.testkit.GatedPresenceEngine;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -44,7 +45,7 @@ class WebSocketSessionHandlerTest {
                 .topLevel(ChannelOptions.builder().presence(true).build()).build(), engine, new Metrics(),
                 scheduler, Clock.systemUTC());
         node.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
-        EmbeddedChannel ch = new EmbeddedChannel(new WebSocketSessionHandler(node, null));
+        EmbeddedChannel ch = new EmbeddedChannel(new WebSocketSessionHandler(node, Timers.onExecutor(scheduler), null));
 
         ch.writeInbound(new TextWebSocketFrame("{\"method\":\"connect\",\"params\":{\"user\":\"u\"}}"));
         ch.writeInbound(new TextWebSocketFrame("{\"uid\":\"s\",\"method\":\"subscribe\",\"params\":{\"channel\":\"c\"}}"));

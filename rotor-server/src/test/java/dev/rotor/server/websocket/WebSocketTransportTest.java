@@ -3,6 +3,13 @@ package dev.rotor.server.websocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotor.metrics.Metrics;
+import dev.rotor.server.transport.LoopTimers;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.TimeUnit;
 import dev.rotor.protocol.Disconnect;
 import dev.rotor.transport.WriteBatch;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -34,10 +41,15 @@ class WebSocketTransportTest {
         return out;
     }
 
+    /** A transport whose timers run on the channel's own loop wheel. */
+    private static WebSocketTransport transport(EmbeddedChannel ch) {
+        return new WebSocketTransport(ch, new Metrics(), new LoopTimers(ch.eventLoop()).timers(ch.eventLoop()));
+    }
+
     @Test
     void repliesAndBatchedPushesGoOutInCallOrder() {
         EmbeddedChannel ch = new EmbeddedChannel();
-        WebSocketTransport t = new WebSocketTransport(ch, new Metrics());
+        WebSocketTransport t = transport(ch);
 
         t.write(bytes("reply1"));
         ch.runPendingTasks();
@@ -68,7 +80,7 @@ class WebSocketTransportTest {
     @Test
     void aBatchedWriteAfterADirectOneWaitsForItsDrain() {
         EmbeddedChannel ch = new EmbeddedChannel();
-        WebSocketTransport t = new WebSocketTransport(ch, new Metrics());
+        WebSocketTransport t = transport(ch);
 
         t.write(bytes("reply1"));
         WriteBatch batch = new WriteBatch();
@@ -84,7 +96,7 @@ class WebSocketTransportTest {
     @Test
     void framesQueuedInABatchAreDiscardedWhenTheConnectionClosesFirst() {
         EmbeddedChannel ch = new EmbeddedChannel();
-        WebSocketTransport t = new WebSocketTransport(ch, new Metrics());
+        WebSocketTransport t = transport(ch);
 
         WriteBatch batch = new WriteBatch();
         t.write(bytes("push1"), batch);
@@ -102,5 +114,35 @@ class WebSocketTransportTest {
                 .allMatch(o -> !(o instanceof TextWebSocketFrame));
         out.forEach(io.netty.util.ReferenceCountUtil::release);
         ch.finishAndReleaseAll();
+    }
+
+    /** Holds every close frame write unanswered, as a peer that stopped reading would. */
+    private static final class StalledCloseWrites extends ChannelOutboundHandlerAdapter {
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            if (msg instanceof CloseWebSocketFrame) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            ctx.write(msg, promise);
+        }
+    }
+
+    @Test
+    void aCloseFrameThatCannotBeWrittenStillClosesTheConnectionAfterOneSecond() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime();
+        ch.pipeline().addLast(new StalledCloseWrites());
+        WebSocketTransport t = transport(ch);
+        t.close(Disconnect.SLOW);
+        ch.runPendingTasks();
+        ch.advanceTimeBy(900, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.isActive()).isTrue();
+        // client-protocol.md §9: 1 s, plus at most one 100 ms wheel tick
+        ch.advanceTimeBy(250, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.isActive()).isFalse();
+        assertThat(ch.finishAndReleaseAll()).isFalse();
     }
 }
