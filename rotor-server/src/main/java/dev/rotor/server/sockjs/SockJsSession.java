@@ -8,6 +8,7 @@ import dev.rotor.protocol.Disconnect;
 import dev.rotor.server.transport.FrameSequencer;
 import dev.rotor.server.transport.OutboundQueue;
 import dev.rotor.transport.Transport;
+import dev.rotor.transport.WriteBatch;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -28,6 +29,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Thread-safe. {@link #write} and {@link #close} may be called from any thread; everything else runs on the
  * session's home event loop (the loop of the request that created it), so session state needs no locks. Queued
  * frames are shared byte arrays, never modified; one flush sends everything queued as one {@code a[...]} frame.
+ * Fan-out writes queue their frame at once, in call order, and leave the flush task to a {@link WriteBatch}, which
+ * runs the flushes of all its sessions of one loop in one task (as the raw WebSocket transport does).
  */
 final class SockJsSession implements Transport {
     /** Lifecycle; only touched on {@link #loop}. */
@@ -126,6 +129,21 @@ final class SockJsSession implements Transport {
         out.add(frame);
         if (out.claimDrain()) {
             loop.execute(flushTask);
+        }
+    }
+
+    /**
+     * Queues the frame at once, so it keeps its place among this session's frames, and leaves the flush task to the
+     * batch: a fan-out then costs one task per event loop, not one per session.
+     */
+    @Override
+    public void write(byte[] frame, WriteBatch batch) {
+        if (closed.get()) {
+            return;
+        }
+        out.add(frame);
+        if (out.claimDrain()) {
+            batch.schedule(loop, flushTask);
         }
     }
 
