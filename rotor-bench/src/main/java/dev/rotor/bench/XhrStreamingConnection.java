@@ -134,7 +134,7 @@ final class XhrStreamingConnection extends ChannelInboundHandlerAdapter implemen
         FullHttpRequest request = post(session + "/xhr_send", Unpooled.wrappedBuffer(hello));
         request.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain;charset=UTF-8")
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        template.clone().group(streaming.channel().eventLoop()).handler(new ChannelInitializer<SocketChannel>() {
+        template.clone(streaming.channel().eventLoop()).handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
                 ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
