@@ -44,6 +44,7 @@ public final class SockJsHandler {
     private final BooleanSupplier shuttingDown;
     private final SockJsIframe iframe;
     private final SockJsSessions sessions = new SockJsSessions();
+    private final MessageFrameCache messageFrames = new MessageFrameCache();
     private final SecureRandom random = new SecureRandom();
     private final long disconnectDelayMillis;
     private final int responseLimit;
@@ -193,7 +194,7 @@ public final class SockJsHandler {
         SockJsSession existing = sessions.get(sessionId);
         SockJsSessions.Lookup lookup = existing != null ? new SockJsSessions.Lookup(existing, false)
                 : sessions.getOrCreate(sessionId, ctx.channel().eventLoop(), (id, loop) -> new SockJsSession(id,
-                        loop, node.metrics(), sessions, heartbeatSeconds, disconnectDelayMillis));
+                        loop, node.metrics(), messageFrames, sessions, heartbeatSeconds, disconnectDelayMillis));
         SockJsSession session = lookup.session();
         if (lookup.created()) {
             // created on this channel's loop, which becomes the session's home loop
@@ -257,7 +258,7 @@ public final class SockJsHandler {
             return;
         }
         // SockJS keepalive is the h heartbeat, so no WebSocket pings (client-protocol.md §7)
-        WebSocketUpgrade.upgrade(ctx, request, new SockJsWebSocketHandler(node, sessionId, heartbeatSeconds),
+        WebSocketUpgrade.upgrade(ctx, request, new SockJsWebSocketHandler(node, messageFrames, sessionId, heartbeatSeconds),
                 MAX_WS_MESSAGE, 0, node.config().clientMessageWriteTimeout());
     }
 

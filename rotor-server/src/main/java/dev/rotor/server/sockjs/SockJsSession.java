@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Thread-safe. {@link #write} and {@link #close} may be called from any thread; everything else runs on the
  * session's home event loop (the loop of the request that created it), so session state needs no locks. Queued
- * frames are shared byte arrays, never modified; one flush sends everything queued as one {@code a[...]} frame.
+ * frames are shared byte arrays, never modified; one flush sends everything queued as one {@code a[...]} frame,
+ * whose encoding is shared with the other sessions of the loop flushing the same frames ({@link MessageFrameCache}).
  * Fan-out writes queue their frame at once, in call order, and leave the flush task to a {@link WriteBatch}, which
  * runs the flushes of all its sessions of one loop in one task (as the raw WebSocket transport does).
  */
@@ -39,6 +40,7 @@ final class SockJsSession implements Transport {
     private final String id;
     private final EventLoop loop;
     private final Metrics metrics;
+    private final MessageFrameCache messageFrames;
     /** Null for websocket sessions: they live and die with one connection and are not looked up. */
     private final SockJsSessions registry;
     private final long heartbeatMillis;
@@ -73,11 +75,12 @@ final class SockJsSession implements Transport {
     /**
      * @param heartbeatSeconds {@code sockjs_heartbeat_delay}; 0 disables heartbeats
      */
-    SockJsSession(String id, EventLoop loop, Metrics metrics, SockJsSessions registry, int heartbeatSeconds,
-            long disconnectDelayMillis) {
+    SockJsSession(String id, EventLoop loop, Metrics metrics, MessageFrameCache messageFrames,
+            SockJsSessions registry, int heartbeatSeconds, long disconnectDelayMillis) {
         this.id = id;
         this.loop = loop;
         this.metrics = metrics;
+        this.messageFrames = messageFrames;
         this.registry = registry;
         this.heartbeatMillis = TimeUnit.SECONDS.toMillis(heartbeatSeconds);
         this.disconnectDelayMillis = disconnectDelayMillis;
@@ -287,7 +290,7 @@ final class SockJsSession implements Transport {
             return;
         }
         metrics.add(Counter.CLIENT_NUM_MSG_SENT, frames.size());
-        if (!receiver.send(SockJsFrames.messages(frames))) {
+        if (!receiver.sendMessages(messageFrames.messages(frames))) {
             detach();
         }
     }

@@ -4,6 +4,7 @@ import dev.rotor.node.Node;
 import dev.rotor.protocol.Disconnect;
 import dev.rotor.server.websocket.ActiveChannelHandler;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -30,6 +31,7 @@ final class SockJsWebSocketHandler extends ActiveChannelHandler implements SockJ
     private static final Logger log = LoggerFactory.getLogger(SockJsWebSocketHandler.class);
 
     private final Node node;
+    private final MessageFrameCache messageFrames;
     private final String sessionId;
     private final int heartbeatSeconds;
     /** Null until the handler is added to an active channel. */
@@ -37,8 +39,9 @@ final class SockJsWebSocketHandler extends ActiveChannelHandler implements SockJ
     private Channel channel;
     private boolean ended;
 
-    SockJsWebSocketHandler(Node node, String sessionId, int heartbeatSeconds) {
+    SockJsWebSocketHandler(Node node, MessageFrameCache messageFrames, String sessionId, int heartbeatSeconds) {
         this.node = node;
+        this.messageFrames = messageFrames;
         this.sessionId = sessionId;
         this.heartbeatSeconds = heartbeatSeconds;
     }
@@ -46,7 +49,8 @@ final class SockJsWebSocketHandler extends ActiveChannelHandler implements SockJ
     @Override
     protected void onActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
-        session = new SockJsSession(sessionId, channel.eventLoop(), node.metrics(), null, heartbeatSeconds, 0);
+        session = new SockJsSession(sessionId, channel.eventLoop(), node.metrics(), messageFrames, null,
+                heartbeatSeconds, 0);
         session.start(node, () -> channel.config().setAutoRead(false), () -> channel.config().setAutoRead(true));
         session.attach(this);
     }
@@ -59,6 +63,16 @@ final class SockJsWebSocketHandler extends ActiveChannelHandler implements SockJ
             return false;
         }
         channel.writeAndFlush(new TextWebSocketFrame(frame), channel.voidPromise());
+        return true;
+    }
+
+    /** Wraps the shared frame bytes, as the raw WebSocket transport wraps its shared protocol frames. */
+    @Override
+    public boolean sendMessages(byte[] frame) {
+        if (ended) {
+            return false;
+        }
+        channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)), channel.voidPromise());
         return true;
     }
 
