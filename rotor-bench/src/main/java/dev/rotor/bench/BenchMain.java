@@ -128,8 +128,8 @@ public final class BenchMain implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             try (RunContext ctx = common.context()) {
-                return common.finish(new FanoutScenario(ctx, transport.get(), channels, subscribers, rate, batch, apiConnections,
-                        window, dataBytes).run());
+                return common.finish(new FanoutScenario(ctx, transport.get(), channels, subscribers, rate, batch,
+                        apiConnections, window, dataBytes).run());
             }
         }
     }

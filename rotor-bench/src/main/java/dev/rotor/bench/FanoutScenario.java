@@ -10,10 +10,10 @@ import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 
 /**
- * Fan-out: {@code channels × subscribers} clients over one {@link ClientTransport}, publications through the HTTP API at a fixed rate
- * (latency from the intended send time, so stalls are not hidden) or at the highest rate the server sustains
- * (closed loop: at most {@code window} publications per channel not yet delivered). Measures deliveries per
- * second and per server CPU-second, delivery latency percentiles and the delivery ratio. Single use.
+ * Fan-out: {@code channels × subscribers} clients over one {@link ClientTransport}, publications through the HTTP
+ * API at a fixed rate (latency from the intended send time, so stalls are not hidden) or at the highest rate the
+ * server sustains (closed loop: at most {@code window} publications per channel not yet delivered). Measures
+ * deliveries per second and per server CPU-second, delivery latency percentiles and the delivery ratio. Single use.
  */
 final class FanoutScenario {
     /** Longest wait for in-flight deliveries after publishing stops. */
@@ -64,8 +64,8 @@ final class FanoutScenario {
 
     Result run() throws Exception {
         Result r = new Result("fanout", label());
-        r.put("transport", transport.label).put("channels", channels).put("subscribers_per_channel", subscribers).put("target_rate", rate)
-                .put("batch", batch);
+        r.put("transport", transport.label).put("channels", channels).put("subscribers_per_channel", subscribers)
+                .put("target_rate", rate).put("batch", batch);
         ctx.log("%s: opening %d connections", label(), channels * subscribers);
         List<Subscriber> conns = ctx.openMany(transport, channels * subscribers, i -> channel(i % channels),
                 ts -> {

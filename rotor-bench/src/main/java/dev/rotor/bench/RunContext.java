@@ -76,8 +76,8 @@ final class RunContext implements AutoCloseable {
     }
 
     /**
-     * Opens {@code n} subscribed connections over {@code transport}, at most {@link #OPEN_CONCURRENCY} handshakes at a time, and waits
-     * until all are subscribed (at most {@code timeoutSeconds}).
+     * Opens {@code n} subscribed connections over {@code transport}, at most {@link #OPEN_CONCURRENCY} handshakes
+     * at a time, and waits until all are subscribed (at most {@code timeoutSeconds}).
      *
      * @throws IllegalStateException when any connection fails, with the first failure as cause
      */

@@ -20,7 +20,7 @@ interface Subscriber {
     /** Closes the TCP connection(s) abruptly, like a client going away. */
     ChannelFuture close();
 
-    /** How many times the server ended a streaming response and the client opened the next one (0 when not streaming). */
+    /** How often the server ended a streaming response and the client opened the next one (0 when not streaming). */
     default int recycles() {
         return 0;
     }

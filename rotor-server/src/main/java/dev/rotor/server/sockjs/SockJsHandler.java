@@ -258,8 +258,9 @@ public final class SockJsHandler {
             return;
         }
         // SockJS keepalive is the h heartbeat, so no WebSocket pings (client-protocol.md §7)
-        WebSocketUpgrade.upgrade(ctx, request, new SockJsWebSocketHandler(node, messageFrames, sessionId, heartbeatSeconds),
-                MAX_WS_MESSAGE, 0, node.config().clientMessageWriteTimeout());
+        WebSocketUpgrade.upgrade(ctx, request,
+                new SockJsWebSocketHandler(node, messageFrames, sessionId, heartbeatSeconds), MAX_WS_MESSAGE, 0,
+                node.config().clientMessageWriteTimeout());
     }
 
     private static void onLoop(SockJsSession session, Runnable task) {

@@ -52,7 +52,8 @@ class SockJsSessionTest {
         node.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
         home.freezeTime();
         session = registry.getOrCreate("s1", home.eventLoop(),
-                (id, loop) -> new SockJsSession(id, loop, node.metrics(), new MessageFrameCache(), registry, 0, 5000)).session();
+                (id, loop) -> new SockJsSession(id, loop, node.metrics(), new MessageFrameCache(), registry, 0,
+                        5000)).session();
         session.start(node);
     }
 
