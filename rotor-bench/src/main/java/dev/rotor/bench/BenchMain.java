@@ -59,12 +59,15 @@ public final class BenchMain implements Callable<Integer> {
         @Option(names = "--ws-path", defaultValue = "/connection/websocket",
                 description = "WebSocket path (raw v1 protocol frames)")
         String wsPath;
+        @Option(names = "--sockjs-path", defaultValue = "/connection",
+                description = "SockJS endpoint prefix for the sockjs-* transports")
+        String sockJsPath;
         @Option(names = "--json", description = "write the result as JSON to this file")
         Path json;
 
         RunContext context() {
             return new RunContext(new Target(host, port, secret, insecureApi), threads, new ProcStats(serverPid),
-                    duration, warmup, wsPath, System.out);
+                    duration, warmup, wsPath, sockJsPath, System.out);
         }
 
         Integer finish(Result r) throws java.io.IOException {
@@ -77,9 +80,21 @@ public final class BenchMain implements Callable<Integer> {
         }
     }
 
+    /** The {@code --transport} option of the scenarios that open subscribers. */
+    static final class TransportOption {
+        @Option(names = "--transport", defaultValue = "websocket",
+                description = "websocket (raw v1 frames), sockjs-websocket or sockjs-xhr-streaming")
+        String transport;
+
+        ClientTransport get() {
+            return ClientTransport.parse(transport);
+        }
+    }
+
     @Command(name = "conns", description = "Idle connections (connect + subscribe) and server RSS per connection.")
     static final class Conns implements Callable<Integer> {
         @Mixin Common common;
+        @Mixin TransportOption transport;
         @Option(names = "--count", defaultValue = "10000") int count;
         @Option(names = "--per-channel", defaultValue = "10") int perChannel;
         @Option(names = "--hold", defaultValue = "0",
@@ -89,14 +104,15 @@ public final class BenchMain implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             try (RunContext ctx = common.context()) {
-                return common.finish(new ConnsScenario(ctx, count, perChannel, hold).run());
+                return common.finish(new ConnsScenario(ctx, transport.get(), count, perChannel, hold).run());
             }
         }
     }
 
-    @Command(name = "fanout", description = "Publications through the API fanned out to WebSocket subscribers.")
+    @Command(name = "fanout", description = "Publications through the API fanned out to subscribers.")
     static final class Fanout implements Callable<Integer> {
         @Mixin Common common;
+        @Mixin TransportOption transport;
         @Option(names = "--channels", defaultValue = "1") int channels;
         @Option(names = "--subscribers", defaultValue = "10000", description = "per channel") int subscribers;
         @Option(names = "--rate", defaultValue = "5", description = "publications/s; 0 = max sustainable")
@@ -112,8 +128,8 @@ public final class BenchMain implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             try (RunContext ctx = common.context()) {
-                return common.finish(new FanoutScenario(ctx, channels, subscribers, rate, batch, apiConnections,
-                        window, dataBytes).run());
+                return common.finish(new FanoutScenario(ctx, transport.get(), channels, subscribers, rate, batch,
+                        apiConnections, window, dataBytes).run());
             }
         }
     }

@@ -15,45 +15,47 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class ConnsScenario {
     private final RunContext ctx;
+    private final ClientTransport transport;
     private final int count;
     private final int perChannel;
     /** Seconds to keep the connections open after measuring (for inspecting the server, e.g. heap histograms). */
     private final int holdSeconds;
 
     ConnsScenario(RunContext ctx, int count, int perChannel) {
-        this(ctx, count, perChannel, 0);
+        this(ctx, ClientTransport.WEBSOCKET, count, perChannel, 0);
     }
 
-    ConnsScenario(RunContext ctx, int count, int perChannel, int holdSeconds) {
+    ConnsScenario(RunContext ctx, ClientTransport transport, int count, int perChannel, int holdSeconds) {
         if (count < 1 || perChannel < 1) {
             throw new IllegalArgumentException("conns needs count ≥ 1 and per-channel ≥ 1");
         }
         this.ctx = ctx;
+        this.transport = transport;
         this.count = count;
         this.perChannel = perChannel;
         this.holdSeconds = Math.max(0, Math.min(holdSeconds, 3600));
     }
 
     String label() {
-        return "conns " + count;
+        return "conns " + transport.prefix() + count;
     }
 
     Result run() throws Exception {
         Result r = new Result("conns", label());
-        r.put("connections", count);
+        r.put("transport", transport.label).put("connections", count);
         // one-time costs (JIT-compiled code, buffer pools, hub tables) are not connection memory: open and close
         // a batch first, then take the baseline
         int warm = Math.min(2000, count);
-        RunContext.closeAll(ctx.openMany(warm, i -> "warm" + (i / perChannel), ts -> { }, 120));
+        RunContext.closeAll(ctx.openMany(transport, warm, i -> "warm" + (i / perChannel), ts -> { }, 120));
         Thread.sleep(2000);
         fullGc();
         long before = ctx.server.rssBytes();
         LongAdder opened = new LongAdder();
         ScheduledFuture<?> progress = ctx.progress("conns", () -> "opening " + count + " connections");
-        List<WsConnection> conns;
+        List<Subscriber> conns;
         RunContext.Meter meter = ctx.meter().start();
         try {
-            conns = ctx.openMany(count, i -> "idle" + (i / perChannel), ts -> opened.increment(), 180);
+            conns = ctx.openMany(transport, count, i -> "idle" + (i / perChannel), ts -> opened.increment(), 180);
         } finally {
             progress.cancel(false);
         }
@@ -69,7 +71,7 @@ final class ConnsScenario {
             if (before > 0 && after > 0) {
                 r.put("rss_per_conn_kb", (after - before) / 1024.0 / count);
             }
-            r.put("connections_still_open", conns.stream().filter(WsConnection::isOpen).count());
+            r.put("connections_still_open", conns.stream().filter(Subscriber::isOpen).count());
             if (holdSeconds > 0) {
                 ctx.log("holding %d connections for %d s", count, holdSeconds);
                 Thread.sleep(TimeUnit.SECONDS.toMillis(holdSeconds));

@@ -10,16 +10,17 @@ import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 
 /**
- * Fan-out: {@code channels × subscribers} WebSocket clients, publications through the HTTP API at a fixed rate
- * (latency from the intended send time, so stalls are not hidden) or at the highest rate the server sustains
- * (closed loop: at most {@code window} publications per channel not yet delivered). Measures deliveries per
- * second and per server CPU-second, delivery latency percentiles and the delivery ratio. Single use.
+ * Fan-out: {@code channels × subscribers} clients over one {@link ClientTransport}, publications through the HTTP
+ * API at a fixed rate (latency from the intended send time, so stalls are not hidden) or at the highest rate the
+ * server sustains (closed loop: at most {@code window} publications per channel not yet delivered). Measures
+ * deliveries per second and per server CPU-second, delivery latency percentiles and the delivery ratio. Single use.
  */
 final class FanoutScenario {
     /** Longest wait for in-flight deliveries after publishing stops. */
     private static final long DRAIN_SECONDS = 10;
 
     private final RunContext ctx;
+    private final ClientTransport transport;
     private final int channels;
     private final int subscribers;
     /** Publications per second; 0 means as fast as deliveries keep up. */
@@ -39,13 +40,14 @@ final class FanoutScenario {
     private long startNanos;
     private final AtomicBoolean publishing = new AtomicBoolean();
 
-    FanoutScenario(RunContext ctx, int channels, int subscribers, int rate, int batch, int apiConnections,
-            int window, int dataBytes) {
+    FanoutScenario(RunContext ctx, ClientTransport transport, int channels, int subscribers, int rate, int batch,
+            int apiConnections, int window, int dataBytes) {
         if (channels < 1 || subscribers < 1 || batch < 1 || batch > channels || apiConnections < 1 || rate < 0) {
             throw new IllegalArgumentException("fanout needs channels ≥ 1, subscribers ≥ 1, 1 ≤ batch ≤ channels, "
                     + "api connections ≥ 1, rate ≥ 0");
         }
         this.ctx = ctx;
+        this.transport = transport;
         this.channels = channels;
         this.subscribers = subscribers;
         this.rate = rate;
@@ -56,16 +58,16 @@ final class FanoutScenario {
     }
 
     String label() {
-        return "fanout " + channels + "x" + subscribers + (rate == 0 ? " max" : " @" + rate + "/s")
+        return "fanout " + transport.prefix() + channels + "x" + subscribers + (rate == 0 ? " max" : " @" + rate + "/s")
                 + (batch > 1 ? " b" + batch : "");
     }
 
     Result run() throws Exception {
         Result r = new Result("fanout", label());
-        r.put("channels", channels).put("subscribers_per_channel", subscribers).put("target_rate", rate)
-                .put("batch", batch);
+        r.put("transport", transport.label).put("channels", channels).put("subscribers_per_channel", subscribers)
+                .put("target_rate", rate).put("batch", batch);
         ctx.log("%s: opening %d connections", label(), channels * subscribers);
-        List<WsConnection> conns = ctx.openMany(channels * subscribers, i -> channel(i % channels),
+        List<Subscriber> conns = ctx.openMany(transport, channels * subscribers, i -> channel(i % channels),
                 ts -> {
                     delivered.increment();
                     latency.recordSince(ts, System.nanoTime());
@@ -119,7 +121,8 @@ final class FanoutScenario {
             while (delivered.sum() < expected && System.nanoTime() < drainDeadline) {
                 Thread.sleep(20);
             }
-            long open = conns.stream().filter(WsConnection::isOpen).count();
+            long open = conns.stream().filter(Subscriber::isOpen).count();
+            r.put("stream_recycles", conns.stream().mapToLong(Subscriber::recycles).sum());
             meter.report(r);
             meter.rates(r, "deliveries", deliveredInWindow);
             r.put("rate_per_s", sentPublications / publishingSeconds);

@@ -87,18 +87,26 @@ final class Payloads {
      * @return how many were found
      */
     static int scan(ByteBuf frame, LongConsumer sink) {
+        return scan(frame, frame.readerIndex(), frame.writerIndex(), MARKER, sink);
+    }
+
+    /**
+     * Like {@link #scan(ByteBuf, LongConsumer)} on {@code frame[from, to)}, with the bytes that precede each
+     * timestamp given as {@code marker} (e.g. the JSON-escaped form inside a SockJS {@code a[...]} frame).
+     */
+    static int scan(ByteBuf frame, int from, int to, byte[] marker, LongConsumer sink) {
         int found = 0;
-        int end = frame.writerIndex();
-        int i = frame.readerIndex();
+        int end = to;
+        int i = from;
         outer:
-        while (i <= end - MARKER.length - 1) {
-            for (int k = 0; k < MARKER.length; k++) {
-                if (frame.getByte(i + k) != MARKER[k]) {
+        while (i <= end - marker.length - 1) {
+            for (int k = 0; k < marker.length; k++) {
+                if (frame.getByte(i + k) != marker[k]) {
                     i++;
                     continue outer;
                 }
             }
-            int j = i + MARKER.length;
+            int j = i + marker.length;
             long v = 0;
             int digits = 0;
             while (j < end) {

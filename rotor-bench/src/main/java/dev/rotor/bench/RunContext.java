@@ -1,6 +1,7 @@
 package dev.rotor.bench;
 
 import java.io.PrintStream;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -10,6 +11,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
@@ -28,6 +30,10 @@ final class RunContext implements AutoCloseable {
     final int seconds;
     final int warmupSeconds;
     final String wsPath;
+    /** The SockJS endpoint prefix, e.g. {@code /connection}. */
+    final String sockJsPath;
+    /** SockJS session ids: a random start, so runs against one server do not reuse each other's ids. */
+    private final AtomicLong sessionIds = new AtomicLong(new SecureRandom().nextLong() >>> 24);
     private final PrintStream out;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "bench-progress");
@@ -36,7 +42,7 @@ final class RunContext implements AutoCloseable {
     });
 
     RunContext(Target target, int threads, ProcStats server, int seconds, int warmupSeconds, String wsPath,
-            PrintStream out) {
+            String sockJsPath, PrintStream out) {
         if (seconds <= 0 || seconds > 600) {
             throw new IllegalArgumentException("--duration must be 1..600 seconds, not " + seconds);
         }
@@ -46,6 +52,7 @@ final class RunContext implements AutoCloseable {
         this.seconds = seconds;
         this.warmupSeconds = warmupSeconds;
         this.wsPath = wsPath;
+        this.sockJsPath = sockJsPath;
         this.out = out;
     }
 
@@ -63,14 +70,19 @@ final class RunContext implements AutoCloseable {
         out.printf(format + "%n", args);
     }
 
+    /** A SockJS session id not used before by this generator run. */
+    long nextSessionId() {
+        return sessionIds.incrementAndGet();
+    }
+
     /**
-     * Opens {@code n} subscribed connections, at most {@link #OPEN_CONCURRENCY} handshakes at a time, and waits
-     * until all are subscribed (at most {@code timeoutSeconds}).
+     * Opens {@code n} subscribed connections over {@code transport}, at most {@link #OPEN_CONCURRENCY} handshakes
+     * at a time, and waits until all are subscribed (at most {@code timeoutSeconds}).
      *
      * @throws IllegalStateException when any connection fails, with the first failure as cause
      */
-    List<WsConnection> openMany(int n, IntFunction<String> channelOf, WsConnection.Sink sink, int timeoutSeconds)
-            throws InterruptedException, TimeoutException {
+    List<Subscriber> openMany(ClientTransport transport, int n, IntFunction<String> channelOf, Subscriber.Sink sink,
+            int timeoutSeconds) throws InterruptedException, TimeoutException {
         long limit = ProcStats.openFileLimit();
         if (limit > 0 && n + 200 > limit) {
             throw new IllegalArgumentException("cannot open " + n + " connections: this process may open only "
@@ -78,15 +90,15 @@ final class RunContext implements AutoCloseable {
                     + "machine is the bound, raise it with `ulimit -n` where allowed");
         }
         Semaphore slots = new Semaphore(OPEN_CONCURRENCY);
-        List<WsConnection> conns = new ArrayList<>(n);
-        List<CompletableFuture<WsConnection>> all = new ArrayList<>(n);
+        List<Subscriber> conns = new ArrayList<>(n);
+        List<CompletableFuture<? extends Subscriber>> all = new ArrayList<>(n);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         for (int i = 0; i < n; i++) {
             if (!slots.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 throw new TimeoutException("opened only " + i + " of " + n + " connections in " + timeoutSeconds
                         + " s");
             }
-            WsConnection c = WsConnection.open(loop.bootstrap(), target, wsPath, "u" + i, channelOf.apply(i), sink);
+            Subscriber c = transport.open(this, "u" + i, channelOf.apply(i), sink);
             c.ready().whenComplete((v, e) -> slots.release());
             conns.add(c);
             all.add(c.ready());
@@ -102,11 +114,11 @@ final class RunContext implements AutoCloseable {
         return conns;
     }
 
-    static void closeAll(List<WsConnection> conns) {
-        for (WsConnection c : conns) {
+    static void closeAll(List<Subscriber> conns) {
+        for (Subscriber c : conns) {
             c.close();
         }
-        for (WsConnection c : conns) {
+        for (Subscriber c : conns) {
             c.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
     }

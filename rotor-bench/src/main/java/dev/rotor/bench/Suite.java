@@ -54,17 +54,26 @@ final class Suite implements Callable<Integer> {
         p.add(new Plan("conns 10000", true, repeat, c -> new ConnsScenario(c, 10_000, 10).run()));
         p.add(new Plan("conns 18000", true, repeat, c -> new ConnsScenario(c, 18_000, 10).run()));
         p.add(new Plan("fanout 1x10000 @5/s", false, repeat,
-                c -> new FanoutScenario(c, 1, 10_000, 5, 1, 4, 4, 100).run()));
+                c -> new FanoutScenario(c, ClientTransport.WEBSOCKET, 1, 10_000, 5, 1, 4, 4, 100).run()));
         for (int rate : sweep) {
             p.add(new Plan("fanout 1x10000 @" + rate + "/s", false, 1,
-                    c -> new FanoutScenario(c, 1, 10_000, rate, 1, 4, 4, 100).run()));
+                    c -> new FanoutScenario(c, ClientTransport.WEBSOCKET, 1, 10_000, rate, 1, 4, 4, 100).run()));
         }
         p.add(new Plan("fanout 1x10000 max", false, repeat,
-                c -> new FanoutScenario(c, 1, 10_000, 0, 1, 4, 4, 100).run()));
+                c -> new FanoutScenario(c, ClientTransport.WEBSOCKET, 1, 10_000, 0, 1, 4, 4, 100).run()));
         p.add(new Plan("fanout 1000x10 @5000/s", false, repeat,
-                c -> new FanoutScenario(c, 1000, 10, 5000, 1, 8, 4, 100).run()));
+                c -> new FanoutScenario(c, ClientTransport.WEBSOCKET, 1000, 10, 5000, 1, 8, 4, 100).run()));
         p.add(new Plan("fanout 1000x10 max b100", false, repeat,
-                c -> new FanoutScenario(c, 1000, 10, 0, 100, 4, 4, 100).run()));
+                c -> new FanoutScenario(c, ClientTransport.WEBSOCKET, 1000, 10, 0, 100, 4, 4, 100).run()));
+        // SockJS (issue 5: within 1.5x the raw WebSocket cost per delivery)
+        for (ClientTransport t : List.of(ClientTransport.SOCKJS_WEBSOCKET, ClientTransport.SOCKJS_XHR_STREAMING)) {
+            p.add(new Plan("fanout " + t.prefix() + "1x10000 @5/s", false, repeat,
+                    c -> new FanoutScenario(c, t, 1, 10_000, 5, 1, 4, 4, 100).run()));
+            p.add(new Plan("fanout " + t.prefix() + "1x10000 max", false, repeat,
+                    c -> new FanoutScenario(c, t, 1, 10_000, 0, 1, 4, 4, 100).run()));
+            p.add(new Plan("fanout " + t.prefix() + "1000x10 @5000/s", false, repeat,
+                    c -> new FanoutScenario(c, t, 1000, 10, 5000, 1, 8, 4, 100).run()));
+        }
         p.add(new Plan("api c32 b1", false, repeat, c -> new ApiScenario(c, 32, 1, "api", 100).run()));
         p.add(new Plan("api c32 b100", false, repeat, c -> new ApiScenario(c, 32, 100, "api", 100).run()));
         p.add(new Plan("api c32 b100 history", false, repeat,
@@ -97,7 +106,8 @@ final class Suite implements Callable<Integer> {
                     }
                     try (RunContext ctx = new RunContext(
                             new Target("127.0.0.1", server.port(), LocalServer.SECRET, true), threads,
-                            new ProcStats(server.pid()), duration, warmup, "/connection/websocket", System.out)) {
+                            new ProcStats(server.pid()), duration, warmup, "/connection/websocket", "/connection",
+                            System.out)) {
                         Result r = plan.factory().run(ctx);
                         r.put("run", i + 1).put("jvm_opts", plan.fresh() ? connsJvmOpts : jvmOpts)
                                 .put("java", System.getProperty("java.version"))

@@ -21,34 +21,43 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One v1 client over raw WebSocket: handshake, one {@code [connect, subscribe]} frame, then every received frame
+ * One v1 client over WebSocket: handshake, one {@code [connect, subscribe]} frame, then every received frame
  * is scanned for payload timestamps. {@link #ready()} completes when the subscribe reply says
- * {@code "status":true} and fails on anything else or on close before that. Confined to its event loop except for
- * {@link #ready()} and {@link #close()}.
+ * {@code "status":true} and fails on anything else or on close before that. With SockJS framing
+ * ({@link #openSockJs}) the frame goes out after the server's {@code o}, wrapped as {@code ["..."]}, and pushes
+ * arrive inside {@code a[...]} frames. Confined to its event loop except for {@link #ready()} and {@link #close()}.
  */
-final class WsConnection extends SimpleChannelInboundHandler<TextWebSocketFrame> {
+final class WsConnection extends SimpleChannelInboundHandler<TextWebSocketFrame> implements Subscriber {
     private static final byte[] OK = "\"status\":true".getBytes(StandardCharsets.US_ASCII);
-
-    /** Receives each delivery's embedded send timestamp; called on an event loop. */
-    interface Sink {
-        void delivered(long sentNanos);
-    }
 
     private final byte[] hello;
     private final Sink sink;
     private final CompletableFuture<WsConnection> ready = new CompletableFuture<>();
+    /** SockJS framing; null for raw v1 frames. */
+    private final SockJsClientFrames sockjs;
     /** Null until connected. */
     private volatile Channel channel;
 
-    private WsConnection(byte[] hello, Sink sink) {
+    private WsConnection(byte[] hello, Sink sink, boolean sockjs) {
         this.hello = hello;
         this.sink = sink;
+        this.sockjs = sockjs ? new SockJsClientFrames(ready, () -> ready.complete(this), sink) : null;
     }
 
-    /** Opens a connection; the returned connection's {@link #ready()} tells when it is subscribed. */
+    /** Opens a raw v1 connection; the returned connection's {@link #ready()} tells when it is subscribed. */
     static WsConnection open(Bootstrap template, Target target, String path, String user, String channel,
             Sink sink) {
-        WsConnection conn = new WsConnection(target.connectAndSubscribe(user, channel), sink);
+        return open(template, target, path, new WsConnection(target.connectAndSubscribe(user, channel), sink, false));
+    }
+
+    /** Opens a SockJS websocket session at {@code path} ({@code .../<server>/<session>/websocket}). */
+    static WsConnection openSockJs(Bootstrap template, Target target, String path, String user, String channel,
+            Sink sink) {
+        byte[] hello = SockJsClientFrames.wrap(target.connectAndSubscribe(user, channel));
+        return open(template, target, path, new WsConnection(hello, sink, true));
+    }
+
+    private static WsConnection open(Bootstrap template, Target target, String path, WsConnection conn) {
         URI uri = URI.create("ws://" + (target.host().contains(":") ? "[" + target.host() + "]" : target.host())
                 + ":" + target.port() + path);
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
@@ -76,13 +85,14 @@ final class WsConnection extends SimpleChannelInboundHandler<TextWebSocketFrame>
         return conn;
     }
 
-    CompletableFuture<WsConnection> ready() {
+    @Override
+    public CompletableFuture<WsConnection> ready() {
         return ready;
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+        if (evt == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE && sockjs == null) {
             ctx.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(hello)));
         } else if (evt == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
             ready.completeExceptionally(new IllegalStateException("WebSocket handshake timed out"));
@@ -94,6 +104,14 @@ final class WsConnection extends SimpleChannelInboundHandler<TextWebSocketFrame>
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
         ByteBuf content = frame.content();
+        if (sockjs != null) {
+            switch (sockjs.onFrame(content, content.readerIndex(), content.writerIndex())) {
+                case SEND_HELLO -> ctx.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(hello)));
+                case CLOSE -> ctx.close();
+                case CONTINUE -> { }
+            }
+            return;
+        }
         if (!ready.isDone()) {
             if (ByteBufUtil.indexOf(Unpooled.wrappedBuffer(OK), content) >= 0) {
                 ready.complete(this);
@@ -119,13 +137,15 @@ final class WsConnection extends SimpleChannelInboundHandler<TextWebSocketFrame>
         ctx.close();
     }
 
-    boolean isOpen() {
+    @Override
+    public boolean isOpen() {
         Channel ch = channel;
         return ch != null && ch.isActive();
     }
 
     /** Closes the TCP connection abruptly (no close frame), like a client going away. */
-    ChannelFuture close() {
+    @Override
+    public ChannelFuture close() {
         return channel.close();
     }
 }

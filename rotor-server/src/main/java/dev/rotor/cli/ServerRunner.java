@@ -267,8 +267,8 @@ public final class ServerRunner {
                 RotorVersion.CENTRIFUGO_COMPATIBLE);
         log.info("Process PID: {}", ProcessHandle.current().pid());
         log.info("Engine: {}", engine.name());
-        // v1 compat: GOMAXPROCS is Go's CPU limit; Rotor reports the same number but does not enforce it.
-        log.info("GOMAXPROCS: {}", c.gomaxprocs() > 0 ? c.gomaxprocs() : Runtime.getRuntime().availableProcessors());
+        // v1 compat: GOMAXPROCS is Go's CPU limit; Rotor runs that many worker event loops (0 = one per core)
+        log.info("GOMAXPROCS: {}", c.server().effectiveEventLoops());
         log.info("SockJS url: {}", c.server().effectiveSockjsUrl());
         if (node.insecure()) {
             log.warn("Running in INSECURE client mode");

@@ -229,6 +229,8 @@ public final class ConfigLoader {
                 .ssl(s.bool(SSL))
                 .sslCert(s.string(SSL_CERT))
                 .sslKey(s.string(SSL_KEY))
+                // configuration.md §3: Go's CPU limit maps to the number of worker event loops
+                .eventLoops(Math.max(0, s.integer(GOMAXPROCS)))
                 .build();
     }
 

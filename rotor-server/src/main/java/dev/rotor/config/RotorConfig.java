@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param logLevel   as configured; unknown values mean {@code info} (§3.6)
  * @param logFile    empty for standard output
  * @param pidFile    empty for no PID file
- * @param gomaxprocs v1's CPU limit, 0 = all cores; informational in Rotor
+ * @param gomaxprocs v1's CPU limit, 0 = all cores; also in {@link ServerConfig#eventLoops()} as the worker loop count
  */
 public record RotorConfig(
         NodeConfig node,

@@ -148,7 +148,7 @@ public final class RotorServer {
         Class<? extends ServerChannel> channelClass =
                 epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         bossGroup = new MultiThreadIoEventLoopGroup(1, io);
-        workerGroup = new MultiThreadIoEventLoopGroup(0, io);
+        workerGroup = new MultiThreadIoEventLoopGroup(server.effectiveEventLoops(), io);
         loopTimers = new LoopTimers(workerGroup);
         SockJsHandler sockjs = new SockJsHandler(node, server.httpPrefix(), server.effectiveSockjsUrl(),
                 server.sockjsHeartbeatDelay(), this::isShuttingDown, loopTimers);

@@ -42,6 +42,18 @@ class TypingTest {
     }
 
     @Test
+    void gomaxprocsSetsTheWorkerEventLoops() throws IOException {
+        RotorConfig three = load("{\"gomaxprocs\": 3}");
+        assertThat(three.gomaxprocs()).isEqualTo(3);
+        assertThat(three.server().effectiveEventLoops()).isEqualTo(3);
+        // 0 (the default) and negative values: one loop per core, like Go's 0 = all cores
+        assertThat(load("{}").server().effectiveEventLoops())
+                .isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(load("{\"gomaxprocs\": -1}").server().effectiveEventLoops())
+                .isEqualTo(Runtime.getRuntime().availableProcessors());
+    }
+
+    @Test
     void nullMeansUnset() throws IOException {
         assertThat(load("{\"client_channel_limit\": null}").node().clientChannelLimit()).isEqualTo(128);
     }

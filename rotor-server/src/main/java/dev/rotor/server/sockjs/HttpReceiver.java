@@ -51,6 +51,8 @@ final class HttpReceiver implements SockJsReceiver {
     }
 
     private static final String XHR_PRELUDE = "h".repeat(2048) + "\n";
+    /** The xhr transports' frame terminator; shared, never modified. */
+    private static final byte[] NEWLINE = {'\n'};
     private static final String HTMLFILE_HEAD = """
             <!doctype html>
             <html><head>
@@ -102,10 +104,26 @@ final class HttpReceiver implements SockJsReceiver {
         if (ended) {
             return false;
         }
-        byte[] wire = wrap(frame).getBytes(StandardCharsets.UTF_8);
+        return sendWire(Unpooled.wrappedBuffer(wrap(frame).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The xhr transports wrap the shared frame bytes and a newline; the others escape the frame as text. */
+    @Override
+    public boolean sendMessages(byte[] frame) {
+        if (kind != Kind.XHR && kind != Kind.XHR_STREAMING) {
+            return send(new String(frame, StandardCharsets.UTF_8));
+        }
+        if (ended) {
+            return false;
+        }
+        return sendWire(Unpooled.wrappedBuffer(frame, NEWLINE));
+    }
+
+    /** Writes one wrapped frame (not {@link #ended}); returns false when the response is finished after it. */
+    private boolean sendWire(ByteBuf wire) {
         if (!kind.streaming) {
             ended = true;
-            FullHttpResponse r = HttpResponses.response(HttpResponseStatus.OK, Unpooled.wrappedBuffer(wire));
+            FullHttpResponse r = HttpResponses.response(HttpResponseStatus.OK, wire);
             r.headers().add(common);
             HttpResponses.send(channel, keepAlive, r);
             return false;
@@ -113,8 +131,9 @@ final class HttpReceiver implements SockJsReceiver {
         if (!started) {
             start();
         }
-        channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(wire)), channel.voidPromise());
-        written += wire.length;
+        int length = wire.readableBytes();
+        channel.writeAndFlush(new DefaultHttpContent(wire), channel.voidPromise());
+        written += length;
         if (written >= responseLimit) {
             end();
             return false;

@@ -47,6 +47,7 @@ public final class SockJsHandler {
     private final SockJsSessions sessions = new SockJsSessions();
     /** The worker loops' timer wheels. */
     private final LoopTimers timers;
+    private final MessageFrameCache messageFrames = new MessageFrameCache();
     private final SecureRandom random = new SecureRandom();
     private final long disconnectDelayMillis;
     private final int responseLimit;
@@ -197,7 +198,8 @@ public final class SockJsHandler {
         SockJsSession existing = sessions.get(sessionId);
         SockJsSessions.Lookup lookup = existing != null ? new SockJsSessions.Lookup(existing, false)
                 : sessions.getOrCreate(sessionId, ctx.channel().eventLoop(), (id, loop) -> new SockJsSession(id,
-                        loop, node.metrics(), sessions, heartbeatSeconds, disconnectDelayMillis, timers));
+                        loop, node.metrics(), messageFrames, sessions, heartbeatSeconds, disconnectDelayMillis,
+                        timers));
         SockJsSession session = lookup.session();
         if (lookup.created()) {
             // created on this channel's loop, which becomes the session's home loop
@@ -261,8 +263,9 @@ public final class SockJsHandler {
             return;
         }
         // SockJS keepalive is the h heartbeat, so no WebSocket pings (client-protocol.md §7)
-        WebSocketUpgrade.upgrade(ctx, request, new SockJsWebSocketHandler(node, sessionId, heartbeatSeconds, timers),
-                MAX_WS_MESSAGE, 0, node.config().clientMessageWriteTimeout(), timers);
+        WebSocketUpgrade.upgrade(ctx, request,
+                new SockJsWebSocketHandler(node, messageFrames, sessionId, heartbeatSeconds, timers), MAX_WS_MESSAGE,
+                0, node.config().clientMessageWriteTimeout(), timers);
     }
 
     private static void onLoop(SockJsSession session, Runnable task) {

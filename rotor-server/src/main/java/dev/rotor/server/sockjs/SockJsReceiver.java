@@ -1,6 +1,7 @@
 package dev.rotor.server.sockjs;
 
 import io.netty.channel.Channel;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A receiving request attached to a {@link SockJsSession}: a polling or streaming HTTP response, or the websocket
@@ -17,6 +18,14 @@ interface SockJsReceiver {
      * or a streaming response past its byte limit) and must be detached.
      */
     boolean send(String frame);
+
+    /**
+     * Like {@link #send(String)} for an {@code a[...]} frame given as UTF-8. The array is shared between sessions
+     * (one encoding per fan-out and event loop) and must never be modified; receivers that can wrap it do so.
+     */
+    default boolean sendMessages(byte[] frame) {
+        return send(new String(frame, StandardCharsets.UTF_8));
+    }
 
     /** Finishes the response or closes the connection. Idempotent. */
     void end();

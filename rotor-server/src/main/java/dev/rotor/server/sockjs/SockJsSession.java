@@ -12,6 +12,7 @@ import dev.rotor.timer.Timeout;
 import dev.rotor.timer.TimerWheel;
 import dev.rotor.timer.Timers;
 import dev.rotor.transport.Transport;
+import dev.rotor.transport.WriteBatch;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -30,7 +31,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Thread-safe. {@link #write} and {@link #close} may be called from any thread; everything else runs on the
  * session's home event loop (the loop of the request that created it), so session state needs no locks. Queued
- * frames are shared byte arrays, never modified; one flush sends everything queued as one {@code a[...]} frame.
+ * frames are shared byte arrays, never modified; one flush sends everything queued as one {@code a[...]} frame,
+ * whose encoding is shared with the other sessions of the loop flushing the same frames ({@link MessageFrameCache}).
+ * Fan-out writes queue their frame at once, in call order, and leave the flush task to a {@link WriteBatch}, which
+ * runs the flushes of all its sessions of one loop in one task (as the raw WebSocket transport does).
  */
 final class SockJsSession implements Transport {
     /** Lifecycle; only touched on {@link #loop}. */
@@ -43,6 +47,7 @@ final class SockJsSession implements Transport {
     private final TimerWheel wheel;
     /** The core session's timers, on the same wheel. */
     private final Timers timers;
+    private final MessageFrameCache messageFrames;
     /** Null for websocket sessions: they live and die with one connection and are not looked up. */
     private final SockJsSessions registry;
     private final long heartbeatMillis;
@@ -80,14 +85,15 @@ final class SockJsSession implements Transport {
     /**
      * @param heartbeatSeconds {@code sockjs_heartbeat_delay}; 0 disables heartbeats
      */
-    SockJsSession(String id, EventLoop loop, Metrics metrics, SockJsSessions registry, int heartbeatSeconds,
-            long disconnectDelayMillis, LoopTimers timers) {
+    SockJsSession(String id, EventLoop loop, Metrics metrics, MessageFrameCache messageFrames,
+            SockJsSessions registry, int heartbeatSeconds, long disconnectDelayMillis, LoopTimers timers) {
         this.id = id;
         this.loop = loop;
         this.wheel = timers.wheel(loop);
         this.timers = timers.timers(loop);
         this.timeout = registry == null ? null : wheel.newTimeout(this::onTimeout);
         this.metrics = metrics;
+        this.messageFrames = messageFrames;
         this.registry = registry;
         this.heartbeatMillis = TimeUnit.SECONDS.toMillis(heartbeatSeconds);
         this.disconnectDelayMillis = disconnectDelayMillis;
@@ -140,6 +146,21 @@ final class SockJsSession implements Transport {
         out.add(frame);
         if (out.claimDrain()) {
             loop.execute(flushTask);
+        }
+    }
+
+    /**
+     * Queues the frame at once, so it keeps its place among this session's frames, and leaves the flush task to the
+     * batch: a fan-out then costs one task per event loop, not one per session.
+     */
+    @Override
+    public void write(byte[] frame, WriteBatch batch) {
+        if (closed.get()) {
+            return;
+        }
+        out.add(frame);
+        if (out.claimDrain()) {
+            batch.schedule(loop, flushTask);
         }
     }
 
@@ -283,7 +304,7 @@ final class SockJsSession implements Transport {
             return;
         }
         metrics.add(Counter.CLIENT_NUM_MSG_SENT, frames.size());
-        if (!receiver.send(SockJsFrames.messages(frames))) {
+        if (!receiver.sendMessages(messageFrames.messages(frames))) {
             detach();
         }
     }

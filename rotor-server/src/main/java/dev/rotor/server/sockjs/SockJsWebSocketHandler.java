@@ -5,6 +5,7 @@ import dev.rotor.protocol.Disconnect;
 import dev.rotor.server.transport.LoopTimers;
 import dev.rotor.server.websocket.ActiveChannelHandler;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -32,6 +33,7 @@ final class SockJsWebSocketHandler extends ActiveChannelHandler implements SockJ
 
     private final Node node;
     private final LoopTimers timers;
+    private final MessageFrameCache messageFrames;
     private final String sessionId;
     private final int heartbeatSeconds;
     /** Null until the handler is added to an active channel. */
@@ -39,8 +41,10 @@ final class SockJsWebSocketHandler extends ActiveChannelHandler implements SockJ
     private Channel channel;
     private boolean ended;
 
-    SockJsWebSocketHandler(Node node, String sessionId, int heartbeatSeconds, LoopTimers timers) {
+    SockJsWebSocketHandler(Node node, MessageFrameCache messageFrames, String sessionId, int heartbeatSeconds,
+            LoopTimers timers) {
         this.node = node;
+        this.messageFrames = messageFrames;
         this.timers = timers;
         this.sessionId = sessionId;
         this.heartbeatSeconds = heartbeatSeconds;
@@ -49,8 +53,8 @@ final class SockJsWebSocketHandler extends ActiveChannelHandler implements SockJ
     @Override
     protected void onActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
-        session = new SockJsSession(sessionId, channel.eventLoop(), node.metrics(), null, heartbeatSeconds, 0,
-                timers);
+        session = new SockJsSession(sessionId, channel.eventLoop(), node.metrics(), messageFrames, null,
+                heartbeatSeconds, 0, timers);
         session.start(node, () -> channel.config().setAutoRead(false), () -> channel.config().setAutoRead(true));
         session.attach(this);
     }
@@ -63,6 +67,16 @@ final class SockJsWebSocketHandler extends ActiveChannelHandler implements SockJ
             return false;
         }
         channel.writeAndFlush(new TextWebSocketFrame(frame), channel.voidPromise());
+        return true;
+    }
+
+    /** Wraps the shared frame bytes, as the raw WebSocket transport wraps its shared protocol frames. */
+    @Override
+    public boolean sendMessages(byte[] frame) {
+        if (ended) {
+            return false;
+        }
+        channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)), channel.voidPromise());
         return true;
     }
 

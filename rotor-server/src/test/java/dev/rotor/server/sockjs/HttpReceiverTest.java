@@ -97,4 +97,31 @@ class HttpReceiverTest {
         html.end();
         channel.<LastHttpContent>readOutbound().release();
     }
+
+    @Test
+    void sharedMessageFramesAreWrappedWithTheirNewlineOrEscapedForTheTextTransports() {
+        byte[] frame = "a[\"{\\\"x\\\":1}\"]".getBytes(StandardCharsets.UTF_8);
+        byte[] before = frame.clone();
+        HttpReceiver xhr = new HttpReceiver(channel, request, HttpReceiver.Kind.XHR_STREAMING, "", 4096);
+        assertThat(xhr.sendMessages(frame)).isTrue();
+        channel.<HttpResponse>readOutbound();
+        readContent();
+        assertThat(readContent()).isEqualTo("a[\"{\\\"x\\\":1}\"]\n");
+        xhr.end();
+        channel.<LastHttpContent>readOutbound().release();
+
+        HttpReceiver poll = new HttpReceiver(channel, request, HttpReceiver.Kind.XHR, "", 4096);
+        assertThat(poll.sendMessages(frame)).isFalse();
+        FullHttpResponse response = channel.readOutbound();
+        assertThat(response.content().toString(StandardCharsets.UTF_8)).isEqualTo("a[\"{\\\"x\\\":1}\"]\n");
+        response.release();
+
+        HttpReceiver jsonp = new HttpReceiver(channel, request, HttpReceiver.Kind.JSONP, "cb", 4096);
+        assertThat(jsonp.sendMessages(frame)).isFalse();
+        response = channel.readOutbound();
+        assertThat(response.content().toString(StandardCharsets.UTF_8))
+                .isEqualTo("cb(\"a[\\\"{\\\\\\\"x\\\\\\\":1}\\\"]\");\r\n");
+        response.release();
+        assertThat(frame).as("the shared array is never modified").isEqualTo(before);
+    }
 }

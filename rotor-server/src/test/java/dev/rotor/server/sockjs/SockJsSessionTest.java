@@ -10,6 +10,7 @@ import dev.rotor.node.NodeConfig;
 import dev.rotor.server.transport.LoopTimers;
 import dev.rotor.protocol.Disconnect;
 import dev.rotor.testkit.GatedPresenceEngine;
+import dev.rotor.transport.WriteBatch;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -32,7 +33,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One SockJS session on {@link EmbeddedChannel}s with frozen time: sequencing behind an asynchronous engine call,
- * coalescing, the one-receiver rule, close frames and the disconnect delay.
+ * coalescing, fan-out writes through a {@link WriteBatch} in call order with replies, the one-receiver rule,
+ * close frames and the disconnect delay.
  */
 class SockJsSessionTest {
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
@@ -51,8 +53,8 @@ class SockJsSessionTest {
         node.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
         home.freezeTime();
         session = registry.getOrCreate("s1", home.eventLoop(),
-                (id, loop) -> new SockJsSession(id, loop, node.metrics(), registry, 0, 5000,
-                        new LoopTimers(loop))).session();
+                (id, loop) -> new SockJsSession(id, loop, node.metrics(), new MessageFrameCache(), registry, 0,
+                        5000, new LoopTimers(loop))).session();
         session.start(node);
     }
 
@@ -180,5 +182,69 @@ class SockJsSessionTest {
         home.runScheduledPendingTasks();
         assertThat(node.openSessionCount()).isZero();
         assertThat(registry.get("s1")).isNull();
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void repliesAndBatchedPushesGoOutInCallOrderAsOneFrame() {
+        stream();
+        assertThat(next(home)).isEqualTo("o\n");
+        session.write(bytes("reply1"));
+        home.runPendingTasks();
+        assertThat(next(home)).isEqualTo("a[\"reply1\"]\n");
+
+        WriteBatch batch = new WriteBatch();
+        session.write(bytes("push1"), batch);
+        // a reply written while the batch holds the flush claim waits behind push1, it does not overtake it
+        session.write(bytes("reply2"));
+        session.write(bytes("push2"), batch);
+        home.runPendingTasks();
+        assertThat((Object) home.readOutbound()).as("nothing goes out before the batch runs").isNull();
+        assertThat(session.queuedBytes()).isEqualTo("push1reply2push2".length());
+
+        batch.run();
+        assertThat(batch.executorCount()).isEqualTo(1);
+        home.runPendingTasks();
+        assertThat(next(home)).isEqualTo("a[\"push1\",\"reply2\",\"push2\"]\n");
+        assertThat((Object) home.readOutbound()).isNull();
+        assertThat(session.queuedBytes()).isZero();
+
+        // the claim was released: a later direct write schedules its own flush again
+        session.write(bytes("reply3"));
+        home.runPendingTasks();
+        assertThat(next(home)).isEqualTo("a[\"reply3\"]\n");
+    }
+
+    @Test
+    void aBatchedWriteAfterADirectOneJoinsItsFlush() {
+        stream();
+        assertThat(next(home)).isEqualTo("o\n");
+        session.write(bytes("reply1"));
+        WriteBatch batch = new WriteBatch();
+        session.write(bytes("push1"), batch);
+        batch.run();
+        // the direct write's flush task holds the claim, so the batch has no task for this session
+        assertThat(batch.executorCount()).isZero();
+        home.runPendingTasks();
+        assertThat(next(home)).isEqualTo("a[\"reply1\",\"push1\"]\n");
+    }
+
+    @Test
+    void framesQueuedInABatchAreDiscardedWhenTheSessionClosesFirst() {
+        stream();
+        assertThat(next(home)).isEqualTo("o\n");
+        WriteBatch batch = new WriteBatch();
+        session.write(bytes("push1"), batch);
+        session.close(Disconnect.SLOW);
+        session.write(bytes("push2"), batch);
+        home.runPendingTasks();
+        batch.run();
+        home.runPendingTasks();
+        String sent = next(home);
+        assertThat(sent).startsWith("c[3000,").doesNotContain("push");
+        drain(home);
     }
 }
