@@ -22,8 +22,17 @@ import picocli.CommandLine.Option;
 @Command(name = "suite", description = "Runs the whole benchmark suite against a server it starts itself.")
 final class Suite implements Callable<Integer> {
     @Option(names = "--server-jar", defaultValue = "rotor-server/target/rotor.jar") Path serverJar;
-    @Option(names = "--jvm-opts", defaultValue = "-Xms64m -Xmx4g -XX:+UseG1GC -XX:MaxGCPauseMillis=20",
-            description = "JVM options of the server") String jvmOpts;
+    /**
+     * G1 with card refinement deferred to the pauses (JDK 17-19 flags; newer JDKs ignore them): concurrent
+     * refinement was a fifth of the server's CPU in fan-out (docs/benchmarks.md, "GC and event-loop settings").
+     */
+    static final String DEFAULT_JVM_OPTS = "-Xms64m -Xmx4g -XX:+UseG1GC -XX:MaxGCPauseMillis=20"
+            + " -XX:+IgnoreUnrecognizedVMOptions -XX:-G1UseAdaptiveConcRefinement"
+            + " -XX:G1ConcRefinementGreenZone=16384 -XX:G1ConcRefinementYellowZone=32768"
+            + " -XX:G1ConcRefinementRedZone=65536";
+
+    @Option(names = "--jvm-opts", defaultValue = DEFAULT_JVM_OPTS, description = "JVM options of the server")
+    String jvmOpts;
     @Option(names = "--conns-jvm-opts",
             defaultValue = "-Xms32m -Xmx1g -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20",
             description = "JVM options of the servers for idle-connection runs: a heap that shrinks back after a "
