@@ -264,6 +264,17 @@ public final class RotorServer {
         });
     }
 
+    /** Worker event loops running ({@code gomaxprocs}, or one per core); 0 before {@link #start()}. */
+    int workerEventLoops() {
+        int n = 0;
+        if (workerGroup != null) {
+            for (io.netty.util.concurrent.EventExecutor ignored : workerGroup) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Waits until every worker event loop has run the tasks queued before this call (bounded by 1 s each). */
     private void passEventLoops() {
         if (workerGroup == null) {

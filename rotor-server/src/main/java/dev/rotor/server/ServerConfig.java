@@ -48,7 +48,7 @@ public record ServerConfig(
     /**
      * Worker event loops: {@code gomaxprocs} when positive, else one per available core. Every handler is
      * non-blocking, so more loops than cores only add context switches (docs/benchmarks.md: fan-out per server
-     * CPU-second rose by a third with one loop per core instead of Netty's default of two).
+     * CPU-second rose by 27–34 % with one loop per core instead of Netty's default of two per core).
      */
     public int effectiveEventLoops() {
         return eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors();

@@ -15,7 +15,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Server-level options: TLS from PEM files, permessage-deflate negotiation, http_prefix (configuration.md §3.5). */
+/**
+ * Server-level options: TLS from PEM files, permessage-deflate negotiation, worker event loops ({@code gomaxprocs}),
+ * http_prefix (configuration.md §3.5).
+ */
 class TransportOptionsIT {
 
     @TempDir
@@ -51,6 +54,16 @@ class TransportOptionsIT {
         try (TestServer server = TestServer.start(NodeConfig.builder())) {
             assertThat(handshake(server.server().boundPort(), "/connection/websocket"))
                     .startsWith("HTTP/1.1 101").doesNotContainIgnoringCase("permessage-deflate");
+        }
+    }
+
+    @Test
+    void theWorkerEventLoopsAreGomaxprocsOrOnePerCore() throws Exception {
+        try (TestServer server = TestServer.start(NodeConfig.builder(), ServerConfig.builder().eventLoops(3))) {
+            assertThat(server.server().workerEventLoops()).isEqualTo(3);
+        }
+        try (TestServer server = TestServer.start(NodeConfig.builder())) {
+            assertThat(server.server().workerEventLoops()).isEqualTo(Runtime.getRuntime().availableProcessors());
         }
     }
 
