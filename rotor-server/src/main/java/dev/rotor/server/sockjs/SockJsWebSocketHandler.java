@@ -3,6 +3,7 @@ package dev.rotor.server.sockjs;
 import dev.rotor.node.Node;
 import dev.rotor.protocol.Disconnect;
 import dev.rotor.server.transport.LoopTimers;
+import dev.rotor.server.transport.ReadGate;
 import dev.rotor.server.websocket.ActiveChannelHandler;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -55,7 +56,8 @@ final class SockJsWebSocketHandler extends ActiveChannelHandler implements SockJ
         channel = ctx.channel();
         session = new SockJsSession(sessionId, channel.eventLoop(), node.metrics(), messageFrames, null,
                 heartbeatSeconds, 0, timers);
-        session.start(node, () -> channel.config().setAutoRead(false), () -> channel.config().setAutoRead(true));
+        ReadGate gate = ReadGate.of(channel);
+        session.start(node, () -> gate.pause(ReadGate.PROCESSING), () -> gate.resume(ReadGate.PROCESSING));
         session.attach(this);
     }
 

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.timeout.WriteTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import dev.rotor.server.transport.FrameSequencer;
+import dev.rotor.server.transport.ReadGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,8 +59,9 @@ public final class WebSocketSessionHandler extends ActiveChannelHandler {
         transport = new WebSocketTransport(ctx.channel(), node.metrics(), timers, frames);
         session = node.openSession(transport, timers);
         // while a frame is processed asynchronously, reading pauses (§2.2)
+        ReadGate gate = ReadGate.of(ctx.channel());
         inbound = new FrameSequencer(session, ctx.channel().eventLoop(),
-                () -> ctx.channel().config().setAutoRead(false), () -> ctx.channel().config().setAutoRead(true));
+                () -> gate.pause(ReadGate.PROCESSING), () -> gate.resume(ReadGate.PROCESSING));
     }
 
     @Override

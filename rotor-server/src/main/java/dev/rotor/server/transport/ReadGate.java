@@ -1,0 +1,71 @@
+package dev.rotor.server.transport;
+
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
+
+/**
+ * The one owner of a channel's {@code autoRead} flag: several independent reasons may pause reading from a peer
+ * (a frame still being processed, outbound bytes past the write-buffer high water mark, the server-wide budget
+ * for request bodies), and the socket is read again only when none of them holds. Toggling {@code autoRead}
+ * directly from two places would let one reason resume reading that another one paused.
+ *
+ * <p>Confined to the channel's event loop: {@link #pause} and {@link #resume} must be called there.
+ */
+public final class ReadGate {
+    /** A frame is being processed asynchronously; later frames wait (client-protocol.md §2.2). */
+    public static final int PROCESSING = 1;
+    /** The channel is not writable: the peer does not read what we send, so we stop reading what it sends. */
+    public static final int UNWRITABLE = 1 << 1;
+    /** The server-wide budget for buffered request bodies is spent. */
+    public static final int BODY_BUDGET = 1 << 2;
+
+    private static final AttributeKey<ReadGate> KEY = AttributeKey.valueOf(ReadGate.class, "gate");
+
+    private final Channel channel;
+    /** The reasons currently holding reading paused, one bit each; only touched on the event loop. */
+    private int paused;
+
+    private ReadGate(Channel channel) {
+        this.channel = channel;
+    }
+
+    /** The channel's gate, created on first use. On the channel's event loop. */
+    public static ReadGate of(Channel channel) {
+        ReadGate gate = channel.attr(KEY).get();
+        if (gate == null) {
+            gate = new ReadGate(channel);
+            channel.attr(KEY).set(gate);
+        }
+        return gate;
+    }
+
+    /** Stops reading for {@code reason} (one of the constants); idempotent per reason. */
+    public void pause(int reason) {
+        boolean wasOpen = paused == 0;
+        paused |= reason;
+        if (wasOpen) {
+            channel.config().setAutoRead(false);
+        }
+    }
+
+    /** Lifts {@code reason}; reading resumes once no other reason holds. */
+    public void resume(int reason) {
+        if ((paused & reason) == 0) {
+            return;
+        }
+        paused &= ~reason;
+        if (paused == 0) {
+            channel.config().setAutoRead(true);
+        }
+    }
+
+    /** True while any reason holds reading paused. */
+    public boolean isPaused() {
+        return paused != 0;
+    }
+
+    /** True while {@code reason} holds. */
+    public boolean isPaused(int reason) {
+        return (paused & reason) != 0;
+    }
+}
