@@ -84,6 +84,8 @@ public enum ConfigKey {
     WEBSOCKET_COMPRESSION_MIN_SIZE("websocket_compression_min_size", Type.INT, 0, Env.NONE, Reload.NO),
     WEBSOCKET_READ_BUFFER_SIZE("websocket_read_buffer_size", Type.INT, 0, Env.NONE, Reload.NO),
     WEBSOCKET_WRITE_BUFFER_SIZE("websocket_write_buffer_size", Type.INT, 0, Env.NONE, Reload.NO),
+    /** Beyond v1: seconds a connection may stay unwritable while its peer reads nothing (docs/security.md). */
+    WRITE_STALL_TIMEOUT("write_stall_timeout", Type.INT, 30, Env.NONE, Reload.NO),
     SSL("ssl", Type.BOOL, false, Env.BOUND, Reload.NO),
     SSL_CERT("ssl_cert", Type.STRING, "", Env.BOUND, Reload.NO),
     SSL_KEY("ssl_key", Type.STRING, "", Env.BOUND, Reload.NO),

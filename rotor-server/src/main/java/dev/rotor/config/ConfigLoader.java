@@ -221,6 +221,7 @@ public final class ConfigLoader {
                 .websocketCompressionMinSize(s.integer(WEBSOCKET_COMPRESSION_MIN_SIZE))
                 .websocketReadBufferSize(s.integer(WEBSOCKET_READ_BUFFER_SIZE))
                 .websocketWriteBufferSize(s.integer(WEBSOCKET_WRITE_BUFFER_SIZE))
+                .writeStallTimeout(nonNegative(s, WRITE_STALL_TIMEOUT))
                 .admin(s.bool(ADMIN))
                 .web(s.bool(WEB))
                 .webPath(s.string(WEB_PATH))
@@ -232,6 +233,15 @@ public final class ConfigLoader {
                 // configuration.md §3: Go's CPU limit maps to the number of worker event loops
                 .eventLoops(Math.max(0, s.integer(GOMAXPROCS)))
                 .build();
+    }
+
+    /** A number of seconds where 0 turns the limit off; a negative one is a config error naming the key. */
+    private static int nonNegative(ConfigSources s, ConfigKey key) {
+        int v = s.integer(key);
+        if (v < 0) {
+            throw new ConfigException("config error: " + key.key() + ": expected 0 (off) or a positive number, got " + v);
+        }
+        return v;
     }
 
     /** Ports stay strings like v1's, but must be a number Netty can bind; {@code api_port}/{@code admin_port} may be empty. */

@@ -14,6 +14,7 @@ import dev.rotor.server.acme.Autocert;
 import dev.rotor.server.acme.AutocertSniHandler;
 import dev.rotor.server.acme.Http01Handler;
 import dev.rotor.server.sockjs.SockJsHandler;
+import dev.rotor.server.transport.BackPressureHandler;
 import dev.rotor.server.transport.LoopTimers;
 import dev.rotor.server.websocket.WebSocketFrames;
 import io.netty.bootstrap.ServerBootstrap;
@@ -25,6 +26,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -61,6 +63,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class RotorServer {
     private static final Logger log = LoggerFactory.getLogger(RotorServer.class);
+    /**
+     * Unsent bytes past which a connection is not writable, and below which it is writable again; while it is not,
+     * the server stops reading from the peer ({@code BackPressureHandler}). Nothing on the fan-out path looks at
+     * writability (pushes are bounded by {@code client_queue_max_size}), so the marks cost it no throughput; what
+     * they cost is a pipeline event and a pair of read-interest changes each time a connection crosses them. A drain
+     * writes everything queued for a connection and flushes once, so its whole burst counts as unsent until the
+     * flush: with Netty's default 64 KiB mark a healthy subscriber would flip on every burst over 64 KiB (a backlog
+     * after a busy moment, a history reply). 256 KiB keeps flips to peers that really fall behind, and stays small
+     * next to the 10 MiB each client may queue: it is the bound on what a peer that does not read can make the
+     * server hold in replies to what it sends (pongs, pipelined HTTP responses), plus one read's worth of requests.
+     * The low mark sits at a quarter, so a paused peer is read again only after real draining, not one frame later.
+     */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
 
     private final ServerConfig server;
     /** Null unless {@code ssl_autocert} is on. */
@@ -163,7 +178,9 @@ public final class RotorServer {
                         .option(ChannelOption.SO_BACKLOG, 4096)
                         .option(ChannelOption.SO_REUSEADDR, true)
                         .childOption(ChannelOption.TCP_NODELAY, true)
-                        .childHandler(new ServerInitializer(router, server, routes.contains(Route.RAW_WEBSOCKET), tls));
+                        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                        .childHandler(new ServerInitializer(router, server, routes.contains(Route.RAW_WEBSOCKET), tls,
+                                loopTimers));
                 int port = Integer.parseInt(e.getKey());
                 InetSocketAddress address = server.address().isEmpty()
                         ? new InetSocketAddress(port) : new InetSocketAddress(server.address(), port);
@@ -204,10 +221,12 @@ public final class RotorServer {
                 .group(bossGroup, workerGroup)
                 .channel(channelClass)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), handler);
+                        ch.pipeline().addLast(new BackPressureHandler(loopTimers, server.writeStallTimeout()),
+                                new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), handler);
                     }
                 });
         http01 = b.bind(host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port))

@@ -28,7 +28,8 @@ public record ServerConfig(
         boolean ssl,
         String sslCert,
         String sslKey,
-        int eventLoops) {
+        int eventLoops,
+        int writeStallTimeout) {
 
     public ServerConfig {
         Objects.requireNonNull(address, "address");
@@ -40,6 +41,9 @@ public record ServerConfig(
         Objects.requireNonNull(webPath, "webPath");
         Objects.requireNonNull(sslCert, "sslCert");
         Objects.requireNonNull(sslKey, "sslKey");
+        if (writeStallTimeout < 0) {
+            throw new IllegalArgumentException("writeStallTimeout must be 0 (off) or positive, got " + writeStallTimeout);
+        }
         if (eventLoops < 0) {
             throw new IllegalArgumentException("eventLoops must be 0 (one per core) or positive, got " + eventLoops);
         }
@@ -100,6 +104,7 @@ public record ServerConfig(
         private boolean ssl;
         private String sslCert = "";
         private String sslKey = "";
+        private int writeStallTimeout = 30;
 
         public Builder address(String v) { address = v; return this; }
         public Builder port(String v) { port = v; return this; }
@@ -124,12 +129,14 @@ public record ServerConfig(
         public Builder ssl(boolean v) { ssl = v; return this; }
         public Builder sslCert(String v) { sslCert = v; return this; }
         public Builder sslKey(String v) { sslKey = v; return this; }
+        /** Beyond v1: seconds a connection may stay unwritable with the peer reading nothing; 0 = no limit. */
+        public Builder writeStallTimeout(int v) { writeStallTimeout = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(address, port, apiPort, adminPort, httpPrefix, sockjsUrl, sockjsHeartbeatDelay,
                     websocketCompression, websocketCompressionLevel, websocketCompressionMinSize,
                     websocketReadBufferSize, websocketWriteBufferSize, admin, web, webPath, debug, prometheus, ssl, sslCert,
-                    sslKey, eventLoops);
+                    sslKey, eventLoops, writeStallTimeout);
         }
     }
 }

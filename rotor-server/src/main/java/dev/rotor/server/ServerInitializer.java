@@ -1,5 +1,8 @@
 package dev.rotor.server;
 
+import dev.rotor.server.transport.BackPressureHandler;
+import dev.rotor.server.transport.LoopTimers;
+import dev.rotor.server.websocket.DeflateExtensionHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
@@ -7,14 +10,14 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilter;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilterProvider;
-import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
 import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
 import io.netty.channel.ChannelHandler;
 import java.util.function.Function;
 
 /**
- * The one place where a port's pipeline is assembled: HTTP codec, request aggregation, optional permessage-deflate
- * negotiation, and the router. The router replaces itself with the WebSocket handlers after an upgrade.
+ * The one place where a port's pipeline is assembled: back-pressure, HTTP codec, request aggregation, optional
+ * permessage-deflate negotiation, and the router. The router replaces itself with the WebSocket handlers after an
+ * upgrade.
  */
 final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     /** Largest API request body accepted. v1 has no limit; an unbounded body would be a memory hazard. */
@@ -25,18 +28,23 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     private final boolean clientPort;
     /** Makes a channel's TLS handler (fixed certificate or {@code ssl_autocert}); null when TLS is off. */
     private final Function<SocketChannel, ChannelHandler> tls;
+    /** The worker loops' timer wheels, for the back-pressure handler's stall check. */
+    private final LoopTimers timers;
 
     ServerInitializer(HttpRouterHandler router, ServerConfig config, boolean clientPort,
-                      Function<SocketChannel, ChannelHandler> tls) {
+                      Function<SocketChannel, ChannelHandler> tls, LoopTimers timers) {
         this.router = router;
         this.config = config;
         this.clientPort = clientPort;
         this.tls = tls;
+        this.timers = timers;
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
         ChannelPipeline p = ch.pipeline();
+        // first, and for the connection's whole life: a peer that does not read is not read from (docs/security.md)
+        p.addLast("backpressure", new BackPressureHandler(timers, config.writeStallTimeout()));
         if (tls != null) {
             p.addLast("tls", tls.apply(ch));
         }
@@ -63,7 +71,7 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
     }
 
     /** permessage-deflate, compressing only messages longer than {@code websocket_compression_min_size}. */
-    private WebSocketServerExtensionHandler compression() {
+    private DeflateExtensionHandler compression() {
         int minSize = config.websocketCompressionMinSize();
         WebSocketExtensionFilterProvider filter = minSize <= 0 ? WebSocketExtensionFilterProvider.DEFAULT
                 : new WebSocketExtensionFilterProvider() {
@@ -78,7 +86,7 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
                     }
                 };
         int level = zlibLevel(config.websocketCompressionLevel());
-        return new WebSocketServerExtensionHandler(
+        return new DeflateExtensionHandler(
                 new PerMessageDeflateServerExtensionHandshaker(level, false, 15, true, false, filter));
     }
 }

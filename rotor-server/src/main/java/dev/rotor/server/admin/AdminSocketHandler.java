@@ -15,16 +15,13 @@ import dev.rotor.protocol.Disconnect;
 import dev.rotor.protocol.Params;
 import dev.rotor.protocol.ProtocolError;
 import dev.rotor.protocol.ProtocolException;
+import dev.rotor.server.websocket.WebSocketControlHandler;
 import dev.rotor.server.websocket.WebSocketKeepaliveHandler;
 import dev.rotor.server.websocket.WebSocketTransport;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
@@ -38,8 +35,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One admin WebSocket connection (admin-and-web.md §3): {@code connect} with an admin token, then {@code ping},
  * {@code info} and every API command through the shared {@link ApiExecutor}; replies are always a JSON array; any
- * error is fatal and closes with reconnect advice; watching admins receive watch messages. Confined to the
- * channel's event loop, except watch delivery, which goes through the thread-safe transport.
+ * error is fatal and closes with reconnect advice; watching admins receive watch messages. Control frames are
+ * {@link WebSocketControlHandler}'s job. Outbound bytes are bounded by the fixed queue ({@link #QUEUE_MAX}, which
+ * counts the connection's unsent bytes too) and, since commands are read only while the channel is writable, by
+ * the server's back-pressure. Confined to the channel's event loop, except watch delivery, which goes through the
+ * thread-safe transport.
  */
 public final class AdminSocketHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(AdminSocketHandler.class);
@@ -94,14 +94,6 @@ public final class AdminSocketHandler extends ChannelInboundHandlerAdapter {
             if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame) {
                 byte[] data = ByteBufUtil.getBytes(((io.netty.handler.codec.http.websocketx.WebSocketFrame) msg).content());
                 processing = processing.thenCompose(v -> handleFrame(data));
-            } else if (msg instanceof PingWebSocketFrame ping) {
-                ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
-            } else if (msg instanceof CloseWebSocketFrame close) {
-                closed = true;
-                transport.markClosed();
-                int code = close.statusCode();
-                ctx.writeAndFlush(code < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, ""))
-                        .addListener(ChannelFutureListener.CLOSE);
             }
         } finally {
             ReferenceCountUtil.release(msg);
@@ -195,6 +187,12 @@ public final class AdminSocketHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt == WebSocketKeepaliveHandler.PING_FAILED) {
             close(Disconnect.WRITE_PING_ERROR);
+            return;
+        }
+        if (evt == WebSocketControlHandler.CLOSING) {
+            // the admin closed or broke the protocol: its close frame is answered, nothing else goes out
+            closed = true;
+            transport.markClosed();
             return;
         }
         super.userEventTriggered(ctx, evt);

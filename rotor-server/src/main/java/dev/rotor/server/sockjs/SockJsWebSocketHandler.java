@@ -5,15 +5,14 @@ import dev.rotor.protocol.Disconnect;
 import dev.rotor.server.transport.LoopTimers;
 import dev.rotor.server.transport.ReadGate;
 import dev.rotor.server.websocket.ActiveChannelHandler;
+import dev.rotor.server.websocket.WebSocketClose;
+import dev.rotor.server.websocket.WebSocketControlHandler;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.timeout.WriteTimeoutException;
@@ -27,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * carries one SockJS frame. The session lives exactly as long as the connection (SockJS 0.3.3 allows reusing a
  * session id here), keepalive is SockJS's {@code h} heartbeat instead of WebSocket pings (client-protocol.md §7),
  * and a message that is not a JSON string or array of strings ends the connection with
- * {@code c[1002,"Broken framing."]}. Confined to the channel's event loop, which is also the session's home loop.
+ * {@code c[1002,"Broken framing."]}. Control frames are {@link WebSocketControlHandler}'s job. Outbound bytes: the
+ * core's slow-client check counts this connection's unsent bytes ({@link SockJsSession#queuedBytes}), and the
+ * server's back-pressure stops reading while the channel is not writable. Confined to the channel's event loop,
+ * which is also the session's home loop.
  */
 final class SockJsWebSocketHandler extends ActiveChannelHandler implements SockJsReceiver {
     private static final Logger log = LoggerFactory.getLogger(SockJsWebSocketHandler.class);
@@ -88,7 +90,7 @@ final class SockJsWebSocketHandler extends ActiveChannelHandler implements SockJ
             return;
         }
         ended = true;
-        channel.writeAndFlush(new CloseWebSocketFrame(1000, "")).addListener(ChannelFutureListener.CLOSE);
+        WebSocketClose.send(channel, new CloseWebSocketFrame(1000, ""), timers.timers(channel.eventLoop()));
     }
 
     @Override
@@ -107,13 +109,6 @@ final class SockJsWebSocketHandler extends ActiveChannelHandler implements SockJ
         try {
             if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
                 onMessage(ctx, ByteBufUtil.getBytes(frame.content()));
-            } else if (frame instanceof PingWebSocketFrame) {
-                ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
-            } else if (frame instanceof CloseWebSocketFrame close) {
-                ended = true;
-                int code = close.statusCode();
-                CloseWebSocketFrame echo = code < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "");
-                ctx.writeAndFlush(echo).addListener(ChannelFutureListener.CLOSE);
             }
         } finally {
             ReferenceCountUtil.release(frame);
@@ -133,12 +128,23 @@ final class SockJsWebSocketHandler extends ActiveChannelHandler implements SockJ
             log.info("closing SockJS websocket session {}: broken framing ({})", sessionId, e.getMessage());
             ended = true;
             ctx.write(new TextWebSocketFrame(SockJsFrames.BROKEN_FRAMING));
-            ctx.writeAndFlush(new CloseWebSocketFrame(1002, "Broken framing."))
-                    .addListener(ChannelFutureListener.CLOSE);
+            WebSocketClose.send(channel, new CloseWebSocketFrame(1002, "Broken framing."),
+                    timers.timers(channel.eventLoop()));
             return;
         }
         // the socket's own frames are sequenced; nothing waits for them here
         session.receive(messages, () -> { });
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt == WebSocketControlHandler.CLOSING) {
+            // the client closed or broke the protocol: its close frame is answered, nothing else goes out; the
+            // session ends when the connection closes
+            ended = true;
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.rotor.timer.TimerWheel;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
@@ -96,13 +95,12 @@ public final class WebSocketKeepaliveHandler extends ActiveChannelHandler implem
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof PongWebSocketFrame pong) {
-            pong.release();
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt == WebSocketControlHandler.PONG) {
             extendDeadline();
             return;
         }
-        ctx.fireChannelRead(msg);
+        super.userEventTriggered(ctx, evt);
     }
 
     @Override

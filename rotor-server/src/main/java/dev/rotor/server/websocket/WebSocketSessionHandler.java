@@ -5,17 +5,9 @@ import dev.rotor.node.Node;
 import dev.rotor.protocol.Disconnect;
 import dev.rotor.timer.Timers;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.CorruptedFrameException;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.timeout.WriteTimeoutException;
 import io.netty.util.ReferenceCountUtil;
@@ -26,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Connects one upgraded WebSocket channel to a {@link ClientSession}: data frames (text or binary, already
- * aggregated) go to the session one at a time and client pings and closes are answered (keepalive is
- * {@link WebSocketKeepaliveHandler}'s job). Confined to the channel's event loop.
+ * aggregated) go to the session one at a time. Control frames and protocol violations are
+ * {@link WebSocketControlHandler}'s job, keepalive is {@link WebSocketKeepaliveHandler}'s. Confined to the channel's
+ * event loop.
  */
 public final class WebSocketSessionHandler extends ActiveChannelHandler {
     private static final Logger log = LoggerFactory.getLogger(WebSocketSessionHandler.class);
@@ -70,6 +63,11 @@ public final class WebSocketSessionHandler extends ActiveChannelHandler {
             session.close(Disconnect.WRITE_PING_ERROR);
             return;
         }
+        if (evt == WebSocketControlHandler.CLOSING) {
+            // the client closed or broke the protocol: its close frame is answered, nothing else goes out (§9)
+            closed();
+            return;
+        }
         super.userEventTriggered(ctx, evt);
     }
 
@@ -82,15 +80,6 @@ public final class WebSocketSessionHandler extends ActiveChannelHandler {
         try {
             if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
                 inbound.offer(ByteBufUtil.getBytes(frame.content()));
-            } else if (frame instanceof PingWebSocketFrame) {
-                ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
-            } else if (frame instanceof CloseWebSocketFrame close) {
-                // §9: echo the client's code without a reason; no advice is sent
-                transport.markClosed();
-                int code = close.statusCode();
-                CloseWebSocketFrame echo = code < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "");
-                ctx.writeAndFlush(echo).addListener(ChannelFutureListener.CLOSE);
-                session.transportClosed();
             }
         } finally {
             ReferenceCountUtil.release(frame);
@@ -99,29 +88,20 @@ public final class WebSocketSessionHandler extends ActiveChannelHandler {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        closed();
+        super.channelInactive(ctx);
+    }
+
+    /** The connection is going away without advice: queued frames are dropped, the core session ends. */
+    private void closed() {
         if (transport != null) {
             transport.markClosed();
             session.transportClosed();
         }
-        super.channelInactive(ctx);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException || cause instanceof CorruptedWebSocketFrameException
-                || cause instanceof CorruptedFrameException) {
-            // §1.1: an oversized message gets close code 1009 with an empty reason
-            int code = cause instanceof CorruptedWebSocketFrameException c && c.closeStatus() != null
-                    ? c.closeStatus().code() : WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
-            if (cause instanceof TooLongFrameException) {
-                code = WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
-            }
-            if (transport != null) {
-                transport.markClosed();
-            }
-            ctx.writeAndFlush(new CloseWebSocketFrame(code, "")).addListener(ChannelFutureListener.CLOSE);
-            return;
-        }
         if (cause instanceof WriteTimeoutException && session != null) {
             // client_message_write_timeout elapsed (client-protocol.md §7)
             session.close(Disconnect.ERROR_SENDING);

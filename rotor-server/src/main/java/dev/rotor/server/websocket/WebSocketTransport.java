@@ -8,12 +8,10 @@ import dev.rotor.transport.Transport;
 import dev.rotor.transport.WriteBatch;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import dev.rotor.server.transport.OutboundQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -27,9 +25,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * reference-counted duplicates; without, wrapped (never copied) in a {@code TextWebSocketFrame}.
  */
 public final class WebSocketTransport implements Transport {
-    /** Close frame write deadline (client-protocol.md §9: 1 s). */
-    private static final long CLOSE_TIMEOUT_MILLIS = 1000;
-
     private final Channel channel;
     private final Metrics metrics;
     /** Runs the close-frame deadline on the channel loop's wheel. */
@@ -135,9 +130,8 @@ public final class WebSocketTransport implements Transport {
             if (!channel.isActive()) {
                 return;
             }
-            channel.writeAndFlush(new CloseWebSocketFrame(3000, disconnect.toJson()))
-                    .addListener(ChannelFutureListener.CLOSE);
-            timers.schedule(channel::close, CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            // §9: close frame with the advice, 1 s write deadline; none if the connection already sent one
+            WebSocketClose.send(channel, new CloseWebSocketFrame(3000, disconnect.toJson()), timers);
         });
     }
 

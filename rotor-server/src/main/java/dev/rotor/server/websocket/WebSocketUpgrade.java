@@ -29,7 +29,12 @@ public final class WebSocketUpgrade {
 
     /**
      * Answers the handshake and replaces the calling handler ({@code ctx.handler()}) with: an optional write
-     * timeout, frame aggregation up to {@code maxMessage} bytes, optional keepalive pings, then {@code session}.
+     * timeout, frame aggregation up to {@code maxMessage} bytes, the control frames ({@link WebSocketControlHandler}),
+     * optional keepalive pings, then {@code session}, which sees only data frames.
+     *
+     * <p>The decoder is strict (RFC 6455 §5.1, §5.2): client frames must be masked, and reserved bits are allowed
+     * only when permessage-deflate is negotiated on this connection; a violation is closed with 1002 by the control
+     * handler, which also sends the close frame of an oversized message (1009), so the decoder itself sends none.
      *
      * @param pingInterval        {@code ping_interval} seconds; 0 adds no keepalive
      * @param writeTimeoutSeconds {@code client_message_write_timeout}; 0 adds no write timeout
@@ -37,10 +42,12 @@ public final class WebSocketUpgrade {
      */
     public static void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, ChannelHandler session,
             int maxMessage, int pingInterval, int writeTimeoutSeconds, LoopTimers timers) {
+        ChannelPipeline p = ctx.pipeline();
+        DeflateExtensionHandler deflate = p.get(DeflateExtensionHandler.class);
         WebSocketDecoderConfig decoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(maxMessage)
-                .allowExtensions(true)
-                .allowMaskMismatch(true)
+                .allowExtensions(deflate != null && deflate.negotiates(request))
+                .allowMaskMismatch(false)
                 .closeOnProtocolViolation(false)
                 .build();
         WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(
@@ -51,7 +58,6 @@ public final class WebSocketUpgrade {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;
         }
-        ChannelPipeline p = ctx.pipeline();
         handshaker.handshake(ctx.channel(), request).addListener(f -> {
             if (!f.isSuccess()) {
                 ctx.close();
@@ -64,6 +70,7 @@ public final class WebSocketUpgrade {
             p.addLast("ws-write-timeout", new WriteTimeoutHandler(writeTimeoutSeconds));
         }
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxMessage));
+        p.addLast("ws-control", new WebSocketControlHandler(timers.timers(ctx.channel().eventLoop())));
         if (pingInterval > 0) {
             p.addLast("ws-keepalive", new WebSocketKeepaliveHandler(pingInterval,
                     timers.wheel(ctx.channel().eventLoop())));

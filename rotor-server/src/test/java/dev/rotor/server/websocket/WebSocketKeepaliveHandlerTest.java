@@ -60,12 +60,16 @@ class WebSocketKeepaliveHandlerTest {
         }
     }
 
-    /** A channel with frozen time and a keepalive on its loop's wheel (driven by the loop's own scheduled task). */
+    /**
+     * A channel with frozen time and a keepalive on its loop's wheel (driven by the loop's own scheduled task), behind
+     * the control handler that turns pong frames into {@link WebSocketControlHandler#PONG}, as after an upgrade.
+     */
     private static EmbeddedChannel channel(int pingInterval, ChannelHandler... before) {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.freezeTime();
         LoopTimers timers = new LoopTimers(ch.eventLoop());
         ch.pipeline().addLast(before);
+        ch.pipeline().addLast(new WebSocketControlHandler(timers.timers(ch.eventLoop())));
         ch.pipeline().addLast(new WebSocketKeepaliveHandler(pingInterval, timers.wheel(ch.eventLoop())));
         return ch;
     }

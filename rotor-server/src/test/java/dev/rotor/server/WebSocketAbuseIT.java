@@ -1,0 +1,243 @@
+package dev.rotor.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.rotor.node.NodeConfig;
+import dev.rotor.testkit.RawHttp;
+import dev.rotor.testkit.WsTestClient;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.Deflater;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Peers that break the WebSocket rules on the three WebSocket endpoints (raw, SockJS, admin): a ping flood from a
+ * client that never reads is met with back-pressure (the server stops reading, so the attacker's own writes stall)
+ * and then cut off by {@code write_stall_timeout}, while other clients keep working; unmasked frames and reserved
+ * bits without a negotiated extension are closed with 1002 (RFC 6455 §5.1, §5.2; docs/security.md).
+ */
+class WebSocketAbuseIT {
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    /** Short, so the test sees the cut-off; the default is 30 s. */
+    private static final int STALL_SECONDS = 2;
+    /**
+     * Far more than the kernel buffers of both ends can hold (a few MiB each on loopback) plus the server's 256 KiB
+     * high water mark: a server that kept reading pings would take all of it.
+     */
+    private static final long FLOOD_LIMIT = 64L * 1024 * 1024;
+
+    private TestServer server;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private void start(boolean compression) throws Exception {
+        server = TestServer.start(NodeConfig.builder().insecureAdmin(true).pingInterval(0)
+                        .staleConnectionCloseDelay(300),
+                ServerConfig.builder().admin(true).websocketCompression(compression).writeStallTimeout(STALL_SECONDS));
+    }
+
+    private int port() {
+        return server.server().boundPort();
+    }
+
+    @Test
+    void aPingFloodOnTheRawEndpointIsStoppedAndCutOffWhileOthersKeepWorking() throws Exception {
+        start(false);
+        floodIsBounded("/connection/websocket");
+    }
+
+    @Test
+    void aPingFloodOnTheSockJsWebsocketIsStoppedAndCutOffWhileOthersKeepWorking() throws Exception {
+        start(false);
+        floodIsBounded("/connection/000/flooding/websocket");
+    }
+
+    @Test
+    void aPingFloodOnTheAdminSocketIsStoppedAndCutOffWhileOthersKeepWorking() throws Exception {
+        start(false);
+        floodIsBounded("/socket");
+    }
+
+    /**
+     * Upgrades {@code path} on a socket with a tiny receive buffer, then sends 125-byte pings (each answered by a
+     * pong of the same size) without ever reading, until the server stops taking bytes; checks that a raw client
+     * still gets answers and {@code /health} still answers; then that the server drops the attacker.
+     */
+    private void floodIsBounded(String path) throws Exception {
+        try (SocketChannel attacker = SocketChannel.open()) {
+            attacker.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
+            attacker.connect(new InetSocketAddress("127.0.0.1", port()));
+            Socket socket = attacker.socket();
+            socket.setSoTimeout(5000);
+            RawHttp.sendUpgrade(socket, path, "");
+            assertThat(RawHttp.readHead(socket.getInputStream())).startsWith("HTTP/1.1 101");
+            attacker.configureBlocking(false);
+
+            ByteBuffer pings = pingFrames(512);
+            long sent = 0;
+            long lastProgress = System.nanoTime();
+            // until the server has taken nothing for a full second: it stopped reading
+            while (System.nanoTime() - lastProgress < TimeUnit.SECONDS.toNanos(1)) {
+                assertThat(sent).as("bytes the server read from a peer that never reads").isLessThan(FLOOD_LIMIT);
+                if (!pings.hasRemaining()) {
+                    pings.rewind();
+                }
+                int n = attacker.write(pings);
+                if (n > 0) {
+                    sent += n;
+                    lastProgress = System.nanoTime();
+                } else {
+                    Thread.sleep(5);
+                }
+            }
+            assertThat(sent).as("the flood got going before the server stopped reading").isGreaterThan(0);
+
+            canaryIsServed();
+
+            // the server cuts the attacker off: a write then fails (reset by the closed peer)
+            await().atMost(Duration.ofSeconds(STALL_SECONDS * 2L + 10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> isCutOff(attacker, pings));
+        }
+    }
+
+    /** True once writing to the attacker's socket fails. */
+    private static boolean isCutOff(SocketChannel attacker, ByteBuffer pings) {
+        try {
+            if (!pings.hasRemaining()) {
+                pings.rewind();
+            }
+            attacker.write(pings);
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /** A raw client completes connect and ping; {@code /health} answers 200. */
+    private void canaryIsServed() throws Exception {
+        try (WsTestClient canary = WsTestClient.connect(URI.create(server.wsUrl()), WAIT)) {
+            canary.send(server.connectFrame("c", "canary", ""));
+            assertThat(canary.awaitFrame(WAIT)).contains("\"method\":\"connect\"");
+            canary.send("{\"uid\":\"p\",\"method\":\"ping\"}");
+            assertThat(canary.awaitFrame(WAIT)).isEqualTo("{\"uid\":\"p\",\"method\":\"ping\"}");
+        }
+        var health = server.send(HttpRequest.newBuilder(server.uri("/health")).timeout(WAIT).GET().build());
+        assertThat(health.statusCode()).isEqualTo(200);
+    }
+
+    /** {@code count} masked ping frames with a 125-byte payload (the largest a control frame may carry). */
+    private static ByteBuffer pingFrames(int count) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < count; i++) {
+            out.write(0x89);
+            out.write(0x80 | 125);
+            out.writeBytes(new byte[] {1, 2, 3, 4});
+            out.writeBytes(new byte[125]);
+        }
+        return ByteBuffer.wrap(out.toByteArray());
+    }
+
+    // ---- RFC 6455 §5.1, §5.2 -----------------------------------------------------------------------------------
+
+    /** Reads the server's close frame and then the end of the stream. */
+    private static int closeCode(Socket s) throws IOException {
+        InputStream in = s.getInputStream();
+        RawHttp.Frame close = RawHttp.readFrame(in);
+        assertThat(close).as("a close frame").isNotNull();
+        assertThat(close.opcode()).isEqualTo(8);
+        assertThat(in.read()).as("the connection closes after the close frame").isEqualTo(-1);
+        return ((close.payload()[0] & 0xFF) << 8) | (close.payload()[1] & 0xFF);
+    }
+
+    @Test
+    void anUnmaskedClientFrameIsClosedWithProtocolError() throws Exception {
+        start(false);
+        try (Socket s = RawHttp.upgraded(port(), "/connection/websocket", "")) {
+            byte[] connect = server.connectFrame("c", "u", "").getBytes(StandardCharsets.UTF_8);
+            s.getOutputStream().write(frame(0x81, connect, false));
+            assertThat(closeCode(s)).isEqualTo(1002);
+        }
+    }
+
+    @Test
+    void anUnmaskedFrameOnTheAdminSocketIsClosedWithProtocolError() throws Exception {
+        start(false);
+        try (Socket s = RawHttp.upgraded(port(), "/socket", "")) {
+            s.getOutputStream().write(frame(0x89, new byte[0], false));
+            assertThat(closeCode(s)).isEqualTo(1002);
+        }
+    }
+
+    @Test
+    void reservedBitsWithoutANegotiatedExtensionAreClosedWithProtocolError() throws Exception {
+        // compression is on, but this client did not offer it
+        start(true);
+        try (Socket s = RawHttp.upgraded(port(), "/connection/websocket", "")) {
+            // FIN + RSV1 + text
+            s.getOutputStream().write(frame(0xC1, "{}".getBytes(StandardCharsets.US_ASCII), true));
+            assertThat(closeCode(s)).isEqualTo(1002);
+        }
+    }
+
+    @Test
+    void aCompressedClientMessageIsAcceptedWhenPermessageDeflateWasNegotiated() throws Exception {
+        start(true);
+        try (Socket s = RawHttp.upgraded(port(), "/connection/websocket",
+                "Sec-WebSocket-Extensions: permessage-deflate\r\n")) {
+            byte[] deflated = deflate(server.connectFrame("c", "u", "").getBytes(StandardCharsets.UTF_8));
+            // FIN + RSV1 (compressed) + text
+            s.getOutputStream().write(frame(0xC1, deflated, true));
+            RawHttp.Frame reply = RawHttp.readFrame(s.getInputStream());
+            assertThat(reply.opcode()).as("a text reply, not a close").isEqualTo(1);
+        }
+    }
+
+    /** One client frame with header byte {@code head}, masked with a zero key (payload unchanged) or unmasked. */
+    private static byte[] frame(int head, byte[] payload, boolean masked) {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(head);
+        int mask = masked ? 0x80 : 0;
+        if (payload.length < 126) {
+            frame.write(mask | payload.length);
+        } else {
+            frame.write(mask | 126);
+            frame.write(payload.length >>> 8);
+            frame.write(payload.length & 0xFF);
+        }
+        if (masked) {
+            frame.writeBytes(new byte[4]);
+        }
+        frame.writeBytes(payload);
+        return frame.toByteArray();
+    }
+
+    /** permessage-deflate's encoding (RFC 7692 §7.2.1): raw deflate, sync flush, without the trailing 00 00 ff ff. */
+    private static byte[] deflate(byte[] data) {
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        deflater.setInput(data);
+        byte[] buf = new byte[data.length + 64];
+        int n = deflater.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH);
+        deflater.end();
+        byte[] out = new byte[n - 4];
+        System.arraycopy(buf, 0, out, 0, n - 4);
+        return out;
+    }
+}
