@@ -54,6 +54,15 @@ class TypingTest {
     }
 
     @Test
+    void writeStallTimeoutDefaultsToThirtySecondsAndMustNotBeNegative() throws IOException {
+        assertThat(load("{}").server().writeStallTimeout()).isEqualTo(30);
+        assertThat(load("{\"write_stall_timeout\": 0}").server().writeStallTimeout()).isZero();
+        assertThat(load("{\"write_stall_timeout\": \"5\"}").server().writeStallTimeout()).isEqualTo(5);
+        assertThatThrownBy(() -> load("{\"write_stall_timeout\": -1}"))
+                .hasMessage("config error: write_stall_timeout: expected 0 (off) or a positive number, got -1");
+    }
+
+    @Test
     void nullMeansUnset() throws IOException {
         assertThat(load("{\"client_channel_limit\": null}").node().clientChannelLimit()).isEqualTo(128);
     }

@@ -26,8 +26,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Peers that break the WebSocket rules on the three WebSocket endpoints (raw, SockJS, admin): a ping flood from a
  * client that never reads is met with back-pressure (the server stops reading, so the attacker's own writes stall)
- * and then cut off by {@code write_stall_timeout}, while other clients keep working; unmasked frames and reserved
- * bits without a negotiated extension are closed with 1002 (RFC 6455 §5.1, §5.2; docs/security.md).
+ * and then cut off by {@code write_stall_timeout}, while other clients keep working; a subscriber that never reads
+ * is closed as {@code slow} once the pushes it has not taken pass {@code client_queue_max_size}; unmasked frames and
+ * reserved bits without a negotiated extension are closed with 1002 (RFC 6455 §5.1, §5.2; docs/security.md).
  */
 class WebSocketAbuseIT {
     private static final Duration WAIT = Duration.ofSeconds(5);
@@ -154,6 +155,59 @@ class WebSocketAbuseIT {
         }
         return ByteBuffer.wrap(out.toByteArray());
     }
+
+    // ---- pushes to a subscriber that never reads ------------------------------------------------------------------
+
+    @Test
+    void aRawSubscriberThatNeverReadsIsClosedAsSlow() throws Exception {
+        nonReadingSubscriberIsClosedAsSlow("/connection/websocket", false);
+    }
+
+    @Test
+    void aSockJsWebsocketSubscriberThatNeverReadsIsClosedAsSlow() throws Exception {
+        nonReadingSubscriberIsClosedAsSlow("/connection/000/slowpoke/websocket", true);
+    }
+
+    /**
+     * A client connects and subscribes, then reads nothing while publications of 16 KiB each arrive. Once the kernel
+     * buffers are full the frames stay in the server, where the slow-client check counts them with its queue: the
+     * connection is closed (and leaves presence) long before the flood ends, with the stall timeout off, so the
+     * queue limit alone is what cuts it.
+     */
+    private void nonReadingSubscriberIsClosedAsSlow(String path, boolean sockjs) throws Exception {
+        server = TestServer.start(NodeConfig.builder().clientQueueMaxSize(64 * 1024)
+                        .topLevel(dev.rotor.channel.ChannelOptions.builder().presence(true).build()),
+                ServerConfig.builder().writeStallTimeout(0));
+        try (SocketChannel subscriber = SocketChannel.open()) {
+            subscriber.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
+            subscriber.connect(new InetSocketAddress("127.0.0.1", port()));
+            Socket socket = subscriber.socket();
+            socket.setSoTimeout(5000);
+            RawHttp.sendUpgrade(socket, path, "");
+            assertThat(RawHttp.readHead(socket.getInputStream())).startsWith("HTTP/1.1 101");
+            for (String command : new String[] {server.connectFrame("c", "u", ""),
+                    "{\"uid\":\"s\",\"method\":\"subscribe\",\"params\":{\"channel\":\"news\"}}"}) {
+                String text = sockjs ? "[" + TestServer.quote(command) + "]" : command;
+                RawHttp.writeFrame(socket, 1, text.getBytes(StandardCharsets.UTF_8));
+            }
+            await().atMost(WAIT).until(() -> server.api(PRESENCE).body().contains("\"user\":\"u\""));
+
+            String publish = "{\"method\":\"publish\",\"params\":{\"channel\":\"news\",\"data\":\""
+                    + "x".repeat(16 * 1024) + "\"}}";
+            int published = 0;
+            // 4,096 × 16 KiB = 64 MiB: far more than the kernel buffers of both ends hold
+            while (server.api(PRESENCE).body().contains("\"user\":\"u\"")) {
+                assertThat(published).as("publications the non-reading subscriber survived").isLessThan(4096);
+                for (int i = 0; i < 16; i++) {
+                    assertThat(server.api(publish).statusCode()).isEqualTo(200);
+                    published++;
+                }
+            }
+            canaryIsServed();
+        }
+    }
+
+    private static final String PRESENCE = "{\"method\":\"presence\",\"params\":{\"channel\":\"news\"}}";
 
     // ---- RFC 6455 §5.1, §5.2 -----------------------------------------------------------------------------------
 
