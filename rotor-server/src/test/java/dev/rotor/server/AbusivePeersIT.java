@@ -18,7 +18,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,8 +38,10 @@ class AbusivePeersIT {
      * A canary on that loop waits for it.
      */
     private static final Duration CANARY_WAIT = Duration.ofSeconds(30);
-    /** Short, so the test sees the cut-off; the default is 30 s. */
-    private static final int STALL_SECONDS = 2;
+    /** Short, so the test sees the cut-off (the default is 30 s), and longer than {@link #STALLED}. */
+    private static final int STALL_SECONDS = 4;
+    /** No byte taken for this long: the server has stopped reading. */
+    private static final Duration STALLED = Duration.ofSeconds(2);
     /**
      * Far more than the kernel buffers of both ends can hold (a few MiB each on loopback) plus the server's 256 KiB
      * high water mark: a server that kept reading pings would take all of it.
@@ -113,34 +114,41 @@ class AbusivePeersIT {
     }
 
     /**
-     * Writes {@code flood} over and over on the non-blocking {@code attacker} without reading, until the server
-     * stops taking bytes; checks that a raw client still gets answers and {@code /health} still answers; then that
-     * the server drops the attacker.
+     * Writes {@code flood} over and over on the non-blocking {@code attacker} without reading. The server must stop
+     * taking bytes ({@link #STALLED} without progress), after which a raw client must still get answers and
+     * {@code /health} still answer; then the server must cut the attacker off (a write fails). All of it before
+     * {@link #FLOOD_LIMIT} bytes: a server that kept reading would take that much first.
      */
     private void floodIsBounded(SocketChannel attacker, ByteBuffer flood) throws Exception {
+        long deadline = System.nanoTime() + CANARY_WAIT.multipliedBy(3).toNanos();
         long sent = 0;
         long lastProgress = System.nanoTime();
-        // until the server has taken nothing for a full second: it stopped reading
-        while (System.nanoTime() - lastProgress < TimeUnit.SECONDS.toNanos(1)) {
+        boolean stalled = false;
+        while (true) {
             assertThat(sent).as("bytes the server read from a peer that never reads").isLessThan(FLOOD_LIMIT);
+            assertThat(System.nanoTime() - deadline).as("the attacker is cut off in time").isNegative();
             if (!flood.hasRemaining()) {
                 flood.rewind();
             }
-            int n = attacker.write(flood);
+            int n;
+            try {
+                n = attacker.write(flood);
+            } catch (IOException e) {
+                // reset by the server, which closed the connection
+                break;
+            }
             if (n > 0) {
                 sent += n;
                 lastProgress = System.nanoTime();
-            } else {
-                Thread.sleep(5);
+                continue;
             }
+            if (!stalled && System.nanoTime() - lastProgress > STALLED.toNanos()) {
+                stalled = true;
+                canaryIsServed();
+            }
+            Thread.sleep(5);
         }
-        assertThat(sent).as("the flood got going before the server stopped reading").isGreaterThan(0);
-
-        canaryIsServed();
-
-        // the server cuts the attacker off: a write then fails (reset by the closed peer)
-        await().atMost(CANARY_WAIT.plusSeconds(STALL_SECONDS * 2L)).pollInterval(Duration.ofMillis(50))
-                .until(() -> isCutOff(attacker, flood));
+        assertThat(stalled).as("the server stopped reading before it cut the attacker off").isTrue();
     }
 
     /**
@@ -156,19 +164,6 @@ class AbusivePeersIT {
         RawHttp.sendUpgrade(socket, path, "");
         assertThat(RawHttp.readHead(socket.getInputStream())).startsWith("HTTP/1.1 101");
         return channel;
-    }
-
-    /** True once writing to the attacker's socket fails. */
-    private static boolean isCutOff(SocketChannel attacker, ByteBuffer flood) {
-        try {
-            if (!flood.hasRemaining()) {
-                flood.rewind();
-            }
-            attacker.write(flood);
-            return false;
-        } catch (IOException e) {
-            return true;
-        }
     }
 
     /** A raw client completes connect and ping; {@code /health} answers 200. */
