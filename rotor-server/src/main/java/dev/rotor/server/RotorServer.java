@@ -9,6 +9,7 @@ import dev.rotor.node.NodeConfig;
 import dev.rotor.server.admin.AdminAuthHandler;
 import dev.rotor.server.admin.WebAppHandler;
 import dev.rotor.server.http.ApiHandler;
+import dev.rotor.server.http.BodyBudget;
 import dev.rotor.server.http.PrometheusHandler;
 import dev.rotor.server.acme.Autocert;
 import dev.rotor.server.acme.AutocertSniHandler;
@@ -150,6 +151,8 @@ public final class RotorServer {
         bossGroup = new MultiThreadIoEventLoopGroup(1, io);
         workerGroup = new MultiThreadIoEventLoopGroup(server.effectiveEventLoops(), io);
         loopTimers = new LoopTimers(workerGroup);
+        BodyBudget budget = new BodyBudget(server.http().effectiveBodyBudget());
+        log.info("HTTP request bodies buffered before they are handled share a budget of {} bytes", budget.limit());
         SockJsHandler sockjs = new SockJsHandler(node, server.httpPrefix(), server.effectiveSockjsUrl(),
                 server.sockjsHeartbeatDelay(), this::isShuttingDown, loopTimers);
         try {
@@ -163,7 +166,8 @@ public final class RotorServer {
                         .option(ChannelOption.SO_BACKLOG, 4096)
                         .option(ChannelOption.SO_REUSEADDR, true)
                         .childOption(ChannelOption.TCP_NODELAY, true)
-                        .childHandler(new ServerInitializer(router, server, routes.contains(Route.RAW_WEBSOCKET), tls));
+                        .childHandler(new ServerInitializer(router, server, routes.contains(Route.RAW_WEBSOCKET), tls,
+                                loopTimers, budget));
                 int port = Integer.parseInt(e.getKey());
                 InetSocketAddress address = server.address().isEmpty()
                         ? new InetSocketAddress(port) : new InetSocketAddress(server.address(), port);

@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * Network-level settings fixed at startup (configuration.md §3.5, admin-and-web.md §1): ports, bind address,
- * route prefix, SockJS and WebSocket options, TLS and the handler switches. Immutable; not reloadable.
+ * route prefix, SockJS and WebSocket options, TLS, the handler switches and the HTTP limits. Immutable; not reloadable.
  * Ports are strings like v1's; an empty {@code apiPort}/{@code adminPort} means "same as {@code port}".
  */
 public record ServerConfig(
@@ -28,7 +28,8 @@ public record ServerConfig(
         boolean ssl,
         String sslCert,
         String sslKey,
-        int eventLoops) {
+        int eventLoops,
+        HttpLimitsConfig http) {
 
     public ServerConfig {
         Objects.requireNonNull(address, "address");
@@ -40,6 +41,7 @@ public record ServerConfig(
         Objects.requireNonNull(webPath, "webPath");
         Objects.requireNonNull(sslCert, "sslCert");
         Objects.requireNonNull(sslKey, "sslKey");
+        Objects.requireNonNull(http, "http");
         if (eventLoops < 0) {
             throw new IllegalArgumentException("eventLoops must be 0 (one per core) or positive, got " + eventLoops);
         }
@@ -100,6 +102,7 @@ public record ServerConfig(
         private boolean ssl;
         private String sslCert = "";
         private String sslKey = "";
+        private HttpLimitsConfig http = HttpLimitsConfig.defaults();
 
         public Builder address(String v) { address = v; return this; }
         public Builder port(String v) { port = v; return this; }
@@ -124,12 +127,14 @@ public record ServerConfig(
         public Builder ssl(boolean v) { ssl = v; return this; }
         public Builder sslCert(String v) { sslCert = v; return this; }
         public Builder sslKey(String v) { sslKey = v; return this; }
+        /** Beyond v1: HTTP deadlines and size limits (docs/security.md). */
+        public Builder http(HttpLimitsConfig v) { http = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(address, port, apiPort, adminPort, httpPrefix, sockjsUrl, sockjsHeartbeatDelay,
                     websocketCompression, websocketCompressionLevel, websocketCompressionMinSize,
                     websocketReadBufferSize, websocketWriteBufferSize, admin, web, webPath, debug, prometheus, ssl, sslCert,
-                    sslKey, eventLoops);
+                    sslKey, eventLoops, http);
         }
     }
 }
