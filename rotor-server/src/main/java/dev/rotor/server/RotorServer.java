@@ -32,8 +32,6 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.File;
@@ -179,7 +177,7 @@ public final class RotorServer {
                         server.address(), actual.getPort());
             }
             if (autocertSettings != null && autocertSettings.http()) {
-                startHttp01(channelClass);
+                startHttp01(channelClass, budget);
             }
         } catch (Exception e) {
             closeNetwork();
@@ -198,7 +196,8 @@ public final class RotorServer {
     }
 
     /** Binds the {@code ssl_autocert_http} server (http-01 challenges, redirects to https) on its address. */
-    private void startHttp01(Class<? extends ServerChannel> channelClass) throws InterruptedException {
+    private void startHttp01(Class<? extends ServerChannel> channelClass, BodyBudget budget)
+            throws InterruptedException {
         String addr = autocertSettings.httpAddr();
         int colon = addr.lastIndexOf(':');
         String host = colon < 0 ? "" : addr.substring(0, colon).replace("[", "").replace("]", "");
@@ -211,7 +210,11 @@ public final class RotorServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), handler);
+                        // challenge requests have no body worth more than 64 KiB; nothing is judged from the head
+                        ServerInitializer.addHttpPhase(ch.pipeline(), server.http(),
+                                Math.min(64 * 1024, server.http().maxBodySize()), loopTimers.wheel(ch.eventLoop()),
+                                budget, (ctx, head) -> null);
+                        ch.pipeline().addLast(handler);
                     }
                 });
         http01 = b.bind(host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port))

@@ -5,6 +5,7 @@ import dev.rotor.server.http.BodyBudgetHandler;
 import dev.rotor.server.http.HttpDeadlineHandler;
 import dev.rotor.server.http.RequestHeadHandler;
 import dev.rotor.server.transport.LoopTimers;
+import dev.rotor.timer.TimerWheel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
@@ -51,19 +52,29 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         if (tls != null) {
             p.addLast("tls", tls.apply(ch));
         }
-        HttpLimitsConfig limits = config.http();
-        p.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
-                .setMaxInitialLineLength(limits.maxUrlLength())
-                .setMaxHeaderSize(limits.maxHeaderSize())));
-        p.addLast("http-deadlines", new HttpDeadlineHandler(limits.readHeaderTimeout(), limits.idleTimeout(),
-                limits.readBodyTimeout(), timers.wheel(ch.eventLoop())));
-        p.addLast("http-head", new RequestHeadHandler(limits.maxBodySize(), router::judgeHead));
-        p.addLast("http-budget", new BodyBudgetHandler(budget));
-        p.addLast("aggregator", new HttpObjectAggregator(limits.maxBodySize()));
+        addHttpPhase(p, config.http(), config.http().maxBodySize(), timers.wheel(ch.eventLoop()), budget,
+                router::judgeHead);
         if (clientPort && config.websocketCompression()) {
             p.addLast("ws-compression", compression());
         }
         p.addLast("router", router);
+    }
+
+    /**
+     * Adds the HTTP phase of a connection, up to and including aggregation: the codec with the head limits, the
+     * deadlines, the checks on each request head, the body budget, and the aggregator (bodies up to
+     * {@code maxBody}). Every HTTP server of the process goes through here.
+     */
+    static void addHttpPhase(ChannelPipeline p, HttpLimitsConfig limits, int maxBody, TimerWheel wheel,
+            BodyBudget budget, RequestHeadHandler.Judge judge) {
+        p.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
+                .setMaxInitialLineLength(limits.maxUrlLength())
+                .setMaxHeaderSize(limits.maxHeaderSize())));
+        p.addLast("http-deadlines", new HttpDeadlineHandler(limits.readHeaderTimeout(), limits.idleTimeout(),
+                limits.readBodyTimeout(), wheel));
+        p.addLast("http-head", new RequestHeadHandler(maxBody, judge));
+        p.addLast("http-budget", new BodyBudgetHandler(budget));
+        p.addLast("aggregator", new HttpObjectAggregator(maxBody));
     }
 
     /**

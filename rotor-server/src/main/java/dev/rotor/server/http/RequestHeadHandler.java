@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * <p>The body of a refused request is read and dropped, never buffered. The connection stays open afterwards only
  * when that is safe and cheap: a decodable, kept-alive request without {@code Expect} whose declared body is at most
  * {@link #DRAIN_LIMIT} bytes; otherwise the answer says {@code Connection: close} and the connection closes once the
- * body has been dropped (or its body deadline passes). Closing right after the answer could make the kernel reset
- * the connection while the client still sends, and the client would never read the answer.
+ * body has been dropped (or its body deadline passes), or right after the answer when the client waits for
+ * {@code 100 Continue} and so sends no body. Closing right after the answer while the client still sends could make
+ * the kernel reset the connection, and the client would never read the answer.
  *
  * <p>Confined to the channel's event loop. Releases the messages it drops; passes the others on.
  */
@@ -150,8 +151,9 @@ public final class RequestHeadHandler extends ChannelInboundHandlerAdapter {
         dropping = true;
         answer = ctx.writeAndFlush(refusal);
         answer.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-        if (head == null || head.decoderResult().isFailure()) {
-            // the codec reads no further message: nothing more will come
+        if (head == null || head.decoderResult().isFailure() || HttpUtil.is100ContinueExpected(head)) {
+            // the codec reads no further message, or the client waits for a 100 it will not get and so sends no
+            // body (RFC 9110 §10.1.1): nothing more will come
             answer.addListener(ChannelFutureListener.CLOSE);
         }
     }
