@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.rotor.auth.Hmac;
 import dev.rotor.node.NodeConfig;
 import dev.rotor.testkit.RawHttp;
+import dev.rotor.testkit.WsTestClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -150,15 +151,68 @@ class HttpHardeningIT {
     @Test
     void aSignedApiRequestLargerThanTheWholeBodyBudgetStillGoesThrough() throws Exception {
         start(HttpLimitsConfig.builder().bodyBudget(64 * 1024));
-        String data = "{\"method\":\"publish\",\"params\":{\"channel\":\"c\",\"data\":\"" + "x".repeat(300_000) + "\"}}";
-        String body = "data=" + URLEncoder.encode(data, StandardCharsets.UTF_8) + "&sign="
-                + Hmac.apiSign(TestServer.SECRET, data.getBytes(StandardCharsets.UTF_8));
         try (Socket s = connect()) {
-            write(s, "POST /api/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                    + "Content-Length: " + body.length() + "\r\n\r\n" + body);
+            write(s, signedForm(300_000));
             assertThat(readResponse(s)).startsWith("HTTP/1.1 200 OK")
                     .endsWith("[{\"method\":\"publish\",\"error\":null,\"body\":null}]");
         }
+    }
+
+    @Test
+    void anUpgradedWebSocketOutlivesTheHttpDeadlines() throws Exception {
+        start(HttpLimitsConfig.builder().readHeaderTimeout(1).idleTimeout(1).readBodyTimeout(1));
+        try (WsTestClient c = WsTestClient.connect(java.net.URI.create(server.wsUrl()))) {
+            c.send(server.connectFrame("1", "u", ""));
+            assertThat(c.awaitFrame(Duration.ofSeconds(5))).contains("\"method\":\"connect\"");
+            // past every HTTP deadline: the WebSocket's own (stale close, pings) apply instead
+            c.assertNoFrame(Duration.ofMillis(2500));
+            c.send("{\"uid\":\"p\",\"method\":\"ping\"}");
+            assertThat(c.awaitFrame(Duration.ofSeconds(5))).isEqualTo("{\"uid\":\"p\",\"method\":\"ping\"}");
+        }
+    }
+
+    @Test
+    void expectContinueIsAnsweredOnlyForARequestThatCanBeValid() throws Exception {
+        start(HttpLimitsConfig.builder());
+        String body = "{\"method\":\"channels\"}";
+        try (Socket s = connect()) {
+            write(s, "POST /api/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-API-Sign: "
+                    + Hmac.apiSign(TestServer.SECRET, body.getBytes(StandardCharsets.UTF_8))
+                    + "\r\nExpect: 100-continue\r\nContent-Length: " + body.length() + "\r\n\r\n");
+            assertThat(RawHttp.readHead(s.getInputStream())).startsWith("HTTP/1.1 100 Continue");
+            write(s, body);
+            assertThat(readResponse(s)).startsWith("HTTP/1.1 200 OK");
+        }
+        try (Socket s = connect()) {
+            write(s, "POST /api/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Expect: 100-continue\r\nContent-Length: " + body.length() + "\r\n\r\n");
+            assertThat(readResponse(s)).startsWith("HTTP/1.1 400 Bad Request");
+            assertThat(readToEnd(s)).as("closed: the client sends no body after a final answer").isEmpty();
+        }
+    }
+
+    @Test
+    void bodiesThatTogetherExceedTheBudgetAreReadOneAfterAnotherWithoutDeadlock() throws Exception {
+        start(HttpLimitsConfig.builder().bodyBudget(64 * 1024));
+        String first = signedForm(200_000);
+        String second = signedForm(150_000);
+        try (Socket a = connect(); Socket b = connect()) {
+            int half = first.length() / 2;
+            write(a, first.substring(0, half));
+            write(b, second);
+            write(a, first.substring(half));
+            assertThat(readResponse(a)).startsWith("HTTP/1.1 200 OK");
+            assertThat(readResponse(b)).startsWith("HTTP/1.1 200 OK");
+        }
+    }
+
+    /** A signed form API publish of about {@code size} bytes, as a whole request. */
+    private static String signedForm(int size) {
+        String data = "{\"method\":\"publish\",\"params\":{\"channel\":\"c\",\"data\":\"" + "x".repeat(size) + "\"}}";
+        String body = "data=" + URLEncoder.encode(data, StandardCharsets.UTF_8) + "&sign="
+                + Hmac.apiSign(TestServer.SECRET, data.getBytes(StandardCharsets.UTF_8));
+        return "POST /api/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                + "Content-Length: " + body.length() + "\r\n\r\n" + body;
     }
 
     @Test
