@@ -3,9 +3,9 @@ package dev.rotor.server;
 import dev.rotor.node.Node;
 import dev.rotor.server.http.ApiHandler;
 import dev.rotor.server.http.Forms;
-import dev.rotor.server.http.RequestHeadHandler;
 import dev.rotor.server.http.HttpResponses;
 import dev.rotor.server.http.PrometheusHandler;
+import dev.rotor.server.http.RequestHeadHandler;
 import dev.rotor.server.sockjs.SockJsHandler;
 import dev.rotor.server.transport.LoopTimers;
 import dev.rotor.api.ApiExecutor;
@@ -20,10 +20,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
 @ChannelHandler.Sharable
 final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(HttpRouterHandler.class);
+
     private final Node node;
     private final ApiHandler api;
     private final AdminEndpoints admin;

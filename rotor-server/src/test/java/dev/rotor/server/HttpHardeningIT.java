@@ -241,7 +241,7 @@ class HttpHardeningIT {
     void aSockJsWebSocketMessageOverTheLimitEndsTheConnection() throws Exception {
         start(NodeConfig.builder().clientRequestMaxSize(1000), HttpLimitsConfig.builder());
         int port = server.server().boundPort();
-        // over twice the limit: refused by the WebSocket decoder before it is buffered
+        // over three times the limit: refused by the WebSocket decoder before it is buffered
         try (Socket s = RawHttp.upgraded(port, "/connection/000/big/websocket", "")) {
             assertThat(RawHttp.readFrame(s.getInputStream()).text()).isEqualTo("o");
             RawHttp.writeFrame(s, 1, ("[\"" + "x".repeat(5000) + "\"]").getBytes(StandardCharsets.UTF_8));

@@ -272,16 +272,16 @@ public final class SockJsHandler {
     /**
      * The websocket message limit, beyond v1 (whose SockJS library had none): {@code client_request_max_size} bounds
      * each protocol frame (client-protocol.md §3), and a websocket message carries one frame as a JSON string in an
-     * array (sockjs-client sends one per message). Escaping at most doubles a frame (quotes, backslashes and the
-     * {@code \\uXXXX} escapes sockjs-client applies to 3-byte characters), so a message up to twice the option plus
-     * the framing still reaches the session, which answers an oversized frame with v1's {@code limit exceeded}; a
-     * larger message is refused by the decoder before it is buffered.
+     * array (sockjs-client sends one per message). Escaping grows a frame at most threefold (sockjs-client writes
+     * some two-byte characters as six-byte unicode escapes; quotes and backslashes double), so a message up to three
+     * times the option plus the framing still reaches the session, which answers an oversized frame with v1's
+     * {@code limit exceeded}; a larger message is refused by the decoder before it is buffered.
      */
     static int websocketMessageLimit(int clientRequestMaxSize) {
         if (clientRequestMaxSize <= 0) {
             return WebSocketUpgrade.messageLimit(clientRequestMaxSize);
         }
-        return (int) Math.min(Integer.MAX_VALUE, 2L * clientRequestMaxSize + WS_FRAMING);
+        return (int) Math.min(Integer.MAX_VALUE, 3L * clientRequestMaxSize + WS_FRAMING);
     }
 
     private static void onLoop(SockJsSession session, Runnable task) {
