@@ -271,6 +271,16 @@ class HttpHardeningIT {
     }
 
     @Test
+    void aSockJsWebSocketThatDoesNotAuthenticateIsClosedAsStale() throws Exception {
+        start(NodeConfig.builder().staleConnectionCloseDelay(1), HttpLimitsConfig.builder());
+        try (Socket s = RawHttp.upgraded(server.server().boundPort(), "/connection/000/stale/websocket", "")) {
+            assertThat(RawHttp.readFrame(s.getInputStream()).text()).isEqualTo("o");
+            assertThat(RawHttp.readFrame(s.getInputStream()).text())
+                    .isEqualTo("c[3000,\"{\\\"reason\\\":\\\"stale\\\",\\\"reconnect\\\":false}\"]");
+        }
+    }
+
+    @Test
     void anAdminSocketThatDoesNotAuthenticateIsClosedAsStale() throws Exception {
         server = TestServer.start(NodeConfig.builder().staleConnectionCloseDelay(1).adminSecret("s"),
                 ServerConfig.builder().admin(true));
