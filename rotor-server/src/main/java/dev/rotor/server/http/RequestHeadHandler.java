@@ -123,6 +123,10 @@ public final class RequestHeadHandler extends ChannelInboundHandlerAdapter {
      * NUL byte (no file system or C string below takes one).
      */
     static boolean decodableUri(String uri) {
+        if (uri.indexOf('%') < 0) {
+            // nothing to decode: the common case costs one scan
+            return uri.indexOf('\0') < 0;
+        }
         try {
             QueryStringDecoder decoder = new QueryStringDecoder(uri);
             decoder.parameters();

@@ -143,6 +143,16 @@ class RequestHeadHandlerTest {
     }
 
     @Test
+    void onlyUrisThatDecodeWithoutANulByteAreDecodable() {
+        assertThat(RequestHeadHandler.decodableUri("/connection/000/s/xhr_send?t=1&c=cb.x+y")).isTrue();
+        assertThat(RequestHeadHandler.decodableUri("/a%20b?q=%C3%A9&r=%2B")).isTrue();
+        assertThat(RequestHeadHandler.decodableUri("/a\0b")).isFalse();
+        assertThat(RequestHeadHandler.decodableUri("/a%00b")).isFalse();
+        assertThat(RequestHeadHandler.decodableUri("/?q=%00")).as("a NUL in a query value is data").isTrue();
+        assertThat(RequestHeadHandler.decodableUri("/?q=%G0")).isFalse();
+    }
+
+    @Test
     void goodRequestsPassUntouched() {
         EmbeddedChannel ch = channel();
         send(ch, "POST /ok HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
