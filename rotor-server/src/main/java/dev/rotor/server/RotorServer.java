@@ -78,6 +78,8 @@ public final class RotorServer {
     private EventLoopGroup workerGroup;
     /** The worker loops' timer wheels; null until start(). */
     private LoopTimers loopTimers;
+    /** Shared by every HTTP port; null until start(). */
+    private volatile BodyBudget bodyBudget;
     /** Null unless {@code prometheus} is on; set by start(). */
     private volatile PrometheusHandler prometheus;
     /** Null unless {@code ssl_autocert} is on; set by start(). */
@@ -150,6 +152,7 @@ public final class RotorServer {
         workerGroup = new MultiThreadIoEventLoopGroup(server.effectiveEventLoops(), io);
         loopTimers = new LoopTimers(workerGroup);
         BodyBudget budget = new BodyBudget(server.http().effectiveBodyBudget());
+        bodyBudget = budget;
         log.info("HTTP request bodies buffered before they are handled share a budget of {} bytes", budget.limit());
         SockJsHandler sockjs = new SockJsHandler(node, server.httpPrefix(), server.effectiveSockjsUrl(),
                 server.sockjsHeartbeatDelay(), this::isShuttingDown, loopTimers);
@@ -335,6 +338,11 @@ public final class RotorServer {
     private int portOf(String configured) {
         Channel ch = bound.get(configured);
         return ch == null ? -1 : ((InetSocketAddress) ch.localAddress()).getPort();
+    }
+
+    /** The budget of buffered request bodies; null before {@link #start()}. For tests. */
+    BodyBudget bodyBudget() {
+        return bodyBudget;
     }
 
     /** The node, for embedding and tests. */

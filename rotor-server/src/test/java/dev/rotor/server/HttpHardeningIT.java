@@ -192,18 +192,23 @@ class HttpHardeningIT {
     }
 
     @Test
-    void bodiesThatTogetherExceedTheBudgetAreReadOneAfterAnotherWithoutDeadlock() throws Exception {
+    void aBodyPastTheBudgetWaitsForTheOldestOneAndThenCompletes() throws Exception {
         start(HttpLimitsConfig.builder().bodyBudget(64 * 1024));
+        var budget = server.server().bodyBudget();
         String first = signedForm(200_000);
         String second = signedForm(150_000);
-        try (Socket a = connect(); Socket b = connect()) {
+        try (Socket oldest = connect(); Socket held = connect()) {
             int half = first.length() / 2;
-            write(a, first.substring(0, half));
-            write(b, second);
-            write(a, first.substring(half));
-            assertThat(readResponse(a)).startsWith("HTTP/1.1 200 OK");
-            assertThat(readResponse(b)).startsWith("HTTP/1.1 200 OK");
+            write(oldest, first.substring(0, half));
+            // the oldest body is never held back, even past the budget
+            await().atMost(Duration.ofSeconds(5)).until(() -> budget.used() >= 100_000);
+            write(held, second);
+            await().atMost(Duration.ofSeconds(5)).until(() -> budget.waiting() == 1);
+            write(oldest, first.substring(half));
+            assertThat(readResponse(oldest)).startsWith("HTTP/1.1 200 OK");
+            assertThat(readResponse(held)).startsWith("HTTP/1.1 200 OK");
         }
+        await().atMost(Duration.ofSeconds(5)).until(() -> budget.used() == 0 && budget.waiting() == 0);
     }
 
     /** A signed form API publish of about {@code size} bytes, as a whole request. */

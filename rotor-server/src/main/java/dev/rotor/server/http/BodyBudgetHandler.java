@@ -1,8 +1,8 @@
 package dev.rotor.server.http;
 
 import dev.rotor.server.transport.ReadGate;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 
@@ -12,10 +12,15 @@ import io.netty.handler.codec.http.LastHttpContent;
  * ({@link ReadGate#BODY_BUDGET}) until the budget resumes it. The reservation is released once the complete request
  * has been handled (the router returned) or when the connection closes mid-body, so nothing leaks.
  *
+ * <p>While the channel's {@link ReadGate} holds reading paused (for any reason), a {@code read()} requested by a
+ * handler behind this one is held back: the aggregator asks for one after every read while a message is incomplete
+ * and reading is not automatic (netty#6583), which would otherwise defeat the pause. Reading resumes when the gate
+ * turns {@code autoRead} back on.
+ *
  * <p>Confined to the channel's event loop, except the resume task, which the budget submits to that loop. Passes every
  * message on and releases none.
  */
-public final class BodyBudgetHandler extends ChannelInboundHandlerAdapter {
+public final class BodyBudgetHandler extends ChannelDuplexHandler {
     private final BodyBudget budget;
     /** This connection's share; null until the first body chunk. Only touched on the loop. */
     private BodyBudget.Holder holder;
@@ -46,6 +51,13 @@ public final class BodyBudgetHandler extends ChannelInboundHandlerAdapter {
         } finally {
             // the request has been handled; what a handler still holds is past its authentication
             release(ctx);
+        }
+    }
+
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+        if (!ReadGate.of(ctx.channel()).isPaused()) {
+            ctx.read();
         }
     }
 

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import org.junit.jupiter.api.Test;
@@ -45,6 +49,46 @@ class BodyBudgetHandlerTest {
         assertThat(budget.used()).isZero();
         assertThat(EmbeddedHttp.drainInbound(first)).isEqualTo(3);
         assertThat(EmbeddedHttp.drainInbound(second)).isEqualTo(3);
+        assertFalse(first.finish());
+        assertFalse(second.finish());
+    }
+
+    /** Counts the reads that reach the head of the pipeline. */
+    private static final class Reads extends ChannelOutboundHandlerAdapter {
+        int count;
+
+        @Override
+        public void read(ChannelHandlerContext ctx) throws Exception {
+            count++;
+            super.read(ctx);
+        }
+    }
+
+    @Test
+    void theAggregatorCannotReadPastAPause() {
+        EmbeddedChannel first = channel();
+        chunk(first, 1000);
+        Reads reads = new Reads();
+        EmbeddedChannel second = new EmbeddedChannel(reads, new BodyBudgetHandler(budget),
+                new HttpObjectAggregator(1 << 20));
+        second.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/"));
+        chunk(second, 10);
+        assertThat(second.config().isAutoRead()).isFalse();
+        int before = reads.count;
+        // an aggregator that is still aggregating asks for a read after each read when autoRead is off
+        second.pipeline().fireChannelReadComplete();
+        assertThat(reads.count).isEqualTo(before);
+
+        first.close();
+        second.runPendingTasks();
+        assertThat(second.config().isAutoRead()).isTrue();
+        second.pipeline().fireChannelReadComplete();
+        second.writeInbound(new DefaultLastHttpContent());
+        FullHttpRequest request = second.readInbound();
+        assertThat(request.content().readableBytes()).isEqualTo(10);
+        request.release();
+        assertThat(budget.used()).isZero();
+        EmbeddedHttp.drainInbound(first);
         assertFalse(first.finish());
         assertFalse(second.finish());
     }
