@@ -101,6 +101,14 @@ public enum ConfigKey {
     SSL_AUTOCERT_DIRECTORY("ssl_autocert_directory", Type.STRING, "https://acme-v02.api.letsencrypt.org/directory",
             Env.NONE, Reload.NO),
     SSL_AUTOCERT_DIRECTORY_CA("ssl_autocert_directory_ca", Type.STRING, "", Env.NONE, Reload.NO),
+    // beyond v1: HTTP deadlines and limits (docs/security.md); defaults as in HttpLimitsConfig.Builder
+    HTTP_READ_HEADER_TIMEOUT("http_read_header_timeout", Type.INT, 10, Env.NONE, Reload.NO),
+    HTTP_IDLE_TIMEOUT("http_idle_timeout", Type.INT, 60, Env.NONE, Reload.NO),
+    HTTP_READ_BODY_TIMEOUT("http_read_body_timeout", Type.INT, 60, Env.NONE, Reload.NO),
+    HTTP_MAX_HEADER_SIZE("http_max_header_size", Type.INT, 16384, Env.NONE, Reload.NO),
+    HTTP_MAX_URL_LENGTH("http_max_url_length", Type.INT, 8192, Env.NONE, Reload.NO),
+    HTTP_MAX_BODY_SIZE("http_max_body_size", Type.INT, 67108864, Env.NONE, Reload.NO),
+    HTTP_BODY_BUDGET("http_body_budget", Type.LONG, 0L, Env.NONE, Reload.NO),
 
     // §3.6 process
     ENGINE("engine", Type.STRING, "memory", Env.BOUND, Reload.NO),

@@ -6,6 +6,7 @@ import dev.rotor.auth.JwtKeys;
 import dev.rotor.channel.ChannelNaming;
 import dev.rotor.channel.ChannelOptions;
 import dev.rotor.node.NodeConfig;
+import dev.rotor.server.HttpLimitsConfig;
 import dev.rotor.server.ServerConfig;
 import java.nio.file.Path;
 import java.security.interfaces.ECPublicKey;
@@ -232,6 +233,36 @@ public final class ConfigLoader {
                 .sslKey(s.string(SSL_KEY))
                 // configuration.md §3: Go's CPU limit maps to the number of worker event loops
                 .eventLoops(Math.max(0, s.integer(GOMAXPROCS)))
+                .http(httpLimits(s))
+                .build();
+    }
+
+    /** Beyond v1: HTTP deadlines (seconds, 0 = none) and size limits (bytes, positive); see docs/security.md. */
+    private static HttpLimitsConfig httpLimits(ConfigSources s) {
+        for (ConfigKey k : new ConfigKey[] {HTTP_READ_HEADER_TIMEOUT, HTTP_IDLE_TIMEOUT, HTTP_READ_BODY_TIMEOUT}) {
+            if (s.integer(k) < 0) {
+                throw new ConfigException("config error: " + k.key() + ": expected 0 (no timeout) or a number of "
+                        + "seconds, got " + s.integer(k));
+            }
+        }
+        for (ConfigKey k : new ConfigKey[] {HTTP_MAX_HEADER_SIZE, HTTP_MAX_URL_LENGTH, HTTP_MAX_BODY_SIZE}) {
+            if (s.integer(k) <= 0) {
+                throw new ConfigException("config error: " + k.key() + ": expected a positive number of bytes, got "
+                        + s.integer(k));
+            }
+        }
+        if (s.longValue(HTTP_BODY_BUDGET) < 0) {
+            throw new ConfigException("config error: " + HTTP_BODY_BUDGET.key() + ": expected 0 (automatic) or a "
+                    + "positive number of bytes, got " + s.longValue(HTTP_BODY_BUDGET));
+        }
+        return HttpLimitsConfig.builder()
+                .readHeaderTimeout(s.integer(HTTP_READ_HEADER_TIMEOUT))
+                .idleTimeout(s.integer(HTTP_IDLE_TIMEOUT))
+                .readBodyTimeout(s.integer(HTTP_READ_BODY_TIMEOUT))
+                .maxHeaderSize(s.integer(HTTP_MAX_HEADER_SIZE))
+                .maxUrlLength(s.integer(HTTP_MAX_URL_LENGTH))
+                .maxBodySize(s.integer(HTTP_MAX_BODY_SIZE))
+                .bodyBudget(s.longValue(HTTP_BODY_BUDGET))
                 .build();
     }
 

@@ -2,8 +2,10 @@ package dev.rotor.server;
 
 import dev.rotor.node.Node;
 import dev.rotor.server.http.ApiHandler;
+import dev.rotor.server.http.Forms;
 import dev.rotor.server.http.HttpResponses;
 import dev.rotor.server.http.PrometheusHandler;
+import dev.rotor.server.http.RequestHeadHandler;
 import dev.rotor.server.sockjs.SockJsHandler;
 import dev.rotor.server.transport.LoopTimers;
 import dev.rotor.api.ApiExecutor;
@@ -17,13 +19,17 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Routes HTTP requests on one port to the endpoint groups placed on it (admin-and-web.md §1): the raw WebSocket
@@ -32,7 +38,7 @@ import java.util.Set;
  */
 @ChannelHandler.Sharable
 final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-    private static final int MAX_WS_MESSAGE = 64 * 1024 * 1024;
+    private static final Logger log = LoggerFactory.getLogger(HttpRouterHandler.class);
 
     private final Node node;
     private final ApiHandler api;
@@ -63,6 +69,39 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        try {
+            route(ctx, request);
+        } catch (Forms.MalformedFormException e) {
+            // thrown by form parsing, before the endpoint has answered (docs/security.md)
+            log.debug("malformed form from {}: {}", ctx.channel().remoteAddress(), e.getMessage());
+            HttpResponses.error(ctx, request, HttpResponseStatus.BAD_REQUEST);
+        }
+    }
+
+    /**
+     * The verdict on a request head before its body is read ({@link RequestHeadHandler}): the API refuses requests
+     * that cannot be valid; every other endpoint reads the body. Mirrors the routing of {@link #route}.
+     */
+    FullHttpResponse judgeHead(ChannelHandlerContext ctx, HttpRequest head) {
+        if (!routes.contains(Route.API) || server.isShuttingDown()) {
+            return null;
+        }
+        String path = new QueryStringDecoder(head.uri()).path();
+        if (!path.startsWith(prefix)) {
+            return null;
+        }
+        path = path.substring(prefix.length());
+        if (!path.equals("/api") && !path.startsWith("/api/")) {
+            return null;
+        }
+        boolean v2 = (path.equals("/api") || path.equals("/api/")) && ApiHandler.isV2(head);
+        if (!v2 && path.equals("/api")) {
+            return null; // redirected
+        }
+        return api.judgeHead(ctx, head, v2);
+    }
+
+    private void route(ChannelHandlerContext ctx, FullHttpRequest request) {
         String path = new QueryStringDecoder(request.uri()).path();
         if (!path.startsWith(prefix)) {
             HttpResponses.notFound(ctx, request);
@@ -161,9 +200,7 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     /** Upgrades with the client limits: frames up to {@code client_request_max_size}, keepalive, write timeout. */
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, ChannelHandler session) {
-        int limit = node.config().clientRequestMaxSize();
-        // a limit of 0 means "no transport limit" at this level; the session rejects every frame then (§3)
-        int max = limit <= 0 ? MAX_WS_MESSAGE : limit;
+        int max = WebSocketUpgrade.messageLimit(node.config().clientRequestMaxSize());
         WebSocketUpgrade.upgrade(ctx, request, session, max, node.config().pingInterval(),
                 node.config().clientMessageWriteTimeout(), timers);
     }

@@ -9,6 +9,7 @@ import dev.rotor.node.NodeConfig;
 import dev.rotor.server.admin.AdminAuthHandler;
 import dev.rotor.server.admin.WebAppHandler;
 import dev.rotor.server.http.ApiHandler;
+import dev.rotor.server.http.BodyBudget;
 import dev.rotor.server.http.PrometheusHandler;
 import dev.rotor.server.acme.Autocert;
 import dev.rotor.server.acme.AutocertSniHandler;
@@ -33,8 +34,6 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.File;
@@ -94,6 +93,8 @@ public final class RotorServer {
     private EventLoopGroup workerGroup;
     /** The worker loops' timer wheels; null until start(). */
     private LoopTimers loopTimers;
+    /** Shared by every HTTP port; null until start(). */
+    private volatile BodyBudget bodyBudget;
     /** Null unless {@code prometheus} is on; set by start(). */
     private volatile PrometheusHandler prometheus;
     /** Null unless {@code ssl_autocert} is on; set by start(). */
@@ -165,6 +166,9 @@ public final class RotorServer {
         bossGroup = new MultiThreadIoEventLoopGroup(1, io);
         workerGroup = new MultiThreadIoEventLoopGroup(server.effectiveEventLoops(), io);
         loopTimers = new LoopTimers(workerGroup);
+        BodyBudget budget = new BodyBudget(server.http().effectiveBodyBudget());
+        bodyBudget = budget;
+        log.info("HTTP request bodies buffered before they are handled share a budget of {} bytes", budget.limit());
         SockJsHandler sockjs = new SockJsHandler(node, server.httpPrefix(), server.effectiveSockjsUrl(),
                 server.sockjsHeartbeatDelay(), this::isShuttingDown, loopTimers);
         try {
@@ -180,7 +184,7 @@ public final class RotorServer {
                         .childOption(ChannelOption.TCP_NODELAY, true)
                         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                         .childHandler(new ServerInitializer(router, server, routes.contains(Route.RAW_WEBSOCKET), tls,
-                                loopTimers));
+                                loopTimers, budget));
                 int port = Integer.parseInt(e.getKey());
                 InetSocketAddress address = server.address().isEmpty()
                         ? new InetSocketAddress(port) : new InetSocketAddress(server.address(), port);
@@ -192,7 +196,7 @@ public final class RotorServer {
                         server.address(), actual.getPort());
             }
             if (autocertSettings != null && autocertSettings.http()) {
-                startHttp01(channelClass);
+                startHttp01(channelClass, budget);
             }
         } catch (Exception e) {
             closeNetwork();
@@ -211,7 +215,8 @@ public final class RotorServer {
     }
 
     /** Binds the {@code ssl_autocert_http} server (http-01 challenges, redirects to https) on its address. */
-    private void startHttp01(Class<? extends ServerChannel> channelClass) throws InterruptedException {
+    private void startHttp01(Class<? extends ServerChannel> channelClass, BodyBudget budget)
+            throws InterruptedException {
         String addr = autocertSettings.httpAddr();
         int colon = addr.lastIndexOf(':');
         String host = colon < 0 ? "" : addr.substring(0, colon).replace("[", "").replace("]", "");
@@ -225,8 +230,12 @@ public final class RotorServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new BackPressureHandler(loopTimers, server.writeStallTimeout()),
-                                new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), handler);
+                        ch.pipeline().addLast(new BackPressureHandler(loopTimers, server.writeStallTimeout()));
+                        // challenge requests have no body worth more than 64 KiB; nothing is judged from the head
+                        ServerInitializer.addHttpPhase(ch.pipeline(), server.http(),
+                                Math.min(64 * 1024, server.http().maxBodySize()), loopTimers.wheel(ch.eventLoop()),
+                                budget, (ctx, head) -> null);
+                        ch.pipeline().addLast(handler);
                     }
                 });
         http01 = b.bind(host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port))
@@ -347,6 +356,11 @@ public final class RotorServer {
     private int portOf(String configured) {
         Channel ch = bound.get(configured);
         return ch == null ? -1 : ((InetSocketAddress) ch.localAddress()).getPort();
+    }
+
+    /** The budget of buffered request bodies; null before {@link #start()}. For tests. */
+    BodyBudget bodyBudget() {
+        return bodyBudget;
     }
 
     /** The node, for embedding and tests. */

@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * Network-level settings fixed at startup (configuration.md §3.5, admin-and-web.md §1): ports, bind address,
- * route prefix, SockJS and WebSocket options, TLS and the handler switches. Immutable; not reloadable.
+ * route prefix, SockJS and WebSocket options, TLS, the handler switches and the HTTP limits. Immutable; not reloadable.
  * Ports are strings like v1's; an empty {@code apiPort}/{@code adminPort} means "same as {@code port}".
  */
 public record ServerConfig(
@@ -29,7 +29,8 @@ public record ServerConfig(
         String sslCert,
         String sslKey,
         int eventLoops,
-        int writeStallTimeout) {
+        int writeStallTimeout,
+        HttpLimitsConfig http) {
 
     public ServerConfig {
         Objects.requireNonNull(address, "address");
@@ -44,6 +45,7 @@ public record ServerConfig(
         if (writeStallTimeout < 0) {
             throw new IllegalArgumentException("writeStallTimeout must be 0 (off) or positive, got " + writeStallTimeout);
         }
+        Objects.requireNonNull(http, "http");
         if (eventLoops < 0) {
             throw new IllegalArgumentException("eventLoops must be 0 (one per core) or positive, got " + eventLoops);
         }
@@ -105,6 +107,7 @@ public record ServerConfig(
         private String sslCert = "";
         private String sslKey = "";
         private int writeStallTimeout = 30;
+        private HttpLimitsConfig http = HttpLimitsConfig.defaults();
 
         public Builder address(String v) { address = v; return this; }
         public Builder port(String v) { port = v; return this; }
@@ -131,12 +134,14 @@ public record ServerConfig(
         public Builder sslKey(String v) { sslKey = v; return this; }
         /** Beyond v1: seconds a connection may stay unwritable with the peer reading nothing; 0 = no limit. */
         public Builder writeStallTimeout(int v) { writeStallTimeout = v; return this; }
+        /** Beyond v1: HTTP deadlines and size limits (docs/security.md). */
+        public Builder http(HttpLimitsConfig v) { http = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(address, port, apiPort, adminPort, httpPrefix, sockjsUrl, sockjsHeartbeatDelay,
                     websocketCompression, websocketCompressionLevel, websocketCompressionMinSize,
                     websocketReadBufferSize, websocketWriteBufferSize, admin, web, webPath, debug, prometheus, ssl, sslCert,
-                    sslKey, eventLoops, writeStallTimeout);
+                    sslKey, eventLoops, writeStallTimeout, http);
         }
     }
 }

@@ -1,11 +1,17 @@
 package dev.rotor.server;
 
+import dev.rotor.server.http.BodyBudget;
+import dev.rotor.server.http.BodyBudgetHandler;
+import dev.rotor.server.http.HttpDeadlineHandler;
+import dev.rotor.server.http.RequestHeadHandler;
 import dev.rotor.server.transport.BackPressureHandler;
 import dev.rotor.server.transport.LoopTimers;
 import dev.rotor.server.websocket.DeflateExtensionHandler;
+import dev.rotor.timer.TimerWheel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionFilter;
@@ -15,29 +21,30 @@ import io.netty.channel.ChannelHandler;
 import java.util.function.Function;
 
 /**
- * The one place where a port's pipeline is assembled: back-pressure, HTTP codec, request aggregation, optional
- * permessage-deflate negotiation, and the router. The router replaces itself with the WebSocket handlers after an
- * upgrade.
+ * The one place where a port's pipeline is assembled: back-pressure, HTTP codec (with the head size limits), deadlines, the checks
+ * made on a request head, the body budget, request aggregation (up to {@code http_max_body_size}), optional
+ * permessage-deflate negotiation, and the router. The router replaces the HTTP phase with the WebSocket handlers
+ * after an upgrade. Limits and their defaults: docs/security.md.
  */
 final class ServerInitializer extends ChannelInitializer<SocketChannel> {
-    /** Largest API request body accepted. v1 has no limit; an unbounded body would be a memory hazard. */
-    static final int MAX_HTTP_BODY = 64 * 1024 * 1024;
-
     private final HttpRouterHandler router;
     private final ServerConfig config;
     private final boolean clientPort;
     /** Makes a channel's TLS handler (fixed certificate or {@code ssl_autocert}); null when TLS is off. */
     private final Function<SocketChannel, ChannelHandler> tls;
-    /** The worker loops' timer wheels, for the back-pressure handler's stall check. */
+    /** The worker loops' timer wheels, for the HTTP deadlines and the back-pressure handler's stall check. */
     private final LoopTimers timers;
+    /** Shared by every port of the server. */
+    private final BodyBudget budget;
 
     ServerInitializer(HttpRouterHandler router, ServerConfig config, boolean clientPort,
-                      Function<SocketChannel, ChannelHandler> tls, LoopTimers timers) {
+                      Function<SocketChannel, ChannelHandler> tls, LoopTimers timers, BodyBudget budget) {
         this.router = router;
         this.config = config;
         this.clientPort = clientPort;
         this.tls = tls;
         this.timers = timers;
+        this.budget = budget;
     }
 
     @Override
@@ -48,12 +55,29 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         if (tls != null) {
             p.addLast("tls", tls.apply(ch));
         }
-        p.addLast("http", new HttpServerCodec());
-        p.addLast("aggregator", new HttpObjectAggregator(MAX_HTTP_BODY));
+        addHttpPhase(p, config.http(), config.http().maxBodySize(), timers.wheel(ch.eventLoop()), budget,
+                router::judgeHead);
         if (clientPort && config.websocketCompression()) {
             p.addLast("ws-compression", compression());
         }
         p.addLast("router", router);
+    }
+
+    /**
+     * Adds the HTTP phase of a connection, up to and including aggregation: the codec with the head limits, the
+     * deadlines, the checks on each request head, the body budget, and the aggregator (bodies up to
+     * {@code maxBody}). Every HTTP server of the process goes through here.
+     */
+    static void addHttpPhase(ChannelPipeline p, HttpLimitsConfig limits, int maxBody, TimerWheel wheel,
+            BodyBudget budget, RequestHeadHandler.Judge judge) {
+        p.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
+                .setMaxInitialLineLength(limits.maxUrlLength())
+                .setMaxHeaderSize(limits.maxHeaderSize())));
+        p.addLast("http-deadlines", new HttpDeadlineHandler(limits.readHeaderTimeout(), limits.idleTimeout(),
+                limits.readBodyTimeout(), wheel));
+        p.addLast("http-head", new RequestHeadHandler(maxBody, judge));
+        p.addLast("http-budget", new BodyBudgetHandler(budget));
+        p.addLast("aggregator", new HttpObjectAggregator(maxBody));
     }
 
     /**

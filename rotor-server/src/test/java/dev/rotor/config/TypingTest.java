@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rotor.channel.ChannelOptions;
+import dev.rotor.server.HttpLimitsConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,6 +107,29 @@ class TypingTest {
         assertThatThrownBy(() -> load("{\"websocket_compression_level\": 10}"))
                 .hasMessageStartingWith("config error: websocket_compression_level:");
         assertThat(load("{\"websocket_compression_level\": -2}").server().websocketCompressionLevel()).isEqualTo(-2);
+    }
+
+    @Test
+    void httpLimitsAreReadWithTheirDefaultsAndValidated() throws IOException {
+        assertThat(load("{}").server().http()).isEqualTo(HttpLimitsConfig.defaults());
+        HttpLimitsConfig http = load("{\"http_read_header_timeout\": 3, \"http_idle_timeout\": 0,"
+                + " \"http_read_body_timeout\": \"7\", \"http_max_header_size\": 4096, \"http_max_url_length\": 2048,"
+                + " \"http_max_body_size\": 1048576, \"http_body_budget\": 8589934592}").server().http();
+        assertThat(http).isEqualTo(new HttpLimitsConfig(3, 0, 7, 4096, 2048, 1048576, 8589934592L));
+        assertThatThrownBy(() -> load("{\"http_idle_timeout\": -1}"))
+                .hasMessageStartingWith("config error: http_idle_timeout:");
+        assertThatThrownBy(() -> load("{\"http_max_body_size\": 0}"))
+                .hasMessageStartingWith("config error: http_max_body_size:");
+        assertThatThrownBy(() -> load("{\"http_body_budget\": -5}"))
+                .hasMessageStartingWith("config error: http_body_budget:");
+    }
+
+    @Test
+    void theAutomaticBodyBudgetIsAQuarterOfTheSmallerMemoryLimit() {
+        long budget = HttpLimitsConfig.defaults().effectiveBodyBudget();
+        assertThat(budget).isEqualTo(HttpLimitsConfig.defaultBodyBudget())
+                .isLessThanOrEqualTo(Runtime.getRuntime().maxMemory() / 4).isGreaterThanOrEqualTo(1L << 20);
+        assertThat(HttpLimitsConfig.builder().bodyBudget(12345).build().effectiveBodyBudget()).isEqualTo(12345);
     }
 
     @Test

@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +59,8 @@ public final class AdminSocketHandler extends ChannelInboundHandlerAdapter {
     /** Frames are processed one at a time; the tail of the chain. */
     private CompletionStage<Void> processing = CompletableFuture.completedFuture(null);
     private final Consumer<ControlMessage> watcher = this::onWatchMessage;
+    /** Closes a connection that has not authenticated in time; null when not armed. */
+    private Timers.Cancellable staleTimer;
 
     /** @param timers timers on the channel's event loop, for the transport's close deadline */
     public AdminSocketHandler(Node node, ApiExecutor executor, Timers timers) {
@@ -72,6 +75,19 @@ public final class AdminSocketHandler extends ChannelInboundHandlerAdapter {
         // §3.3: with insecure_admin the connection is authenticated as soon as it opens
         authenticated = node.config().insecureAdmin();
         node.addAdminListener(watcher);
+        // beyond v1: like a client connection (client-protocol.md §3), an admin connection that sends no valid
+        // connect within stale_connection_close_delay is closed, so it cannot hold its socket and pings for free
+        int stale = node.config().staleConnectionCloseDelay();
+        if (!authenticated && stale > 0) {
+            staleTimer = timers.schedule(this::onStale, stale, TimeUnit.SECONDS);
+        }
+    }
+
+    /** On the loop: the stale delay passed. */
+    private void onStale() {
+        if (!authenticated) {
+            close(Disconnect.STALE);
+        }
     }
 
     private void onWatchMessage(ControlMessage message) {
@@ -154,6 +170,9 @@ public final class AdminSocketHandler extends ChannelInboundHandlerAdapter {
                 return CompletableFuture.failedFuture(new ProtocolException(ProtocolError.UNAUTHORIZED));
             }
             authenticated = true;
+            if (staleTimer != null) {
+                staleTimer.cancel();
+            }
             if (p.watch()) {
                 watch = true; // never turned off by a later connect (§3.3)
             }
@@ -203,6 +222,9 @@ public final class AdminSocketHandler extends ChannelInboundHandlerAdapter {
         closed = true;
         transport.markClosed();
         node.removeAdminListener(watcher);
+        if (staleTimer != null) {
+            staleTimer.cancel();
+        }
         super.channelInactive(ctx);
     }
 

@@ -12,10 +12,13 @@ import dev.rotor.protocol.Command;
 import dev.rotor.protocol.CommandDecoder;
 import dev.rotor.protocol.ProtocolException;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -45,7 +48,7 @@ public final class ApiHandler {
     }
 
     /** True for a request of the v2 dialect: an {@code apikey} Authorization header and no v1 signature header. */
-    public static boolean isV2(FullHttpRequest request) {
+    public static boolean isV2(HttpRequest request) {
         return !request.headers().contains("X-API-Sign")
                 && ApiKey.isApiKeyHeader(request.headers().get(HttpHeaderNames.AUTHORIZATION));
     }
@@ -58,12 +61,9 @@ public final class ApiHandler {
     public void handleV2(ChannelHandlerContext ctx, FullHttpRequest request) {
         long started = System.nanoTime();
         executor.countRequest();
-        NodeConfig cfg = node.config();
-        if (!cfg.insecureApi()
-                && !ApiKey.check(cfg.apiKey(), request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
-            log.info("{} from {}", cfg.apiKey().isEmpty() ? "apikey API request but no api_key configured"
-                    : "invalid API key", ctx.channel().remoteAddress());
-            HttpResponses.empty(ctx, request, HttpResponseStatus.UNAUTHORIZED);
+        FullHttpResponse refusal = refusal(ctx, request, true);
+        if (refusal != null) {
+            HttpResponses.send(ctx, request, refusal);
             return;
         }
         if (!request.method().equals(HttpMethod.POST)) {
@@ -102,15 +102,58 @@ public final class ApiHandler {
         });
     }
 
-    /** Handles one request; the caller still owns (and releases) the request. */
+    /**
+     * Judges a request from its head alone (docs/security.md): unless {@code insecure_api} is on, a v2 request without
+     * the right key (401, empty body) and a JSON request without {@code X-API-Sign} (400, http-api.md §2.4: the
+     * missing sign is checked before the body is looked at) cannot be valid. Form requests carry their sign in the
+     * body and pass. Counts the refused request as handled. Returns the answer, or null to read the body.
+     */
+    public FullHttpResponse judgeHead(ChannelHandlerContext ctx, HttpRequest head, boolean v2) {
+        FullHttpResponse refusal = refusal(ctx, head, v2);
+        if (refusal != null) {
+            executor.countRequest();
+        }
+        return refusal;
+    }
+
+    private FullHttpResponse refusal(ChannelHandlerContext ctx, HttpRequest head, boolean v2) {
+        NodeConfig cfg = node.config();
+        if (cfg.insecureApi()) {
+            return null;
+        }
+        if (v2) {
+            if (ApiKey.check(cfg.apiKey(), head.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+                return null;
+            }
+            log.info("{} from {}", cfg.apiKey().isEmpty() ? "apikey API request but no api_key configured"
+                    : "invalid API key", ctx.channel().remoteAddress());
+            return HttpResponses.response(HttpResponseStatus.UNAUTHORIZED, Unpooled.EMPTY_BUFFER);
+        }
+        if (isJson(head) && head.headers().get("X-API-Sign", "").isEmpty()) {
+            log.info("no sign found in API request from {}", ctx.channel().remoteAddress());
+            return HttpResponses.errorResponse(HttpResponseStatus.BAD_REQUEST, "Bad Request");
+        }
+        return null;
+    }
+
+    /** http-api.md §2.1: the JSON encoding; anything else is the form variant. */
+    private static boolean isJson(HttpRequest head) {
+        return head.headers().get(HttpHeaderNames.CONTENT_TYPE, "").toLowerCase(Locale.ROOT)
+                .startsWith("application/json");
+    }
+
+    /**
+     * Handles one request; the caller still owns (and releases) the request.
+     *
+     * @throws Forms.MalformedFormException when a form field has a bad percent-escape, before anything is sent
+     */
     public void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
         long started = System.nanoTime();
         executor.countRequest();
         NodeConfig cfg = node.config();
         byte[] payload;
         String sign;
-        String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
-        if (contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+        if (isJson(request)) {
             payload = ByteBufUtil.getBytes(request.content());
             sign = request.headers().get("X-API-Sign", "");
         } else {

@@ -25,10 +25,15 @@ public final class HttpResponses {
 
     /** Go's {@code http.Error(w, text, status)}. */
     public static void error(ChannelHandlerContext ctx, HttpRequest request, HttpResponseStatus status, String text) {
+        send(ctx, request, errorResponse(status, text));
+    }
+
+    /** The response of Go's {@code http.Error(w, text, status)}, not yet sent. */
+    public static FullHttpResponse errorResponse(HttpResponseStatus status, String text) {
         FullHttpResponse r = response(status, Unpooled.copiedBuffer(text + "\n", StandardCharsets.UTF_8));
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
         r.headers().set("X-Content-Type-Options", "nosniff");
-        send(ctx, request, r);
+        return r;
     }
 
     /** The standard error for a status: its reason phrase, e.g. {@code Bad Request}. */

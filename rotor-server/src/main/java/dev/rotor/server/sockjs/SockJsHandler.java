@@ -1,6 +1,7 @@
 package dev.rotor.server.sockjs;
 
 import dev.rotor.node.Node;
+import dev.rotor.server.http.Forms;
 import dev.rotor.server.http.HttpResponses;
 import dev.rotor.server.transport.LoopTimers;
 import dev.rotor.server.websocket.WebSocketUpgrade;
@@ -36,8 +37,8 @@ public final class SockJsHandler {
     private static final Pattern IFRAME_URL = Pattern.compile("/iframe[^/]*\\.html");
     private static final Pattern CALLBACK = Pattern.compile("[a-zA-Z0-9_.]+");
     private static final byte[] GREETING = "Welcome to SockJS!\n".getBytes(StandardCharsets.UTF_8);
-    /** A larger WebSocket message limit than the protocol's: the session applies client_request_max_size (§3). */
-    private static final int MAX_WS_MESSAGE = 64 * 1024 * 1024;
+    /** JSON framing around one escaped frame in a websocket message: {@code ["..."]}. */
+    private static final int WS_FRAMING = 4;
 
     private final Node node;
     private final String prefix;
@@ -242,9 +243,8 @@ public final class SockJsHandler {
     private static byte[] payload(FullHttpRequest request, boolean jsonp) {
         String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "").toLowerCase(Locale.ROOT);
         if (jsonp && type.startsWith(HttpHeaderValues.APPLICATION_X_WWW_FORM_URLENCODED.toString())) {
-            String body = request.content().toString(StandardCharsets.UTF_8);
-            List<String> d = new QueryStringDecoder(body, StandardCharsets.UTF_8, false).parameters().get("d");
-            return d == null || d.isEmpty() ? new byte[0] : d.get(0).getBytes(StandardCharsets.UTF_8);
+            // a bad percent-escape throws Forms.MalformedFormException: the router answers 400
+            return Forms.first(Forms.bodyValues(request), "d").getBytes(StandardCharsets.UTF_8);
         }
         return ByteBufUtil.getBytes(request.content());
     }
@@ -264,8 +264,24 @@ public final class SockJsHandler {
         }
         // SockJS keepalive is the h heartbeat, so no WebSocket pings (client-protocol.md §7)
         WebSocketUpgrade.upgrade(ctx, request,
-                new SockJsWebSocketHandler(node, messageFrames, sessionId, heartbeatSeconds, timers), MAX_WS_MESSAGE,
-                0, node.config().clientMessageWriteTimeout(), timers);
+                new SockJsWebSocketHandler(node, messageFrames, sessionId, heartbeatSeconds, timers),
+                websocketMessageLimit(node.config().clientRequestMaxSize()), 0,
+                node.config().clientMessageWriteTimeout(), timers);
+    }
+
+    /**
+     * The websocket message limit, beyond v1 (whose SockJS library had none): {@code client_request_max_size} bounds
+     * each protocol frame (client-protocol.md §3), and a websocket message carries one frame as a JSON string in an
+     * array (sockjs-client sends one per message). Escaping grows a frame at most threefold (sockjs-client writes
+     * some two-byte characters as six-byte unicode escapes; quotes and backslashes double), so a message up to three
+     * times the option plus the framing still reaches the session, which answers an oversized frame with v1's
+     * {@code limit exceeded}; a larger message is refused by the decoder before it is buffered.
+     */
+    static int websocketMessageLimit(int clientRequestMaxSize) {
+        if (clientRequestMaxSize <= 0) {
+            return WebSocketUpgrade.messageLimit(clientRequestMaxSize);
+        }
+        return (int) Math.min(Integer.MAX_VALUE, 3L * clientRequestMaxSize + WS_FRAMING);
     }
 
     private static void onLoop(SockJsSession session, Runnable task) {

@@ -1,14 +1,15 @@
 package dev.rotor.server.websocket;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelDuplexHandler;
 
 /**
- * An inbound handler whose work starts once its channel is active: when it is added to an already active channel
- * (the usual case after a WebSocket upgrade), or else at {@code channelActive}. {@link #onActive} runs once.
- * Confined to the channel's event loop.
+ * A handler whose work starts once its channel is active: when it is added to an already active channel (the usual
+ * case after a WebSocket upgrade), or else at {@code channelActive}. {@link #onActive} runs once. Outbound operations
+ * pass through unless a subclass overrides them (Netty skips the ones it does not). Confined to the channel's event
+ * loop.
  */
-public abstract class ActiveChannelHandler extends ChannelInboundHandlerAdapter {
+public abstract class ActiveChannelHandler extends ChannelDuplexHandler {
     /** True once {@link #onActive} ran; only touched on the event loop. */
     private boolean started;
 

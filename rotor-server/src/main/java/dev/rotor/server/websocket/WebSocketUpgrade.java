@@ -1,5 +1,8 @@
 package dev.rotor.server.websocket;
 
+import dev.rotor.server.http.BodyBudgetHandler;
+import dev.rotor.server.http.HttpDeadlineHandler;
+import dev.rotor.server.http.RequestHeadHandler;
 import dev.rotor.server.transport.LoopTimers;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,13 +16,29 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.timeout.WriteTimeoutHandler;
+import java.util.List;
 
 /**
  * Completes a WebSocket handshake and turns the channel's HTTP pipeline into a WebSocket one (used by the raw
  * endpoint, the admin socket and SockJS's websocket transport). Stateless.
  */
 public final class WebSocketUpgrade {
+    /** The message limit when {@code client_request_max_size} is 0 (no limit at the transport level). */
+    private static final int MAX_MESSAGE = 64 * 1024 * 1024;
+    /** The handlers of the HTTP phase, which do not apply to WebSocket frames. */
+    private static final List<Class<? extends ChannelHandler>> HTTP_PHASE = List.of(HttpObjectAggregator.class,
+            HttpDeadlineHandler.class, RequestHeadHandler.class, BodyBudgetHandler.class);
+
     private WebSocketUpgrade() {
+    }
+
+    /**
+     * The largest message a client may send for {@code client_request_max_size}: the option itself, so a larger
+     * message is refused before it is buffered (client-protocol.md §1.1); 0 means no limit at this level (the
+     * session rejects every frame then, §3), capped at 64 MiB.
+     */
+    public static int messageLimit(int clientRequestMaxSize) {
+        return clientRequestMaxSize <= 0 ? MAX_MESSAGE : clientRequestMaxSize;
     }
 
     /** True when the request asks for a WebSocket upgrade. */
@@ -28,7 +47,8 @@ public final class WebSocketUpgrade {
     }
 
     /**
-     * Answers the handshake and replaces the calling handler ({@code ctx.handler()}) with: an optional write
+     * Answers the handshake, removes the HTTP phase's handlers (aggregation, deadlines, head checks, body budget)
+     * and replaces the calling handler ({@code ctx.handler()}) with: an optional write
      * timeout, frame aggregation up to {@code maxMessage} bytes, the control frames ({@link WebSocketControlHandler}),
      * optional keepalive pings, then {@code session}, which sees only data frames.
      *
@@ -63,8 +83,10 @@ public final class WebSocketUpgrade {
                 ctx.close();
             }
         });
-        if (p.get(HttpObjectAggregator.class) != null) {
-            p.remove(HttpObjectAggregator.class);
+        for (Class<? extends ChannelHandler> h : HTTP_PHASE) {
+            if (p.get(h) != null) {
+                p.remove(h);
+            }
         }
         if (writeTimeoutSeconds > 0) {
             p.addLast("ws-write-timeout", new WriteTimeoutHandler(writeTimeoutSeconds));

@@ -1,0 +1,81 @@
+package dev.rotor.server.http;
+
+import dev.rotor.server.transport.ReadGate;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.LastHttpContent;
+
+/**
+ * Charges the request body bytes a connection buffers to the server-wide {@link BodyBudget}, placed in front of the
+ * aggregator: each body chunk is reserved as it passes, and when the budget says so the connection stops reading
+ * ({@link ReadGate#BODY_BUDGET}) until the budget resumes it. The reservation is released once the complete request
+ * has been handled (the router returned) or when the connection closes mid-body, so nothing leaks.
+ *
+ * <p>While the channel's {@link ReadGate} holds reading paused (for any reason), a {@code read()} requested by a
+ * handler behind this one is held back: the aggregator asks for one after every read while a message is incomplete
+ * and reading is not automatic (netty#6583), which would otherwise defeat the pause. Reading resumes when the gate
+ * turns {@code autoRead} back on.
+ *
+ * <p>Confined to the channel's event loop, except the resume task, which the budget submits to that loop. Passes every
+ * message on and releases none.
+ */
+public final class BodyBudgetHandler extends ChannelDuplexHandler {
+    private final BodyBudget budget;
+    /** This connection's share; null until the first body chunk. Only touched on the loop. */
+    private BodyBudget.Holder holder;
+
+    public BodyBudgetHandler(BodyBudget budget) {
+        this.budget = budget;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (!(msg instanceof HttpContent content)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (!(msg instanceof LastHttpContent)) {
+            if (holder == null) {
+                ReadGate gate = ReadGate.of(ctx.channel());
+                holder = budget.holder(ctx.executor(), () -> gate.resume(ReadGate.BODY_BUDGET));
+            }
+            if (!holder.reserve(content.content().readableBytes())) {
+                ReadGate.of(ctx.channel()).pause(ReadGate.BODY_BUDGET);
+            }
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        try {
+            ctx.fireChannelRead(msg);
+        } finally {
+            // the request has been handled; what a handler still holds is past its authentication
+            release(ctx);
+        }
+    }
+
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+        if (!ReadGate.of(ctx.channel()).isPaused()) {
+            ctx.read();
+        }
+    }
+
+    private void release(ChannelHandlerContext ctx) {
+        if (holder != null) {
+            holder.release();
+            ReadGate.of(ctx.channel()).resume(ReadGate.BODY_BUDGET);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        release(ctx);
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        release(ctx);
+    }
+}
