@@ -59,10 +59,12 @@ public final class Params {
 
     /**
      * The claims of a JWT payload that connection and channel tokens use (rubycent-wire.md, "JWTs from
-     * Cent::Notary"): strings are empty when absent, {@code info} is the raw JSON value or null, {@code b64info}
-     * the base64 string or empty, and {@code exp}/{@code nbf} are UNIX seconds or 0 when absent.
+     * Cent::Notary"). {@code sub}, {@code client} and {@code channel} are null when absent (or JSON null), since
+     * their presence tells a connection token from a channel token; {@code info} is the raw JSON value or null,
+     * {@code b64info} the base64 string or empty; {@code exp} is UNIX seconds or null when absent, and {@code nbf}
+     * UNIX seconds or 0 when absent.
      */
-    public record TokenClaims(String sub, String client, String channel, RawJson info, String b64info, long exp,
+    public record TokenClaims(String sub, String client, String channel, RawJson info, String b64info, Long exp,
             long nbf) {
     }
 
@@ -251,9 +253,9 @@ public final class Params {
         if (payload == null || payload.length() == 0 || payload.bytes()[0] != '{') {
             throw ProtocolException.invalid();
         }
-        String[] f = {"", "", "", ""};
+        String[] f = {null, null, null, ""};
         RawJson[] info = {null};
-        long[] times = {0, 0};
+        Long[] times = {null, 0L};
         forEachField(payload, (n, p, v, src) -> {
             switch (n) {
                 case "sub" -> f[0] = stringOrKeep(p, v, f[0]);
@@ -269,13 +271,20 @@ public final class Params {
         return new TokenClaims(f[0], f[1], f[2], info[0], f[3], times[0], times[1]);
     }
 
-    /** A JWT NumericDate: integer or fractional seconds (truncated); null keeps the previous value. */
-    private static long secondsOrKeep(JsonParser p, JsonToken v, long previous) throws IOException {
+    /**
+     * A JWT NumericDate: integer or fractional seconds (truncated toward zero, saturating at the range of a long);
+     * null keeps the previous value. A number too large for a long saturates rather than wrapping, so a huge
+     * negative {@code exp} stays in the past.
+     */
+    private static Long secondsOrKeep(JsonParser p, JsonToken v, Long previous) throws IOException {
         if (v == JsonToken.VALUE_NUMBER_INT) {
+            if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                return p.getBigIntegerValue().signum() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+            }
             return p.getLongValue();
         }
         if (v == JsonToken.VALUE_NUMBER_FLOAT) {
-            return (long) p.getDoubleValue();
+            return (long) p.getDoubleValue(); // the cast saturates, NaN is impossible in JSON
         }
         if (v == JsonToken.VALUE_NULL) {
             return previous;
