@@ -11,7 +11,8 @@ import java.util.List;
  * Decodes the {@code params} of each method into its record, with Go {@code encoding/json} semantics: keys match
  * case-insensitively and the last occurrence wins, unknown keys are ignored, {@code null} leaves a field at its zero
  * value, {@code params: null} is an empty object, and a value of the wrong type fails with {@code invalid message}.
- * Thread-safe (stateless).
+ * Beyond v1, a string that is not well-formed UTF-16 fails too, with {@link ProtocolException#illFormedText()}
+ * (v1's Go decoder replaced lone surrogates with U+FFFD instead). Thread-safe (stateless).
  */
 public final class Params {
     private Params() {
@@ -292,10 +293,19 @@ public final class Params {
         throw ProtocolException.invalid();
     }
 
-    /** A string value; null keeps the previous value; anything else is a type error. */
+    /**
+     * A string value; null keeps the previous value; anything else is a type error. A string that is not
+     * well-formed UTF-16 (a lone surrogate, from a {@code \ud800} escape or from UTF-8 bytes encoding a surrogate)
+     * is refused with {@link ProtocolException#illFormedText()}: every string decoded here may become a channel
+     * name, an id or a key, or be echoed (docs/security.md, "Unicode").
+     */
     static String stringOrKeep(JsonParser p, JsonToken v, String previous) throws IOException {
         if (v == JsonToken.VALUE_STRING) {
-            return p.getText();
+            String s = p.getText();
+            if (!Utf16.isWellFormed(s)) {
+                throw ProtocolException.illFormedText();
+            }
+            return s;
         }
         if (v == JsonToken.VALUE_NULL) {
             return previous;
