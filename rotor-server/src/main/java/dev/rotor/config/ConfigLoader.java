@@ -7,6 +7,7 @@ import dev.rotor.channel.ChannelNaming;
 import dev.rotor.channel.ChannelOptions;
 import dev.rotor.node.NodeConfig;
 import dev.rotor.server.ServerConfig;
+import dev.rotor.server.admin.LoginThrottleConfig;
 import java.nio.file.Path;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
@@ -231,7 +232,21 @@ public final class ConfigLoader {
                 .sslKey(s.string(SSL_KEY))
                 // configuration.md §3: Go's CPU limit maps to the number of worker event loops
                 .eventLoops(Math.max(0, s.integer(GOMAXPROCS)))
+                .loginThrottle(loginThrottle(s))
                 .build();
+    }
+
+    private static LoginThrottleConfig loginThrottle(ConfigSources s) {
+        try {
+            return LoginThrottleConfig.builder()
+                    .firstDelayMillis(s.integer(ADMIN_AUTH_DELAY_MS))
+                    .maxDelayMillis(s.integer(ADMIN_AUTH_MAX_DELAY_MS))
+                    .failuresPerSecond(s.integer(ADMIN_AUTH_MAX_FAILURES_PER_SECOND))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("config error: " + ADMIN_AUTH_DELAY_MS.key() + ", " + ADMIN_AUTH_MAX_DELAY_MS.key()
+                    + ", " + ADMIN_AUTH_MAX_FAILURES_PER_SECOND.key() + ": " + e.getMessage());
+        }
     }
 
     /** Ports stay strings like v1's, but must be a number Netty can bind; {@code api_port}/{@code admin_port} may be empty. */

@@ -1,5 +1,6 @@
 package dev.rotor.server;
 
+import dev.rotor.server.admin.LoginThrottleConfig;
 import java.util.Objects;
 
 /**
@@ -28,7 +29,8 @@ public record ServerConfig(
         boolean ssl,
         String sslCert,
         String sslKey,
-        int eventLoops) {
+        int eventLoops,
+        LoginThrottleConfig loginThrottle) {
 
     public ServerConfig {
         Objects.requireNonNull(address, "address");
@@ -40,6 +42,7 @@ public record ServerConfig(
         Objects.requireNonNull(webPath, "webPath");
         Objects.requireNonNull(sslCert, "sslCert");
         Objects.requireNonNull(sslKey, "sslKey");
+        Objects.requireNonNull(loginThrottle, "loginThrottle");
         if (eventLoops < 0) {
             throw new IllegalArgumentException("eventLoops must be 0 (one per core) or positive, got " + eventLoops);
         }
@@ -100,6 +103,7 @@ public record ServerConfig(
         private boolean ssl;
         private String sslCert = "";
         private String sslKey = "";
+        private LoginThrottleConfig loginThrottle = LoginThrottleConfig.builder().build();
 
         public Builder address(String v) { address = v; return this; }
         public Builder port(String v) { port = v; return this; }
@@ -124,12 +128,14 @@ public record ServerConfig(
         public Builder ssl(boolean v) { ssl = v; return this; }
         public Builder sslCert(String v) { sslCert = v; return this; }
         public Builder sslKey(String v) { sslKey = v; return this; }
+        /** Beyond v1: how {@code /auth/} slows down password guessing. */
+        public Builder loginThrottle(LoginThrottleConfig v) { loginThrottle = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(address, port, apiPort, adminPort, httpPrefix, sockjsUrl, sockjsHeartbeatDelay,
                     websocketCompression, websocketCompressionLevel, websocketCompressionMinSize,
                     websocketReadBufferSize, websocketWriteBufferSize, admin, web, webPath, debug, prometheus, ssl, sslCert,
-                    sslKey, eventLoops);
+                    sslKey, eventLoops, loginThrottle);
         }
     }
 }
