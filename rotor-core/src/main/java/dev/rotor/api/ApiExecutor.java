@@ -91,11 +91,29 @@ public final class ApiExecutor {
                 default -> throw new ApiRequestException(ProtocolError.METHOD_NOT_FOUND);
             };
         } catch (ProtocolException e) {
+            if (e.isIllFormedText()) {
+                return illFormedText(cmd);
+            }
             // params that cannot be decoded fail the whole request (§3.3)
             return CompletableFuture.failedFuture(new ApiRequestException(e.error()));
         } catch (ApiRequestException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * Beyond v1: a string param that is not well-formed UTF-16 (docs/security.md, "Unicode") is {@code invalid
+     * message} for this command only, with the body the command has for an empty channel; the other commands of
+     * the request still run. v1's decoder replaced lone surrogates with U+FFFD and ran the command on the altered
+     * name instead.
+     */
+    private static CompletionStage<ApiOutcome> illFormedText(Command cmd) {
+        Reply.Body body = switch (cmd.method()) {
+            case "presence" -> Reply.presenceBody("", null);
+            case "history" -> Reply.historyBody("", null);
+            default -> null;
+        };
+        return failed(ProtocolError.INVALID_MESSAGE.text(), FIX, body);
     }
 
     /** The two HTTP API dialects: v1's signed arrays and, beyond v1, Centrifugo v2's {@code apikey} objects. */

@@ -27,7 +27,8 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>HMAC is computed with the JDK so that short secrets work, as with ruby-jwt and v1's hex tokens (nimbus
  * refuses HMAC keys under 256 bits); RSA and ECDSA (with its JOSE {@code R||S} signature form) go through
- * nimbus-jose-jwt. {@code exp} is returned, not checked: what an expired token means depends on the caller.
+ * nimbus-jose-jwt. {@code exp} is returned, not checked: what an expired token means depends on the caller. So is
+ * the token's {@link Kind}: the caller refuses a token of the wrong kind.
  */
 public final class Jwt {
     private static final Set<JWSAlgorithm> HMAC = Set.of(JWSAlgorithm.HS256, JWSAlgorithm.HS384, JWSAlgorithm.HS512);
@@ -40,15 +41,40 @@ public final class Jwt {
     }
 
     /**
+     * What a token is for, decided by which claims it carries (docs/api-v2-dialect.md, "Which token is which"): a
+     * {@code client} or {@code channel} claim makes a channel token, a {@code sub} claim a connection token, and a
+     * token with none of them is an anonymous connection token. A token with both kinds of claims is ambiguous and
+     * is accepted nowhere, so no token signed for one purpose can be replayed for the other.
+     */
+    public enum Kind {
+        CONNECTION, CHANNEL, AMBIGUOUS;
+
+        static Kind of(Params.TokenClaims c) {
+            boolean channelClaims = c.client() != null || c.channel() != null;
+            if (channelClaims) {
+                return c.sub() != null ? AMBIGUOUS : CHANNEL;
+            }
+            return CONNECTION;
+        }
+    }
+
+    /**
      * Verified claims; strings are empty when absent.
      *
-     * @param info the {@code info} claim as raw JSON (or the decoded {@code b64info}), null when absent
-     * @param exp  expiry in UNIX seconds, 0 when the token does not expire
+     * @param info    the {@code info} claim as raw JSON (or the decoded {@code b64info}), null when absent
+     * @param expires whether the token has an {@code exp} claim; without one it never expires
+     * @param exp     the {@code exp} claim in UNIX seconds (any value, zero and negative included, is a time);
+     *                meaningless when {@code expires} is false
+     * @param kind    what the token is for
      */
-    public record Claims(String sub, String client, String channel, RawJson info, long exp) {
-        /** True when the token has an expiry and it is not after {@code nowSeconds}. */
+    public record Claims(String sub, String client, String channel, RawJson info, boolean expires, long exp,
+            Kind kind) {
+        /**
+         * True when the token has an expiry and it is not after {@code nowSeconds}. An {@code exp} of zero or below
+         * is in the past like any other (RFC 7519 §4.1.4), never "no expiry".
+         */
         public boolean expiredAt(long nowSeconds) {
-            return exp > 0 && exp <= nowSeconds;
+            return expires && exp <= nowSeconds;
         }
     }
 
@@ -93,7 +119,12 @@ public final class Jwt {
         if (info == null && !c.b64info().isEmpty()) {
             info = decodeB64Info(c.b64info());
         }
-        return new Claims(c.sub(), c.client(), c.channel(), info, c.exp());
+        return new Claims(orEmpty(c.sub()), orEmpty(c.client()), orEmpty(c.channel()), info, c.exp() != null,
+                c.exp() == null ? 0 : c.exp(), Kind.of(c));
+    }
+
+    private static String orEmpty(String claim) {
+        return claim == null ? "" : claim;
     }
 
     private static boolean verified(JWSObject jws, JWSAlgorithm alg, JwtKeys keys) throws InvalidTokenException {

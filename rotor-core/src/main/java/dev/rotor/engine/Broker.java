@@ -18,6 +18,9 @@ import java.util.concurrent.CompletionStage;
  *       while it is subscribed to that channel.</li>
  *   <li>History: when {@code history.enabled()}, {@link #publish} stores the message in the channel history
  *       atomically with delivering it, so that a reader never sees a delivered message missing from history.</li>
+ *   <li>Names: distinct channels never alias, whatever characters they hold. A channel, message uid, client id or
+ *       user that is not well-formed UTF-16 is refused: the stage fails with {@link IllFormedNameException} and
+ *       nothing is stored, sent or subscribed under an altered name.</li>
  * </ul>
  */
 public interface Broker {

@@ -6,7 +6,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Reads channel history written by {@link Broker#publish}. Thread-safe; every method fails only by completing
- * exceptionally. A missing or expired history reads as empty, never as an error.
+ * exceptionally. A missing or expired history reads as empty, never as an error. A channel that is not well-formed
+ * UTF-16 fails the stage with {@link IllFormedNameException}, as for {@link Broker}.
  */
 public interface HistoryStore {
 

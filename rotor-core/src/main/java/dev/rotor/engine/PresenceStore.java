@@ -6,7 +6,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Who is in a channel. Thread-safe; every method fails only by completing exceptionally.
- * An unknown channel has empty presence, never an error.
+ * An unknown channel has empty presence, never an error. A channel, client id or user that is not well-formed UTF-16
+ * fails the stage with {@link IllFormedNameException}, as for {@link Broker}.
  */
 public interface PresenceStore {
 

@@ -79,16 +79,18 @@ final class ClientCommands {
         long ts;
         RawJson info;
         long tokenExp = 0;
+        boolean tokenExpires = false;
         if (cfg.insecure()) {
             user = p.user();
             ts = now;
             info = parseInfo(p.info());
         } else if (Jwt.looksLikeJwt(p.token())) {
             // beyond v1: the claims are authoritative; the user, timestamp and info params are not used
-            Jwt.Claims claims = verifyJwt(p.token(), cfg, now);
+            Jwt.Claims claims = verifyConnectionJwt(p.token(), cfg, now);
             user = claims.sub();
             ts = now;
             info = claims.info();
+            tokenExpires = claims.expires();
             tokenExp = claims.exp();
         } else {
             if (!Hmac.checkClientToken(cfg.secret(), p.user(), p.timestamp(), p.info(), p.token())) {
@@ -106,15 +108,15 @@ final class ClientCommands {
         boolean expires = lifetime > 0;
         long ttl = lifetime;
         long expireAfter = 0;
-        long timeLeft = tokenExp > 0 ? tokenExp - now : ts + lifetime - now;
-        if (tokenExp > 0 || (expires && !cfg.insecure())) {
+        long timeLeft = tokenExpires ? secondsUntil(tokenExp, now) : ts + lifetime - now;
+        if (tokenExpires || (expires && !cfg.insecure())) {
             if (timeLeft <= 0) {
                 // v1 compat: the connection stays open but unauthenticated; the stale timer keeps running
                 return new Reply(cmd.uid(), "connect", null, null,
                         Reply.connectBody(cfg.version(), "", true, true, lifetime));
             }
-            expireAfter = timeLeft + cfg.expiredConnectionCloseDelay();
-            if (tokenExp > 0) {
+            expireAfter = saturatedAdd(timeLeft, cfg.expiredConnectionCloseDelay());
+            if (tokenExpires) {
                 // a JWT expires at its exp, whatever connection_lifetime says; ttl tells the client when to refresh
                 expires = true;
                 ttl = timeLeft;
@@ -161,20 +163,20 @@ final class ClientCommands {
      */
     private Reply refreshJwt(Command cmd, Params.Connect p, NodeConfig cfg) {
         long now = node.nowSeconds();
-        Jwt.Claims claims = verifyJwt(p.token(), cfg, now);
+        Jwt.Claims claims = verifyConnectionJwt(p.token(), cfg, now);
         if (!claims.sub().equals(session.user())) {
             log.debug("refresh JWT for user {} on a connection of user {}", claims.sub(), session.user());
             throw new ProtocolException(ProtocolError.INVALID_TOKEN);
         }
         int lifetime = cfg.connectionLifetime();
         int delay = cfg.expiredConnectionCloseDelay();
-        if (claims.exp() > 0) {
-            long timeLeft = claims.exp() - now;
+        if (claims.expires()) {
+            long timeLeft = secondsUntil(claims.exp(), now);
             if (timeLeft <= 0) {
                 return new Reply(cmd.uid(), "refresh", null, null,
                         Reply.connectBody(cfg.version(), session.clientId(), true, true, lifetime));
             }
-            session.refreshed(now, claims.info(), timeLeft + delay, claims.exp());
+            session.refreshed(now, claims.info(), saturatedAdd(timeLeft, delay), claims.exp());
             return new Reply(cmd.uid(), "refresh", null, null,
                     Reply.connectBody(cfg.version(), session.clientId(), true, false, timeLeft));
         }
@@ -183,14 +185,34 @@ final class ClientCommands {
                 Reply.connectBody(cfg.version(), session.clientId(), lifetime > 0, false, lifetime));
     }
 
-    /** A verified JWT, or the fatal {@code invalid token}; the reason goes to the debug log only. */
-    private static Jwt.Claims verifyJwt(String token, NodeConfig cfg, long now) {
+    /**
+     * A verified connection JWT, or the fatal {@code invalid token}; the reason goes to the debug log only. A
+     * channel token (or an ambiguous one) is refused here: it was signed to grant one channel to one connection,
+     * not to authenticate anybody.
+     */
+    private static Jwt.Claims verifyConnectionJwt(String token, NodeConfig cfg, long now) {
+        Jwt.Claims claims;
         try {
-            return Jwt.verify(token, cfg.jwtKeys(), now);
+            claims = Jwt.verify(token, cfg.jwtKeys(), now);
         } catch (InvalidTokenException e) {
             log.debug("invalid connection JWT: {}", e.getMessage());
             throw new ProtocolException(ProtocolError.INVALID_TOKEN);
         }
+        if (claims.kind() != Jwt.Kind.CONNECTION) {
+            log.debug("a {} JWT used as a connection token", claims.kind());
+            throw new ProtocolException(ProtocolError.INVALID_TOKEN);
+        }
+        return claims;
+    }
+
+    /** Seconds from {@code now} until {@code exp}, 0 when it is not after now; never overflows. */
+    private static long secondsUntil(long exp, long now) {
+        return exp <= now ? 0 : exp - now;
+    }
+
+    /** {@code a + b} for {@code b >= 0}, saturating at Long.MAX_VALUE (an {@code exp} far in the future). */
+    private static long saturatedAdd(long a, long b) {
+        return a > Long.MAX_VALUE - b ? Long.MAX_VALUE : a + b;
     }
 
     private static long parseTimestamp(String timestamp) {
@@ -286,7 +308,8 @@ final class ClientCommands {
     }
 
     /**
-     * Beyond v1: a channel JWT in {@code sign}. Its {@code client} and {@code channel} claims must name this
+     * Beyond v1: a channel JWT in {@code sign}. It must be a channel token (no {@code sub}: a connection token is
+     * refused), its {@code client} and {@code channel} claims must name this
      * connection and channel, it must not be expired, and a non-empty {@code client} param must match too; its
      * {@code info} claim becomes the channel info (the {@code info} param is not used). Null when refused.
      */
@@ -299,7 +322,7 @@ final class ClientCommands {
             return null;
         }
         String id = session.clientId();
-        boolean ok = claims.client().equals(id) && claims.channel().equals(channel)
+        boolean ok = claims.kind() == Jwt.Kind.CHANNEL && claims.client().equals(id) && claims.channel().equals(channel)
                 && (p.client().isEmpty() || p.client().equals(id)) && !claims.expiredAt(node.nowSeconds());
         return ok ? claims : null;
     }

@@ -2,17 +2,10 @@ package dev.rotor.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rotor.channel.ChannelOptions;
-import dev.rotor.engine.memory.MemoryEngine;
-import dev.rotor.metrics.Metrics;
 import dev.rotor.node.Node;
-import dev.rotor.node.NodeConfig;
 import dev.rotor.protocol.Command;
 import dev.rotor.protocol.RawJson;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,22 +13,20 @@ import org.junit.jupiter.api.Test;
 
 /** The v2 rendering of {@link ApiExecutor} outcomes on a real node with the memory engine. */
 class ApiV2Test {
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    private final Node node = new Node(NodeConfig.builder()
-            .topLevel(ChannelOptions.builder().presence(true).historySize(5).historyLifetime(60).build())
-            .build(), new MemoryEngine(), new Metrics(), scheduler, Clock.systemUTC());
-    private final ApiExecutor executor = new ApiExecutor(node);
-    private final ApiV2 v2 = new ApiV2(executor);
+    private StartedNode fixture;
+    private ApiExecutor executor;
+    private ApiV2 v2;
 
     @BeforeEach
     void start() throws Exception {
-        node.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        fixture = new StartedNode();
+        executor = new ApiExecutor(fixture.node);
+        v2 = new ApiV2(executor);
     }
 
     @AfterEach
     void stop() throws InterruptedException {
-        scheduler.shutdownNow();
-        assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        fixture.close();
     }
 
     private String run(String method, String params) throws Exception {
@@ -82,6 +73,6 @@ class ApiV2Test {
         assertThat(executor.executeOne(info).toCompletableFuture().handle((r, e) -> Node.unwrapError(e))
                 .get(10, TimeUnit.SECONDS)).isInstanceOf(ApiRequestException.class)
                 .hasMessage("method not found");
-        assertThat(run("info", null)).startsWith("{\"result\":{\"nodes\":[{\"uid\":\"" + node.info().uid() + "\",");
+        assertThat(run("info", null)).startsWith("{\"result\":{\"nodes\":[{\"uid\":\"" + fixture.node.info().uid() + "\",");
     }
 }

@@ -42,7 +42,10 @@ class JwtTest {
             assertThat(c.sub()).as(v.get("name").asText()).isEqualTo(expected.path("sub").asText(""));
             assertThat(c.client()).isEqualTo(expected.path("client").asText(""));
             assertThat(c.channel()).isEqualTo(expected.path("channel").asText(""));
+            assertThat(c.expires()).isEqualTo(expected.has("exp"));
             assertThat(c.exp()).isEqualTo(expected.path("exp").asLong(0));
+            assertThat(c.kind()).isEqualTo(v.get("name").asText().contains("channel token")
+                    ? Jwt.Kind.CHANNEL : Jwt.Kind.CONNECTION);
             if (expected.has("info")) {
                 assertThat(JSON.readTree(c.info().bytes())).isEqualTo(expected.get("info"));
             } else if (expected.has("b64info")) {
@@ -138,6 +141,50 @@ class JwtTest {
         assertThat(c.expiredAt(1_629_050_099L)).isTrue();
         assertThat(Jwt.verify(vector("hs256 connection token with sub only"), keys, NOW).expiredAt(Long.MAX_VALUE))
                 .isFalse();
+    }
+
+    @Test
+    void anExpAtOrBelowZeroIsInThePastNotAbsent() throws Exception {
+        for (String exp : new String[] {"0", "-1", "-0.5", "-1700000000", "-9223372036854775808",
+            "-99999999999999999999999", "-1e400", "1"}) {
+            Jwt.Claims c = Jwt.verify(hs256("secret", "{\"alg\":\"HS256\"}", "{\"sub\":\"1\",\"exp\":" + exp + "}"),
+                    keys, NOW);
+            assertThat(c.expires()).as(exp).isTrue();
+            assertThat(c.expiredAt(NOW)).as(exp).isTrue();
+            assertThat(c.expiredAt(0)).as(exp).isEqualTo(!exp.equals("1"));
+        }
+        Jwt.Claims huge = Jwt.verify(hs256("secret", "{\"alg\":\"HS256\"}", "{\"exp\":99999999999999999999999}"),
+                keys, NOW);
+        assertThat(huge.exp()).isEqualTo(Long.MAX_VALUE);
+        assertThat(huge.expiredAt(NOW)).isFalse();
+    }
+
+    @Test
+    void anAbsentOrNullExpNeverExpires() throws Exception {
+        for (String claims : new String[] {"{\"sub\":\"1\"}", "{\"sub\":\"1\",\"exp\":null}"}) {
+            Jwt.Claims c = Jwt.verify(hs256("secret", "{\"alg\":\"HS256\"}", claims), keys, NOW);
+            assertThat(c.expires()).as(claims).isFalse();
+            assertThat(c.expiredAt(Long.MAX_VALUE)).as(claims).isFalse();
+        }
+    }
+
+    @Test
+    void theClaimsPresentDecideTheKindOfToken() throws Exception {
+        String[][] cases = {
+            {"{\"sub\":\"42\"}", "CONNECTION"},
+            {"{\"sub\":\"\"}", "CONNECTION"},
+            {"{}", "CONNECTION"}, // anonymous
+            {"{\"sub\":\"42\",\"client\":null,\"channel\":null}", "CONNECTION"}, // null is absent
+            {"{\"client\":\"c-1\",\"channel\":\"$x\"}", "CHANNEL"},
+            {"{\"channel\":\"$x\"}", "CHANNEL"},
+            {"{\"client\":\"\"}", "CHANNEL"},
+            {"{\"sub\":\"42\",\"client\":\"c-1\",\"channel\":\"$x\"}", "AMBIGUOUS"},
+            {"{\"sub\":\"\",\"channel\":\"$x\"}", "AMBIGUOUS"},
+        };
+        for (String[] c : cases) {
+            assertThat(Jwt.verify(hs256("secret", "{\"alg\":\"HS256\"}", c[0]), keys, NOW).kind()).as(c[0])
+                    .isEqualTo(Jwt.Kind.valueOf(c[1]));
+        }
     }
 
     @Test

@@ -11,7 +11,8 @@ import java.util.List;
  * Decodes the {@code params} of each method into its record, with Go {@code encoding/json} semantics: keys match
  * case-insensitively and the last occurrence wins, unknown keys are ignored, {@code null} leaves a field at its zero
  * value, {@code params: null} is an empty object, and a value of the wrong type fails with {@code invalid message}.
- * Thread-safe (stateless).
+ * Beyond v1, a string that is not well-formed UTF-16 fails too, with {@link ProtocolException#illFormedText()}
+ * (v1's Go decoder replaced lone surrogates with U+FFFD instead). Thread-safe (stateless).
  */
 public final class Params {
     private Params() {
@@ -59,10 +60,12 @@ public final class Params {
 
     /**
      * The claims of a JWT payload that connection and channel tokens use (rubycent-wire.md, "JWTs from
-     * Cent::Notary"): strings are empty when absent, {@code info} is the raw JSON value or null, {@code b64info}
-     * the base64 string or empty, and {@code exp}/{@code nbf} are UNIX seconds or 0 when absent.
+     * Cent::Notary"). {@code sub}, {@code client} and {@code channel} are null when absent (or JSON null), since
+     * their presence tells a connection token from a channel token; {@code info} is the raw JSON value or null,
+     * {@code b64info} the base64 string or empty; {@code exp} is UNIX seconds or null when absent, and {@code nbf}
+     * UNIX seconds or 0 when absent.
      */
-    public record TokenClaims(String sub, String client, String channel, RawJson info, String b64info, long exp,
+    public record TokenClaims(String sub, String client, String channel, RawJson info, String b64info, Long exp,
             long nbf) {
     }
 
@@ -251,9 +254,9 @@ public final class Params {
         if (payload == null || payload.length() == 0 || payload.bytes()[0] != '{') {
             throw ProtocolException.invalid();
         }
-        String[] f = {"", "", "", ""};
+        String[] f = {null, null, null, ""};
         RawJson[] info = {null};
-        long[] times = {0, 0};
+        Long[] times = {null, 0L};
         forEachField(payload, (n, p, v, src) -> {
             switch (n) {
                 case "sub" -> f[0] = stringOrKeep(p, v, f[0]);
@@ -269,13 +272,20 @@ public final class Params {
         return new TokenClaims(f[0], f[1], f[2], info[0], f[3], times[0], times[1]);
     }
 
-    /** A JWT NumericDate: integer or fractional seconds (truncated); null keeps the previous value. */
-    private static long secondsOrKeep(JsonParser p, JsonToken v, long previous) throws IOException {
+    /**
+     * A JWT NumericDate: integer or fractional seconds (truncated toward zero, saturating at the range of a long);
+     * null keeps the previous value. A number too large for a long saturates rather than wrapping, so a huge
+     * negative {@code exp} stays in the past.
+     */
+    private static Long secondsOrKeep(JsonParser p, JsonToken v, Long previous) throws IOException {
         if (v == JsonToken.VALUE_NUMBER_INT) {
+            if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                return p.getBigIntegerValue().signum() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+            }
             return p.getLongValue();
         }
         if (v == JsonToken.VALUE_NUMBER_FLOAT) {
-            return (long) p.getDoubleValue();
+            return (long) p.getDoubleValue(); // the cast saturates, NaN is impossible in JSON
         }
         if (v == JsonToken.VALUE_NULL) {
             return previous;
@@ -283,10 +293,19 @@ public final class Params {
         throw ProtocolException.invalid();
     }
 
-    /** A string value; null keeps the previous value; anything else is a type error. */
+    /**
+     * A string value; null keeps the previous value; anything else is a type error. A string that is not
+     * well-formed UTF-16 (a lone surrogate, from a {@code \ud800} escape or from UTF-8 bytes encoding a surrogate)
+     * is refused with {@link ProtocolException#illFormedText()}: every string decoded here may become a channel
+     * name, an id or a key, or be echoed (docs/security.md, "Unicode").
+     */
     static String stringOrKeep(JsonParser p, JsonToken v, String previous) throws IOException {
         if (v == JsonToken.VALUE_STRING) {
-            return p.getText();
+            String s = p.getText();
+            if (!Utf16.isWellFormed(s)) {
+                throw ProtocolException.illFormedText();
+            }
+            return s;
         }
         if (v == JsonToken.VALUE_NULL) {
             return previous;

@@ -34,6 +34,12 @@ public enum ConfigKey {
     TOKEN_RSA_PUBLIC_KEY("token_rsa_public_key", Type.STRING, "", Env.NONE, Reload.YES),
     /** Beyond v1: PEM public key enabling ES256/384/512 JWT tokens. */
     TOKEN_ECDSA_PUBLIC_KEY("token_ecdsa_public_key", Type.STRING, "", Env.NONE, Reload.YES),
+    /** Beyond v1: delay of the answer to an address's first failed {@code /auth/} login; doubles per failure. */
+    ADMIN_AUTH_DELAY_MS("admin_auth_delay_ms", Type.INT, 1000, Env.NONE, Reload.NO),
+    /** Beyond v1: the cap of that delay. */
+    ADMIN_AUTH_MAX_DELAY_MS("admin_auth_max_delay_ms", Type.INT, 10000, Env.NONE, Reload.NO),
+    /** Beyond v1: failed {@code /auth/} logins per second over all addresses; past it attempts get 429. */
+    ADMIN_AUTH_MAX_FAILURES_PER_SECOND("admin_auth_max_failures_per_second", Type.INT, 10, Env.NONE, Reload.NO),
     /** v1 compat: bound to {@code CENTRIFUGO_INSECURE_WEB} but used by nothing (§4). */
     INSECURE_WEB("insecure_web", Type.BOOL, false, Env.BOUND, Reload.NO),
 

@@ -8,6 +8,7 @@ import dev.rotor.channel.ChannelOptions;
 import dev.rotor.node.NodeConfig;
 import dev.rotor.server.HttpLimitsConfig;
 import dev.rotor.server.ServerConfig;
+import dev.rotor.server.admin.LoginThrottleConfig;
 import java.nio.file.Path;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
@@ -234,6 +235,7 @@ public final class ConfigLoader {
                 // configuration.md §3: Go's CPU limit maps to the number of worker event loops
                 .eventLoops(Math.max(0, s.integer(GOMAXPROCS)))
                 .http(httpLimits(s))
+                .loginThrottle(loginThrottle(s))
                 .build();
     }
 
@@ -273,6 +275,19 @@ public final class ConfigLoader {
             throw new ConfigException("config error: " + key.key() + ": expected 0 (off) or a positive number, got " + v);
         }
         return v;
+    }
+
+    private static LoginThrottleConfig loginThrottle(ConfigSources s) {
+        try {
+            return LoginThrottleConfig.builder()
+                    .firstDelayMillis(s.integer(ADMIN_AUTH_DELAY_MS))
+                    .maxDelayMillis(s.integer(ADMIN_AUTH_MAX_DELAY_MS))
+                    .failuresPerSecond(s.integer(ADMIN_AUTH_MAX_FAILURES_PER_SECOND))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("config error: " + ADMIN_AUTH_DELAY_MS.key() + ", " + ADMIN_AUTH_MAX_DELAY_MS.key()
+                    + ", " + ADMIN_AUTH_MAX_FAILURES_PER_SECOND.key() + ": " + e.getMessage());
+        }
     }
 
     /** Ports stay strings like v1's, but must be a number Netty can bind; {@code api_port}/{@code admin_port} may be empty. */

@@ -7,6 +7,7 @@ import dev.rotor.metrics.Metrics;
 import dev.rotor.node.Node;
 import dev.rotor.node.NodeConfig;
 import dev.rotor.server.admin.AdminAuthHandler;
+import dev.rotor.server.admin.LoginThrottle;
 import dev.rotor.server.admin.WebAppHandler;
 import dev.rotor.server.http.ApiHandler;
 import dev.rotor.server.http.BodyBudget;
@@ -129,8 +130,6 @@ public final class RotorServer {
         engine.consumeApiQueue(new dev.rotor.api.ApiQueueHandler(executor)::handle);
         prometheus = server.prometheus() ? new PrometheusHandler(metrics) : null;
         ApiHandler api = new ApiHandler(node, executor);
-        HttpRouterHandler.AdminEndpoints admin = new HttpRouterHandler.AdminEndpoints(executor,
-                new AdminAuthHandler(node), new WebAppHandler(server.webPath()), prometheus);
 
         Map<String, Set<Route>> ports = new LinkedHashMap<>();
         ports.computeIfAbsent(server.port(), p -> EnumSet.noneOf(Route.class)).add(Route.RAW_WEBSOCKET);
@@ -169,6 +168,9 @@ public final class RotorServer {
         BodyBudget budget = new BodyBudget(server.http().effectiveBodyBudget());
         bodyBudget = budget;
         log.info("HTTP request bodies buffered before they are handled share a budget of {} bytes", budget.limit());
+        LoginThrottle loginThrottle = new LoginThrottle(server.loginThrottle(), () -> System.nanoTime() / 1_000_000);
+        HttpRouterHandler.AdminEndpoints admin = new HttpRouterHandler.AdminEndpoints(executor,
+                new AdminAuthHandler(node, loginThrottle, loopTimers), new WebAppHandler(server.webPath()), prometheus);
         SockJsHandler sockjs = new SockJsHandler(node, server.httpPrefix(), server.effectiveSockjsUrl(),
                 server.sockjsHeartbeatDelay(), this::isShuttingDown, loopTimers);
         try {

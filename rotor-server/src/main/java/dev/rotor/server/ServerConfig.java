@@ -1,5 +1,6 @@
 package dev.rotor.server;
 
+import dev.rotor.server.admin.LoginThrottleConfig;
 import java.util.Objects;
 
 /**
@@ -30,7 +31,8 @@ public record ServerConfig(
         String sslKey,
         int eventLoops,
         int writeStallTimeout,
-        HttpLimitsConfig http) {
+        HttpLimitsConfig http,
+        LoginThrottleConfig loginThrottle) {
 
     public ServerConfig {
         Objects.requireNonNull(address, "address");
@@ -46,6 +48,7 @@ public record ServerConfig(
             throw new IllegalArgumentException("writeStallTimeout must be 0 (off) or positive, got " + writeStallTimeout);
         }
         Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(loginThrottle, "loginThrottle");
         if (eventLoops < 0) {
             throw new IllegalArgumentException("eventLoops must be 0 (one per core) or positive, got " + eventLoops);
         }
@@ -108,6 +111,7 @@ public record ServerConfig(
         private String sslKey = "";
         private int writeStallTimeout = 30;
         private HttpLimitsConfig http = HttpLimitsConfig.defaults();
+        private LoginThrottleConfig loginThrottle = LoginThrottleConfig.builder().build();
 
         public Builder address(String v) { address = v; return this; }
         public Builder port(String v) { port = v; return this; }
@@ -136,12 +140,14 @@ public record ServerConfig(
         public Builder writeStallTimeout(int v) { writeStallTimeout = v; return this; }
         /** Beyond v1: HTTP deadlines and size limits (docs/security.md). */
         public Builder http(HttpLimitsConfig v) { http = v; return this; }
+        /** Beyond v1: how {@code /auth/} slows down password guessing. */
+        public Builder loginThrottle(LoginThrottleConfig v) { loginThrottle = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(address, port, apiPort, adminPort, httpPrefix, sockjsUrl, sockjsHeartbeatDelay,
                     websocketCompression, websocketCompressionLevel, websocketCompressionMinSize,
                     websocketReadBufferSize, websocketWriteBufferSize, admin, web, webPath, debug, prometheus, ssl, sslCert,
-                    sslKey, eventLoops, writeStallTimeout, http);
+                    sslKey, eventLoops, writeStallTimeout, http, loginThrottle);
         }
     }
 }

@@ -64,6 +64,22 @@ class TypingTest {
     }
 
     @Test
+    void adminAuthThrottleOptionsReachTheServerConfigAndAreChecked() throws IOException {
+        assertThat(load("{}").server().loginThrottle()).isEqualTo(
+                dev.rotor.server.admin.LoginThrottleConfig.builder().build());
+        var t = load("{\"admin_auth_delay_ms\": 50, \"admin_auth_max_delay_ms\": 400,"
+                + " \"admin_auth_max_failures_per_second\": 3}").server().loginThrottle();
+        assertThat(t.firstDelayMillis()).isEqualTo(50);
+        assertThat(t.maxDelayMillis()).isEqualTo(400);
+        assertThat(t.failuresPerSecond()).isEqualTo(3);
+        for (String bad : new String[] {"{\"admin_auth_delay_ms\": 20000}", "{\"admin_auth_max_delay_ms\": 3600001}",
+            "{\"admin_auth_max_failures_per_second\": 0}", "{\"admin_auth_delay_ms\": -1}"}) {
+            assertThatThrownBy(() -> load(bad)).as(bad).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("admin_auth_");
+        }
+    }
+
+    @Test
     void nullMeansUnset() throws IOException {
         assertThat(load("{\"client_channel_limit\": null}").node().clientChannelLimit()).isEqualTo(128);
     }

@@ -5,13 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rotor.auth.AdminTokens;
 import dev.rotor.channel.ChannelOptions;
 import dev.rotor.node.NodeConfig;
+import dev.rotor.server.admin.LoginThrottleConfig;
 import dev.rotor.testkit.WsTestClient;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AdminIT {
     private static final Duration WAIT = Duration.ofSeconds(5);
     private TestServer server;
+    private final HttpClient http = HttpClient.newHttpClient();
 
     @TempDir
     Path dir;
@@ -62,6 +68,46 @@ class AdminIT {
         assertThat(ok.body()).matches("\\{\"token\":\"[A-Za-z0-9_=-]+\"}\n");
         String token = ok.body().replaceAll(".*\"token\":\"([^\"]+)\".*\\s*", "$1");
         assertThat(AdminTokens.verify("admin-secret", token, System.currentTimeMillis() / 1000)).isTrue();
+    }
+
+    @Test
+    void passwordGuessesSlowDownAndTheRightPasswordStillWorks() throws Exception {
+        start(NodeConfig.builder(), ServerConfig.builder().web(true)
+                .loginThrottle(LoginThrottleConfig.builder().firstDelayMillis(250).maxDelayMillis(2000).build()));
+        // each wrong guess is answered no sooner than its delay, which doubles (lower bounds only: never flaky)
+        for (long delay : new long[] {250, 500, 1000, 2000}) {
+            long start = System.nanoTime();
+            HttpResponse<String> r = login("wrong");
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(tookMillis).as("answer to a guess held for %d ms", delay).isGreaterThanOrEqualTo(delay);
+        }
+        // while a guess is held (2 s now), another attempt from the same address is refused without being checked
+        CompletableFuture<HttpResponse<String>> first = loginAsync("wrong");
+        CompletableFuture<HttpResponse<String>> second = loginAsync("wrong");
+        assertThat(List.of(first.get(10, TimeUnit.SECONDS).statusCode(), second.get(10, TimeUnit.SECONDS).statusCode()))
+                .containsExactlyInAnyOrder(400, 429);
+        HttpResponse<String> refused = first.get().statusCode() == 429 ? first.get() : second.get();
+        assertThat(refused.body()).isEqualTo("Too Many Requests\n");
+        assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+
+        HttpResponse<String> ok = login("pass");
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.body()).matches("\\{\"token\":\"[A-Za-z0-9_=-]+\"}\n");
+    }
+
+    private HttpRequest loginRequest(String password) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.server().boundAdminPort() + "/auth/"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("password=" + password)).build();
+    }
+
+    private HttpResponse<String> login(String password) throws Exception {
+        return server.send(loginRequest(password));
+    }
+
+    private CompletableFuture<HttpResponse<String>> loginAsync(String password) {
+        return http.sendAsync(loginRequest(password), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

@@ -197,4 +197,39 @@ class JwtIT extends ProtocolSupport {
         assertThat(c.call("{\"uid\":\"s\",\"method\":\"subscribe\",\"params\":{\"channel\":\"$secret\","
                 + "\"client\":\"" + c.id() + "\",\"sign\":\"" + good + "\"}}")).isEqualTo(subscribeOk("s", "$secret"));
     }
+
+    @Test
+    void aJwtWithAnExpOfZeroOrBelowIsExpiredNotEternal() throws Exception {
+        start(config());
+        for (String exp : new String[] {"0", "-1"}) {
+            WsTestClient c = open();
+            String reply = call(c, connectFrame(TestJwts.hs256(TestServer.SECRET, "{\"sub\":\"42\",\"exp\":" + exp + "}")));
+            assertThat(reply).as("exp %s", exp).isEqualTo(connectReply("", true, true, 0));
+        }
+    }
+
+    @Test
+    void aChannelTokenIsRefusedAtConnectAndAConnectionTokenForAPrivateChannel() throws Exception {
+        start(config());
+        Client c = connect("42");
+        String channelToken = TestJwts.hs256(TestServer.SECRET, "{\"client\":\"" + c.id() + "\",\"channel\":\"$secret\"}");
+        WsTestClient replay = open();
+        replay.send(connectFrame(channelToken));
+        assertThat(replay.awaitClose(WAIT)).isEqualTo(new WsTestClient.Close(3000, advice("invalid token", false)));
+
+        // a token carrying both kinds of claims is neither: refused as a sign, and at connect
+        String both = TestJwts.hs256(TestServer.SECRET, "{\"sub\":\"42\",\"client\":\"" + c.id()
+                + "\",\"channel\":\"$secret\"}");
+        assertThat(c.call("{\"uid\":\"s\",\"method\":\"subscribe\",\"params\":{\"channel\":\"$secret\","
+                + "\"sign\":\"" + both + "\"}}")).isEqualTo(subscribeError("s", "$secret", "permission denied"));
+        WsTestClient ambiguous = open();
+        ambiguous.send(connectFrame(both));
+        assertThat(ambiguous.awaitClose(WAIT)).isEqualTo(new WsTestClient.Close(3000, advice("invalid token", false)));
+
+        String connectionToken = TestJwts.hs256(TestServer.SECRET, "{\"sub\":\"42\"}");
+        assertThat(c.call("{\"uid\":\"s\",\"method\":\"subscribe\",\"params\":{\"channel\":\"$secret\","
+                + "\"sign\":\"" + connectionToken + "\"}}")).isEqualTo(subscribeError("s", "$secret", "permission denied"));
+        assertThat(c.call("{\"uid\":\"s\",\"method\":\"subscribe\",\"params\":{\"channel\":\"$secret\","
+                + "\"sign\":\"" + channelToken + "\"}}")).isEqualTo(subscribeOk("s", "$secret"));
+    }
 }

@@ -3,6 +3,7 @@ package dev.rotor.engine.memory;
 import dev.rotor.engine.Broker;
 import dev.rotor.engine.EngineListener;
 import dev.rotor.engine.HistoryOptions;
+import dev.rotor.engine.IllFormedNameException;
 import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.Message;
 import java.util.ArrayList;
@@ -64,6 +65,10 @@ final class MemoryBroker implements Broker {
         if (message == null || options == null) {
             return CompletableFuture.failedStage(new NullPointerException("message and options are required"));
         }
+        IllFormedNameException bad = IllFormedNameException.check(message);
+        if (bad != null) {
+            return CompletableFuture.failedStage(bad);
+        }
         EngineListener target = listener.get();
         if (target == null) {
             return MemoryEngine.notRunning();
@@ -76,6 +81,10 @@ final class MemoryBroker implements Broker {
         if (channel == null || info == null) {
             return CompletableFuture.failedStage(new NullPointerException("channel and info are required"));
         }
+        IllFormedNameException bad = IllFormedNameException.check(channel, info);
+        if (bad != null) {
+            return CompletableFuture.failedStage(bad);
+        }
         EngineListener target = listener.get();
         if (target == null) {
             return MemoryEngine.notRunning();
@@ -87,6 +96,10 @@ final class MemoryBroker implements Broker {
     public CompletionStage<Void> publishLeave(String channel, ClientInfo info) {
         if (channel == null || info == null) {
             return CompletableFuture.failedStage(new NullPointerException("channel and info are required"));
+        }
+        IllFormedNameException bad = IllFormedNameException.check(channel, info);
+        if (bad != null) {
+            return CompletableFuture.failedStage(bad);
         }
         EngineListener target = listener.get();
         if (target == null) {
@@ -136,6 +149,10 @@ final class MemoryBroker implements Broker {
         if (channel == null) {
             return CompletableFuture.failedStage(new NullPointerException("channel"));
         }
+        IllFormedNameException bad = IllFormedNameException.check(channel);
+        if (bad != null) {
+            return CompletableFuture.failedStage(bad);
+        }
         while (true) {
             ChannelLane lane = lanes.computeIfAbsent(channel, ChannelLane::new);
             synchronized (lane) {
@@ -152,6 +169,10 @@ final class MemoryBroker implements Broker {
     public CompletionStage<Void> unsubscribe(String channel, HistoryOptions options) {
         if (channel == null || options == null) {
             return CompletableFuture.failedStage(new NullPointerException("channel and options are required"));
+        }
+        IllFormedNameException bad = IllFormedNameException.check(channel);
+        if (bad != null) {
+            return CompletableFuture.failedStage(bad);
         }
         while (true) {
             ChannelLane lane = lanes.get(channel);

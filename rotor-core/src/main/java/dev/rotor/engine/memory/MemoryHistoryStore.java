@@ -2,6 +2,7 @@ package dev.rotor.engine.memory;
 
 import dev.rotor.engine.HistoryOptions;
 import dev.rotor.engine.HistoryStore;
+import dev.rotor.engine.IllFormedNameException;
 import dev.rotor.protocol.Message;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -99,6 +100,10 @@ final class MemoryHistoryStore implements HistoryStore {
         if (channel == null) {
             return CompletableFuture.failedStage(new NullPointerException("channel"));
         }
+        IllFormedNameException bad = IllFormedNameException.check(channel);
+        if (bad != null) {
+            return CompletableFuture.failedStage(bad);
+        }
         long now = clock.getAsLong();
         Object[] result = new Object[1];
         entries.computeIfPresent(channel, (key, entry) -> {
@@ -117,6 +122,10 @@ final class MemoryHistoryStore implements HistoryStore {
     public CompletionStage<String> lastMessageId(String channel) {
         if (channel == null) {
             return CompletableFuture.failedStage(new NullPointerException("channel"));
+        }
+        IllFormedNameException bad = IllFormedNameException.check(channel);
+        if (bad != null) {
+            return CompletableFuture.failedStage(bad);
         }
         long now = clock.getAsLong();
         String[] result = new String[1];

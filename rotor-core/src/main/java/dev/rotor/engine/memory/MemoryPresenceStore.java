@@ -1,5 +1,6 @@
 package dev.rotor.engine.memory;
 
+import dev.rotor.engine.IllFormedNameException;
 import dev.rotor.engine.PresenceStore;
 import dev.rotor.protocol.ClientInfo;
 import java.util.HashMap;
@@ -26,6 +27,13 @@ final class MemoryPresenceStore implements PresenceStore {
         if (channel == null || clientId == null || info == null) {
             return CompletableFuture.failedStage(new NullPointerException("channel, clientId and info are required"));
         }
+        IllFormedNameException bad = IllFormedNameException.check(channel, info);
+        if (bad == null) {
+            bad = IllFormedNameException.check(channel, clientId);
+        }
+        if (bad != null) {
+            return CompletableFuture.failedStage(bad);
+        }
         // expireSeconds is ignored on purpose: memory presence has no expiry (memory-engine.md "Presence").
         channels.compute(channel, (key, clients) -> {
             HashMap<String, ClientInfo> map = clients == null ? new HashMap<>() : clients;
@@ -40,6 +48,10 @@ final class MemoryPresenceStore implements PresenceStore {
         if (channel == null || clientId == null) {
             return CompletableFuture.failedStage(new NullPointerException("channel and clientId are required"));
         }
+        IllFormedNameException bad = IllFormedNameException.check(channel, clientId);
+        if (bad != null) {
+            return CompletableFuture.failedStage(bad);
+        }
         channels.computeIfPresent(channel, (key, clients) -> {
             clients.remove(clientId);
             return clients.isEmpty() ? null : clients;
@@ -51,6 +63,10 @@ final class MemoryPresenceStore implements PresenceStore {
     public CompletionStage<Map<String, ClientInfo>> presence(String channel) {
         if (channel == null) {
             return CompletableFuture.failedStage(new NullPointerException("channel"));
+        }
+        IllFormedNameException bad = IllFormedNameException.check(channel);
+        if (bad != null) {
+            return CompletableFuture.failedStage(bad);
         }
         Object[] copy = new Object[1];
         channels.computeIfPresent(channel, (key, clients) -> {

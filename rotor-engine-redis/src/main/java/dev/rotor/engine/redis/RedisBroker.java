@@ -4,6 +4,7 @@ import static dev.rotor.engine.redis.RedisNames.bytes;
 
 import dev.rotor.engine.Broker;
 import dev.rotor.engine.HistoryOptions;
+import dev.rotor.engine.IllFormedNameException;
 import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.Message;
 import io.lettuce.core.ScriptOutputType;
@@ -35,6 +36,10 @@ final class RedisBroker implements Broker {
         if (message == null || history == null) {
             return CompletableFuture.failedFuture(new NullPointerException("message and history are required"));
         }
+        IllFormedNameException bad = IllFormedNameException.check(message);
+        if (bad != null) {
+            return CompletableFuture.failedFuture(bad);
+        }
         RedisNames n = engine.names();
         String ch = message.channel();
         byte[] payload = WireCodec.encodeMessage(message);
@@ -63,6 +68,10 @@ final class RedisBroker implements Broker {
         if (channel == null || info == null) {
             return CompletableFuture.failedFuture(new NullPointerException("channel and info are required"));
         }
+        IllFormedNameException bad = IllFormedNameException.check(channel, info);
+        if (bad != null) {
+            return CompletableFuture.failedFuture(bad);
+        }
         byte[] payload = WireCodec.encodeJoinLeave(channel, info);
         RedisNames n = engine.names();
         byte[] redisChannel = bytes(join ? n.joinChannel(channel) : n.leaveChannel(channel));
@@ -74,6 +83,10 @@ final class RedisBroker implements Broker {
         if (channel == null) {
             return CompletableFuture.failedFuture(new NullPointerException("channel"));
         }
+        IllFormedNameException bad = IllFormedNameException.check(channel);
+        if (bad != null) {
+            return CompletableFuture.failedFuture(bad);
+        }
         return engine.onShard(channel, s -> s.subscribe(channel, redisChannels(channel)));
     }
 
@@ -81,6 +94,10 @@ final class RedisBroker implements Broker {
     public CompletionStage<Void> unsubscribe(String channel, HistoryOptions history) {
         if (channel == null || history == null) {
             return CompletableFuture.failedFuture(new NullPointerException("channel and history are required"));
+        }
+        IllFormedNameException bad = IllFormedNameException.check(channel);
+        if (bad != null) {
+            return CompletableFuture.failedFuture(bad);
         }
         if (!history.dropInactive() || !history.enabled()) {
             return engine.onShard(channel, s -> s.unsubscribe(channel, redisChannels(channel)));

@@ -32,7 +32,12 @@ final class RedisControlBus implements ControlBus {
         if (message == null) {
             return CompletableFuture.failedFuture(new NullPointerException("message"));
         }
-        byte[] payload = WireCodec.encodeControl(message);
+        byte[] payload;
+        try {
+            payload = WireCodec.encodeControl(message); // strict: an ill-formed uid or method is refused
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         return engine.onFirstShard(s -> s.async().publish(bytes(redisChannel), payload).thenApply(n -> null));
     }
 }

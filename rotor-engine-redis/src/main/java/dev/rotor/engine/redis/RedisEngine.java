@@ -161,17 +161,29 @@ public final class RedisEngine implements Engine {
         });
     }
 
-    /** Routes one PUB/SUB message to its lane (FNV-1a of the Redis channel, as v1 picks workers). */
+    /**
+     * Routes one PUB/SUB message to its lane: FNV-1a of the Rotor channel it belongs to, so the messages, joins
+     * and leaves of one channel (three Redis channels) share a lane and keep their order, as the Broker contract
+     * requires. v1 hashed the Redis channel name, which could reorder a join and the message after it.
+     */
     private void received(String redisChannel, byte[] payload) {
         if (payload.length == 0) {
             return; // the P.ping keepalive and any empty payload are ignored, as in v1
         }
-        int lane = (int) Long.remainderUnsigned(JumpHash.fnv1a64(redisChannel), lanes.length);
+        int lane = (int) Long.remainderUnsigned(JumpHash.fnv1a64(laneKey(redisChannel)), lanes.length);
         try {
             lanes[lane].execute(() -> dispatch(redisChannel, payload));
         } catch (RejectedExecutionException e) {
             // closing: nothing is delivered after close
         }
+    }
+
+    /** The Rotor channel of a message, join or leave Redis channel; any other Redis channel as it is. */
+    private String laneKey(String redisChannel) {
+        String prefix = redisChannel.startsWith(names.messagePrefix) ? names.messagePrefix
+                : redisChannel.startsWith(names.joinPrefix) ? names.joinPrefix
+                : redisChannel.startsWith(names.leavePrefix) ? names.leavePrefix : null;
+        return prefix == null ? redisChannel : redisChannel.substring(prefix.length());
     }
 
     private void dispatch(String redisChannel, byte[] payload) {

@@ -1,6 +1,6 @@
 package dev.rotor.engine.redis;
 
-import java.nio.charset.StandardCharsets;
+import dev.rotor.protocol.Utf16;
 
 /** v1's key and PUB/SUB channel names for one prefix (redis-engine.md §2). Immutable. */
 final class RedisNames {
@@ -56,7 +56,14 @@ final class RedisNames {
         return shard < 0 ? prefix + ".api" : prefix + ".api." + shard;
     }
 
+    /**
+     * The UTF-8 bytes of a name; a name that is not well-formed UTF-16 throws instead of being encoded with a
+     * substitute character, which would make it alias another name in Redis (the roles refuse such names before
+     * they get here; this is the last line).
+     *
+     * @throws IllegalArgumentException for an ill-formed name
+     */
     static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        return Utf16.utf8(s);
     }
 }

@@ -3,6 +3,7 @@ package dev.rotor.engine.redis;
 import static dev.rotor.engine.redis.RedisNames.bytes;
 
 import dev.rotor.engine.HistoryStore;
+import dev.rotor.engine.IllFormedNameException;
 import dev.rotor.engine.PresenceStore;
 import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.Message;
@@ -40,6 +41,13 @@ final class RedisStores implements PresenceStore, HistoryStore {
         if (channel == null || clientId == null || info == null) {
             return CompletableFuture.failedFuture(new NullPointerException("channel, clientId and info are required"));
         }
+        IllFormedNameException bad = IllFormedNameException.check(channel, info);
+        if (bad == null) {
+            bad = IllFormedNameException.check(channel, clientId);
+        }
+        if (bad != null) {
+            return CompletableFuture.failedFuture(bad);
+        }
         byte[][] keys = presenceKeys(channel);
         byte[] encoded = WireCodec.encodeClientInfo(info);
         return engine.onShard(channel, s -> s.<Object>script(Scripts.ADD_PRESENCE, ScriptOutputType.STATUS, keys,
@@ -52,6 +60,10 @@ final class RedisStores implements PresenceStore, HistoryStore {
         if (channel == null || clientId == null) {
             return CompletableFuture.failedFuture(new NullPointerException("channel and clientId are required"));
         }
+        IllFormedNameException bad = IllFormedNameException.check(channel, clientId);
+        if (bad != null) {
+            return CompletableFuture.failedFuture(bad);
+        }
         byte[][] keys = presenceKeys(channel);
         return engine.onShard(channel, s -> s.<Object>script(Scripts.REMOVE_PRESENCE, ScriptOutputType.STATUS, keys,
                 bytes(clientId)).thenApply(v -> null));
@@ -61,6 +73,10 @@ final class RedisStores implements PresenceStore, HistoryStore {
     public CompletionStage<Map<String, ClientInfo>> presence(String channel) {
         if (channel == null) {
             return CompletableFuture.failedFuture(new NullPointerException("channel"));
+        }
+        IllFormedNameException bad = IllFormedNameException.check(channel);
+        if (bad != null) {
+            return CompletableFuture.failedFuture(bad);
         }
         byte[][] keys = presenceKeys(channel);
         return engine.onShard(channel, s -> s.<List<Object>>script(Scripts.PRESENCE, ScriptOutputType.MULTI, keys,
@@ -81,6 +97,10 @@ final class RedisStores implements PresenceStore, HistoryStore {
         if (channel == null) {
             return CompletableFuture.failedFuture(new NullPointerException("channel"));
         }
+        IllFormedNameException bad = IllFormedNameException.check(channel);
+        if (bad != null) {
+            return CompletableFuture.failedFuture(bad);
+        }
         byte[] key = bytes(engine.names().historyList(channel));
         return engine.onShard(channel, s -> s.async().lrange(key, 0, -1).thenApply(list -> {
             List<Message> out = new ArrayList<>(list.size());
@@ -95,6 +115,10 @@ final class RedisStores implements PresenceStore, HistoryStore {
     public CompletionStage<String> lastMessageId(String channel) {
         if (channel == null) {
             return CompletableFuture.failedFuture(new NullPointerException("channel"));
+        }
+        IllFormedNameException bad = IllFormedNameException.check(channel);
+        if (bad != null) {
+            return CompletableFuture.failedFuture(bad);
         }
         byte[] key = bytes(engine.names().historyList(channel));
         return engine.onShard(channel, s -> s.async().lrange(key, 0, 0)

@@ -4,6 +4,7 @@ import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.ControlMessage;
 import dev.rotor.protocol.Message;
 import dev.rotor.protocol.RawJson;
+import dev.rotor.protocol.Utf16;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -160,10 +161,13 @@ final class WireCodec {
     private static final class Out {
         private final ByteArrayOutputStream buf = new ByteArrayOutputStream(64);
 
-        /** proto3 strings: omitted when null or empty. */
+        /**
+         * proto3 strings: omitted when null or empty. Strict: a string that is not well-formed UTF-16 throws
+         * IllegalArgumentException rather than being written with a substitute character.
+         */
         void string(int field, String value) {
             if (value != null && !value.isEmpty()) {
-                bytesAlways(field, value.getBytes(StandardCharsets.UTF_8));
+                bytesAlways(field, Utf16.utf8(value));
             }
         }
 

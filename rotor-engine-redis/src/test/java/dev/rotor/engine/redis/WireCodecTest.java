@@ -86,4 +86,25 @@ class WireCodecTest {
 
         assertThatThrownBy(() -> WireCodec.decodeMessage(bytes)).isInstanceOf(WireCodec.MalformedException.class);
     }
+
+    @Test
+    void encodingNeverSubstitutesForAnIllFormedString() {
+        ClientInfo info = new ClientInfo("u", "c", null, null);
+        assertThatThrownBy(() -> WireCodec.encodeMessage(new Message("m", "pub:\ud800", RawJson.of("1"), null, null)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> WireCodec.encodeJoinLeave("pub:\udc00", info))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> WireCodec.encodeClientInfo(new ClientInfo("\ud800", "c", null, null)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> WireCodec.encodeControl(new ControlMessage("n\ud800", "ping", RawJson.of("{}"))))
+                .isInstanceOf(IllegalArgumentException.class);
+        RedisNames names = new RedisNames("rotor");
+        assertThatThrownBy(() -> RedisNames.bytes(names.messageChannel("pub:\ud800")))
+                .isInstanceOf(IllegalArgumentException.class);
+        // a well-formed pair outside the BMP is written as its four UTF-8 bytes
+        assertThat(RedisNames.bytes(names.messageChannel("pub:\ud83d\ude00")))
+                .isEqualTo("rotor.message.pub:\ud83d\ude00".getBytes(StandardCharsets.UTF_8));
+        assertThat(WireCodec.decodeJoinLeave(WireCodec.encodeJoinLeave("pub:\ud83d\ude00", info)).channel())
+                .isEqualTo("pub:\ud83d\ude00");
+    }
 }

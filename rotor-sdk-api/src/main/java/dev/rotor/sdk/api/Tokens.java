@@ -45,7 +45,9 @@ public final class Tokens {
      *
      * @param info       JSON text of the connection info, or null for none
      * @param expSeconds UNIX seconds when the connection expires, or 0 for a token that does not expire
-     * @throws IllegalArgumentException when {@code info} is not valid JSON or the secret is empty
+     * @throws IllegalArgumentException when {@code info} is not valid JSON, the secret is empty or
+     *                                  {@code expSeconds} is negative (a negative {@code exp} is in the past, so
+     *                                  the server refuses the token as expired; 0 is the only "no expiry")
      */
     public static String connectionJwt(String secret, String sub, String info, long expSeconds) {
         JsonWriter w = new JsonWriter(64).raw('{').key("sub").string(sub);
@@ -55,7 +57,7 @@ public final class Tokens {
     /**
      * Beyond v1 (Rotor only): an HS256 private channel JWT with claims {@code client}, {@code channel},
      * {@code info} and {@code exp}, as {@code Cent::Notary#issue_channel_token} builds it. The client sends it as
-     * the channel's {@code sign}.
+     * the channel's {@code sign}. {@code info} and {@code expSeconds} as for {@link #connectionJwt}.
      */
     public static String channelJwt(String secret, String client, String channel, String info, long expSeconds) {
         JsonWriter w = new JsonWriter(96).raw('{').key("client").string(client).raw(',').key("channel")
@@ -64,6 +66,9 @@ public final class Tokens {
     }
 
     private static byte[] claims(JsonWriter w, String info, long expSeconds) {
+        if (expSeconds < 0) {
+            throw new IllegalArgumentException("expSeconds must be 0 (no expiry) or a UNIX time, got " + expSeconds);
+        }
         if (info != null) {
             byte[] json = info.getBytes(StandardCharsets.UTF_8);
             if (!JsonCodec.isValid(json)) {

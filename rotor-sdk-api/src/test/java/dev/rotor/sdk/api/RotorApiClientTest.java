@@ -44,5 +44,8 @@ class RotorApiClientTest {
         assertThatThrownBy(() -> Tokens.connectionJwt("secret", "42", "{oops", 0))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Tokens.connectionJwt("", "42", null, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Tokens.connectionJwt("secret", "42", null, -1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Tokens.channelJwt("secret", "c-1", "$secret", null, -1))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

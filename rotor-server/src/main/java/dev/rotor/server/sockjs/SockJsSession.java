@@ -5,6 +5,7 @@ import dev.rotor.metrics.Metrics;
 import dev.rotor.node.ClientSession;
 import dev.rotor.node.Node;
 import dev.rotor.protocol.Disconnect;
+import dev.rotor.protocol.Utf16;
 import dev.rotor.server.transport.FrameSequencer;
 import dev.rotor.server.transport.LoopTimers;
 import dev.rotor.server.transport.OutboundQueue;
@@ -258,7 +259,10 @@ final class SockJsSession implements Transport {
     void receive(List<String> messages, Runnable processed) {
         if (state == State.OPEN) {
             for (String m : messages) {
-                inbound.offer(m.getBytes(StandardCharsets.UTF_8));
+                // A message that is not well-formed UTF-16 (a lone \ud800 escape in the SockJS JSON) has no UTF-8
+                // form; encoding it would substitute '?' and could alias another channel. It goes on as an empty
+                // frame, which the protocol answers with a fatal "invalid message" (client-protocol.md §3).
+                inbound.offer(Utf16.isWellFormed(m) ? m.getBytes(StandardCharsets.UTF_8) : new byte[0]);
             }
         }
         if (state == State.OPEN && inbound.isBusy()) {

@@ -18,6 +18,8 @@ public final class ReadGate {
     public static final int UNWRITABLE = 1 << 1;
     /** The server-wide budget for buffered request bodies is spent. */
     public static final int BODY_BUDGET = 1 << 2;
+    /** An answer is held back on purpose (a throttled login); later requests wait so answers keep their order. */
+    public static final int HELD_ANSWER = 1 << 3;
 
     private static final AttributeKey<ReadGate> KEY = AttributeKey.valueOf(ReadGate.class, "gate");
 

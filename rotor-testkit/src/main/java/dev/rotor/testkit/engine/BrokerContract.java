@@ -167,6 +167,56 @@ public abstract class BrokerContract extends EngineContractSupport {
     }
 
     @Test
+    void distinctChannelsNeverAliasWhateverCharactersTheyHold() {
+        String[] channels = {ALIAS_OF_LONE_SURROGATE, "pub:\ufffd", "pub:\ud83d\ude00", "pub:\u00e9", "pub:e\u0301"};
+        for (String channel : channels) {
+            subscribe(channel);
+        }
+        for (String channel : channels) {
+            publish(message(channel, "to " + channel), NO_HISTORY);
+        }
+
+        for (String channel : channels) {
+            assertThat(listener.awaitMessages(channel, 1)).extracting(Message::uid).containsExactly("to " + channel);
+        }
+        assertThat(join(engine.broker().channels())).containsExactlyInAnyOrder(channels);
+    }
+
+    @Test
+    void aChannelThatIsNotWellFormedIsRefusedNotAltered() {
+        subscribe(ALIAS_OF_LONE_SURROGATE);
+
+        assertRefused(engine.broker().subscribe(LONE_SURROGATE));
+        assertRefused(engine.broker().publish(message(LONE_SURROGATE, "m-bad"), NO_HISTORY));
+        assertRefused(engine.broker().publishJoin(LONE_SURROGATE, clientInfo("alice", "c-1")));
+        assertRefused(engine.broker().publishLeave(LONE_SURROGATE, clientInfo("alice", "c-1")));
+        assertRefused(engine.broker().unsubscribe(LONE_SURROGATE, NO_HISTORY));
+        Message later = message(ALIAS_OF_LONE_SURROGATE, "m-later");
+        publish(later, NO_HISTORY);
+
+        // per-channel order: had the refused publish reached the look-alike channel, it would have come first
+        assertThat(listener.awaitEvents(ALIAS_OF_LONE_SURROGATE, 1)).containsExactly(new Published(later));
+        assertThat(join(engine.broker().channels())).containsExactly(ALIAS_OF_LONE_SURROGATE);
+    }
+
+    @Test
+    void aPublicationWithAnIllFormedIdIsRefused() {
+        subscribe("news");
+        ClientInfo badUser = new ClientInfo("\udc00", "c-1", null, null);
+        ClientInfo badClient = new ClientInfo("alice", "c-\ud800", null, null);
+
+        assertRefused(engine.broker().publish(message("news", "uid-\ud800"), NO_HISTORY));
+        assertRefused(engine.broker().publish(clientMessage("news", "m1", badUser), NO_HISTORY));
+        assertRefused(engine.broker().publish(clientMessage("news", "m1", badClient), NO_HISTORY));
+        assertRefused(engine.broker().publishJoin("news", badUser));
+        assertRefused(engine.broker().publishLeave("news", badClient));
+        Message good = message("news", "m-good");
+        publish(good, NO_HISTORY);
+
+        assertThat(listener.awaitEvents("news", 1)).containsExactly(new Published(good));
+    }
+
+    @Test
     void subscribeIsIdempotentAndOneUnsubscribeEndsDelivery() {
         Message m1 = message("news", "m1");
         Message m2 = message("news", "m2");

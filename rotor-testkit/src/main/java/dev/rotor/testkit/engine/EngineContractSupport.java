@@ -1,7 +1,10 @@
 package dev.rotor.testkit.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.rotor.engine.Engine;
 import dev.rotor.engine.HistoryOptions;
+import dev.rotor.engine.IllFormedNameException;
 import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.Message;
 import dev.rotor.protocol.RawJson;
@@ -63,6 +66,21 @@ public abstract class EngineContractSupport {
         } catch (TimeoutException e) {
             throw new AssertionError("engine stage did not complete within " + STAGE_TIMEOUT, e);
         }
+    }
+
+    /**
+     * A channel name holding a lone high surrogate: not well-formed UTF-16. A lenient UTF-8 encoder writes it as
+     * {@link #ALIAS_OF_LONE_SURROGATE}.
+     */
+    protected static final String LONE_SURROGATE = "pub:\ud800";
+    /** What a lenient encoder (Java's {@code String.getBytes}) makes of {@link #LONE_SURROGATE}. */
+    protected static final String ALIAS_OF_LONE_SURROGATE = "pub:?";
+
+    /** Asserts that the stage fails, within the stage timeout, with the engine's ill-formed name refusal. */
+    protected static void assertRefused(CompletionStage<?> stage) {
+        assertThat(stage.toCompletableFuture()).failsWithin(STAGE_TIMEOUT)
+                .withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(IllFormedNameException.class);
     }
 
     /** A publication as the API makes it: no client, no info. */

@@ -269,4 +269,19 @@ public abstract class HistoryStoreContract extends EngineContractSupport {
         assertThat(history("room")).isEmpty();
         assertThat(lastMessageId("room")).isEmpty();
     }
+
+    @Test
+    void anIllFormedChannelIsRefusedNotStoredUnderAnotherName() {
+        HistoryOptions kept = history(10, 600);
+
+        assertRefused(engine.broker().publish(message(LONE_SURROGATE, "m-bad"), kept));
+        assertRefused(engine.historyStore().history(LONE_SURROGATE));
+        assertRefused(engine.historyStore().lastMessageId(LONE_SURROGATE));
+
+        assertThat(history(ALIAS_OF_LONE_SURROGATE)).isEmpty();
+        assertThat(lastMessageId(ALIAS_OF_LONE_SURROGATE)).isEmpty();
+        Message good = message(ALIAS_OF_LONE_SURROGATE, "m-good");
+        publish(good, kept);
+        assertThat(history(ALIAS_OF_LONE_SURROGATE)).containsExactly(good);
+    }
 }

@@ -157,6 +157,33 @@ public abstract class PresenceStoreContract extends EngineContractSupport {
     }
 
     @Test
+    void anIllFormedChannelClientOrUserIsRefusedNotAltered() {
+        ClientInfo alice = clientInfo("alice", "c-1");
+
+        assertRefused(store().addPresence(LONE_SURROGATE, "c-1", alice, EXPIRE));
+        assertRefused(store().addPresence("room", "c-\ud800", new ClientInfo("alice", "c-\ud800", null, null), EXPIRE));
+        assertRefused(store().addPresence("room", "c-2", new ClientInfo("\udfff", "c-2", null, null), EXPIRE));
+        assertRefused(store().removePresence(LONE_SURROGATE, "c-1"));
+        assertRefused(store().removePresence("room", "c-\ud800"));
+        assertRefused(store().presence(LONE_SURROGATE));
+
+        assertThat(presence(ALIAS_OF_LONE_SURROGATE)).isEmpty();
+        assertThat(presence("room")).isEmpty();
+    }
+
+    @Test
+    void lookAlikeChannelsHaveSeparatePresence() {
+        ClientInfo alice = clientInfo("alice", "c-1");
+        ClientInfo bob = clientInfo("bob", "c-2");
+
+        add(ALIAS_OF_LONE_SURROGATE, alice);
+        add("pub:\ufffd", bob);
+
+        assertThat(presence(ALIAS_OF_LONE_SURROGATE)).containsExactly(entry("c-1", alice));
+        assertThat(presence("pub:\ufffd")).containsExactly(entry("c-2", bob));
+    }
+
+    @Test
     void presenceDoesNotDependOnBrokerSubscription() {
         ClientInfo alice = clientInfo("alice", "c-1");
 

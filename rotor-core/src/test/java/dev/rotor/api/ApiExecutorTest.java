@@ -1,0 +1,66 @@
+package dev.rotor.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rotor.protocol.ApiReply;
+import dev.rotor.protocol.CommandDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link ApiExecutor} on a real node with the memory engine: the per-command refusal of ill-formed text. */
+class ApiExecutorTest {
+    private StartedNode fixture;
+    private ApiExecutor executor;
+
+    @BeforeEach
+    void start() throws Exception {
+        fixture = new StartedNode();
+        executor = new ApiExecutor(fixture.node);
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        fixture.close();
+    }
+
+    private String run(String payload) throws Exception {
+        List<ApiReply> replies = executor.execute(CommandDecoder.decode(payload.getBytes(StandardCharsets.UTF_8), true))
+                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return new String(ApiExecutor.encode(replies), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void illFormedTextIsInvalidMessageForItsCommandOnlyAndTheOthersRun() throws Exception {
+        String reply = run("["
+                + "{\"method\":\"publish\",\"params\":{\"channel\":\"news?\",\"data\":1}},"
+                + "{\"method\":\"publish\",\"params\":{\"channel\":\"news\\ud800\",\"data\":2}},"
+                + "{\"method\":\"broadcast\",\"params\":{\"channels\":[\"news?\",\"\\udc00\"],\"data\":3}},"
+                + "{\"method\":\"presence\",\"params\":{\"channel\":\"news\\ud800\"}},"
+                + "{\"method\":\"history\",\"params\":{\"channel\":\"news\\ud800\"}},"
+                + "{\"method\":\"unsubscribe\",\"params\":{\"user\":\"\\ud800\"}},"
+                + "{\"method\":\"disconnect\",\"params\":{\"user\":\"\\ud800\"}},"
+                + "{\"method\":\"publish\",\"params\":{\"channel\":\"news?\",\"data\":4,\"client\":\"\\ud800\"}},"
+                + "{\"method\":\"publish\",\"params\":{\"channel\":\"news?\",\"data\":5}}"
+                + "]");
+
+        String invalid = "\"error\":\"invalid message\",\"advice\":\"fix\"";
+        assertThat(reply).isEqualTo("["
+                + "{\"method\":\"publish\",\"error\":null,\"body\":null},"
+                + "{\"method\":\"publish\"," + invalid + ",\"body\":null},"
+                + "{\"method\":\"broadcast\"," + invalid + ",\"body\":null},"
+                + "{\"method\":\"presence\"," + invalid + ",\"body\":{\"channel\":\"\",\"data\":null}},"
+                + "{\"method\":\"history\"," + invalid + ",\"body\":{\"channel\":\"\",\"data\":null}},"
+                + "{\"method\":\"unsubscribe\"," + invalid + ",\"body\":null},"
+                + "{\"method\":\"disconnect\"," + invalid + ",\"body\":null},"
+                + "{\"method\":\"publish\"," + invalid + ",\"body\":null},"
+                + "{\"method\":\"publish\",\"error\":null,\"body\":null}]");
+        // only the two well-formed publishes reached the look-alike channel; the broadcast published nothing
+        assertThat(run("{\"method\":\"history\",\"params\":{\"channel\":\"news?\"}}"))
+                .contains("\"data\":5").contains("\"data\":1").doesNotContain("\"data\":2").doesNotContain("\"data\":3")
+                .doesNotContain("\"data\":4");
+    }
+}
