@@ -114,7 +114,14 @@ public final class ApiHandler {
             payload = ByteBufUtil.getBytes(request.content());
             sign = request.headers().get("X-API-Sign", "");
         } else {
-            Map<String, List<String>> form = Forms.values(request);
+            Map<String, List<String>> form;
+            try {
+                form = Forms.values(request);
+            } catch (IllegalArgumentException e) {
+                // Go's FormValue drops a form it cannot decode, leaving no sign and no data: 400 either way
+                reject(ctx, request, HttpResponseStatus.BAD_REQUEST, "undecodable form in API request");
+                return;
+            }
             payload = Forms.first(form, "data").getBytes(StandardCharsets.UTF_8);
             sign = Forms.first(form, "sign");
         }

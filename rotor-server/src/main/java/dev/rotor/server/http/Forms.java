@@ -14,6 +14,7 @@ public final class Forms {
     private Forms() {
     }
 
+    /** @throws IllegalArgumentException for a malformed percent-escape, in the body or the query string */
     public static Map<String, List<String>> values(FullHttpRequest request) {
         Map<String, List<String>> values = new LinkedHashMap<>();
         String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "").toLowerCase(Locale.ROOT);
