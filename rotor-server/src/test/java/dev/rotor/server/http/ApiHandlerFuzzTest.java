@@ -96,14 +96,14 @@ class ApiHandlerFuzzTest {
             case V2 -> request.headers().set(HttpHeaderNames.AUTHORIZATION,
                     line.isEmpty() ? "apikey " + KEY : headerText(line));
         }
-        FullHttpResponse response = serve(new ApiHandler(node, new ApiExecutor(node)), kind == Kind.V2, request);
+        FullHttpResponse response = serve(new ApiHandler(node, new ApiExecutor(node)), request);
         try {
             int status = response.status().code();
             assertThat(status).isIn(200, 400, 401);
             if (status == 200) {
                 byte[] body = ByteBufUtil.getBytes(response.content());
                 assertThat(JsonCodec.isValid(body)).as("a JSON body").isTrue();
-                assertThat(body[0]).isEqualTo(kind == Kind.V2 ? (byte) '{' : (byte) '[');
+                assertThat(body[0]).isEqualTo(ApiHandler.isV2(request) ? (byte) '{' : (byte) '[');
             }
         } finally {
             response.release();
@@ -129,12 +129,12 @@ class ApiHandlerFuzzTest {
         return s.replaceAll("[^\\x20-\\x7e\\t]", "").strip(); // the decoder trims values
     }
 
-    /** Hands the request to the handler as the router does and returns its only response. */
-    private static FullHttpResponse serve(ApiHandler handler, boolean v2, FullHttpRequest request) {
+    /** Hands the request to the handler as the router does (the dialect by its headers); returns its only answer. */
+    private static FullHttpResponse serve(ApiHandler handler, FullHttpRequest request) {
         EmbeddedChannel ch = new EmbeddedChannel(new SimpleChannelInboundHandler<FullHttpRequest>() {
             @Override
             protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
-                if (v2) {
+                if (ApiHandler.isV2(msg)) {
                     handler.handleV2(ctx, msg);
                 } else {
                     handler.handle(ctx, msg);
