@@ -96,8 +96,9 @@ public final class Jwt {
         JWSObject jws;
         try {
             jws = JWSObject.parse(token);
-        } catch (ParseException e) {
-            throw new InvalidTokenException("malformed JWT: " + e.getMessage());
+        } catch (ParseException | RuntimeException e) {
+            // nimbus also throws unchecked exceptions, e.g. a NullPointerException for the header "null"
+            throw new InvalidTokenException("malformed JWT: " + e);
         }
         if (jws.getHeader().getCriticalParams() != null && !jws.getHeader().getCriticalParams().isEmpty()) {
             throw new InvalidTokenException("unsupported critical JWT header " + jws.getHeader().getCriticalParams());

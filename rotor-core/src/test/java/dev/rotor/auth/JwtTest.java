@@ -134,6 +134,14 @@ class JwtTest {
     }
 
     @Test
+    void aHeaderThatIsNotAJsonObjectIsMalformed() {
+        // found by JwtFuzzTest: nimbus threw a NullPointerException for the header "null"
+        for (String header : new String[] {"null", "[]", "1"}) {
+            assertInvalid(b64(header) + "." + b64("{\"sub\":\"1\"}") + ".", keys);
+        }
+    }
+
+    @Test
     void expiryIsTheCallersDecision() throws Exception {
         Jwt.Claims c = Jwt.verify(vector("hs384 connection token"), keys, NOW);
         assertThat(c.exp()).isEqualTo(1_629_050_099L);

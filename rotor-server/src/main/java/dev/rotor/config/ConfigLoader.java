@@ -115,7 +115,8 @@ public final class ConfigLoader {
         return new ConfigLoader(file, Map.of(), Map.of()).build(new ConfigSources(Map.of(), Map.of(), f));
     }
 
-    private RotorConfig build(ConfigSources s) {
+    /** Package-private for ConfigFuzzTest, which builds from parsed text without a file. */
+    RotorConfig build(ConfigSources s) {
         NodeConfig node = buildNode(s);
         ServerConfig server = buildServer(s);
         AutocertSettings autocert = new AutocertSettings(s.bool(SSL_AUTOCERT), s.string(SSL_AUTOCERT_HOST_WHITELIST),

@@ -51,8 +51,13 @@ final class ConfigSources {
             return n.bigIntegerValue().toString();
         }
         if (n.isNumber()) {
-            // Like Go's strconv.FormatFloat(f, 'f', -1, 64): 8000.0 → "8000", 1.5 → "1.5".
-            return BigDecimal.valueOf(n.doubleValue()).stripTrailingZeros().toPlainString();
+            // Like Go's strconv.FormatFloat(f, 'f', -1, 64): 8000.0 → "8000", 1.5 → "1.5", and +Inf, -Inf, NaN for
+            // what TOML and YAML spell inf and .nan, which BigDecimal cannot hold.
+            double d = n.doubleValue();
+            if (!Double.isFinite(d)) {
+                return Double.isNaN(d) ? "NaN" : d > 0 ? "+Inf" : "-Inf";
+            }
+            return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
         }
         if (n.isBoolean()) {
             return Boolean.toString(n.booleanValue());

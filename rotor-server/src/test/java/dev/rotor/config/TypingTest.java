@@ -43,6 +43,17 @@ class TypingTest {
     }
 
     @Test
+    void nonFiniteNumbersReadAsGoSpellsThem() throws IOException {
+        // found by ConfigFuzzTest: "port = inf" threw a NumberFormatException instead of a config error
+        assertThat(load("secret = inf\nname = -inf\napi_key = nan\n", "config.toml").node())
+                .extracting(n -> n.secret(), n -> n.name(), n -> n.apiKey()).containsExactly("+Inf", "-Inf", "NaN");
+        assertThatThrownBy(() -> load("port = inf\n", "config.toml")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("port");
+        // Jackson's YAML parser already refuses .inf as a malformed number
+        assertThatThrownBy(() -> load("port: .inf\n", "config.yaml")).isInstanceOf(ConfigParseException.class);
+    }
+
+    @Test
     void gomaxprocsSetsTheWorkerEventLoops() throws IOException {
         RotorConfig three = load("{\"gomaxprocs\": 3}");
         assertThat(three.gomaxprocs()).isEqualTo(3);

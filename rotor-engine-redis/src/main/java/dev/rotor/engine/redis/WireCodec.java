@@ -2,6 +2,7 @@ package dev.rotor.engine.redis;
 
 import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.ControlMessage;
+import dev.rotor.protocol.JsonCodec;
 import dev.rotor.protocol.Message;
 import dev.rotor.protocol.RawJson;
 import dev.rotor.protocol.Utf16;
@@ -11,7 +12,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * The protobuf (proto3) encoding v1 nodes use in Redis (redis-engine.md §3), written by hand for these six small
  * messages. Encoding reproduces v1's byte layout (the JSON byte fields are always written, even when empty);
- * decoding accepts any valid proto3 form and skips unknown fields. Stateless.
+ * decoding accepts any valid proto3 form and skips unknown fields, and fails with {@link MalformedException} on
+ * anything else, including JSON fields that are not one JSON value. Stateless.
  */
 final class WireCodec {
     private static final int VARINT = 0;
@@ -94,7 +96,7 @@ final class WireCodec {
                 default -> in.skip(tag);
             }
         }
-        return new Message(uid, channel, RawJson.wrap(data), client, info);
+        return new Message(uid, channel, json(data, "data"), client, info);
     }
 
     static ClientInfo decodeClientInfo(byte[] bytes) {
@@ -108,8 +110,8 @@ final class WireCodec {
             switch (tag >>> 3) {
                 case 1 -> user = in.string(tag);
                 case 2 -> client = in.string(tag);
-                case 3 -> defaultInfo = json(in.bytes(tag));
-                case 4 -> channelInfo = json(in.bytes(tag));
+                case 3 -> defaultInfo = jsonOrNull(in.bytes(tag), "default_info");
+                case 4 -> channelInfo = jsonOrNull(in.bytes(tag), "channel_info");
                 default -> in.skip(tag);
             }
         }
@@ -149,12 +151,23 @@ final class WireCodec {
                 default -> in.skip(tag);
             }
         }
-        return new ControlMessage(uid, method, RawJson.wrap(params));
+        return new ControlMessage(uid, method, params.length == 0 ? RawJson.wrap(params) : json(params, "params"));
+    }
+
+    /**
+     * JSON bytes as read from Redis, which nodes relay to clients verbatim (pushes, presence, history): they must be
+     * exactly one JSON value, or a writer to Redis could forge fields of the frames around them.
+     */
+    private static RawJson json(byte[] bytes, String field) {
+        if (!JsonCodec.isValid(bytes)) {
+            throw new MalformedException(field + " is not a JSON value");
+        }
+        return RawJson.wrap(bytes);
     }
 
     /** Decoding treats empty info bytes as absent (redis-engine.md §3). */
-    private static RawJson json(byte[] bytes) {
-        return bytes.length == 0 ? null : RawJson.wrap(bytes);
+    private static RawJson jsonOrNull(byte[] bytes, String field) {
+        return bytes.length == 0 ? null : json(bytes, field);
     }
 
     /** Protobuf writer. Not thread-safe. */

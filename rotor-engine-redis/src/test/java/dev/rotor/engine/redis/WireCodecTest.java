@@ -107,4 +107,17 @@ class WireCodecTest {
         assertThat(WireCodec.decodeJoinLeave(WireCodec.encodeJoinLeave("pub:\ud83d\ude00", info)).channel())
                 .isEqualTo("pub:\ud83d\ude00");
     }
+
+    @Test
+    void jsonFieldsThatAreNotOneJsonValueAreRejected() {
+        // data relayed verbatim into a push would add a forged "uid" to the frame around it
+        byte[] forged = concat(0x0A, 1, "u", 0x1A, 1, "c", 0x22, 16, "1,\"uid\":\"forged\"");
+        byte[] noData = concat(0x0A, 1, "u", 0x1A, 1, "c");
+        byte[] badInfo = concat(0x12, 1, "c", 0x1A, 1, "{");
+
+        assertThatThrownBy(() -> WireCodec.decodeMessage(forged)).isInstanceOf(WireCodec.MalformedException.class);
+        assertThatThrownBy(() -> WireCodec.decodeMessage(noData)).isInstanceOf(WireCodec.MalformedException.class);
+        assertThatThrownBy(() -> WireCodec.decodeClientInfo(badInfo))
+                .isInstanceOf(WireCodec.MalformedException.class);
+    }
 }
