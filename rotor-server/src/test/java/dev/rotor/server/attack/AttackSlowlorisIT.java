@@ -19,7 +19,7 @@ class AttackSlowlorisIT {
     /** The deadlines configured below, in seconds. */
     private static final int DEADLINE = 2;
     /** Deadlines configured short so that the test is fast: completing a request head, an idle keep-alive. */
-    static final String SHORT_HTTP_DEADLINES = "\"http_request_head_timeout\": " + DEADLINE
+    static final String SHORT_HTTP_DEADLINES = "\"http_read_header_timeout\": " + DEADLINE
             + ", \"http_idle_timeout\": " + DEADLINE;
     /** What the server may take beyond a deadline to close (timer wheel ticks, a loaded machine). */
     private static final Duration SLACK = Duration.ofSeconds(10);
