@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Password guessing on the web login {@code /auth/} (issue 10): {@value #GUESSERS} connections post wrong passwords
  * as fast as they are answered for {@link #GUESSING}. The server must throttle them: at most {@value #MAX_CHECKED}
- * wrong passwords answered as such in that time (v1 answered some 50,000 a second). The right password must still
- * work afterwards, and the bystanders are unharmed.
+ * wrong passwords answered as such in that time (unthrottled, thousands a second are). The right password must still
+ * work afterwards (a throttle may delay it, but must let it through within 90 s), and the bystanders are
+ * unharmed.
  */
 class AttackPasswordGuessingIT {
     private static final int GUESSERS = 4;
@@ -75,9 +76,9 @@ class AttackPasswordGuessingIT {
                     () -> assertThat(accepted.get()).as("wrong passwords accepted").isZero(),
                     () -> assertThat(checked.get()).as("wrong passwords answered as such in %s", GUESSING)
                             .isLessThanOrEqualTo(MAX_CHECKED),
-                    () -> await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                            .alias("the right password works after the attack").until(() -> {
-                                HttpResponse<String> r = login(http, auth, PASSWORD, Duration.ofSeconds(10));
+                    () -> await("the right password works after the attack").atMost(Duration.ofSeconds(90))
+                            .pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
+                                HttpResponse<String> r = login(http, auth, PASSWORD, Duration.ofSeconds(40));
                                 return r.statusCode() == 200 && r.body().contains("\"token\"");
                             }),
                     bystanders::assertUnharmed);
