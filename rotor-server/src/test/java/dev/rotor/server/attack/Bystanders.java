@@ -37,7 +37,7 @@ public final class Bystanders implements AutoCloseable {
     public static final String CHANNEL = "canary";
     /** The most the server's RSS may grow during an attack (issue 10, point 9). */
     public static final long RSS_HEADROOM = 128L * 1024 * 1024;
-    static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(3);
+    static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(5);
     private static final long PUBLISH_EVERY_MS = 100;
     private static final long HEALTH_EVERY_MS = 250;
     private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(15);
