@@ -19,9 +19,9 @@ final class Attack {
      * whole heap and the RSS check sees growth outside it (direct buffers, threads).
      */
     static final String JAVA_OPTS = "-Xms128m -Xmx128m -XX:+AlwaysPreTouch";
-    /** The longest an attack goes on; an attacker still writing after it was not cut off. */
-    static final Duration MAX = Duration.ofSeconds(15);
-    /** An attacker whose bytes the server has not taken for this long was stopped by back-pressure. */
+    /** How long a flood goes on, unless every attacker was closed or got everything in before. */
+    static final Duration MAX = Duration.ofSeconds(12);
+    /** An attacker none of whose bytes the server took during the last this long of the flood was stopped. */
     static final Duration STALL = Duration.ofSeconds(3);
 
     private Attack() {
@@ -34,8 +34,8 @@ final class Attack {
     }
 
     /**
-     * Runs {@code flood} (at most {@link #MAX}) and asserts the verdict: no attacker got everything in (each was closed
-     * or stalled for {@link #STALL}), and the bystanders are unharmed. Reports every failure, not only the first.
+     * Runs {@code flood} (at most {@link #MAX}) and asserts the verdict: every attacker was cut off (closed, or not
+     * read from through the last {@link #STALL}), and the bystanders are unharmed. Reports every failure at once.
      */
     static void assertCutOff(Flood flood, Bystanders bystanders) {
         List<Flood.Outcome> outcomes = flood.run(MAX, STALL);

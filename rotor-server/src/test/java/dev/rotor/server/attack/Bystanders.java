@@ -41,7 +41,8 @@ public final class Bystanders implements AutoCloseable {
     private static final long PUBLISH_EVERY_MS = 100;
     private static final long HEALTH_EVERY_MS = 250;
     private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(15);
-    private static final Pattern SEQUENCE = Pattern.compile("\"channel\":\"" + CHANNEL + "\",\"data\":\\{\"n\":(\\d+)\\}");
+    private static final Pattern SEQUENCE =
+            Pattern.compile("\"channel\":\"" + CHANNEL + "\",\"data\":\\{\"n\":(\\d+)\\}");
     /** The JVM's own ({@code java.lang.OutOfMemoryError}) and Netty's ({@code OutOfDirectMemoryError}). */
     private static final Pattern OUT_OF_MEMORY = Pattern.compile("OutOf\\w*MemoryError");
 

@@ -17,20 +17,20 @@ import java.util.List;
 /**
  * Attacker connections that write as fast as the server takes bytes and never read: a byte stream per connection
  * (a prefix, then a chunk repeated up to a total length) written from one thread through a {@link Selector}. Each
- * stream ends in one {@link Outcome}: the server closed or reset the connection, the server stopped reading it (no
- * byte accepted for the stall time: back-pressure), or the whole stream was accepted or the time ran out while the
- * server kept reading (the attack was not bounded). Attackers ask for a tiny receive buffer, so whatever the server
- * answers piles up on the server's side rather than in the kernel. Not thread-safe; {@link #close} closes every
- * connection.
+ * stream ends in one {@link Outcome}: the server closed or reset the connection; the server stopped reading it (no
+ * byte taken during the last stall time of the attack: back-pressure); or the server took the whole stream or was
+ * still taking bytes when the time ran out (the attack was not bounded). Attackers ask for a tiny receive buffer,
+ * so whatever the server answers piles up on the server's side rather than in the kernel. Not thread-safe;
+ * {@link #close} closes every connection.
  */
 final class Flood implements AutoCloseable {
     /** How an attacker's stream ended. */
     enum Outcome {
         /** The server closed or reset the connection. */
         CLOSED,
-        /** The server stopped reading from the connection (nothing accepted for the stall time). */
+        /** The server stopped reading from the connection (nothing accepted during the last stall time). */
         STALLED,
-        /** The server took the whole stream, or kept taking bytes until the time ran out. */
+        /** The server took the whole stream, or was still taking bytes when the time ran out. */
         UNBOUNDED
     }
 
@@ -107,8 +107,11 @@ final class Flood implements AutoCloseable {
     }
 
     /**
-     * Writes every stream until each has an outcome: closed, stalled for {@code stall}, or unbounded (its limit
-     * reached, or {@code max} elapsed). Returns the outcomes in the order the streams were added.
+     * Writes every stream for {@code max}, or until each was closed or got its whole stream in, and returns the
+     * outcomes in the order the streams were added. A stream still open at the end is {@link Outcome#STALLED} if the
+     * server took none of its bytes during the last {@code stall}, else {@link Outcome#UNBOUNDED}: a server that
+     * stops reading a peer which never reads has no reason to resume, while one that was only slow (a loaded
+     * machine, a GC pause) resumes and is caught.
      */
     List<Outcome> run(Duration max, Duration stall) {
         try (Selector selector = Selector.open()) {
@@ -118,29 +121,22 @@ final class Flood implements AutoCloseable {
                 s.channel.register(selector, SelectionKey.OP_WRITE, s);
                 s.lastProgress = start;
             }
-            int running = streams.size();
-            while (running > 0) {
+            while (System.nanoTime() - start < max.toNanos()
+                    && streams.stream().anyMatch(s -> s.outcome == null)) {
                 selector.select(50);
                 for (SelectionKey key : selector.selectedKeys()) {
-                    write((Stream) key.attachment());
+                    Stream s = (Stream) key.attachment();
+                    write(s);
+                    if (s.outcome != null) {
+                        key.cancel();
+                    }
                 }
                 selector.selectedKeys().clear();
-                long now = System.nanoTime();
-                running = 0;
-                for (Stream s : streams) {
-                    if (s.outcome == null && now - s.lastProgress > stall.toNanos()) {
-                        s.outcome = Outcome.STALLED;
-                    } else if (s.outcome == null && now - start > max.toNanos()) {
-                        s.outcome = Outcome.UNBOUNDED;
-                    }
-                    if (s.outcome == null) {
-                        running++;
-                    } else {
-                        SelectionKey key = s.channel.keyFor(selector);
-                        if (key != null) {
-                            key.cancel();
-                        }
-                    }
+            }
+            long end = System.nanoTime();
+            for (Stream s : streams) {
+                if (s.outcome == null) {
+                    s.outcome = end - s.lastProgress >= stall.toNanos() ? Outcome.STALLED : Outcome.UNBOUNDED;
                 }
             }
         } catch (IOException e) {
