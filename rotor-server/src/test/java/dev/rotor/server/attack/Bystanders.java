@@ -32,11 +32,11 @@ import org.assertj.core.api.SoftAssertions;
  *
  * <p>Thread-safe: the publisher and the health poller run on their own threads and only add to {@link #harm}.
  */
-public final class Bystanders implements AutoCloseable {
+final class Bystanders implements AutoCloseable {
     /** The canary's channel (top level, no namespace needed). */
-    public static final String CHANNEL = "canary";
+    static final String CHANNEL = "canary";
     /** The most the server's RSS may grow during an attack (issue 10, point 9). */
-    public static final long RSS_HEADROOM = 128L * 1024 * 1024;
+    static final long RSS_HEADROOM = 128L * 1024 * 1024;
     static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(5);
     private static final long PUBLISH_EVERY_MS = 100;
     private static final long HEALTH_EVERY_MS = 250;
@@ -65,7 +65,7 @@ public final class Bystanders implements AutoCloseable {
      * Connects and subscribes the canary (with a client token signed by {@code secret}), remembers the RSS, and
      * starts publishing and polling {@code /health}. Call before the attack starts.
      */
-    public static Bystanders watch(RotorProcess server, String secret) {
+    static Bystanders watch(RotorProcess server, String secret) {
         WsTestClient canary = WsTestClient.connect(URI.create("ws://127.0.0.1:" + server.port()
                 + "/connection/websocket"), Duration.ofSeconds(10));
         String ts = Long.toString(System.currentTimeMillis() / 1000);
@@ -116,7 +116,7 @@ public final class Bystanders implements AutoCloseable {
     }
 
     /** The RSS measured just before the attack. */
-    public long rssBefore() {
+    long rssBefore() {
         return rssBefore;
     }
 
@@ -126,7 +126,7 @@ public final class Bystanders implements AutoCloseable {
      * {@link #DELIVERY_TIMEOUT}), the RSS is below the pre-attack RSS + {@link #RSS_HEADROOM}, and no out-of-memory
      * error was logged.
      */
-    public void assertUnharmed() {
+    void assertUnharmed() {
         stop();
         SoftAssertions verdict = new SoftAssertions();
         String log = server.log();
