@@ -115,11 +115,6 @@ final class Bystanders implements AutoCloseable {
         }
     }
 
-    /** The RSS measured just before the attack. */
-    long rssBefore() {
-        return rssBefore;
-    }
-
     /**
      * Stops the publisher and the poller and asserts that the bystanders were not harmed: the server is alive, every
      * poll of {@code /health} got 200 in time, every publication was accepted and reached the canary (in order, within
