@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.rotor.auth.Hmac;
+import dev.rotor.server.attack.RotorProcess;
 import dev.rotor.testkit.WsTestClient;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The README's server command for real: {@code bin/rotor --config=FILE --port=PORT --address=127.0.0.1} as a child
  * process (the shaded jar is built by the package phase, before failsafe runs), a client and an API call against
  * it, SIGHUP reloading the file, then SIGTERM: the client is told {@code shutting down}, the PID file disappears,
- * the process exits 0.
+ * the process exits 0. And the JVM options file {@code config/jvm.options} reaching the server JVM, before
+ * {@code ROTOR_JAVA_OPTS}.
  */
 class BinRotorIT {
     private static final Duration WAIT = Duration.ofSeconds(5);
@@ -94,5 +97,54 @@ class BinRotorIT {
         } finally {
             p.destroyForcibly();
         }
+    }
+
+    /**
+     * Issue 10, point 7: the options of {@code config/jvm.options} are on the server JVM's command line, in file order,
+     * before those of {@code ROTOR_JAVA_OPTS} and before {@code -jar}, and the JVM really runs with
+     * {@code ExitOnOutOfMemoryError} on (read back from the live JVM with {@code jcmd}).
+     */
+    @Test
+    void binRotorPassesTheJvmOptionsFileBeforeRotorJavaOpts() throws Exception {
+        List<String> fileOptions = jvmOptionsFile();
+        assertThat(fileOptions).contains("-XX:+ExitOnOutOfMemoryError");
+        try (RotorProcess rotor = RotorProcess.start(dir, "{\"secret\": \"s\"}", "-Xmx100m -Dattack.marker=1")) {
+            List<String> args = rotor.commandLine();
+            int jar = args.indexOf("-jar");
+            int user = args.indexOf("-Xmx100m");
+            assertThat(jar).as("command line %s", args).isPositive();
+            assertThat(user).as("ROTOR_JAVA_OPTS come right before -jar: %s", args).isEqualTo(jar - 2);
+            assertThat(args.subList(user - fileOptions.size(), user)).as("command line %s", args)
+                    .isEqualTo(fileOptions);
+            assertThat(jcmdFlag(rotor.pid(), "ExitOnOutOfMemoryError")).isEqualTo("true");
+        }
+    }
+
+    /** A user's {@code ROTOR_JAVA_OPTS} override the file: the last of two contradicting options wins. */
+    @Test
+    void rotorJavaOptsOverrideTheJvmOptionsFile() throws Exception {
+        try (RotorProcess rotor = RotorProcess.start(dir, "{\"secret\": \"s\"}", "-XX:-ExitOnOutOfMemoryError")) {
+            assertThat(rotor.commandLine()).containsSubsequence("-XX:+ExitOnOutOfMemoryError",
+                    "-XX:-ExitOnOutOfMemoryError", "-jar");
+            assertThat(jcmdFlag(rotor.pid(), "ExitOnOutOfMemoryError")).isEqualTo("false");
+        }
+    }
+
+    /** The options of {@code config/jvm.options}, parsed as bin/rotor documents it (trimmed, no blanks or #). */
+    private static List<String> jvmOptionsFile() throws java.io.IOException {
+        return Files.readAllLines(RotorProcess.repositoryRoot().resolve("config/jvm.options")).stream()
+                .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    }
+
+    /** The value of a boolean JVM flag of a running JVM, from {@code jcmd PID VM.flags -all}. */
+    private static String jcmdFlag(long pid, String flag) throws Exception {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "VM.flags", "-all")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return out.lines().map(String::strip).filter(l -> l.matches("bool " + flag + "\\s+=.*"))
+                .map(l -> l.replaceAll("bool " + flag + "\\s+=\\s+(\\w+).*", "$1")).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + flag + " in jcmd's output: " + out));
     }
 }

@@ -57,7 +57,14 @@ public final class RawHttp {
 
     /** Writes one final, masked (as a client must) WebSocket frame with the given opcode. */
     public static void writeFrame(Socket socket, int opcode, byte[] payload) throws IOException {
-        java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream();
+        OutputStream out = socket.getOutputStream();
+        out.write(clientFrame(opcode, payload));
+        out.flush();
+    }
+
+    /** One final WebSocket frame, masked as a client must (RFC 6455 §5.3), of any payload length (§5.2). */
+    public static byte[] clientFrame(int opcode, byte[] payload) {
+        java.io.ByteArrayOutputStream frame = new java.io.ByteArrayOutputStream(payload.length + 14);
         frame.write(0x80 | opcode);
         if (payload.length < 126) {
             frame.write(0x80 | payload.length);
@@ -66,16 +73,17 @@ public final class RawHttp {
             frame.write(payload.length >>> 8);
             frame.write(payload.length & 0xFF);
         } else {
-            throw new IllegalArgumentException("payload too long for this test helper: " + payload.length);
+            frame.write(0x80 | 127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                frame.write((int) ((long) payload.length >>> shift) & 0xFF);
+            }
         }
         byte[] mask = {0x12, 0x34, 0x56, 0x78};
-        frame.write(mask);
+        frame.writeBytes(mask);
         for (int i = 0; i < payload.length; i++) {
             frame.write(payload[i] ^ mask[i % 4]);
         }
-        OutputStream out = socket.getOutputStream();
-        out.write(frame.toByteArray());
-        out.flush();
+        return frame.toByteArray();
     }
 
     /** Reads one unmasked server frame; null at end of stream. */
