@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p>The body of a refused request is read and dropped, never buffered. The connection stays open afterwards only
  * when that is safe and cheap: a decodable, kept-alive request without {@code Expect} whose declared body is at most
  * {@link #DRAIN_LIMIT} bytes; otherwise the answer says {@code Connection: close} and the connection closes once the
- * body has been dropped (or its body deadline passes), or right after the answer when the client waits for
+ * body has been dropped, once {@link #LINGER_LIMIT} bytes of it have been (or its body deadline passes), or right
+ * after the answer when the client waits for
  * {@code 100 Continue} and so sends no body. Closing right after the answer while the client still sends could make
  * the kernel reset the connection, and the client would never read the answer.
  *
@@ -42,6 +43,12 @@ public final class RequestHeadHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(RequestHeadHandler.class);
     /** A refused request's body up to this size is dropped to keep the connection; a larger one closes it. */
     static final long DRAIN_LIMIT = 64 * 1024;
+    /**
+     * Bytes of a refused body read and dropped, at most, before a connection that is to close is closed anyway: enough
+     * for a client that sends its whole request before reading to have the answer in its receive buffer before the
+     * reset, as Go's server reads up to 256 KiB of an unread body; an attacker streaming an endless body is cut off.
+     */
+    static final long LINGER_LIMIT = 256 * 1024;
 
     /** An endpoint's verdict on a request head; thread-safe. */
     @FunctionalInterface
@@ -59,6 +66,8 @@ public final class RequestHeadHandler extends ChannelInboundHandlerAdapter {
     private boolean closing;
     /** The write of the last refusal; null when none. */
     private ChannelFuture answer;
+    /** Body bytes dropped since the connection was marked {@link #closing}. */
+    private long lingered;
 
     /**
      * @param maxBodySize {@code http_max_body_size}
@@ -165,6 +174,15 @@ public final class RequestHeadHandler extends ChannelInboundHandlerAdapter {
     /** Drops a message of a refused request; its last part ends the refusal. */
     private void drop(ChannelHandlerContext ctx, Object msg) {
         boolean last = msg instanceof LastHttpContent;
+        if (closing && msg instanceof HttpContent content) {
+            lingered += content.content().readableBytes();
+            if (lingered > LINGER_LIMIT && answer != null) {
+                ReferenceCountUtil.release(msg);
+                dropping = false;
+                answer.addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+        }
         ReferenceCountUtil.release(msg);
         if (last && dropping) {
             dropping = false;

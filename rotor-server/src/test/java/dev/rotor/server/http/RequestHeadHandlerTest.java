@@ -122,6 +122,19 @@ class RequestHeadHandlerTest {
     }
 
     @Test
+    void aRefusedBodyThatGoesOnPastTheLingerLimitIsCutOff() {
+        EmbeddedChannel ch = channel();
+        String out = refused(ch, "POST /refuse HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n",
+                "400 Bad Request");
+        assertThat(out).contains("connection: close");
+        send(ch, "x".repeat((int) RequestHeadHandler.LINGER_LIMIT));
+        assertThat(ch.isOpen()).as("open while the dropped part is within the limit").isTrue();
+        send(ch, "x".repeat(1024));
+        assertThat(ch.isOpen()).as("cut off past the limit, long before the declared body ends").isFalse();
+        assertFalse(ch.finish());
+    }
+
+    @Test
     void aRefusalOfARequestWaitingFor100ContinueClosesRightAway() {
         EmbeddedChannel ch = channel();
         refused(ch, "POST /refuse HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5000\r\n\r\n",
