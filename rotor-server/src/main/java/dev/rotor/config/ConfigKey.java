@@ -113,7 +113,7 @@ public enum ConfigKey {
     HTTP_READ_BODY_TIMEOUT("http_read_body_timeout", Type.INT, 60, Env.NONE, Reload.NO),
     HTTP_MAX_HEADER_SIZE("http_max_header_size", Type.INT, 16384, Env.NONE, Reload.NO),
     HTTP_MAX_URL_LENGTH("http_max_url_length", Type.INT, 8192, Env.NONE, Reload.NO),
-    HTTP_MAX_BODY_SIZE("http_max_body_size", Type.INT, 67108864, Env.NONE, Reload.NO),
+    HTTP_MAX_BODY_SIZE("http_max_body_size", Type.INT, 0, Env.NONE, Reload.NO),
     HTTP_BODY_BUDGET("http_body_budget", Type.LONG, 0L, Env.NONE, Reload.NO),
 
     // §3.6 process

@@ -248,7 +248,11 @@ public final class ConfigLoader {
                         + "seconds, got " + s.integer(k));
             }
         }
-        for (ConfigKey k : new ConfigKey[] {HTTP_MAX_HEADER_SIZE, HTTP_MAX_URL_LENGTH, HTTP_MAX_BODY_SIZE}) {
+        if (s.integer(HTTP_MAX_BODY_SIZE) < 0) {
+            throw new ConfigException("config error: " + HTTP_MAX_BODY_SIZE.key() + ": expected 0 (automatic) or a "
+                    + "positive number of bytes, got " + s.integer(HTTP_MAX_BODY_SIZE));
+        }
+        for (ConfigKey k : new ConfigKey[] {HTTP_MAX_HEADER_SIZE, HTTP_MAX_URL_LENGTH}) {
             if (s.integer(k) <= 0) {
                 throw new ConfigException("config error: " + k.key() + ": expected a positive number of bytes, got "
                         + s.integer(k));

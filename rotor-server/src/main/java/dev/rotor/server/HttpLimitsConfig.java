@@ -12,7 +12,7 @@ import io.netty.util.internal.PlatformDependent;
  * @param readBodyTimeout   seconds to receive a request body, counted from the end of its head; 0 = none
  * @param maxHeaderSize     bytes of all header lines of a request head; larger heads get 431
  * @param maxUrlLength      bytes of the request line ({@code GET <url> HTTP/1.1}); longer lines get 414
- * @param maxBodySize       bytes of one request body; larger bodies get 413
+ * @param maxBodySize       bytes of one request body; larger bodies get 413; 0 = {@link #defaultMaxBodySize()}
  * @param bodyBudget        bytes of request bodies buffered across all connections; 0 = {@link #defaultBodyBudget()}
  */
 public record HttpLimitsConfig(int readHeaderTimeout, int idleTimeout, int readBodyTimeout, int maxHeaderSize,
@@ -22,8 +22,8 @@ public record HttpLimitsConfig(int readHeaderTimeout, int idleTimeout, int readB
         if (readHeaderTimeout < 0 || idleTimeout < 0 || readBodyTimeout < 0) {
             throw new IllegalArgumentException("timeouts must be 0 (none) or positive");
         }
-        if (maxHeaderSize <= 0 || maxUrlLength <= 0 || maxBodySize <= 0) {
-            throw new IllegalArgumentException("size limits must be positive");
+        if (maxHeaderSize <= 0 || maxUrlLength <= 0 || maxBodySize < 0) {
+            throw new IllegalArgumentException("size limits must be positive (the body size may be 0: automatic)");
         }
         if (bodyBudget < 0) {
             throw new IllegalArgumentException("bodyBudget must be 0 (automatic) or positive");
@@ -33,6 +33,22 @@ public record HttpLimitsConfig(int readHeaderTimeout, int idleTimeout, int readB
     /** The defaults documented in docs/security.md. */
     public static HttpLimitsConfig defaults() {
         return builder().build();
+    }
+
+    /** {@link #maxBodySize} in bytes, with 0 resolved to {@link #defaultMaxBodySize()}. */
+    public int effectiveMaxBodySize() {
+        return maxBodySize > 0 ? maxBodySize : defaultMaxBodySize();
+    }
+
+    /**
+     * The smallest of 64 MiB, a sixteenth of the maximum heap and the automatic body budget. Handling a body makes
+     * a few heap copies of it (the bytes, the decoded form or text), on every event loop at once, so a body limit
+     * fixed at 64 MiB would let a small heap run out while the budget still had room; on a heap of 1 GiB or more it
+     * is 64 MiB. At least 64 KiB.
+     */
+    public static int defaultMaxBodySize() {
+        long limit = Math.min(64L << 20, Math.min(Runtime.getRuntime().maxMemory() / 16, defaultBodyBudget()));
+        return (int) Math.max(64L << 10, limit);
     }
 
     /** {@link #bodyBudget} in bytes, with 0 resolved to {@link #defaultBodyBudget()}. */
@@ -63,7 +79,7 @@ public record HttpLimitsConfig(int readHeaderTimeout, int idleTimeout, int readB
         private int readBodyTimeout = 60;
         private int maxHeaderSize = 16 * 1024;
         private int maxUrlLength = 8 * 1024;
-        private int maxBodySize = 64 * 1024 * 1024;
+        private int maxBodySize;
         private long bodyBudget;
 
         public Builder readHeaderTimeout(int v) { readHeaderTimeout = v; return this; }

@@ -235,7 +235,7 @@ public final class RotorServer {
                         ch.pipeline().addLast(new BackPressureHandler(loopTimers, server.writeStallTimeout()));
                         // challenge requests have no body worth more than 64 KiB; nothing is judged from the head
                         ServerInitializer.addHttpPhase(ch.pipeline(), server.http(),
-                                Math.min(64 * 1024, server.http().maxBodySize()), loopTimers.wheel(ch.eventLoop()),
+                                Math.min(64 * 1024, server.http().effectiveMaxBodySize()), loopTimers.wheel(ch.eventLoop()),
                                 budget, (ctx, head) -> null);
                         ch.pipeline().addLast(handler);
                     }

@@ -55,7 +55,7 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         if (tls != null) {
             p.addLast("tls", tls.apply(ch));
         }
-        addHttpPhase(p, config.http(), config.http().maxBodySize(), timers.wheel(ch.eventLoop()), budget,
+        addHttpPhase(p, config.http(), config.http().effectiveMaxBodySize(), timers.wheel(ch.eventLoop()), budget,
                 router::judgeHead);
         if (clientPort && config.websocketCompression()) {
             p.addLast("ws-compression", compression());

@@ -145,7 +145,7 @@ class TypingTest {
         assertThat(http).isEqualTo(new HttpLimitsConfig(3, 0, 7, 4096, 2048, 1048576, 8589934592L));
         assertThatThrownBy(() -> load("{\"http_idle_timeout\": -1}"))
                 .hasMessageStartingWith("config error: http_idle_timeout:");
-        assertThatThrownBy(() -> load("{\"http_max_body_size\": 0}"))
+        assertThatThrownBy(() -> load("{\"http_max_body_size\": -1}"))
                 .hasMessageStartingWith("config error: http_max_body_size:");
         assertThatThrownBy(() -> load("{\"http_body_budget\": -5}"))
                 .hasMessageStartingWith("config error: http_body_budget:");
@@ -157,6 +157,17 @@ class TypingTest {
         assertThat(budget).isEqualTo(HttpLimitsConfig.defaultBodyBudget())
                 .isLessThanOrEqualTo(Runtime.getRuntime().maxMemory() / 4).isGreaterThanOrEqualTo(1L << 20);
         assertThat(HttpLimitsConfig.builder().bodyBudget(12345).build().effectiveBodyBudget()).isEqualTo(12345);
+    }
+
+    @Test
+    void theAutomaticMaxBodySizeFitsTheHeapAndTheBudget() {
+        int max = HttpLimitsConfig.defaults().effectiveMaxBodySize();
+        assertThat(max).isEqualTo(HttpLimitsConfig.defaultMaxBodySize())
+                .isLessThanOrEqualTo(64 << 20)
+                .isLessThanOrEqualTo((int) Math.max(64 << 10, Runtime.getRuntime().maxMemory() / 16))
+                .isLessThanOrEqualTo((int) Math.max(64 << 10, HttpLimitsConfig.defaultBodyBudget()))
+                .isGreaterThanOrEqualTo(64 << 10);
+        assertThat(HttpLimitsConfig.builder().maxBodySize(12345).build().effectiveMaxBodySize()).isEqualTo(12345);
     }
 
     @Test
