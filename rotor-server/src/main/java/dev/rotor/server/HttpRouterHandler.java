@@ -200,9 +200,14 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     /** Upgrades with the client limits: frames up to {@code client_request_max_size}, keepalive, write timeout. */
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest request, ChannelHandler session) {
-        int max = WebSocketUpgrade.messageLimit(node.config().clientRequestMaxSize());
+        int max = messageLimit();
         WebSocketUpgrade.upgrade(ctx, request, session, max, node.config().pingInterval(),
                 node.config().clientMessageWriteTimeout(), timers);
+    }
+
+    /** The largest WebSocket message a client may send now: {@code client_request_max_size} (reloadable). */
+    int messageLimit() {
+        return WebSocketUpgrade.messageLimit(node.config().clientRequestMaxSize());
     }
 
     @Override

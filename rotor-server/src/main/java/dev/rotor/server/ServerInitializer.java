@@ -94,7 +94,11 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
         return Math.min(9, goLevel);
     }
 
-    /** permessage-deflate, compressing only messages longer than {@code websocket_compression_min_size}. */
+    /**
+     * permessage-deflate, compressing only messages longer than {@code websocket_compression_min_size}. A compressed
+     * frame inflates to at most the message limit ({@code client_request_max_size}): without that bound a frame of
+     * 64 KiB of zeros inflates to about 64 MiB before the frame aggregator sees its size, before any login.
+     */
     private DeflateExtensionHandler compression() {
         int minSize = config.websocketCompressionMinSize();
         WebSocketExtensionFilterProvider filter = minSize <= 0 ? WebSocketExtensionFilterProvider.DEFAULT
@@ -111,6 +115,7 @@ final class ServerInitializer extends ChannelInitializer<SocketChannel> {
                 };
         int level = zlibLevel(config.websocketCompressionLevel());
         return new DeflateExtensionHandler(
-                new PerMessageDeflateServerExtensionHandshaker(level, false, 15, true, false, filter));
+                new PerMessageDeflateServerExtensionHandshaker(level, false, 15, true, false, filter,
+                        router.messageLimit()));
     }
 }

@@ -293,6 +293,21 @@ class AbusivePeersIT {
         }
     }
 
+    @Test
+    void aCompressedFrameThatInflatesPastTheMessageLimitIsClosedNotInflated() throws Exception {
+        start(true);
+        try (Socket s = RawHttp.upgraded(port(), "/connection/websocket",
+                "Sec-WebSocket-Extensions: permessage-deflate\r\n")) {
+            // 16 MiB of zeros deflate to about 16 KiB: a small frame that would inflate 250 times past the 64 KiB limit
+            byte[] bomb = deflate(new byte[16 * 1024 * 1024]);
+            assertThat(bomb.length).isLessThan(65536);
+            s.getOutputStream().write(frame(0xC1, bomb, true));
+            // 1002 from the inflater's bound, having inflated at most the limit; an unbounded inflater would inflate all
+            // 16 MiB and leave the frame aggregator to close with 1009
+            assertThat(closeCode(s)).isEqualTo(1002);
+        }
+    }
+
     /** One client frame with header byte {@code head}, masked with a zero key (payload unchanged) or unmasked. */
     private static byte[] frame(int head, byte[] payload, boolean masked) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
@@ -300,10 +315,12 @@ class AbusivePeersIT {
         int mask = masked ? 0x80 : 0;
         if (payload.length < 126) {
             frame.write(mask | payload.length);
-        } else {
+        } else if (payload.length < 65536) {
             frame.write(mask | 126);
             frame.write(payload.length >>> 8);
             frame.write(payload.length & 0xFF);
+        } else {
+            throw new IllegalArgumentException("payloads up to 64 KiB only");
         }
         if (masked) {
             frame.writeBytes(new byte[4]);
