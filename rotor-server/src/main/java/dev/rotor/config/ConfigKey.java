@@ -85,6 +85,8 @@ public enum ConfigKey {
     HTTP_PREFIX("http_prefix", Type.STRING, "", Env.NONE, Reload.NO),
     SOCKJS_URL("sockjs_url", Type.STRING, "//cdn.jsdelivr.net/sockjs/1.1/sockjs.min.js", Env.NONE, Reload.NO),
     SOCKJS_HEARTBEAT_DELAY("sockjs_heartbeat_delay", Type.INT, 25, Env.NONE, Reload.NO),
+    /** Beyond v1: the most SockJS HTTP sessions held at once; 0 = one per 16 KiB of maximum heap. */
+    SOCKJS_MAX_SESSIONS("sockjs_max_sessions", Type.INT, 0, Env.NONE, Reload.NO),
     WEBSOCKET_COMPRESSION("websocket_compression", Type.BOOL, false, Env.NONE, Reload.NO),
     WEBSOCKET_COMPRESSION_LEVEL("websocket_compression_level", Type.INT, 1, Env.NONE, Reload.NO),
     WEBSOCKET_COMPRESSION_MIN_SIZE("websocket_compression_min_size", Type.INT, 0, Env.NONE, Reload.NO),

@@ -219,6 +219,7 @@ public final class ConfigLoader {
                 .httpPrefix(s.string(HTTP_PREFIX))
                 .sockjsUrl(s.string(SOCKJS_URL))
                 .sockjsHeartbeatDelay(s.integer(SOCKJS_HEARTBEAT_DELAY))
+                .sockjsMaxSessions(nonNegative(s, SOCKJS_MAX_SESSIONS))
                 .websocketCompression(s.bool(WEBSOCKET_COMPRESSION))
                 .websocketCompressionLevel(level)
                 .websocketCompressionMinSize(s.integer(WEBSOCKET_COMPRESSION_MIN_SIZE))

@@ -172,7 +172,7 @@ public final class RotorServer {
         HttpRouterHandler.AdminEndpoints admin = new HttpRouterHandler.AdminEndpoints(executor,
                 new AdminAuthHandler(node, loginThrottle, loopTimers), new WebAppHandler(server.webPath()), prometheus);
         SockJsHandler sockjs = new SockJsHandler(node, server.httpPrefix(), server.effectiveSockjsUrl(),
-                server.sockjsHeartbeatDelay(), this::isShuttingDown, loopTimers);
+                server.sockjsHeartbeatDelay(), server.effectiveSockjsMaxSessions(), this::isShuttingDown, loopTimers);
         try {
             for (Map.Entry<String, Set<Route>> e : ports.entrySet()) {
                 Set<Route> routes = e.getValue();

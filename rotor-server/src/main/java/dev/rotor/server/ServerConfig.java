@@ -16,6 +16,7 @@ public record ServerConfig(
         String httpPrefix,
         String sockjsUrl,
         int sockjsHeartbeatDelay,
+        int sockjsMaxSessions,
         boolean websocketCompression,
         int websocketCompressionLevel,
         int websocketCompressionMinSize,
@@ -49,6 +50,10 @@ public record ServerConfig(
         }
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(loginThrottle, "loginThrottle");
+        if (sockjsMaxSessions < 0) {
+            throw new IllegalArgumentException("sockjsMaxSessions must be 0 (automatic) or positive, got "
+                    + sockjsMaxSessions);
+        }
         if (eventLoops < 0) {
             throw new IllegalArgumentException("eventLoops must be 0 (one per core) or positive, got " + eventLoops);
         }
@@ -82,6 +87,19 @@ public record ServerConfig(
         return adminPort.isEmpty() ? port : adminPort;
     }
 
+    /** {@code sockjs_max_sessions} with 0 resolved to {@link #defaultSockjsMaxSessions()}. */
+    public int effectiveSockjsMaxSessions() {
+        return sockjsMaxSessions > 0 ? sockjsMaxSessions : defaultSockjsMaxSessions();
+    }
+
+    /**
+     * One SockJS HTTP session per 16 KiB of maximum heap, at least 1,024: a session with its client state and buffers
+     * costs a few KiB, so this many cannot fill the heap (16,384 sessions on a 256 MiB heap, 65,536 on 1 GiB).
+     */
+    public static int defaultSockjsMaxSessions() {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1024, Runtime.getRuntime().maxMemory() / (16 * 1024)));
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -95,6 +113,7 @@ public record ServerConfig(
         private String httpPrefix = "";
         private String sockjsUrl = "//cdn.jsdelivr.net/sockjs/1.1/sockjs.min.js";
         private int sockjsHeartbeatDelay = 25;
+        private int sockjsMaxSessions;
         private boolean websocketCompression;
         private int websocketCompressionLevel = 1;
         private int websocketCompressionMinSize;
@@ -120,6 +139,8 @@ public record ServerConfig(
         public Builder httpPrefix(String v) { httpPrefix = v; return this; }
         public Builder sockjsUrl(String v) { sockjsUrl = v; return this; }
         public Builder sockjsHeartbeatDelay(int v) { sockjsHeartbeatDelay = v; return this; }
+        /** Beyond v1: the most SockJS HTTP sessions held at once; 0 = {@link #defaultSockjsMaxSessions()}. */
+        public Builder sockjsMaxSessions(int v) { sockjsMaxSessions = v; return this; }
         public Builder websocketCompression(boolean v) { websocketCompression = v; return this; }
         public Builder websocketCompressionLevel(int v) { websocketCompressionLevel = v; return this; }
         public Builder websocketCompressionMinSize(int v) { websocketCompressionMinSize = v; return this; }
@@ -145,7 +166,7 @@ public record ServerConfig(
 
         public ServerConfig build() {
             return new ServerConfig(address, port, apiPort, adminPort, httpPrefix, sockjsUrl, sockjsHeartbeatDelay,
-                    websocketCompression, websocketCompressionLevel, websocketCompressionMinSize,
+                    sockjsMaxSessions, websocketCompression, websocketCompressionLevel, websocketCompressionMinSize,
                     websocketReadBufferSize, websocketWriteBufferSize, admin, web, webPath, debug, prometheus, ssl, sslCert,
                     sslKey, eventLoops, writeStallTimeout, http, loginThrottle);
         }

@@ -160,6 +160,16 @@ class TypingTest {
     }
 
     @Test
+    void sockjsMaxSessionsIsAutomaticByDefaultAndMustNotBeNegative() throws IOException {
+        assertThat(load("{}").server().sockjsMaxSessions()).isZero();
+        assertThat(load("{}").server().effectiveSockjsMaxSessions())
+                .isEqualTo(dev.rotor.server.ServerConfig.defaultSockjsMaxSessions()).isGreaterThanOrEqualTo(1024);
+        assertThat(load("{\"sockjs_max_sessions\": 50}").server().effectiveSockjsMaxSessions()).isEqualTo(50);
+        assertThatThrownBy(() -> load("{\"sockjs_max_sessions\": -1}"))
+                .hasMessageStartingWith("config error: sockjs_max_sessions:");
+    }
+
+    @Test
     void theAutomaticMaxBodySizeFitsTheHeapAndTheBudget() {
         int max = HttpLimitsConfig.defaults().effectiveMaxBodySize();
         assertThat(max).isEqualTo(HttpLimitsConfig.defaultMaxBodySize())

@@ -205,4 +205,20 @@ class SockJsXhrIT extends SockJsSupport {
                 .doesNotContain("\u200c").doesNotContain("\uffff");
         assertThat(SockJsTestClient.messages(frame).get(0)).endsWith("\"data\":\"" + killers + "\"}}");
     }
+
+    @Test
+    void newSessionsPastSockjsMaxSessionsGet503UntilOneEnds() throws Exception {
+        start(NodeConfig.builder().topLevel(ALL), ServerConfig.builder().sockjsMaxSessions(2));
+        String first = sessionUrl();
+        assertThat(post(first + "/xhr", "").body()).isEqualTo("o\n");
+        assertThat(post(sessionUrl() + "/xhr", "").body()).isEqualTo("o\n");
+        String refused = sessionUrl();
+        HttpResponse<String> third = post(refused + "/xhr", "");
+        assertThat(third.statusCode()).isEqualTo(503);
+        // a known session is still served at the bound
+        assertThat(post(first + "/xhr_send", "[\"x\"]").statusCode()).isEqualTo(204);
+        // once a session ends (its disconnect delay passes with no receiver), a new one is let in
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> post(sessionUrl() + "/xhr", "").statusCode() == 200);
+    }
 }

@@ -45,7 +45,7 @@ public final class SockJsHandler {
     private final int heartbeatSeconds;
     private final BooleanSupplier shuttingDown;
     private final SockJsIframe iframe;
-    private final SockJsSessions sessions = new SockJsSessions();
+    private final SockJsSessions sessions;
     /** The worker loops' timer wheels. */
     private final LoopTimers timers;
     private final MessageFrameCache messageFrames = new MessageFrameCache();
@@ -59,15 +59,16 @@ public final class SockJsHandler {
      * @param heartbeatSeconds {@code sockjs_heartbeat_delay}; 0 disables heartbeats
      * @param shuttingDown     true once the server answers 503 to new client connections
      */
-    public SockJsHandler(Node node, String prefix, String sockjsUrl, int heartbeatSeconds,
+    public SockJsHandler(Node node, String prefix, String sockjsUrl, int heartbeatSeconds, int maxSessions,
             BooleanSupplier shuttingDown, LoopTimers timers) {
-        this(node, prefix, sockjsUrl, heartbeatSeconds, shuttingDown, DISCONNECT_DELAY_MILLIS,
+        this(node, prefix, sockjsUrl, heartbeatSeconds, maxSessions, shuttingDown, DISCONNECT_DELAY_MILLIS,
                 HttpReceiver.RESPONSE_LIMIT, timers);
     }
 
-    SockJsHandler(Node node, String prefix, String sockjsUrl, int heartbeatSeconds, BooleanSupplier shuttingDown,
-            long disconnectDelayMillis, int responseLimit, LoopTimers timers) {
+    SockJsHandler(Node node, String prefix, String sockjsUrl, int heartbeatSeconds, int maxSessions,
+            BooleanSupplier shuttingDown, long disconnectDelayMillis, int responseLimit, LoopTimers timers) {
         this.node = node;
+        this.sessions = new SockJsSessions(maxSessions);
         this.timers = timers;
         this.prefix = prefix;
         this.heartbeatSeconds = heartbeatSeconds;
@@ -195,12 +196,17 @@ public final class SockJsHandler {
     /** A receiving request: attaches to the session, creating it when the id is new. */
     private void receive(ChannelHandlerContext ctx, FullHttpRequest request, String sessionId,
             HttpReceiver.Kind kind, String callback) {
-        HttpReceiver receiver = new HttpReceiver(ctx.channel(), request, kind, callback, responseLimit);
         SockJsSession existing = sessions.get(sessionId);
         SockJsSessions.Lookup lookup = existing != null ? new SockJsSessions.Lookup(existing, false)
                 : sessions.getOrCreate(sessionId, ctx.channel().eventLoop(), (id, loop) -> new SockJsSession(id,
                         loop, node.metrics(), messageFrames, sessions, heartbeatSeconds, disconnectDelayMillis,
                         timers));
+        if (lookup == null) {
+            // sockjs_max_sessions reached: the client may retry, or fall back as it does for any failed transport
+            HttpResponses.error(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE, "Too many sessions.");
+            return;
+        }
+        HttpReceiver receiver = new HttpReceiver(ctx.channel(), request, kind, callback, responseLimit);
         SockJsSession session = lookup.session();
         if (lookup.created()) {
             // created on this channel's loop, which becomes the session's home loop

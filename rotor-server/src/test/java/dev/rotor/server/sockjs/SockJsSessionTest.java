@@ -41,7 +41,7 @@ class SockJsSessionTest {
     private final GatedPresenceEngine engine = new GatedPresenceEngine();
     private final FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/x");
     private final EmbeddedChannel home = new EmbeddedChannel();
-    private final SockJsSessions registry = new SockJsSessions();
+    private final SockJsSessions registry = new SockJsSessions(1000);
     private Node node;
     private SockJsSession session;
 
