@@ -9,7 +9,7 @@ import dev.rotor.metrics.Metrics;
 import dev.rotor.protocol.Disconnect;
 import dev.rotor.protocol.Message;
 import dev.rotor.protocol.RawJson;
-import dev.rotor.testkit.RecordingTransport;
+import dev.rotor.transport.RecordingTransport;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.rotor.testkit.engine;
+package dev.rotor.timer;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
