@@ -16,14 +16,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * The outbound path of one client connection, shared by every transport: the queue of encoded protocol frames with
  * their byte count for the slow-client check (client-protocol.md §10), the one drain task that hands them to the
  * transport's {@link FrameSink} on the connection's event loop, batching of fan-out drains with a
- * {@link WriteBatch}, and the closed flag after which writes are dropped and queued frames discarded (§3). The
- * transport only frames bytes.
+ * {@link WriteBatch}, the closed flag after which writes are dropped and queued frames discarded (§3), and the channel
+ * the frames go to, whose unsent bytes count too. The transport only frames bytes.
  *
  * <p>Writes from any thread go into a lock-free queue, in call order; one drain task at a time (claimed with a
  * flag, so a burst of writes schedules one task) writes everything queued and flushes once: a burst of pushes costs
  * one syscall. Fan-out writes leave that task to the batch, which runs the drains of all its connections of one
  * loop in one task; replies and pushes share the queue either way, so they are never reordered. Each connection
- * has one drain {@code Runnable}; a write allocates nothing but the queue's node.
+ * has one drain {@code Runnable}; a write allocates nothing but the queue's node. While no channel is attached (a
+ * SockJS session between two polling requests) frames stay queued, still counted, and go out at {@link #attach}.
  *
  * <p>A transport (here an SSE one, whose framing is {@code data: <json>\n\n}) owns one and implements the sink:
  *
@@ -34,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  *     SseTransport(Channel channel, Metrics metrics) {
  *         this.channel = channel;
- *         this.outbound = new Outbound(channel.eventLoop(), this, metrics);
+ *         this.outbound = new Outbound(channel.eventLoop(), channel, this, metrics);
  *     }
  *
  *     public void write(byte[] frame) { outbound.write(frame); }
@@ -47,18 +48,16 @@ import java.util.concurrent.atomic.AtomicLong;
  *         }
  *     }
  *
- *     // FrameSink, on the event loop
+ *     // FrameSink, on the event loop; DATA and END are the bytes of "data: " and "\n\n", wrapped, never copied
  *     public void writeFrame(byte[] frame) {
- *         ByteBuf event = Unpooled.wrappedBuffer(DATA, Unpooled.wrappedBuffer(frame), END); // "data: ", "\n\n"
- *         channel.write(new DefaultHttpContent(event), channel.voidPromise());
+ *         channel.write(new DefaultHttpContent(Unpooled.wrappedBuffer(DATA, frame, END)), channel.voidPromise());
  *     }
  *     public void flushFrames() { channel.flush(); }
- *     public Channel channel() { return channel; }
  * }
  * }</pre>
  *
- * <p>Thread-safe: {@link #write}, {@link #queuedBytes} and {@link #close} from any thread; {@link #flush} only on
- * the executor. Frames are shared byte arrays and are never modified.
+ * <p>Thread-safe: {@link #write}, {@link #queuedBytes} and {@link #close} from any thread; {@link #attach},
+ * {@link #detach} and {@link #flush} only on the executor. Frames are shared byte arrays and are never modified.
  */
 public final class Outbound {
     /** The connection's event loop: drains run here, and fan-out drains are grouped by it. */
@@ -74,14 +73,18 @@ public final class Outbound {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The one drain task of this connection: no lambda per write or per fan-out. */
     private final Runnable drain = this::drain;
+    /** The channel the sink writes to; null while none is attached. Changed only on {@link #loop}. */
+    private volatile Channel channel;
 
     /**
      * @param loop    the connection's event loop: the sink is called only there
+     * @param channel the channel the sink writes to; null when one {@linkplain #attach attaches} later
      * @param sink    the transport's framing
      * @param metrics counts the frames written ({@code client_num_msg_sent})
      */
-    public Outbound(Executor loop, FrameSink sink, Metrics metrics) {
+    public Outbound(Executor loop, Channel channel, FrameSink sink, Metrics metrics) {
         this.loop = loop;
+        this.channel = channel;
         this.sink = sink;
         this.metrics = metrics;
     }
@@ -115,12 +118,12 @@ public final class Outbound {
     }
 
     /**
-     * {@link Transport#queuedBytes()}: bytes queued here plus the bytes the sink's channel has not handed to the
+     * {@link Transport#queuedBytes()}: bytes queued here plus the bytes the attached channel has not handed to the
      * socket yet, so a peer that does not read is caught by the slow-client check whichever side holds the bytes.
      */
     public long queuedBytes() {
-        Channel channel = sink.channel();
-        ChannelOutboundBuffer buffer = channel == null ? null : channel.unsafe().outboundBuffer();
+        Channel ch = channel;
+        ChannelOutboundBuffer buffer = ch == null ? null : ch.unsafe().outboundBuffer();
         return bytes.get() + (buffer == null ? 0 : buffer.totalPendingWriteBytes());
     }
 
@@ -141,16 +144,29 @@ public final class Outbound {
     }
 
     /**
-     * Writes everything queued to the sink now and flushes once, when the sink is {@linkplain FrameSink#attached
-     * attached}; discards it when closed. On the loop: a transport calls it when a receiver attaches; the drain task
-     * runs it for every write.
+     * Attaches the channel the sink writes to from now on (a SockJS receiving request) and writes what is queued.
+     * On the loop.
+     */
+    public void attach(Channel receiver) {
+        channel = receiver;
+        flush();
+    }
+
+    /** Detaches the channel: frames stay queued until the next {@link #attach}. On the loop. */
+    public void detach() {
+        channel = null;
+    }
+
+    /**
+     * Writes everything queued to the sink now and flushes once, when a channel is attached; discards it when
+     * closed. On the loop: the drain task runs it after writes.
      */
     public void flush() {
         if (closed.get()) {
             discard();
             return;
         }
-        if (!sink.attached()) {
+        if (channel == null) {
             return;
         }
         int written = 0;
@@ -175,8 +191,8 @@ public final class Outbound {
         } finally {
             draining.set(false);
             // a frame queued after flush's last poll, before the claim was released, would otherwise wait for the
-            // next write; frames kept for a receiver that is not attached wait for its flush instead
-            if (!queue.isEmpty() && sink.attached() && draining.compareAndSet(false, true)) {
+            // next write; frames kept while no channel is attached wait for the next attach instead
+            if (!queue.isEmpty() && channel != null && draining.compareAndSet(false, true)) {
                 loop.execute(drain);
             }
         }

@@ -219,20 +219,6 @@ class SockJsSessionTest {
     }
 
     @Test
-    void aBatchedWriteAfterADirectOneJoinsItsFlush() {
-        stream();
-        assertThat(next(home)).isEqualTo("o\n");
-        session.write(bytes("reply1"));
-        WriteBatch batch = new WriteBatch();
-        session.write(bytes("push1"), batch);
-        batch.run();
-        // the direct write's flush task holds the claim, so the batch has no task for this session
-        assertThat(batch.executorCount()).isZero();
-        home.runPendingTasks();
-        assertThat(next(home)).isEqualTo("a[\"reply1\",\"push1\"]\n");
-    }
-
-    @Test
     void framesQueuedInABatchAreDiscardedWhenTheSessionClosesFirst() {
         stream();
         assertThat(next(home)).isEqualTo("o\n");
