@@ -9,8 +9,8 @@ import io.netty.channel.ChannelOutboundBuffer;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
  * The outbound path of one client connection, shared by every transport: the queue of encoded protocol frames with
@@ -60,17 +60,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #detach} and {@link #flush} only on the executor. Frames are shared byte arrays and are never modified.
  */
 public final class Outbound {
+    // field updaters rather than atomics: three fewer objects per connection
+    private static final AtomicLongFieldUpdater<Outbound> BYTES =
+            AtomicLongFieldUpdater.newUpdater(Outbound.class, "bytes");
+    private static final AtomicIntegerFieldUpdater<Outbound> DRAINING =
+            AtomicIntegerFieldUpdater.newUpdater(Outbound.class, "draining");
+    private static final AtomicIntegerFieldUpdater<Outbound> CLOSED =
+            AtomicIntegerFieldUpdater.newUpdater(Outbound.class, "closed");
+
     /** The connection's event loop: drains run here, and fan-out drains are grouped by it. */
     private final Executor loop;
     private final FrameSink sink;
     private final Metrics metrics;
     private final Queue<byte[]> queue = new ConcurrentLinkedQueue<>();
     /** Bytes in {@link #queue}; may briefly lag the queue by one frame while a frame is added or taken. */
-    private final AtomicLong bytes = new AtomicLong();
-    /** True while a drain task is scheduled or running; its holder runs {@link #drain} next. */
-    private final AtomicBoolean draining = new AtomicBoolean();
-    /** True once closed; never false again. Writes are dropped from then on and a drain discards the queue. */
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile long bytes;
+    /** 1 while a drain task is scheduled or running (its holder runs {@link #drain} next), else 0. */
+    private volatile int draining;
+    /** 1 once closed, never 0 again: writes are dropped from then on and a drain discards the queue. */
+    private volatile int closed;
     /** The one drain task of this connection: no lambda per write or per fan-out. */
     private final Runnable drain = this::drain;
     /** The channel the sink writes to; null while none is attached. Changed only on {@link #loop}. */
@@ -109,12 +117,12 @@ public final class Outbound {
 
     /** Queues a frame unless closed; true when the caller won the drain claim and must schedule {@link #drain}. */
     private boolean add(byte[] frame) {
-        if (closed.get()) {
+        if (closed != 0) {
             return false;
         }
         queue.add(frame);
-        bytes.addAndGet(frame.length);
-        return draining.compareAndSet(false, true);
+        BYTES.addAndGet(this, frame.length);
+        return DRAINING.compareAndSet(this, 0, 1);
     }
 
     /**
@@ -124,7 +132,7 @@ public final class Outbound {
     public long queuedBytes() {
         Channel ch = channel;
         ChannelOutboundBuffer buffer = ch == null ? null : ch.unsafe().outboundBuffer();
-        return bytes.get() + (buffer == null ? 0 : buffer.totalPendingWriteBytes());
+        return bytes + (buffer == null ? 0 : buffer.totalPendingWriteBytes());
     }
 
     /**
@@ -133,14 +141,14 @@ public final class Outbound {
      * (close frame, end of response) on the loop. Idempotent.
      */
     public boolean close() {
-        boolean first = closed.compareAndSet(false, true);
+        boolean first = CLOSED.compareAndSet(this, 0, 1);
         discard();
         return first;
     }
 
     /** True once {@link #close} was called. */
     public boolean isClosed() {
-        return closed.get();
+        return closed != 0;
     }
 
     /**
@@ -162,7 +170,7 @@ public final class Outbound {
      * closed. On the loop: the drain task runs it after writes.
      */
     public void flush() {
-        if (closed.get()) {
+        if (closed != 0) {
             discard();
             return;
         }
@@ -173,7 +181,7 @@ public final class Outbound {
         byte[] frame;
         while ((frame = poll()) != null) {
             // a close from another thread during this loop: what is left is discarded (§3)
-            if (!closed.get()) {
+            if (closed == 0) {
                 sink.writeFrame(frame);
                 written++;
             }
@@ -189,10 +197,10 @@ public final class Outbound {
         try {
             flush();
         } finally {
-            draining.set(false);
+            draining = 0;
             // a frame queued after flush's last poll, before the claim was released, would otherwise wait for the
             // next write; frames kept while no channel is attached wait for the next attach instead
-            if (!queue.isEmpty() && channel != null && draining.compareAndSet(false, true)) {
+            if (!queue.isEmpty() && channel != null && DRAINING.compareAndSet(this, 0, 1)) {
                 loop.execute(drain);
             }
         }
@@ -201,7 +209,7 @@ public final class Outbound {
     private byte[] poll() {
         byte[] frame = queue.poll();
         if (frame != null) {
-            bytes.addAndGet(-frame.length);
+            BYTES.addAndGet(this, -frame.length);
         }
         return frame;
     }
