@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.rotor.channel.ChannelOptions;
+import dev.rotor.metrics.Counter;
 import dev.rotor.metrics.Metrics;
 import dev.rotor.node.Node;
 import dev.rotor.node.NodeConfig;
@@ -216,6 +217,24 @@ class SockJsSessionTest {
         session.write(bytes("reply3"));
         home.runPendingTasks();
         assertThat(next(home)).isEqualTo("a[\"reply3\"]\n");
+    }
+
+    @Test
+    void framesWrittenBetweenTwoPollsWaitCountedAndGoOutAsOneFrameToTheNext() {
+        EmbeddedChannel poll = new EmbeddedChannel();
+        session.attach(new HttpReceiver(poll, request, HttpReceiver.Kind.XHR, "", 4096));
+        assertThat(next(poll)).contains("o\n");
+        session.write(bytes("one"));
+        session.write(bytes("two"));
+        home.runPendingTasks();
+        assertThat((Object) poll.readOutbound()).as("no receiver attached").isNull();
+        assertThat(session.queuedBytes()).isEqualTo("onetwo".length());
+
+        session.attach(new HttpReceiver(poll, request, HttpReceiver.Kind.XHR, "", 4096));
+        assertThat(next(poll)).contains("a[\"one\",\"two\"]\n");
+        assertThat(session.queuedBytes()).isZero();
+        assertThat(node.metrics().count(Counter.CLIENT_NUM_MSG_SENT)).isEqualTo(2);
+        assertFalse(poll.finish());
     }
 
     @Test
