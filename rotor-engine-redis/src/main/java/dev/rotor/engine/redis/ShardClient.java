@@ -83,12 +83,16 @@ final class ShardClient implements AutoCloseable {
         return b.build();
     }
 
+    /** A Sentinel address, already validated by {@link RedisEngineProvider}. */
     private static String[] hostPort(String address) {
-        int colon = address.lastIndexOf(':');
-        if (colon <= 0) {
+        String[] hp = RedisEngineProvider.splitHostPort(address);
+        if (hp == null) {
             throw new IllegalArgumentException("Malformed Sentinel address: " + address);
         }
-        return new String[] {address.substring(0, colon), address.substring(colon + 1)};
+        if (hp[0].isEmpty()) {
+            hp[0] = "localhost"; // v1 compat: Go dials ":26379" on the local system
+        }
+        return hp;
     }
 
     int index() {
