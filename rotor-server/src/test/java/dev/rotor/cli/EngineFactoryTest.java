@@ -13,6 +13,7 @@ import dev.rotor.engine.redis.RedisEngine;
 import dev.rotor.engine.redis.RedisEngineConfig;
 import dev.rotor.engine.redis.RedisEngineProvider;
 import dev.rotor.engine.redis.RedisShardConfig;
+import dev.rotor.engine.redis.RedisShardConfig.Address;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -98,7 +99,7 @@ class EngineFactoryTest {
                 .pubsubWorkers(3).api(true).apiNumShards(3).build());
         assertThat(url.shards()).containsExactly(new RedisShardConfig("127.0.0.1", 7001, "secret", 5, "", List.of()));
         assertThat(sentinel.shards()).containsExactly(new RedisShardConfig("127.0.0.1", 6379, "", 0, "mymaster",
-                List.of("127.0.0.1:26379", "127.0.0.1:26380")));
+                List.of(new Address("127.0.0.1", 26379), new Address("127.0.0.1", 26380))));
         assertThat(sentinel.commandTimeout()).isEqualTo(Duration.ofSeconds(60));
     }
 

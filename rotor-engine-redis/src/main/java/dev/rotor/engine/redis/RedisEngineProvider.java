@@ -57,17 +57,18 @@ public final class RedisEngineProvider implements EngineProvider<RedisEngineConf
             throw new IllegalArgumentException(
                     "Redis master name must be set for every Redis shard when Sentinel used");
         }
-        List<String> sentinelAddrs = new ArrayList<>();
+        List<RedisShardConfig.Address> sentinelAddrs = new ArrayList<>();
         for (String addr : sentinels.split(",", -1)) {
             addr = addr.trim();
             if (addr.isEmpty()) {
                 continue;
             }
             String[] hp = splitHostPort(addr);
-            if (hp == null || port(hp[1]) < 0) {
+            int port = hp == null ? -1 : port(hp[1]);
+            if (port < 0) {
                 throw new IllegalArgumentException("Malformed Sentinel address: " + addr);
             }
-            sentinelAddrs.add(addr);
+            sentinelAddrs.add(new RedisShardConfig.Address(host(hp[0]), port));
         }
         hosts = spread(hosts, n, "hosts");
         ports = spread(ports, n, "ports");
@@ -102,7 +103,7 @@ public final class RedisEngineProvider implements EngineProvider<RedisEngineConf
             if (port < 0) {
                 throw new IllegalArgumentException("Malformed Redis port: " + ports.get(i));
             }
-            shards.add(new RedisShardConfig(hosts.get(i), port, passwords[i], db(dbs[i]), masterNames.get(i),
+            shards.add(new RedisShardConfig(host(hosts.get(i)), port, passwords[i], db(dbs[i]), masterNames.get(i),
                     sentinelAddrs));
         }
         int readTimeout = values.integer("redis_read_timeout");
@@ -137,6 +138,11 @@ public final class RedisEngineProvider implements EngineProvider<RedisEngineConf
             throw new IllegalArgumentException("Malformed sharding configuration: wrong number of redis " + what);
         }
         return values;
+    }
+
+    /** v1 compat: Go dials {@code ":6379"} on the local system. */
+    private static String host(String value) {
+        return value.isEmpty() ? "localhost" : value;
     }
 
     /** A TCP port from 1 to 65535, or -1. */
@@ -191,7 +197,7 @@ public final class RedisEngineProvider implements EngineProvider<RedisEngineConf
     }
 
     /** Splits {@code host:port} or {@code [v6]:port}; null when there is no port or too many colons. */
-    static String[] splitHostPort(String hostPort) {
+    private static String[] splitHostPort(String hostPort) {
         if (hostPort.startsWith("[")) {
             int end = hostPort.indexOf("]:");
             return end < 0 ? null : new String[] {hostPort.substring(1, end), hostPort.substring(end + 2)};

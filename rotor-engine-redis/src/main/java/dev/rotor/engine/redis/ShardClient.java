@@ -67,11 +67,10 @@ final class ShardClient implements AutoCloseable {
     private static RedisURI uri(RedisShardConfig c, RedisEngineConfig e) {
         RedisURI.Builder b;
         if (c.sentinel()) {
-            String[] first = hostPort(c.sentinels().get(0));
-            b = RedisURI.Builder.sentinel(first[0], Integer.parseInt(first[1]), c.masterName());
-            for (String s : c.sentinels().subList(1, c.sentinels().size())) {
-                String[] hp = hostPort(s);
-                b.withSentinel(hp[0], Integer.parseInt(hp[1]));
+            RedisShardConfig.Address first = c.sentinels().get(0);
+            b = RedisURI.Builder.sentinel(first.host(), first.port(), c.masterName());
+            for (RedisShardConfig.Address s : c.sentinels().subList(1, c.sentinels().size())) {
+                b.withSentinel(s.host(), s.port());
             }
         } else {
             b = RedisURI.Builder.redis(c.host(), c.port());
@@ -81,18 +80,6 @@ final class ShardClient implements AutoCloseable {
             b.withPassword(c.password().toCharArray());
         }
         return b.build();
-    }
-
-    /** A Sentinel address, already validated by {@link RedisEngineProvider}. */
-    private static String[] hostPort(String address) {
-        String[] hp = RedisEngineProvider.splitHostPort(address);
-        if (hp == null) {
-            throw new IllegalArgumentException("Malformed Sentinel address: " + address);
-        }
-        if (hp[0].isEmpty()) {
-            hp[0] = "localhost"; // v1 compat: Go dials ":26379" on the local system
-        }
-        return hp;
     }
 
     int index() {

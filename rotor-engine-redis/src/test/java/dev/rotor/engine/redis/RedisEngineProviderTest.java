@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.rotor.engine.ConfigValues;
+import dev.rotor.engine.redis.RedisShardConfig.Address;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -71,14 +72,15 @@ class RedisEngineProviderTest {
         assertThat(shards).singleElement().satisfies(s -> {
             assertThat(s.sentinel()).isTrue();
             assertThat(s.masterName()).isEqualTo("m");
-            assertThat(s.sentinels()).containsExactly("10.0.0.1:26379", ":26380");
+            assertThat(s.sentinels()).containsExactly(new Address("10.0.0.1", 26379),
+                    new Address("localhost", 26380)); // v1 compat: an empty host is this machine
         });
     }
 
     @Test
-    void anEmptyDbMeansZeroAndAPortMayBePadded() {
-        assertThat(config(Map.of("redis_db", "", "redis_port", " 7000 ")).shards())
-                .containsExactly(new RedisShardConfig("127.0.0.1", 7000, "", 0, "", List.of()));
+    void anEmptyDbMeansZeroAnEmptyHostThisMachineAndAPortMayBePadded() {
+        assertThat(config(Map.of("redis_db", "", "redis_host", "", "redis_port", " 7000 ")).shards())
+                .containsExactly(new RedisShardConfig("localhost", 7000, "", 0, "", List.of()));
     }
 
     /** Every way to get the Redis keys wrong, with v1's message (redis-engine.md §1.1) or Rotor's. */
