@@ -108,6 +108,10 @@ public final class RedisEngineProvider implements EngineProvider<RedisEngineConf
         }
         int readTimeout = values.integer("redis_read_timeout");
         int workers = values.integer("redis_pubsub_num_workers");
+        int apiNumShards = values.integer("redis_api_num_shards");
+        if (apiNumShards < 0) {
+            throw new IllegalArgumentException("redis_api_num_shards must not be negative, got " + apiNumShards);
+        }
         return RedisEngineConfig.builder()
                 .shards(shards)
                 .prefix(values.string("redis_prefix"))
@@ -115,7 +119,7 @@ public final class RedisEngineProvider implements EngineProvider<RedisEngineConf
                 .commandTimeout(Duration.ofSeconds(readTimeout > 0 ? readTimeout : UNBOUNDED_READ_TIMEOUT_SECONDS))
                 .pubsubWorkers(workers > 0 ? workers : Runtime.getRuntime().availableProcessors())
                 .api(values.bool("redis_api"))
-                .apiNumShards(values.integer("redis_api_num_shards"))
+                .apiNumShards(apiNumShards)
                 .build();
     }
 

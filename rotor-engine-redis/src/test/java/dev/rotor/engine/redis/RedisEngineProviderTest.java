@@ -111,7 +111,7 @@ class RedisEngineProviderTest {
                 arguments(Map.of("redis_port", "-1"), "Malformed Redis port: -1"),
                 arguments(Map.of("redis_port", ",6379"), "Malformed Redis port: "),
                 arguments(Map.of("redis_port", "99999999999"), "Malformed Redis port: 99999999999"),
-                arguments(Map.of("redis_api_num_shards", -1), "apiNumShards must not be negative"));
+                arguments(Map.of("redis_api_num_shards", -1), "redis_api_num_shards must not be negative, got -1"));
     }
 
     @ParameterizedTest
