@@ -1,70 +1,68 @@
 package dev.rotor.cli;
 
 import dev.rotor.config.ConfigException;
-import dev.rotor.config.RedisSettings;
-import dev.rotor.config.RedisShard;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.engine.Engine;
-import dev.rotor.engine.memory.MemoryEngine;
-import dev.rotor.engine.redis.RedisEngine;
-import dev.rotor.engine.redis.RedisEngineConfig;
-import dev.rotor.engine.redis.RedisShardConfig;
-import java.time.Duration;
-import java.util.ArrayList;
+import dev.rotor.engine.EngineProvider;
+import dev.rotor.engine.memory.MemoryEngineProvider;
+import dev.rotor.engine.redis.RedisEngineProvider;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
-/** Creates the engine named by {@code engine} (configuration.md §3.6, §6 step 3). Implementations are stateless. */
-@FunctionalInterface
-public interface EngineFactory {
+/**
+ * Creates the engine named by {@code engine} (configuration.md §3.6, §6 step 3) from a table of
+ * {@link EngineProvider}s by name; each provider reads its own typed config from {@link RotorConfig#engineValues()}.
+ * Adding an engine is one provider here, plus its keys in {@code ConfigKey}. Immutable and thread-safe.
+ */
+public final class EngineFactory {
+    private final Map<String, EngineProvider<?>> providers;
+
+    private EngineFactory(Map<String, EngineProvider<?>> providers) {
+        this.providers = Map.copyOf(providers);
+    }
+
+    /** The engines of this build: {@code memory} and {@code redis}. */
+    public static EngineFactory standard() {
+        return of(List.of(new MemoryEngineProvider(), new RedisEngineProvider()));
+    }
+
+    /**
+     * A factory over these providers.
+     *
+     * @throws IllegalArgumentException when two providers have the same name
+     */
+    public static EngineFactory of(List<? extends EngineProvider<?>> providers) {
+        Map<String, EngineProvider<?>> byName = new LinkedHashMap<>();
+        for (EngineProvider<?> p : providers) {
+            if (byName.put(p.name(), p) != null) {
+                throw new IllegalArgumentException("two engine providers named " + p.name());
+            }
+        }
+        return new EngineFactory(byName);
+    }
+
+    /** The engine names this factory knows. */
+    public Set<String> names() {
+        return providers.keySet();
+    }
 
     /**
      * Creates (but does not start) the engine.
      *
-     * @throws ConfigException with the complete message to log as fatal, e.g. {@code Unknown engine: foo}
+     * @throws ConfigException with the complete message to log as fatal: {@code Unknown engine: foo}, or
+     *                         {@code Error creating engine: <reason>} for options the engine rejects (v1's texts)
      */
-    Engine create(RotorConfig config);
-
-    /** The engines of this build: {@code memory} and {@code redis}. */
-    static EngineFactory standard() {
-        return config -> switch (config.engine()) {
-            case "memory" -> new MemoryEngine();
-            case "redis" -> {
-                try {
-                    yield new RedisEngine(redisConfig(config.redis()));
-                } catch (ConfigException | IllegalArgumentException e) {
-                    throw new ConfigException("Error creating engine: " + e.getMessage(), e);
-                }
-            }
-            default -> throw new ConfigException("Unknown engine: " + config.engine());
-        };
-    }
-
-    /** Maps the validated v1 Redis options to the engine's configuration (redis-engine.md §1). */
-    static RedisEngineConfig redisConfig(RedisSettings settings) {
-        List<RedisShardConfig> shards = new ArrayList<>();
-        for (RedisShard s : settings.shards()) {
-            shards.add(new RedisShardConfig(s.host(), number(s.port(), "port"), s.password(),
-                    number(s.db(), "db"), s.masterName(), s.sentinels()));
+    public Engine create(RotorConfig config) {
+        EngineProvider<?> provider = providers.get(config.engine());
+        if (provider == null) {
+            throw new ConfigException("Unknown engine: " + config.engine());
         }
-        // A read timeout of 0 means "none" in v1; Rotor keeps every command bounded (60 s then).
-        int readTimeout = settings.readTimeout() > 0 ? settings.readTimeout() : 60;
-        return RedisEngineConfig.builder()
-                .shards(shards)
-                .prefix(settings.prefix())
-                .connectTimeout(Duration.ofSeconds(Math.max(1, settings.connectTimeout())))
-                .commandTimeout(Duration.ofSeconds(readTimeout))
-                .pubsubWorkers(settings.pubsubNumWorkers() > 0 ? settings.pubsubNumWorkers()
-                        : Runtime.getRuntime().availableProcessors())
-                .api(settings.api())
-                .apiNumShards(settings.apiNumShards())
-                .build();
-    }
-
-    private static int number(String value, String what) {
         try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new ConfigException("Malformed Redis " + what + ": " + value);
+            return provider.create(config.engineValues());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Error creating engine: " + e.getMessage(), e);
         }
     }
 }

@@ -125,7 +125,7 @@ public enum ConfigKey {
     PID_FILE("pid_file", Type.STRING, "", Env.NONE, Reload.NO),
     GOMAXPROCS("gomaxprocs", Type.INT, 0, Env.NONE, Reload.NO),
 
-    // §3.7 Redis engine
+    // §3.7 Redis engine: the engine keys, handed to the engine as EngineValues (keep them together, in this order)
     REDIS_HOST("redis_host", Type.STRING, "127.0.0.1", Env.BOUND, Reload.NO),
     REDIS_PORT("redis_port", Type.STRING, "6379", Env.BOUND, Reload.NO),
     REDIS_URL("redis_url", Type.STRING, "", Env.BOUND, Reload.NO),

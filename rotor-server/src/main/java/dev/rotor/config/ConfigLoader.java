@@ -126,13 +126,8 @@ public final class ConfigLoader {
         if (server.ssl() && !autocert.enabled() && (server.sslCert().isEmpty() || server.sslKey().isEmpty())) {
             throw new ConfigException("config error: ssl: ssl_cert and ssl_key must both be set when ssl is enabled");
         }
-        RedisSettings redis = new RedisSettings(s.string(REDIS_HOST), s.string(REDIS_PORT), s.string(REDIS_URL),
-                s.string(REDIS_PASSWORD), s.string(REDIS_DB), s.integer(REDIS_POOL), s.bool(REDIS_API),
-                s.integer(REDIS_API_NUM_SHARDS), s.string(REDIS_MASTER_NAME), s.string(REDIS_SENTINELS),
-                s.string(REDIS_PREFIX), s.integer(REDIS_CONNECT_TIMEOUT), s.integer(REDIS_READ_TIMEOUT),
-                s.integer(REDIS_WRITE_TIMEOUT), s.integer(REDIS_PUBSUB_NUM_WORKERS));
         return new RotorConfig(node, server, s.string(ENGINE), s.string(LOG_LEVEL), s.string(LOG_FILE),
-                s.string(PID_FILE), s.integer(GOMAXPROCS), redis, autocert);
+                s.string(PID_FILE), s.integer(GOMAXPROCS), EngineValues.read(s), autocert);
     }
 
     private NodeConfig buildNode(ConfigSources s) {

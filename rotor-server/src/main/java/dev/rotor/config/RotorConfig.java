@@ -1,5 +1,6 @@
 package dev.rotor.config;
 
+import dev.rotor.engine.ConfigValues;
 import dev.rotor.node.NodeConfig;
 import dev.rotor.server.ServerConfig;
 import java.util.Objects;
@@ -14,6 +15,8 @@ import java.util.Objects;
  * @param logFile    empty for standard output
  * @param pidFile    empty for no PID file
  * @param gomaxprocs v1's CPU limit, 0 = all cores; also in {@link ServerConfig#eventLoops()} as the worker loop count
+ * @param engineValues the engine keys (§3.7) as resolved; the engine named by {@code engine} reads its typed config
+ *                   from them when it is created
  */
 public record RotorConfig(
         NodeConfig node,
@@ -23,7 +26,7 @@ public record RotorConfig(
         String logFile,
         String pidFile,
         int gomaxprocs,
-        RedisSettings redis,
+        ConfigValues engineValues,
         AutocertSettings autocert) {
 
     public RotorConfig {
@@ -33,12 +36,13 @@ public record RotorConfig(
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(logFile, "logFile");
         Objects.requireNonNull(pidFile, "pidFile");
-        Objects.requireNonNull(redis, "redis");
+        Objects.requireNonNull(engineValues, "engineValues");
         Objects.requireNonNull(autocert, "autocert");
     }
 
     /** This configuration with a reloaded node and logging settings; everything else stays as started (§7). */
     public RotorConfig withReloadable(NodeConfig newNode, String newLogLevel, String newLogFile) {
-        return new RotorConfig(newNode, server, engine, newLogLevel, newLogFile, pidFile, gomaxprocs, redis, autocert);
+        return new RotorConfig(newNode, server, engine, newLogLevel, newLogFile, pidFile, gomaxprocs, engineValues,
+                autocert);
     }
 }

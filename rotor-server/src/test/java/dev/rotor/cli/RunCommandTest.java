@@ -2,13 +2,16 @@ package dev.rotor.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rotor.config.ConfigException;
 import dev.rotor.config.RotorConfig;
+import dev.rotor.engine.ConfigValues;
+import dev.rotor.engine.Engine;
+import dev.rotor.engine.EngineProvider;
 import java.io.IOException;
 import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -276,9 +279,22 @@ class RunCommandTest {
     @Test
     void anEngineFactoryErrorIsLoggedAsItIs() throws IOException {
         Path file = write("config.json", "{}");
-        cli.engines = c -> {
-            throw new ConfigException("Error creating engine: no luck");
-        };
+        cli.engines = EngineFactory.of(List.of(new EngineProvider<Void>() {
+            @Override
+            public String name() {
+                return "memory";
+            }
+
+            @Override
+            public Void config(ConfigValues values) {
+                throw new IllegalArgumentException("no luck");
+            }
+
+            @Override
+            public Engine create(Void config) {
+                throw new AssertionError("not reached");
+            }
+        }));
 
         assertThat(cli.run("-c", file.toString())).isEqualTo(1);
         assertThat(cli.out()).contains("[F]: ", "Error creating engine: no luck");

@@ -96,7 +96,7 @@ class ConfigFormatsTest {
         assertThat(json.node().clientQueueMaxSize()).isEqualTo(20971520L);
         assertThat(json.node().insecureApi()).isTrue();
         assertThat(json.node().naming().privatePrefix()).isEqualTo("!");
-        assertThat(json.redis().pool()).isEqualTo(16);
+        assertThat(json.engineValues().integer("redis_pool")).isEqualTo(16);
         assertThat(json.node().topLevel()).isEqualTo(ChannelOptions.builder().presence(true).historySize(10)
                 .historyLifetime(30).build());
         assertThat(json.node().namespaces()).containsOnlyKeys("public", "chat");

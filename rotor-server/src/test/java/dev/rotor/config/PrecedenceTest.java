@@ -84,7 +84,7 @@ class PrecedenceTest {
                 "CENTRIFUGO_WEB", "t"), Map.of());
 
         assertThat(c.engine()).isEqualTo("redis");
-        assertThat(c.redis().host()).isEqualTo("10.0.0.1");
+        assertThat(c.engineValues().string("redis_host")).isEqualTo("10.0.0.1");
         assertThat(c.server().ssl()).isTrue();
         assertThat(c.server().sslCert()).isEqualTo("c.pem");
         assertThat(c.server().web()).isTrue();
@@ -101,8 +101,8 @@ class PrecedenceTest {
     void typedFlagValuesAreAccepted() {
         RotorConfig c = load(Map.of(), Map.of("redis_pool", 12, "redis_api", true, "insecure", true));
 
-        assertThat(c.redis().pool()).isEqualTo(12);
-        assertThat(c.redis().api()).isTrue();
+        assertThat(c.engineValues().integer("redis_pool")).isEqualTo(12);
+        assertThat(c.engineValues().bool("redis_api")).isTrue();
         assertThat(c.node().insecure()).isTrue();
     }
 

@@ -54,7 +54,7 @@ class ReloadTest {
 
         assertThat(c.server()).isSameAs(started.server());
         assertThat(c.engine()).isEqualTo("memory");
-        assertThat(c.redis()).isSameAs(started.redis());
+        assertThat(c.engineValues()).isSameAs(started.engineValues());
         assertThat(c.pidFile()).isEmpty();
     }
 

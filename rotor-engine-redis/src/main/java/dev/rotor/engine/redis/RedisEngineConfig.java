@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Configuration of the Redis engine, already validated (configuration.md §3.7, redis-engine.md §1). Immutable;
- * build with {@link #builder()}.
+ * Configuration of the Redis engine, already validated (configuration.md §3.7, redis-engine.md §1): the one typed
+ * form of the v1 {@code redis_*} keys, which {@link RedisEngineProvider#config} reads. Immutable; build with
+ * {@link #builder()}.
  *
  * @param shards          one entry per shard; channels map to shards by jump consistent hash (§9)
  * @param prefix          {@code redis_prefix}, the first part of every key and PUB/SUB channel

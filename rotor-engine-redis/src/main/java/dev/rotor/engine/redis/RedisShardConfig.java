@@ -5,10 +5,22 @@ import java.util.Objects;
 
 /**
  * Where one Redis shard lives: a direct {@code host:port}, or a Sentinel-monitored master ({@code masterName} with
- * {@code sentinels} as {@code host:port} strings). {@code password} is empty for none. Immutable.
+ * the {@code sentinels} to ask for it). {@code password} is empty for none. Immutable.
  */
 public record RedisShardConfig(String host, int port, String password, int db, String masterName,
-                               List<String> sentinels) {
+                               List<Address> sentinels) {
+
+    /** A Sentinel's {@code host:port}. Immutable. */
+    public record Address(String host, int port) {
+        public Address {
+            Objects.requireNonNull(host, "host");
+        }
+
+        @Override
+        public String toString() {
+            return host + ":" + port;
+        }
+    }
 
     public RedisShardConfig {
         Objects.requireNonNull(host, "host");

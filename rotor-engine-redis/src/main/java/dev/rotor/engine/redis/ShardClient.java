@@ -67,11 +67,10 @@ final class ShardClient implements AutoCloseable {
     private static RedisURI uri(RedisShardConfig c, RedisEngineConfig e) {
         RedisURI.Builder b;
         if (c.sentinel()) {
-            String[] first = hostPort(c.sentinels().get(0));
-            b = RedisURI.Builder.sentinel(first[0], Integer.parseInt(first[1]), c.masterName());
-            for (String s : c.sentinels().subList(1, c.sentinels().size())) {
-                String[] hp = hostPort(s);
-                b.withSentinel(hp[0], Integer.parseInt(hp[1]));
+            RedisShardConfig.Address first = c.sentinels().get(0);
+            b = RedisURI.Builder.sentinel(first.host(), first.port(), c.masterName());
+            for (RedisShardConfig.Address s : c.sentinels().subList(1, c.sentinels().size())) {
+                b.withSentinel(s.host(), s.port());
             }
         } else {
             b = RedisURI.Builder.redis(c.host(), c.port());
@@ -81,14 +80,6 @@ final class ShardClient implements AutoCloseable {
             b.withPassword(c.password().toCharArray());
         }
         return b.build();
-    }
-
-    private static String[] hostPort(String address) {
-        int colon = address.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("Malformed Sentinel address: " + address);
-        }
-        return new String[] {address.substring(0, colon), address.substring(colon + 1)};
     }
 
     int index() {

@@ -3,17 +3,19 @@ package dev.rotor.server.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotor.cli.EngineFactory;
-import dev.rotor.config.RedisSettings;
-import dev.rotor.engine.redis.RedisEngine;
+import dev.rotor.config.ConfigLoader;
 import dev.rotor.node.NodeConfig;
 import dev.rotor.server.ServerConfig;
 import dev.rotor.server.TestServer;
 import dev.rotor.testkit.WsTestClient;
 import dev.rotor.testkit.redis.RedisExtension;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,18 +36,24 @@ final class RedisNodes implements AutoCloseable {
         this.redis = redis;
     }
 
-    /** The v1 Redis options of the test server: host, port, the test's prefix; the API queue as asked. */
-    RedisSettings settings(String host, String port, boolean api, int apiShards) {
-        return new RedisSettings(host, port, "", "", "0", 256, api, apiShards, "", "", redis.prefix(), 1, 4, 1, 2);
+    /**
+     * The v1 Redis options of the test server as command-line flags: host, port, the test's prefix, short timeouts;
+     * the API queue as asked. Mutable, so a test can add keys.
+     */
+    Map<String, Object> settings(String host, String port, boolean api, int apiShards) {
+        return new HashMap<>(Map.of("engine", "redis", "redis_host", host, "redis_port", port, "redis_api", api,
+                "redis_api_num_shards", apiShards, "redis_prefix", redis.prefix(), "redis_read_timeout", 4,
+                "redis_pubsub_num_workers", 2));
     }
 
     TestServer start(NodeConfig.Builder node) throws Exception {
         return start(node, settings("127.0.0.1", Integer.toString(redis.server().port()), false, 0));
     }
 
-    TestServer start(NodeConfig.Builder node, RedisSettings settings) throws Exception {
-        TestServer s = TestServer.start(node, ServerConfig.builder(),
-                new RedisEngine(EngineFactory.redisConfig(settings)));
+    TestServer start(NodeConfig.Builder node, Map<String, Object> settings) throws Exception {
+        Path noFile = Path.of("target", "no-such-config.json");
+        TestServer s = TestServer.start(node, ServerConfig.builder(), EngineFactory.standard()
+                .create(new ConfigLoader(noFile, Map.of(), settings).load().config()));
         servers.add(s);
         return s;
     }

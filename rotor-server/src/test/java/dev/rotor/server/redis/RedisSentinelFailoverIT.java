@@ -4,7 +4,6 @@ import static dev.rotor.server.redis.RedisNodes.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotor.channel.ChannelOptions;
-import dev.rotor.config.RedisSettings;
 import dev.rotor.node.NodeConfig;
 import dev.rotor.server.TestServer;
 import dev.rotor.server.redis.RedisNodes.Client;
@@ -13,6 +12,7 @@ import dev.rotor.testkit.redis.RedisServer;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -78,9 +78,11 @@ class RedisSentinelFailoverIT {
         }
     }
 
-    private RedisSettings sentinelSettings() {
-        return new RedisSettings("127.0.0.1", "6379", "", "", "0", 256, false, 0, MASTER,
-                "127.0.0.1:" + sentinel1.port() + ", 127.0.0.1:" + sentinel2.port(), redis.prefix(), 1, 4, 1, 2);
+    private Map<String, Object> sentinelSettings() {
+        Map<String, Object> flags = nodes.settings("127.0.0.1", "6379", false, 0);
+        flags.put("redis_master_name", MASTER);
+        flags.put("redis_sentinels", "127.0.0.1:" + sentinel1.port() + ", 127.0.0.1:" + sentinel2.port());
+        return flags;
     }
 
     @Test

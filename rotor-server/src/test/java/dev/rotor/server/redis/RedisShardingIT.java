@@ -5,13 +5,13 @@ import static dev.rotor.server.redis.RedisNodes.subscribe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotor.channel.ChannelOptions;
-import dev.rotor.config.RedisSettings;
 import dev.rotor.node.NodeConfig;
 import dev.rotor.server.TestServer;
 import dev.rotor.server.redis.RedisNodes.Client;
 import dev.rotor.testkit.redis.RedisExtension;
 import dev.rotor.testkit.redis.RedisServer;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +44,7 @@ class RedisShardingIT {
         second.close();
     }
 
-    private RedisSettings twoShards() {
+    private Map<String, Object> twoShards() {
         return nodes.settings("127.0.0.1", redis.server().port() + "," + second.port(), false, 0);
     }
 

@@ -1,0 +1,60 @@
+package dev.rotor.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rotor.engine.ConfigValues;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The engine keys as an engine sees them. */
+class EngineValuesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyRedisKeyIsThereWithItsDefault() {
+        ConfigValues v = load(Map.of());
+
+        assertThat(EngineValues.KEYS).extracting(ConfigKey::key).allMatch(k -> k.startsWith("redis_")).hasSize(15);
+        assertThat(v.string("redis_host")).isEqualTo("127.0.0.1");
+        assertThat(v.string("redis_port")).isEqualTo("6379");
+        assertThat(v.string("redis_db")).isEqualTo("0");
+        assertThat(v.integer("redis_pool")).isEqualTo(256);
+        assertThat(v.bool("redis_api")).isFalse();
+        assertThat(v.integer("redis_pubsub_num_workers")).isZero();
+    }
+
+    @Test
+    void valuesAreReadLeniently() {
+        ConfigValues v = load(Map.of("redis_port", 7000, "redis_pool", "12", "redis_api", "t"));
+
+        assertThat(v.string("redis_port")).isEqualTo("7000");
+        assertThat(v.integer("redis_pool")).isEqualTo(12);
+        assertThat(v.bool("redis_api")).isTrue();
+    }
+
+    @Test
+    void aMistypedEngineKeyIsALoadErrorWhateverTheEngine() {
+        assertThatThrownBy(() -> load(Map.of("redis_pool", "many")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config error: redis_pool: expected an integer, got \"many\" (from flag --redis_pool)");
+    }
+
+    @Test
+    void aKeyOutsideTheEngineBlockOrOfAnotherTypeIsAProgrammingError() {
+        ConfigValues v = load(Map.of());
+
+        assertThatThrownBy(() -> v.string("secret")).isInstanceOf(NoSuchElementException.class)
+                .hasMessage("not an engine configuration key: secret");
+        assertThatThrownBy(() -> v.integer("redis_port")).isInstanceOf(IllegalStateException.class)
+                .hasMessage("configuration key redis_port is not of type Integer");
+    }
+
+    private ConfigValues load(Map<String, Object> flags) {
+        return new ConfigLoader(dir.resolve("absent.json"), Map.of(), flags, () -> "h").load().config().engineValues();
+    }
+}
