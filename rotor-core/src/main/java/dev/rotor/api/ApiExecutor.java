@@ -9,6 +9,7 @@ import dev.rotor.protocol.ApiReply;
 import dev.rotor.protocol.Command;
 import dev.rotor.protocol.JsonWriter;
 import dev.rotor.protocol.Message;
+import dev.rotor.protocol.Method;
 import dev.rotor.protocol.Params;
 import dev.rotor.protocol.ProtocolError;
 import dev.rotor.protocol.ProtocolException;
@@ -55,40 +56,23 @@ public final class ApiExecutor {
      */
     public CompletionStage<ApiOutcome> outcome(Command cmd, Dialect dialect) {
         try {
-            boolean v1 = dialect == Dialect.V1;
-            return switch (cmd.method()) {
-                case "publish" -> publish(cmd);
-                case "broadcast" -> broadcast(cmd);
-                case "unsubscribe" -> unsubscribe(cmd);
-                case "disconnect" -> disconnect(cmd);
-                case "presence" -> presence(cmd);
-                case "history" -> history(cmd);
-                case "channels" -> channels();
-                case "stats" -> {
-                    if (!v1) {
-                        throw new ApiRequestException(ProtocolError.METHOD_NOT_FOUND);
-                    }
-                    yield stats();
-                }
-                case "node" -> {
-                    if (!v1) {
-                        throw new ApiRequestException(ProtocolError.METHOD_NOT_FOUND);
-                    }
-                    yield nodeInfo();
-                }
-                case "presence_stats" -> {
-                    if (v1) {
-                        throw new ApiRequestException(ProtocolError.METHOD_NOT_FOUND);
-                    }
-                    yield presenceStats(cmd);
-                }
-                case "info" -> {
-                    if (v1) {
-                        throw new ApiRequestException(ProtocolError.METHOD_NOT_FOUND);
-                    }
-                    yield V2Results.info(node);
-                }
-                default -> throw new ApiRequestException(ProtocolError.METHOD_NOT_FOUND);
+            Method method = Method.find(cmd.method(), dialect.surface);
+            if (method == null) {
+                throw new ApiRequestException(ProtocolError.METHOD_NOT_FOUND);
+            }
+            return switch (method) {
+                case PUBLISH -> publish(cmd);
+                case BROADCAST -> broadcast(cmd);
+                case UNSUBSCRIBE -> unsubscribe(cmd);
+                case DISCONNECT -> disconnect(cmd);
+                case PRESENCE -> presence(cmd);
+                case HISTORY -> history(cmd);
+                case CHANNELS -> channels();
+                case STATS -> stats();
+                case NODE -> nodeInfo();
+                case PRESENCE_STATS -> presenceStats(cmd);
+                case INFO -> V2Results.info(node);
+                default -> throw new IllegalStateException("not an API method: " + method);
             };
         } catch (ProtocolException e) {
             if (e.isIllFormedText()) {
@@ -108,16 +92,24 @@ public final class ApiExecutor {
      * name instead.
      */
     private static CompletionStage<ApiOutcome> illFormedText(Command cmd) {
-        Reply.Body body = switch (cmd.method()) {
-            case "presence" -> Reply.presenceBody("", null);
-            case "history" -> Reply.historyBody("", null);
-            default -> null;
-        };
+        Method method = Method.find(cmd.method(), Method.Surface.API_V1);
+        Reply.Body body = method == Method.PRESENCE ? Reply.presenceBody("", null)
+                : method == Method.HISTORY ? Reply.historyBody("", null)
+                : null;
         return failed(ProtocolError.INVALID_MESSAGE.text(), Advice.FIX, body);
     }
 
     /** The two HTTP API dialects: v1's signed arrays and, beyond v1, Centrifugo v2's {@code apikey} objects. */
-    public enum Dialect { V1, V2 }
+    public enum Dialect {
+        V1(Method.Surface.API_V1),
+        V2(Method.Surface.API_V2);
+
+        private final Method.Surface surface;
+
+        Dialect(Method.Surface surface) {
+            this.surface = surface;
+        }
+    }
 
     private CompletionStage<ApiOutcome> publish(Command cmd) {
         Params.ApiPublish p = Params.apiPublish(cmd.params());

@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rotor.protocol.ApiReply;
 import dev.rotor.protocol.Command;
 import dev.rotor.protocol.CommandDecoder;
+import dev.rotor.protocol.Method;
 import dev.rotor.protocol.ProtocolException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -21,8 +21,6 @@ import java.util.concurrent.CompletionStage;
  * malformed entry or a failed command fails the returned stage, which the queue consumer logs once. Thread-safe.
  */
 public final class ApiQueueHandler {
-    private static final Set<String> EXECUTED = Set.of("publish", "broadcast", "unsubscribe", "disconnect");
-
     private final ApiExecutor executor;
     private final ObjectMapper mapper = new ObjectMapper();
 
@@ -41,7 +39,7 @@ public final class ApiQueueHandler {
         List<String> errors = new ArrayList<>();
         CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
         for (Command cmd : commands) {
-            if (!EXECUTED.contains(cmd.method())) {
+            if (Method.find(cmd.method(), Method.Surface.API_QUEUE) == null) {
                 continue; // v1 compat: other methods are silently ignored
             }
             chain = chain.thenCompose(v -> executor.executeOne(cmd).thenAccept(reply -> record(reply, errors)));

@@ -11,6 +11,7 @@ import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.Command;
 import dev.rotor.protocol.JsonCodec;
 import dev.rotor.protocol.Message;
+import dev.rotor.protocol.Method;
 import dev.rotor.protocol.Params;
 import dev.rotor.protocol.ProtocolError;
 import dev.rotor.protocol.ProtocolException;
@@ -43,21 +44,24 @@ final class ClientCommands {
     /** Executes one command; the stage completes with the reply or exceptionally with a fatal ProtocolException. */
     CompletionStage<Reply> execute(Command cmd) {
         try {
-            String method = cmd.method();
-            if (!method.equals("connect") && !session.isAuthenticated()) {
+            Method method = Method.find(cmd.method(), Method.Surface.CLIENT);
+            if (method != Method.CONNECT && !session.isAuthenticated()) {
                 throw new ProtocolException(ProtocolError.UNAUTHORIZED);
             }
+            if (method == null) {
+                throw new ProtocolException(ProtocolError.METHOD_NOT_FOUND);
+            }
             return switch (method) {
-                case "connect" -> CompletableFuture.completedFuture(connect(cmd));
-                case "refresh" -> CompletableFuture.completedFuture(refresh(cmd));
-                case "subscribe" -> subscribe(cmd);
-                case "unsubscribe" -> unsubscribe(cmd);
-                case "publish" -> publish(cmd);
-                case "presence" -> presence(cmd);
-                case "history" -> history(cmd);
-                case "ping" -> CompletableFuture.completedFuture(
+                case CONNECT -> CompletableFuture.completedFuture(connect(cmd));
+                case REFRESH -> CompletableFuture.completedFuture(refresh(cmd));
+                case SUBSCRIBE -> subscribe(cmd);
+                case UNSUBSCRIBE -> unsubscribe(cmd);
+                case PUBLISH -> publish(cmd);
+                case PRESENCE -> presence(cmd);
+                case HISTORY -> history(cmd);
+                case PING -> CompletableFuture.completedFuture(
                         new Reply(cmd.uid(), "ping", null, null, Reply.pingBody(Params.ping(cmd.params()).data())));
-                default -> throw new ProtocolException(ProtocolError.METHOD_NOT_FOUND);
+                default -> throw new IllegalStateException("not a client method: " + method);
             };
         } catch (ProtocolException e) {
             return CompletableFuture.failedFuture(e);

@@ -12,6 +12,7 @@ import dev.rotor.protocol.Command;
 import dev.rotor.protocol.CommandDecoder;
 import dev.rotor.protocol.ControlMessage;
 import dev.rotor.protocol.Disconnect;
+import dev.rotor.protocol.Method;
 import dev.rotor.protocol.Params;
 import dev.rotor.protocol.ProtocolError;
 import dev.rotor.protocol.ProtocolException;
@@ -158,7 +159,8 @@ public final class AdminSocketHandler extends ChannelInboundHandlerAdapter {
 
     private CompletionStage<ApiReply> execute(Command cmd) {
         NodeConfig cfg = node.config();
-        if (cmd.method().equals("connect")) {
+        Method method = Method.find(cmd.method(), Method.Surface.ADMIN);
+        if (method == Method.CONNECT) {
             Params.AdminConnect p;
             try {
                 p = Params.adminConnect(cmd.params());
@@ -181,13 +183,15 @@ public final class AdminSocketHandler extends ChannelInboundHandlerAdapter {
         if (!authenticated) {
             return CompletableFuture.failedFuture(new ProtocolException(ProtocolError.UNAUTHORIZED));
         }
-        return switch (cmd.method()) {
-            case "ping" -> CompletableFuture.completedFuture(
-                    new ApiReply(cmd.uid(), "ping", null, null, w -> w.string("pong")));
-            case "info" -> CompletableFuture.completedFuture(new ApiReply(cmd.uid(), "info", null, null,
+        if (method == Method.PING) {
+            return CompletableFuture.completedFuture(new ApiReply(cmd.uid(), "ping", null, null, w -> w.string("pong")));
+        }
+        if (method == Method.INFO) {
+            return CompletableFuture.completedFuture(new ApiReply(cmd.uid(), "info", null, null,
                     w -> AdminInfo.write(w, cfg, node.engine().name())));
-            default -> executor.executeOne(cmd);
-        };
+        }
+        // the v1 API's methods, and method not found for the rest
+        return executor.executeOne(cmd);
     }
 
     /** §3.2: every admin error closes with reconnect true. */
