@@ -7,6 +7,7 @@ import dev.rotor.node.NodeInfo;
 import dev.rotor.protocol.Advice;
 import dev.rotor.protocol.ApiReply;
 import dev.rotor.protocol.Command;
+import dev.rotor.protocol.Failures;
 import dev.rotor.protocol.JsonWriter;
 import dev.rotor.protocol.Message;
 import dev.rotor.protocol.Method;
@@ -123,7 +124,7 @@ public final class ApiExecutor {
         Message m = new Message(p.uid().isEmpty() ? node.nextMessageUid() : p.uid(), p.channel(), p.data(), p.client(), null);
         return node.publish(m, opts).handle((v, e) -> e == null
                 ? ApiOutcome.ok(null, null)
-                : ApiOutcome.failed(Node.errorText(e), Advice.NONE, null));
+                : ApiOutcome.failed(Failures.text(e), Advice.NONE, null));
     }
 
     /** http-api.md §4.2: validation errors stop the loop; engine errors do not. */
@@ -154,7 +155,7 @@ public final class ApiExecutor {
             }
             for (CompletableFuture<Void> f : started) {
                 if (f.isCompletedExceptionally()) {
-                    return ApiOutcome.failed(Node.errorText(failure(f)), Advice.NONE, null);
+                    return ApiOutcome.failed(Failures.text(failure(f)), Advice.NONE, null);
                 }
             }
             return ApiOutcome.ok(null, null);
@@ -191,7 +192,7 @@ public final class ApiExecutor {
         }
         return node.presence(channel).handle((data, e) -> e == null
                 ? ApiOutcome.ok(Reply.presenceBody(channel, data), V2Results.presence(data))
-                : ApiOutcome.failed(Node.errorText(e), Advice.NONE, Reply.presenceBody(channel, null)));
+                : ApiOutcome.failed(Failures.text(e), Advice.NONE, Reply.presenceBody(channel, null)));
     }
 
     /** v2 only: the numbers of clients and of distinct users in a channel's presence; errors as presence. */
@@ -202,7 +203,7 @@ public final class ApiExecutor {
         }
         return node.presence(channel).handle((data, e) -> e == null
                 ? ApiOutcome.ok(null, V2Results.presenceStats(data))
-                : ApiOutcome.failed(Node.errorText(e), Advice.NONE, null));
+                : ApiOutcome.failed(Failures.text(e), Advice.NONE, null));
     }
 
     private CompletionStage<ApiOutcome> history(Command cmd) {
@@ -212,7 +213,7 @@ public final class ApiExecutor {
         }
         return node.history(channel).handle((data, e) -> e == null
                 ? ApiOutcome.ok(Reply.historyBody(channel, data), V2Results.history(data))
-                : ApiOutcome.failed(Node.errorText(e), Advice.NONE, Reply.historyBody(channel, null)));
+                : ApiOutcome.failed(Failures.text(e), Advice.NONE, Reply.historyBody(channel, null)));
     }
 
     private CompletionStage<ApiOutcome> channels() {

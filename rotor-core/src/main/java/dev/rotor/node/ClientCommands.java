@@ -8,6 +8,7 @@ import dev.rotor.channel.ChannelOptions;
 import dev.rotor.metrics.Counter;
 import dev.rotor.protocol.Advice;
 import dev.rotor.protocol.ClientInfo;
+import dev.rotor.protocol.Failures;
 import dev.rotor.protocol.Command;
 import dev.rotor.protocol.JsonCodec;
 import dev.rotor.protocol.Message;
@@ -406,7 +407,7 @@ final class ClientCommands {
                 session.info(channel));
         return node.publish(message, opts).handle((v, e) -> e == null
                 ? new Reply(cmd.uid(), "publish", null, null, Reply.statusBody(channel, true))
-                : new Reply(cmd.uid(), "publish", Node.errorText(e), Advice.RETRY, Reply.statusBody(channel, false)));
+                : new Reply(cmd.uid(), "publish", Failures.text(e), Advice.RETRY, Reply.statusBody(channel, false)));
     }
 
     private static CompletionStage<Reply> publishError(Command cmd, String channel, String error, Advice advice) {
@@ -424,7 +425,7 @@ final class ClientCommands {
         }
         return node.presence(channel).handle((data, e) -> e == null
                 ? new Reply(cmd.uid(), "presence", null, null, Reply.presenceBody(channel, data))
-                : new Reply(cmd.uid(), "presence", Node.errorText(e), Advice.RETRY, Reply.presenceBody(channel, null)));
+                : new Reply(cmd.uid(), "presence", Failures.text(e), Advice.RETRY, Reply.presenceBody(channel, null)));
     }
 
     private CompletionStage<Reply> history(Command cmd) {
@@ -435,7 +436,7 @@ final class ClientCommands {
         }
         return node.history(channel).handle((data, e) -> e == null
                 ? new Reply(cmd.uid(), "history", null, null, Reply.historyBody(channel, data))
-                : new Reply(cmd.uid(), "history", Node.errorText(e), Advice.RETRY, Reply.historyBody(channel, null)));
+                : new Reply(cmd.uid(), "history", Failures.text(e), Advice.RETRY, Reply.historyBody(channel, null)));
     }
 
     static int utf8Length(String s) {

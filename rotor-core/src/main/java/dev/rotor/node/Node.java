@@ -10,6 +10,7 @@ import dev.rotor.metrics.Metrics;
 import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.ControlMessage;
 import dev.rotor.protocol.Disconnect;
+import dev.rotor.protocol.Failures;
 import dev.rotor.protocol.Message;
 import dev.rotor.protocol.ProtocolError;
 import dev.rotor.protocol.ProtocolException;
@@ -24,7 +25,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -531,35 +531,13 @@ public final class Node implements EngineListener {
             if (e == null) {
                 return v;
             }
-            Throwable cause = unwrap(e);
+            Throwable cause = Failures.cause(e);
             if (cause instanceof ProtocolException pe) {
                 throw pe;
             }
             engineFailures.warn("engine operation failed: {}", cause.toString());
             throw new ProtocolException(ProtocolError.INTERNAL_SERVER_ERROR);
         });
-    }
-
-    /** Unwraps CompletionException layers. */
-    public static Throwable unwrapError(Throwable e) {
-        return unwrap(e);
-    }
-
-    static Throwable unwrap(Throwable e) {
-        while (e instanceof CompletionException && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e;
-    }
-
-    /** The error text a client sees for a failed engine operation: protocol errors as v1, else the engine's text. */
-    public static String errorText(Throwable e) {
-        Throwable cause = unwrap(e);
-        if (cause instanceof ProtocolException pe) {
-            return pe.error().text();
-        }
-        String m = cause.getMessage();
-        return m == null || m.isEmpty() ? ProtocolError.INTERNAL_SERVER_ERROR.text() : m;
     }
 
     /** Registry of nodes heard from through pings. Thread-safe. */

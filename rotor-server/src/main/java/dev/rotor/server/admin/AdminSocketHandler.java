@@ -12,6 +12,7 @@ import dev.rotor.protocol.Command;
 import dev.rotor.protocol.CommandDecoder;
 import dev.rotor.protocol.ControlMessage;
 import dev.rotor.protocol.Disconnect;
+import dev.rotor.protocol.Failures;
 import dev.rotor.protocol.Method;
 import dev.rotor.protocol.Params;
 import dev.rotor.protocol.ProtocolError;
@@ -139,7 +140,7 @@ public final class AdminSocketHandler extends ChannelInboundHandlerAdapter {
         }
         return chain.handle((v, e) -> {
             if (e != null) {
-                Throwable cause = Node.unwrapError(e);
+                Throwable cause = Failures.cause(e);
                 if (cause instanceof ApiRequestException are) {
                     fatal(are.error().text());
                 } else if (cause instanceof ProtocolException pe) {

@@ -10,6 +10,7 @@ import dev.rotor.node.NodeConfig;
 import dev.rotor.protocol.ApiReply;
 import dev.rotor.protocol.Command;
 import dev.rotor.protocol.CommandDecoder;
+import dev.rotor.protocol.Failures;
 import dev.rotor.protocol.ProtocolException;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -93,7 +94,7 @@ public final class ApiHandler {
                 if (error == null) {
                     HttpResponses.json(ctx, request, response);
                 } else {
-                    log.error("API request failed unexpectedly", Node.unwrapError(error));
+                    log.error("API request failed unexpectedly", Failures.cause(error));
                     HttpResponses.error(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR);
                 }
             } finally {
@@ -194,7 +195,7 @@ public final class ApiHandler {
                 if (error == null) {
                     HttpResponses.json(ctx, request, ApiReply.encode(replies));
                 } else {
-                    Throwable cause = Node.unwrapError(error);
+                    Throwable cause = Failures.cause(error);
                     if (!(cause instanceof ApiRequestException)) {
                         log.error("API request failed unexpectedly", cause);
                         HttpResponses.error(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR);
