@@ -3,6 +3,7 @@ package dev.rotor.node;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rotor.protocol.ControlMessage;
+import dev.rotor.protocol.Disconnect;
 import dev.rotor.protocol.JsonWriter;
 import dev.rotor.protocol.Method;
 import dev.rotor.protocol.RawJson;
@@ -67,7 +68,7 @@ final class ControlMessages {
                 }
                 case DISCONNECT -> {
                     if (!own) {
-                        node.disconnectUserLocally(params.path("user").asText(""));
+                        node.disconnectUserLocally(params.path("user").asText(""), Disconnect.DISCONNECT);
                     }
                 }
             }

@@ -151,7 +151,8 @@ public final class Node implements EngineListener {
         }
     }
 
-    public Hub hub() {
+    /** The local connections; package-private, so only the node's own classes and tests reach into it. */
+    Hub hub() {
         return hub;
     }
 
@@ -159,8 +160,24 @@ public final class Node implements EngineListener {
         return metrics;
     }
 
-    public Engine engine() {
-        return engine;
+    /** The engine's name as {@code info} reports it ({@code memory}, {@code redis}). */
+    public String engineName() {
+        return engine.name();
+    }
+
+    /** True while the engine can serve (for Redis: every shard connected and subscribed); backs {@code /health}. */
+    public boolean engineHealthy() {
+        return engine.healthy();
+    }
+
+    /** Authenticated connections on this node. */
+    public int numClients() {
+        return hub.numClients();
+    }
+
+    /** True when a connection on this node is subscribed to the channel. */
+    public boolean hasSubscribers(String channel) {
+        return hub.hasSubscribers(channel);
     }
 
     /** This node's id, new on every start. */
@@ -456,13 +473,14 @@ public final class Node implements EngineListener {
 
     /** Disconnects a user's connections on this node and on every other node (http-api.md §4.4). */
     public CompletionStage<Void> disconnectUser(String user) {
-        disconnectUserLocally(user);
+        disconnectUserLocally(user, Disconnect.DISCONNECT);
         return internal(publishControl(ControlMessages.disconnect(uid, user)));
     }
 
-    void disconnectUserLocally(String user) {
+    /** Closes a user's connections on this node only, with the given advice; the other nodes are not told. */
+    public void disconnectUserLocally(String user, Disconnect disconnect) {
         for (ClientSession s : List.copyOf(hub.userSessions(user))) {
-            s.close(Disconnect.DISCONNECT);
+            s.close(disconnect);
         }
     }
 

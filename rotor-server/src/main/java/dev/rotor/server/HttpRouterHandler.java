@@ -155,7 +155,7 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
      * shard connected and subscribed) and the node is not shutting down, else 503 {@code {"status":"unavailable"}}.
      */
     private void health(ChannelHandlerContext ctx, FullHttpRequest request) {
-        boolean ok = !server.isShuttingDown() && node.engine().healthy();
+        boolean ok = !server.isShuttingDown() && node.engineHealthy();
         var response = HttpResponses.response(ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
                 Unpooled.copiedBuffer(ok ? "{\"status\":\"ok\"}" : "{\"status\":\"unavailable\"}",
                         StandardCharsets.UTF_8));

@@ -189,7 +189,7 @@ public final class AdminSocketHandler extends ChannelInboundHandlerAdapter {
         }
         if (method == Method.INFO) {
             return CompletableFuture.completedFuture(new ApiReply(cmd.uid(), "info", null, null,
-                    w -> AdminInfo.write(w, cfg, node.engine().name())));
+                    w -> AdminInfo.write(w, cfg, node.engineName())));
         }
         // the v1 API's methods, and method not found for the rest
         return executor.executeOne(cmd);
