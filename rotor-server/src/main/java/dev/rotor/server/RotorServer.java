@@ -173,11 +173,12 @@ public final class RotorServer {
                 new AdminAuthHandler(node, loginThrottle, loopTimers), new WebAppHandler(server.webPath()), prometheus);
         SockJsHandler sockjs = new SockJsHandler(node, server.httpPrefix(), server.effectiveSockjsUrl(),
                 server.sockjsHeartbeatDelay(), server.effectiveSockjsMaxSessions(), this::isShuttingDown, loopTimers);
+        HttpRouterHandler.Endpoints endpoints = new HttpRouterHandler.Endpoints(node, api, admin, sockjs,
+                server.httpPrefix(), loopTimers, sharedFrames(), this::isShuttingDown);
         try {
             for (Map.Entry<String, Set<Route>> e : ports.entrySet()) {
                 Set<Route> routes = e.getValue();
-                HttpRouterHandler router = new HttpRouterHandler(this, node, api, admin, sockjs, routes,
-                        server.httpPrefix(), loopTimers);
+                HttpRouterHandler router = new HttpRouterHandler(endpoints, routes);
                 ServerBootstrap b = new ServerBootstrap()
                         .group(bossGroup, workerGroup)
                         .channel(channelClass)
