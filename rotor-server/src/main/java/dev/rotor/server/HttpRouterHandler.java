@@ -1,17 +1,17 @@
 package dev.rotor.server;
 
 import dev.rotor.node.Node;
-import dev.rotor.server.http.ApiHandler;
+import dev.rotor.server.http.ApiEndpoint;
 import dev.rotor.server.http.Forms;
 import dev.rotor.server.http.HttpResponses;
-import dev.rotor.server.http.PrometheusHandler;
+import dev.rotor.server.http.PrometheusEndpoint;
 import dev.rotor.server.http.RequestHeadHandler;
-import dev.rotor.server.sockjs.SockJsHandler;
+import dev.rotor.server.sockjs.SockJsEndpoint;
 import dev.rotor.server.transport.LoopTimers;
 import dev.rotor.api.ApiExecutor;
-import dev.rotor.server.admin.AdminAuthHandler;
+import dev.rotor.server.admin.AdminLogin;
 import dev.rotor.server.admin.AdminSocketHandler;
-import dev.rotor.server.admin.WebAppHandler;
+import dev.rotor.server.admin.WebAppResources;
 import dev.rotor.server.websocket.WebSocketFrames;
 import dev.rotor.server.websocket.WebSocketSessionHandler;
 import dev.rotor.server.websocket.WebSocketUpgrade;
@@ -43,9 +43,9 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
     private static final Logger log = LoggerFactory.getLogger(HttpRouterHandler.class);
 
     private final Node node;
-    private final ApiHandler api;
+    private final ApiEndpoint api;
     private final AdminEndpoints admin;
-    private final SockJsHandler sockjs;
+    private final SockJsEndpoint sockjs;
     private final Set<Route> routes;
     private final String prefix;
     /** True once the server answers 503 to new client connections and API requests. */
@@ -56,8 +56,8 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final LoopTimers timers;
 
     /** The admin-side handlers, shared by all ports. */
-    record AdminEndpoints(ApiExecutor executor, AdminAuthHandler auth, WebAppHandler web,
-            PrometheusHandler prometheus) {
+    record AdminEndpoints(ApiExecutor executor, AdminLogin auth, WebAppResources web,
+            PrometheusEndpoint prometheus) {
     }
 
     /**
@@ -65,7 +65,7 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
      * the endpoint handlers, {@code http_prefix}, the timer wheels, the shared WebSocket frames (null when
      * {@code websocket_compression} is on) and the server's shutting-down flag.
      */
-    record Endpoints(Node node, ApiHandler api, AdminEndpoints admin, SockJsHandler sockjs, String prefix,
+    record Endpoints(Node node, ApiEndpoint api, AdminEndpoints admin, SockJsEndpoint sockjs, String prefix,
             LoopTimers timers, WebSocketFrames sharedFrames, BooleanSupplier shuttingDown) {
     }
 
@@ -109,7 +109,7 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
         if (!path.equals("/api") && !path.startsWith("/api/")) {
             return null;
         }
-        boolean v2 = (path.equals("/api") || path.equals("/api/")) && ApiHandler.isV2(head);
+        boolean v2 = (path.equals("/api") || path.equals("/api/")) && ApiEndpoint.isV2(head);
         if (!v2 && path.equals("/api")) {
             return null; // redirected
         }
@@ -153,7 +153,7 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
      * to {@code /api} itself and which is served on {@code /api} and {@code /api/} only.
      */
     private void api(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
-        boolean v2 = (path.equals("/api") || path.equals("/api/")) && ApiHandler.isV2(request);
+        boolean v2 = (path.equals("/api") || path.equals("/api/")) && ApiEndpoint.isV2(request);
         if (!v2 && path.equals("/api")) {
             HttpResponses.redirect(ctx, request, prefix + "/api/");
         } else if (shuttingDown.getAsBoolean()) {

@@ -29,20 +29,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves {@code /api/} (http-api.md §1–§3): JSON bodies signed with {@code X-API-Sign}, or the form variant with
- * {@code data} and {@code sign} fields; validation in v1's order and status codes; one reply per command, always
- * a JSON array. Beyond v1, a request with {@code Authorization: apikey <key>} and no {@code X-API-Sign} on
- * {@code /api} or {@code /api/} speaks the Centrifugo v2 dialect instead ({@link #handleV2}). Stateless and
- * shareable across channels.
+ * The server API endpoint {@code /api/}, called by the port's router with each request (http-api.md §1–§3): JSON bodies
+ * signed with {@code X-API-Sign}, or the form variant with {@code data} and {@code sign} fields; validation in v1's
+ * order and status codes; one reply per command, always a JSON array. Beyond v1, a request with {@code Authorization:
+ * apikey <key>} and no {@code X-API-Sign} on {@code /api} or {@code /api/} speaks the Centrifugo v2 dialect instead
+ * ({@link #handleV2}). Stateless and shareable across channels.
  */
-public final class ApiHandler {
-    private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
+public final class ApiEndpoint {
+    private static final Logger log = LoggerFactory.getLogger(ApiEndpoint.class);
 
     private final Node node;
     private final ApiExecutor executor;
     private final ApiV2 v2;
 
-    public ApiHandler(Node node, ApiExecutor executor) {
+    public ApiEndpoint(Node node, ApiExecutor executor) {
         this.node = node;
         this.executor = executor;
         this.v2 = new ApiV2(executor);

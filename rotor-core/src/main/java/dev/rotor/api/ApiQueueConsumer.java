@@ -18,13 +18,14 @@ import java.util.concurrent.CompletionStage;
  * Executes entries of the Redis API queue (redis-engine.md §8) with the same {@link ApiExecutor} as the HTTP API:
  * one JSON object per entry, {@code publish}, {@code broadcast}, {@code unsubscribe} and {@code disconnect} run,
  * other methods are ignored, the deprecated {@code {"data":[...]}} form runs each command. There is no reply: a
- * malformed entry or a failed command fails the returned stage, which the queue consumer logs once. Thread-safe.
+ * malformed entry or a failed command fails the returned stage, which the engine's queue worker logs once.
+ * Thread-safe.
  */
-public final class ApiQueueHandler {
+public final class ApiQueueConsumer {
     private final ApiExecutor executor;
     private final ObjectMapper mapper = new ObjectMapper();
 
-    public ApiQueueHandler(ApiExecutor executor) {
+    public ApiQueueConsumer(ApiExecutor executor) {
         this.executor = executor;
     }
 
