@@ -4,10 +4,13 @@ import dev.rotor.channel.ChannelOptions;
 import dev.rotor.metrics.Counter;
 import dev.rotor.node.Node;
 import dev.rotor.node.NodeInfo;
+import dev.rotor.protocol.Advice;
 import dev.rotor.protocol.ApiReply;
 import dev.rotor.protocol.Command;
+import dev.rotor.protocol.Failures;
 import dev.rotor.protocol.JsonWriter;
 import dev.rotor.protocol.Message;
+import dev.rotor.protocol.Method;
 import dev.rotor.protocol.Params;
 import dev.rotor.protocol.ProtocolError;
 import dev.rotor.protocol.ProtocolException;
@@ -24,7 +27,6 @@ import java.util.concurrent.CompletionStage;
  * Thread-safe (stateless besides the node).
  */
 public final class ApiExecutor {
-    private static final String FIX = "fix";
 
     private final Node node;
 
@@ -55,40 +57,23 @@ public final class ApiExecutor {
      */
     public CompletionStage<ApiOutcome> outcome(Command cmd, Dialect dialect) {
         try {
-            boolean v1 = dialect == Dialect.V1;
-            return switch (cmd.method()) {
-                case "publish" -> publish(cmd);
-                case "broadcast" -> broadcast(cmd);
-                case "unsubscribe" -> unsubscribe(cmd);
-                case "disconnect" -> disconnect(cmd);
-                case "presence" -> presence(cmd);
-                case "history" -> history(cmd);
-                case "channels" -> channels();
-                case "stats" -> {
-                    if (!v1) {
-                        throw new ApiRequestException(ProtocolError.METHOD_NOT_FOUND);
-                    }
-                    yield stats();
-                }
-                case "node" -> {
-                    if (!v1) {
-                        throw new ApiRequestException(ProtocolError.METHOD_NOT_FOUND);
-                    }
-                    yield nodeInfo();
-                }
-                case "presence_stats" -> {
-                    if (v1) {
-                        throw new ApiRequestException(ProtocolError.METHOD_NOT_FOUND);
-                    }
-                    yield presenceStats(cmd);
-                }
-                case "info" -> {
-                    if (v1) {
-                        throw new ApiRequestException(ProtocolError.METHOD_NOT_FOUND);
-                    }
-                    yield V2Results.info(node);
-                }
-                default -> throw new ApiRequestException(ProtocolError.METHOD_NOT_FOUND);
+            Method method = Method.find(cmd.method(), dialect.surface);
+            if (method == null) {
+                throw new ApiRequestException(ProtocolError.METHOD_NOT_FOUND);
+            }
+            return switch (method) {
+                case PUBLISH -> publish(cmd);
+                case BROADCAST -> broadcast(cmd);
+                case UNSUBSCRIBE -> unsubscribe(cmd);
+                case DISCONNECT -> disconnect(cmd);
+                case PRESENCE -> presence(cmd);
+                case HISTORY -> history(cmd);
+                case CHANNELS -> channels();
+                case STATS -> stats();
+                case NODE -> nodeInfo();
+                case PRESENCE_STATS -> presenceStats(cmd);
+                case INFO -> V2Results.info(node);
+                default -> throw new IllegalStateException("not an API method: " + method);
             };
         } catch (ProtocolException e) {
             if (e.isIllFormedText()) {
@@ -108,16 +93,24 @@ public final class ApiExecutor {
      * name instead.
      */
     private static CompletionStage<ApiOutcome> illFormedText(Command cmd) {
-        Reply.Body body = switch (cmd.method()) {
-            case "presence" -> Reply.presenceBody("", null);
-            case "history" -> Reply.historyBody("", null);
-            default -> null;
-        };
-        return failed(ProtocolError.INVALID_MESSAGE.text(), FIX, body);
+        Method method = Method.find(cmd.method(), Method.Surface.API_V1);
+        Reply.Body body = method == Method.PRESENCE ? Reply.presenceBody("", null)
+                : method == Method.HISTORY ? Reply.historyBody("", null)
+                : null;
+        return failed(ProtocolError.INVALID_MESSAGE.text(), Advice.FIX, body);
     }
 
     /** The two HTTP API dialects: v1's signed arrays and, beyond v1, Centrifugo v2's {@code apikey} objects. */
-    public enum Dialect { V1, V2 }
+    public enum Dialect {
+        V1(Method.Surface.API_V1),
+        V2(Method.Surface.API_V2);
+
+        private final Method.Surface surface;
+
+        Dialect(Method.Surface surface) {
+            this.surface = surface;
+        }
+    }
 
     private CompletionStage<ApiOutcome> publish(Command cmd) {
         Params.ApiPublish p = Params.apiPublish(cmd.params());
@@ -126,19 +119,19 @@ public final class ApiExecutor {
         }
         ChannelOptions opts = node.config().channelOptions(p.channel());
         if (opts == null) {
-            return failed(ProtocolError.NAMESPACE_NOT_FOUND.text(), FIX, null);
+            return failed(ProtocolError.NAMESPACE_NOT_FOUND.text(), Advice.FIX, null);
         }
         Message m = new Message(p.uid().isEmpty() ? node.nextMessageUid() : p.uid(), p.channel(), p.data(), p.client(), null);
         return node.publish(m, opts).handle((v, e) -> e == null
                 ? ApiOutcome.ok(null, null)
-                : ApiOutcome.failed(Node.errorText(e), null, null));
+                : ApiOutcome.failed(Failures.text(e), Advice.NONE, null));
     }
 
     /** http-api.md §4.2: validation errors stop the loop; engine errors do not. */
     private CompletionStage<ApiOutcome> broadcast(Command cmd) {
         Params.ApiBroadcast p = Params.apiBroadcast(cmd.params());
         if (p.channels().isEmpty() || p.data() == null) {
-            return failed(ProtocolError.INVALID_MESSAGE.text(), FIX, null);
+            return failed(ProtocolError.INVALID_MESSAGE.text(), Advice.FIX, null);
         }
         List<CompletableFuture<Void>> started = new ArrayList<>(p.channels().size());
         String validationError = null;
@@ -158,11 +151,11 @@ public final class ApiExecutor {
         String stopped = validationError;
         return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).handle((v, ignored) -> {
             if (stopped != null) {
-                return ApiOutcome.failed(stopped, FIX, null);
+                return ApiOutcome.failed(stopped, Advice.FIX, null);
             }
             for (CompletableFuture<Void> f : started) {
                 if (f.isCompletedExceptionally()) {
-                    return ApiOutcome.failed(Node.errorText(failure(f)), null, null);
+                    return ApiOutcome.failed(Failures.text(failure(f)), Advice.NONE, null);
                 }
             }
             return ApiOutcome.ok(null, null);
@@ -172,62 +165,62 @@ public final class ApiExecutor {
     private CompletionStage<ApiOutcome> unsubscribe(Command cmd) {
         Params.ApiUnsubscribe p = Params.apiUnsubscribe(cmd.params());
         if (p.user().isEmpty()) {
-            return failed(ProtocolError.INVALID_MESSAGE.text(), null, null);
+            return failed(ProtocolError.INVALID_MESSAGE.text(), Advice.NONE, null);
         }
         if (!p.channel().isEmpty() && node.config().channelOptions(p.channel()) == null) {
-            return failed(ProtocolError.NAMESPACE_NOT_FOUND.text(), null, null);
+            return failed(ProtocolError.NAMESPACE_NOT_FOUND.text(), Advice.NONE, null);
         }
         return node.unsubscribeUser(p.user(), p.channel()).handle((v, e) -> e == null
                 ? ApiOutcome.ok(null, null)
-                : ApiOutcome.failed(ProtocolError.INTERNAL_SERVER_ERROR.text(), null, null));
+                : ApiOutcome.failed(ProtocolError.INTERNAL_SERVER_ERROR.text(), Advice.NONE, null));
     }
 
     private CompletionStage<ApiOutcome> disconnect(Command cmd) {
         Params.ApiDisconnect p = Params.apiDisconnect(cmd.params());
         if (p.user().isEmpty()) {
-            return failed(ProtocolError.INVALID_MESSAGE.text(), null, null);
+            return failed(ProtocolError.INVALID_MESSAGE.text(), Advice.NONE, null);
         }
         return node.disconnectUser(p.user()).handle((v, e) -> e == null
                 ? ApiOutcome.ok(null, null)
-                : ApiOutcome.failed(ProtocolError.INTERNAL_SERVER_ERROR.text(), null, null));
+                : ApiOutcome.failed(ProtocolError.INTERNAL_SERVER_ERROR.text(), Advice.NONE, null));
     }
 
     private CompletionStage<ApiOutcome> presence(Command cmd) {
         String channel = Params.channelOnly(cmd.params()).channel();
         if (channel.isEmpty()) {
-            return failed(ProtocolError.INVALID_MESSAGE.text(), null, Reply.presenceBody(channel, null));
+            return failed(ProtocolError.INVALID_MESSAGE.text(), Advice.NONE, Reply.presenceBody(channel, null));
         }
         return node.presence(channel).handle((data, e) -> e == null
                 ? ApiOutcome.ok(Reply.presenceBody(channel, data), V2Results.presence(data))
-                : ApiOutcome.failed(Node.errorText(e), null, Reply.presenceBody(channel, null)));
+                : ApiOutcome.failed(Failures.text(e), Advice.NONE, Reply.presenceBody(channel, null)));
     }
 
     /** v2 only: the numbers of clients and of distinct users in a channel's presence; errors as presence. */
     private CompletionStage<ApiOutcome> presenceStats(Command cmd) {
         String channel = Params.channelOnly(cmd.params()).channel();
         if (channel.isEmpty()) {
-            return failed(ProtocolError.INVALID_MESSAGE.text(), null, null);
+            return failed(ProtocolError.INVALID_MESSAGE.text(), Advice.NONE, null);
         }
         return node.presence(channel).handle((data, e) -> e == null
                 ? ApiOutcome.ok(null, V2Results.presenceStats(data))
-                : ApiOutcome.failed(Node.errorText(e), null, null));
+                : ApiOutcome.failed(Failures.text(e), Advice.NONE, null));
     }
 
     private CompletionStage<ApiOutcome> history(Command cmd) {
         String channel = Params.channelOnly(cmd.params()).channel();
         if (channel.isEmpty()) {
-            return failed(ProtocolError.INVALID_MESSAGE.text(), null, Reply.historyBody(channel, null));
+            return failed(ProtocolError.INVALID_MESSAGE.text(), Advice.NONE, Reply.historyBody(channel, null));
         }
         return node.history(channel).handle((data, e) -> e == null
                 ? ApiOutcome.ok(Reply.historyBody(channel, data), V2Results.history(data))
-                : ApiOutcome.failed(Node.errorText(e), null, Reply.historyBody(channel, null)));
+                : ApiOutcome.failed(Failures.text(e), Advice.NONE, Reply.historyBody(channel, null)));
     }
 
     private CompletionStage<ApiOutcome> channels() {
         return node.channels().handle((list, e) -> e == null
                 ? ApiOutcome.ok(w -> w.raw('{').key("data").array(list, JsonWriter::string).raw('}'),
                         w -> w.raw('{').key("channels").array(list, JsonWriter::string).raw('}'))
-                : ApiOutcome.failed(ProtocolError.INTERNAL_SERVER_ERROR.text(), null,
+                : ApiOutcome.failed(ProtocolError.INTERNAL_SERVER_ERROR.text(), Advice.NONE,
                         w -> w.raw("{\"data\":null}")));
     }
 
@@ -249,7 +242,7 @@ public final class ApiExecutor {
         }, null));
     }
 
-    private static CompletionStage<ApiOutcome> failed(String error, String advice, Reply.Body body) {
+    private static CompletionStage<ApiOutcome> failed(String error, Advice advice, Reply.Body body) {
         return CompletableFuture.completedFuture(ApiOutcome.failed(error, advice, body));
     }
 

@@ -1,5 +1,6 @@
 package dev.rotor.api;
 
+import dev.rotor.protocol.Advice;
 import dev.rotor.protocol.Reply;
 
 /**
@@ -9,13 +10,13 @@ import dev.rotor.protocol.Reply;
  * @param body   the v1 reply body; null writes {@code null}
  * @param result the v2 {@code result} object; null means the v2 reply is {@code {}}
  */
-public record ApiOutcome(String error, String advice, Reply.Body body, Reply.Body result) {
+public record ApiOutcome(String error, Advice advice, Reply.Body body, Reply.Body result) {
 
     static ApiOutcome ok(Reply.Body body, Reply.Body result) {
-        return new ApiOutcome(null, null, body, result);
+        return new ApiOutcome(null, Advice.NONE, body, result);
     }
 
-    static ApiOutcome failed(String error, String advice, Reply.Body body) {
+    static ApiOutcome failed(String error, Advice advice, Reply.Body body) {
         return new ApiOutcome(error, advice, body, null);
     }
 }

@@ -1,7 +1,7 @@
 package dev.rotor.api;
 
-import dev.rotor.node.Node;
 import dev.rotor.protocol.Command;
+import dev.rotor.protocol.Failures;
 import dev.rotor.protocol.JsonWriter;
 import dev.rotor.protocol.ProtocolError;
 import java.util.concurrent.CompletionStage;
@@ -75,7 +75,7 @@ public final class ApiV2 {
     public CompletionStage<byte[]> execute(Command cmd) {
         return executor.outcome(cmd, ApiExecutor.Dialect.V2).handle((o, e) -> {
             if (e != null) {
-                Throwable cause = Node.unwrapError(e);
+                Throwable cause = Failures.cause(e);
                 if (cause instanceof ApiRequestException request) {
                     return Error.of(request.error().text()).encode();
                 }

@@ -6,10 +6,13 @@ import dev.rotor.auth.Jwt;
 import dev.rotor.channel.ChannelNaming;
 import dev.rotor.channel.ChannelOptions;
 import dev.rotor.metrics.Counter;
+import dev.rotor.protocol.Advice;
 import dev.rotor.protocol.ClientInfo;
+import dev.rotor.protocol.Failures;
 import dev.rotor.protocol.Command;
 import dev.rotor.protocol.JsonCodec;
 import dev.rotor.protocol.Message;
+import dev.rotor.protocol.Method;
 import dev.rotor.protocol.Params;
 import dev.rotor.protocol.ProtocolError;
 import dev.rotor.protocol.ProtocolException;
@@ -30,8 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ClientCommands {
     private static final Logger log = LoggerFactory.getLogger(ClientCommands.class);
-    private static final String FIX = "fix";
-    private static final String RETRY = "retry";
 
     private final Node node;
     private final ClientSession session;
@@ -44,21 +45,24 @@ final class ClientCommands {
     /** Executes one command; the stage completes with the reply or exceptionally with a fatal ProtocolException. */
     CompletionStage<Reply> execute(Command cmd) {
         try {
-            String method = cmd.method();
-            if (!method.equals("connect") && !session.isAuthenticated()) {
+            Method method = Method.find(cmd.method(), Method.Surface.CLIENT);
+            if (method != Method.CONNECT && !session.isAuthenticated()) {
                 throw new ProtocolException(ProtocolError.UNAUTHORIZED);
             }
+            if (method == null) {
+                throw new ProtocolException(ProtocolError.METHOD_NOT_FOUND);
+            }
             return switch (method) {
-                case "connect" -> CompletableFuture.completedFuture(connect(cmd));
-                case "refresh" -> CompletableFuture.completedFuture(refresh(cmd));
-                case "subscribe" -> subscribe(cmd);
-                case "unsubscribe" -> unsubscribe(cmd);
-                case "publish" -> publish(cmd);
-                case "presence" -> presence(cmd);
-                case "history" -> history(cmd);
-                case "ping" -> CompletableFuture.completedFuture(
+                case CONNECT -> CompletableFuture.completedFuture(connect(cmd));
+                case REFRESH -> CompletableFuture.completedFuture(refresh(cmd));
+                case SUBSCRIBE -> subscribe(cmd);
+                case UNSUBSCRIBE -> unsubscribe(cmd);
+                case PUBLISH -> publish(cmd);
+                case PRESENCE -> presence(cmd);
+                case HISTORY -> history(cmd);
+                case PING -> CompletableFuture.completedFuture(
                         new Reply(cmd.uid(), "ping", null, null, Reply.pingBody(Params.ping(cmd.params()).data())));
-                default -> throw new ProtocolException(ProtocolError.METHOD_NOT_FOUND);
+                default -> throw new IllegalStateException("not a client method: " + method);
             };
         } catch (ProtocolException e) {
             return CompletableFuture.failedFuture(e);
@@ -353,7 +357,7 @@ final class ClientCommands {
     }
 
     private static CompletionStage<Reply> subscribeError(Command cmd, String channel, ProtocolError error) {
-        return CompletableFuture.completedFuture(new Reply(cmd.uid(), "subscribe", error.text(), FIX,
+        return CompletableFuture.completedFuture(new Reply(cmd.uid(), "subscribe", error.text(), Advice.FIX,
                 Reply.subscribeBody(channel, false, "", null, false)));
     }
 
@@ -366,7 +370,7 @@ final class ClientCommands {
         }
         if (node.config().channelOptions(channel) == null) {
             return CompletableFuture.completedFuture(new Reply(cmd.uid(), "unsubscribe",
-                    ProtocolError.NAMESPACE_NOT_FOUND.text(), FIX, Reply.statusBody(channel, false)));
+                    ProtocolError.NAMESPACE_NOT_FOUND.text(), Advice.FIX, Reply.statusBody(channel, false)));
         }
         ClientInfo info = session.removeChannel(channel);
         if (info == null) {
@@ -375,7 +379,7 @@ final class ClientCommands {
         }
         return node.unsubscribeSession(session, channel, info).handle((v, e) -> e == null
                 ? new Reply(cmd.uid(), "unsubscribe", null, null, Reply.statusBody(channel, true))
-                : new Reply(cmd.uid(), "unsubscribe", ProtocolError.INTERNAL_SERVER_ERROR.text(), null,
+                : new Reply(cmd.uid(), "unsubscribe", ProtocolError.INTERNAL_SERVER_ERROR.text(), Advice.NONE,
                         Reply.statusBody(channel, false)));
     }
 
@@ -385,28 +389,28 @@ final class ClientCommands {
         Params.Publish p = Params.publish(cmd.params());
         String channel = p.channel();
         if (channel.isEmpty() || p.data() == null) {
-            return publishError(cmd, channel, ProtocolError.INVALID_MESSAGE.text(), FIX);
+            return publishError(cmd, channel, ProtocolError.INVALID_MESSAGE.text(), Advice.FIX);
         }
         if (!session.isSubscribed(channel)) {
-            return publishError(cmd, channel, ProtocolError.PERMISSION_DENIED.text(), FIX);
+            return publishError(cmd, channel, ProtocolError.PERMISSION_DENIED.text(), Advice.FIX);
         }
         NodeConfig cfg = node.config();
         ChannelOptions opts = cfg.channelOptions(channel);
         if (opts == null) {
-            return publishError(cmd, channel, ProtocolError.INTERNAL_SERVER_ERROR.text(), RETRY);
+            return publishError(cmd, channel, ProtocolError.INTERNAL_SERVER_ERROR.text(), Advice.RETRY);
         }
         if (!opts.publish() && !cfg.insecure()) {
-            return publishError(cmd, channel, ProtocolError.PERMISSION_DENIED.text(), FIX);
+            return publishError(cmd, channel, ProtocolError.PERMISSION_DENIED.text(), Advice.FIX);
         }
         node.metrics().inc(Counter.CLIENT_NUM_MSG_PUBLISHED);
         Message message = new Message(node.nextMessageUid(), channel, p.data(), session.clientId(),
                 session.info(channel));
         return node.publish(message, opts).handle((v, e) -> e == null
                 ? new Reply(cmd.uid(), "publish", null, null, Reply.statusBody(channel, true))
-                : new Reply(cmd.uid(), "publish", Node.errorText(e), RETRY, Reply.statusBody(channel, false)));
+                : new Reply(cmd.uid(), "publish", Failures.text(e), Advice.RETRY, Reply.statusBody(channel, false)));
     }
 
-    private static CompletionStage<Reply> publishError(Command cmd, String channel, String error, String advice) {
+    private static CompletionStage<Reply> publishError(Command cmd, String channel, String error, Advice advice) {
         return CompletableFuture.completedFuture(
                 new Reply(cmd.uid(), "publish", error, advice, Reply.statusBody(channel, false)));
     }
@@ -417,22 +421,22 @@ final class ClientCommands {
         String channel = Params.channelOnly(cmd.params()).channel();
         if (!session.isSubscribed(channel)) {
             return CompletableFuture.completedFuture(new Reply(cmd.uid(), "presence",
-                    ProtocolError.PERMISSION_DENIED.text(), FIX, Reply.presenceBody(channel, null)));
+                    ProtocolError.PERMISSION_DENIED.text(), Advice.FIX, Reply.presenceBody(channel, null)));
         }
         return node.presence(channel).handle((data, e) -> e == null
                 ? new Reply(cmd.uid(), "presence", null, null, Reply.presenceBody(channel, data))
-                : new Reply(cmd.uid(), "presence", Node.errorText(e), RETRY, Reply.presenceBody(channel, null)));
+                : new Reply(cmd.uid(), "presence", Failures.text(e), Advice.RETRY, Reply.presenceBody(channel, null)));
     }
 
     private CompletionStage<Reply> history(Command cmd) {
         String channel = Params.channelOnly(cmd.params()).channel();
         if (!session.isSubscribed(channel)) {
             return CompletableFuture.completedFuture(new Reply(cmd.uid(), "history",
-                    ProtocolError.PERMISSION_DENIED.text(), FIX, Reply.historyBody(channel, null)));
+                    ProtocolError.PERMISSION_DENIED.text(), Advice.FIX, Reply.historyBody(channel, null)));
         }
         return node.history(channel).handle((data, e) -> e == null
                 ? new Reply(cmd.uid(), "history", null, null, Reply.historyBody(channel, data))
-                : new Reply(cmd.uid(), "history", Node.errorText(e), RETRY, Reply.historyBody(channel, null)));
+                : new Reply(cmd.uid(), "history", Failures.text(e), Advice.RETRY, Reply.historyBody(channel, null)));
     }
 
     static int utf8Length(String s) {

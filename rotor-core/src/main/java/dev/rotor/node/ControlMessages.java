@@ -3,7 +3,9 @@ package dev.rotor.node;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rotor.protocol.ControlMessage;
+import dev.rotor.protocol.Disconnect;
 import dev.rotor.protocol.JsonWriter;
+import dev.rotor.protocol.Method;
 import dev.rotor.protocol.RawJson;
 import java.io.IOException;
 import java.util.Iterator;
@@ -32,39 +34,43 @@ final class ControlMessages {
         w.raw('{').key("info");
         info.write(w);
         w.raw('}');
-        return new ControlMessage(nodeUid, "ping", RawJson.wrap(w.toByteArray()));
+        return new ControlMessage(nodeUid, Method.PING.wire(), RawJson.wrap(w.toByteArray()));
     }
 
     static ControlMessage unsubscribe(String nodeUid, String user, String channel) {
         JsonWriter w = new JsonWriter(64);
         w.raw('{').key("channel").string(channel).raw(',').key("user").string(user).raw('}');
-        return new ControlMessage(nodeUid, "unsubscribe", RawJson.wrap(w.toByteArray()));
+        return new ControlMessage(nodeUid, Method.UNSUBSCRIBE.wire(), RawJson.wrap(w.toByteArray()));
     }
 
     static ControlMessage disconnect(String nodeUid, String user) {
         JsonWriter w = new JsonWriter(32);
         w.raw('{').key("user").string(user).raw('}');
-        return new ControlMessage(nodeUid, "disconnect", RawJson.wrap(w.toByteArray()));
+        return new ControlMessage(nodeUid, Method.DISCONNECT.wire(), RawJson.wrap(w.toByteArray()));
     }
 
     void handle(ControlMessage message) {
         try {
             JsonNode params = MAPPER.readTree(message.params().bytes());
             boolean own = node.uid().equals(message.uid());
-            switch (message.method()) {
-                case "ping" -> node.nodeSeen(nodeInfo(params.path("info")));
-                case "unsubscribe" -> {
+            Method method = Method.find(message.method(), Method.Surface.CONTROL);
+            if (method == null) {
+                log.warn("unknown control method {} from node {}", message.method(), message.uid());
+                return;
+            }
+            switch (method) {
+                case PING -> node.nodeSeen(nodeInfo(params.path("info")));
+                case UNSUBSCRIBE -> {
                     if (!own) {
                         node.unsubscribeUserLocally(params.path("user").asText(""),
                                 params.path("channel").asText(""));
                     }
                 }
-                case "disconnect" -> {
+                case DISCONNECT -> {
                     if (!own) {
-                        node.disconnectUserLocally(params.path("user").asText(""));
+                        node.disconnectUserLocally(params.path("user").asText(""), Disconnect.DISCONNECT);
                     }
                 }
-                default -> log.warn("unknown control method {} from node {}", message.method(), message.uid());
             }
         } catch (IOException | RuntimeException e) {
             log.warn("malformed control message from node {}: {}", message.uid(), e.toString());

@@ -8,9 +8,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The node's registry of local connections: channel → subscribed sessions, user → authenticated sessions.
  * Thread-safe and lock-free for readers: fan-out iterates a concurrent set while subscribes and unsubscribes on
- * other channels proceed without contention (the per-channel sets are independent).
+ * other channels proceed without contention (the per-channel sets are independent). Internal to the node: other
+ * packages go through {@link Node}.
  */
-public final class Hub {
+final class Hub {
     private final ConcurrentHashMap<String, Set<ClientSession>> channels = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Set<ClientSession>> users = new ConcurrentHashMap<>();
 
@@ -19,7 +20,7 @@ public final class Hub {
      *
      * @return true when this is the node's first local subscriber of the channel
      */
-    public boolean addSubscription(String channel, ClientSession session) {
+    boolean addSubscription(String channel, ClientSession session) {
         AtomicBoolean first = new AtomicBoolean();
         channels.compute(channel, (ch, set) -> {
             if (set == null) {
@@ -37,7 +38,7 @@ public final class Hub {
      *
      * @return true when the node has no local subscriber of the channel left (and had this one)
      */
-    public boolean removeSubscription(String channel, ClientSession session) {
+    boolean removeSubscription(String channel, ClientSession session) {
         AtomicBoolean last = new AtomicBoolean();
         channels.computeIfPresent(channel, (ch, set) -> {
             if (set.remove(session) && set.isEmpty()) {
@@ -50,20 +51,20 @@ public final class Hub {
     }
 
     /** The live set of subscribers (weakly consistent view; do not modify). Empty when none. */
-    public Set<ClientSession> subscribers(String channel) {
+    Set<ClientSession> subscribers(String channel) {
         Set<ClientSession> set = channels.get(channel);
         return set == null ? Collections.emptySet() : set;
     }
 
-    public boolean hasSubscribers(String channel) {
+    boolean hasSubscribers(String channel) {
         return channels.containsKey(channel);
     }
 
-    public void addUser(ClientSession session) {
+    void addUser(ClientSession session) {
         users.computeIfAbsent(session.user(), u -> ConcurrentHashMap.newKeySet()).add(session);
     }
 
-    public void removeUser(ClientSession session) {
+    void removeUser(ClientSession session) {
         users.computeIfPresent(session.user(), (u, set) -> {
             set.remove(session);
             return set.isEmpty() ? null : set;
@@ -71,31 +72,31 @@ public final class Hub {
     }
 
     /** Authenticated sessions of a user on this node (a snapshot-safe live view). */
-    public Set<ClientSession> userSessions(String user) {
+    Set<ClientSession> userSessions(String user) {
         Set<ClientSession> set = users.get(user);
         return set == null ? Collections.emptySet() : set;
     }
 
-    public int userConnectionCount(String user) {
+    int userConnectionCount(String user) {
         return userSessions(user).size();
     }
 
     /** Channels with at least one local subscriber. */
-    public Set<String> channels() {
+    Set<String> channels() {
         return channels.keySet();
     }
 
-    public int numChannels() {
+    int numChannels() {
         return channels.size();
     }
 
     /** Distinct users among authenticated sessions (anonymous counts as one). */
-    public int numUniqueUsers() {
+    int numUniqueUsers() {
         return users.size();
     }
 
     /** Authenticated sessions. */
-    public int numClients() {
+    int numClients() {
         int n = 0;
         for (Set<ClientSession> set : users.values()) {
             n += set.size();
@@ -104,7 +105,7 @@ public final class Hub {
     }
 
     /** Every authenticated session, for shutdown and periodic work. */
-    public Iterable<ClientSession> allSessions() {
+    Iterable<ClientSession> allSessions() {
         return () -> users.values().stream().flatMap(Set::stream).iterator();
     }
 }

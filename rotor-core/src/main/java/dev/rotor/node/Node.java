@@ -10,6 +10,7 @@ import dev.rotor.metrics.Metrics;
 import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.ControlMessage;
 import dev.rotor.protocol.Disconnect;
+import dev.rotor.protocol.Failures;
 import dev.rotor.protocol.Message;
 import dev.rotor.protocol.ProtocolError;
 import dev.rotor.protocol.ProtocolException;
@@ -24,7 +25,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -151,7 +151,8 @@ public final class Node implements EngineListener {
         }
     }
 
-    public Hub hub() {
+    /** The local connections; package-private, so only the node's own classes and tests reach into it. */
+    Hub hub() {
         return hub;
     }
 
@@ -159,8 +160,24 @@ public final class Node implements EngineListener {
         return metrics;
     }
 
-    public Engine engine() {
-        return engine;
+    /** The engine's name as {@code info} reports it ({@code memory}, {@code redis}). */
+    public String engineName() {
+        return engine.name();
+    }
+
+    /** True while the engine can serve (for Redis: every shard connected and subscribed); backs {@code /health}. */
+    public boolean engineHealthy() {
+        return engine.healthy();
+    }
+
+    /** Authenticated connections on this node. */
+    public int numClients() {
+        return hub.numClients();
+    }
+
+    /** True when a connection on this node is subscribed to the channel. */
+    public boolean hasSubscribers(String channel) {
+        return hub.hasSubscribers(channel);
     }
 
     /** This node's id, new on every start. */
@@ -456,13 +473,14 @@ public final class Node implements EngineListener {
 
     /** Disconnects a user's connections on this node and on every other node (http-api.md §4.4). */
     public CompletionStage<Void> disconnectUser(String user) {
-        disconnectUserLocally(user);
+        disconnectUserLocally(user, Disconnect.DISCONNECT);
         return internal(publishControl(ControlMessages.disconnect(uid, user)));
     }
 
-    void disconnectUserLocally(String user) {
+    /** Closes a user's connections on this node only, with the given advice; the other nodes are not told. */
+    public void disconnectUserLocally(String user, Disconnect disconnect) {
         for (ClientSession s : List.copyOf(hub.userSessions(user))) {
-            s.close(Disconnect.DISCONNECT);
+            s.close(disconnect);
         }
     }
 
@@ -531,35 +549,13 @@ public final class Node implements EngineListener {
             if (e == null) {
                 return v;
             }
-            Throwable cause = unwrap(e);
+            Throwable cause = Failures.cause(e);
             if (cause instanceof ProtocolException pe) {
                 throw pe;
             }
             engineFailures.warn("engine operation failed: {}", cause.toString());
             throw new ProtocolException(ProtocolError.INTERNAL_SERVER_ERROR);
         });
-    }
-
-    /** Unwraps CompletionException layers. */
-    public static Throwable unwrapError(Throwable e) {
-        return unwrap(e);
-    }
-
-    static Throwable unwrap(Throwable e) {
-        while (e instanceof CompletionException && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e;
-    }
-
-    /** The error text a client sees for a failed engine operation: protocol errors as v1, else the engine's text. */
-    public static String errorText(Throwable e) {
-        Throwable cause = unwrap(e);
-        if (cause instanceof ProtocolException pe) {
-            return pe.error().text();
-        }
-        String m = cause.getMessage();
-        return m == null || m.isEmpty() ? ProtocolError.INTERNAL_SERVER_ERROR.text() : m;
     }
 
     /** Registry of nodes heard from through pings. Thread-safe. */

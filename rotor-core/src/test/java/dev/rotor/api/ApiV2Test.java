@@ -2,8 +2,8 @@ package dev.rotor.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rotor.node.Node;
 import dev.rotor.protocol.Command;
+import dev.rotor.protocol.Failures;
 import dev.rotor.protocol.RawJson;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +70,7 @@ class ApiV2Test {
     @Test
     void v2OnlyMethodsAreUnknownToV1() throws Exception {
         Command info = new Command("", "info", null);
-        assertThat(executor.executeOne(info).toCompletableFuture().handle((r, e) -> Node.unwrapError(e))
+        assertThat(executor.executeOne(info).toCompletableFuture().handle((r, e) -> Failures.cause(e))
                 .get(10, TimeUnit.SECONDS)).isInstanceOf(ApiRequestException.class)
                 .hasMessage("method not found");
         assertThat(run("info", null)).startsWith("{\"result\":{\"nodes\":[{\"uid\":\"" + fixture.node.info().uid() + "\",");

@@ -7,9 +7,14 @@ import java.util.List;
  * {@code method}, {@code error} (always present, {@code null} on success), {@code advice} (omitted when absent),
  * {@code body}. Immutable.
  *
- * @param body the body writer; null writes {@code null}
+ * @param advice the error's advice; null is read as {@link Advice#NONE}
+ * @param body   the body writer; null writes {@code null}
  */
-public record ApiReply(String uid, String method, String error, String advice, Reply.Body body) {
+public record ApiReply(String uid, String method, String error, Advice advice, Reply.Body body) {
+
+    public ApiReply {
+        advice = advice == null ? Advice.NONE : advice;
+    }
 
     public void write(JsonWriter w) {
         w.raw('{');
@@ -17,8 +22,8 @@ public record ApiReply(String uid, String method, String error, String advice, R
             w.key("uid").string(uid).raw(',');
         }
         w.key("method").string(method).raw(',').key("error").string(error);
-        if (advice != null && !advice.isEmpty()) {
-            w.raw(',').key("advice").string(advice);
+        if (advice != Advice.NONE) {
+            w.raw(',').key("advice").string(advice.text());
         }
         w.raw(',').key("body");
         if (body == null) {

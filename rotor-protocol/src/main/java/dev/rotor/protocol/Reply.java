@@ -10,10 +10,14 @@ import java.util.Map;
  * @param uid    echoed command uid, {@code ""} for none
  * @param method the command's method
  * @param error  error text or null
- * @param advice {@code "fix"}, {@code "retry"} or null
+ * @param advice the error's advice; null is read as {@link Advice#NONE}
  * @param body   the body writer, or null to omit the body (ping without data)
  */
-public record Reply(String uid, String method, String error, String advice, Body body) {
+public record Reply(String uid, String method, String error, Advice advice, Body body) {
+
+    public Reply {
+        advice = advice == null ? Advice.NONE : advice;
+    }
 
     /** Writes a reply body. Implementations are immutable. */
     @FunctionalInterface
@@ -21,7 +25,7 @@ public record Reply(String uid, String method, String error, String advice, Body
         void write(JsonWriter w);
     }
 
-    public Reply withError(ProtocolError e, String advice) {
+    public Reply withError(ProtocolError e, Advice advice) {
         return new Reply(uid, method, e.text(), advice, body);
     }
 
@@ -34,8 +38,8 @@ public record Reply(String uid, String method, String error, String advice, Body
         if (error != null) {
             w.raw(',').key("error").string(error);
         }
-        if (advice != null && !advice.isEmpty()) {
-            w.raw(',').key("advice").string(advice);
+        if (advice != Advice.NONE) {
+            w.raw(',').key("advice").string(advice.text());
         }
         if (body != null) {
             w.raw(',').key("body");

@@ -83,7 +83,7 @@ class EncodingTest {
         assertThat(s(Reply.encodeFrame(List.of(new Reply("2", "subscribe", null, null,
                 Reply.subscribeBody("news", true, "", null, false)))))).isEqualTo("{\"uid\":\"2\",\"method\":\"subscribe\","
                 + "\"body\":{\"channel\":\"news\",\"status\":true,\"last\":\"\",\"messages\":null,\"recovered\":false}}");
-        assertThat(s(Reply.encodeFrame(List.of(new Reply("", "publish", "permission denied", "fix",
+        assertThat(s(Reply.encodeFrame(List.of(new Reply("", "publish", "permission denied", Advice.FIX,
                 Reply.statusBody("x", false)))))).isEqualTo("{\"method\":\"publish\",\"error\":\"permission denied\","
                 + "\"advice\":\"fix\",\"body\":{\"channel\":\"x\",\"status\":false}}");
         Map<String, ClientInfo> presence = new LinkedHashMap<>();
@@ -102,6 +102,18 @@ class EncodingTest {
                 .isEqualTo("[{\"uid\":\"x1\",\"method\":\"publish\",\"error\":null,\"body\":null},"
                         + "{\"method\":\"presence\",\"error\":\"not available\",\"body\":{\"channel\":\"nope:a\",\"data\":null}}]");
         assertThat(s(ApiReply.encode(List.of()))).isEqualTo("[]");
+    }
+
+    @Test
+    void adviceIsWrittenOnlyWhenThereIsOne() {
+        assertThat(s(Reply.encodeFrame(List.of(new Reply("", "history", "internal server error", Advice.RETRY, null)))))
+                .isEqualTo("{\"method\":\"history\",\"error\":\"internal server error\",\"advice\":\"retry\"}");
+        assertThat(s(Reply.encodeFrame(List.of(new Reply("", "unsubscribe", "internal server error", Advice.NONE,
+                null))))).isEqualTo("{\"method\":\"unsubscribe\",\"error\":\"internal server error\"}");
+        assertThat(s(ApiReply.encode(List.of(new ApiReply("", "publish", "namespace not found", Advice.FIX, null)))))
+                .isEqualTo("[{\"method\":\"publish\",\"error\":\"namespace not found\",\"advice\":\"fix\","
+                        + "\"body\":null}]");
+        assertThat(new Reply("", "ping", null, null, null).advice()).isEqualTo(Advice.NONE);
     }
 
     @Test

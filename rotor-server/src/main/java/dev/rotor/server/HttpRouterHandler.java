@@ -1,17 +1,18 @@
 package dev.rotor.server;
 
 import dev.rotor.node.Node;
-import dev.rotor.server.http.ApiHandler;
+import dev.rotor.server.http.ApiEndpoint;
 import dev.rotor.server.http.Forms;
 import dev.rotor.server.http.HttpResponses;
-import dev.rotor.server.http.PrometheusHandler;
+import dev.rotor.server.http.PrometheusEndpoint;
 import dev.rotor.server.http.RequestHeadHandler;
-import dev.rotor.server.sockjs.SockJsHandler;
+import dev.rotor.server.sockjs.SockJsEndpoint;
 import dev.rotor.server.transport.LoopTimers;
 import dev.rotor.api.ApiExecutor;
-import dev.rotor.server.admin.AdminAuthHandler;
+import dev.rotor.server.admin.AdminLogin;
 import dev.rotor.server.admin.AdminSocketHandler;
-import dev.rotor.server.admin.WebAppHandler;
+import dev.rotor.server.admin.WebAppResources;
+import dev.rotor.server.websocket.WebSocketFrames;
 import dev.rotor.server.websocket.WebSocketSessionHandler;
 import dev.rotor.server.websocket.WebSocketUpgrade;
 import io.netty.buffer.Unpooled;
@@ -28,6 +29,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,30 +43,43 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
     private static final Logger log = LoggerFactory.getLogger(HttpRouterHandler.class);
 
     private final Node node;
-    private final ApiHandler api;
+    private final ApiEndpoint api;
     private final AdminEndpoints admin;
-    private final SockJsHandler sockjs;
+    private final SockJsEndpoint sockjs;
     private final Set<Route> routes;
     private final String prefix;
-    private final RotorServer server;
+    /** True once the server answers 503 to new client connections and API requests. */
+    private final BooleanSupplier shuttingDown;
+    /** Pre-framed bytes shared by raw WebSocket connections; null when {@code websocket_compression} is on. */
+    private final WebSocketFrames sharedFrames;
     /** The worker loops' timer wheels, for the keepalive and session timers of upgraded connections. */
     private final LoopTimers timers;
 
     /** The admin-side handlers, shared by all ports. */
-    record AdminEndpoints(ApiExecutor executor, AdminAuthHandler auth, WebAppHandler web,
-            PrometheusHandler prometheus) {
+    record AdminEndpoints(ApiExecutor executor, AdminLogin auth, WebAppResources web,
+            PrometheusEndpoint prometheus) {
     }
 
-    HttpRouterHandler(RotorServer server, Node node, ApiHandler api, AdminEndpoints admin, SockJsHandler sockjs,
-            Set<Route> routes, String prefix, LoopTimers timers) {
-        this.sockjs = sockjs;
-        this.timers = timers;
-        this.server = server;
-        this.node = node;
-        this.api = api;
-        this.admin = admin;
+    /**
+     * Everything the router hands requests to, shared by all ports: the node (for sessions, metrics and config),
+     * the endpoint handlers, {@code http_prefix}, the timer wheels, the shared WebSocket frames (null when
+     * {@code websocket_compression} is on) and the server's shutting-down flag.
+     */
+    record Endpoints(Node node, ApiEndpoint api, AdminEndpoints admin, SockJsEndpoint sockjs, String prefix,
+            LoopTimers timers, WebSocketFrames sharedFrames, BooleanSupplier shuttingDown) {
+    }
+
+    /** @param routes the endpoint groups placed on this router's port */
+    HttpRouterHandler(Endpoints endpoints, Set<Route> routes) {
+        this.node = endpoints.node();
+        this.api = endpoints.api();
+        this.admin = endpoints.admin();
+        this.sockjs = endpoints.sockjs();
+        this.prefix = endpoints.prefix();
+        this.timers = endpoints.timers();
+        this.sharedFrames = endpoints.sharedFrames();
+        this.shuttingDown = endpoints.shuttingDown();
         this.routes = routes;
-        this.prefix = prefix;
     }
 
     @Override
@@ -83,7 +98,7 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
      * that cannot be valid; every other endpoint reads the body. Mirrors the routing of {@link #route}.
      */
     FullHttpResponse judgeHead(ChannelHandlerContext ctx, HttpRequest head) {
-        if (!routes.contains(Route.API) || server.isShuttingDown()) {
+        if (!routes.contains(Route.API) || shuttingDown.getAsBoolean()) {
             return null;
         }
         String path = new QueryStringDecoder(head.uri()).path();
@@ -94,7 +109,7 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
         if (!path.equals("/api") && !path.startsWith("/api/")) {
             return null;
         }
-        boolean v2 = (path.equals("/api") || path.equals("/api/")) && ApiHandler.isV2(head);
+        boolean v2 = (path.equals("/api") || path.equals("/api/")) && ApiEndpoint.isV2(head);
         if (!v2 && path.equals("/api")) {
             return null; // redirected
         }
@@ -138,10 +153,10 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
      * to {@code /api} itself and which is served on {@code /api} and {@code /api/} only.
      */
     private void api(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
-        boolean v2 = (path.equals("/api") || path.equals("/api/")) && ApiHandler.isV2(request);
+        boolean v2 = (path.equals("/api") || path.equals("/api/")) && ApiEndpoint.isV2(request);
         if (!v2 && path.equals("/api")) {
             HttpResponses.redirect(ctx, request, prefix + "/api/");
-        } else if (server.isShuttingDown()) {
+        } else if (shuttingDown.getAsBoolean()) {
             HttpResponses.empty(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE);
         } else if (v2) {
             api.handleV2(ctx, request);
@@ -155,7 +170,7 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
      * shard connected and subscribed) and the node is not shutting down, else 503 {@code {"status":"unavailable"}}.
      */
     private void health(ChannelHandlerContext ctx, FullHttpRequest request) {
-        boolean ok = !server.isShuttingDown() && node.engine().healthy();
+        boolean ok = !shuttingDown.getAsBoolean() && node.engineHealthy();
         var response = HttpResponses.response(ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
                 Unpooled.copiedBuffer(ok ? "{\"status\":\"ok\"}" : "{\"status\":\"unavailable\"}",
                         StandardCharsets.UTF_8));
@@ -177,7 +192,7 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
     /** client-protocol.md §1.1. */
     private void websocket(ChannelHandlerContext ctx, FullHttpRequest request) {
         node.metrics().inc(dev.rotor.metrics.Counter.HTTP_RAW_WS_NUM_REQUESTS);
-        if (server.isShuttingDown()) {
+        if (shuttingDown.getAsBoolean()) {
             HttpResponses.empty(ctx, request, HttpResponseStatus.SERVICE_UNAVAILABLE);
             return;
         }
@@ -195,7 +210,7 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         upgrade(ctx, request, new WebSocketSessionHandler(node, timers.timers(ctx.channel().eventLoop()),
-                server.sharedFrames()));
+                sharedFrames));
     }
 
     /** Upgrades with the client limits: frames up to {@code client_request_max_size}, keepalive, write timeout. */

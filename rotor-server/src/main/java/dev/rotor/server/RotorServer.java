@@ -6,16 +6,16 @@ import dev.rotor.engine.Engine;
 import dev.rotor.metrics.Metrics;
 import dev.rotor.node.Node;
 import dev.rotor.node.NodeConfig;
-import dev.rotor.server.admin.AdminAuthHandler;
+import dev.rotor.server.admin.AdminLogin;
 import dev.rotor.server.admin.LoginThrottle;
-import dev.rotor.server.admin.WebAppHandler;
-import dev.rotor.server.http.ApiHandler;
+import dev.rotor.server.admin.WebAppResources;
+import dev.rotor.server.http.ApiEndpoint;
 import dev.rotor.server.http.BodyBudget;
-import dev.rotor.server.http.PrometheusHandler;
+import dev.rotor.server.http.PrometheusEndpoint;
 import dev.rotor.server.acme.Autocert;
 import dev.rotor.server.acme.AutocertSniHandler;
 import dev.rotor.server.acme.Http01Handler;
-import dev.rotor.server.sockjs.SockJsHandler;
+import dev.rotor.server.sockjs.SockJsEndpoint;
 import dev.rotor.server.transport.BackPressureHandler;
 import dev.rotor.server.transport.LoopTimers;
 import dev.rotor.server.websocket.WebSocketFrames;
@@ -97,7 +97,7 @@ public final class RotorServer {
     /** Shared by every HTTP port; null until start(). */
     private volatile BodyBudget bodyBudget;
     /** Null unless {@code prometheus} is on; set by start(). */
-    private volatile PrometheusHandler prometheus;
+    private volatile PrometheusEndpoint prometheus;
     /** Null unless {@code ssl_autocert} is on; set by start(). */
     private volatile Autocert autocert;
     /** The {@code ssl_autocert_http} server; null unless it runs. Written only by start(). */
@@ -127,9 +127,9 @@ public final class RotorServer {
     public void start() throws Exception {
         node.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
         ApiExecutor executor = new ApiExecutor(node);
-        engine.consumeApiQueue(new dev.rotor.api.ApiQueueHandler(executor)::handle);
-        prometheus = server.prometheus() ? new PrometheusHandler(metrics) : null;
-        ApiHandler api = new ApiHandler(node, executor);
+        engine.consumeApiQueue(new dev.rotor.api.ApiQueueConsumer(executor)::handle);
+        prometheus = server.prometheus() ? new PrometheusEndpoint(metrics) : null;
+        ApiEndpoint api = new ApiEndpoint(node, executor);
 
         Map<String, Set<Route>> ports = new LinkedHashMap<>();
         ports.computeIfAbsent(server.port(), p -> EnumSet.noneOf(Route.class)).add(Route.RAW_WEBSOCKET);
@@ -170,14 +170,15 @@ public final class RotorServer {
         log.info("HTTP request bodies buffered before they are handled share a budget of {} bytes", budget.limit());
         LoginThrottle loginThrottle = new LoginThrottle(server.loginThrottle(), () -> System.nanoTime() / 1_000_000);
         HttpRouterHandler.AdminEndpoints admin = new HttpRouterHandler.AdminEndpoints(executor,
-                new AdminAuthHandler(node, loginThrottle, loopTimers), new WebAppHandler(server.webPath()), prometheus);
-        SockJsHandler sockjs = new SockJsHandler(node, server.httpPrefix(), server.effectiveSockjsUrl(),
+                new AdminLogin(node, loginThrottle, loopTimers), new WebAppResources(server.webPath()), prometheus);
+        SockJsEndpoint sockjs = new SockJsEndpoint(node, server.httpPrefix(), server.effectiveSockjsUrl(),
                 server.sockjsHeartbeatDelay(), server.effectiveSockjsMaxSessions(), this::isShuttingDown, loopTimers);
+        HttpRouterHandler.Endpoints endpoints = new HttpRouterHandler.Endpoints(node, api, admin, sockjs,
+                server.httpPrefix(), loopTimers, sharedFrames(), this::isShuttingDown);
         try {
             for (Map.Entry<String, Set<Route>> e : ports.entrySet()) {
                 Set<Route> routes = e.getValue();
-                HttpRouterHandler router = new HttpRouterHandler(this, node, api, admin, sockjs, routes,
-                        server.httpPrefix(), loopTimers);
+                HttpRouterHandler router = new HttpRouterHandler(endpoints, routes);
                 ServerBootstrap b = new ServerBootstrap()
                         .group(bossGroup, workerGroup)
                         .channel(channelClass)

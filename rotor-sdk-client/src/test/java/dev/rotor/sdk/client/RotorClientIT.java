@@ -272,8 +272,7 @@ class RotorClientIT {
         fixture.api.publish("news", "1").join();
         await(events.messages, 1);
 
-        fixture.server.node().hub().userSessions("bob")
-                .forEach(s -> s.close(new Disconnect("shutting down", true)));
+        fixture.server.node().disconnectUserLocally("bob", new Disconnect("shutting down", true));
         ConnectionListener.DisconnectEvent drop = await(events.disconnects, 1).get(0);
         assertThat(drop).isEqualTo(new ConnectionListener.DisconnectEvent("shutting down", true));
         assertThat(await(events.unsubscribed, 1)).containsExactly("news");
@@ -336,7 +335,7 @@ class RotorClientIT {
         assertThat(await(events.closed, 1)).containsExactly(closed);
         assertThat(events.disconnects).containsExactly(closed);
         assertThat(events.unsubscribed).containsExactly("news");
-        Awaitility.await().atMost(WAIT).until(() -> fixture.server.node().hub().numClients() == 0);
+        Awaitility.await().atMost(WAIT).until(() -> fixture.server.node().numClients() == 0);
         assertThatThrownBy(() -> client.subscribe("other", events)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(client::connect).isInstanceOf(IllegalStateException.class);
     }
@@ -508,11 +507,11 @@ class RotorClientIT {
         client.connectBlocking();
         news.ready().get();
 
-        fixture.server.node().hub().userSessions("kim").forEach(s -> s.close(Disconnect.SHUTDOWN));
+        fixture.server.node().disconnectUserLocally("kim", Disconnect.SHUTDOWN);
         await(events.connects, 2);
         assertThat(events.unsubscribed).containsExactly("news");
         assertThat(news.state()).isEqualTo(Subscription.State.UNSUBSCRIBED);
         assertThat(events.subscribed).hasSize(1);
-        assertThat(fixture.server.node().hub().hasSubscribers("news")).isFalse();
+        assertThat(fixture.server.node().hasSubscribers("news")).isFalse();
     }
 }

@@ -12,6 +12,8 @@ import dev.rotor.protocol.Command;
 import dev.rotor.protocol.CommandDecoder;
 import dev.rotor.protocol.ControlMessage;
 import dev.rotor.protocol.Disconnect;
+import dev.rotor.protocol.Failures;
+import dev.rotor.protocol.Method;
 import dev.rotor.protocol.Params;
 import dev.rotor.protocol.ProtocolError;
 import dev.rotor.protocol.ProtocolException;
@@ -138,7 +140,7 @@ public final class AdminSocketHandler extends ChannelInboundHandlerAdapter {
         }
         return chain.handle((v, e) -> {
             if (e != null) {
-                Throwable cause = Node.unwrapError(e);
+                Throwable cause = Failures.cause(e);
                 if (cause instanceof ApiRequestException are) {
                     fatal(are.error().text());
                 } else if (cause instanceof ProtocolException pe) {
@@ -158,7 +160,8 @@ public final class AdminSocketHandler extends ChannelInboundHandlerAdapter {
 
     private CompletionStage<ApiReply> execute(Command cmd) {
         NodeConfig cfg = node.config();
-        if (cmd.method().equals("connect")) {
+        Method method = Method.find(cmd.method(), Method.Surface.ADMIN);
+        if (method == Method.CONNECT) {
             Params.AdminConnect p;
             try {
                 p = Params.adminConnect(cmd.params());
@@ -181,13 +184,15 @@ public final class AdminSocketHandler extends ChannelInboundHandlerAdapter {
         if (!authenticated) {
             return CompletableFuture.failedFuture(new ProtocolException(ProtocolError.UNAUTHORIZED));
         }
-        return switch (cmd.method()) {
-            case "ping" -> CompletableFuture.completedFuture(
-                    new ApiReply(cmd.uid(), "ping", null, null, w -> w.string("pong")));
-            case "info" -> CompletableFuture.completedFuture(new ApiReply(cmd.uid(), "info", null, null,
-                    w -> AdminInfo.write(w, cfg, node.engine().name())));
-            default -> executor.executeOne(cmd);
-        };
+        if (method == Method.PING) {
+            return CompletableFuture.completedFuture(new ApiReply(cmd.uid(), "ping", null, null, w -> w.string("pong")));
+        }
+        if (method == Method.INFO) {
+            return CompletableFuture.completedFuture(new ApiReply(cmd.uid(), "info", null, null,
+                    w -> AdminInfo.write(w, cfg, node.engineName())));
+        }
+        // the v1 API's methods, and method not found for the rest
+        return executor.executeOne(cmd);
     }
 
     /** §3.2: every admin error closes with reconnect true. */

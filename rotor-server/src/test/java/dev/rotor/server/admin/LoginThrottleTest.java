@@ -159,13 +159,13 @@ class LoginThrottleTest {
 
     @Test
     void ipv6PeersAreThrottledPerSlash64AndIpv4PerAddress() throws Exception {
-        Object a = AdminAuthHandler.peerKey(new InetSocketAddress(InetAddress.getByName("2001:db8:1:2::1"), 1000));
-        Object b = AdminAuthHandler.peerKey(new InetSocketAddress(InetAddress.getByName("2001:db8:1:2:ffff::9"), 2000));
-        Object c = AdminAuthHandler.peerKey(new InetSocketAddress(InetAddress.getByName("2001:db8:1:3::1"), 1000));
+        Object a = AdminLogin.peerKey(new InetSocketAddress(InetAddress.getByName("2001:db8:1:2::1"), 1000));
+        Object b = AdminLogin.peerKey(new InetSocketAddress(InetAddress.getByName("2001:db8:1:2:ffff::9"), 2000));
+        Object c = AdminLogin.peerKey(new InetSocketAddress(InetAddress.getByName("2001:db8:1:3::1"), 1000));
         assertThat(a).isEqualTo(b).isNotEqualTo(c);
-        Object v4a = AdminAuthHandler.peerKey(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 1));
-        Object v4b = AdminAuthHandler.peerKey(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 2));
-        Object v4c = AdminAuthHandler.peerKey(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 1));
+        Object v4a = AdminLogin.peerKey(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 1));
+        Object v4b = AdminLogin.peerKey(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 2));
+        Object v4c = AdminLogin.peerKey(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 1));
         assertThat(v4a).isEqualTo(v4b).isNotEqualTo(v4c);
     }
 }

@@ -27,7 +27,7 @@ class SockJsFramesFuzzTest {
         if (socket != null) {
             assertRoundTrip(socket);
         }
-        // jsonp_send with a form body: the d field, as SockJsHandler reads it
+        // jsonp_send with a form body: the d field, as SockJsEndpoint reads it
         String body = new String(payload, StandardCharsets.UTF_8);
         List<String> d;
         try {

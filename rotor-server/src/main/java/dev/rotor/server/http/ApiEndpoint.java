@@ -10,6 +10,7 @@ import dev.rotor.node.NodeConfig;
 import dev.rotor.protocol.ApiReply;
 import dev.rotor.protocol.Command;
 import dev.rotor.protocol.CommandDecoder;
+import dev.rotor.protocol.Failures;
 import dev.rotor.protocol.ProtocolException;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -28,20 +29,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves {@code /api/} (http-api.md §1–§3): JSON bodies signed with {@code X-API-Sign}, or the form variant with
- * {@code data} and {@code sign} fields; validation in v1's order and status codes; one reply per command, always
- * a JSON array. Beyond v1, a request with {@code Authorization: apikey <key>} and no {@code X-API-Sign} on
- * {@code /api} or {@code /api/} speaks the Centrifugo v2 dialect instead ({@link #handleV2}). Stateless and
- * shareable across channels.
+ * The server API endpoint {@code /api/}, called by the port's router with each request (http-api.md §1–§3): JSON bodies
+ * signed with {@code X-API-Sign}, or the form variant with {@code data} and {@code sign} fields; validation in v1's
+ * order and status codes; one reply per command, always a JSON array. Beyond v1, a request with {@code Authorization:
+ * apikey <key>} and no {@code X-API-Sign} on {@code /api} or {@code /api/} speaks the Centrifugo v2 dialect instead
+ * ({@link #handleV2}). Stateless and shareable across channels.
  */
-public final class ApiHandler {
-    private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
+public final class ApiEndpoint {
+    private static final Logger log = LoggerFactory.getLogger(ApiEndpoint.class);
 
     private final Node node;
     private final ApiExecutor executor;
     private final ApiV2 v2;
 
-    public ApiHandler(Node node, ApiExecutor executor) {
+    public ApiEndpoint(Node node, ApiExecutor executor) {
         this.node = node;
         this.executor = executor;
         this.v2 = new ApiV2(executor);
@@ -93,7 +94,7 @@ public final class ApiHandler {
                 if (error == null) {
                     HttpResponses.json(ctx, request, response);
                 } else {
-                    log.error("API request failed unexpectedly", Node.unwrapError(error));
+                    log.error("API request failed unexpectedly", Failures.cause(error));
                     HttpResponses.error(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR);
                 }
             } finally {
@@ -194,7 +195,7 @@ public final class ApiHandler {
                 if (error == null) {
                     HttpResponses.json(ctx, request, ApiReply.encode(replies));
                 } else {
-                    Throwable cause = Node.unwrapError(error);
+                    Throwable cause = Failures.cause(error);
                     if (!(cause instanceof ApiRequestException)) {
                         log.error("API request failed unexpectedly", cause);
                         HttpResponses.error(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR);

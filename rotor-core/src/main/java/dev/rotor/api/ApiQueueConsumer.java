@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rotor.protocol.ApiReply;
 import dev.rotor.protocol.Command;
 import dev.rotor.protocol.CommandDecoder;
+import dev.rotor.protocol.Method;
 import dev.rotor.protocol.ProtocolException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -18,15 +18,14 @@ import java.util.concurrent.CompletionStage;
  * Executes entries of the Redis API queue (redis-engine.md §8) with the same {@link ApiExecutor} as the HTTP API:
  * one JSON object per entry, {@code publish}, {@code broadcast}, {@code unsubscribe} and {@code disconnect} run,
  * other methods are ignored, the deprecated {@code {"data":[...]}} form runs each command. There is no reply: a
- * malformed entry or a failed command fails the returned stage, which the queue consumer logs once. Thread-safe.
+ * malformed entry or a failed command fails the returned stage, which the engine's queue worker logs once.
+ * Thread-safe.
  */
-public final class ApiQueueHandler {
-    private static final Set<String> EXECUTED = Set.of("publish", "broadcast", "unsubscribe", "disconnect");
-
+public final class ApiQueueConsumer {
     private final ApiExecutor executor;
     private final ObjectMapper mapper = new ObjectMapper();
 
-    public ApiQueueHandler(ApiExecutor executor) {
+    public ApiQueueConsumer(ApiExecutor executor) {
         this.executor = executor;
     }
 
@@ -41,7 +40,7 @@ public final class ApiQueueHandler {
         List<String> errors = new ArrayList<>();
         CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
         for (Command cmd : commands) {
-            if (!EXECUTED.contains(cmd.method())) {
+            if (Method.find(cmd.method(), Method.Surface.API_QUEUE) == null) {
                 continue; // v1 compat: other methods are silently ignored
             }
             chain = chain.thenCompose(v -> executor.executeOne(cmd).thenAccept(reply -> record(reply, errors)));

@@ -32,13 +32,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
- * Fuzzes the HTTP API body ({@link ApiHandler}) on a real node with the memory engine: a signed v1 JSON body, a v1
+ * Fuzzes the HTTP API body ({@link ApiEndpoint}) on a real node with the memory engine: a signed v1 JSON body, a v1
  * form body (with {@code insecure_api}, so that whatever {@code data} the form holds is executed) and a v2 dialect
  * body with an {@code Authorization} header that is either the right key or fuzzed. Every request gets exactly one
  * answer, 200 with a JSON body or v1's 400/401, and no exception escapes to the channel. Regression inputs live in
- * {@code ApiHandlerFuzzTestInputs/request/}; fuzzing runs through {@code bin/fuzz} (docs/security.md, "Fuzzing").
+ * {@code ApiEndpointFuzzTestInputs/request/}; fuzzing runs through {@code bin/fuzz} (docs/security.md, "Fuzzing").
  */
-class ApiHandlerFuzzTest {
+class ApiEndpointFuzzTest {
     private static final String SECRET = "secret";
     private static final String KEY = "key";
 
@@ -97,14 +97,14 @@ class ApiHandlerFuzzTest {
             case V2 -> request.headers().set(HttpHeaderNames.AUTHORIZATION,
                     line.isEmpty() ? "apikey " + KEY : headerText(line));
         }
-        FullHttpResponse response = serve(new ApiHandler(node, new ApiExecutor(node)), request);
+        FullHttpResponse response = serve(new ApiEndpoint(node, new ApiExecutor(node)), request);
         try {
             int status = response.status().code();
             assertThat(status).isIn(200, 400, 401);
             if (status == 200) {
                 byte[] body = ByteBufUtil.getBytes(response.content());
                 assertThat(JsonCodec.isValid(body)).as("a JSON body").isTrue();
-                assertThat(body[0]).isEqualTo(ApiHandler.isV2(request) ? (byte) '{' : (byte) '[');
+                assertThat(body[0]).isEqualTo(ApiEndpoint.isV2(request) ? (byte) '{' : (byte) '[');
             }
         } finally {
             response.release();
@@ -131,12 +131,12 @@ class ApiHandlerFuzzTest {
     }
 
     /** Hands the request to the handler as the router does (the dialect by its headers, 400 for a bad form); returns its only answer. */
-    private static FullHttpResponse serve(ApiHandler handler, FullHttpRequest request) {
+    private static FullHttpResponse serve(ApiEndpoint handler, FullHttpRequest request) {
         EmbeddedChannel ch = new EmbeddedChannel(new SimpleChannelInboundHandler<FullHttpRequest>() {
             @Override
             protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
                 try {
-                    if (ApiHandler.isV2(msg)) {
+                    if (ApiEndpoint.isV2(msg)) {
                         handler.handleV2(ctx, msg);
                     } else {
                         handler.handle(ctx, msg);

@@ -14,12 +14,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Serves the web interface as static files from {@code web_path} (admin-and-web.md §2.2), {@code index.html} for
- * directories. Requests that leave the directory, and every request when no {@code web_path} is set (Rotor embeds
- * no web application), get Go's {@code 404 page not found}. Stateless and shareable; reads files on the event loop,
- * which is acceptable for the small admin application but not meant for bulk content.
+ * The web interface's resources: serves them as static files from {@code web_path} (admin-and-web.md §2.2), {@code
+ * index.html} for directories. Requests that leave the directory, and every request when no {@code web_path} is set
+ * (Rotor embeds no web application), get Go's {@code 404 page not found}. Stateless and shareable; reads files on the
+ * event loop, which is acceptable for the small admin application but not meant for bulk content.
  */
-public final class WebAppHandler {
+public final class WebAppResources {
     private static final Map<String, String> TYPES = Map.ofEntries(
             Map.entry("html", "text/html; charset=utf-8"), Map.entry("js", "application/javascript"),
             Map.entry("css", "text/css; charset=utf-8"), Map.entry("json", "application/json"),
@@ -30,7 +30,7 @@ public final class WebAppHandler {
     /** Null when no web_path is configured. */
     private final Path root;
 
-    public WebAppHandler(String webPath) {
+    public WebAppResources(String webPath) {
         this.root = webPath.isEmpty() ? null : Path.of(webPath).toAbsolutePath().normalize();
     }
 

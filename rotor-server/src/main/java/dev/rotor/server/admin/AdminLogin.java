@@ -27,18 +27,18 @@ import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Web interface login at {@code /auth/} (admin-and-web.md §2): the {@code password} form value, from the query
- * string or the body, is exchanged for an admin token. Beyond v1, guesses are throttled by a {@link LoginThrottle}
- * keyed by the peer's address: a wrong password is answered only after the throttle's delay, on the connection's
- * event loop timer (the loop never waits), and an attempt the throttle does not admit gets {@code 429} at once
- * without its password being checked. Shareable; the throttle is its only state.
+ * The web interface login endpoint {@code /auth/} (admin-and-web.md §2): the {@code password} form value, from the
+ * query string or the body, is exchanged for an admin token. Beyond v1, guesses are throttled by a {@link
+ * LoginThrottle} keyed by the peer's address: a wrong password is answered only after the throttle's delay, on the
+ * connection's event loop timer (the loop never waits), and an attempt the throttle does not admit gets {@code 429} at
+ * once without its password being checked. Shareable; the throttle is its only state.
  */
-public final class AdminAuthHandler {
+public final class AdminLogin {
     private final Node node;
     private final LoginThrottle throttle;
     private final LoopTimers timers;
 
-    public AdminAuthHandler(Node node, LoginThrottle throttle, LoopTimers timers) {
+    public AdminLogin(Node node, LoginThrottle throttle, LoopTimers timers) {
         this.node = node;
         this.throttle = throttle;
         this.timers = timers;

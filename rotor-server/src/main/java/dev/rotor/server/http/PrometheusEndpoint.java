@@ -20,15 +20,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * Beyond v1: {@code /metrics} in the Prometheus text format. The node's counters and gauges (the same ones
- * {@code stats} reports) are bound to a Micrometer registry as {@code rotor_*} meters read at scrape time, plus the
- * JVM's memory, GC, thread and CPU meters. Thread-safe; one instance per server.
+ * Beyond v1: the {@code /metrics} endpoint in the Prometheus text format, called by the port's router. The node's
+ * counters and gauges (the same ones {@code stats} reports) are bound to a Micrometer registry as {@code rotor_*}
+ * meters read at scrape time, plus the JVM's memory, GC, thread and CPU meters. Thread-safe; one instance per server.
  */
-public final class PrometheusHandler implements AutoCloseable {
+public final class PrometheusEndpoint implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
-    public PrometheusHandler(Metrics metrics) {
+    public PrometheusEndpoint(Metrics metrics) {
         for (Counter c : Counter.values()) {
             FunctionCounter.builder("rotor_" + c.key(), metrics, m -> m.count(c)).register(registry);
         }

@@ -26,11 +26,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Serves every SockJS 0.3.3 URL under {@code <http_prefix>/connection} (client-protocol.md §1.2): greeting, info,
- * iframe page and the session transports. Called by the port's router with the path after {@code /connection}.
- * Thread-safe: the session registry is concurrent and each session runs on its own home event loop.
+ * The SockJS endpoint: serves every SockJS 0.3.3 URL under {@code <http_prefix>/connection} (client-protocol.md §1.2):
+ * greeting, info, iframe page and the session transports. Called by the port's router with the path after {@code
+ * /connection}. Thread-safe: the session registry is concurrent and each session runs on its own home event loop.
  */
-public final class SockJsHandler {
+public final class SockJsEndpoint {
     /** SockJS's disconnect delay: a session without a receiving request for this long is closed. */
     static final long DISCONNECT_DELAY_MILLIS = 5000;
     private static final Pattern SESSION_URL = Pattern.compile("/([^/.]+)/([^/.]+)/([a-z_]+)");
@@ -59,13 +59,13 @@ public final class SockJsHandler {
      * @param heartbeatSeconds {@code sockjs_heartbeat_delay}; 0 disables heartbeats
      * @param shuttingDown     true once the server answers 503 to new client connections
      */
-    public SockJsHandler(Node node, String prefix, String sockjsUrl, int heartbeatSeconds, int maxSessions,
+    public SockJsEndpoint(Node node, String prefix, String sockjsUrl, int heartbeatSeconds, int maxSessions,
             BooleanSupplier shuttingDown, LoopTimers timers) {
         this(node, prefix, sockjsUrl, heartbeatSeconds, maxSessions, shuttingDown, DISCONNECT_DELAY_MILLIS,
                 HttpReceiver.RESPONSE_LIMIT, timers);
     }
 
-    SockJsHandler(Node node, String prefix, String sockjsUrl, int heartbeatSeconds, int maxSessions,
+    SockJsEndpoint(Node node, String prefix, String sockjsUrl, int heartbeatSeconds, int maxSessions,
             BooleanSupplier shuttingDown, long disconnectDelayMillis, int responseLimit, LoopTimers timers) {
         this.node = node;
         this.sessions = new SockJsSessions(maxSessions);

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code /auth/} on an {@link EmbeddedChannel} with frozen time: a wrong password's answer waits on the loop's timer. */
-class AdminAuthHandlerTest {
+class AdminLoginTest {
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final MemoryEngine engine = new MemoryEngine();
     private final Node node = new Node(NodeConfig.builder().adminPassword("pass").adminSecret("s").build(), engine,
@@ -43,7 +43,7 @@ class AdminAuthHandlerTest {
     private EmbeddedChannel channel(LoginThrottle throttle) {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.freezeTime();
-        AdminAuthHandler auth = new AdminAuthHandler(node, throttle, new LoopTimers(ch.eventLoop()));
+        AdminLogin auth = new AdminLogin(node, throttle, new LoopTimers(ch.eventLoop()));
         ch.pipeline().addLast(new SimpleChannelInboundHandler<FullHttpRequest>() {
             @Override
             protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
