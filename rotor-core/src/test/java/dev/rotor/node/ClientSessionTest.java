@@ -7,7 +7,7 @@ import dev.rotor.metrics.Counter;
 import dev.rotor.protocol.Disconnect;
 import dev.rotor.protocol.Message;
 import dev.rotor.protocol.RawJson;
-import dev.rotor.transport.RecordingTransport;
+import dev.rotor.testing.RecordingTransport;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

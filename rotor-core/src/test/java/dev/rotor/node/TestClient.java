@@ -3,7 +3,7 @@ package dev.rotor.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotor.protocol.Disconnect;
-import dev.rotor.transport.RecordingTransport;
+import dev.rotor.testing.RecordingTransport;
 
 /**
  * One client of a {@link TestNode}: a {@link ClientSession} and the {@link RecordingTransport} it writes to, driven

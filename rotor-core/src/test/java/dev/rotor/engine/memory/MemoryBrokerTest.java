@@ -1,8 +1,8 @@
 package dev.rotor.engine.memory;
 
-import dev.rotor.engine.BrokerContract;
+import dev.rotor.testing.BrokerContract;
 import dev.rotor.engine.Engine;
-import dev.rotor.timer.ManualClock;
+import dev.rotor.testing.ManualClock;
 import java.time.Duration;
 
 /** Runs the broker contract against {@link MemoryEngine} on a manual clock. */

@@ -6,14 +6,14 @@ import static org.assertj.core.api.Assertions.entry;
 
 import dev.rotor.engine.EngineListener;
 import dev.rotor.engine.HistoryOptions;
-import dev.rotor.engine.RecordingEngineListener;
-import dev.rotor.engine.RecordingEngineListener.Joined;
-import dev.rotor.engine.RecordingEngineListener.Left;
+import dev.rotor.testing.RecordingEngineListener;
+import dev.rotor.testing.RecordingEngineListener.Joined;
+import dev.rotor.testing.RecordingEngineListener.Left;
 import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.ControlMessage;
 import dev.rotor.protocol.Message;
 import dev.rotor.protocol.RawJson;
-import dev.rotor.timer.ManualClock;
+import dev.rotor.testing.ManualClock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

@@ -1,8 +1,8 @@
 package dev.rotor.engine.memory;
 
 import dev.rotor.engine.Engine;
-import dev.rotor.engine.HistoryStoreContract;
-import dev.rotor.timer.ManualClock;
+import dev.rotor.testing.HistoryStoreContract;
+import dev.rotor.testing.ManualClock;
 import java.time.Duration;
 
 /** Runs the history store contract against {@link MemoryEngine} on a manual clock. */

@@ -1,6 +1,6 @@
 package dev.rotor.engine.redis;
 
-import dev.rotor.engine.BrokerContract;
+import dev.rotor.testing.BrokerContract;
 import dev.rotor.engine.Engine;
 import dev.rotor.testkit.redis.RedisExtension;
 import java.time.Duration;

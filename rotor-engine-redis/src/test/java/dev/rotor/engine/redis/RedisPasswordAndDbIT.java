@@ -3,7 +3,7 @@ package dev.rotor.engine.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotor.engine.HistoryOptions;
-import dev.rotor.engine.RecordingEngineListener;
+import dev.rotor.testing.RecordingEngineListener;
 import dev.rotor.protocol.Message;
 import dev.rotor.protocol.RawJson;
 import dev.rotor.testkit.redis.RedisExtension;

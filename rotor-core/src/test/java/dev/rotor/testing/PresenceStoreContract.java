@@ -1,5 +1,6 @@
-package dev.rotor.engine;
+package dev.rotor.testing;
 
+import dev.rotor.engine.PresenceStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 

@@ -1,5 +1,6 @@
-package dev.rotor.engine;
+package dev.rotor.testing;
 
+import dev.rotor.engine.EngineListener;
 import static org.awaitility.Awaitility.await;
 
 import dev.rotor.protocol.ClientInfo;

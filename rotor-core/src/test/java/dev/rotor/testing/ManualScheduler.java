@@ -1,4 +1,4 @@
-package dev.rotor.timer;
+package dev.rotor.testing;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,11 +1,14 @@
-package dev.rotor.engine;
+package dev.rotor.testing;
 
+import dev.rotor.engine.HistoryOptions;
+import dev.rotor.engine.ControlBus;
+import dev.rotor.engine.Broker;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rotor.engine.RecordingEngineListener.Event;
-import dev.rotor.engine.RecordingEngineListener.Joined;
-import dev.rotor.engine.RecordingEngineListener.Left;
-import dev.rotor.engine.RecordingEngineListener.Published;
+import dev.rotor.testing.RecordingEngineListener.Event;
+import dev.rotor.testing.RecordingEngineListener.Joined;
+import dev.rotor.testing.RecordingEngineListener.Left;
+import dev.rotor.testing.RecordingEngineListener.Published;
 import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.ControlMessage;
 import dev.rotor.protocol.Message;

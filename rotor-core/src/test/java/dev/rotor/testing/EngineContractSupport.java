@@ -1,5 +1,8 @@
-package dev.rotor.engine;
+package dev.rotor.testing;
 
+import dev.rotor.engine.IllFormedNameException;
+import dev.rotor.engine.HistoryOptions;
+import dev.rotor.engine.Engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotor.protocol.ClientInfo;

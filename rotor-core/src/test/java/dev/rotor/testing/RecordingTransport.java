@@ -1,5 +1,6 @@
-package dev.rotor.transport;
+package dev.rotor.testing;
 
+import dev.rotor.transport.Transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotor.protocol.Disconnect;
