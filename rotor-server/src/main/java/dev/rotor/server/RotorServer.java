@@ -170,7 +170,8 @@ public final class RotorServer {
         log.info("HTTP request bodies buffered before they are handled share a budget of {} bytes", budget.limit());
         LoginThrottle loginThrottle = new LoginThrottle(server.loginThrottle(), () -> System.nanoTime() / 1_000_000);
         HttpRouterHandler.AdminEndpoints admin = new HttpRouterHandler.AdminEndpoints(executor,
-                new AdminAuthHandler(node, loginThrottle, loopTimers), new WebAppHandler(server.webPath()), prometheus);
+                new AdminAuthHandler(node, loginThrottle, loopTimers),
+                server.web() ? new WebAppHandler(server.webPath()) : null, prometheus); // the interface only when on
         SockJsHandler sockjs = new SockJsHandler(node, server.httpPrefix(), server.effectiveSockjsUrl(),
                 server.sockjsHeartbeatDelay(), server.effectiveSockjsMaxSessions(), this::isShuttingDown, loopTimers);
         try {
