@@ -59,6 +59,7 @@ final class AdminWebPage implements AutoCloseable {
         MemoryEngine engine = new MemoryEngine();
         RotorServer server = new RotorServer(sc, node, engine);
         server.start();
+        browser.consoleLog(); // drops what earlier tests logged
         return new AdminWebPage(browser, engine, server, sc.httpPrefix());
     }
 
@@ -158,6 +159,7 @@ final class AdminWebPage implements AutoCloseable {
         p.put("info", "");
         p.put("token", Signatures.clientToken(SECRET, user, timestamp, ""));
         p.put("timeoutMs", 90_000);
+        p.put("waitMs", 90_000); // subscribe.js: stays subscribed this long unless its messages arrive
         return p;
     }
 

@@ -237,7 +237,11 @@
     if (page === 'channels' && state.online) { channels.refresh(); }
     if (page === 'messages') { messages.render(); }
   }
-  window.addEventListener('hashchange', function () { route(); $('main').focus(); });
+  window.addEventListener('hashchange', function () {
+    route();
+    window.scrollTo(0, 0);
+    $('main').focus({ preventScroll: true }); // keyboard users continue in the page they chose
+  });
 
   // ---- formatting --------------------------------------------------------------------------------------------
 
