@@ -68,15 +68,15 @@ class AdminScreenshotsIT {
             shoot(browser, out, "status");
 
             page.go("channels");
-            page.await("the subscriber count", "document.getElementById('channels').textContent"
+            page.await("the subscriber count", "document.getElementById('ch-table').textContent"
                     + ".indexOf('watched:lobby3') >= 0");
-            page.run("[...document.querySelectorAll('#channels button')].find(b => b.textContent === "
+            page.run("[...document.querySelectorAll('#ch-table button')].find(b => b.textContent === "
                     + "'watched:lobby').click()");
             page.awaitText("ch-presence", "carol");
             shoot(browser, out, "channels");
 
             page.go("messages");
-            page.awaitText("messages", "watched:orders");
+            page.awaitText("msg-list", "watched:orders");
             page.click("msg-pause");
             shoot(browser, out, "messages");
 

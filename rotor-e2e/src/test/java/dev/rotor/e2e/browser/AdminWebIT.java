@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The embedded admin web interface (docs/admin.md) in headless Chromium against a real server: login, the live
  * status page, Actions reaching a real {@code centrifuge@1.5.0} client, the watch stream, presence on the Channels
- * page, {@code insecure_admin}, {@code web_path} replacing the interface, and {@code http_prefix} with a separate
- * {@code admin_port}. One browser per class, one server per test.
+ * page, the reconnecting indicator, {@code insecure_admin}, {@code web_path} replacing the interface, and
+ * {@code http_prefix} with a separate {@code admin_port}. One browser per class, one server per test.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AdminWebIT {
@@ -102,6 +102,20 @@ class AdminWebIT {
     }
 
     @Test
+    void aLostSocketShowsTheReconnectingIndicator() throws Exception {
+        start(AdminWebPage.node().build(), ServerConfig.builder());
+        page.openAndLogIn();
+        page.awaitText("conn", "online");
+
+        page.stopServer();
+
+        page.awaitVisible("banner");
+        page.awaitText("banner", "Connection to the server lost");
+        page.awaitText("conn", "reconnecting");
+        assertThat(page.run("return document.getElementById('app').hidden").asBoolean()).isFalse();
+    }
+
+    @Test
     void aPublishFromTheActionsPageReachesARealV1Client() throws Exception {
         start(AdminWebPage.node().build(), ServerConfig.builder());
         Map<String, Object> params = page.clientParams("alice");
@@ -144,9 +158,9 @@ class AdminWebIT {
         page.api.publish("watched:room", "{\"text\":\"seen by the admin\"}");
         page.api.publish("elsewhere", "{\"text\":\"not watched\"}");
 
-        page.awaitText("messages", "watched:room");
-        page.awaitText("messages", "\"text\": \"seen by the admin\"");
-        assertThat(page.text("messages")).doesNotContain("not watched");
+        page.awaitText("msg-list", "watched:room");
+        page.awaitText("msg-list", "\"text\": \"seen by the admin\"");
+        assertThat(page.text("msg-list")).doesNotContain("not watched");
         assertThat(page.run("return document.getElementById('msg-empty').hidden").asBoolean()).isTrue();
 
         page.setValue("msg-filter", "nothing-matches");
@@ -165,11 +179,11 @@ class AdminWebIT {
             String clientId = client.events("connect").get(0).path("client").asText();
             page.openAndLogIn();
             page.go("channels");
-            page.awaitText("channels", "watched:lobby");
-            page.await("a subscriber count of 1", "[...document.querySelectorAll('#channels tbody tr')]"
+            page.awaitText("ch-table", "watched:lobby");
+            page.await("a subscriber count of 1", "[...document.querySelectorAll('#ch-table tbody tr')]"
                     + ".some(r => r.textContent === 'watched:lobby1')");
 
-            page.run("[...document.querySelectorAll('#channels button')].find(b => b.textContent === "
+            page.run("[...document.querySelectorAll('#ch-table button')].find(b => b.textContent === "
                     + "'watched:lobby').click()");
             page.awaitVisible("ch-detail");
             page.awaitText("ch-presence", clientId);

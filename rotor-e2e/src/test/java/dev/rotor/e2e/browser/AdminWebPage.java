@@ -35,6 +35,8 @@ final class AdminWebPage implements AutoCloseable {
     private final RotorServer server;
     private final String prefix;
     final ApiTestClient api;
+    /** True once {@link #stopServer()} ran. */
+    private boolean stopped;
 
     private AdminWebPage(ChromeBrowser browser, MemoryEngine engine, RotorServer server, String prefix) {
         this.browser = browser;
@@ -63,8 +65,10 @@ final class AdminWebPage implements AutoCloseable {
         return new AdminWebPage(browser, engine, server, sc.httpPrefix());
     }
 
-    RotorServer server() {
-        return server;
+    /** Shuts the server down while the page stays open. */
+    void stopServer() throws Exception {
+        stopped = true;
+        server.shutdown().get(15, TimeUnit.SECONDS);
     }
 
     /** The interface's address: the admin port, under {@code http_prefix}, with the trailing slash. */
@@ -173,7 +177,9 @@ final class AdminWebPage implements AutoCloseable {
             // a blank document drops the page's socket before the server goes away
             browser.navigate("about:blank");
         } finally {
-            server.shutdown().get(15, TimeUnit.SECONDS);
+            if (!stopped) {
+                server.shutdown().get(15, TimeUnit.SECONDS);
+            }
             engine.close();
         }
     }

@@ -11,6 +11,7 @@
   var WINDOW = 300;              // chart points kept: 10 minutes at LIVE_MS
   var MAX_MESSAGES = 500;        // watch messages kept in the page
   var MAX_SHOWN_DATA = 4000;     // characters of one message's data shown
+  var RENDER_MS = 250;           // the message list is redrawn at most this often
   var MAX_CHANNEL_ROWS = 200;    // channel rows drawn (after the filter)
   var PRESENCE_LOOKUPS = 50;     // subscriber counts asked for per refresh
   var COLORS = ['#2f6fde', '#e8590c', '#2b8a3e', '#ae3ec9', '#c92a2a', '#0b7285', '#5c940d', '#862e9c'];
@@ -348,7 +349,7 @@
           arr.push(u === self.uid ? liveValue(c) : remoteValue(c, remote[u]));
         });
         Object.keys(values[c.id]).forEach(function (u) {
-          if (uids.indexOf(u) < 0) { values[c.id][u].push(null); }
+          if (uids.indexOf(u) < 0) { delete values[c.id][u]; } // a node gone from the cluster leaves the charts
         });
       });
       if (times.length > WINDOW) {
@@ -490,7 +491,7 @@
 
     function render() {
       var list = visible();
-      var tbody = $('channels').querySelector('tbody');
+      var tbody = $('ch-table').querySelector('tbody');
       clear(tbody);
       list.slice(0, MAX_CHANNEL_ROWS).forEach(function (ch) {
         var c = counts[ch];
@@ -556,13 +557,19 @@
     var list = [];             // newest last; at most MAX_MESSAGES
     var paused = false;
     var unseen = 0;
-    var dropped = 0;
+
+    var renderTimer = null;    // at most one redraw per RENDER_MS however fast messages arrive
 
     function add(body) {
       list.push({ at: new Date(), body: body });
-      if (list.length > MAX_MESSAGES) { list.shift(); dropped++; }
-      if (paused) { unseen++; updateCount(); return; }
-      if (currentPage === 'messages') { render(); } else { updateCount(); }
+      if (list.length > MAX_MESSAGES) { list.shift(); }
+      if (paused) { unseen++; }
+      if (!renderTimer) {
+        renderTimer = setTimeout(function () {
+          renderTimer = null;
+          if (!paused && currentPage === 'messages') { render(); } else { updateCount(); }
+        }, RENDER_MS);
+      }
     }
 
     function updateCount() {
@@ -573,7 +580,7 @@
 
     function render() {
       var f = $('msg-filter').value.trim().toLowerCase();
-      var ol = $('messages');
+      var ol = $('msg-list');
       clear(ol);
       var shown = 0;
       for (var i = list.length - 1; i >= 0; i--) {
