@@ -47,6 +47,9 @@
 
   function connect() {
     clearTimeout(state.retryTimer);
+    var old = state.ws;
+    state.ws = null;
+    if (old) { old.close(1000); } // its close event is ignored: it is no longer state.ws
     var token = sessionStorage.getItem(TOKEN_KEY) || '';
     var ws;
     try {
