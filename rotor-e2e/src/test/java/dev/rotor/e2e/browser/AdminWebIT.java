@@ -102,6 +102,23 @@ class AdminWebIT {
     }
 
     @Test
+    void theStatusPageFitsAPhoneWidth() throws Exception {
+        start(AdminWebPage.node().build(), ServerConfig.builder());
+        page.openAndLogIn();
+        browser.devTools("Emulation.setDeviceMetricsOverride", JSON.createObjectNode().put("width", 360)
+                .put("height", 740).put("deviceScaleFactor", 1).put("mobile", true));
+        try {
+            page.await("the charts drawn", "document.querySelectorAll('#chart-memory canvas').length > 0");
+            page.await("the charts resized to the width", "document.querySelector('#chart-memory canvas')"
+                    + ".getBoundingClientRect().right <= innerWidth");
+            // nothing wider than the screen: the nodes table scrolls inside its own box
+            assertThat(page.run("return document.documentElement.scrollWidth <= innerWidth").asBoolean()).isTrue();
+        } finally {
+            browser.devTools("Emulation.clearDeviceMetricsOverride", JSON.createObjectNode());
+        }
+    }
+
+    @Test
     void aLostSocketShowsTheReconnectingIndicator() throws Exception {
         start(AdminWebPage.node().build(), ServerConfig.builder());
         page.openAndLogIn();

@@ -83,6 +83,12 @@ public final class EmbeddedWebApp {
         assets.put("/index.html", index);
     }
 
+    /** The bytes this instance holds: every file and its gzip copy (the page once, though served at two paths). */
+    long heldBytes() {
+        return assets.values().stream().distinct()
+                .mapToLong(a -> a.bytes().length + (a.gzip() == null ? 0 : a.gzip().length)).sum();
+    }
+
     /** @param path the request path after {@code http_prefix}; empty when the request named the prefix itself */
     public void handle(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
         if (path.isEmpty()) {

@@ -139,6 +139,12 @@ class EmbeddedWebAppTest {
     }
 
     @Test
+    void theWholeInterfaceHoldsLessThanHalfAMebibyte() {
+        // docs/admin.md, "Cost": the files are most of what --web adds to the heap
+        assertThat(APP.heldBytes()).isBetween(50_000L, 512L * 1024);
+    }
+
+    @Test
     void theBarePrefixRedirectsToItsSlashSoRelativeLinksResolve() {
         Answer r = get("/p");
         assertThat(r.status()).isEqualTo(301);
