@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One admin WebSocket connection (admin-and-web.md §3): {@code connect} with an admin token, then {@code ping},
- * {@code info}, {@code node_live} (beyond v1: {@link LiveNodeInfo}) and every API command through the shared {@link ApiExecutor}; replies are always a JSON array; any
- * error is fatal and closes with reconnect advice; watching admins receive watch messages. Control frames are
+ * {@code info}, {@code node_live} (beyond v1: {@link LiveNodeInfo}) and every API command through the shared
+ * {@link ApiExecutor}; replies are always a JSON array; any error is fatal and closes with reconnect advice;
+ * watching admins receive watch messages. Control frames are
  * {@link WebSocketControlHandler}'s job. Outbound bytes are bounded by the fixed queue ({@link #QUEUE_MAX}, which
  * counts the connection's unsent bytes too) and, since commands are read only while the channel is writable, by
  * the server's back-pressure. Confined to the channel's event loop, except watch delivery, which goes through the
