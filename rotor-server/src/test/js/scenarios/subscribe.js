@@ -1,7 +1,8 @@
 'use strict';
 // Connects, subscribes to `channel`, then waits for `count` messages that the Java test publishes through the
 // HTTP API once it has seen the subscribe event.
-// Params: url, credentials, channel, count (default 1).
+// Params: url, credentials, channel, count (default 1), waitMs (how long to wait for them, default 15000; a
+// long wait keeps the client subscribed for a test that watches it from elsewhere).
 // Events: connect, subscribe {channel, isResubscribe, recovered}, message {channel, body}.
 var h = require('../lib/harness');
 
@@ -14,6 +15,6 @@ h.run(function (p) {
         if (ev.event !== 'subscribe') {
             throw new Error('subscribe failed: ' + JSON.stringify(ev));
         }
-        return h.waitCount(h.is('message', {who: 'A', channel: p.channel}), count, count + ' messages');
+        return h.waitCount(h.is('message', {who: 'A', channel: p.channel}), count, count + ' messages', p.waitMs);
     });
 });

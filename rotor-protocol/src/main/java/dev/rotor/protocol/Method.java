@@ -28,7 +28,9 @@ public enum Method {
     NODE("node", Surface.API_V1, Surface.ADMIN),
     PRESENCE_STATS("presence_stats", Surface.API_V2),
     /** The admin socket's own {@code info} (admin-and-web.md §3.4) and, beyond v1, the v2 API's node list. */
-    INFO("info", Surface.API_V2, Surface.ADMIN);
+    INFO("info", Surface.API_V2, Surface.ADMIN),
+    /** Beyond v1: this node's counters as of now, for the web interface's live charts (docs/admin.md). */
+    NODE_LIVE("node_live", Surface.ADMIN);
 
     /** Where a command arrives; each accepts its own set of methods. */
     public enum Surface {
@@ -38,7 +40,10 @@ public enum Method {
         API_V1,
         /** Beyond v1: the HTTP API in Centrifugo v2's {@code apikey} dialect (rubycent-wire.md). */
         API_V2,
-        /** The admin socket: {@code connect}, {@code ping}, {@code info} and the v1 API (admin-and-web.md §3.4). */
+        /**
+         * The admin socket: {@code connect}, {@code ping}, {@code info} and the v1 API (admin-and-web.md §3.4), and
+         * beyond v1 {@code node_live}.
+         */
         ADMIN,
         /** The Redis API queue: other methods are ignored (redis-engine.md §8). */
         API_QUEUE,

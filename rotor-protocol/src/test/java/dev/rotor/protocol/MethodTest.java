@@ -30,7 +30,7 @@ class MethodTest {
         Set<String> admin = accepted(Surface.ADMIN);
         assertThat(admin).containsAll(accepted(Surface.API_V1));
         admin.removeAll(accepted(Surface.API_V1));
-        assertThat(admin).containsExactlyInAnyOrder("connect", "ping", "info");
+        assertThat(admin).containsExactlyInAnyOrder("connect", "ping", "info", "node_live");
     }
 
     @Test

@@ -279,6 +279,12 @@ public final class ServerRunner {
         if (node.insecureAdmin()) {
             log.warn("Running in INSECURE admin mode");
         }
+        if (c.server().web() && !node.insecureAdmin()
+                && (node.adminPassword().isEmpty() || node.adminSecret().isEmpty())) {
+            // beyond v1: v1 started silently and its login then failed with a bare 400 (docs/admin.md)
+            log.warn("The web interface is on but admin_password or admin_secret is not set: nobody can log in; "
+                    + "set both (or insecure_admin, only behind a firewall)");
+        }
         if (c.server().debug()) {
             log.warn("Running in DEBUG mode");
         }

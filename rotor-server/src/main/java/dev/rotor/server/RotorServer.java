@@ -170,7 +170,8 @@ public final class RotorServer {
         log.info("HTTP request bodies buffered before they are handled share a budget of {} bytes", budget.limit());
         LoginThrottle loginThrottle = new LoginThrottle(server.loginThrottle(), () -> System.nanoTime() / 1_000_000);
         HttpRouterHandler.AdminEndpoints admin = new HttpRouterHandler.AdminEndpoints(executor,
-                new AdminLogin(node, loginThrottle, loopTimers), new WebAppResources(server.webPath()), prometheus);
+                new AdminLogin(node, loginThrottle, loopTimers),
+                server.web() ? new WebAppResources(server.webPath()) : null, prometheus); // the interface only when on
         SockJsEndpoint sockjs = new SockJsEndpoint(node, server.httpPrefix(), server.effectiveSockjsUrl(),
                 server.sockjsHeartbeatDelay(), server.effectiveSockjsMaxSessions(), this::isShuttingDown, loopTimers);
         HttpRouterHandler.Endpoints endpoints = new HttpRouterHandler.Endpoints(node, api, admin, sockjs,

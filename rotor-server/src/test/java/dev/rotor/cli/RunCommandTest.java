@@ -76,6 +76,22 @@ class RunCommandTest {
     }
 
     @Test
+    void theWebInterfaceWithoutAdminCredentialsIsWarnedAbout() throws IOException {
+        Path file = write("config.json", "{\"web\": true, \"admin_password\": \"p\"}");
+        cli.run("-c", file.toString());
+        assertThat(cli.out()).contains("[W]: ", "admin_password or admin_secret is not set");
+    }
+
+    @Test
+    void theWebInterfaceWithAdminCredentialsOrInsecureAdminIsNotWarnedAbout() throws IOException {
+        Path file = write("config.json", "{\"web\": true, \"admin_password\": \"p\", \"admin_secret\": \"s\"}");
+        cli.run("-c", file.toString());
+        Path insecure = write("insecure.json", "{\"web\": true}");
+        cli.run("-c", insecure.toString(), "--insecure_admin");
+        assertThat(cli.out()).doesNotContain("admin_password or admin_secret is not set");
+    }
+
+    @Test
     void quickStartGeneratesAMissingConfigFileAndUsesIt() throws IOException {
         Path file = dir.resolve("config.json");
 

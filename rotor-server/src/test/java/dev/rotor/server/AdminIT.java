@@ -2,6 +2,8 @@ package dev.rotor.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rotor.auth.AdminTokens;
 import dev.rotor.channel.ChannelOptions;
 import dev.rotor.node.NodeConfig;
@@ -159,6 +161,32 @@ class AdminIT {
 
         ws.send("{\"method\":\"nope\"}");
         assertThat(ws.awaitClose(WAIT).reason()).isEqualTo(close("method not found"));
+    }
+
+    @Test
+    void nodeLiveReportsThisNodesCountersAsOfNow() throws Exception {
+        start(NodeConfig.builder().name("live-node"), ServerConfig.builder().web(true));
+        WsTestClient ws = socket();
+        String token = AdminTokens.issue("admin-secret", System.currentTimeMillis() / 1000);
+        ws.send("{\"uid\":\"1\",\"method\":\"connect\",\"params\":{\"token\":\"" + token + "\",\"watch\":true}}");
+        ws.awaitFrame(WAIT);
+        server.api("{\"method\":\"publish\",\"params\":{\"channel\":\"a\",\"data\":{}}}");
+        server.api("{\"method\":\"publish\",\"params\":{\"channel\":\"a\",\"data\":{}}}");
+        long before = System.currentTimeMillis();
+
+        ws.send("{\"uid\":\"2\",\"method\":\"node_live\"}");
+        JsonNode reply = new ObjectMapper().readTree(ws.awaitFrame(WAIT)).get(0);
+        assertThat(reply.get("error").isNull()).isTrue();
+        JsonNode data = reply.at("/body/data");
+        assertThat(data.get("name").asText()).isEqualTo("live-node");
+        assertThat(reply.at("/body/time_ms").asLong()).isBetween(before, System.currentTimeMillis());
+        JsonNode m = data.get("metrics");
+        // the API requests counted cumulatively at once, not at the end of node_metrics_interval
+        assertThat(m.get("http_api_num_requests").asLong()).isEqualTo(2);
+        assertThat(m.get("node_num_client_msg_published").asLong()).isEqualTo(2);
+        assertThat(m.get("node_process_cpu_nanos").asLong()).isPositive();
+        assertThat(m.get("node_memory_heap_alloc").asLong()).isPositive();
+        assertThat(m.get("node_num_goroutine").asLong()).isPositive();
     }
 
     @Test

@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One admin WebSocket connection (admin-and-web.md §3): {@code connect} with an admin token, then {@code ping},
- * {@code info} and every API command through the shared {@link ApiExecutor}; replies are always a JSON array; any
- * error is fatal and closes with reconnect advice; watching admins receive watch messages. Control frames are
+ * {@code info}, {@code node_live} (beyond v1: {@link LiveNodeInfo}) and every API command through the shared
+ * {@link ApiExecutor}; replies are always a JSON array; any error is fatal and closes with reconnect advice;
+ * watching admins receive watch messages. Control frames are
  * {@link WebSocketControlHandler}'s job. Outbound bytes are bounded by the fixed queue ({@link #QUEUE_MAX}, which
  * counts the connection's unsent bytes too) and, since commands are read only while the channel is writable, by
  * the server's back-pressure. Confined to the channel's event loop, except watch delivery, which goes through the
@@ -190,6 +191,11 @@ public final class AdminSocketHandler extends ChannelInboundHandlerAdapter {
         if (method == Method.INFO) {
             return CompletableFuture.completedFuture(new ApiReply(cmd.uid(), "info", null, null,
                     w -> AdminInfo.write(w, cfg, node.engineName())));
+        }
+        if (method == Method.NODE_LIVE) {
+            // beyond v1: fresh counters of this node for the web interface's live charts (docs/admin.md)
+            return CompletableFuture.completedFuture(
+                    new ApiReply(cmd.uid(), "node_live", null, null, w -> LiveNodeInfo.write(w, node)));
         }
         // the v1 API's methods, and method not found for the rest
         return executor.executeOne(cmd);

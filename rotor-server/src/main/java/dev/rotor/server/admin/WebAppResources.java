@@ -14,9 +14,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The web interface's resources: serves them as static files from {@code web_path} (admin-and-web.md §2.2), {@code
- * index.html} for directories. Requests that leave the directory, and every request when no {@code web_path} is set
- * (Rotor embeds no web application), get Go's {@code 404 page not found}. Stateless and shareable; reads files on the
+ * Serves the web interface as static files from {@code web_path} (admin-and-web.md §2.2), {@code index.html} for
+ * directories; requests that leave the directory get Go's {@code 404 page not found}. Without {@code web_path},
+ * Rotor's own interface ({@link EmbeddedWebApp}) is served instead. Stateless and shareable; reads files on the
  * event loop, which is acceptable for the small admin application but not meant for bulk content.
  */
 public final class WebAppResources {
@@ -29,15 +29,18 @@ public final class WebAppResources {
 
     /** Null when no web_path is configured. */
     private final Path root;
+    /** Null when web_path is configured. */
+    private final EmbeddedWebApp embedded;
 
     public WebAppResources(String webPath) {
         this.root = webPath.isEmpty() ? null : Path.of(webPath).toAbsolutePath().normalize();
+        this.embedded = webPath.isEmpty() ? new EmbeddedWebApp() : null;
     }
 
     /** @param path the request path after {@code http_prefix}, starting with {@code /} */
     public void handle(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
         if (root == null) {
-            HttpResponses.notFound(ctx, request);
+            embedded.handle(ctx, request, path);
             return;
         }
         Path file = root.resolve(path.substring(1)).normalize();

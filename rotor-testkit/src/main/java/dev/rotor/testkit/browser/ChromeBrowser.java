@@ -145,6 +145,31 @@ public final class ChromeBrowser implements AutoCloseable {
         return command("execute/async", scriptBody(script, args));
     }
 
+    /** A PNG of the window's viewport (W3C "take screenshot"). */
+    public byte[] screenshot() {
+        try {
+            JsonNode png = send(http, session.resolve("screenshot"), "GET", null, driverLog);
+            return java.util.Base64.getDecoder().decode(png.asText());
+        } catch (IOException e) {
+            throw new UncheckedIOException("WebDriver screenshot failed", e);
+        }
+    }
+
+    /** Resizes the browser window (W3C "set window rect"), e.g. to a phone's width. */
+    public void windowSize(int width, int height) {
+        command("window/rect", JSON.createObjectNode().put("width", width).put("height", height));
+    }
+
+    /**
+     * Runs one Chrome DevTools Protocol command through chromedriver, e.g. {@code Emulation.setEmulatedMedia} to
+     * render the page in the dark system theme; returns its result.
+     */
+    public JsonNode devTools(String cmd, JsonNode params) {
+        ObjectNode body = JSON.createObjectNode().put("cmd", cmd);
+        body.set("params", params);
+        return command("goog/cdp/execute", body);
+    }
+
     /**
      * The browser console messages logged since the last call (chromedriver's {@code browser} log), one per line;
      * for failure messages. Returns a note instead of throwing if the log cannot be read.
@@ -219,12 +244,16 @@ public final class ChromeBrowser implements AutoCloseable {
         return body;
     }
 
-    /** Sends one WebDriver command and returns its {@code value}; a WebDriver error becomes an AssertionError. */
+    /**
+     * Sends one WebDriver command ({@code body} null for none) and returns its {@code value}; a WebDriver error
+     * becomes an AssertionError.
+     */
     private static JsonNode send(HttpClient http, URI uri, String method, JsonNode body, StringBuilder log)
             throws IOException {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(COMMAND_TIMEOUT.plusSeconds(30))
                 .header("Content-Type", "application/json; charset=utf-8")
-                .method(method, HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
                 .build();
         HttpResponse<String> response;
         try {
