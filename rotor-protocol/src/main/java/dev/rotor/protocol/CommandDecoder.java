@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Decodes a client frame or an API payload into commands, with v1's rules (client-protocol.md §2.1,
- * http-api.md §3.1): the first byte must literally be {@code {} or {@code [}; keys match case-insensitively;
+ * http-api.md §3.1): the first byte must literally be <code>{</code> or <code>[</code>; keys match case-insensitively;
  * {@code uid} and {@code method} must be strings (null leaves them empty, as in Go); unknown keys are ignored; any
  * malformed JSON, trailing garbage or wrongly typed field fails the whole frame. Thread-safe (stateless).
  */
