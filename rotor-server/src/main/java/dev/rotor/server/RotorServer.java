@@ -3,6 +3,7 @@ package dev.rotor.server;
 import dev.rotor.api.ApiExecutor;
 import dev.rotor.config.AutocertSettings;
 import dev.rotor.engine.Engine;
+import dev.rotor.metrics.LatencyListener;
 import dev.rotor.metrics.Metrics;
 import dev.rotor.node.Node;
 import dev.rotor.node.NodeConfig;
@@ -11,6 +12,7 @@ import dev.rotor.server.admin.LoginThrottle;
 import dev.rotor.server.admin.WebAppHandler;
 import dev.rotor.server.http.ApiHandler;
 import dev.rotor.server.http.BodyBudget;
+import dev.rotor.server.http.LatencyTimers;
 import dev.rotor.server.http.PrometheusHandler;
 import dev.rotor.server.acme.Autocert;
 import dev.rotor.server.acme.AutocertSniHandler;
@@ -19,6 +21,8 @@ import dev.rotor.server.sockjs.SockJsHandler;
 import dev.rotor.server.transport.BackPressureHandler;
 import dev.rotor.server.transport.LoopTimers;
 import dev.rotor.server.websocket.WebSocketFrames;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -81,7 +85,9 @@ public final class RotorServer {
     /** Null unless {@code ssl_autocert} is on. */
     private final AutocertSettings autocertSettings;
     private final Engine engine;
-    private final Metrics metrics = new Metrics();
+    private final Metrics metrics;
+    /** The {@code /metrics} registry; null unless {@code prometheus} is on. */
+    private final PrometheusMeterRegistry meters;
     private final ScheduledThreadPoolExecutor timers;
     private final Node node;
     /** Fan-out frames framed once per event loop; unused when WebSocket compression is on. */
@@ -120,6 +126,8 @@ public final class RotorServer {
             return t;
         });
         this.timers.setRemoveOnCancelPolicy(true);
+        this.meters = server.prometheus() ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
+        this.metrics = new Metrics(meters != null ? new LatencyTimers(meters) : LatencyListener.NONE);
         this.node = new Node(node, engine, metrics, timers, Clock.systemUTC());
     }
 
@@ -128,7 +136,6 @@ public final class RotorServer {
         node.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
         ApiExecutor executor = new ApiExecutor(node);
         engine.consumeApiQueue(new dev.rotor.api.ApiQueueHandler(executor)::handle);
-        prometheus = server.prometheus() ? new PrometheusHandler(metrics) : null;
         ApiHandler api = new ApiHandler(node, executor);
 
         Map<String, Set<Route>> ports = new LinkedHashMap<>();
@@ -165,6 +172,7 @@ public final class RotorServer {
         bossGroup = new MultiThreadIoEventLoopGroup(1, io);
         workerGroup = new MultiThreadIoEventLoopGroup(server.effectiveEventLoops(), io);
         loopTimers = new LoopTimers(workerGroup);
+        prometheus = meters != null ? new PrometheusHandler(meters, metrics, workerGroup) : null;
         BodyBudget budget = new BodyBudget(server.http().effectiveBodyBudget());
         bodyBudget = budget;
         log.info("HTTP request bodies buffered before they are handled share a budget of {} bytes", budget.limit());
