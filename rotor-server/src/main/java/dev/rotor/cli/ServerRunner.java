@@ -110,6 +110,9 @@ public final class ServerRunner {
         if (!loaded.fileFound()) {
             log.warn("No config file found");
         }
+        for (String unknown : loaded.unknownKeys()) {
+            log.warn(unknown); // once per key and start; the key is ignored, as v1 ignored it
+        }
         if (!c.pidFile().isEmpty()) {
             try {
                 PidFile.write(Path.of(c.pidFile()));

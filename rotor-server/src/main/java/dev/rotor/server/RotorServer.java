@@ -42,6 +42,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.File;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import javax.net.ssl.SSLException;
 import java.time.Clock;
@@ -195,10 +196,7 @@ public final class RotorServer {
                         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                         .childHandler(new ServerInitializer(router, server, routes.contains(Route.RAW_WEBSOCKET), tls,
                                 loopTimers, budget));
-                int port = Integer.parseInt(e.getKey());
-                InetSocketAddress address = server.address().isEmpty()
-                        ? new InetSocketAddress(port) : new InetSocketAddress(server.address(), port);
-                Channel ch = b.bind(address).sync().channel();
+                Channel ch = bind(b, server.address(), Integer.parseInt(e.getKey()));
                 bound.put(e.getKey(), ch);
                 InetSocketAddress actual = (InetSocketAddress) ch.localAddress();
                 log.info("Start serving {} endpoints on {}:{}",
@@ -226,7 +224,7 @@ public final class RotorServer {
 
     /** Binds the {@code ssl_autocert_http} server (http-01 challenges, redirects to https) on its address. */
     private void startHttp01(Class<? extends ServerChannel> channelClass, BodyBudget budget)
-            throws InterruptedException {
+            throws InterruptedException, BindException {
         String addr = autocertSettings.httpAddr();
         int colon = addr.lastIndexOf(':');
         String host = colon < 0 ? "" : addr.substring(0, colon).replace("[", "").replace("]", "");
@@ -248,10 +246,31 @@ public final class RotorServer {
                         ch.pipeline().addLast(handler);
                     }
                 });
-        http01 = b.bind(host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port))
-                .sync().channel();
+        http01 = bind(b, host, port);
         log.info("Serving ACME http-01 challenges on {}:{}", host,
                 ((InetSocketAddress) http01.localAddress()).getPort());
+    }
+
+    /**
+     * Binds {@code b} to {@code host} (empty: every interface) and {@code port}, or fails with a message that names
+     * both, e.g. {@code cannot listen on 127.0.0.1:8000: Address already in use}.
+     */
+    private static Channel bind(ServerBootstrap b, String host, int port) throws InterruptedException, BindException {
+        InetSocketAddress address = host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
+        try {
+            return b.bind(address).sync().channel();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) { // sync() rethrows the bind failure as it is, checked or not
+            String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+            // Netty's native transport says "bind(..) failed: Address already in use"; keep only the reason
+            reason = reason.startsWith("bind(") && reason.contains(": ") ? reason.substring(reason.indexOf(": ") + 2)
+                    : reason;
+            String shown = host.isEmpty() ? "0.0.0.0" : host.contains(":") ? "[" + host + "]" : host;
+            BindException named = new BindException("cannot listen on " + shown + ":" + port + ": " + reason);
+            named.initCause(e);
+            throw named;
+        }
     }
 
     /** The port of the {@code ssl_autocert_http} server, or -1 when it does not run. */

@@ -54,6 +54,18 @@ class RunCommandTest {
     }
 
     @Test
+    void unknownKeysAreWarnedAboutOnceAtStartWithAHint() throws IOException {
+        Path file = write("config.json", "{\"secret\": \"s\", \"prescence\": true, \"prescence\": false}");
+
+        assertThat(cli.run("-c", file.toString())).isZero();
+        assertThat(cli.server().started).isTrue();
+        String warning = "[W]: ";
+        assertThat(cli.out().lines().filter(l -> l.contains("prescence")))
+                .singleElement().satisfies(l -> assertThat(l).startsWith(warning)
+                        .endsWith("unknown key \"prescence\" in the config file, did you mean \"presence\"?"));
+    }
+
+    @Test
     void booleanFlagsTakeAnAttachedValueAndShortFlagsTakeTheNextArgument() throws IOException {
         Path file = write("config.json", "{\"web\": true}");
         cli.env.put("CENTRIFUGO_ADMIN", "true");
