@@ -66,9 +66,10 @@ public final class ConfigLoader {
     public record Checked(RotorConfig config, List<String> unknownKeys) {}
 
     /**
-     * The result of a reload: the new configuration, or the unchanged old one and the message to log as critical.
+     * The result of a reload: the new configuration and the file's unknown keys, or the unchanged old one and the
+     * message to log as critical.
      */
-    public record Reloaded(RotorConfig config, Optional<String> error) {
+    public record Reloaded(RotorConfig config, Optional<String> error, List<String> unknownKeys) {
         public boolean ok() {
             return error.isEmpty();
         }
@@ -100,15 +101,16 @@ public final class ConfigLoader {
         try {
             Optional<ConfigFile> f = ConfigFile.read(file);
             if (f.isEmpty()) {
-                return new Reloaded(current, Optional.of("No config file found"));
+                return new Reloaded(current, Optional.of("No config file found"), List.of());
             }
             ConfigSources s = new ConfigSources(flags, env, f.get());
             NodeConfig node = buildNode(s);
-            return new Reloaded(current.withReloadable(node, s.string(LOG_LEVEL), s.string(LOG_FILE)), Optional.empty());
+            return new Reloaded(current.withReloadable(node, s.string(LOG_LEVEL), s.string(LOG_FILE)), Optional.empty(),
+                    unknownKeys(f.get()));
         } catch (ConfigParseException e) {
-            return new Reloaded(current, Optional.of("Error parsing configuration: " + e.getMessage()));
+            return new Reloaded(current, Optional.of("Error parsing configuration: " + e.getMessage()), List.of());
         } catch (ConfigException e) {
-            return new Reloaded(current, Optional.of(e.getMessage()));
+            return new Reloaded(current, Optional.of(e.getMessage()), List.of());
         }
     }
 
