@@ -122,7 +122,8 @@ class MetricsEndpointIT {
 
     @Test
     void latencyIsPublishedAsHistogramsInSeconds() throws Exception {
-        for (String name : List.of("rotor_client_command_duration_seconds", "rotor_http_api_request_duration_seconds")) {
+        for (String name : List.of("rotor_client_command_duration_seconds",
+                "rotor_http_api_request_duration_seconds")) {
             assertThat(families).containsKey(name);
             assertThat(families.get(name).type()).isEqualTo("histogram");
         }
@@ -148,7 +149,8 @@ class MetricsEndpointIT {
 
     @Test
     void everyDashboardExpressionNamesExportedMetrics() throws Exception {
-        JsonNode dashboard = new ObjectMapper().readTree(DOCS.resolve("grafana").resolve("rotor-dashboard.json").toFile());
+        JsonNode dashboard = new ObjectMapper().readTree(
+                DOCS.resolve("grafana").resolve("rotor-dashboard.json").toFile());
         List<String> expressions = new ArrayList<>();
         for (JsonNode panel : dashboard.path("panels")) {
             for (JsonNode target : panel.path("targets")) {
