@@ -25,13 +25,21 @@ public final class Metrics {
     private final AtomicLongArray gauges = new AtomicLongArray(GAUGES.length);
     private final LatencyHistogram clientApi = new LatencyHistogram("client_api");
     private final LatencyHistogram httpApi = new LatencyHistogram("http_api");
+    private final LatencyListener latencyListener;
 
     private final Object rotateLock = new Object();
     private final ProcessGauges processGauges = new ProcessGauges(); // guarded by rotateLock
     private final long[] countersAtLastRotate = new long[COUNTERS.length]; // guarded by rotateLock
     private volatile Map<String, Long> snapshot; // unmodifiable; replaced by rotate
 
+    /** Metrics whose latency samples feed only v1's windows. */
     public Metrics() {
+        this(LatencyListener.NONE);
+    }
+
+    /** Metrics that also pass every latency sample to {@code latencyListener} (the {@code /metrics} histograms). */
+    public Metrics(LatencyListener latencyListener) {
+        this.latencyListener = latencyListener;
         for (int i = 0; i < counters.length; i++) {
             counters[i] = new LongAdder();
         }
@@ -82,11 +90,13 @@ public final class Metrics {
     /** Records the time to handle one client frame. */
     public void recordClientApiMicros(long micros) {
         clientApi.record(micros);
+        latencyListener.recorded(Latency.CLIENT_API, Math.max(0, micros));
     }
 
     /** Records the time to handle one HTTP API request. */
     public void recordHttpApiMicros(long micros) {
         httpApi.record(micros);
+        latencyListener.recorded(Latency.HTTP_API, Math.max(0, micros));
     }
 
     /** All 74 current values: counters cumulative, gauges current, histograms as of the last rotate. */

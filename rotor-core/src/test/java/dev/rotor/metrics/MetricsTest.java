@@ -54,6 +54,18 @@ class MetricsTest {
     }
 
     @Test
+    void everyLatencySampleAlsoReachesTheListener() {
+        List<String> seen = new ArrayList<>();
+        Metrics withListener = new Metrics((latency, micros) -> seen.add(latency + "=" + micros));
+        withListener.recordClientApiMicros(120);
+        withListener.recordHttpApiMicros(-5);
+        assertThat(seen).containsExactly("CLIENT_API=120", "HTTP_API=0");
+        withListener.rotate();
+        assertThat(withListener.snapshot()).containsEntry("client_api_1_count", 1L)
+                .containsEntry("client_api_1_microseconds_max", 120L).containsEntry("http_api_1_count", 1L);
+    }
+
+    @Test
     void rawAndSnapshotHaveExactlyTheSeventyFourV1Keys() {
         assertThat(allKeys()).hasSize(74).doesNotHaveDuplicates();
 

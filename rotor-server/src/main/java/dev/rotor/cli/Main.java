@@ -65,7 +65,7 @@ public final class Main {
     public CommandLine newCommandLine() {
         CommandLine cl = new CommandLine(new RunCommand(this));
         cl.addSubcommand("version", new VersionCommand());
-        cl.addSubcommand("checkconfig", new CheckConfigCommand(logging));
+        cl.addSubcommand("checkconfig", new CheckConfigCommand(logging, env));
         cl.addSubcommand("genconfig", new GenConfigCommand(logging));
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         cl.setOut(new PrintWriter(out, true));

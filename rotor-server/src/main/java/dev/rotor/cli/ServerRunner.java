@@ -13,7 +13,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +51,8 @@ public final class ServerRunner {
     private ManagedServer server;
     /** Guarded by {@code lock}; the exit code once stopped. */
     private int exitCode;
+    /** Guarded by {@code lock}; the unknown-key warnings already logged, so each is logged once per process. */
+    private final Set<String> warnedUnknownKeys = new HashSet<>();
 
     /**
      * @param shutdownTimeout the watchdog of §7: after this, {@link #stop()} gives up and reports exit status 1
@@ -110,6 +115,7 @@ public final class ServerRunner {
         if (!loaded.fileFound()) {
             log.warn("No config file found");
         }
+        warnUnknownKeys(loaded.unknownKeys());
         if (!c.pidFile().isEmpty()) {
             try {
                 PidFile.write(Path.of(c.pidFile()));
@@ -167,6 +173,7 @@ public final class ServerRunner {
                 log.error(LogMarkers.CRITICAL, "Unable to open log file {}: {}", c.logFile(), describe(e));
                 return false;
             }
+            warnUnknownKeys(r.unknownKeys());
             server.reload(c.node());
             config = c;
             log.info("Configuration successfully reloaded");
@@ -298,6 +305,15 @@ public final class ServerRunner {
     private static void removePidFile(RotorConfig c) {
         if (!c.pidFile().isEmpty()) {
             PidFile.remove(Path.of(c.pidFile()));
+        }
+    }
+
+    /** Logs each unknown key once (the key is ignored, as v1 ignored it); called with {@code lock} held. */
+    private void warnUnknownKeys(List<String> unknownKeys) {
+        for (String unknown : unknownKeys) {
+            if (warnedUnknownKeys.add(unknown)) {
+                log.warn(unknown);
+            }
         }
     }
 

@@ -12,7 +12,9 @@ import dev.rotor.server.admin.LoginThrottleConfig;
 import java.nio.file.Path;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -54,13 +56,20 @@ public final class ConfigLoader {
         this.hostname = Objects.requireNonNull(hostname, "hostname");
     }
 
-    /** The result of the first load: the configuration and whether the config file was found. */
-    public record Loaded(RotorConfig config, boolean fileFound) {}
+    /**
+     * The result of the first load: the configuration, whether the config file was found, and one message per key
+     * of the file that Rotor does not know ({@link #unknownKeys(ConfigFile)}), to log as warnings.
+     */
+    public record Loaded(RotorConfig config, boolean fileFound, List<String> unknownKeys) {}
+
+    /** The result of {@link #inspect}: the validated configuration and the file's unknown keys. */
+    public record Checked(RotorConfig config, List<String> unknownKeys) {}
 
     /**
-     * The result of a reload: the new configuration, or the unchanged old one and the message to log as critical.
+     * The result of a reload: the new configuration and the file's unknown keys, or the unchanged old one and the
+     * message to log as critical.
      */
-    public record Reloaded(RotorConfig config, Optional<String> error) {
+    public record Reloaded(RotorConfig config, Optional<String> error, List<String> unknownKeys) {
         public boolean ok() {
             return error.isEmpty();
         }
@@ -79,7 +88,8 @@ public final class ConfigLoader {
      */
     public Loaded load() {
         Optional<ConfigFile> f = ConfigFile.read(file);
-        return new Loaded(build(new ConfigSources(flags, env, f.orElse(ConfigFile.EMPTY))), f.isPresent());
+        ConfigFile contents = f.orElse(ConfigFile.EMPTY);
+        return new Loaded(build(new ConfigSources(flags, env, contents)), f.isPresent(), unknownKeys(contents));
     }
 
     /**
@@ -91,28 +101,62 @@ public final class ConfigLoader {
         try {
             Optional<ConfigFile> f = ConfigFile.read(file);
             if (f.isEmpty()) {
-                return new Reloaded(current, Optional.of("No config file found"));
+                return new Reloaded(current, Optional.of("No config file found"), List.of());
             }
             ConfigSources s = new ConfigSources(flags, env, f.get());
             NodeConfig node = buildNode(s);
-            return new Reloaded(current.withReloadable(node, s.string(LOG_LEVEL), s.string(LOG_FILE)), Optional.empty());
+            return new Reloaded(current.withReloadable(node, s.string(LOG_LEVEL), s.string(LOG_FILE)), Optional.empty(),
+                    unknownKeys(f.get()));
         } catch (ConfigParseException e) {
-            return new Reloaded(current, Optional.of("Error parsing configuration: " + e.getMessage()));
+            return new Reloaded(current, Optional.of("Error parsing configuration: " + e.getMessage()), List.of());
         } catch (ConfigException e) {
-            return new Reloaded(current, Optional.of(e.getMessage()));
+            return new Reloaded(current, Optional.of(e.getMessage()), List.of());
         }
     }
 
     /**
-     * What {@code checkconfig} does (§5.2): reads only the file (no env, no flags) and validates it.
+     * Validates the file alone (no env, no flags), as v1's {@code checkconfig} did (§5.2).
      *
      * @throws ConfigException when the file is missing, does not parse or is invalid, with v1's messages
      */
     public static RotorConfig check(Path file) {
+        return inspect(file, Map.of()).config();
+    }
+
+    /**
+     * What {@code checkconfig} does: reads the file, applies the environment as the server would (not v1, which
+     * ignored it, so that a bad {@code CENTRIFUGO_*} variable showed only at start), validates, and lists the
+     * file's unknown keys.
+     *
+     * @throws ConfigException when the file is missing, does not parse or is invalid, with v1's messages
+     */
+    public static Checked inspect(Path file, Map<String, String> env) {
         ConfigFile f = ConfigFile.read(file).orElseThrow(() -> new ConfigException(
                 // v1 compat: v1's text, with Rotor's command name.
                 "Unable to locate config file, use \"rotor genconfig -c " + file + "\" command to generate one"));
-        return new ConfigLoader(file, Map.of(), Map.of()).build(new ConfigSources(Map.of(), Map.of(), f));
+        RotorConfig config = new ConfigLoader(file, env, Map.of()).build(new ConfigSources(Map.of(), env, f));
+        return new Checked(config, unknownKeys(f));
+    }
+
+    /**
+     * One message per key of {@code file} that Rotor does not know, top-level keys first, then namespace options,
+     * each with a "did you mean" hint when a known key is close, e.g. {@code unknown key "prescence" in the config
+     * file, did you mean "presence"?}. v1 ignored unknown keys silently; they are still ignored, but reported.
+     */
+    public static List<String> unknownKeys(ConfigFile file) {
+        List<String> known = new ArrayList<>();
+        for (ConfigKey k : ConfigKey.values()) {
+            known.add(k.key());
+        }
+        known.add(ConfigFile.NAMESPACES);
+        List<String> messages = new ArrayList<>();
+        for (String key : file.values().keySet()) {
+            if (ConfigKey.of(key).isEmpty()) {
+                messages.add(KeyHints.unknown("unknown key", key, "the config file", known));
+            }
+        }
+        messages.addAll(Namespaces.unknownOptions(file.namespaces()));
+        return List.copyOf(messages);
     }
 
     /** Package-private for ConfigFuzzTest, which builds from parsed text without a file. */

@@ -15,11 +15,15 @@ import java.util.regex.Pattern;
 
 /**
  * Decodes and validates the {@code namespaces} list (configuration.md §3.4). Decoding is strict like v1's
- * mapstructure: a value of the wrong type is silently ignored and the option keeps its zero value; option names are
- * matched case-insensitively; unknown options are ignored. Stateless.
+ * mapstructure, but where v1 silently ignored a value of the wrong type (the option kept its zero value), Rotor
+ * refuses it with the message a top-level key gets; option names are matched case-insensitively; unknown options
+ * are ignored by the decoder and reported by {@link #unknownOptions}. Stateless.
  */
 final class Namespaces {
     private static final Pattern NAME = Pattern.compile("[-a-zA-Z0-9_]{2,}");
+    /** The keys of a namespace entry, as written in the file (matched case-insensitively). */
+    static final List<String> OPTIONS = List.of("name", "watch", "publish", "anonymous", "presence", "join_leave",
+            "history_size", "history_lifetime", "recover", "history_drop_inactive");
 
     private Namespaces() {
     }
@@ -29,6 +33,46 @@ final class Namespaces {
 
     /** Decodes the raw {@code namespaces} value of a config file; null means no namespaces. */
     static List<Entry> decode(JsonNode raw) {
+        List<Entry> entries = new ArrayList<>();
+        for (JsonNode item : items(raw)) {
+            entries.add(decodeEntry(item));
+        }
+        return entries;
+    }
+
+    /**
+     * One message per option that no namespace knows, e.g. {@code unknown option "histroy_size" in namespace
+     * "chat", did you mean "history_size"?}, in file order; none when {@code raw} does not decode (the error is
+     * reported by {@link #decode}).
+     */
+    static List<String> unknownOptions(JsonNode raw) {
+        List<JsonNode> items;
+        try {
+            items = items(raw);
+        } catch (ConfigException notAList) {
+            return List.of();
+        }
+        List<String> messages = new ArrayList<>();
+        for (JsonNode item : items) {
+            String name = "";
+            for (Map.Entry<String, JsonNode> f : item.properties()) {
+                if (f.getKey().equalsIgnoreCase("name") && f.getValue().isTextual()) {
+                    name = f.getValue().textValue();
+                }
+            }
+            String where = "namespace \"" + name + "\"";
+            for (Map.Entry<String, JsonNode> f : item.properties()) {
+                String key = f.getKey().toLowerCase(Locale.ROOT);
+                if (!OPTIONS.contains(key)) {
+                    messages.add(KeyHints.unknown("unknown option", key, where, OPTIONS));
+                }
+            }
+        }
+        return messages;
+    }
+
+    /** The namespace maps of the raw value, checked to be a list of maps. */
+    private static List<JsonNode> items(JsonNode raw) {
         if (raw == null || raw.isNull()) {
             return List.of();
         }
@@ -49,15 +93,15 @@ final class Namespaces {
             throw new ConfigException("config error: namespaces: expected a list of namespaces, got "
                     + list.getNodeType().toString().toLowerCase(Locale.ROOT));
         }
-        List<Entry> entries = new ArrayList<>();
+        List<JsonNode> items = new ArrayList<>();
         for (JsonNode item : list) {
             if (!item.isObject()) {
                 throw new ConfigException("config error: namespaces: every namespace must be a map of options, got "
                         + item.getNodeType().toString().toLowerCase(Locale.ROOT));
             }
-            entries.add(decodeEntry(item));
+            items.add(item);
         }
-        return entries;
+        return items;
     }
 
     /**
@@ -84,33 +128,62 @@ final class Namespaces {
         for (Map.Entry<String, JsonNode> f : item.properties()) {
             fields.put(f.getKey().toLowerCase(Locale.ROOT), f.getValue());
         }
-        JsonNode name = fields.get("name");
+        JsonNode nameNode = fields.get("name");
+        String name = nameNode != null && nameNode.isTextual() ? nameNode.textValue() : "";
         ChannelOptions options = ChannelOptions.builder()
-                .watch(bool(fields.get("watch")))
-                .publish(bool(fields.get("publish")))
-                .anonymous(bool(fields.get("anonymous")))
-                .presence(bool(fields.get("presence")))
-                .joinLeave(bool(fields.get("join_leave")))
-                .historySize(integer(fields.get("history_size")))
-                .historyLifetime(integer(fields.get("history_lifetime")))
-                .recover(bool(fields.get("recover")))
-                .historyDropInactive(bool(fields.get("history_drop_inactive")))
+                .watch(bool(name, "watch", fields))
+                .publish(bool(name, "publish", fields))
+                .anonymous(bool(name, "anonymous", fields))
+                .presence(bool(name, "presence", fields))
+                .joinLeave(bool(name, "join_leave", fields))
+                .historySize(integer(name, "history_size", fields))
+                .historyLifetime(integer(name, "history_lifetime", fields))
+                .recover(bool(name, "recover", fields))
+                .historyDropInactive(bool(name, "history_drop_inactive", fields))
                 .build();
-        return new Entry(name != null && name.isTextual() ? name.textValue() : "", options);
+        return new Entry(name, options);
     }
 
-    private static boolean bool(JsonNode n) {
-        return n != null && n.isBoolean() && n.booleanValue();
-    }
-
-    private static int integer(JsonNode n) {
-        if (n == null || !n.isNumber()) {
-            return 0; // v1 compat: "history_size": "10" is ignored inside a namespace (observed)
+    // Not v1: v1 (observed) silently ignored a value of the wrong type inside a namespace ("history_size": "10"
+    // left the option at 0), so a typo turned history or presence off without a word. Rotor refuses it, as it
+    // refuses a top-level value it cannot convert; null still counts as unset.
+    private static boolean bool(String namespace, String key, Map<String, JsonNode> fields) {
+        JsonNode n = fields.get(key);
+        if (n == null || n.isNull()) {
+            return false;
         }
-        if (n.isIntegralNumber()) {
-            return n.canConvertToInt() ? n.intValue() : 0;
+        if (!n.isBoolean()) {
+            throw wrongType(namespace, key, n, "a boolean");
+        }
+        return n.booleanValue();
+    }
+
+    private static int integer(String namespace, String key, Map<String, JsonNode> fields) {
+        JsonNode n = fields.get(key);
+        if (n == null || n.isNull()) {
+            return 0;
+        }
+        if (!n.isNumber()) {
+            throw wrongType(namespace, key, n, "an integer");
+        }
+        if (n.isIntegralNumber() && n.canConvertToInt()) {
+            return n.intValue();
         }
         double d = n.doubleValue(); // floats are truncated, as mapstructure does
-        return d >= Integer.MIN_VALUE && d <= Integer.MAX_VALUE ? (int) d : 0;
+        if (n.isIntegralNumber() || Double.isNaN(d) || d < Integer.MIN_VALUE || d > Integer.MAX_VALUE) {
+            throw new ConfigException("config error: " + key + ": value " + n + " is out of range (" + where(namespace)
+                    + ")");
+        }
+        return (int) d;
+    }
+
+    private static ConfigException wrongType(String namespace, String key, JsonNode n, String expected) {
+        String got = n.isContainerNode() ? n.getNodeType().toString().toLowerCase(Locale.ROOT) : n.toString();
+        return new ConfigException("config error: " + key + ": expected " + expected + ", got " + got + " ("
+                + where(namespace) + ")");
+    }
+
+    private static String where(String namespace) {
+        return "in namespace \"" + namespace + "\" of the config file";
     }
 }

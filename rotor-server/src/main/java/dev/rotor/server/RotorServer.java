@@ -3,6 +3,7 @@ package dev.rotor.server;
 import dev.rotor.api.ApiExecutor;
 import dev.rotor.config.AutocertSettings;
 import dev.rotor.engine.Engine;
+import dev.rotor.metrics.LatencyListener;
 import dev.rotor.metrics.Metrics;
 import dev.rotor.node.Node;
 import dev.rotor.node.NodeConfig;
@@ -11,6 +12,7 @@ import dev.rotor.server.admin.LoginThrottle;
 import dev.rotor.server.admin.WebAppResources;
 import dev.rotor.server.http.ApiEndpoint;
 import dev.rotor.server.http.BodyBudget;
+import dev.rotor.server.http.LatencyTimers;
 import dev.rotor.server.http.PrometheusEndpoint;
 import dev.rotor.server.acme.Autocert;
 import dev.rotor.server.acme.AutocertSniHandler;
@@ -19,6 +21,8 @@ import dev.rotor.server.sockjs.SockJsEndpoint;
 import dev.rotor.server.transport.BackPressureHandler;
 import dev.rotor.server.transport.LoopTimers;
 import dev.rotor.server.websocket.WebSocketFrames;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -38,6 +42,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.File;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import javax.net.ssl.SSLException;
 import java.time.Clock;
@@ -81,7 +86,9 @@ public final class RotorServer {
     /** Null unless {@code ssl_autocert} is on. */
     private final AutocertSettings autocertSettings;
     private final Engine engine;
-    private final Metrics metrics = new Metrics();
+    private final Metrics metrics;
+    /** The {@code /metrics} registry; null unless {@code prometheus} is on. */
+    private final PrometheusMeterRegistry meters;
     private final ScheduledThreadPoolExecutor timers;
     private final Node node;
     /** Fan-out frames framed once per event loop; unused when WebSocket compression is on. */
@@ -120,6 +127,8 @@ public final class RotorServer {
             return t;
         });
         this.timers.setRemoveOnCancelPolicy(true);
+        this.meters = server.prometheus() ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
+        this.metrics = new Metrics(meters != null ? new LatencyTimers(meters) : LatencyListener.NONE);
         this.node = new Node(node, engine, metrics, timers, Clock.systemUTC());
     }
 
@@ -128,7 +137,6 @@ public final class RotorServer {
         node.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
         ApiExecutor executor = new ApiExecutor(node);
         engine.consumeApiQueue(new dev.rotor.api.ApiQueueConsumer(executor)::handle);
-        prometheus = server.prometheus() ? new PrometheusEndpoint(metrics) : null;
         ApiEndpoint api = new ApiEndpoint(node, executor);
 
         Map<String, Set<Route>> ports = new LinkedHashMap<>();
@@ -165,6 +173,7 @@ public final class RotorServer {
         bossGroup = new MultiThreadIoEventLoopGroup(1, io);
         workerGroup = new MultiThreadIoEventLoopGroup(server.effectiveEventLoops(), io);
         loopTimers = new LoopTimers(workerGroup);
+        prometheus = meters != null ? new PrometheusEndpoint(meters, metrics, workerGroup) : null;
         BodyBudget budget = new BodyBudget(server.http().effectiveBodyBudget());
         bodyBudget = budget;
         log.info("HTTP request bodies buffered before they are handled share a budget of {} bytes", budget.limit());
@@ -189,10 +198,7 @@ public final class RotorServer {
                         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                         .childHandler(new ServerInitializer(router, server, routes.contains(Route.RAW_WEBSOCKET), tls,
                                 loopTimers, budget));
-                int port = Integer.parseInt(e.getKey());
-                InetSocketAddress address = server.address().isEmpty()
-                        ? new InetSocketAddress(port) : new InetSocketAddress(server.address(), port);
-                Channel ch = b.bind(address).sync().channel();
+                Channel ch = bind(b, server.address(), Integer.parseInt(e.getKey()));
                 bound.put(e.getKey(), ch);
                 InetSocketAddress actual = (InetSocketAddress) ch.localAddress();
                 log.info("Start serving {} endpoints on {}:{}",
@@ -220,7 +226,7 @@ public final class RotorServer {
 
     /** Binds the {@code ssl_autocert_http} server (http-01 challenges, redirects to https) on its address. */
     private void startHttp01(Class<? extends ServerChannel> channelClass, BodyBudget budget)
-            throws InterruptedException {
+            throws InterruptedException, BindException {
         String addr = autocertSettings.httpAddr();
         int colon = addr.lastIndexOf(':');
         String host = colon < 0 ? "" : addr.substring(0, colon).replace("[", "").replace("]", "");
@@ -242,10 +248,31 @@ public final class RotorServer {
                         ch.pipeline().addLast(handler);
                     }
                 });
-        http01 = b.bind(host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port))
-                .sync().channel();
+        http01 = bind(b, host, port);
         log.info("Serving ACME http-01 challenges on {}:{}", host,
                 ((InetSocketAddress) http01.localAddress()).getPort());
+    }
+
+    /**
+     * Binds {@code b} to {@code host} (empty: every interface) and {@code port}, or fails with a message that names
+     * both, e.g. {@code cannot listen on 127.0.0.1:8000: Address already in use}.
+     */
+    private static Channel bind(ServerBootstrap b, String host, int port) throws InterruptedException, BindException {
+        InetSocketAddress address = host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
+        try {
+            return b.bind(address).sync().channel();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) { // sync() rethrows the bind failure as it is, checked or not
+            String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+            // Netty's native transport says "bind(..) failed: Address already in use"; keep only the reason
+            reason = reason.startsWith("bind(") && reason.contains(": ") ? reason.substring(reason.indexOf(": ") + 2)
+                    : reason;
+            String shown = host.isEmpty() ? "0.0.0.0" : host.contains(":") ? "[" + host + "]" : host;
+            BindException named = new BindException("cannot listen on " + shown + ":" + port + ": " + reason);
+            named.initCause(e);
+            throw named;
+        }
     }
 
     /** The port of the {@code ssl_autocert_http} server, or -1 when it does not run. */

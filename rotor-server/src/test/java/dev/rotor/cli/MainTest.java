@@ -94,11 +94,43 @@ class MainTest {
     }
 
     @Test
-    void checkconfigReadsOnlyTheFile() throws IOException {
+    void checkconfigAppliesTheEnvironmentAsTheServerDoes() throws IOException {
         Path file = Files.writeString(dir.resolve("config.json"), "{\"secret\": \"x\"}");
         cli.env.put("CENTRIFUGO_PORT", "not-a-port");
 
-        assertThat(cli.run("checkconfig", "--config=" + file)).isZero();
+        assertThat(cli.run("checkconfig", "--config=" + file)).isEqualTo(1);
+        assertThat(cli.out()).matches(String.format(LOG_LINE, "F", "config error: port: expected a port number from 0 "
+                + "to 65535, got \"not-a-port\"") + "\\R");
+    }
+
+    @Test
+    void checkconfigPassesUnknownKeysSilentlyLikeV1() throws IOException {
+        Path file = Files.writeString(dir.resolve("config.json"), "{\"secret\": \"x\", \"prescence\": true}");
+
+        assertThat(cli.run("checkconfig", "-c", file.toString())).isZero();
+        assertThat(cli.out()).isEmpty();
+    }
+
+    @Test
+    void checkconfigStrictFailsOnUnknownKeysWithAHint() throws IOException {
+        Path file = Files.writeString(dir.resolve("config.json"), """
+                {"secret": "x", "prescence": true, "namespaces": [{"name": "chat", "histroy_size": 10}]}
+                """);
+
+        assertThat(cli.run("checkconfig", "--strict", "-c", file.toString())).isEqualTo(1);
+        assertThat(cli.out().lines()).satisfiesExactly(
+                l -> assertThat(l).matches(String.format(LOG_LINE, "E", "config error: unknown key \"prescence\" in "
+                        + "the config file, did you mean \"presence\"\\?")),
+                l -> assertThat(l).matches(String.format(LOG_LINE, "E", "config error: unknown option \"histroy_size\" "
+                        + "in namespace \"chat\", did you mean \"history_size\"\\?")));
+    }
+
+    @Test
+    void checkconfigStrictIsSilentOnAFileWithOnlyKnownKeys() throws IOException {
+        Path file = Files.writeString(dir.resolve("config.json"), "{\"secret\": \"x\", \"presence\": true}");
+
+        assertThat(cli.run("checkconfig", "--strict", "-c", file.toString())).isZero();
+        assertThat(cli.out()).isEmpty();
     }
 
     @Test

@@ -54,6 +54,32 @@ class RunCommandTest {
     }
 
     @Test
+    void unknownKeysAreWarnedAboutOnceAtStartWithAHint() throws IOException {
+        Path file = write("config.json", "{\"secret\": \"s\", \"prescence\": true, \"prescence\": false}");
+
+        assertThat(cli.run("-c", file.toString())).isZero();
+        assertThat(cli.server().started).isTrue();
+        String warning = "[W]: ";
+        assertThat(cli.out().lines().filter(l -> l.contains("prescence")))
+                .singleElement().satisfies(l -> assertThat(l).startsWith(warning)
+                        .endsWith("unknown key \"prescence\" in the config file, did you mean \"presence\"?"));
+    }
+
+    @Test
+    void aReloadWarnsAboutNewUnknownKeysButNotAgainAboutOldOnes() throws IOException {
+        Path file = write("config.json", "{\"secret\": \"s\", \"prescence\": true}");
+        cli.whileRunning = runner -> {
+            write(file, "{\"secret\": \"s\", \"prescence\": true, \"histroy_size\": 10}");
+            assertThat(runner.reload()).isTrue();
+        };
+
+        assertThat(cli.run("-c", file.toString())).isZero();
+        assertThat(cli.out().lines().filter(l -> l.contains("unknown key"))).satisfiesExactly(
+                l -> assertThat(l).startsWith("[W]: ").contains("\"prescence\"", "did you mean \"presence\"?"),
+                l -> assertThat(l).startsWith("[W]: ").contains("\"histroy_size\"", "did you mean \"history_size\"?"));
+    }
+
+    @Test
     void booleanFlagsTakeAnAttachedValueAndShortFlagsTakeTheNextArgument() throws IOException {
         Path file = write("config.json", "{\"web\": true}");
         cli.env.put("CENTRIFUGO_ADMIN", "true");

@@ -181,14 +181,36 @@ class TypingTest {
     }
 
     @Test
-    void namespaceValuesOfTheWrongTypeAreSilentlyIgnored() throws IOException {
+    void namespaceValuesOfTheRightTypeAreDecoded() throws IOException {
         RotorConfig c = load("""
-                {"namespaces": [{"name": "ns", "history_size": "10", "history_lifetime": 30.7, "publish": "true",
-                                 "presence": 1, "JOIN_LEAVE": true, "unknown_option": 5}]}
+                {"namespaces": [{"name": "ns", "history_size": 10, "history_lifetime": 30.7, "publish": true,
+                                 "presence": null, "JOIN_LEAVE": true, "unknown_option": 5}]}
                 """);
 
-        assertThat(c.node().namespaces().get("ns")).isEqualTo(ChannelOptions.builder().historyLifetime(30)
-                .joinLeave(true).build());
+        assertThat(c.node().namespaces().get("ns")).isEqualTo(ChannelOptions.builder().historySize(10)
+                .historyLifetime(30).publish(true).joinLeave(true).build());
+    }
+
+    @Test
+    void namespaceValuesOfTheWrongTypeAreRefusedLikeTopLevelOnes() {
+        assertThatThrownBy(() -> load("{\"namespaces\": [{\"name\": \"chat\", \"history_size\": \"10\"}]}"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config error: history_size: expected an integer, got \"10\" (in namespace \"chat\" of "
+                        + "the config file)");
+        assertThatThrownBy(() -> load("{\"namespaces\": [{\"name\": \"chat\", \"presence\": \"true\"}]}"))
+                .hasMessage("config error: presence: expected a boolean, got \"true\" (in namespace \"chat\" of "
+                        + "the config file)");
+        assertThatThrownBy(() -> load("{\"namespaces\": [{\"name\": \"chat\", \"publish\": 1}]}"))
+                .hasMessage("config error: publish: expected a boolean, got 1 (in namespace \"chat\" of the config "
+                        + "file)");
+        assertThatThrownBy(() -> load("{\"namespaces\": [{\"name\": \"chat\", \"recover\": [true]}]}"))
+                .hasMessage("config error: recover: expected a boolean, got array (in namespace \"chat\" of the "
+                        + "config file)");
+        assertThatThrownBy(() -> load("{\"namespaces\": [{\"name\": \"chat\", \"history_size\": 1e20}]}"))
+                .hasMessage("config error: history_size: value 1.0E20 is out of range (in namespace \"chat\" of the "
+                        + "config file)");
+        assertThatThrownBy(() -> load("[[namespaces]]\nname = \"chat\"\nhistory_lifetime = \"60\"\n", "config.toml"))
+                .hasMessageContaining("history_lifetime: expected an integer, got \"60\"");
     }
 
     @Test

@@ -228,8 +228,8 @@ class AdminIT {
         HttpResponse<String> r = get("/metrics");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
-        assertThat(r.body()).containsPattern("(?m)^rotor_http_api_num_requests_total [1-9]")
-                .contains("rotor_node_num_clients").contains("rotor_http_api_1_microseconds_99_percentile")
+        assertThat(r.body()).containsPattern("(?m)^rotor_http_requests_total\\{endpoint=\"api\"} [1-9]")
+                .contains("rotor_node_clients").contains("rotor_http_api_request_duration_seconds_bucket")
                 .contains("jvm_memory_used_bytes");
     }
 

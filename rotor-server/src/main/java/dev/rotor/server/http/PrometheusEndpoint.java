@@ -1,53 +1,69 @@
 package dev.rotor.server.http;
 
-import dev.rotor.metrics.Counter;
-import dev.rotor.metrics.Gauge;
 import dev.rotor.metrics.Metrics;
-import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics;
+import io.micrometer.core.instrument.binder.netty4.NettyEventExecutorMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.concurrent.EventExecutor;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
+import java.util.Set;
 
 /**
- * Beyond v1: the {@code /metrics} endpoint in the Prometheus text format, called by the port's router. The node's
- * counters and gauges (the same ones {@code stats} reports) are bound to a Micrometer registry as {@code rotor_*}
- * meters read at scrape time, plus the JVM's memory, GC, thread and CPU meters. Thread-safe; one instance per server.
+ * Beyond v1: {@code /metrics} in the Prometheus text format. On the given registry it binds the node's counters and
+ * gauges ({@link NodeMeters}, read at scrape time), and the standard JVM, process and Netty meters (memory, GC,
+ * threads, CPU, open files, uptime, buffer allocator, pending event loop tasks); the latency histograms are the
+ * {@link LatencyTimers} already on the registry. Every meter has a HELP text; docs/monitoring.md lists them all.
+ * Thread-safe; one instance per server, which owns and closes the registry.
  */
 public final class PrometheusEndpoint implements AutoCloseable {
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** Standard meters whose Prometheus names break the conventions: a non-base unit, or a gauge named _count. */
+    private static final Set<String> DENIED = Set.of("process.cpu.time", "system.cpu.count");
+
+    private final PrometheusMeterRegistry registry;
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
-    public PrometheusEndpoint(Metrics metrics) {
-        for (Counter c : Counter.values()) {
-            FunctionCounter.builder("rotor_" + c.key(), metrics, m -> m.count(c)).register(registry);
-        }
-        for (Gauge g : Gauge.values()) {
-            io.micrometer.core.instrument.Gauge.builder("rotor_" + g.key(), metrics, m -> m.gauge(g))
-                    .register(registry);
-        }
-        // latency percentiles of the last completed metrics interval, as in the node command
-        for (String key : metrics.raw().keySet()) {
-            if (key.startsWith("client_api_1_") || key.startsWith("http_api_1_")) {
-                String name = "rotor_" + key.replace("%ile", "_percentile").replace('.', '_').toLowerCase(Locale.ROOT);
-                io.micrometer.core.instrument.Gauge.builder(name, metrics, m -> m.raw().getOrDefault(key, 0L))
-                        .register(registry);
-            }
-        }
+    /**
+     * @param registry the registry {@link LatencyTimers} records into; closed by {@link #close()}
+     * @param eventLoops the worker event loops, whose pending task counts are exported
+     */
+    public PrometheusEndpoint(PrometheusMeterRegistry registry, Metrics metrics,
+            Iterable<EventExecutor> eventLoops) {
+        this.registry = registry;
+        registry.config()
+                // the seconds are in rotor_process_cpu_{user,system}_seconds_total; a gauge named _count reads as
+                // half of a histogram to PromQL, and the number of CPUs is already folded into process_cpu_usage
+                .meterFilter(MeterFilter.deny(id -> DENIED.contains(id.getName())))
+                .meterFilter(new NettyHelp());
+        NodeMeters.bind(metrics, registry);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider allocator) {
+            new NettyAllocatorMetrics(allocator).bindTo(registry);
+        }
+        new NettyEventExecutorMetrics(eventLoops).bindTo(registry);
     }
 
     public void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
@@ -55,6 +71,25 @@ public final class PrometheusEndpoint implements AutoCloseable {
         FullHttpResponse r = HttpResponses.response(HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
         HttpResponses.send(ctx, request, r);
+    }
+
+    /**
+     * Gives Micrometer's Netty meters the HELP text and base unit they lack, and drops the allocator's {@code id}
+     * label (an identity hash code, new at every start, that would only churn series).
+     */
+    private static final class NettyHelp implements MeterFilter {
+        @Override
+        public Meter.Id map(Meter.Id id) {
+            return switch (id.getName()) {
+                case "netty.allocator.memory.used" -> new Meter.Id(id.getName(),
+                        Tags.of(id.getTags().stream().filter(t -> !t.getKey().equals("id")).toList()), "bytes",
+                        "Memory held by Netty's buffer allocator, by allocator and memory type (heap or direct)",
+                        id.getType());
+                case "netty.eventexecutor.tasks.pending" -> new Meter.Id(id.getName(), Tags.of(id.getTags()),
+                        id.getBaseUnit(), "Tasks waiting in each event loop's queue", id.getType());
+                default -> id;
+            };
+        }
     }
 
     @Override
