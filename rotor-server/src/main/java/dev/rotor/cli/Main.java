@@ -15,7 +15,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * Entry point of the {@code rotor} executable: {@code rotor [flags]} runs the server; {@code version},
  * {@code checkconfig}, {@code genconfig} and {@code help} are the subcommands of Centrifugo v1.8.0
- * (configuration.md §5). Commands return exit codes through {@link CommandLine#execute}; only {@link #main} exits.
+ * (configuration.md §5), and {@code health} (beyond v1) probes a running server. Commands return exit codes through {@link CommandLine#execute}; only {@link #main} exits.
  * Immutable; each {@link #newCommandLine()} is confined to the thread that executes it.
  */
 public final class Main {
@@ -67,6 +67,7 @@ public final class Main {
         cl.addSubcommand("version", new VersionCommand());
         cl.addSubcommand("checkconfig", new CheckConfigCommand(logging, env));
         cl.addSubcommand("genconfig", new GenConfigCommand(logging));
+        cl.addSubcommand("health", new HealthCommand());
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
