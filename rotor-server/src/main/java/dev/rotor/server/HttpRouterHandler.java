@@ -7,6 +7,7 @@ import dev.rotor.server.http.HttpResponses;
 import dev.rotor.server.http.PrometheusHandler;
 import dev.rotor.server.http.RequestHeadHandler;
 import dev.rotor.server.sockjs.SockJsHandler;
+import dev.rotor.server.sse.UniSseEndpoint;
 import dev.rotor.server.transport.LoopTimers;
 import dev.rotor.api.ApiExecutor;
 import dev.rotor.server.admin.AdminAuthHandler;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Routes HTTP requests on one port to the endpoint groups placed on it (admin-and-web.md §1): the raw WebSocket
- * upgrade, SockJS, the API, the admin socket, web login and the web interface, and 404 for the rest. Paths are
+ * upgrade, the {@code uni_sse} event stream, SockJS, the API, the admin socket, web login and the web interface, and 404 for the rest. Paths are
  * matched after {@code http_prefix}. Shareable: holds no per-connection state.
  */
 @ChannelHandler.Sharable
@@ -44,6 +45,7 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final ApiHandler api;
     private final AdminEndpoints admin;
     private final SockJsHandler sockjs;
+    private final UniSseEndpoint uniSse;
     private final Set<Route> routes;
     private final String prefix;
     private final RotorServer server;
@@ -58,6 +60,7 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
     HttpRouterHandler(RotorServer server, Node node, ApiHandler api, AdminEndpoints admin, SockJsHandler sockjs,
             Set<Route> routes, String prefix, LoopTimers timers) {
         this.sockjs = sockjs;
+        this.uniSse = new UniSseEndpoint(node, timers, server::isShuttingDown);
         this.timers = timers;
         this.server = server;
         this.node = node;
@@ -112,6 +115,8 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
             health(ctx, request);
         } else if (routes.contains(Route.RAW_WEBSOCKET) && path.equals("/connection/websocket")) {
             websocket(ctx, request);
+        } else if (routes.contains(Route.RAW_WEBSOCKET) && path.equals("/connection/uni_sse")) {
+            uniSse.handle(ctx, request); // beyond v1: docs/sse.md
         } else if (routes.contains(Route.SOCKJS) && (path.equals("/connection") || path.startsWith("/connection/"))) {
             // client-protocol.md §1.2; the exact raw WebSocket path above wins over SockJS's own /websocket
             sockjs.handle(ctx, request, path.substring("/connection".length()));
