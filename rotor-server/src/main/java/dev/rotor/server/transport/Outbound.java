@@ -1,0 +1,199 @@
+package dev.rotor.server.transport;
+
+import dev.rotor.metrics.Counter;
+import dev.rotor.metrics.Metrics;
+import dev.rotor.transport.Transport;
+import dev.rotor.transport.WriteBatch;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The outbound path of one client connection, shared by every transport: the queue of encoded protocol frames with
+ * their byte count for the slow-client check (client-protocol.md §10), the one drain task that hands them to the
+ * transport's {@link FrameSink} on the connection's event loop, batching of fan-out drains with a
+ * {@link WriteBatch}, and the closed flag after which writes are dropped and queued frames discarded (§3). The
+ * transport only frames bytes.
+ *
+ * <p>Writes from any thread go into a lock-free queue, in call order; one drain task at a time (claimed with a
+ * flag, so a burst of writes schedules one task) writes everything queued and flushes once: a burst of pushes costs
+ * one syscall. Fan-out writes leave that task to the batch, which runs the drains of all its connections of one
+ * loop in one task; replies and pushes share the queue either way, so they are never reordered. Each connection
+ * has one drain {@code Runnable}; a write allocates nothing but the queue's node.
+ *
+ * <p>A transport (here an SSE one, whose framing is {@code data: <json>\n\n}) owns one and implements the sink:
+ *
+ * <pre>{@code
+ * final class SseTransport implements Transport, FrameSink {
+ *     private final Channel channel;
+ *     private final Outbound outbound;
+ *
+ *     SseTransport(Channel channel, Metrics metrics) {
+ *         this.channel = channel;
+ *         this.outbound = new Outbound(channel.eventLoop(), this, metrics);
+ *     }
+ *
+ *     public void write(byte[] frame) { outbound.write(frame); }
+ *     public void write(byte[] frame, WriteBatch batch) { outbound.write(frame, batch); }
+ *     public long queuedBytes() { return outbound.queuedBytes(); }
+ *     public void close(Disconnect disconnect) {
+ *         if (outbound.close()) {
+ *             channel.eventLoop().execute(() -> channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT)
+ *                     .addListener(ChannelFutureListener.CLOSE));
+ *         }
+ *     }
+ *
+ *     // FrameSink, on the event loop
+ *     public void writeFrame(byte[] frame) {
+ *         ByteBuf event = Unpooled.wrappedBuffer(DATA, Unpooled.wrappedBuffer(frame), END); // "data: ", "\n\n"
+ *         channel.write(new DefaultHttpContent(event), channel.voidPromise());
+ *     }
+ *     public void flushFrames() { channel.flush(); }
+ *     public Channel channel() { return channel; }
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: {@link #write}, {@link #queuedBytes} and {@link #close} from any thread; {@link #flush} only on
+ * the executor. Frames are shared byte arrays and are never modified.
+ */
+public final class Outbound {
+    /** The connection's event loop: drains run here, and fan-out drains are grouped by it. */
+    private final Executor loop;
+    private final FrameSink sink;
+    private final Metrics metrics;
+    private final Queue<byte[]> queue = new ConcurrentLinkedQueue<>();
+    /** Bytes in {@link #queue}; may briefly lag the queue by one frame while a frame is added or taken. */
+    private final AtomicLong bytes = new AtomicLong();
+    /** True while a drain task is scheduled or running; its holder runs {@link #drain} next. */
+    private final AtomicBoolean draining = new AtomicBoolean();
+    /** True once closed; never false again. Writes are dropped from then on and a drain discards the queue. */
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /** The one drain task of this connection: no lambda per write or per fan-out. */
+    private final Runnable drain = this::drain;
+
+    /**
+     * @param loop    the connection's event loop: the sink is called only there
+     * @param sink    the transport's framing
+     * @param metrics counts the frames written ({@code client_num_msg_sent})
+     */
+    public Outbound(Executor loop, FrameSink sink, Metrics metrics) {
+        this.loop = loop;
+        this.sink = sink;
+        this.metrics = metrics;
+    }
+
+    /** {@link Transport#write(byte[])}: queues the frame and schedules the drain unless one is pending. */
+    public void write(byte[] frame) {
+        if (add(frame)) {
+            loop.execute(drain);
+        }
+    }
+
+    /**
+     * {@link Transport#write(byte[], WriteBatch)}: queues the frame at once, so it keeps its place among this
+     * connection's frames, and leaves the drain task to the batch: a fan-out then costs one task per event loop, not
+     * one per connection.
+     */
+    public void write(byte[] frame, WriteBatch batch) {
+        if (add(frame)) {
+            batch.schedule(loop, drain);
+        }
+    }
+
+    /** Queues a frame unless closed; true when the caller won the drain claim and must schedule {@link #drain}. */
+    private boolean add(byte[] frame) {
+        if (closed.get()) {
+            return false;
+        }
+        queue.add(frame);
+        bytes.addAndGet(frame.length);
+        return draining.compareAndSet(false, true);
+    }
+
+    /**
+     * {@link Transport#queuedBytes()}: bytes queued here plus the bytes the sink's channel has not handed to the
+     * socket yet, so a peer that does not read is caught by the slow-client check whichever side holds the bytes.
+     */
+    public long queuedBytes() {
+        Channel channel = sink.channel();
+        ChannelOutboundBuffer buffer = channel == null ? null : channel.unsafe().outboundBuffer();
+        return bytes.get() + (buffer == null ? 0 : buffer.totalPendingWriteBytes());
+    }
+
+    /**
+     * Marks the connection closed: later writes are dropped and every queued frame is discarded, not flushed
+     * (client-protocol.md §3). Returns true for the call that closed it; the transport then carries out its close
+     * (close frame, end of response) on the loop. Idempotent.
+     */
+    public boolean close() {
+        boolean first = closed.compareAndSet(false, true);
+        discard();
+        return first;
+    }
+
+    /** True once {@link #close} was called. */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /**
+     * Writes everything queued to the sink now and flushes once, when the sink is {@linkplain FrameSink#attached
+     * attached}; discards it when closed. On the loop: a transport calls it when a receiver attaches; the drain task
+     * runs it for every write.
+     */
+    public void flush() {
+        if (closed.get()) {
+            discard();
+            return;
+        }
+        if (!sink.attached()) {
+            return;
+        }
+        int written = 0;
+        byte[] frame;
+        while ((frame = poll()) != null) {
+            // a close from another thread during this loop: what is left is discarded (§3)
+            if (!closed.get()) {
+                sink.writeFrame(frame);
+                written++;
+            }
+        }
+        if (written > 0) {
+            sink.flushFrames();
+            metrics.add(Counter.CLIENT_NUM_MSG_SENT, written);
+        }
+    }
+
+    /** The drain task: {@link #flush}, then releases the claim. Runs on the loop, at most one at a time. */
+    private void drain() {
+        try {
+            flush();
+        } finally {
+            draining.set(false);
+            // a frame queued after flush's last poll, before the claim was released, would otherwise wait for the
+            // next write; frames kept for a receiver that is not attached wait for its flush instead
+            if (!queue.isEmpty() && sink.attached() && draining.compareAndSet(false, true)) {
+                loop.execute(drain);
+            }
+        }
+    }
+
+    private byte[] poll() {
+        byte[] frame = queue.poll();
+        if (frame != null) {
+            bytes.addAndGet(-frame.length);
+        }
+        return frame;
+    }
+
+    /** Drops every queued frame, keeping the byte count exact. Any thread: polling is. */
+    private void discard() {
+        while (poll() != null) {
+            // dropped
+        }
+    }
+}
