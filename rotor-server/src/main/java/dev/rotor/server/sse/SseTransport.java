@@ -1,9 +1,9 @@
 package dev.rotor.server.sse;
 
-import dev.rotor.metrics.Counter;
 import dev.rotor.metrics.Metrics;
 import dev.rotor.protocol.Disconnect;
-import dev.rotor.server.transport.OutboundQueue;
+import dev.rotor.server.transport.FrameSink;
+import dev.rotor.server.transport.Outbound;
 import dev.rotor.timer.Timers;
 import dev.rotor.transport.Transport;
 import dev.rotor.transport.WriteBatch;
@@ -11,13 +11,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The {@code uni_sse} {@link Transport}, named {@code uni_sse}: each push becomes one Server-Sent Event
@@ -25,16 +23,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code id:} line ({@link StreamPositions}), and a server close ends the stream with a last event,
  * {@code {"method":"disconnect","body":<advice>}} (client-protocol.md §9).
  *
- * <p>Until the stream starts, the transport is not attached: pushes stay queued (and count against
+ * <p>Until the stream starts, the sink is not {@linkplain #attached attached}: pushes stay queued (and count against
  * {@code client_queue_max_size}), the reply to the handshake's commands goes to the {@link Handshake} instead, and a
  * close becomes the HTTP error of the handshake. The reply is told apart by its first byte: it answers several
  * commands, so it is a JSON array, and pushes are objects (client-protocol.md §2.3, §8).
  *
- * <p>Thread-safe. Writes from any thread go into a lock-free queue; one drain task on the channel's event loop
- * writes everything queued and flushes once; fan-out writes leave that task to a {@link WriteBatch}. Frames are
- * shared byte arrays, wrapped, never copied or modified.
+ * <p>Thread-safe. The queue, its byte count, batching and the drain are the shared {@link Outbound}'s; this class
+ * only frames. Frames are shared byte arrays, wrapped, never copied or modified.
  */
-final class SseTransport implements Transport {
+final class SseTransport implements Transport, FrameSink {
     /** Receives what ends or answers the handshake; called on the channel's event loop. */
     interface Handshake {
         /** The reply to the handshake's commands. */
@@ -53,14 +50,11 @@ final class SseTransport implements Transport {
     private static final byte[] PING = ": ping\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final Channel channel;
-    private final Metrics metrics;
     /** Runs the close deadline on the channel loop's wheel. */
     private final Timers timers;
     private final Handshake handshake;
-    private final OutboundQueue queue = new OutboundQueue();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final Runnable drain = this::drain;
-    /** Null until the stream starts; then its positions. Only touched on the loop. */
+    private final Outbound outbound;
+    /** Null until the stream starts (the sink is not attached until then); then its positions. Only on the loop. */
     private StreamPositions positions;
 
     /**
@@ -68,9 +62,9 @@ final class SseTransport implements Transport {
      */
     SseTransport(Channel channel, Metrics metrics, Timers timers, Handshake handshake) {
         this.channel = channel;
-        this.metrics = metrics;
         this.timers = timers;
         this.handshake = handshake;
+        this.outbound = new Outbound(channel.eventLoop(), this, metrics);
     }
 
     @Override
@@ -80,28 +74,18 @@ final class SseTransport implements Transport {
 
     @Override
     public void write(byte[] frame) {
-        if (closed.get()) {
-            return;
-        }
         if (frame.length > 0 && frame[0] == '[') {
-            channel.eventLoop().execute(() -> handshake.replied(frame));
+            if (!outbound.isClosed()) {
+                channel.eventLoop().execute(() -> handshake.replied(frame));
+            }
             return;
         }
-        queue.add(frame);
-        if (queue.claimDrain()) {
-            channel.eventLoop().execute(drain);
-        }
+        outbound.write(frame);
     }
 
     @Override
     public void write(byte[] frame, WriteBatch batch) {
-        if (closed.get()) {
-            return;
-        }
-        queue.add(frame);
-        if (queue.claimDrain()) {
-            batch.schedule(channel.eventLoop(), drain);
-        }
+        outbound.write(frame, batch);
     }
 
     /**
@@ -110,43 +94,68 @@ final class SseTransport implements Transport {
      */
     void start(StreamPositions streamPositions) {
         positions = streamPositions;
-        flush();
+        outbound.flush();
     }
 
-    /** Runs on the event loop: writes everything queued (once the stream started), then flushes once. */
-    private void drain() {
-        try {
-            flush();
-        } finally {
-            if (positions == null) {
-                // not started: the queue waits for start(), which drains it
-                queue.releaseDrain();
-            } else if (queue.drainDone()) {
-                // a frame queued after our last poll but before the claim was released would otherwise wait
-                channel.eventLoop().execute(drain);
-            }
-        }
+    @Override
+    public long queuedBytes() {
+        return outbound.queuedBytes();
     }
 
-    private void flush() {
-        if (positions == null) {
+    @Override
+    public void close(Disconnect disconnect) {
+        // §3: frames still queued are discarded, not flushed
+        if (!outbound.close()) {
             return;
         }
-        int written = 0;
-        byte[] frame;
-        while ((frame = queue.poll()) != null) {
-            if (!closed.get()) {
-                StreamPositions.Verdict verdict = positions.onPush(frame);
-                if (verdict != StreamPositions.Verdict.SKIP) {
-                    writeEvent(verdict == StreamPositions.Verdict.WITH_ID ? positions.id() : null, frame);
-                    written++;
-                }
+        channel.eventLoop().execute(() -> {
+            if (positions == null) {
+                handshake.refused(disconnect);
+                return;
             }
+            if (!channel.isActive()) {
+                return;
+            }
+            writeEvent(null, disconnectEvent(disconnect));
+            channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+            // a peer that does not read cannot hold the connection open
+            timers.schedule(channel::close, CLOSE_DEADLINE_MILLIS, TimeUnit.MILLISECONDS);
+        });
+    }
+
+    /** Marks the transport closed without sending anything (the peer is gone, or the handshake was answered). */
+    void markClosed() {
+        outbound.close();
+    }
+
+    boolean isClosed() {
+        return outbound.isClosed();
+    }
+
+    // ---- FrameSink: only Outbound calls these, on the event loop ---------------------------------------------
+
+    /** Pushes wait in the queue until the stream has started. */
+    @Override
+    public boolean attached() {
+        return positions != null;
+    }
+
+    @Override
+    public void writeFrame(byte[] frame) {
+        StreamPositions.Verdict verdict = positions.onPush(frame);
+        if (verdict != StreamPositions.Verdict.SKIP) {
+            writeEvent(verdict == StreamPositions.Verdict.WITH_ID ? positions.id() : null, frame);
         }
-        if (written > 0) {
-            channel.flush();
-            metrics.add(Counter.CLIENT_NUM_MSG_SENT, written);
-        }
+    }
+
+    @Override
+    public void flushFrames() {
+        channel.flush();
+    }
+
+    @Override
+    public Channel channel() {
+        return channel;
     }
 
     /** Writes one event without flushing, on the loop: an optional {@code id:} line, then the JSON as data. */
@@ -189,53 +198,15 @@ final class SseTransport implements Transport {
 
     /** Writes and flushes a keepalive comment, on the loop; returns false when the stream is not running. */
     boolean ping(ChannelFutureListener onFailure) {
-        if (positions == null || closed.get() || !channel.isActive()) {
+        if (positions == null || outbound.isClosed() || !channel.isActive()) {
             return false;
         }
         channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(PING))).addListener(onFailure);
         return true;
     }
 
-    @Override
-    public long queuedBytes() {
-        ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
-        return queue.bytes() + (out == null ? 0 : out.totalPendingWriteBytes());
-    }
-
-    @Override
-    public void close(Disconnect disconnect) {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        channel.eventLoop().execute(() -> {
-            // §3: frames still queued are discarded, not flushed
-            queue.clear();
-            if (positions == null) {
-                handshake.refused(disconnect);
-                return;
-            }
-            if (!channel.isActive()) {
-                return;
-            }
-            writeEvent(null, disconnectEvent(disconnect));
-            channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
-            // a peer that does not read cannot hold the connection open
-            timers.schedule(channel::close, CLOSE_DEADLINE_MILLIS, TimeUnit.MILLISECONDS);
-        });
-    }
-
     /** {@code {"method":"disconnect","body":{"reason":…,"reconnect":…}}}: the advice as v1 puts it in a close frame. */
     static byte[] disconnectEvent(Disconnect disconnect) {
         return ("{\"method\":\"disconnect\",\"body\":" + disconnect.toJson() + "}").getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Marks the transport closed without sending anything (the peer is gone, or the handshake was answered). */
-    void markClosed() {
-        closed.set(true);
-        queue.clear();
-    }
-
-    boolean isClosed() {
-        return closed.get();
     }
 }
