@@ -7,22 +7,21 @@ import dev.rotor.node.Node;
 import dev.rotor.protocol.Disconnect;
 import dev.rotor.protocol.Utf16;
 import dev.rotor.server.transport.FrameSequencer;
+import dev.rotor.server.transport.FrameSink;
 import dev.rotor.server.transport.LoopTimers;
-import dev.rotor.server.transport.OutboundQueue;
+import dev.rotor.server.transport.Outbound;
 import dev.rotor.timer.Timeout;
 import dev.rotor.timer.TimerWheel;
 import dev.rotor.timer.Timers;
 import dev.rotor.transport.Transport;
 import dev.rotor.transport.WriteBatch;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One SockJS session (SockJS 0.3.3) and the core's {@link Transport} for it, named {@code sockjs}. The session
@@ -31,13 +30,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * receiver has been attached for the disconnect delay.
  *
  * <p>Thread-safe. {@link #write} and {@link #close} may be called from any thread; everything else runs on the
- * session's home event loop (the loop of the request that created it), so session state needs no locks. Queued
- * frames are shared byte arrays, never modified; one flush sends everything queued as one {@code a[...]} frame,
- * whose encoding is shared with the other sessions of the loop flushing the same frames ({@link MessageFrameCache}).
- * Fan-out writes queue their frame at once, in call order, and leave the flush task to a {@link WriteBatch}, which
- * runs the flushes of all its sessions of one loop in one task (as the raw WebSocket transport does).
+ * session's home event loop (the loop of the request that created it), so session state needs no locks. The queue,
+ * batching and drain are {@link Outbound}'s, as for every transport; this class frames: one drain sends everything
+ * queued as one {@code a[...]} frame, whose encoding is shared with the other sessions of the loop flushing the same
+ * frames ({@link MessageFrameCache}). While no receiver is attached the frames stay queued, and the next receiver's
+ * attach flushes them.
  */
-final class SockJsSession implements Transport {
+final class SockJsSession implements Transport, FrameSink {
     /** Lifecycle; only touched on {@link #loop}. */
     private enum State { NEW, OPEN, CLOSED }
 
@@ -53,12 +52,10 @@ final class SockJsSession implements Transport {
     private final SockJsSessions registry;
     private final long heartbeatMillis;
     private final long disconnectDelayMillis;
-    private final OutboundQueue out = new OutboundQueue();
-    /** True once closed by either side; writes are dropped from then on. */
-    private final AtomicBoolean closed = new AtomicBoolean();
+    /** The queue and its drain; closed once either side closes the session, and writes are dropped from then on. */
+    private final Outbound out;
     /** The close frame of a server close, set before the close task is queued; null until then. */
     private volatile String closing;
-    private final Runnable flushTask = this::flushTask;
 
     // ---- only touched on loop -------------------------------------------------------------------------------
     /** Null until {@link #start}. */
@@ -80,8 +77,8 @@ final class SockJsSession implements Transport {
     private long nextHeartbeat;
     /** Disconnect delay timer, armed while no receiver is attached; null for websocket sessions. */
     private final Timeout timeout;
-    /** The attached receiver's connection, for {@link #queuedBytes} from other threads; null when none. */
-    private volatile Channel receiverChannel;
+    /** The protocol frames of the drain in progress, for its one {@code a[...]} frame; empty between drains. */
+    private final List<byte[]> drainFrames = new ArrayList<>();
 
     /**
      * @param heartbeatSeconds {@code sockjs_heartbeat_delay}; 0 disables heartbeats
@@ -98,6 +95,7 @@ final class SockJsSession implements Transport {
         this.registry = registry;
         this.heartbeatMillis = TimeUnit.SECONDS.toMillis(heartbeatSeconds);
         this.disconnectDelayMillis = disconnectDelayMillis;
+        this.out = new Outbound(loop, null, this, metrics);
     }
 
     EventLoop loop() {
@@ -141,41 +139,24 @@ final class SockJsSession implements Transport {
 
     @Override
     public void write(byte[] frame) {
-        if (closed.get()) {
-            return;
-        }
-        out.add(frame);
-        if (out.claimDrain()) {
-            loop.execute(flushTask);
-        }
+        out.write(frame);
     }
 
-    /**
-     * Queues the frame at once, so it keeps its place among this session's frames, and leaves the flush task to the
-     * batch: a fan-out then costs one task per event loop, not one per session.
-     */
     @Override
     public void write(byte[] frame, WriteBatch batch) {
-        if (closed.get()) {
-            return;
-        }
-        out.add(frame);
-        if (out.claimDrain()) {
-            batch.schedule(loop, flushTask);
-        }
+        out.write(frame, batch);
     }
 
     @Override
     public long queuedBytes() {
-        Channel ch = receiverChannel;
-        ChannelOutboundBuffer buffer = ch == null ? null : ch.unsafe().outboundBuffer();
-        return out.bytes() + (buffer == null ? 0 : buffer.totalPendingWriteBytes());
+        return out.queuedBytes();
     }
 
     /** §9: {@code c[3000,"<advice JSON>"]} to the attached receiver and to every later one. */
     @Override
     public void close(Disconnect disconnect) {
-        if (!closed.compareAndSet(false, true)) {
+        // §3: frames still queued are discarded, not flushed
+        if (!out.close()) {
             return;
         }
         closing = SockJsFrames.close(3000, disconnect.toJson());
@@ -183,12 +164,11 @@ final class SockJsSession implements Transport {
     }
 
     /**
-     * Carries out a {@link #close} on the loop. Also called first by everything on the loop that could send, so a
-     * request handled before the close task ran still sees the session closed.
+     * Carries out a {@link #close} on the loop. Also called first by everything on the loop that could answer a
+     * receiver, so a request handled before the close task ran still sees the session closed (a drain that runs
+     * before it sends nothing: the queue was closed first).
      */
     private void applyClose() {
-        // §3: frames still queued are discarded, not flushed
-        out.clear();
         if (state == State.CLOSED) {
             return;
         }
@@ -230,7 +210,6 @@ final class SockJsSession implements Transport {
         }
         cancelTimeout();
         receiver = r;
-        receiverChannel = r.channel();
         receiverWatch = f -> loop.execute(() -> interrupted(r));
         r.channel().closeFuture().addListener(receiverWatch);
         if (state == State.NEW) {
@@ -240,7 +219,7 @@ final class SockJsSession implements Transport {
                 return;
             }
         }
-        flush();
+        out.attach(r.channel());
     }
 
     /** A transport failure the client must hear about (e.g. a write timeout): the core closes with advice. */
@@ -282,34 +261,22 @@ final class SockJsSession implements Transport {
         }
     }
 
-    private void flushTask() {
-        flush();
-        if (out.drainDone() && !closed.get()) {
-            if (receiver != null) {
-                loop.execute(flushTask);
-            } else {
-                // nobody to send to: the frames wait for the next receiver, whose attach flushes them
-                out.releaseDrain();
-            }
-        }
+    // ---- FrameSink: only Outbound calls these, on the loop --------------------------------------------------
+
+    @Override
+    public void writeFrame(byte[] frame) {
+        drainFrames.add(frame);
     }
 
-    /** Sends everything queued as one {@code a[...]} frame to the attached receiver, if any. */
-    private void flush() {
-        if (closing != null) {
-            applyClose();
-            return;
-        }
-        if (receiver == null || out.isEmpty()) {
-            return;
-        }
-        List<byte[]> frames = out.pollAll();
-        if (frames.isEmpty()) {
-            return;
-        }
-        metrics.add(Counter.CLIENT_NUM_MSG_SENT, frames.size());
-        if (!receiver.sendMessages(messageFrames.messages(frames))) {
-            detach();
+    /** Sends the drain's frames as one {@code a[...]} frame to the attached receiver. */
+    @Override
+    public void flushFrames() {
+        try {
+            if (!receiver.sendMessages(messageFrames.messages(drainFrames))) {
+                detach();
+            }
+        } finally {
+            drainFrames.clear();
         }
     }
 
@@ -330,7 +297,8 @@ final class SockJsSession implements Transport {
         }
         receiver = null;
         receiverWatch = null;
-        receiverChannel = null;
+        // nobody to send to: the frames wait for the next receiver, whose attach flushes them
+        out.detach();
         restartTimeout();
     }
 
@@ -366,8 +334,7 @@ final class SockJsSession implements Transport {
 
     private void endWithoutAdvice(String frame) {
         releaseSenders();
-        closed.set(true);
-        out.clear();
+        out.close();
         markClosed(frame);
         client.transportClosed();
     }

@@ -9,21 +9,22 @@ import io.netty.channel.ChannelOutboundBuffer;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
  * The outbound path of one client connection, shared by every transport: the queue of encoded protocol frames with
  * their byte count for the slow-client check (client-protocol.md §10), the one drain task that hands them to the
  * transport's {@link FrameSink} on the connection's event loop, batching of fan-out drains with a
- * {@link WriteBatch}, and the closed flag after which writes are dropped and queued frames discarded (§3). The
- * transport only frames bytes.
+ * {@link WriteBatch}, the closed flag after which writes are dropped and queued frames discarded (§3), and the channel
+ * the frames go to, whose unsent bytes count too. The transport only frames bytes.
  *
  * <p>Writes from any thread go into a lock-free queue, in call order; one drain task at a time (claimed with a
  * flag, so a burst of writes schedules one task) writes everything queued and flushes once: a burst of pushes costs
  * one syscall. Fan-out writes leave that task to the batch, which runs the drains of all its connections of one
  * loop in one task; replies and pushes share the queue either way, so they are never reordered. Each connection
- * has one drain {@code Runnable}; a write allocates nothing but the queue's node.
+ * has one drain {@code Runnable}; a write allocates nothing but the queue's node. While no channel is attached (a
+ * SockJS session between two polling requests) frames stay queued, still counted, and go out at {@link #attach}.
  *
  * <p>A transport (here an SSE one, whose framing is {@code data: <json>\n\n}) owns one and implements the sink:
  *
@@ -34,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  *     SseTransport(Channel channel, Metrics metrics) {
  *         this.channel = channel;
- *         this.outbound = new Outbound(channel.eventLoop(), this, metrics);
+ *         this.outbound = new Outbound(channel.eventLoop(), channel, this, metrics);
  *     }
  *
  *     public void write(byte[] frame) { outbound.write(frame); }
@@ -47,41 +48,51 @@ import java.util.concurrent.atomic.AtomicLong;
  *         }
  *     }
  *
- *     // FrameSink, on the event loop
+ *     // FrameSink, on the event loop; DATA and END are the bytes of "data: " and "\n\n", wrapped, never copied
  *     public void writeFrame(byte[] frame) {
- *         ByteBuf event = Unpooled.wrappedBuffer(DATA, Unpooled.wrappedBuffer(frame), END); // "data: ", "\n\n"
- *         channel.write(new DefaultHttpContent(event), channel.voidPromise());
+ *         channel.write(new DefaultHttpContent(Unpooled.wrappedBuffer(DATA, frame, END)), channel.voidPromise());
  *     }
  *     public void flushFrames() { channel.flush(); }
- *     public Channel channel() { return channel; }
  * }
  * }</pre>
  *
- * <p>Thread-safe: {@link #write}, {@link #queuedBytes} and {@link #close} from any thread; {@link #flush} only on
- * the executor. Frames are shared byte arrays and are never modified.
+ * <p>Thread-safe: {@link #write}, {@link #queuedBytes} and {@link #close} from any thread; {@link #attach},
+ * {@link #detach} and {@link #flush} only on the executor. Frames are shared byte arrays and are never modified.
  */
 public final class Outbound {
+    // field updaters rather than atomics: three fewer objects per connection
+    private static final AtomicLongFieldUpdater<Outbound> BYTES =
+            AtomicLongFieldUpdater.newUpdater(Outbound.class, "bytes");
+    private static final AtomicIntegerFieldUpdater<Outbound> DRAINING =
+            AtomicIntegerFieldUpdater.newUpdater(Outbound.class, "draining");
+    private static final AtomicIntegerFieldUpdater<Outbound> CLOSED =
+            AtomicIntegerFieldUpdater.newUpdater(Outbound.class, "closed");
+
     /** The connection's event loop: drains run here, and fan-out drains are grouped by it. */
     private final Executor loop;
     private final FrameSink sink;
     private final Metrics metrics;
     private final Queue<byte[]> queue = new ConcurrentLinkedQueue<>();
     /** Bytes in {@link #queue}; may briefly lag the queue by one frame while a frame is added or taken. */
-    private final AtomicLong bytes = new AtomicLong();
-    /** True while a drain task is scheduled or running; its holder runs {@link #drain} next. */
-    private final AtomicBoolean draining = new AtomicBoolean();
-    /** True once closed; never false again. Writes are dropped from then on and a drain discards the queue. */
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile long bytes;
+    /** 1 while a drain task is scheduled or running (its holder runs {@link #drain} next), else 0. */
+    private volatile int draining;
+    /** 1 once closed, never 0 again: writes are dropped from then on and a drain discards the queue. */
+    private volatile int closed;
     /** The one drain task of this connection: no lambda per write or per fan-out. */
     private final Runnable drain = this::drain;
+    /** The channel the sink writes to; null while none is attached. Changed only on {@link #loop}. */
+    private volatile Channel channel;
 
     /**
      * @param loop    the connection's event loop: the sink is called only there
+     * @param channel the channel the sink writes to; null when one {@linkplain #attach attaches} later
      * @param sink    the transport's framing
      * @param metrics counts the frames written ({@code client_num_msg_sent})
      */
-    public Outbound(Executor loop, FrameSink sink, Metrics metrics) {
+    public Outbound(Executor loop, Channel channel, FrameSink sink, Metrics metrics) {
         this.loop = loop;
+        this.channel = channel;
         this.sink = sink;
         this.metrics = metrics;
     }
@@ -106,22 +117,22 @@ public final class Outbound {
 
     /** Queues a frame unless closed; true when the caller won the drain claim and must schedule {@link #drain}. */
     private boolean add(byte[] frame) {
-        if (closed.get()) {
+        if (closed != 0) {
             return false;
         }
         queue.add(frame);
-        bytes.addAndGet(frame.length);
-        return draining.compareAndSet(false, true);
+        BYTES.addAndGet(this, frame.length);
+        return DRAINING.compareAndSet(this, 0, 1);
     }
 
     /**
-     * {@link Transport#queuedBytes()}: bytes queued here plus the bytes the sink's channel has not handed to the
+     * {@link Transport#queuedBytes()}: bytes queued here plus the bytes the attached channel has not handed to the
      * socket yet, so a peer that does not read is caught by the slow-client check whichever side holds the bytes.
      */
     public long queuedBytes() {
-        Channel channel = sink.channel();
-        ChannelOutboundBuffer buffer = channel == null ? null : channel.unsafe().outboundBuffer();
-        return bytes.get() + (buffer == null ? 0 : buffer.totalPendingWriteBytes());
+        Channel ch = channel;
+        ChannelOutboundBuffer buffer = ch == null ? null : ch.unsafe().outboundBuffer();
+        return bytes + (buffer == null ? 0 : buffer.totalPendingWriteBytes());
     }
 
     /**
@@ -130,34 +141,47 @@ public final class Outbound {
      * (close frame, end of response) on the loop. Idempotent.
      */
     public boolean close() {
-        boolean first = closed.compareAndSet(false, true);
+        boolean first = CLOSED.compareAndSet(this, 0, 1);
         discard();
         return first;
     }
 
     /** True once {@link #close} was called. */
     public boolean isClosed() {
-        return closed.get();
+        return closed != 0;
     }
 
     /**
-     * Writes everything queued to the sink now and flushes once, when the sink is {@linkplain FrameSink#attached
-     * attached}; discards it when closed. On the loop: a transport calls it when a receiver attaches; the drain task
-     * runs it for every write.
+     * Attaches the channel the sink writes to from now on (a SockJS receiving request) and writes what is queued.
+     * On the loop.
+     */
+    public void attach(Channel receiver) {
+        channel = receiver;
+        flush();
+    }
+
+    /** Detaches the channel: frames stay queued until the next {@link #attach}. On the loop. */
+    public void detach() {
+        channel = null;
+    }
+
+    /**
+     * Writes everything queued to the sink now and flushes once, when a channel is attached; discards it when
+     * closed. On the loop: the drain task runs it after writes.
      */
     public void flush() {
-        if (closed.get()) {
+        if (closed != 0) {
             discard();
             return;
         }
-        if (!sink.attached()) {
+        if (channel == null) {
             return;
         }
         int written = 0;
         byte[] frame;
         while ((frame = poll()) != null) {
             // a close from another thread during this loop: what is left is discarded (§3)
-            if (!closed.get()) {
+            if (closed == 0) {
                 sink.writeFrame(frame);
                 written++;
             }
@@ -173,10 +197,10 @@ public final class Outbound {
         try {
             flush();
         } finally {
-            draining.set(false);
+            draining = 0;
             // a frame queued after flush's last poll, before the claim was released, would otherwise wait for the
-            // next write; frames kept for a receiver that is not attached wait for its flush instead
-            if (!queue.isEmpty() && sink.attached() && draining.compareAndSet(false, true)) {
+            // next write; frames kept while no channel is attached wait for the next attach instead
+            if (!queue.isEmpty() && channel != null && DRAINING.compareAndSet(this, 0, 1)) {
                 loop.execute(drain);
             }
         }
@@ -185,7 +209,7 @@ public final class Outbound {
     private byte[] poll() {
         byte[] frame = queue.poll();
         if (frame != null) {
-            bytes.addAndGet(-frame.length);
+            BYTES.addAndGet(this, -frame.length);
         }
         return frame;
     }

@@ -46,7 +46,7 @@ public final class WebSocketTransport implements Transport, FrameSink {
         this.channel = channel;
         this.timers = timers;
         this.frames = frames;
-        this.outbound = new Outbound(channel.eventLoop(), this, metrics);
+        this.outbound = new Outbound(channel.eventLoop(), channel, this, metrics);
     }
 
     @Override
@@ -106,10 +106,5 @@ public final class WebSocketTransport implements Transport, FrameSink {
     @Override
     public void flushFrames() {
         channel.flush();
-    }
-
-    @Override
-    public Channel channel() {
-        return channel;
     }
 }

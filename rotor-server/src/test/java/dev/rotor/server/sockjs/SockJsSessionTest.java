@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.rotor.channel.ChannelOptions;
+import dev.rotor.metrics.Counter;
 import dev.rotor.metrics.Metrics;
 import dev.rotor.node.Node;
 import dev.rotor.node.NodeConfig;
@@ -219,17 +220,21 @@ class SockJsSessionTest {
     }
 
     @Test
-    void aBatchedWriteAfterADirectOneJoinsItsFlush() {
-        stream();
-        assertThat(next(home)).isEqualTo("o\n");
-        session.write(bytes("reply1"));
-        WriteBatch batch = new WriteBatch();
-        session.write(bytes("push1"), batch);
-        batch.run();
-        // the direct write's flush task holds the claim, so the batch has no task for this session
-        assertThat(batch.executorCount()).isZero();
+    void framesWrittenBetweenTwoPollsWaitCountedAndGoOutAsOneFrameToTheNext() {
+        EmbeddedChannel poll = new EmbeddedChannel();
+        session.attach(new HttpReceiver(poll, request, HttpReceiver.Kind.XHR, "", 4096));
+        assertThat(next(poll)).contains("o\n");
+        session.write(bytes("one"));
+        session.write(bytes("two"));
         home.runPendingTasks();
-        assertThat(next(home)).isEqualTo("a[\"reply1\",\"push1\"]\n");
+        assertThat((Object) poll.readOutbound()).as("no receiver attached").isNull();
+        assertThat(session.queuedBytes()).isEqualTo("onetwo".length());
+
+        session.attach(new HttpReceiver(poll, request, HttpReceiver.Kind.XHR, "", 4096));
+        assertThat(next(poll)).contains("a[\"one\",\"two\"]\n");
+        assertThat(session.queuedBytes()).isZero();
+        assertThat(node.metrics().count(Counter.CLIENT_NUM_MSG_SENT)).isEqualTo(2);
+        assertFalse(poll.finish());
     }
 
     @Test

@@ -15,17 +15,25 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@link Outbound} with a recording sink and an event loop that runs its tasks only when the test says so: order
- * of replies and batched pushes, one drain per burst, byte accounting, close, and a receiver that is not attached.
+ * of replies and batched pushes, one drain per burst, byte accounting, close, and a channel that is not attached.
  */
 class OutboundTest {
     private final Loop loop = new Loop();
     private final Metrics metrics = new Metrics();
     private final RecordingSink sink = new RecordingSink();
-    private final Outbound outbound = new Outbound(loop, sink, metrics);
+    /** The attached channel: the sink records frames without writing them, unless told to. */
+    private final EmbeddedChannel channel = new EmbeddedChannel();
+    private final Outbound outbound = new Outbound(loop, channel, sink, metrics);
+
+    @AfterEach
+    void channelHoldsNothing() {
+        assertFalse(channel.finish());
+    }
 
     /** A deterministic event loop: tasks wait until {@link #runAll}. */
     private static final class Loop implements Executor {
@@ -48,19 +56,14 @@ class OutboundTest {
         }
     }
 
-    /** Records each drain's frames as one list; optionally detached, optionally with hooks run at write and flush. */
+    /** Records each drain's frames as one list, optionally writes them to a channel, runs hooks at write and flush. */
     private static final class RecordingSink implements FrameSink {
         private final List<List<String>> flushed = new ArrayList<>();
         private final List<String> current = new ArrayList<>();
-        private boolean attached = true;
         private Runnable onWrite = () -> { };
         private Runnable onFlush = () -> { };
+        /** Null: frames are only recorded. */
         private Channel channel;
-
-        @Override
-        public boolean attached() {
-            return attached;
-        }
 
         @Override
         public void writeFrame(byte[] frame) {
@@ -76,11 +79,6 @@ class OutboundTest {
             flushed.add(List.copyOf(current));
             current.clear();
             onFlush.run();
-        }
-
-        @Override
-        public Channel channel() {
-            return channel;
         }
 
         /** The drains so far, each as the frames it flushed; forgets them. */
@@ -197,8 +195,8 @@ class OutboundTest {
     }
 
     @Test
-    void framesForADetachedReceiverStayQueuedAndCountedUntilItsFlush() {
-        sink.attached = false;
+    void framesForADetachedReceiverStayQueuedAndCountedUntilTheNextAttach() {
+        outbound.detach();
         outbound.write(bytes("a"));
         loop.runAll();
         outbound.write(bytes("bc"));
@@ -207,11 +205,29 @@ class OutboundTest {
         assertThat(sink.take()).isEmpty();
         assertThat(outbound.queuedBytes()).isEqualTo(3);
 
-        sink.attached = true;
-        outbound.flush();
+        outbound.attach(channel);
         assertThat(sink.take()).containsExactly(List.of("a", "bc"));
         assertThat(outbound.queuedBytes()).isZero();
         assertThat(metrics.count(Counter.CLIENT_NUM_MSG_SENT)).isEqualTo(2);
+    }
+
+    @Test
+    void aFrameWrittenAsTheReceiverFinishesWaitsForTheNextAttach() {
+        // a polling receiver is done after one drain: it detaches while flushing, and a write comes in meanwhile
+        sink.onFlush = () -> {
+            sink.onFlush = () -> { };
+            outbound.detach();
+            outbound.write(bytes("late"));
+        };
+        outbound.write(bytes("first"));
+        loop.runAll();
+        assertThat(sink.take()).containsExactly(List.of("first"));
+        assertThat(loop.pending()).as("no drain spins without a receiver").isZero();
+        assertThat(outbound.queuedBytes()).isEqualTo(4);
+
+        outbound.attach(channel);
+        assertThat(sink.take()).containsExactly(List.of("late"));
+        assertThat(outbound.queuedBytes()).isZero();
     }
 
     /** Bytes the channel holds unflushed: the frames plus Netty's per-entry overhead. */
@@ -221,7 +237,6 @@ class OutboundTest {
 
     @Test
     void queuedBytesCountTheChannelsUnflushedBytesToo() {
-        EmbeddedChannel channel = new EmbeddedChannel();
         sink.channel = channel;
         // a sink whose flush does not reach the socket: the written bytes sit in the channel's outbound buffer
         outbound.write(bytes("abc"));
@@ -245,6 +260,5 @@ class OutboundTest {
             written.release();
         }
         assertThat(wire).hasToString("abcdef");
-        assertFalse(channel.finish());
     }
 }

@@ -78,22 +78,6 @@ class WebSocketTransportTest {
     }
 
     @Test
-    void aBatchedWriteAfterADirectOneWaitsForItsDrain() {
-        EmbeddedChannel ch = new EmbeddedChannel();
-        WebSocketTransport t = transport(ch);
-
-        t.write(bytes("reply1"));
-        WriteBatch batch = new WriteBatch();
-        t.write(bytes("push1"), batch);
-        batch.run();
-        // the direct write's drain holds the claim, so the batch has no task for this connection
-        assertThat(batch.executorCount()).isZero();
-        ch.runPendingTasks();
-        assertThat(sent(ch)).containsExactly("reply1", "push1");
-        ch.finishAndReleaseAll();
-    }
-
-    @Test
     void framesQueuedInABatchAreDiscardedWhenTheConnectionClosesFirst() {
         EmbeddedChannel ch = new EmbeddedChannel();
         WebSocketTransport t = transport(ch);
