@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * {@code id:} line ({@link StreamPositions}), and a server close ends the stream with a last event,
  * {@code {"method":"disconnect","body":<advice>}} (client-protocol.md §9).
  *
- * <p>Until the stream starts, the sink is not {@linkplain #attached attached}: pushes stay queued (and count against
+ * <p>Until the stream starts, no channel is attached to the {@link Outbound}: pushes stay queued (and count against
  * {@code client_queue_max_size}), the reply to the handshake's commands goes to the {@link Handshake} instead, and a
  * close becomes the HTTP error of the handshake. The reply is told apart by its first byte: it answers several
  * commands, so it is a JSON array, and pushes are objects (client-protocol.md §2.3, §8).
@@ -54,7 +54,7 @@ final class SseTransport implements Transport, FrameSink {
     private final Timers timers;
     private final Handshake handshake;
     private final Outbound outbound;
-    /** Null until the stream starts (the sink is not attached until then); then its positions. Only on the loop. */
+    /** Null until the stream starts (and the channel is attached); then its positions. Only on the loop. */
     private StreamPositions positions;
 
     /**
@@ -64,7 +64,8 @@ final class SseTransport implements Transport, FrameSink {
         this.channel = channel;
         this.timers = timers;
         this.handshake = handshake;
-        this.outbound = new Outbound(channel.eventLoop(), this, metrics);
+        // no channel attached until the stream starts: pushes wait, counted, in the queue
+        this.outbound = new Outbound(channel.eventLoop(), null, this, metrics);
     }
 
     @Override
@@ -94,7 +95,7 @@ final class SseTransport implements Transport, FrameSink {
      */
     void start(StreamPositions streamPositions) {
         positions = streamPositions;
-        outbound.flush();
+        outbound.attach(channel);
     }
 
     @Override
@@ -134,12 +135,6 @@ final class SseTransport implements Transport, FrameSink {
 
     // ---- FrameSink: only Outbound calls these, on the event loop ---------------------------------------------
 
-    /** Pushes wait in the queue until the stream has started. */
-    @Override
-    public boolean attached() {
-        return positions != null;
-    }
-
     @Override
     public void writeFrame(byte[] frame) {
         StreamPositions.Verdict verdict = positions.onPush(frame);
@@ -151,11 +146,6 @@ final class SseTransport implements Transport, FrameSink {
     @Override
     public void flushFrames() {
         channel.flush();
-    }
-
-    @Override
-    public Channel channel() {
-        return channel;
     }
 
     /** Writes one event without flushing, on the loop: an optional {@code id:} line, then the JSON as data. */
