@@ -270,6 +270,17 @@ class UniSseIT extends ProtocolSupport {
     }
 
     @Test
+    void aUserLimitedChannelIsOpenOnlyToItsUsers() throws Exception {
+        start(config());
+        String channel = URLEncoder.encode("room#u1,u2", StandardCharsets.UTF_8);
+        HttpStream s = stream(credentials("u2") + "&channel=" + channel);
+        assertThat(next(s)).isEqualTo(subscribed("room#u1,u2", ""));
+        HttpResponse<String> other = get(credentials("u3") + "&channel=" + channel);
+        assertThat(other.statusCode()).isEqualTo(403);
+        assertThat(other.body()).isEqualTo("permission denied: room#u1,u2\n");
+    }
+
+    @Test
     void anyOriginMayOpenTheStream() throws Exception {
         start(config());
         HttpStream s = stream(credentials("u1") + "&channel=news", "Origin", "http://app.test");

@@ -67,7 +67,8 @@ public final class UniSseEndpoint {
             error(ctx, request, HttpResponseStatus.BAD_REQUEST, e.getMessage());
             return;
         }
-        if (query.commands().length > config.clientRequestMaxSize()) {
+        byte[] commands = query.commands();
+        if (commands.length > config.clientRequestMaxSize()) {
             // the request stands for one client frame, which client_request_max_size bounds (client-protocol.md §3)
             error(ctx, request, HttpResponseStatus.BAD_REQUEST, "limit exceeded: the request is larger than "
                     + "client_request_max_size");
@@ -78,7 +79,7 @@ public final class UniSseEndpoint {
         headers.set(HttpHeaderNames.CACHE_CONTROL, "no-cache, no-store");
         // nginx and similar proxies would otherwise buffer the stream
         headers.set("X-Accel-Buffering", "no");
-        UniSseHandler handler = new UniSseHandler(node, query, headers,
+        UniSseHandler handler = new UniSseHandler(node, query, commands, headers,
                 request.protocolVersion().equals(HttpVersion.HTTP_1_0), timers.timers(ctx.channel().eventLoop()),
                 timers.wheel(ctx.channel().eventLoop()), config.pingInterval());
         ChannelPipeline p = ctx.pipeline();

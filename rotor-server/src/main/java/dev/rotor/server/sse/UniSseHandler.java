@@ -51,6 +51,8 @@ final class UniSseHandler extends ChannelInboundHandlerAdapter implements SseTra
 
     private final Node node;
     private final UniSseQuery query;
+    /** The client frame the query stands for ({@link UniSseQuery#commands()}). */
+    private final byte[] commands;
     /** The stream's response headers (content type, caching, CORS), read from the request before it was released. */
     private final HttpHeaders headers;
     private final boolean http10;
@@ -70,10 +72,11 @@ final class UniSseHandler extends ChannelInboundHandlerAdapter implements SseTra
      * @param headers      the response headers of the stream (and of its errors: CORS)
      * @param pingInterval {@code ping_interval} seconds; 0 sends no keepalive comments
      */
-    UniSseHandler(Node node, UniSseQuery query, HttpHeaders headers, boolean http10, Timers timers,
+    UniSseHandler(Node node, UniSseQuery query, byte[] commands, HttpHeaders headers, boolean http10, Timers timers,
             TimerWheel wheel, int pingInterval) {
         this.node = node;
         this.query = query;
+        this.commands = commands;
         this.headers = headers;
         this.http10 = http10;
         this.timers = timers;
@@ -87,7 +90,7 @@ final class UniSseHandler extends ChannelInboundHandlerAdapter implements SseTra
         transport = new SseTransport(ctx.channel(), node.metrics(), timers, this);
         session = node.openSession(transport, timers);
         // the outcome comes back through replied() or refused(), in a later task of this loop
-        session.handleFrame(query.commands());
+        session.handleFrame(commands);
     }
 
     @Override
