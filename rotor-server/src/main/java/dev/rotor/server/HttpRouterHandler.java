@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Routes HTTP requests on one port to the endpoint groups placed on it (admin-and-web.md §1): the raw WebSocket
- * upgrade, the {@code uni_sse} event stream, SockJS, the API, the admin socket, web login and the web interface, and 404 for the rest. Paths are
+ * upgrade, SockJS, the API, the admin socket, web login and the web interface, and 404 for the rest. Paths are
  * matched after {@code http_prefix}. Shareable: holds no per-connection state.
  */
 @ChannelHandler.Sharable
@@ -45,7 +45,6 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final ApiHandler api;
     private final AdminEndpoints admin;
     private final SockJsHandler sockjs;
-    private final UniSseEndpoint uniSse;
     private final Set<Route> routes;
     private final String prefix;
     private final RotorServer server;
@@ -60,7 +59,6 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
     HttpRouterHandler(RotorServer server, Node node, ApiHandler api, AdminEndpoints admin, SockJsHandler sockjs,
             Set<Route> routes, String prefix, LoopTimers timers) {
         this.sockjs = sockjs;
-        this.uniSse = new UniSseEndpoint(node, timers, server::isShuttingDown);
         this.timers = timers;
         this.server = server;
         this.node = node;
@@ -116,7 +114,7 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
         } else if (routes.contains(Route.RAW_WEBSOCKET) && path.equals("/connection/websocket")) {
             websocket(ctx, request);
         } else if (routes.contains(Route.RAW_WEBSOCKET) && path.equals("/connection/uni_sse")) {
-            uniSse.handle(ctx, request); // beyond v1: docs/sse.md
+            new UniSseEndpoint(node, timers, server::isShuttingDown).handle(ctx, request); // beyond v1: docs/sse.md
         } else if (routes.contains(Route.SOCKJS) && (path.equals("/connection") || path.startsWith("/connection/"))) {
             // client-protocol.md §1.2; the exact raw WebSocket path above wins over SockJS's own /websocket
             sockjs.handle(ctx, request, path.substring("/connection".length()));

@@ -28,7 +28,7 @@ import java.util.function.BooleanSupplier;
  * the credentials travel in the query, not in cookies, so echoing the origin (with credentials allowed, for an
  * {@code EventSource} opened {@code withCredentials}) grants a page nothing it could not already ask for.
  *
- * <p>Stateless and thread-safe; one instance serves every connection of a port.
+ * <p>Stateless and thread-safe.
  */
 public final class UniSseEndpoint {
     private final Node node;
