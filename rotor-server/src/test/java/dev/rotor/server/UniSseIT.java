@@ -343,7 +343,8 @@ class UniSseIT extends ProtocolSupport {
         start(config().clientQueueMaxSize(256 * 1024));
         try (Socket socket = request(credentials("u1") + "&channel=news", 4096)) {
             assertThat(RawHttp.readHead(socket.getInputStream())).startsWith("HTTP/1.1 200 OK");
-            // the peer reads nothing more: its socket buffers fill, then the server's queue does
+            // the peer reads nothing more: its socket buffers fill, then the server's queue does; within WAIT only
+            // the queue limit can end the session (write_stall_timeout is 30 s)
             publishUntilClosed(500);
             drainToEnd(socket);
         }
