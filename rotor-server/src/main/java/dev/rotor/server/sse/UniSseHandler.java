@@ -190,7 +190,8 @@ final class UniSseHandler extends ChannelInboundHandlerAdapter implements SseTra
     /**
      * The HTTP status of a close before the stream started: 401 for credentials (a bad token; an expired one, which
      * leaves the connection unauthorized for its subscribes), 400 for malformed ones, 429 past
-     * {@code user_connection_limit}, 503 when it may be retried (shutting down, an engine failure), 403 otherwise.
+     * {@code user_connection_limit}, 503 when it may be retried (shutting down, an engine failure, pushes past
+     * {@code client_queue_max_size} before the stream could start), 403 otherwise.
      */
     static HttpResponseStatus statusOf(Disconnect disconnect) {
         String reason = disconnect.reason();
@@ -202,6 +203,10 @@ final class UniSseHandler extends ChannelInboundHandlerAdapter implements SseTra
         }
         if (reason.equals(ProtocolError.LIMIT_EXCEEDED.text())) {
             return HttpResponseStatus.TOO_MANY_REQUESTS;
+        }
+        if (disconnect.equals(Disconnect.SLOW)) {
+            // pushes for the channels overflowed client_queue_max_size while the subscribes ran: try again later
+            return HttpResponseStatus.SERVICE_UNAVAILABLE;
         }
         return disconnect.reconnect() ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.FORBIDDEN;
     }

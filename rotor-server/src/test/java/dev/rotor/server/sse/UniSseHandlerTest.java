@@ -28,6 +28,7 @@ class UniSseHandlerTest {
                 .isEqualTo(HttpResponseStatus.SERVICE_UNAVAILABLE);
         assertThat(UniSseHandler.statusOf(Disconnect.SHUTDOWN)).isEqualTo(HttpResponseStatus.SERVICE_UNAVAILABLE);
         assertThat(UniSseHandler.statusOf(Disconnect.DISCONNECT)).isEqualTo(HttpResponseStatus.FORBIDDEN);
-        assertThat(UniSseHandler.statusOf(Disconnect.SLOW)).isEqualTo(HttpResponseStatus.FORBIDDEN);
+        assertThat(UniSseHandler.statusOf(Disconnect.SLOW)).isEqualTo(HttpResponseStatus.SERVICE_UNAVAILABLE);
+        assertThat(UniSseHandler.statusOf(Disconnect.STALE)).isEqualTo(HttpResponseStatus.FORBIDDEN);
     }
 }
