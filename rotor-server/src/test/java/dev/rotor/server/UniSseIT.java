@@ -125,8 +125,8 @@ class UniSseIT extends ProtocolSupport {
                 + "\"u1\",\"client\":\"");
         Client other = connect("u2");
         other.call(subscribe("1", "news"));
-        String join = "data: {\"method\":\"join\",\"body\":{\"channel\":\"news\",\"data\":{\"user\":\"u2\",\"client\":\""
-                + other.id() + "\"}}}\n\n";
+        String join = "data: {\"method\":\"join\",\"body\":{\"channel\":\"news\",\"data\":{\"user\":\"u2\","
+                + "\"client\":\"" + other.id() + "\"}}}\n\n";
         assertThat(next(s)).isEqualTo(join);
         other.call("{\"uid\":\"2\",\"method\":\"unsubscribe\",\"params\":{\"channel\":\"news\"}}");
         assertThat(next(s)).isEqualTo(join.replace("\"join\"", "\"leave\""));
@@ -139,8 +139,8 @@ class UniSseIT extends ProtocolSupport {
         next(s);
         next(s);
         server.api("{\"method\":\"unsubscribe\",\"params\":{\"channel\":\"news\",\"user\":\"u1\"}}");
-        assertThat(next(s)).isEqualTo("data: {\"method\":\"unsubscribe\",\"body\":{\"channel\":\"news\",\"status\":true}}"
-                + "\n\n");
+        assertThat(next(s)).isEqualTo("data: {\"method\":\"unsubscribe\",\"body\":{\"channel\":\"news\","
+                + "\"status\":true}}\n\n");
         publish("news", "1", "gone");
         publish("sport", "2", "kept");
         assertThat(next(s)).isEqualTo(message("sport", "kept", "2"));
@@ -368,7 +368,8 @@ class UniSseIT extends ProtocolSupport {
         try (Socket socket = request(credentials("u1") + "&channel=news", 0)) {
             InputStream in = socket.getInputStream();
             assertThat(RawHttp.readHead(in)).startsWith("HTTP/1.1 200 OK");
-            socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
             assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).doesNotContain("HTTP/1.1");
         }
         await().atMost(WAIT).until(() -> server.server().node().openSessionCount() == 0);

@@ -195,7 +195,7 @@ final class SseTransport implements Transport, FrameSink {
         return true;
     }
 
-    /** {@code {"method":"disconnect","body":{"reason":…,"reconnect":…}}}: the advice as v1 puts it in a close frame. */
+    /** {@code {"method":"disconnect","body":{"reason":…,"reconnect":…}}}: the advice of a v1 close frame. */
     static byte[] disconnectEvent(Disconnect disconnect) {
         return ("{\"method\":\"disconnect\",\"body\":" + disconnect.toJson() + "}").getBytes(StandardCharsets.UTF_8);
     }

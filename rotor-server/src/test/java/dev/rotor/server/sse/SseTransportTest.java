@@ -76,8 +76,8 @@ class SseTransportTest {
         assertThat(transport.queuedBytes()).isEqualTo(2L * first.length);
 
         transport.start(new StreamPositions(List.of("news"), List.of(false)));
-        assertThat(nextWritten()).isEqualTo("data: {\"method\":\"message\",\"body\":{\"uid\":\"m1\",\"channel\":\"news\","
-                + "\"data\":1}}\n\n");
+        assertThat(nextWritten()).isEqualTo("data: {\"method\":\"message\",\"body\":{\"uid\":\"m1\","
+                + "\"channel\":\"news\",\"data\":1}}\n\n");
         assertThat(nextWritten()).contains("\"uid\":\"m2\"");
         assertThat(transport.queuedBytes()).isZero();
 
