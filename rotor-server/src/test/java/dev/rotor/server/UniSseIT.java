@@ -107,6 +107,15 @@ class UniSseIT extends ProtocolSupport {
     }
 
     @Test
+    void streamsOnAPortThatNegotiatesWebSocketCompressionToo() throws Exception {
+        server = TestServer.start(config(), ServerConfig.builder().websocketCompression(true));
+        HttpStream s = stream(credentials("u1") + "&channel=news");
+        assertThat(next(s)).isEqualTo(subscribed("news", ""));
+        publish("news", "1", "m1");
+        assertThat(next(s)).isEqualTo(message("news", "m1", "1"));
+    }
+
+    @Test
     void aJwtConnectsToo() throws Exception {
         start(config().topLevel(ChannelOptions.builder().presence(true).build()));
         HttpStream s = stream("token=" + TestJwts.hs256(TestServer.SECRET, "{\"sub\":\"42\"}") + "&channel=news");
