@@ -7,6 +7,7 @@ import dev.rotor.server.http.HttpResponses;
 import dev.rotor.server.http.PrometheusEndpoint;
 import dev.rotor.server.http.RequestHeadHandler;
 import dev.rotor.server.sockjs.SockJsEndpoint;
+import dev.rotor.server.sse.UniSseEndpoint;
 import dev.rotor.server.transport.LoopTimers;
 import dev.rotor.api.ApiExecutor;
 import dev.rotor.server.admin.AdminLogin;
@@ -127,6 +128,8 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
             health(ctx, request);
         } else if (routes.contains(Route.RAW_WEBSOCKET) && path.equals("/connection/websocket")) {
             websocket(ctx, request);
+        } else if (routes.contains(Route.RAW_WEBSOCKET) && path.equals("/connection/uni_sse")) {
+            new UniSseEndpoint(node, timers, shuttingDown).handle(ctx, request); // beyond v1: docs/sse.md
         } else if (routes.contains(Route.SOCKJS) && (path.equals("/connection") || path.startsWith("/connection/"))) {
             // client-protocol.md §1.2; the exact raw WebSocket path above wins over SockJS's own /websocket
             sockjs.handle(ctx, request, path.substring("/connection".length()));

@@ -5,7 +5,7 @@
  * calls the transport's {@code FrameSink}, which only frames bytes. The read side: the sequencer that hands incoming
  * frames to a session one at a time (§2.2), the one owner of a channel's {@code autoRead} ({@code ReadGate}) and the
  * back-pressure installed on every connection ({@code BackPressureHandler}); plus the per-event-loop timer wheels
- * ({@code LoopTimers}) that carry every per-connection timeout. The adapters themselves live in {@code websocket} and
- * {@code sockjs}.
+ * ({@code LoopTimers}) that carry every per-connection timeout. The adapters themselves live in {@code websocket},
+ * {@code sockjs} and {@code sse}.
  */
 package dev.rotor.server.transport;
