@@ -7,14 +7,13 @@ import dev.rotor.node.Node;
 import dev.rotor.protocol.Disconnect;
 import dev.rotor.protocol.Utf16;
 import dev.rotor.server.transport.FrameSequencer;
-import dev.rotor.server.transport.FrameSink;
 import dev.rotor.server.transport.LoopTimers;
 import dev.rotor.server.transport.Outbound;
+import dev.rotor.server.transport.OutboundTransport;
 import dev.rotor.timer.Timeout;
 import dev.rotor.timer.TimerWheel;
 import dev.rotor.timer.Timers;
 import dev.rotor.transport.Transport;
-import dev.rotor.transport.WriteBatch;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * frames ({@link MessageFrameCache}). While no receiver is attached the frames stay queued, and the next receiver's
  * attach flushes them.
  */
-final class SockJsSession implements Transport, FrameSink {
+final class SockJsSession extends OutboundTransport {
     /** Lifecycle; only touched on {@link #loop}. */
     private enum State { NEW, OPEN, CLOSED }
 
@@ -53,7 +52,6 @@ final class SockJsSession implements Transport, FrameSink {
     private final long heartbeatMillis;
     private final long disconnectDelayMillis;
     /** The queue and its drain; closed once either side closes the session, and writes are dropped from then on. */
-    private final Outbound out;
     /** The close frame of a server close, set before the close task is queued; null until then. */
     private volatile String closing;
 
@@ -85,6 +83,7 @@ final class SockJsSession implements Transport, FrameSink {
      */
     SockJsSession(String id, EventLoop loop, Metrics metrics, MessageFrameCache messageFrames,
             SockJsSessions registry, int heartbeatSeconds, long disconnectDelayMillis, LoopTimers timers) {
+        super(loop, null, metrics);
         this.id = id;
         this.loop = loop;
         this.wheel = timers.wheel(loop);
@@ -95,7 +94,6 @@ final class SockJsSession implements Transport, FrameSink {
         this.registry = registry;
         this.heartbeatMillis = TimeUnit.SECONDS.toMillis(heartbeatSeconds);
         this.disconnectDelayMillis = disconnectDelayMillis;
-        this.out = new Outbound(loop, null, this, metrics);
     }
 
     EventLoop loop() {
@@ -130,35 +128,16 @@ final class SockJsSession implements Transport, FrameSink {
         }
     }
 
-    // ---- Transport (any thread) ------------------------------------------------------------------------------
+    // ---- Transport (any thread; writes and the byte count are OutboundTransport's) ------------------------------------------------------------------------------
 
     @Override
     public String name() {
         return "sockjs";
     }
 
-    @Override
-    public void write(byte[] frame) {
-        out.write(frame);
-    }
-
-    @Override
-    public void write(byte[] frame, WriteBatch batch) {
-        out.write(frame, batch);
-    }
-
-    @Override
-    public long queuedBytes() {
-        return out.queuedBytes();
-    }
-
     /** §9: {@code c[3000,"<advice JSON>"]} to the attached receiver and to every later one. */
     @Override
-    public void close(Disconnect disconnect) {
-        // §3: frames still queued are discarded, not flushed
-        if (!out.close()) {
-            return;
-        }
+    protected void closed(Disconnect disconnect) {
         closing = SockJsFrames.close(3000, disconnect.toJson());
         loop.execute(this::applyClose);
     }
@@ -219,7 +198,7 @@ final class SockJsSession implements Transport, FrameSink {
                 return;
             }
         }
-        out.attach(r.channel());
+        outbound.attach(r.channel());
     }
 
     /** A transport failure the client must hear about (e.g. a write timeout): the core closes with advice. */
@@ -298,7 +277,7 @@ final class SockJsSession implements Transport, FrameSink {
         receiver = null;
         receiverWatch = null;
         // nobody to send to: the frames wait for the next receiver, whose attach flushes them
-        out.detach();
+        outbound.detach();
         restartTimeout();
     }
 
@@ -334,7 +313,7 @@ final class SockJsSession implements Transport, FrameSink {
 
     private void endWithoutAdvice(String frame) {
         releaseSenders();
-        out.close();
+        outbound.close();
         markClosed(frame);
         client.transportClosed();
     }

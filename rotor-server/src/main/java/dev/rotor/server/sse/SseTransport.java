@@ -2,11 +2,10 @@ package dev.rotor.server.sse;
 
 import dev.rotor.metrics.Metrics;
 import dev.rotor.protocol.Disconnect;
-import dev.rotor.server.transport.FrameSink;
 import dev.rotor.server.transport.Outbound;
+import dev.rotor.server.transport.OutboundTransport;
 import dev.rotor.timer.Timers;
 import dev.rotor.transport.Transport;
-import dev.rotor.transport.WriteBatch;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -31,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe. The queue, its byte count, batching and the drain are the shared {@link Outbound}'s; this class
  * only frames. Frames are shared byte arrays, wrapped, never copied or modified.
  */
-final class SseTransport implements Transport, FrameSink {
+final class SseTransport extends OutboundTransport {
     /** Receives what ends or answers the handshake; called on the channel's event loop. */
     interface Handshake {
         /** The reply to the handshake's commands. */
@@ -53,7 +52,6 @@ final class SseTransport implements Transport, FrameSink {
     /** Runs the close deadline on the channel loop's wheel. */
     private final Timers timers;
     private final Handshake handshake;
-    private final Outbound outbound;
     /** Null until the stream starts (and the channel is attached); then its positions. Only on the loop. */
     private StreamPositions positions;
 
@@ -61,11 +59,11 @@ final class SseTransport implements Transport, FrameSink {
      * @param timers timers on the channel's event loop (its wheel), for the close deadline
      */
     SseTransport(Channel channel, Metrics metrics, Timers timers, Handshake handshake) {
+        // no channel attached until the stream starts: pushes wait, counted, in the queue
+        super(channel.eventLoop(), null, metrics);
         this.channel = channel;
         this.timers = timers;
         this.handshake = handshake;
-        // no channel attached until the stream starts: pushes wait, counted, in the queue
-        this.outbound = new Outbound(channel.eventLoop(), null, this, metrics);
     }
 
     @Override
@@ -84,11 +82,6 @@ final class SseTransport implements Transport, FrameSink {
         outbound.write(frame);
     }
 
-    @Override
-    public void write(byte[] frame, WriteBatch batch) {
-        outbound.write(frame, batch);
-    }
-
     /**
      * Starts the stream, on the loop, once the response head and the handshake's events are written: from now on
      * pushes go out, those that arrived meanwhile first.
@@ -99,16 +92,7 @@ final class SseTransport implements Transport, FrameSink {
     }
 
     @Override
-    public long queuedBytes() {
-        return outbound.queuedBytes();
-    }
-
-    @Override
-    public void close(Disconnect disconnect) {
-        // §3: frames still queued are discarded, not flushed
-        if (!outbound.close()) {
-            return;
-        }
+    protected void closed(Disconnect disconnect) {
         channel.eventLoop().execute(() -> {
             if (positions == null) {
                 handshake.refused(disconnect);

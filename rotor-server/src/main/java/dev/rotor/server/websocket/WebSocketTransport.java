@@ -2,11 +2,10 @@ package dev.rotor.server.websocket;
 
 import dev.rotor.metrics.Metrics;
 import dev.rotor.protocol.Disconnect;
-import dev.rotor.server.transport.FrameSink;
 import dev.rotor.server.transport.Outbound;
+import dev.rotor.server.transport.OutboundTransport;
 import dev.rotor.timer.Timers;
 import dev.rotor.transport.Transport;
-import dev.rotor.transport.WriteBatch;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -20,11 +19,10 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
  * frames. One encoded publication is shared by all subscribers: with {@link WebSocketFrames}, framed once per event
  * loop and written as reference-counted duplicates; without, wrapped (never copied) in a {@code TextWebSocketFrame}.
  */
-public final class WebSocketTransport implements Transport, FrameSink {
+public final class WebSocketTransport extends OutboundTransport {
     private final Channel channel;
     /** Runs the close-frame deadline on the channel loop's wheel. */
     private final Timers timers;
-    private final Outbound outbound;
     /** Null: each frame goes through Netty's frame encoder (needed when a WebSocket extension may be active). */
     private final WebSocketFrames frames;
 
@@ -43,10 +41,10 @@ public final class WebSocketTransport implements Transport, FrameSink {
      * extension (permessage-deflate) may be negotiated, since such frames must go through the extension's encoder.
      */
     public WebSocketTransport(Channel channel, Metrics metrics, Timers timers, WebSocketFrames frames) {
+        super(channel.eventLoop(), channel, metrics);
         this.channel = channel;
         this.timers = timers;
         this.frames = frames;
-        this.outbound = new Outbound(channel.eventLoop(), channel, this, metrics);
     }
 
     @Override
@@ -55,26 +53,7 @@ public final class WebSocketTransport implements Transport, FrameSink {
     }
 
     @Override
-    public void write(byte[] frame) {
-        outbound.write(frame);
-    }
-
-    @Override
-    public void write(byte[] frame, WriteBatch batch) {
-        outbound.write(frame, batch);
-    }
-
-    @Override
-    public long queuedBytes() {
-        return outbound.queuedBytes();
-    }
-
-    @Override
-    public void close(Disconnect disconnect) {
-        // §3: frames still queued are discarded, not flushed
-        if (!outbound.close()) {
-            return;
-        }
+    protected void closed(Disconnect disconnect) {
         channel.eventLoop().execute(() -> {
             if (!channel.isActive()) {
                 return;
