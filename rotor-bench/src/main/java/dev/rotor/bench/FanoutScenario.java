@@ -69,9 +69,8 @@ final class FanoutScenario {
         r.put("transport", transport.label).put("channels", channels).put("subscribers_per_channel", subscribers)
                 .put("target_rate", rate).put("batch", batch);
         ctx.log("%s: opening %d connections over %d node(s)", label(), channels * subscribers, ctx.nodes.size());
-        // the k-th subscriber of every channel goes to node k mod nodes, so each channel spans every node
         List<Subscriber> conns = ctx.openMany(transport, channels * subscribers, i -> channel(i % channels),
-                i -> ctx.nodes.get(i / channels % ctx.nodes.size()), ts -> {
+                i -> ctx.nodes.get(node(i, channels, ctx.nodes.size())), ts -> {
                     delivered.increment();
                     latency.recordSince(ts, System.nanoTime());
                 }, 120);
@@ -140,6 +139,14 @@ final class FanoutScenario {
             RunContext.closeAll(conns);
         }
         return r;
+    }
+
+    /**
+     * The node of connection {@code i} (channel {@code i mod channels}): the k-th subscriber of every channel goes to
+     * node k mod nodes, so each channel spans every node.
+     */
+    static int node(int i, int channels, int nodes) {
+        return i / channels % nodes;
     }
 
     private static String channel(int i) {

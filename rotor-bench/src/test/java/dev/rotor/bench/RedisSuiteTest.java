@@ -70,6 +70,23 @@ class RedisSuiteTest {
     }
 
     @Test
+    void everyChannelHasSubscribersOnBothNodesOfATwoNodeFanout() {
+        for (int[] shape : new int[][] {{1, 10_000}, {1000, 10}, {3, 5}}) {
+            int channels = shape[0];
+            int[][] perNode = new int[channels][2];
+            for (int i = 0; i < channels * shape[1]; i++) {
+                perNode[i % channels][FanoutScenario.node(i, channels, 2)]++;
+            }
+            for (int[] counts : perNode) {
+                assertThat(counts[0]).as("%d channels", channels).isPositive();
+                assertThat(counts[1]).as("%d channels", channels).isPositive();
+                assertThat(Math.abs(counts[0] - counts[1])).isLessThanOrEqualTo(1);
+            }
+        }
+        assertThat(FanoutScenario.node(7, 1, 1)).isZero();
+    }
+
+    @Test
     void severalNodesNeedRedis() {
         assertThatThrownBy(() -> Suite.Deployment.start(Path.of("rotor.jar"), List.of(), null, 2))
                 .isInstanceOf(IllegalArgumentException.class);
