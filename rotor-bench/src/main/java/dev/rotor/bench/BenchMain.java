@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -79,7 +80,7 @@ public final class BenchMain implements Callable<Integer> {
             List<Target> nodes = new ArrayList<>();
             nodes.add(new Target(host, port, secret, insecureApi));
             morePorts.forEach(p -> nodes.add(new Target(host, p, secret, insecureApi)));
-            long[] pids = java.util.stream.Stream.concat(java.util.stream.Stream.of(serverPid), morePids.stream())
+            long[] pids = Stream.concat(Stream.of(serverPid), morePids.stream())
                     .mapToLong(Long::longValue).toArray();
             return new RunContext(nodes, threads, new ProcStats(pids), new ProcStats(redisPid), duration, warmup,
                     wsPath, sockJsPath, System.out);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.ToLongFunction;
 
 /**
  * Samples local processes from {@code /proc/<pid>}: CPU time (user + system) and resident set size, summed over
@@ -48,7 +49,7 @@ final class ProcStats {
         return sum("status", text -> parseRssKb(text) * 1024);
     }
 
-    private long sum(String file, java.util.function.ToLongFunction<String> parse) {
+    private long sum(String file, ToLongFunction<String> parse) {
         if (!enabled()) {
             return -1;
         }

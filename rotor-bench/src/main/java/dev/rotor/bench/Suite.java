@@ -1,5 +1,6 @@
 package dev.rotor.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -7,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -62,7 +64,7 @@ final class Suite implements Callable<Integer> {
         MEMORY, REDIS;
 
         static Engine parse(String name) {
-            return switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
+            return switch (name.trim().toLowerCase(Locale.ROOT)) {
                 case "memory" -> MEMORY;
                 case "redis" -> REDIS;
                 default -> throw new IllegalArgumentException("--engine takes memory or redis, not " + name);
@@ -182,7 +184,7 @@ final class Suite implements Callable<Integer> {
                         if (plan.engine() == Engine.REDIS) {
                             r = r.relabel("redis " + r.label);
                         }
-                        r.put("engine", plan.engine().name().toLowerCase(java.util.Locale.ROOT))
+                        r.put("engine", plan.engine().name().toLowerCase(Locale.ROOT))
                                 .put("run", i + 1).put("jvm_opts", conns ? connsJvmOpts : jvmOpts)
                                 .put("java", System.getProperty("java.version"))
                                 .put("time", Instant.now().toString());
@@ -223,7 +225,7 @@ final class Suite implements Callable<Integer> {
     record Deployment(LocalRedis redis, List<LocalServer> nodes) implements AutoCloseable {
         /** Starts {@code redisServer} when not null, then {@code nodes} servers on it (or on memory). */
         static Deployment start(Path jar, List<String> jvmOpts, String redisServer, int nodes)
-                throws java.io.IOException, InterruptedException {
+                throws IOException, InterruptedException {
             if (redisServer == null && nodes != 1) {
                 throw new IllegalArgumentException("several nodes need the Redis engine");
             }
@@ -234,7 +236,7 @@ final class Suite implements Callable<Integer> {
                 for (int n = 0; n < nodes; n++) {
                     servers.add(LocalServer.start(jar, jvmOpts, redis == null ? 0 : redis.port()));
                 }
-            } catch (java.io.IOException | RuntimeException | InterruptedException e) {
+            } catch (IOException | RuntimeException | InterruptedException e) {
                 d.close();
                 throw e;
             }
