@@ -60,7 +60,8 @@ final class FanoutScenario {
     }
 
     String label() {
-        return "fanout " + (ctx.nodes.size() > 1 ? ctx.nodes.size() + " nodes " : "") + transport.prefix() + channels + "x" + subscribers + (rate == 0 ? " max" : " @" + rate + "/s")
+        return "fanout " + (ctx.nodes.size() > 1 ? ctx.nodes.size() + " nodes " : "") + transport.prefix()
+                + channels + "x" + subscribers + (rate == 0 ? " max" : " @" + rate + "/s")
                 + (batch > 1 ? " b" + batch : "");
     }
 

@@ -17,10 +17,11 @@ import picocli.CommandLine.Option;
 
 /**
  * The default suite: starts the server itself (so CPU and RSS are sampled), runs every scenario of issue 5's
- * table {@code --repeat} times (with {@code --engine redis} also on the Redis engine: a fresh
- * {@code redis-server} per run, its CPU sampled too, and fan-outs over two nodes), prints all runs and the per-scenario medians, and writes {@code results.json},
- * {@code medians.json}, {@code table.txt} and {@code fanout.png} into {@code --out}. Idle-connection runs get a
- * fresh server each (with {@code --conns-jvm-opts}), so earlier runs do not count as connection memory.
+ * table {@code --repeat} times (with {@code --engine redis} on the Redis engine: a fresh {@code redis-server} per
+ * run, its CPU sampled too, and fan-outs over two nodes), prints all runs and the per-scenario medians, and writes
+ * {@code results.json}, {@code medians.json}, {@code table.txt} and {@code fanout.png} into {@code --out}.
+ * Idle-connection runs get a fresh server each (with {@code --conns-jvm-opts}), so earlier runs do not count as
+ * connection memory.
  */
 @Command(name = "suite", description = "Runs the whole benchmark suite against a server it starts itself.")
 final class Suite implements Callable<Integer> {
@@ -222,15 +223,15 @@ final class Suite implements Callable<Integer> {
      * What one run talks to: an optional redis-server and the server nodes (node A first). Closes the nodes before
      * Redis, so they do not log a lost Redis on the way out.
      */
-    record Deployment(LocalRedis redis, List<LocalServer> nodes) implements AutoCloseable {
+    record Deployment(LocalProcess redis, List<LocalProcess> nodes) implements AutoCloseable {
         /** Starts {@code redisServer} when not null, then {@code nodes} servers on it (or on memory). */
         static Deployment start(Path jar, List<String> jvmOpts, String redisServer, int nodes)
                 throws IOException, InterruptedException {
             if (redisServer == null && nodes != 1) {
                 throw new IllegalArgumentException("several nodes need the Redis engine");
             }
-            LocalRedis redis = redisServer == null ? null : LocalRedis.start(redisServer);
-            List<LocalServer> servers = new ArrayList<>();
+            LocalProcess redis = redisServer == null ? null : LocalRedis.start(redisServer);
+            List<LocalProcess> servers = new ArrayList<>();
             Deployment d = new Deployment(redis, servers);
             try {
                 for (int n = 0; n < nodes; n++) {
@@ -246,14 +247,14 @@ final class Suite implements Callable<Integer> {
         RunContext context(int threads, int duration, int warmup) {
             List<Target> targets = nodes.stream()
                     .map(s -> new Target("127.0.0.1", s.port(), LocalServer.SECRET, true)).toList();
-            return new RunContext(targets, threads, new ProcStats(nodes.stream().mapToLong(LocalServer::pid)
+            return new RunContext(targets, threads, new ProcStats(nodes.stream().mapToLong(LocalProcess::pid)
                     .toArray()), new ProcStats(redis == null ? 0 : redis.pid()), duration, warmup,
                     "/connection/websocket", "/connection", System.out);
         }
 
         @Override
         public void close() throws InterruptedException {
-            for (LocalServer s : nodes) {
+            for (LocalProcess s : nodes) {
                 s.close();
             }
             if (redis != null) {

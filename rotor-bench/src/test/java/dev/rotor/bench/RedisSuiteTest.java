@@ -95,7 +95,7 @@ class RedisSuiteTest {
     @Test
     void aStartedRedisIsSampledAndStopped() throws Exception {
         assumeTrue(onPath("redis-server"), "redis-server is not installed");
-        LocalRedis redis = LocalRedis.start("redis-server");
+        LocalProcess redis = LocalRedis.start("redis-server");
         ProcStats stats;
         try {
             stats = new ProcStats(redis.pid());
@@ -106,7 +106,7 @@ class RedisSuiteTest {
             long self = new ProcStats(ProcessHandle.current().pid()).rssBytes();
             assertThat(new ProcStats(redis.pid(), ProcessHandle.current().pid()).rssBytes())
                     .isGreaterThanOrEqualTo(self);
-            assertThat(Files.exists(redis.dir.resolve("dump.rdb"))).isFalse();
+            assertThat(Files.exists(redis.dir().resolve("dump.rdb"))).isFalse();
         } finally {
             redis.close();
         }

@@ -173,8 +173,8 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
      * {@code GET /health} (beyond v1): 200 {@code {"status":"ok"}} while the engine is healthy (for Redis: every
      * shard connected and subscribed) and the node is not shutting down, else 503 {@code {"status":"unavailable"}}.
      * With {@code ?verbose} the same status code, and the body adds the engine's name (as {@code info} reports it)
-     * and each shard's state: {@code {"status":"ok","engine":"Redis","shards":[{"shard":0,"connected":true,"reconnects":0,
-     * "channels":3}]}} (no shards on the memory engine).
+     * and each shard's state: {@code {"status":"ok","engine":"Redis","shards":[{"shard":0,"connected":true,
+     * "reconnects":0,"channels":3}]}} (no shards on the memory engine).
      */
     private void health(ChannelHandlerContext ctx, FullHttpRequest request) {
         boolean ok = !shuttingDown.getAsBoolean() && node.engineHealthy();
@@ -186,8 +186,8 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
             ArrayNode shards = json.putArray("shards");
             for (EngineShard s : node.engineShards()) {
                 // no address: this answers on the public client port (the admin port's /metrics has it)
-                shards.addObject().put("shard", s.index()).put("connected", s.connected()).put("reconnects", s.reconnects())
-                        .put("channels", s.channels());
+                shards.addObject().put("shard", s.index()).put("connected", s.connected())
+                        .put("reconnects", s.reconnects()).put("channels", s.channels());
             }
             body = json.toString();
         } else {

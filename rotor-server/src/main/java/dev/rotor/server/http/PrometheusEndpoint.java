@@ -33,8 +33,8 @@ import java.util.function.Supplier;
  * Beyond v1: {@code /metrics} in the Prometheus text format. On the given registry it binds the node's counters and
  * gauges and the engine's per-shard state ({@link NodeMeters}, read at scrape time), and the standard JVM, process
  * and Netty meters (memory, GC, threads, CPU, open files, uptime, buffer allocator, pending event loop tasks); the
- * latency histograms are the {@link LatencyTimers} already on the registry. Every meter has a HELP text; docs/monitoring.md lists them all.
- * Thread-safe; one instance per server, which owns and closes the registry.
+ * latency histograms are the {@link LatencyTimers} already on the registry. Every meter has a HELP text;
+ * docs/monitoring.md lists them all. Thread-safe; one instance per server, which owns and closes the registry.
  */
 public final class PrometheusEndpoint implements AutoCloseable {
     /** Standard meters whose Prometheus names break the conventions: a non-base unit, or a gauge named _count. */

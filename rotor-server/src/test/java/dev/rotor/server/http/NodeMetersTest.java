@@ -63,7 +63,8 @@ class NodeMetersTest {
     @Test
     void eachEngineShardHasItsStateReadAtScrapeTime() {
         AtomicReference<List<EngineShard>> shards = new AtomicReference<>(List.of(
-                new EngineShard(0, "127.0.0.1:6379/0", true, 0, 3), new EngineShard(1, "127.0.0.1:6380/0", true, 0, 1)));
+                new EngineShard(0, "127.0.0.1:6379/0", true, 0, 3),
+                new EngineShard(1, "127.0.0.1:6380/0", true, 0, 1)));
         NodeMeters.bindEngine(shards::get, registry);
         assertThat(registry.scrape())
                 .contains("rotor_engine_shard_connected{address=\"127.0.0.1:6379/0\",shard=\"0\"} 1.0\n")
