@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,6 +51,16 @@ public final class BenchMain implements Callable<Integer> {
         @Option(names = "--server-pid", defaultValue = "0",
                 description = "pid of the local server, to sample its CPU and RSS from /proc")
         long serverPid;
+        @Option(names = "--redis-pid", defaultValue = "0",
+                description = "pid of the local redis-server the node uses, to report Redis's CPU next to the server's")
+        long redisPid;
+        @Option(names = "--more-ports", split = ",",
+                description = "ports of further nodes on the same Redis (node B, ...): subscribers are spread over "
+                        + "--port and these, the API goes to --port")
+        List<Integer> morePorts = new ArrayList<>();
+        @Option(names = "--more-pids", split = ",",
+                description = "pids of the further nodes, summed into the server CPU and RSS")
+        List<Long> morePids = new ArrayList<>();
         @Option(names = "--duration", defaultValue = "10", description = "measured seconds (1..600)")
         int duration;
         @Option(names = "--warmup", defaultValue = "3", description = "seconds before measuring")
@@ -66,8 +77,13 @@ public final class BenchMain implements Callable<Integer> {
         Path json;
 
         RunContext context() {
-            return new RunContext(new Target(host, port, secret, insecureApi), threads, new ProcStats(serverPid),
-                    duration, warmup, wsPath, sockJsPath, System.out);
+            List<Target> nodes = new ArrayList<>();
+            nodes.add(new Target(host, port, secret, insecureApi));
+            morePorts.forEach(p -> nodes.add(new Target(host, p, secret, insecureApi)));
+            long[] pids = Stream.concat(Stream.of(serverPid), morePids.stream())
+                    .mapToLong(Long::longValue).toArray();
+            return new RunContext(nodes, threads, new ProcStats(pids), new ProcStats(redisPid), duration, warmup,
+                    wsPath, sockJsPath, System.out);
         }
 
         Integer finish(Result r) throws java.io.IOException {

@@ -37,13 +37,13 @@ enum ClientTransport {
         return this == WEBSOCKET ? "" : label + " ";
     }
 
-    /** Opens one subscribed client for {@code user} on {@code channel}. */
-    Subscriber open(RunContext ctx, String user, String channel, Subscriber.Sink sink) {
+    /** Opens one subscribed client for {@code user} on {@code channel} of {@code node}. */
+    Subscriber open(RunContext ctx, Target node, String user, String channel, Subscriber.Sink sink) {
         return switch (this) {
-            case WEBSOCKET -> WsConnection.open(ctx.loop.bootstrap(), ctx.target, ctx.wsPath, user, channel, sink);
-            case SOCKJS_WEBSOCKET -> WsConnection.openSockJs(ctx.loop.bootstrap(), ctx.target,
+            case WEBSOCKET -> WsConnection.open(ctx.loop.bootstrap(), node, ctx.wsPath, user, channel, sink);
+            case SOCKJS_WEBSOCKET -> WsConnection.openSockJs(ctx.loop.bootstrap(), node,
                     sessionPath(ctx) + "/websocket", user, channel, sink);
-            case SOCKJS_XHR_STREAMING -> XhrStreamingConnection.open(ctx.loop.bootstrap(), ctx.target,
+            case SOCKJS_XHR_STREAMING -> XhrStreamingConnection.open(ctx.loop.bootstrap(), node,
                     sessionPath(ctx), user, channel, sink);
         };
     }

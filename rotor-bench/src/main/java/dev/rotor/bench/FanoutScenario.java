@@ -12,7 +12,9 @@ import org.HdrHistogram.Histogram;
 /**
  * Fan-out: {@code channels × subscribers} clients over one {@link ClientTransport}, publications through the HTTP
  * API at a fixed rate (latency from the intended send time, so stalls are not hidden) or at the highest rate the
- * server sustains (closed loop: at most {@code window} publications per channel not yet delivered). Measures
+ * server sustains (closed loop: at most {@code window} publications per channel not yet delivered). With several
+ * nodes (Redis engine) the API goes to node A and each channel's subscribers are spread over all nodes, so the
+ * latency is end to end through Redis. Measures
  * deliveries per second and per server CPU-second, delivery latency percentiles and the delivery ratio. Single use.
  */
 final class FanoutScenario {
@@ -58,7 +60,8 @@ final class FanoutScenario {
     }
 
     String label() {
-        return "fanout " + transport.prefix() + channels + "x" + subscribers + (rate == 0 ? " max" : " @" + rate + "/s")
+        return "fanout " + (ctx.nodes.size() > 1 ? ctx.nodes.size() + " nodes " : "") + transport.prefix()
+                + channels + "x" + subscribers + (rate == 0 ? " max" : " @" + rate + "/s")
                 + (batch > 1 ? " b" + batch : "");
     }
 
@@ -66,9 +69,9 @@ final class FanoutScenario {
         Result r = new Result("fanout", label());
         r.put("transport", transport.label).put("channels", channels).put("subscribers_per_channel", subscribers)
                 .put("target_rate", rate).put("batch", batch);
-        ctx.log("%s: opening %d connections", label(), channels * subscribers);
+        ctx.log("%s: opening %d connections over %d node(s)", label(), channels * subscribers, ctx.nodes.size());
         List<Subscriber> conns = ctx.openMany(transport, channels * subscribers, i -> channel(i % channels),
-                ts -> {
+                i -> ctx.nodes.get(node(i, channels, ctx.nodes.size())), ts -> {
                     delivered.increment();
                     latency.recordSince(ts, System.nanoTime());
                 }, 120);
@@ -137,6 +140,14 @@ final class FanoutScenario {
             RunContext.closeAll(conns);
         }
         return r;
+    }
+
+    /**
+     * The node of connection {@code i} (channel {@code i mod channels}): the k-th subscriber of every channel goes to
+     * node k mod nodes, so each channel spans every node.
+     */
+    static int node(int i, int channels, int nodes) {
+        return i / channels % nodes;
     }
 
     private static String channel(int i) {

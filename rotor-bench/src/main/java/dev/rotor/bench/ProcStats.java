@@ -4,53 +4,64 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.ToLongFunction;
 
 /**
- * Samples a local process from {@code /proc/<pid>}: CPU time (user + system) and resident set size, plus the
- * machine's load average and this generator's own CPU. Stateless apart from the pid; thread-safe.
+ * Samples local processes from {@code /proc/<pid>}: CPU time (user + system) and resident set size, summed over
+ * the pids (e.g. the two nodes of a two-node run), plus the machine's load average and this generator's own CPU.
+ * Stateless apart from the pids; thread-safe.
  */
 final class ProcStats {
     /** USER_HZ; 100 on every Linux ABI in use (the kernel exposes it as sysconf(_SC_CLK_TCK)). */
     static final long CLOCK_TICKS_PER_SECOND = 100;
 
-    /** 0 when the server is not local (nothing is sampled then). */
-    private final long pid;
+    /** The sampled processes; a single 0 when the server is not local (nothing is sampled then). */
+    private final long[] pids;
 
-    ProcStats(long pid) {
-        this.pid = pid;
+    ProcStats(long... pids) {
+        if (pids.length == 0) {
+            throw new IllegalArgumentException("no pid");
+        }
+        this.pids = pids.clone();
     }
 
     boolean enabled() {
-        return pid > 0;
+        for (long pid : pids) {
+            if (pid <= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
+    /** The first process (the only one, or node A). */
     long pid() {
-        return pid;
+        return pids[0];
     }
 
-    /** Server CPU time in nanoseconds, or -1 when not local or gone. */
+    /** CPU time of all the processes in nanoseconds, or -1 when not local or any is gone. */
     long cpuNanos() {
-        if (pid <= 0) {
-            return -1;
-        }
-        try {
-            return parseCpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")))
-                    * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
+        return sum("stat", text -> parseCpuTicks(text) * (1_000_000_000L / CLOCK_TICKS_PER_SECOND));
     }
 
-    /** Server resident set size in bytes, or -1 when not local or gone. */
+    /** Resident set size of all the processes in bytes, or -1 when not local or any is gone. */
     long rssBytes() {
-        if (pid <= 0) {
+        return sum("status", text -> parseRssKb(text) * 1024);
+    }
+
+    private long sum(String file, ToLongFunction<String> parse) {
+        if (!enabled()) {
             return -1;
         }
-        try {
-            return parseRssKb(Files.readString(Path.of("/proc", Long.toString(pid), "status"))) * 1024;
-        } catch (IOException | RuntimeException e) {
-            return -1;
+        long total = 0;
+        for (long pid : pids) {
+            try {
+                total += parse.applyAsLong(Files.readString(Path.of("/proc", Long.toString(pid), file)));
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
         }
+        return total;
     }
 
     /** utime + stime (fields 14 and 15) of a {@code /proc/<pid>/stat} line; the command may contain spaces. */

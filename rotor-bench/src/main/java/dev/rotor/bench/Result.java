@@ -24,6 +24,7 @@ final class Result {
             new String[] {"delivery_ratio", "ratio"},
             new String[] {"rss_per_conn_kb", "KB/conn"},
             new String[] {"server_cpu_pct", "srv CPU%"},
+            new String[] {"redis_cpu_pct", "redis CPU%"},
             new String[] {"bench_cpu_pct", "gen CPU%"},
             new String[] {"loadavg", "load"});
 
@@ -44,6 +45,13 @@ final class Result {
     double get(String key) {
         Object v = values.get(key);
         return v instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    /** A copy under another label. */
+    Result relabel(String newLabel) {
+        Result r = new Result(scenario, newLabel);
+        r.values.putAll(values);
+        return r;
     }
 
     /** The JSON form: scenario, label, then every value. */

@@ -24,9 +24,15 @@ final class RunContext implements AutoCloseable {
     /** Handshakes in flight at once while opening many connections (bounded so the accept backlog holds). */
     static final int OPEN_CONCURRENCY = 500;
 
+    /** Node A: the API goes here, and subscribers when there is one node. */
     final Target target;
+    /** Every node subscribers are spread over (node A first); one element unless a multi-node run. */
+    final List<Target> nodes;
     final ClientLoop loop;
+    /** All the server processes (both nodes of a two-node run). */
     final ProcStats server;
+    /** The Redis server the nodes share, or a disabled sampler (pid 0) on the memory engine. */
+    final ProcStats redis;
     final int seconds;
     final int warmupSeconds;
     final String wsPath;
@@ -43,10 +49,17 @@ final class RunContext implements AutoCloseable {
 
     RunContext(Target target, int threads, ProcStats server, int seconds, int warmupSeconds, String wsPath,
             String sockJsPath, PrintStream out) {
+        this(List.of(target), threads, server, new ProcStats(0), seconds, warmupSeconds, wsPath, sockJsPath, out);
+    }
+
+    RunContext(List<Target> nodes, int threads, ProcStats server, ProcStats redis, int seconds, int warmupSeconds,
+            String wsPath, String sockJsPath, PrintStream out) {
         if (seconds <= 0 || seconds > 600) {
             throw new IllegalArgumentException("--duration must be 1..600 seconds, not " + seconds);
         }
-        this.target = target;
+        this.target = nodes.get(0);
+        this.nodes = List.copyOf(nodes);
+        this.redis = redis;
         this.loop = new ClientLoop(threads);
         this.server = server;
         this.seconds = seconds;
@@ -83,6 +96,13 @@ final class RunContext implements AutoCloseable {
      */
     List<Subscriber> openMany(ClientTransport transport, int n, IntFunction<String> channelOf, Subscriber.Sink sink,
             int timeoutSeconds) throws InterruptedException, TimeoutException {
+        return openMany(transport, n, channelOf, i -> target, sink, timeoutSeconds);
+    }
+
+    /** As above, connection {@code i} to node {@code nodeOf.apply(i)}. */
+    List<Subscriber> openMany(ClientTransport transport, int n, IntFunction<String> channelOf,
+            IntFunction<Target> nodeOf, Subscriber.Sink sink, int timeoutSeconds)
+            throws InterruptedException, TimeoutException {
         long limit = ProcStats.openFileLimit();
         if (limit > 0 && n + 200 > limit) {
             throw new IllegalArgumentException("cannot open " + n + " connections: this process may open only "
@@ -98,7 +118,7 @@ final class RunContext implements AutoCloseable {
                 throw new TimeoutException("opened only " + i + " of " + n + " connections in " + timeoutSeconds
                         + " s");
             }
-            Subscriber c = transport.open(this, "u" + i, channelOf.apply(i), sink);
+            Subscriber c = transport.open(this, nodeOf.apply(i), "u" + i, channelOf.apply(i), sink);
             c.ready().whenComplete((v, e) -> slots.release());
             conns.add(c);
             all.add(c.ready());
@@ -123,18 +143,21 @@ final class RunContext implements AutoCloseable {
         }
     }
 
-    /** Server and generator CPU between {@link #start()} and {@link #stop}. Used by one thread. */
+    /** Server, Redis and generator CPU between {@link #start()} and {@link #stop}. Used by one thread. */
     final class Meter {
         private long wall;
         private long serverCpu;
+        private long redisCpu;
         private long ownCpu;
         private long wallEnd;
         private long serverCpuEnd;
+        private long redisCpuEnd;
         private long ownCpuEnd;
 
         Meter start() {
             wall = System.nanoTime();
             serverCpu = server.cpuNanos();
+            redisCpu = redis.cpuNanos();
             ownCpu = ProcStats.ownCpuNanos();
             return this;
         }
@@ -142,6 +165,7 @@ final class RunContext implements AutoCloseable {
         Meter stop() {
             wallEnd = System.nanoTime();
             serverCpuEnd = server.cpuNanos();
+            redisCpuEnd = redis.cpuNanos();
             ownCpuEnd = ProcStats.ownCpuNanos();
             return this;
         }
@@ -155,22 +179,43 @@ final class RunContext implements AutoCloseable {
             return serverCpu < 0 || serverCpuEnd < 0 ? Double.NaN : (serverCpuEnd - serverCpu) / 1e9;
         }
 
-        /** Adds duration, CPU (server and generator, % of one core), RSS and load average to a result. */
+        /** Redis CPU-seconds used in the window; NaN on the memory engine. */
+        double redisCpuSeconds() {
+            return redisCpu < 0 || redisCpuEnd < 0 ? Double.NaN : (redisCpuEnd - redisCpu) / 1e9;
+        }
+
+        /**
+         * Adds duration, CPU (server, Redis when there is one, and generator, % of one core), RSS and load average
+         * to a result.
+         */
         void report(Result r) {
             r.put("duration_s", seconds());
             double cpu = serverCpuSeconds();
             r.put("server_cpu_s", cpu).put("server_cpu_pct", cpu / seconds() * 100);
+            if (redis.enabled()) {
+                double rc = redisCpuSeconds();
+                r.put("redis_cpu_s", rc).put("redis_cpu_pct", rc / seconds() * 100);
+            }
+            if (nodes.size() > 1) {
+                r.put("nodes", nodes.size());
+            }
             r.put("bench_cpu_pct", (ownCpuEnd - ownCpu) / 1e9 / seconds() * 100);
             long rss = server.rssBytes();
             r.put("server_rss_mb", rss < 0 ? Double.NaN : rss / 1048576.0);
             r.put("loadavg", ProcStats.loadAverage());
         }
 
-        /** {@code count} per second of the window and per server CPU-second, under {@code key}. */
+        /**
+         * {@code count} per second of the window and per server CPU-second, under {@code key}; with Redis also
+         * Redis CPU-microseconds per unit ({@code redis_us_per_<key>}).
+         */
         void rates(Result r, String key, long count) {
             r.put(key + "_per_s", count / seconds());
             double cpu = serverCpuSeconds();
             r.put(key + "_per_cpu_s", Double.isNaN(cpu) || cpu <= 0 ? Double.NaN : count / cpu);
+            if (redis.enabled()) {
+                r.put("redis_us_per_" + key, count <= 0 ? Double.NaN : redisCpuSeconds() * 1e6 / count);
+            }
         }
     }
 

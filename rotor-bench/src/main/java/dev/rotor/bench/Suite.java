@@ -1,5 +1,6 @@
 package dev.rotor.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -7,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -15,9 +17,11 @@ import picocli.CommandLine.Option;
 
 /**
  * The default suite: starts the server itself (so CPU and RSS are sampled), runs every scenario of issue 5's
- * table {@code --repeat} times, prints all runs and the per-scenario medians, and writes {@code results.json},
- * {@code medians.json}, {@code table.txt} and {@code fanout.png} into {@code --out}. Idle-connection runs get a
- * fresh server each (with {@code --conns-jvm-opts}), so earlier runs do not count as connection memory.
+ * table {@code --repeat} times (with {@code --engine redis} on the Redis engine: a fresh {@code redis-server} per
+ * run, its CPU sampled too, and fan-outs over two nodes), prints all runs and the per-scenario medians, and writes
+ * {@code results.json}, {@code medians.json}, {@code table.txt} and {@code fanout.png} into {@code --out}.
+ * Idle-connection runs get a fresh server each (with {@code --conns-jvm-opts}), so earlier runs do not count as
+ * connection memory.
  */
 @Command(name = "suite", description = "Runs the whole benchmark suite against a server it starts itself.")
 final class Suite implements Callable<Integer> {
@@ -48,17 +52,77 @@ final class Suite implements Callable<Integer> {
             description = "extra 1x10000 fan-out rates (once each) for the plot")
     int[] sweep;
     @Option(names = "--out", defaultValue = "bench-results") Path out;
+    @Option(names = "--engine", defaultValue = "memory", split = ",",
+            description = "memory, redis or memory,redis: with redis every fan-out, API and churn scenario runs "
+                    + "against a fresh redis-server per run, plus two-node fan-outs")
+    List<String> engines;
+    @Option(names = "--redis-server", defaultValue = "redis-server",
+            description = "the redis-server executable for --engine redis")
+    String redisServer;
 
-    /** One scenario of the suite; {@code fresh} ones get their own server. */
-    private record Plan(String label, boolean fresh, int runs, ScenarioFactory factory) {
+    /** The engine a plan runs on. */
+    enum Engine {
+        MEMORY, REDIS;
+
+        static Engine parse(String name) {
+            return switch (name.trim().toLowerCase(Locale.ROOT)) {
+                case "memory" -> MEMORY;
+                case "redis" -> REDIS;
+                default -> throw new IllegalArgumentException("--engine takes memory or redis, not " + name);
+            };
+        }
+    }
+
+    /**
+     * One scenario of the suite; {@code fresh} ones get their own server. Redis plans are always fresh: a new
+     * redis-server and {@code nodes} new servers on it per run.
+     */
+    record Plan(String label, Engine engine, int nodes, boolean fresh, int runs, ScenarioFactory factory) {
+        Plan(String label, boolean fresh, int runs, ScenarioFactory factory) {
+            this(label, Engine.MEMORY, 1, fresh, runs, factory);
+        }
     }
 
     @FunctionalInterface
-    private interface ScenarioFactory {
+    interface ScenarioFactory {
         Result run(RunContext ctx) throws Exception;
     }
 
-    private List<Plan> plans() {
+    /** Every plan of the chosen engines, in run order. */
+    List<Plan> plans() {
+        List<Plan> p = new ArrayList<>();
+        for (String name : engines) {
+            Engine engine = Engine.parse(name);
+            if (engine == Engine.MEMORY) {
+                p.addAll(memoryPlans());
+            } else {
+                p.addAll(redisPlans());
+            }
+        }
+        return p;
+    }
+
+    /**
+     * The memory plans again on one node on Redis, less idle connections (connection memory does not depend on
+     * the engine), plus the fan-outs over two nodes: publisher on node A, subscribers spread over A and B.
+     */
+    private List<Plan> redisPlans() {
+        List<Plan> p = new ArrayList<>();
+        for (Plan m : memoryPlans()) {
+            if (!m.label().startsWith("conns")) {
+                p.add(new Plan("redis " + m.label(), Engine.REDIS, 1, true, m.runs(), m.factory()));
+            }
+        }
+        p.add(new Plan("redis fanout 2 nodes 1x10000 @5/s", Engine.REDIS, 2, true, repeat,
+                c -> new FanoutScenario(c, ClientTransport.WEBSOCKET, 1, 10_000, 5, 1, 4, 4, 100).run()));
+        p.add(new Plan("redis fanout 2 nodes 1x10000 max", Engine.REDIS, 2, true, repeat,
+                c -> new FanoutScenario(c, ClientTransport.WEBSOCKET, 1, 10_000, 0, 1, 4, 4, 100).run()));
+        p.add(new Plan("redis fanout 2 nodes 1000x10 @5000/s", Engine.REDIS, 2, true, repeat,
+                c -> new FanoutScenario(c, ClientTransport.WEBSOCKET, 1000, 10, 5000, 1, 8, 4, 100).run()));
+        return p;
+    }
+
+    private List<Plan> memoryPlans() {
         List<Plan> p = new ArrayList<>();
         p.add(new Plan("conns 10000", true, repeat, c -> new ConnsScenario(c, 10_000, 10).run()));
         p.add(new Plan("conns 18000", true, repeat, c -> new ConnsScenario(c, 18_000, 10).run()));
@@ -98,27 +162,31 @@ final class Suite implements Callable<Integer> {
         List<String> connsOpts = split(connsJvmOpts);
         Files.createDirectories(out);
         List<Result> all = new ArrayList<>();
+        List<Plan> plans = plans();
         System.out.printf("suite: server %s %s (idle-connection runs: %s); %d run(s) of %d s (+%d s warm-up) "
-                + "per scenario; load %.2f%n",
-                serverJar, jvmOpts, connsJvmOpts, repeat, duration, warmup, ProcStats.loadAverage());
-        LocalServer shared = null;
+                + "per scenario; engines %s; load %.2f%n",
+                serverJar, jvmOpts, connsJvmOpts, repeat, duration, warmup, engines, ProcStats.loadAverage());
+        Deployment shared = null;
         try {
-            for (Plan plan : plans()) {
+            for (Plan plan : plans) {
                 if (!filter.matcher(plan.label()).find()) {
                     continue;
                 }
+                boolean conns = plan.fresh() && plan.engine() == Engine.MEMORY;
                 for (int i = 0; i < plan.runs(); i++) {
-                    LocalServer server = plan.fresh() ? LocalServer.start(serverJar, connsOpts) : shared;
-                    if (server == null) {
-                        shared = LocalServer.start(serverJar, opts);
-                        server = shared;
+                    Deployment deployment = plan.fresh() ? Deployment.start(serverJar, conns ? connsOpts : opts,
+                            plan.engine() == Engine.REDIS ? redisServer : null, plan.nodes()) : shared;
+                    if (deployment == null) {
+                        shared = Deployment.start(serverJar, opts, null, 1);
+                        deployment = shared;
                     }
-                    try (RunContext ctx = new RunContext(
-                            new Target("127.0.0.1", server.port(), LocalServer.SECRET, true), threads,
-                            new ProcStats(server.pid()), duration, warmup, "/connection/websocket", "/connection",
-                            System.out)) {
+                    try (RunContext ctx = deployment.context(threads, duration, warmup)) {
                         Result r = plan.factory().run(ctx);
-                        r.put("run", i + 1).put("jvm_opts", plan.fresh() ? connsJvmOpts : jvmOpts)
+                        if (plan.engine() == Engine.REDIS) {
+                            r = r.relabel("redis " + r.label);
+                        }
+                        r.put("engine", plan.engine().name().toLowerCase(Locale.ROOT))
+                                .put("run", i + 1).put("jvm_opts", conns ? connsJvmOpts : jvmOpts)
                                 .put("java", System.getProperty("java.version"))
                                 .put("time", Instant.now().toString());
                         all.add(r);
@@ -127,7 +195,7 @@ final class Suite implements Callable<Integer> {
                                 all.stream().map(Result::toMap).toList());
                     } finally {
                         if (plan.fresh()) {
-                            server.close();
+                            deployment.close();
                         }
                     }
                 }
@@ -149,6 +217,50 @@ final class Suite implements Callable<Integer> {
         }
         System.out.println("written to " + out.toAbsolutePath());
         return 0;
+    }
+
+    /**
+     * What one run talks to: an optional redis-server and the server nodes (node A first). Closes the nodes before
+     * Redis, so they do not log a lost Redis on the way out.
+     */
+    record Deployment(LocalProcess redis, List<LocalProcess> nodes) implements AutoCloseable {
+        /** Starts {@code redisServer} when not null, then {@code nodes} servers on it (or on memory). */
+        static Deployment start(Path jar, List<String> jvmOpts, String redisServer, int nodes)
+                throws IOException, InterruptedException {
+            if (redisServer == null && nodes != 1) {
+                throw new IllegalArgumentException("several nodes need the Redis engine");
+            }
+            LocalProcess redis = redisServer == null ? null : LocalRedis.start(redisServer);
+            List<LocalProcess> servers = new ArrayList<>();
+            Deployment d = new Deployment(redis, servers);
+            try {
+                for (int n = 0; n < nodes; n++) {
+                    servers.add(LocalServer.start(jar, jvmOpts, redis == null ? 0 : redis.port()));
+                }
+            } catch (IOException | RuntimeException | InterruptedException e) {
+                d.close();
+                throw e;
+            }
+            return d;
+        }
+
+        RunContext context(int threads, int duration, int warmup) {
+            List<Target> targets = nodes.stream()
+                    .map(s -> new Target("127.0.0.1", s.port(), LocalServer.SECRET, true)).toList();
+            return new RunContext(targets, threads, new ProcStats(nodes.stream().mapToLong(LocalProcess::pid)
+                    .toArray()), new ProcStats(redis == null ? 0 : redis.pid()), duration, warmup,
+                    "/connection/websocket", "/connection", System.out);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            for (LocalProcess s : nodes) {
+                s.close();
+            }
+            if (redis != null) {
+                redis.close();
+            }
+        }
     }
 
     private static List<String> split(String options) {

@@ -25,6 +25,12 @@ class ProcStatsTest {
         assertThat(self.rssBytes()).isGreaterThan(1 << 20);
         assertThat(self.cpuNanos()).isGreaterThan(0);
         assertThat(new ProcStats(0).rssBytes()).isEqualTo(-1);
+        assertThat(new ProcStats(0).enabled()).isFalse();
+        long pid = ProcessHandle.current().pid();
+        ProcStats twice = new ProcStats(pid, pid);
+        assertThat(twice.pid()).isEqualTo(pid);
+        assertThat(twice.rssBytes()).as("summed over both pids").isGreaterThan(self.rssBytes() * 3 / 2);
+        assertThat(new ProcStats(pid, 0).cpuNanos()).as("one pid not local: nothing sampled").isEqualTo(-1);
         assertThat(ProcStats.loadAverage()).isGreaterThanOrEqualTo(0);
         assertThat(ProcStats.openFileLimit()).isGreaterThan(0);
     }

@@ -1,5 +1,6 @@
 package dev.rotor.engine;
 
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
@@ -32,6 +33,15 @@ public interface Engine extends AutoCloseable {
      */
     default boolean healthy() {
         return true;
+    }
+
+    /**
+     * The state of each external backend (Redis shard), in shard order, for {@code /health?verbose} and
+     * {@code /metrics}. Cheap and non-blocking; the list has the same length for the engine's whole life. An engine
+     * without external dependencies has none.
+     */
+    default List<EngineShard> shardStates() {
+        return List.of();
     }
 
     /**

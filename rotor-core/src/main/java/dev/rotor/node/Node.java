@@ -3,6 +3,7 @@ package dev.rotor.node;
 import dev.rotor.channel.ChannelOptions;
 import dev.rotor.engine.Engine;
 import dev.rotor.engine.EngineListener;
+import dev.rotor.engine.EngineShard;
 import dev.rotor.engine.HistoryOptions;
 import dev.rotor.metrics.Counter;
 import dev.rotor.metrics.Gauge;
@@ -168,6 +169,11 @@ public final class Node implements EngineListener {
     /** True while the engine can serve (for Redis: every shard connected and subscribed); backs {@code /health}. */
     public boolean engineHealthy() {
         return engine.healthy();
+    }
+
+    /** The state of each engine shard (none for the memory engine); backs {@code /health?verbose} and metrics. */
+    public List<EngineShard> engineShards() {
+        return engine.shardStates();
     }
 
     /** Authenticated connections on this node. */

@@ -1,5 +1,9 @@
 package dev.rotor.server;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rotor.engine.EngineShard;
 import dev.rotor.node.Node;
 import dev.rotor.server.http.ApiEndpoint;
 import dev.rotor.server.http.Forms;
@@ -171,12 +175,29 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
     /**
      * {@code GET /health} (beyond v1): 200 {@code {"status":"ok"}} while the engine is healthy (for Redis: every
      * shard connected and subscribed) and the node is not shutting down, else 503 {@code {"status":"unavailable"}}.
+     * With {@code ?verbose} the same status code, and the body adds the engine's name (as {@code info} reports it)
+     * and each shard's state: {@code {"status":"ok","engine":"Redis","shards":[{"shard":0,"connected":true,
+     * "reconnects":0,"channels":3}]}} (no shards on the memory engine).
      */
     private void health(ChannelHandlerContext ctx, FullHttpRequest request) {
         boolean ok = !shuttingDown.getAsBoolean() && node.engineHealthy();
+        String body;
+        if (new QueryStringDecoder(request.uri()).parameters().containsKey("verbose")) {
+            ObjectNode json = JsonNodeFactory.instance.objectNode();
+            json.put("status", ok ? "ok" : "unavailable");
+            json.put("engine", node.engineName());
+            ArrayNode shards = json.putArray("shards");
+            for (EngineShard s : node.engineShards()) {
+                // no address: this answers on the public client port (the admin port's /metrics has it)
+                shards.addObject().put("shard", s.index()).put("connected", s.connected())
+                        .put("reconnects", s.reconnects()).put("channels", s.channels());
+            }
+            body = json.toString();
+        } else {
+            body = ok ? "{\"status\":\"ok\"}" : "{\"status\":\"unavailable\"}";
+        }
         var response = HttpResponses.response(ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
-                Unpooled.copiedBuffer(ok ? "{\"status\":\"ok\"}" : "{\"status\":\"unavailable\"}",
-                        StandardCharsets.UTF_8));
+                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
         response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         HttpResponses.send(ctx, request, response);

@@ -173,7 +173,8 @@ public final class RotorServer {
         bossGroup = new MultiThreadIoEventLoopGroup(1, io);
         workerGroup = new MultiThreadIoEventLoopGroup(server.effectiveEventLoops(), io);
         loopTimers = new LoopTimers(workerGroup);
-        prometheus = meters != null ? new PrometheusEndpoint(meters, metrics, workerGroup) : null;
+        prometheus = meters != null
+                ? new PrometheusEndpoint(meters, metrics, this.node::engineShards, workerGroup) : null;
         BodyBudget budget = new BodyBudget(server.http().effectiveBodyBudget());
         bodyBudget = budget;
         log.info("HTTP request bodies buffered before they are handled share a budget of {} bytes", budget.limit());

@@ -4,6 +4,7 @@ import dev.rotor.engine.Broker;
 import dev.rotor.engine.ControlBus;
 import dev.rotor.engine.Engine;
 import dev.rotor.engine.EngineListener;
+import dev.rotor.engine.EngineShard;
 import dev.rotor.engine.HistoryStore;
 import dev.rotor.engine.PresenceStore;
 import io.lettuce.core.resource.ClientResources;
@@ -300,6 +301,21 @@ public final class RedisEngine implements Engine {
             }
         }
         return true;
+    }
+
+    /**
+     * Every configured shard's state; before {@link #start} completed (or after close) each shard shows as not
+     * connected, with no reconnects and no channels.
+     */
+    @Override
+    public List<EngineShard> shardStates() {
+        List<ShardClient> all = shards;
+        List<EngineShard> out = new ArrayList<>(config.shards().size());
+        for (int i = 0; i < config.shards().size(); i++) {
+            out.add(all.isEmpty() || closed ? new EngineShard(i, config.shards().get(i).describe(), false, 0, 0)
+                    : all.get(i).state());
+        }
+        return out;
     }
 
     /**

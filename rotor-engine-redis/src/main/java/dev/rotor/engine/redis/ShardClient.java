@@ -1,5 +1,6 @@
 package dev.rotor.engine.redis;
 
+import dev.rotor.engine.EngineShard;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
@@ -24,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -47,6 +49,10 @@ final class ShardClient implements AutoCloseable {
     private volatile boolean probeFailing;
     /** Set when the PUB/SUB connection dropped; cleared once it is back and re-subscribed. */
     private volatile boolean pubsubLost;
+    /** Set when the command connection dropped; cleared once it is back. */
+    private volatile boolean commandsLost;
+    /** Times the command or PUB/SUB connection came back after a loss. */
+    private final AtomicLong reconnects = new AtomicLong();
 
     ShardClient(int index, RedisShardConfig config, RedisEngineConfig engineConfig, ClientResources resources) {
         this.index = index;
@@ -103,13 +109,19 @@ final class ShardClient implements AutoCloseable {
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
                 if (connection == pubsub) {
                     pubsubLost = true;
+                } else if (connection == commands) {
+                    commandsLost = true;
                 }
             }
 
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
                 if (connection == pubsub && pubsubLost) {
+                    reconnects.incrementAndGet();
                     resubscribe(alwaysOn, onResubscribed);
+                } else if (connection == commands && commandsLost) {
+                    commandsLost = false;
+                    reconnects.incrementAndGet();
                 }
             }
         });
@@ -229,6 +241,11 @@ final class ShardClient implements AutoCloseable {
         StatefulRedisConnection<byte[], byte[]> c = commands;
         StatefulRedisPubSubConnection<byte[], byte[]> ps = pubsub;
         return c != null && ps != null && c.isOpen() && ps.isOpen() && !pubsubLost && !probeFailing;
+    }
+
+    /** This shard's state for health checks and metrics. */
+    EngineShard state() {
+        return new EngineShard(index, config.describe(), healthy(), reconnects.get(), subscribed.size());
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.rotor.server.http;
 
+import dev.rotor.engine.EngineShard;
 import dev.rotor.metrics.Counter;
 import dev.rotor.metrics.Gauge;
 import dev.rotor.metrics.Metrics;
@@ -7,14 +8,17 @@ import dev.rotor.metrics.ProcessCpu;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Binds the node's v1 counters and gauges ({@link Metrics}, the ones {@code stats} reports) to a Micrometer registry
  * under Prometheus names: base units in the name, counters ending in {@code _total}, one name with a {@code type} or
  * {@code endpoint} label where v1 had one key per kind, and a HELP text for each. The v1 process gauges, which
  * mirror Go's runtime, are left to the standard JVM meters ({@code jvm_*}, {@code process_*}; docs/monitoring.md
- * has the mapping), except the {@code getrusage} CPU times, exported in seconds. Every meter reads its value at
- * scrape time. Stateless.
+ * has the mapping), except the {@code getrusage} CPU times, exported in seconds. Also the engine's per-shard state
+ * (connected, reconnects, channels). Every meter reads its value at scrape time. Stateless.
  */
 final class NodeMeters {
     private NodeMeters() {
@@ -56,6 +60,35 @@ final class NodeMeters {
                         p -> ProcessCpu.read().systemNanos() / 1e9)
                 .baseUnit("seconds").description("CPU time this process spent in the kernel (v1 node_rusage_stime)")
                 .register(registry);
+    }
+
+    /**
+     * One series per engine shard and state ({@code shard} and {@code address} labels), read from
+     * {@code shards} at scrape time: {@code rotor_engine_shard_connected} (1 while the shard can serve),
+     * {@code rotor_engine_shard_reconnects_total}, {@code rotor_engine_shard_channels}. The shard list has a fixed
+     * length (none on the memory engine); a shard missing at scrape time reads as NaN.
+     */
+    static void bindEngine(Supplier<List<EngineShard>> shards, MeterRegistry registry) {
+        for (EngineShard shard : shards.get()) {
+            int i = shard.index();
+            Tags tags = Tags.of("shard", Integer.toString(i), "address", shard.address());
+            io.micrometer.core.instrument.Gauge.builder("rotor.engine.shard.connected", shards,
+                            s -> value(s, i, e -> e.connected() ? 1 : 0))
+                    .tags(tags).description("1 while this engine shard (a Redis) is connected, subscribed and "
+                            + "answering, else 0; /health is 503 while any is 0").register(registry);
+            FunctionCounter.builder("rotor.engine.shard.reconnects", shards, s -> value(s, i, EngineShard::reconnects))
+                    .tags(tags).description("Times a connection to this engine shard came back after a loss")
+                    .register(registry);
+            io.micrometer.core.instrument.Gauge.builder("rotor.engine.shard.channels", shards,
+                            s -> value(s, i, EngineShard::channels))
+                    .tags(tags).description("Channels this node holds a PUB/SUB subscription for on this engine shard")
+                    .register(registry);
+        }
+    }
+
+    private static double value(Supplier<List<EngineShard>> shards, int index, ToDoubleFunction<EngineShard> f) {
+        List<EngineShard> all = shards.get();
+        return index < all.size() ? f.applyAsDouble(all.get(index)) : Double.NaN;
     }
 
     static Series series(Counter counter) {

@@ -1,5 +1,6 @@
 package dev.rotor.server.http;
 
+import dev.rotor.engine.EngineShard;
 import dev.rotor.metrics.Metrics;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
@@ -24,14 +25,16 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.EventExecutor;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Beyond v1: {@code /metrics} in the Prometheus text format. On the given registry it binds the node's counters and
- * gauges ({@link NodeMeters}, read at scrape time), and the standard JVM, process and Netty meters (memory, GC,
- * threads, CPU, open files, uptime, buffer allocator, pending event loop tasks); the latency histograms are the
- * {@link LatencyTimers} already on the registry. Every meter has a HELP text; docs/monitoring.md lists them all.
- * Thread-safe; one instance per server, which owns and closes the registry.
+ * gauges and the engine's per-shard state ({@link NodeMeters}, read at scrape time), and the standard JVM, process
+ * and Netty meters (memory, GC, threads, CPU, open files, uptime, buffer allocator, pending event loop tasks); the
+ * latency histograms are the {@link LatencyTimers} already on the registry. Every meter has a HELP text;
+ * docs/monitoring.md lists them all. Thread-safe; one instance per server, which owns and closes the registry.
  */
 public final class PrometheusEndpoint implements AutoCloseable {
     /** Standard meters whose Prometheus names break the conventions: a non-base unit, or a gauge named _count. */
@@ -42,10 +45,11 @@ public final class PrometheusEndpoint implements AutoCloseable {
 
     /**
      * @param registry the registry {@link LatencyTimers} records into; closed by {@link #close()}
+     * @param engineShards the engine's shards (a list of fixed length, read at every scrape)
      * @param eventLoops the worker event loops, whose pending task counts are exported
      */
     public PrometheusEndpoint(PrometheusMeterRegistry registry, Metrics metrics,
-            Iterable<EventExecutor> eventLoops) {
+            Supplier<List<EngineShard>> engineShards, Iterable<EventExecutor> eventLoops) {
         this.registry = registry;
         registry.config()
                 // the seconds are in rotor_process_cpu_{user,system}_seconds_total; a gauge named _count reads as
@@ -53,6 +57,7 @@ public final class PrometheusEndpoint implements AutoCloseable {
                 .meterFilter(MeterFilter.deny(id -> DENIED.contains(id.getName())))
                 .meterFilter(new NettyHelp());
         NodeMeters.bind(metrics, registry);
+        NodeMeters.bindEngine(engineShards, registry);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);

@@ -2,13 +2,16 @@ package dev.rotor.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rotor.engine.EngineShard;
 import dev.rotor.metrics.Counter;
 import dev.rotor.metrics.Gauge;
 import dev.rotor.metrics.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +58,34 @@ class NodeMetersTest {
         // v1's Go-shaped gauges are left to the JVM meters (their HELP texts name the v1 key they replace)
         assertThat(registry.scrape().lines().filter(l -> !l.startsWith("#")))
                 .noneMatch(l -> l.contains("goroutine") || l.contains("rusage") || l.contains("node_num_"));
+    }
+
+    @Test
+    void eachEngineShardHasItsStateReadAtScrapeTime() {
+        AtomicReference<List<EngineShard>> shards = new AtomicReference<>(List.of(
+                new EngineShard(0, "127.0.0.1:6379/0", true, 0, 3),
+                new EngineShard(1, "127.0.0.1:6380/0", true, 0, 1)));
+        NodeMeters.bindEngine(shards::get, registry);
+        assertThat(registry.scrape())
+                .contains("rotor_engine_shard_connected{address=\"127.0.0.1:6379/0\",shard=\"0\"} 1.0\n")
+                .contains("rotor_engine_shard_connected{address=\"127.0.0.1:6380/0\",shard=\"1\"} 1.0\n")
+                .contains("rotor_engine_shard_channels{address=\"127.0.0.1:6379/0\",shard=\"0\"} 3.0\n")
+                .contains("rotor_engine_shard_reconnects_total{address=\"127.0.0.1:6380/0\",shard=\"1\"} 0.0\n")
+                .contains("# HELP rotor_engine_shard_connected ")
+                .contains("# TYPE rotor_engine_shard_reconnects_total counter");
+
+        shards.set(List.of(new EngineShard(0, "127.0.0.1:6379/0", true, 0, 3),
+                new EngineShard(1, "127.0.0.1:6380/0", false, 2, 0)));
+        assertThat(registry.scrape())
+                .contains("rotor_engine_shard_connected{address=\"127.0.0.1:6380/0\",shard=\"1\"} 0.0\n")
+                .contains("rotor_engine_shard_reconnects_total{address=\"127.0.0.1:6380/0\",shard=\"1\"} 2.0\n")
+                .contains("rotor_engine_shard_channels{address=\"127.0.0.1:6380/0\",shard=\"1\"} 0.0\n");
+    }
+
+    @Test
+    void theMemoryEngineHasNoShardSeries() {
+        NodeMeters.bindEngine(List::of, registry);
+        assertThat(registry.scrape()).doesNotContain("rotor_engine");
     }
 
     @Test

@@ -51,8 +51,13 @@ final class RedisNodes implements AutoCloseable {
     }
 
     TestServer start(NodeConfig.Builder node, Map<String, Object> settings) throws Exception {
+        return start(node, ServerConfig.builder(), settings);
+    }
+
+    TestServer start(NodeConfig.Builder node, ServerConfig.Builder server, Map<String, Object> settings)
+            throws Exception {
         Path noFile = Path.of("target", "no-such-config.json");
-        TestServer s = TestServer.start(node, ServerConfig.builder(), EngineFactory.standard()
+        TestServer s = TestServer.start(node, server, EngineFactory.standard()
                 .create(new ConfigLoader(noFile, Map.of(), settings).load().config()));
         servers.add(s);
         return s;
