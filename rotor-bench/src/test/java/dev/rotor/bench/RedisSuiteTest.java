@@ -2,7 +2,6 @@ package dev.rotor.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -94,7 +93,8 @@ class RedisSuiteTest {
 
     @Test
     void aStartedRedisIsSampledAndStopped() throws Exception {
-        assumeTrue(onPath("redis-server"), "redis-server is not installed");
+        // a missing prerequisite fails loudly: bin/test installs redis-server
+        assertThat(onPath("redis-server")).as("redis-server is on PATH (apt-get install redis-server)").isTrue();
         LocalProcess redis = LocalRedis.start("redis-server");
         ProcStats stats;
         try {
