@@ -295,6 +295,10 @@ final class ClientCommands {
             return subscribeError(cmd, channel, ProtocolError.ALREADY_SUBSCRIBED);
         }
         ClientInfo info = session.info(channel);
+        if (opts.recover() && p.recover()) {
+            // beyond v1: live pushes from the registration on wait for the reply and its recovered messages
+            session.holdPushes(channel);
+        }
         return node.addSubscription(channel, session)
                 .thenCompose(v -> opts.presence()
                         ? node.addPresence(channel, session.clientId(), info)
@@ -338,6 +342,7 @@ final class ClientCommands {
         }
         if (p.recover()) {
             return node.history(channel).handle((history, e) -> {
+                session.recoveredFrom(channel, e == null ? history : List.of());
                 if (e != null) {
                     return Reply.subscribeBody(channel, true, "", List.of(), false);
                 }
