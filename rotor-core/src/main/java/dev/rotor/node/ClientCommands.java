@@ -296,7 +296,8 @@ final class ClientCommands {
         }
         ClientInfo info = session.info(channel);
         if (opts.recover() && p.recover()) {
-            // beyond v1: live pushes from the registration on wait for the reply and its recovered messages
+            // v1 compat: v1 pushed a message published between registration and history read before the reply
+            // and again in the recovered batch; live pushes now wait for the reply, minus what it recovered
             session.holdPushes(channel);
         }
         return node.addSubscription(channel, session)

@@ -245,8 +245,8 @@ public final class ClientSession {
                 }
             }
             if (overflow) {
-                // the pushes held so far are acknowledged messages: dropping them would lose them silently, while
-                // the client, closed as slow, reconnects and recovers them from history
+                // as if the held pushes had gone to the queue (v1's rule for a full queue); dropping them instead
+                // would lose acknowledged messages silently, the close tells the client, and history still has them
                 close(Disconnect.SLOW);
                 return;
             }

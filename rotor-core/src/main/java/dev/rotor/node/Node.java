@@ -244,6 +244,8 @@ public final class Node implements EngineListener {
      */
     CompletionStage<Void> addSubscription(String channel, ClientSession session) {
         metrics.inc(Counter.NODE_NUM_ADD_CLIENT_SUB);
+        // v1 compat: v1 let a later subscriber read history while the node's first SUBSCRIBE was still in flight
+        // and answer recovered: true although publications in between never reached it
         Hub.Added added = hub.addSubscription(channel, session);
         if (added.first()) {
             engine.broker().subscribe(channel)
