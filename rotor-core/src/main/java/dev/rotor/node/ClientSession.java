@@ -81,6 +81,8 @@ public final class ClientSession {
     private final Map<String, Hold> holds = new HashMap<>(2);
     /** Bytes of all held pushes, counted against {@code client_queue_max_size}. Guarded by {@code this}. */
     private long heldBytes;
+    /** Uids kept by the filters of released holds, at most {@link Hold#SESSION_FILTER_MAX}. Guarded by {@code this}. */
+    private int filterUids;
     /** True while {@link #holds} is not empty: the fan-out's fast path skips the monitor otherwise. */
     private volatile boolean holding;
 
@@ -279,6 +281,10 @@ public final class ClientSession {
                 hold.recovered.add(m.uid());
             }
             hold.newest = history.get(0).uid();
+            hold.kept = new ArrayList<>(Hold.FILTER_MAX);
+            for (Message m : history.subList(0, Math.min(history.size(), Hold.FILTER_MAX))) {
+                hold.kept.add(m.uid());
+            }
         }
     }
 
@@ -316,7 +322,14 @@ public final class ClientSession {
                 if (hold.pushes.isEmpty()) {
                     hold.releasing = false;
                     hold.released = true;
-                    if (!hold.filtering()) {
+                    int keep = hold.filtering()
+                            ? Math.min(hold.kept.size(), Hold.SESSION_FILTER_MAX - filterUids) : 0;
+                    if (keep > 0) {
+                        hold.recovered = new HashSet<>(hold.kept.subList(0, keep));
+                        hold.charged = keep;
+                        filterUids += keep;
+                        hold.kept = null;
+                    } else {
                         removeHold(channel);
                     }
                     return;
@@ -341,6 +354,7 @@ public final class ClientSession {
             for (Held h : hold.pushes) {
                 heldBytes -= h.frame.length;
             }
+            filterUids -= hold.charged;
         }
         holding = !holds.isEmpty();
     }
@@ -354,15 +368,27 @@ public final class ClientSession {
      * dropping the live messages the history read returned. Those can still arrive after the reply (with Redis the
      * history and the pub/sub stream travel on different connections), but only as the first messages of the
      * stream, as publications reach history and pub/sub in the same order: the first live message not in that
-     * history ends the filter, and so does the newest one of it. Held pushes are bounded by the queue limit, the
-     * filter by the channel's {@code history_size} (the operator's), and it goes with the subscription.
+     * history ends the filter, and so does the newest one of it. Held pushes are bounded by the queue limit and
+     * checked against the whole history read; the filter left afterwards keeps the newest {@link #FILTER_MAX} uids
+     * of it, within {@link #SESSION_FILTER_MAX} for the session, so a quiet channel's filter costs little while it
+     * waits (a message lagging further behind on the pub/sub stream would be delivered again). It goes with the
+     * subscription.
      */
     private static final class Hold {
+        /** Uids a filter keeps: a lag of this many publications on one channel is far beyond a Redis round trip. */
+        static final int FILTER_MAX = 16;
+        /** Uids all filters of one session keep together; a peer subscribing to many channels gets no more. */
+        static final int SESSION_FILTER_MAX = 64;
+
         final ArrayDeque<Held> pushes = new ArrayDeque<>();
         /** Uids of the history read; null when it returned nothing (or has not returned yet). */
         Set<String> recovered;
         /** Uid of the newest message of the history read. */
         String newest;
+        /** The newest {@link #FILTER_MAX} uids of the history read, the filter once released; null then. */
+        List<String> kept;
+        /** Uids this filter holds of the session's {@code filterUids}. */
+        int charged;
         /** True while {@link #drain} writes the queue. */
         boolean releasing;
         /** True once drained: only the filter is left. */
@@ -539,6 +565,7 @@ public final class ClientSession {
             closed = true;
             holds.clear();
             heldBytes = 0;
+            filterUids = 0;
             holding = false;
             if (staleTimer != null) {
                 staleTimer.cancel();
