@@ -295,6 +295,11 @@ final class ClientCommands {
             return subscribeError(cmd, channel, ProtocolError.ALREADY_SUBSCRIBED);
         }
         ClientInfo info = session.info(channel);
+        if (opts.recover() && p.recover()) {
+            // v1 compat: v1 pushed a message published between registration and history read before the reply
+            // and again in the recovered batch; live pushes now wait for the reply, minus what it recovered
+            session.holdPushes(channel);
+        }
         return node.addSubscription(channel, session)
                 .thenCompose(v -> opts.presence()
                         ? node.addPresence(channel, session.clientId(), info)
@@ -338,6 +343,7 @@ final class ClientCommands {
         }
         if (p.recover()) {
             return node.history(channel).handle((history, e) -> {
+                session.recoveredFrom(channel, e == null ? history : List.of());
                 if (e != null) {
                     return Reply.subscribeBody(channel, true, "", List.of(), false);
                 }

@@ -5,6 +5,7 @@ import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.Command;
 import dev.rotor.protocol.CommandDecoder;
 import dev.rotor.protocol.Disconnect;
+import dev.rotor.protocol.Message;
 import dev.rotor.protocol.ProtocolError;
 import dev.rotor.protocol.ProtocolException;
 import dev.rotor.protocol.RawJson;
@@ -12,10 +13,14 @@ import dev.rotor.protocol.Reply;
 import dev.rotor.timer.Timers;
 import dev.rotor.transport.Transport;
 import dev.rotor.transport.WriteBatch;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -31,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * does not pass the next frame until the returned stage completes (v1 processes a connection's frames strictly in
  * order, §2.2). Pushes arrive from any thread through {@link #deliver}. State changes happen under the session's
  * monitor; engine calls and writes are made outside it.
+ *
+ * <p>Recovery without duplicates (beyond v1): while a {@code subscribe} with {@code recover} is in flight, the
+ * channel's live pushes to this session are held (see {@link #holdPushes}); after the reply frame is written they
+ * follow it in order, minus the messages the history read already returned. v1 could deliver such a message twice
+ * and out of order: live before the reply and again in the recovered batch.
  */
 public final class ClientSession {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
@@ -67,6 +77,14 @@ public final class ClientSession {
     private Timers.Cancellable staleTimer;
     /** Pending expiry timer; null when the connection does not expire. Guarded by {@code this}. */
     private Timers.Cancellable expiryTimer;
+    /** Channel → its held pushes or recovery filter, see {@link Hold}. Guarded by {@code this}. */
+    private final Map<String, Hold> holds = new HashMap<>(2);
+    /** Bytes of all held pushes, counted against {@code client_queue_max_size}. Guarded by {@code this}. */
+    private long heldBytes;
+    /** Uids kept by the filters of released holds, at most {@link Hold#SESSION_FILTER_MAX}. Guarded by {@code this}. */
+    private int filterUids;
+    /** True while {@link #holds} is not empty: the fan-out's fast path skips the monitor otherwise. */
+    private volatile boolean holding;
 
     ClientSession(Node node, Transport transport, NodeConfig config, Timers timers) {
         this.node = node;
@@ -148,6 +166,7 @@ public final class ClientSession {
                 }
             } else if (!closed && replies.size() == cmds.size()) {
                 send(Reply.encodeFrame(replies));
+                releaseHolds();
             }
             return null;
         });
@@ -195,6 +214,204 @@ public final class ClientSession {
      */
     public void deliver(byte[] frame, WriteBatch batch) {
         send(frame, batch);
+    }
+
+    /**
+     * Delivers a push of a channel's fan-out, like {@link #deliver(byte[], WriteBatch)}, unless a subscribe with
+     * recovery of that channel holds it or finds it in the history it returned.
+     *
+     * @param messageUid the uid of a message push; null for join and leave
+     */
+    void deliver(String channel, String messageUid, byte[] frame, WriteBatch batch) {
+        if (holding) {
+            boolean overflow = false;
+            synchronized (this) {
+                Hold hold = holds.get(channel);
+                if (hold != null && !hold.released) {
+                    // §10's bound, held bytes included: a subscriber of a busy channel cannot grow this unbounded
+                    if (transport.queuedBytes() + heldBytes + frame.length > queueMaxSize) {
+                        overflow = true;
+                    } else {
+                        hold.pushes.add(new Held(messageUid, frame));
+                        heldBytes += frame.length;
+                        return;
+                    }
+                } else if (hold != null) {
+                    boolean passes = hold.passes(messageUid);
+                    if (!hold.filtering()) {
+                        removeHold(channel);
+                    }
+                    if (!passes) {
+                        return;
+                    }
+                }
+            }
+            if (overflow) {
+                // as if the held pushes had gone to the queue (v1's rule for a full queue); dropping them instead
+                // would lose acknowledged messages silently, the close tells the client, and history still has them
+                close(Disconnect.SLOW);
+                return;
+            }
+        }
+        send(frame, batch);
+    }
+
+    // ---- held pushes during recovery ---------------------------------------------------------------------------
+
+    /**
+     * Holds the channel's live pushes from now until the reply frame of the current command frame is written; call
+     * before the session is registered as the channel's subscriber.
+     */
+    synchronized void holdPushes(String channel) {
+        if (!closed) {
+            holds.put(channel, new Hold());
+            holding = true;
+        }
+    }
+
+    /**
+     * Records what the history read of a recovering subscribe returned (newest first; empty when it failed): held
+     * and later live messages found in it are not delivered again.
+     */
+    synchronized void recoveredFrom(String channel, List<Message> history) {
+        Hold hold = holds.get(channel);
+        if (hold != null && !history.isEmpty()) {
+            hold.recovered = new HashSet<>(history.size() * 2);
+            for (Message m : history) {
+                hold.recovered.add(m.uid());
+            }
+            hold.newest = history.get(0).uid();
+            hold.kept = new ArrayList<>(Hold.FILTER_MAX);
+            for (Message m : history.subList(0, Math.min(history.size(), Hold.FILTER_MAX))) {
+                hold.kept.add(m.uid());
+            }
+        }
+    }
+
+    /** After the reply frame: writes every held push in order, minus those the recovered history returned. */
+    private void releaseHolds() {
+        if (!holding) {
+            return;
+        }
+        List<String> released = new ArrayList<>();
+        synchronized (this) {
+            holds.forEach((channel, hold) -> {
+                if (!hold.releasing && !hold.released) {
+                    hold.releasing = true;
+                    released.add(channel);
+                }
+            });
+        }
+        for (String channel : released) {
+            drain(channel);
+        }
+    }
+
+    /**
+     * Writes a released hold's pushes outside the monitor; pushes arriving meanwhile join the queue, so they keep
+     * their order behind the held ones. Ends when the queue is empty: the hold goes, or stays as a filter.
+     */
+    private void drain(String channel) {
+        while (true) {
+            List<byte[]> out = new ArrayList<>();
+            synchronized (this) {
+                Hold hold = holds.get(channel);
+                if (hold == null || !hold.releasing) {
+                    return;
+                }
+                if (hold.pushes.isEmpty()) {
+                    hold.releasing = false;
+                    hold.released = true;
+                    int keep = hold.filtering()
+                            ? Math.min(hold.kept.size(), Hold.SESSION_FILTER_MAX - filterUids) : 0;
+                    if (keep > 0) {
+                        hold.recovered = new HashSet<>(hold.kept.subList(0, keep));
+                        hold.charged = keep;
+                        filterUids += keep;
+                        hold.kept = null;
+                    } else {
+                        removeHold(channel);
+                    }
+                    return;
+                }
+                for (Held h; (h = hold.pushes.poll()) != null; ) {
+                    heldBytes -= h.frame.length;
+                    if (hold.passes(h.messageUid)) {
+                        out.add(h.frame);
+                    }
+                }
+            }
+            for (byte[] frame : out) {
+                send(frame);
+            }
+        }
+    }
+
+    /** Guarded by {@code this}. */
+    private void removeHold(String channel) {
+        Hold hold = holds.remove(channel);
+        if (hold != null) {
+            for (Held h : hold.pushes) {
+                heldBytes -= h.frame.length;
+            }
+            filterUids -= hold.charged;
+        }
+        holding = !holds.isEmpty();
+    }
+
+    /** One live push held back. */
+    private record Held(String messageUid, byte[] frame) {
+    }
+
+    /**
+     * The live pushes of one channel while its recovering subscribe is in flight, then (once released) a filter
+     * dropping the live messages the history read returned. Those can still arrive after the reply (with Redis the
+     * history and the pub/sub stream travel on different connections), but only as the first messages of the
+     * stream, as publications reach history and pub/sub in the same order: the first live message not in that
+     * history ends the filter, and so does the newest one of it. Held pushes are bounded by the queue limit and
+     * checked against the whole history read; the filter left afterwards keeps the newest {@link #FILTER_MAX} uids
+     * of it, within {@link #SESSION_FILTER_MAX} for the session, so a quiet channel's filter costs little while it
+     * waits (a message lagging further behind on the pub/sub stream would be delivered again). It goes with the
+     * subscription.
+     */
+    private static final class Hold {
+        /** Uids a filter keeps: a lag of this many publications on one channel is far beyond a Redis round trip. */
+        static final int FILTER_MAX = 16;
+        /** Uids all filters of one session keep together; a peer subscribing to many channels gets no more. */
+        static final int SESSION_FILTER_MAX = 64;
+
+        final ArrayDeque<Held> pushes = new ArrayDeque<>();
+        /** Uids of the history read; null when it returned nothing (or has not returned yet). */
+        Set<String> recovered;
+        /** Uid of the newest message of the history read. */
+        String newest;
+        /** The newest {@link #FILTER_MAX} uids of the history read, the filter once released; null then. */
+        List<String> kept;
+        /** Uids this filter holds of the session's {@code filterUids}. */
+        int charged;
+        /** True while {@link #drain} writes the queue. */
+        boolean releasing;
+        /** True once drained: only the filter is left. */
+        boolean released;
+
+        boolean filtering() {
+            return recovered != null;
+        }
+
+        /** Whether a push goes to the client; a message passing (or the newest recovered one) ends the filter. */
+        boolean passes(String messageUid) {
+            if (messageUid == null || recovered == null) {
+                return true;
+            }
+            if (recovered.contains(messageUid)) {
+                if (messageUid.equals(newest)) {
+                    recovered = null;
+                }
+                return false;
+            }
+            recovered = null;
+            return true;
+        }
     }
 
     // ---- state used by ClientCommands -------------------------------------------------------------------------
@@ -279,6 +496,7 @@ public final class ClientSession {
         }
         ClientInfo info = new ClientInfo(user, clientId, defaultInfo, channels.get(channel));
         channels.remove(channel);
+        removeHold(channel);
         return info;
     }
 
@@ -345,6 +563,10 @@ public final class ClientSession {
                 return false;
             }
             closed = true;
+            holds.clear();
+            heldBytes = 0;
+            filterUids = 0;
+            holding = false;
             if (staleTimer != null) {
                 staleTimer.cancel();
                 staleTimer = null;

@@ -2,6 +2,7 @@ package dev.rotor.node;
 
 import java.util.Collections;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -10,27 +11,58 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Thread-safe and lock-free for readers: fan-out iterates a concurrent set while subscribes and unsubscribes on
  * other channels proceed without contention (the per-channel sets are independent). Internal to the node: other
  * packages go through {@link Node}.
+ *
+ * <p>The hub also tracks the engine subscriptions in flight: the channel's first local subscriber starts one, and
+ * every subscriber arriving before the engine confirms it waits for the same confirmation, so none of them reads
+ * history (and claims {@code recovered: true}) while publications can still pass the node by.
  */
 final class Hub {
     private final ConcurrentHashMap<String, Set<ClientSession>> channels = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Set<ClientSession>> users = new ConcurrentHashMap<>();
+    /** Channel → the engine subscription in flight for it; removed when the engine answers. */
+    private final ConcurrentHashMap<String, CompletableFuture<Void>> subscribing = new ConcurrentHashMap<>();
 
     /**
-     * Adds a subscription.
+     * The outcome of {@link #addSubscription}.
      *
-     * @return true when this is the node's first local subscriber of the channel
+     * @param first       true for the node's first local subscriber of the channel: the caller subscribes the node
+     *                    in the engine and reports the outcome with {@link #engineSubscribed}
+     * @param engineReady completes when the engine subscription of the channel is confirmed (fails when it failed);
+     *                    null when it was confirmed before this subscriber came
      */
-    boolean addSubscription(String channel, ClientSession session) {
-        AtomicBoolean first = new AtomicBoolean();
+    record Added(boolean first, CompletableFuture<Void> engineReady) {
+    }
+
+    /** Adds a subscription; see {@link Added}. */
+    Added addSubscription(String channel, ClientSession session) {
+        Added[] added = new Added[1];
         channels.compute(channel, (ch, set) -> {
             if (set == null) {
                 set = ConcurrentHashMap.newKeySet();
-                first.set(true);
+                CompletableFuture<Void> ready = new CompletableFuture<>();
+                subscribing.put(ch, ready);
+                added[0] = new Added(true, ready);
+            } else {
+                added[0] = new Added(false, subscribing.get(ch));
             }
             set.add(session);
             return set;
         });
-        return first.get();
+        return added[0];
+    }
+
+    /**
+     * The engine answered the subscription a first subscriber started: releases every subscriber waiting for it.
+     *
+     * @param error null when the engine confirmed the subscription
+     */
+    void engineSubscribed(String channel, CompletableFuture<Void> ready, Throwable error) {
+        subscribing.remove(channel, ready);
+        if (error == null) {
+            ready.complete(null);
+        } else {
+            ready.completeExceptionally(error);
+        }
     }
 
     /**

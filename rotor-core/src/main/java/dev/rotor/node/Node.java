@@ -242,11 +242,22 @@ public final class Node implements EngineListener {
 
     // ---- subscriptions ----------------------------------------------------------------------------------------
 
-    /** Registers a local subscription; subscribes the node in the engine for the channel's first local subscriber. */
+    /**
+     * Registers a local subscription; subscribes the node in the engine for the channel's first local subscriber.
+     * The stage completes once the engine subscription is confirmed, also for a later subscriber arriving while the
+     * first one's is still in flight: until then publications may pass the node by, so reading history earlier
+     * could claim a recovery that misses them.
+     */
     CompletionStage<Void> addSubscription(String channel, ClientSession session) {
         metrics.inc(Counter.NODE_NUM_ADD_CLIENT_SUB);
-        boolean first = hub.addSubscription(channel, session);
-        CompletionStage<Void> engineSub = first ? engine.broker().subscribe(channel) : done();
+        // v1 compat: v1 let a later subscriber read history while the node's first SUBSCRIBE was still in flight
+        // and answer recovered: true although publications in between never reached it
+        Hub.Added added = hub.addSubscription(channel, session);
+        if (added.first()) {
+            engine.broker().subscribe(channel)
+                    .whenComplete((v, e) -> hub.engineSubscribed(channel, added.engineReady(), e));
+        }
+        CompletionStage<Void> engineSub = added.engineReady() == null ? done() : added.engineReady();
         return engineSub.thenRun(() -> {
             if (session.isClosed() && hub.removeSubscription(channel, session)) {
                 // the session closed while subscribing: undo so the hub does not keep a dead session
@@ -370,12 +381,13 @@ public final class Node implements EngineListener {
         }
         byte[] frame = encoder == null ? Pushes.message((Message) payload)
                 : encoder.apply(channel, (ClientInfo) payload);
+        String messageUid = encoder == null ? ((Message) payload).uid() : null;
         // one flush task per event loop instead of one per subscriber; run even if a delivery throws, or the
         // connections already queued would wait for their next write
         WriteBatch batch = new WriteBatch();
         try {
             for (ClientSession s : subscribers) {
-                s.deliver(frame, batch);
+                s.deliver(channel, messageUid, frame, batch);
             }
         } finally {
             batch.run();

@@ -11,6 +11,9 @@ import dev.rotor.testkit.redis.RedisExtension;
 import dev.rotor.testkit.redis.RedisServer;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Sentinel failover with messages published throughout (docs/scaling.md "Failure behaviour"): real redis-server
  * master and replica and two real redis-sentinel processes; the master is killed, Sentinel promotes the replica,
  * Rotor finds the new master by itself, and every acknowledged publication reaches the subscriber either live or,
- * after the forced reconnect, through recovery from history.
+ * after the forced reconnect, through recovery from history; none arrives twice or out of order.
  */
 class RedisSentinelFailoverIT {
     /** Provides the per-test prefix; its own server stays unused here. */
@@ -92,9 +95,10 @@ class RedisSentinelFailoverIT {
         TestServer node = nodes.start(NodeConfig.builder().topLevel(history), sentinelSettings());
         Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
         Set<Integer> received = ConcurrentHashMap.newKeySet();
+        Deliveries deliveries = new Deliveries();
         AtomicInteger forcedReconnects = new AtomicInteger();
         String last = "";
-        Client client = subscribeRecovering(node, "", received);
+        Client client = subscribeRecovering(node, "", received, deliveries);
 
         AtomicInteger sent = new AtomicInteger();
         AtomicBoolean killed = new AtomicBoolean();
@@ -131,11 +135,11 @@ class RedisSentinelFailoverIT {
         while (System.nanoTime() < deadline && !(publisher.isDone() && received.containsAll(acknowledged))) {
             String frame = client.ws().frames().poll(200, TimeUnit.MILLISECONDS);
             if (frame != null) {
-                last = record(frame, received, last);
+                last = record(frame, received, deliveries, last);
             } else if (client.ws().isClosed()) {
                 WsCloseCheck.assertReconnectAdvice(client.awaitClose().reason());
                 forcedReconnects.incrementAndGet();
-                client = subscribeRecovering(node, last, received);
+                client = subscribeRecovering(node, last, received, deliveries);
             }
         }
 
@@ -145,12 +149,15 @@ class RedisSentinelFailoverIT {
         assertThat(received).as("every acknowledged publication was delivered or recovered")
                 .containsAll(acknowledged);
         assertThat(forcedReconnects.get()).as("the subscriber was told to recover").isPositive();
+        assertThat(deliveries.duplicates).as("messages delivered twice (recovered: true batches and live)").isZero();
+        assertThat(deliveries.outOfOrder).as("messages delivered out of order").isZero();
         assertThat(node.send(HttpRequest.newBuilder(node.uri("/health")).GET().build()).statusCode())
                 .isEqualTo(200);
     }
 
     /** Connects and subscribes with {@code recover} and {@code last}, retrying while Redis is failing over. */
-    private Client subscribeRecovering(TestServer node, String last, Set<Integer> received) throws Exception {
+    private Client subscribeRecovering(TestServer node, String last, Set<Integer> received, Deliveries deliveries)
+            throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             Client c = nodes.connect(node, "alice");
@@ -158,7 +165,7 @@ class RedisSentinelFailoverIT {
                     + "\"last\":\"" + last + "\"}}");
             String reply = c.ws().frames().poll(10, TimeUnit.SECONDS);
             if (reply != null && reply.contains("\"status\":true")) {
-                record(reply, received, "");
+                record(reply, received, deliveries, "");
                 return c;
             }
             // Redis not reachable yet: the subscribe failed (internal server error, reconnect advised).
@@ -168,19 +175,44 @@ class RedisSentinelFailoverIT {
         }
     }
 
-    /** Adds every {@code n} in the frame; returns the uid of the newest message seen (pushes only). */
-    private static String record(String frame, Set<Integer> received, String last) {
+    /**
+     * Adds every {@code n} in the frame (a subscribe reply's recovered messages oldest first); returns the uid of the
+     * newest message seen, live or recovered.
+     */
+    private static String record(String frame, Set<Integer> received, Deliveries deliveries, String last) {
+        List<Integer> ns = new ArrayList<>();
         Matcher m = DATA.matcher(frame);
         while (m.find()) {
-            received.add(Integer.parseInt(m.group(1)));
+            ns.add(Integer.parseInt(m.group(1)));
         }
-        if (frame.startsWith("{\"method\":\"message\"")) {
-            Matcher u = UID.matcher(frame);
-            if (u.find()) {
-                return u.group(1);
+        received.addAll(ns);
+        boolean reply = !frame.startsWith("{\"method\":\"message\"");
+        if (reply) {
+            Collections.reverse(ns); // history is newest first
+        }
+        // recovered: false tells the client of a possible gap: it resynchronises, and may see messages again
+        deliveries.add(ns, reply && frame.contains("\"recovered\":false"));
+        Matcher u = UID.matcher(frame);
+        return u.find() ? u.group(1) : last; // a reply's first uid is its newest recovered message
+    }
+
+    /** Counts duplicates and out-of-order deliveries among what the subscriber was not told to resynchronise. */
+    private static final class Deliveries {
+        private final Set<Integer> seen = new HashSet<>();
+        private int newest = -1;
+        int duplicates;
+        int outOfOrder;
+
+        void add(List<Integer> ns, boolean resync) {
+            for (int n : ns) {
+                if (!seen.add(n) && !resync) {
+                    duplicates++;
+                } else if (n < newest && !resync) {
+                    outOfOrder++;
+                }
+                newest = Math.max(newest, n);
             }
         }
-        return last;
     }
 
     /** The advice a client may get during a failover: always with reconnect. */

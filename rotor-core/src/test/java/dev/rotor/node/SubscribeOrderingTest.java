@@ -1,0 +1,391 @@
+package dev.rotor.node;
+
+import static dev.rotor.node.Frames.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rotor.engine.Broker;
+import dev.rotor.engine.ControlBus;
+import dev.rotor.engine.Engine;
+import dev.rotor.engine.EngineListener;
+import dev.rotor.engine.HistoryOptions;
+import dev.rotor.engine.HistoryStore;
+import dev.rotor.engine.PresenceStore;
+import dev.rotor.engine.memory.MemoryEngine;
+import dev.rotor.protocol.ClientInfo;
+import dev.rotor.protocol.ControlMessage;
+import dev.rotor.protocol.Disconnect;
+import dev.rotor.protocol.Message;
+import dev.rotor.protocol.RawJson;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Recovered and live messages reach a recovering subscriber without duplicates, in order, and never with a false
+ * {@code recovered: true} (client-protocol.md §5.3 step 11; beyond v1, which could deliver a message live before
+ * the subscribe reply and again in its recovered batch). The node runs on the memory engine behind gates the tests
+ * open: the engine subscription, each history read, and the delivery of live messages to the node (a Redis
+ * pub/sub stream lagging behind the history written by the same publication).
+ */
+class SubscribeOrderingTest {
+    /** Engine subscriptions waiting for the test, oldest first; used while {@link #gateSubscribe} is set. */
+    private final Queue<CompletableFuture<Void>> subscribes = new ArrayDeque<>();
+    /** History reads waiting for the test, oldest first; used while {@link #gateHistory} is set. */
+    private final Queue<CompletableFuture<Void>> historyReads = new ArrayDeque<>();
+    /** Live messages the engine received and has not handed to the node yet; used while {@link #lagLive} is set. */
+    private final Queue<Message> lagging = new ArrayDeque<>();
+    private boolean gateSubscribe;
+    private boolean gateHistory;
+    private boolean lagLive;
+    private int historyReadsStarted;
+
+    @RegisterExtension
+    final TestNode node = TestNode.builder()
+            .topLevel(o -> o.recover(true).historySize(10).historyLifetime(60))
+            .namespace("jl", o -> o.recover(true).joinLeave(true).historySize(10).historyLifetime(60))
+            .namespace("big", o -> o.recover(true).historySize(100).historyLifetime(60))
+            .engine(GatedEngine::new).start();
+
+    /** Publishes a message with uid {@code uid} and data {@code data}, as the API would. */
+    private void publish(String channel, String uid, String data) {
+        TestNode.await(node.node().publish(new Message(uid, channel, RawJson.of(data), null, null),
+                node.node().config().channelOptions(channel)));
+    }
+
+    private static String message(String uid, String channel, String data) {
+        return json("{'method':'message','body':{'uid':'" + uid + "','channel':'" + channel + "','data':" + data
+                + "}}");
+    }
+
+    private static String recover(String uid, String channel, String last) {
+        return json("{'uid':'" + uid + "','method':'subscribe','params':{'channel':'" + channel
+                + "','recover':true,'last':'" + last + "'}}");
+    }
+
+    private static String recovered(String uid, String channel, String messages, boolean recovered) {
+        return json("{'uid':'" + uid + "','method':'subscribe','body':{'channel':'" + channel
+                + "','status':true,'last':'','messages':" + messages + ",'recovered':" + recovered + "}}");
+    }
+
+    /** Hands a frame to the client's session without waiting: an engine gate may hold it. */
+    private static CompletableFuture<Void> start(TestClient client, String frame) {
+        return client.session().handleFrame(TestNode.utf8(frame)).toCompletableFuture();
+    }
+
+    /** A client whose subscribe with recovery waits for its history read, and that frame's stage. */
+    private record Recovering(TestClient client, CompletableFuture<Void> frame) {
+    }
+
+    /** Connects a client and starts its subscribe with recovery, whose history read waits for {@link #readHistory}. */
+    private Recovering recovering(String channel, String last) {
+        gateHistory = true;
+        TestClient c = node.connectedClient("u");
+        return new Recovering(c, start(c, recover("1", channel, last)));
+    }
+
+    /** Lets the oldest waiting history read happen now. */
+    private void readHistory() {
+        historyReads.remove().complete(null);
+    }
+
+    @Test
+    void aPublicationBetweenRegistrationAndHistoryReadArrivesOnceInTheRecoveredBatch() {
+        publish("news", "m1", "1");
+        Recovering r = recovering("news", "m1");
+        TestClient c = r.client();
+        publish("news", "m2", "2"); // registered already: delivered live to the node, and written to history
+        c.assertNoFrame();
+        readHistory();
+        assertThat(r.frame()).isCompleted();
+        assertThat(c.next()).isEqualTo(recovered("1", "news", "[{'uid':'m2','channel':'news','data':2}]", true));
+        c.assertNoFrame(); // v1 also pushed m2 live, before the reply
+        publish("news", "m3", "3");
+        assertThat(c.next()).isEqualTo(message("m3", "news", "3"));
+    }
+
+    @Test
+    void aPublicationAfterTheHistoryReadFollowsTheReplyInOrder() {
+        publish("news", "m1", "1");
+        gateHistory = true;
+        TestClient c = node.connectedClient("u");
+        // the history command keeps the reply frame back after the subscribe's history read
+        CompletableFuture<Void> frame = start(c, "[" + recover("1", "news", "m1") + ","
+                + json("{'uid':'2','method':'history','params':{'channel':'news'}}") + "]");
+        publish("news", "m2", "2");
+        readHistory(); // the subscribe's read: m1, m2
+        publish("news", "m3", "3");
+        publish("news", "m4", "4");
+        c.assertNoFrame();
+        readHistory();
+        assertThat(frame).isCompleted();
+        assertThat(c.next()).startsWith("[" + recovered("1", "news", "[{'uid':'m2','channel':'news','data':2}]",
+                true) + ",");
+        assertThat(c.next()).isEqualTo(message("m3", "news", "3"));
+        assertThat(c.next()).isEqualTo(message("m4", "news", "4"));
+        c.assertNoFrame();
+    }
+
+    @Test
+    void liveMessagesTheRecoveredBatchHadAreDroppedWhenTheyArriveAfterTheReply() {
+        publish("news", "m0", "0");
+        TestClient other = node.subscribedClient("o", "news"); // the node is subscribed in the engine
+        lagLive = true;
+        publish("news", "m1", "1");
+        publish("news", "m2", "2");
+        TestClient c = node.connectedClient("u");
+        assertThat(c.call(recover("1", "news", "m0"))).isEqualTo(recovered("1", "news",
+                "[{'uid':'m2','channel':'news','data':2},{'uid':'m1','channel':'news','data':1}]", true));
+        deliverLagging();
+        publish("news", "m3", "3");
+        deliverLagging();
+        assertThat(c.next()).isEqualTo(message("m3", "news", "3"));
+        c.assertNoFrame();
+        assertThat(List.of(other.next(), other.next(), other.next())).containsExactly(message("m1", "news", "1"),
+                message("m2", "news", "2"), message("m3", "news", "3"));
+    }
+
+    @Test
+    void theRecoveryFilterEndsAtTheFirstNewerMessage() {
+        TestClient other = node.subscribedClient("o", "news");
+        lagLive = true;
+        publish("news", "m1", "1");
+        TestClient c = node.connectedClient("u");
+        assertThat(c.call(recover("1", "news", "x"))).isEqualTo(recovered("1", "news",
+                "[{'uid':'m1','channel':'news','data':1}]", false));
+        lagLive = false;
+        publish("news", "m2", "2"); // overtakes the lagging m1: the filter ends, m2 is newer than the batch
+        assertThat(c.next()).isEqualTo(message("m2", "news", "2"));
+        assertThat(other.next()).isEqualTo(message("m2", "news", "2"));
+        assertThat(c.session().isClosed()).isFalse();
+    }
+
+    @Test
+    void heldMessagesAreCheckedAgainstTheWholeHistoryRead() {
+        publish("big:x", "m0", "0");
+        Recovering r = recovering("big:x", "m0");
+        TestClient c = r.client();
+        for (int i = 1; i <= 40; i++) {
+            publish("big:x", "m" + i, Integer.toString(i));
+        }
+        readHistory();
+        assertThat(r.frame()).isCompleted();
+        assertThat(c.next()).contains(json("{'uid':'m40'"), json("'recovered':true"));
+        c.assertNoFrame(); // none of the 40 held pushes again, though the filter left keeps 16 uids
+    }
+
+    @Test
+    void theFiltersOfOneSessionKeepABoundedNumberOfUids() {
+        // 64 uids per session, 16 per channel: the fifth channel's lagging messages are not filtered; that costs
+        // duplicates only when pub/sub lags that far behind history, but a peer cannot grow the session with it
+        TestClient other = node.connectedClient("o");
+        for (int ch = 1; ch <= 5; ch++) {
+            other.subscribe("big:" + ch);
+        }
+        lagLive = true;
+        for (int ch = 1; ch <= 5; ch++) {
+            for (int i = 1; i <= 16; i++) {
+                publish("big:" + ch, "c" + ch + "m" + i, Integer.toString(i));
+            }
+        }
+        TestClient c = node.connectedClient("u");
+        for (int ch = 1; ch <= 5; ch++) {
+            assertThat(c.call(recover("1", "big:" + ch, "x"))).contains("c" + ch + "m16", "c" + ch + "m1\"");
+        }
+        deliverLagging();
+        for (int ch = 1; ch <= 5; ch++) {
+            for (int i = 1; i <= 16; i++) {
+                assertThat(other.next()).isEqualTo(message("c" + ch + "m" + i, "big:" + ch, Integer.toString(i)));
+            }
+        }
+        for (int i = 1; i <= 16; i++) {
+            assertThat(c.next()).isEqualTo(message("c5m" + i, "big:5", Integer.toString(i)));
+        }
+        c.assertNoFrame();
+    }
+
+    @Test
+    void ownJoinFollowsTheReplyWhenRecovering() {
+        // §5.3 ordering note: clients tolerate both orders; held, the join keeps its place among the live pushes
+        TestClient c = node.connectedClient("u");
+        c.send(recover("1", "jl:x", "m0"));
+        assertThat(c.next()).isEqualTo(recovered("1", "jl:x", "[]", false));
+        assertThat(c.next()).startsWith(json("{'method':'join','body':{'channel':'jl:x'"));
+    }
+
+    @Test
+    void withoutRecoveryLivePushesKeepV1sOrder() {
+        // v1 compat: no hold without recover; the own join comes before the reply on the memory engine
+        TestClient c = node.connectedClient("u");
+        c.send(json("{'uid':'1','method':'subscribe','params':{'channel':'jl:x'}}"));
+        assertThat(c.next()).startsWith(json("{'method':'join'"));
+        assertThat(c.next()).startsWith(json("{'uid':'1','method':'subscribe'"));
+    }
+
+    @Test
+    void heldPushesOverTheQueueLimitCloseTheClientAsSlow() {
+        node.reconfigure(b -> b.clientQueueMaxSize(300));
+        Recovering r = recovering("news", "m0");
+        TestClient c = r.client();
+        String data = "\"" + "x".repeat(100) + "\"";
+        publish("news", "m1", data); // about 150 bytes: held
+        assertThat(c.closedWith()).isNull();
+        publish("news", "m2", data);
+        assertThat(c.closedWith()).isEqualTo(Disconnect.SLOW);
+        readHistory();
+        assertThat(r.frame()).isCompleted();
+        c.assertNoFrame();
+        assertThat(node.node().hasSubscribers("news")).isFalse();
+    }
+
+    @Test
+    void heldPushesCountAgainstWhatTheTransportAlreadyQueued() {
+        node.reconfigure(b -> b.clientQueueMaxSize(300));
+        Recovering r = recovering("news", "m0");
+        TestClient c = r.client();
+        c.transport().setQueuedBytes(250);
+        publish("news", "m1", "1");
+        assertThat(c.closedWith()).isEqualTo(Disconnect.SLOW);
+        readHistory();
+        assertThat(r.frame()).isCompleted();
+        c.assertNoFrame();
+    }
+
+    @Test
+    void unsubscribingInTheSameFrameDropsTheHeldPushes() {
+        gateHistory = true;
+        TestClient c = node.connectedClient("u");
+        CompletableFuture<Void> frame = start(c, "[" + recover("1", "news", "m0") + ","
+                + json("{'uid':'2','method':'unsubscribe','params':{'channel':'news'}}") + "]");
+        publish("news", "m1", "1");
+        readHistory();
+        assertThat(frame).isCompleted();
+        assertThat(c.next()).contains(json("'method':'unsubscribe'"));
+        c.assertNoFrame();
+        publish("news", "m2", "2");
+        c.assertNoFrame();
+    }
+
+    @Test
+    void aSecondSubscriberWaitsForTheEngineSubscriptionInFlight() {
+        publish("news", "m1", "1");
+        gateSubscribe = true;
+        TestClient first = node.connectedClient("a");
+        CompletableFuture<Void> firstFrame = start(first, recover("1", "news", "m1"));
+        TestClient second = node.connectedClient("b");
+        CompletableFuture<Void> secondFrame = start(second, recover("1", "news", "m1"));
+        // the node is not subscribed in the engine yet: m2 reaches history but not the node
+        publish("news", "m2", "2");
+        assertThat(historyReadsStarted).as("history reads before the engine confirmed").isZero();
+        assertThat(secondFrame).isNotDone();
+        subscribes.remove().complete(null);
+        assertThat(firstFrame).isCompleted();
+        assertThat(secondFrame).isCompleted();
+        String withM2 = recovered("1", "news", "[{'uid':'m2','channel':'news','data':2}]", true);
+        assertThat(first.next()).isEqualTo(withM2);
+        assertThat(second.next()).isEqualTo(withM2); // before the fix: [] with recovered: true, m2 lost
+        assertThat(subscribes).isEmpty();
+    }
+
+    @Test
+    void aFailedEngineSubscriptionFailsEverySubscriberWaitingForIt() {
+        gateSubscribe = true;
+        TestClient first = node.connectedClient("a");
+        start(first, recover("1", "news", ""));
+        TestClient second = node.connectedClient("b");
+        start(second, recover("1", "news", ""));
+        subscribes.remove().completeExceptionally(new IOException("connection refused"));
+        assertThat(first.closedWith()).isEqualTo(Disconnect.INTERNAL_SERVER_ERROR);
+        assertThat(second.closedWith()).isEqualTo(Disconnect.INTERNAL_SERVER_ERROR);
+        assertThat(node.node().hasSubscribers("news")).isFalse();
+        gateSubscribe = false;
+        node.subscribedClient("c", "news"); // the next subscriber starts a new engine subscription
+    }
+
+    private void deliverLagging() {
+        lagLive = false;
+        for (Message m; (m = lagging.poll()) != null; ) {
+            node.node().onMessage(m);
+        }
+    }
+
+    /** The memory engine behind the test's gates; single-threaded, as the test drives it. */
+    private final class GatedEngine implements Engine {
+        private final MemoryEngine memory;
+
+        GatedEngine(MemoryEngine memory) {
+            this.memory = memory;
+        }
+
+        @Override public String name() { return "gated memory"; }
+        @Override public PresenceStore presenceStore() { return memory.presenceStore(); }
+        @Override public ControlBus controlBus() { return memory.controlBus(); }
+        @Override public void close() { memory.close(); }
+
+        @Override
+        public CompletionStage<Void> start(EngineListener listener) {
+            return memory.start(new EngineListener() {
+                @Override
+                public void onMessage(Message message) {
+                    if (lagLive) {
+                        lagging.add(message);
+                    } else {
+                        listener.onMessage(message);
+                    }
+                }
+                @Override public void onJoin(String ch, ClientInfo info) { listener.onJoin(ch, info); }
+                @Override public void onLeave(String ch, ClientInfo info) { listener.onLeave(ch, info); }
+                @Override public void onControl(ControlMessage m) { listener.onControl(m); }
+                @Override public void onAdmin(ControlMessage m) { listener.onAdmin(m); }
+                @Override public void onSubscriptionsLost(Set<String> channels) { listener.onSubscriptionsLost(channels); }
+            });
+        }
+
+        @Override
+        public Broker broker() {
+            Broker real = memory.broker();
+            return new Broker() {
+                @Override public CompletionStage<Void> publish(Message m, HistoryOptions h) { return real.publish(m, h); }
+                @Override public CompletionStage<Void> publishJoin(String ch, ClientInfo i) { return real.publishJoin(ch, i); }
+                @Override public CompletionStage<Void> publishLeave(String ch, ClientInfo i) { return real.publishLeave(ch, i); }
+                @Override public CompletionStage<Void> unsubscribe(String ch, HistoryOptions h) { return real.unsubscribe(ch, h); }
+                @Override public CompletionStage<List<String>> channels() { return real.channels(); }
+
+                @Override
+                public CompletionStage<Void> subscribe(String ch) {
+                    if (!gateSubscribe) {
+                        return real.subscribe(ch);
+                    }
+                    CompletableFuture<Void> gate = new CompletableFuture<>();
+                    subscribes.add(gate);
+                    return gate.thenCompose(v -> real.subscribe(ch));
+                }
+            };
+        }
+
+        @Override
+        public HistoryStore historyStore() {
+            HistoryStore real = memory.historyStore();
+            return new HistoryStore() {
+                @Override public CompletionStage<String> lastMessageId(String ch) { return real.lastMessageId(ch); }
+
+                @Override
+                public CompletionStage<List<Message>> history(String ch) {
+                    historyReadsStarted++;
+                    if (!gateHistory) {
+                        return real.history(ch);
+                    }
+                    CompletableFuture<Void> gate = new CompletableFuture<>();
+                    historyReads.add(gate);
+                    // the read happens when the test opens the gate, and sees what was published until then
+                    return gate.thenCompose(v -> real.history(ch));
+                }
+            };
+        }
+    }
+}
