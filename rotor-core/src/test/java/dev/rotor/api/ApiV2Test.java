@@ -2,8 +2,11 @@ package dev.rotor.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rotor.channel.ChannelOptions;
 import dev.rotor.node.Node;
+import dev.rotor.node.NodeConfig;
 import dev.rotor.protocol.Command;
+import dev.rotor.protocol.ProtocolError;
 import dev.rotor.protocol.RawJson;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +22,8 @@ class ApiV2Test {
 
     @BeforeEach
     void start() throws Exception {
-        fixture = new StartedNode();
+        fixture = new StartedNode(NodeConfig.builder().topLevel(StartedNode.TOP_LEVEL)
+                .namespace("bare", ChannelOptions.builder().build()));
         executor = new ApiExecutor(fixture.node);
         v2 = new ApiV2(executor);
     }
@@ -55,6 +59,56 @@ class ApiV2Test {
     }
 
     @Test
+    void publishBroadcastUnsubscribeAndDisconnectAnswerAnEmptyObject() throws Exception {
+        assertThat(run("publish", "{\"channel\":\"chat\",\"data\":\"hello\"}")).isEqualTo("{}");
+        assertThat(run("broadcast", "{\"channels\":[\"chat\",\"b\"],\"data\":{\"text\":\"hi!\"}}")).isEqualTo("{}");
+        assertThat(run("unsubscribe", "{\"channel\":\"chat\",\"user\":\"42\"}")).isEqualTo("{}");
+        assertThat(run("disconnect", "{\"user\":\"42\"}")).isEqualTo("{}");
+        assertThat(run("history", "{\"channel\":\"b\"}")).contains("\"data\":{\"text\":\"hi!\"}");
+    }
+
+    @Test
+    void historyIsNewestFirstAndChannelsAreAList() throws Exception {
+        run("publish", "{\"channel\":\"chat\",\"data\":\"one\",\"uid\":\"u1\"}");
+        run("publish", "{\"channel\":\"chat\",\"data\":{\"n\": 2},\"uid\":\"u2\"}");
+        assertThat(run("history", "{\"channel\":\"chat\"}")).isEqualTo("{\"result\":{\"publications\":["
+                + "{\"data\":{\"n\":2},\"uid\":\"u2\"},{\"data\":\"one\",\"uid\":\"u1\"}]}}");
+        assertThat(run("channels", "{}")).isEqualTo("{\"result\":{\"channels\":[]}}");
+    }
+
+    @Test
+    void infoListsThisNodeWithTheSevenV2Keys() throws Exception {
+        String uid = fixture.node.info().uid();
+        assertThat(run("info", "{}")).matches("\\{\"result\":\\{\"nodes\":\\[\\{\"uid\":\"" + uid + "\",\"name\":\""
+                + fixture.node.config().name() + "\",\"version\":\"[^\"]*\",\"num_clients\":0,\"num_users\":0,"
+                + "\"num_channels\":0,\"uptime\":\\d+}]}}");
+    }
+
+    @Test
+    void commandErrorsAreV2ErrorObjectsWithCodeAndMessageOnly() throws Exception {
+        String badRequest = "{\"error\":{\"code\":107,\"message\":\"bad request\"}}";
+        String notFound = "{\"error\":{\"code\":104,\"message\":\"method not found\"}}";
+        String noNamespace = "{\"error\":{\"code\":102,\"message\":\"namespace not found\"}}";
+        String notAvailable = "{\"error\":{\"code\":108,\"message\":\"not available\"}}";
+        assertThat(run("publish", "{\"channel\":\"nope:chat\",\"data\":{}}")).isEqualTo(noNamespace);
+        assertThat(run("presence_stats", "{\"channel\":\"nope:x\"}")).isEqualTo(noNamespace);
+        assertThat(run("presence", "{\"channel\":\"bare:x\"}")).isEqualTo(notAvailable);
+        assertThat(run("history", "{\"channel\":\"bare:x\"}")).isEqualTo(notAvailable);
+        assertThat(run("presence_stats", "{\"channel\":\"bare:x\"}")).isEqualTo(notAvailable);
+        // v1 answered these with a request-level 400; v2 has no request-level failures
+        assertThat(run("publish", "{\"channel\":\"\",\"data\":{}}")).isEqualTo(badRequest);
+        assertThat(run("publish", "{\"channel\":\"chat\"}")).isEqualTo(badRequest);
+        assertThat(run("presence", "\"chat\"")).isEqualTo(badRequest);
+        assertThat(run("broadcast", "{\"channels\":[],\"data\":1}")).isEqualTo(badRequest);
+        assertThat(run("disconnect", "{\"user\":\"\"}")).isEqualTo(badRequest);
+        assertThat(run("presence_stats", "{\"channel\":\"\"}")).isEqualTo(badRequest);
+        assertThat(run("foo", "{}")).isEqualTo(notFound);
+        // the v1-only methods do not exist in this dialect
+        assertThat(run("stats", "{}")).isEqualTo(notFound);
+        assertThat(run("node", "{}")).isEqualTo(notFound);
+    }
+
+    @Test
     void v1ErrorTextsMapToV2Codes() {
         assertThat(ApiV2.Error.of("namespace not found").code()).isEqualTo(102);
         assertThat(ApiV2.Error.of("method not found").code()).isEqualTo(104);
@@ -74,5 +128,9 @@ class ApiV2Test {
                 .get(10, TimeUnit.SECONDS)).isInstanceOf(ApiRequestException.class)
                 .hasMessage("method not found");
         assertThat(run("info", null)).startsWith("{\"result\":{\"nodes\":[{\"uid\":\"" + fixture.node.info().uid() + "\",");
+        for (String v2Only : new String[] {"presence_stats", "info"}) {
+            assertThat(new ApiCalls(fixture.node).refused("{\"method\":\"" + v2Only + "\",\"params\":{\"channel\":\"a\"}}"))
+                    .isEqualTo(ProtocolError.METHOD_NOT_FOUND);
+        }
     }
 }
