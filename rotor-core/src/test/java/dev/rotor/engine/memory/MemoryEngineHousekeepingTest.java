@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * How the memory engine frees state nobody can observe through the SPI: expired history (lazily and by the
- * background sweep), empty presence maps and idle channel lanes. The engine contracts themselves run in rotor-testkit.
+ * background sweep), empty presence maps and idle channel lanes. The engine contracts themselves run in
+ * {@link MemoryBrokerTest} and its siblings.
  */
 class MemoryEngineHousekeepingTest {
     private static final HistoryOptions TWO_SECONDS = new HistoryOptions(10, 2, false);

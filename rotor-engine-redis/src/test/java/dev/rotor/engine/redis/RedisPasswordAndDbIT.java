@@ -3,9 +3,9 @@ package dev.rotor.engine.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotor.engine.HistoryOptions;
+import dev.rotor.engine.RecordingEngineListener;
 import dev.rotor.protocol.Message;
 import dev.rotor.protocol.RawJson;
-import dev.rotor.testkit.engine.RecordingEngineListener;
 import dev.rotor.testkit.redis.RedisExtension;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;

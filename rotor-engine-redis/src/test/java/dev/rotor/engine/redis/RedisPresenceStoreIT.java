@@ -1,7 +1,7 @@
 package dev.rotor.engine.redis;
 
 import dev.rotor.engine.Engine;
-import dev.rotor.testkit.engine.PresenceStoreContract;
+import dev.rotor.engine.PresenceStoreContract;
 import dev.rotor.testkit.redis.RedisExtension;
 import java.time.Duration;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -8,7 +8,7 @@ import dev.rotor.metrics.Metrics;
 import dev.rotor.node.Node;
 import dev.rotor.node.NodeConfig;
 import dev.rotor.server.transport.LoopTimers;
-import dev.rotor.testkit.engine.ManualClock;
+import dev.rotor.timer.ManualClock;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.embedded.EmbeddedChannel;

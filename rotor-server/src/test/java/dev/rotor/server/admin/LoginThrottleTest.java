@@ -2,7 +2,7 @@ package dev.rotor.server.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rotor.testkit.engine.ManualClock;
+import dev.rotor.timer.ManualClock;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;

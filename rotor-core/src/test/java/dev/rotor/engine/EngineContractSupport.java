@@ -1,10 +1,7 @@
-package dev.rotor.testkit.engine;
+package dev.rotor.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rotor.engine.Engine;
-import dev.rotor.engine.HistoryOptions;
-import dev.rotor.engine.IllFormedNameException;
 import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.Message;
 import dev.rotor.protocol.RawJson;

@@ -1,9 +1,8 @@
-package dev.rotor.testkit.engine;
+package dev.rotor.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
-import dev.rotor.engine.PresenceStore;
 import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.RawJson;
 import java.util.Map;

@@ -1,9 +1,8 @@
-package dev.rotor.testkit;
+package dev.rotor.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotor.protocol.Disconnect;
-import dev.rotor.transport.Transport;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;

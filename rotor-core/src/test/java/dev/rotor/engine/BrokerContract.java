@@ -1,17 +1,15 @@
-package dev.rotor.testkit.engine;
-
-import dev.rotor.protocol.ControlMessage;
-import dev.rotor.protocol.RawJson;
+package dev.rotor.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rotor.engine.HistoryOptions;
+import dev.rotor.engine.RecordingEngineListener.Event;
+import dev.rotor.engine.RecordingEngineListener.Joined;
+import dev.rotor.engine.RecordingEngineListener.Left;
+import dev.rotor.engine.RecordingEngineListener.Published;
 import dev.rotor.protocol.ClientInfo;
+import dev.rotor.protocol.ControlMessage;
 import dev.rotor.protocol.Message;
-import dev.rotor.testkit.engine.RecordingEngineListener.Event;
-import dev.rotor.testkit.engine.RecordingEngineListener.Joined;
-import dev.rotor.testkit.engine.RecordingEngineListener.Left;
-import dev.rotor.testkit.engine.RecordingEngineListener.Published;
+import dev.rotor.protocol.RawJson;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -11,7 +11,7 @@ import com.nimbusds.jose.crypto.MACSigner;
 import dev.rotor.engine.memory.MemoryEngine;
 import dev.rotor.metrics.Metrics;
 import dev.rotor.protocol.Disconnect;
-import dev.rotor.testkit.RecordingTransport;
+import dev.rotor.transport.RecordingTransport;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -1,20 +1,19 @@
 package dev.rotor.engine.memory;
 
-import dev.rotor.protocol.ControlMessage;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.entry;
 
 import dev.rotor.engine.EngineListener;
 import dev.rotor.engine.HistoryOptions;
+import dev.rotor.engine.RecordingEngineListener;
+import dev.rotor.engine.RecordingEngineListener.Joined;
+import dev.rotor.engine.RecordingEngineListener.Left;
 import dev.rotor.protocol.ClientInfo;
+import dev.rotor.protocol.ControlMessage;
 import dev.rotor.protocol.Message;
 import dev.rotor.protocol.RawJson;
-import dev.rotor.testkit.engine.ManualClock;
-import dev.rotor.testkit.engine.RecordingEngineListener;
-import dev.rotor.testkit.engine.RecordingEngineListener.Joined;
-import dev.rotor.testkit.engine.RecordingEngineListener.Left;
+import dev.rotor.timer.ManualClock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

@@ -1,8 +1,7 @@
-package dev.rotor.testkit.engine;
+package dev.rotor.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rotor.engine.HistoryOptions;
 import dev.rotor.protocol.Message;
 import java.time.Duration;
 import java.util.ArrayList;

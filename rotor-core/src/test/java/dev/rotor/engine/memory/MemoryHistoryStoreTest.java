@@ -1,12 +1,12 @@
 package dev.rotor.engine.memory;
 
 import dev.rotor.engine.Engine;
-import dev.rotor.testkit.engine.BrokerContract;
-import dev.rotor.testkit.engine.ManualClock;
+import dev.rotor.engine.HistoryStoreContract;
+import dev.rotor.timer.ManualClock;
 import java.time.Duration;
 
-/** Runs the broker contract against {@link MemoryEngine} on a manual clock. */
-class MemoryBrokerTest extends BrokerContract {
+/** Runs the history store contract against {@link MemoryEngine} on a manual clock. */
+class MemoryHistoryStoreTest extends HistoryStoreContract {
     private final ManualClock clock = new ManualClock();
 
     @Override

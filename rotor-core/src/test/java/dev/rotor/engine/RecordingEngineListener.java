@@ -1,8 +1,7 @@
-package dev.rotor.testkit.engine;
+package dev.rotor.engine;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.rotor.engine.EngineListener;
 import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.ControlMessage;
 import dev.rotor.protocol.Message;

@@ -1,8 +1,8 @@
 package dev.rotor.engine.memory;
 
 import dev.rotor.engine.Engine;
-import dev.rotor.testkit.engine.ManualClock;
-import dev.rotor.testkit.engine.PresenceStoreContract;
+import dev.rotor.engine.PresenceStoreContract;
+import dev.rotor.timer.ManualClock;
 import java.time.Duration;
 
 /** Runs the presence store contract against {@link MemoryEngine} on a manual clock. */

@@ -18,7 +18,7 @@ import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.CommandDecoder;
 import dev.rotor.protocol.Disconnect;
 import dev.rotor.protocol.Message;
-import dev.rotor.testkit.RecordingTransport;
+import dev.rotor.transport.RecordingTransport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
