@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rotor.node.NodeConfig;
+import dev.rotor.node.TestNode;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The API {@code stats} and {@code node} commands and their metrics (http-api.md §4.8–§4.10) on a node whose first
@@ -18,20 +17,11 @@ import org.junit.jupiter.api.Test;
  */
 class ApiNodeInfoTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private StartedNode fixture;
-    private ApiCalls api;
 
-    @BeforeEach
-    void start() throws Exception {
-        fixture = new StartedNode(NodeConfig.builder().topLevel(StartedNode.TOP_LEVEL).name("node1").version("9.9.9")
-                .nodeMetricsInterval(60));
-        api = new ApiCalls(fixture.node);
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        fixture.close();
-    }
+    @RegisterExtension
+    final TestNode node = TestNode.builder().topLevel(ApiCalls::presenceAndHistory)
+            .config(b -> b.name("node1").version("9.9.9").nodeMetricsInterval(60)).start();
+    private final ApiCalls api = new ApiCalls(node.node());
 
     private JsonNode body(String payload) throws Exception {
         JsonNode reply = JSON.readTree(api.run(payload)).get(0);
@@ -49,8 +39,8 @@ class ApiNodeInfoTest {
     void statsListsThisNodeWithItsIdentityAndTheMetricsInterval() throws Exception {
         String stats = api.run("{\"method\":\"stats\"}");
         assertThat(stats).startsWith("[{\"method\":\"stats\",\"error\":null,\"body\":{\"data\":{\"nodes\":[{\"uid\":\""
-                + fixture.node.uid() + "\",\"version\":\"9.9.9\",\"name\":\"node1\",\"started_at\":"
-                + fixture.node.startedAt() + ",\"metrics\":{").endsWith("}}],\"metrics_interval\":60}}}]");
+                + node.node().uid() + "\",\"version\":\"9.9.9\",\"name\":\"node1\",\"started_at\":"
+                + node.node().startedAt() + ",\"metrics\":{").endsWith("}}],\"metrics_interval\":60}}}]");
         JsonNode nodes = JSON.readTree(stats).get(0).get("body").get("data").get("nodes");
         assertThat(nodes).hasSize(1);
         assertThat(keys(nodes.get(0))).containsExactly("uid", "version", "name", "started_at", "metrics");
@@ -59,8 +49,8 @@ class ApiNodeInfoTest {
     @Test
     void nodeAnswersThisNodeWithTheCommandUid() throws Exception {
         assertThat(api.run("{\"method\":\"node\",\"uid\":\"n\"}")).startsWith("[{\"uid\":\"n\",\"method\":\"node\","
-                + "\"error\":null,\"body\":{\"data\":{\"uid\":\"" + fixture.node.uid() + "\",\"version\":\"9.9.9\","
-                + "\"name\":\"node1\",\"started_at\":" + fixture.node.startedAt() + ",\"metrics\":{");
+                + "\"error\":null,\"body\":{\"data\":{\"uid\":\"" + node.node().uid() + "\",\"version\":\"9.9.9\","
+                + "\"name\":\"node1\",\"started_at\":" + node.node().startedAt() + ",\"metrics\":{");
         assertThat(keys(body("{\"method\":\"node\"}"))).containsExactly("uid", "version", "name", "started_at",
                 "metrics");
     }
@@ -96,7 +86,7 @@ class ApiNodeInfoTest {
 
     @Test
     void countRequestCountsOneHttpApiRequest() throws Exception {
-        ApiExecutor executor = new ApiExecutor(fixture.node);
+        ApiExecutor executor = new ApiExecutor(node.node());
         executor.countRequest();
         executor.countRequest();
         assertThat(body("{\"method\":\"node\"}").get("metrics").get("http_api_num_requests").asLong()).isEqualTo(2);

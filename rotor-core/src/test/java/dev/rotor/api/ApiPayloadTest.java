@@ -2,12 +2,10 @@ package dev.rotor.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rotor.channel.ChannelOptions;
-import dev.rotor.node.NodeConfig;
+import dev.rotor.node.TestNode;
 import dev.rotor.protocol.ProtocolError;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The API payload and reply (http-api.md §3 and the examples of §5) at the executor: one reply per command in
@@ -15,20 +13,10 @@ import org.junit.jupiter.api.Test;
  * the decoder ({@code CommandDecoderTest}); statuses and encodings are the HTTP handler's.
  */
 class ApiPayloadTest {
-    private StartedNode fixture;
-    private ApiCalls api;
-
-    @BeforeEach
-    void start() throws Exception {
-        fixture = new StartedNode(NodeConfig.builder().topLevel(StartedNode.TOP_LEVEL)
-                .namespace("public", ChannelOptions.builder().publish(true).build()));
-        api = new ApiCalls(fixture.node);
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        fixture.close();
-    }
+    @RegisterExtension
+    final TestNode node = TestNode.builder().topLevel(ApiCalls::presenceAndHistory)
+            .namespace("public", o -> o.publish(true)).start();
+    private final ApiCalls api = new ApiCalls(node.node());
 
     @Test
     void aSingleCommandObjectStillGetsAnArray() {

@@ -11,7 +11,7 @@ import dev.rotor.engine.HistoryOptions;
 import dev.rotor.engine.HistoryStore;
 import dev.rotor.engine.PresenceStore;
 import dev.rotor.engine.memory.MemoryEngine;
-import dev.rotor.node.NodeConfig;
+import dev.rotor.node.TestNode;
 import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.ControlMessage;
 import dev.rotor.protocol.Message;
@@ -25,9 +25,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The API {@code publish} and {@code broadcast} commands (http-api.md §4.1, §4.2) on the memory engine, with
@@ -40,22 +39,14 @@ class ApiPublishTest {
 
     /** Channels whose publish fails right now; changed by tests between commands. */
     private final Set<String> failing = new HashSet<>();
-    private StartedNode fixture;
-    private ApiCalls api;
 
-    @BeforeEach
-    void start() throws Exception {
-        fixture = new StartedNode(NodeConfig.builder().topLevel(StartedNode.TOP_LEVEL)
-                // client-side options all off: the API ignores them
-                .namespace("closed", ChannelOptions.builder().historySize(5).historyLifetime(60).build())
-                .namespace("watched", ChannelOptions.builder().watch(true).build()), new PublishFailingEngine());
-        api = new ApiCalls(fixture.node);
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        fixture.close();
-    }
+    @RegisterExtension
+    final TestNode node = TestNode.builder().topLevel(ApiCalls::presenceAndHistory)
+            // client-side options all off: the API ignores them
+            .namespace("closed", o -> o.historySize(5).historyLifetime(60))
+            .namespace("watched", o -> o.watch(true))
+            .engine(PublishFailingEngine::new).start();
+    private final ApiCalls api = new ApiCalls(node.node());
 
     private String history(String channel) {
         return api.run("{\"method\":\"history\",\"params\":{\"channel\":\"" + channel + "\"}}");
@@ -109,7 +100,7 @@ class ApiPublishTest {
     @Test
     void publishToAWatchedChannelAlsoGoesToAdminWatchers() {
         List<ControlMessage> watched = new CopyOnWriteArrayList<>();
-        fixture.node.addAdminListener(watched::add);
+        node.node().addAdminListener(watched::add);
         api.run("[{\"method\":\"publish\",\"params\":{\"channel\":\"watched:a\",\"data\":{\"w\":1},\"uid\":\"m1\"}},"
                 + "{\"method\":\"publish\",\"params\":{\"channel\":\"news\",\"data\":1}}]");
         assertThat(watched).hasSize(1);
@@ -176,7 +167,11 @@ class ApiPublishTest {
 
     /** The memory engine, with publishing to the channels in {@link #failing} failing. */
     private final class PublishFailingEngine implements Engine {
-        private final MemoryEngine memory = new MemoryEngine();
+        private final MemoryEngine memory;
+
+        PublishFailingEngine(MemoryEngine memory) {
+            this.memory = memory;
+        }
 
         @Override
         public String name() {

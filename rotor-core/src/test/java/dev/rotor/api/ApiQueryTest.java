@@ -2,11 +2,9 @@ package dev.rotor.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rotor.channel.ChannelOptions;
-import dev.rotor.node.NodeConfig;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.rotor.node.TestNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The API {@code presence}, {@code history} and {@code channels} commands (http-api.md §4.5–§4.7) without
@@ -14,22 +12,12 @@ import org.junit.jupiter.api.Test;
  * {@link ApiSessionsTest}.
  */
 class ApiQueryTest {
-    private StartedNode fixture;
-    private ApiCalls api;
-
-    @BeforeEach
-    void start() throws Exception {
-        fixture = new StartedNode(NodeConfig.builder().topLevel(StartedNode.TOP_LEVEL)
-                .namespace("plain", ChannelOptions.builder().build())
-                .namespace("nosize", ChannelOptions.builder().historySize(0).historyLifetime(60).build())
-                .namespace("nolife", ChannelOptions.builder().historySize(5).historyLifetime(0).build()));
-        api = new ApiCalls(fixture.node);
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        fixture.close();
-    }
+    @RegisterExtension
+    final TestNode node = TestNode.builder().topLevel(ApiCalls::presenceAndHistory)
+            .namespace("plain", o -> { })
+            .namespace("nosize", o -> o.historySize(0).historyLifetime(60))
+            .namespace("nolife", o -> o.historySize(5).historyLifetime(0)).start();
+    private final ApiCalls api = new ApiCalls(node.node());
 
     private String query(String method, String channel) {
         return api.run("{\"method\":\"" + method + "\",\"params\":{\"channel\":\"" + channel + "\"}}");

@@ -2,64 +2,46 @@ package dev.rotor.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rotor.channel.ChannelOptions;
 import dev.rotor.node.Node;
-import dev.rotor.node.NodeConfig;
+import dev.rotor.node.TestNode;
 import dev.rotor.protocol.Command;
 import dev.rotor.protocol.ProtocolError;
-import dev.rotor.protocol.RawJson;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The v2 rendering of {@link ApiExecutor} outcomes on a real node with the memory engine. */
 class ApiV2Test {
-    private StartedNode fixture;
-    private ApiExecutor executor;
-    private ApiV2 v2;
+    @RegisterExtension
+    final TestNode node = TestNode.builder().topLevel(ApiCalls::presenceAndHistory).namespace("bare", o -> { })
+            .start();
+    private final ApiCalls api = new ApiCalls(node.node());
 
-    @BeforeEach
-    void start() throws Exception {
-        fixture = new StartedNode(NodeConfig.builder().topLevel(StartedNode.TOP_LEVEL)
-                .namespace("bare", ChannelOptions.builder().build()));
-        executor = new ApiExecutor(fixture.node);
-        v2 = new ApiV2(executor);
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        fixture.close();
-    }
-
-    private String run(String method, String params) throws Exception {
-        byte[] out = v2.execute(new Command("", method, params == null ? null : RawJson.of(params)))
-                .toCompletableFuture().get(10, TimeUnit.SECONDS);
-        return new String(out, StandardCharsets.UTF_8);
+    private String run(String method, String params) {
+        return api.v2(method, params);
     }
 
     @Test
-    void commandsWithoutResultAnswerAnEmptyObject() throws Exception {
+    void commandsWithoutResultAnswerAnEmptyObject() {
         assertThat(run("publish", "{\"channel\":\"a\",\"data\":{\"x\":1}}")).isEqualTo("{}");
         assertThat(run("history", "{\"channel\":\"a\"}"))
                 .matches("\\{\"result\":\\{\"publications\":\\[\\{\"data\":\\{\"x\":1\\},\"uid\":\"[^\"]+\"}]}}");
     }
 
     @Test
-    void presenceStatsOfAnEmptyChannelIsZero() throws Exception {
+    void presenceStatsOfAnEmptyChannelIsZero() {
         assertThat(run("presence_stats", "{\"channel\":\"a\"}")).isEqualTo("{\"result\":{\"num_clients\":0,\"num_users\":0}}");
         assertThat(run("presence", "{\"channel\":\"a\"}")).isEqualTo("{\"result\":{\"presence\":{}}}");
     }
 
     @Test
-    void missingParamsAndUnknownMethodsAreErrorObjects() throws Exception {
+    void missingParamsAndUnknownMethodsAreErrorObjects() {
         assertThat(run("presence", null)).isEqualTo("{\"error\":{\"code\":107,\"message\":\"bad request\"}}");
         assertThat(run("nope", "{}")).isEqualTo("{\"error\":{\"code\":104,\"message\":\"method not found\"}}");
     }
 
     @Test
-    void publishBroadcastUnsubscribeAndDisconnectAnswerAnEmptyObject() throws Exception {
+    void publishBroadcastUnsubscribeAndDisconnectAnswerAnEmptyObject() {
         assertThat(run("publish", "{\"channel\":\"chat\",\"data\":\"hello\"}")).isEqualTo("{}");
         assertThat(run("broadcast", "{\"channels\":[\"chat\",\"b\"],\"data\":{\"text\":\"hi!\"}}")).isEqualTo("{}");
         assertThat(run("unsubscribe", "{\"channel\":\"chat\",\"user\":\"42\"}")).isEqualTo("{}");
@@ -68,7 +50,7 @@ class ApiV2Test {
     }
 
     @Test
-    void historyIsNewestFirstAndChannelsAreAList() throws Exception {
+    void historyIsNewestFirstAndChannelsAreAList() {
         run("publish", "{\"channel\":\"chat\",\"data\":\"one\",\"uid\":\"u1\"}");
         run("publish", "{\"channel\":\"chat\",\"data\":{\"n\": 2},\"uid\":\"u2\"}");
         assertThat(run("history", "{\"channel\":\"chat\"}")).isEqualTo("{\"result\":{\"publications\":["
@@ -77,15 +59,15 @@ class ApiV2Test {
     }
 
     @Test
-    void infoListsThisNodeWithTheSevenV2Keys() throws Exception {
-        String uid = fixture.node.info().uid();
+    void infoListsThisNodeWithTheSevenV2Keys() {
+        String uid = node.node().info().uid();
         assertThat(run("info", "{}")).matches("\\{\"result\":\\{\"nodes\":\\[\\{\"uid\":\"" + uid + "\",\"name\":\""
-                + fixture.node.config().name() + "\",\"version\":\"[^\"]*\",\"num_clients\":0,\"num_users\":0,"
+                + node.node().config().name() + "\",\"version\":\"[^\"]*\",\"num_clients\":0,\"num_users\":0,"
                 + "\"num_channels\":0,\"uptime\":\\d+}]}}");
     }
 
     @Test
-    void commandErrorsAreV2ErrorObjectsWithCodeAndMessageOnly() throws Exception {
+    void commandErrorsAreV2ErrorObjectsWithCodeAndMessageOnly() {
         String badRequest = "{\"error\":{\"code\":107,\"message\":\"bad request\"}}";
         String notFound = "{\"error\":{\"code\":104,\"message\":\"method not found\"}}";
         String noNamespace = "{\"error\":{\"code\":102,\"message\":\"namespace not found\"}}";
@@ -122,14 +104,13 @@ class ApiV2Test {
     }
 
     @Test
-    void v2OnlyMethodsAreUnknownToV1() throws Exception {
+    void v2OnlyMethodsAreUnknownToV1() {
         Command info = new Command("", "info", null);
-        assertThat(executor.executeOne(info).toCompletableFuture().handle((r, e) -> Node.unwrapError(e))
-                .get(10, TimeUnit.SECONDS)).isInstanceOf(ApiRequestException.class)
-                .hasMessage("method not found");
-        assertThat(run("info", null)).startsWith("{\"result\":{\"nodes\":[{\"uid\":\"" + fixture.node.info().uid() + "\",");
+        Throwable refused = ApiCalls.done(api.executor().executeOne(info).handle((r, e) -> Node.unwrapError(e)));
+        assertThat(refused).isInstanceOf(ApiRequestException.class).hasMessage("method not found");
+        assertThat(run("info", null)).startsWith("{\"result\":{\"nodes\":[{\"uid\":\"" + node.node().info().uid() + "\",");
         for (String v2Only : new String[] {"presence_stats", "info"}) {
-            assertThat(new ApiCalls(fixture.node).refused("{\"method\":\"" + v2Only + "\",\"params\":{\"channel\":\"a\"}}"))
+            assertThat(api.refused("{\"method\":\"" + v2Only + "\",\"params\":{\"channel\":\"a\"}}"))
                     .isEqualTo(ProtocolError.METHOD_NOT_FOUND);
         }
     }
