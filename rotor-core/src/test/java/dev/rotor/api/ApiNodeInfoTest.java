@@ -4,16 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rotor.node.NodeInfo;
 import dev.rotor.node.TestNode;
+import dev.rotor.protocol.ControlMessage;
+import dev.rotor.protocol.JsonWriter;
+import dev.rotor.protocol.RawJson;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The API {@code stats} and {@code node} commands and their metrics (http-api.md §4.8–§4.10) on a node whose first
- * metrics interval has not completed. The key list itself is {@code MetricsTest}'s; here it is what the commands
- * answer.
+ * The API {@code stats} and {@code node} commands and their metrics (http-api.md §4.8–§4.10), with time passing
+ * only through the test node's manual clock: snapshots per metrics interval, announcements per node ping, other
+ * nodes dropped when silent. The key list itself is {@code MetricsTest}'s; here it is what the commands answer.
  */
 class ApiNodeInfoTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -90,5 +96,76 @@ class ApiNodeInfoTest {
         executor.countRequest();
         executor.countRequest();
         assertThat(body("{\"method\":\"node\"}").get("metrics").get("http_api_num_requests").asLong()).isEqualTo(2);
+    }
+
+    private long statsCounter(String key) throws Exception {
+        return body("{\"method\":\"stats\"}").get("nodes").get(0).get("metrics").get(key).asLong();
+    }
+
+    private void publish(int times) {
+        for (int i = 0; i < times; i++) {
+            api.run("{\"method\":\"publish\",\"params\":{\"channel\":\"a\",\"data\":1}}");
+        }
+    }
+
+    @Test
+    void statsShowsTheCounterIncreaseOfTheLastCompletedIntervalFromTheNextNodePing() throws Exception {
+        publish(3);
+        node.advance(Duration.ofSeconds(59));
+        assertThat(statsCounter("node_num_client_msg_published")).isZero();
+        // the interval completes at 60 s; the node announces the new snapshot at its next ping (every 3 s)
+        node.advance(Duration.ofSeconds(4));
+        assertThat(statsCounter("node_num_client_msg_published")).isEqualTo(3);
+        publish(1);
+        node.advance(Duration.ofSeconds(60));
+        assertThat(statsCounter("node_num_client_msg_published")).isEqualTo(1);
+        node.advance(Duration.ofSeconds(60));
+        assertThat(statsCounter("node_num_client_msg_published")).isZero();
+    }
+
+    @Test
+    void aReloadedMetricsIntervalReschedulesTheMetricsWindow() throws Exception {
+        node.reconfigure(b -> b.nodeMetricsInterval(5));
+        publish(2);
+        node.advance(Duration.ofSeconds(6));
+        assertThat(statsCounter("node_num_client_msg_published")).isEqualTo(2);
+        assertThat(body("{\"method\":\"stats\"}").get("metrics_interval").asInt()).isEqualTo(5);
+    }
+
+    @Test
+    void aReloadedNameIsAnnouncedAtTheNextNodePing() throws Exception {
+        node.reconfigure(b -> b.name("after"));
+        assertThat(body("{\"method\":\"stats\"}").get("nodes").get(0).get("name").asText()).isEqualTo("node1");
+        assertThat(body("{\"method\":\"node\"}").get("name").asText()).isEqualTo("after");
+        node.advance(Duration.ofSeconds(3));
+        assertThat(body("{\"method\":\"stats\"}").get("nodes").get(0).get("name").asText()).isEqualTo("after");
+    }
+
+    /** A ping of another node, as the engine's control channel delivers it. */
+    private void pingFrom(String uid) {
+        JsonWriter w = new JsonWriter(256);
+        w.raw("{\"info\":");
+        new NodeInfo(uid, "1.8.0", "name-" + uid, node.nowSeconds(), Map.of("node_num_clients", 7L)).write(w);
+        w.raw('}');
+        node.node().onControl(new ControlMessage(uid, "ping", RawJson.wrap(w.toByteArray())));
+    }
+
+    private List<String> statsNodeNames() throws Exception {
+        List<String> names = new ArrayList<>();
+        body("{\"method\":\"stats\"}").get("nodes").forEach(n -> names.add(n.get("name").asText()));
+        return names;
+    }
+
+    @Test
+    void statsListsOtherNodesUntilTheyAreSilentForMoreThanTwoPingIntervalsPlusOneSecond() throws Exception {
+        pingFrom("gone");
+        pingFrom("alive");
+        assertThat(statsNodeNames()).containsExactlyInAnyOrder("node1", "name-gone", "name-alive");
+        node.advance(Duration.ofSeconds(6));
+        pingFrom("alive");
+        assertThat(statsNodeNames()).containsExactlyInAnyOrder("node1", "name-gone", "name-alive");
+        // the check runs every 3 × node_ping_interval: at 9 s "gone" was last heard 9 s ago (> 2 × 3 + 1)
+        node.advance(Duration.ofSeconds(3));
+        assertThat(statsNodeNames()).containsExactlyInAnyOrder("node1", "name-alive");
     }
 }

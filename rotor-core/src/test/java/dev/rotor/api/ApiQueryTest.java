@@ -9,7 +9,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The API {@code presence}, {@code history} and {@code channels} commands (http-api.md §4.5–§4.7) without
  * subscribers: body shapes, errors (never with advice) and history order. What subscribers add is in
- * {@link ApiSessionsTest}.
+ * {@link ApiSubscribersTest}.
  */
 class ApiQueryTest {
     @RegisterExtension
