@@ -3,7 +3,6 @@ package dev.rotor.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotor.api.ApiExecutor;
-import dev.rotor.channel.ChannelOptions;
 import dev.rotor.engine.Broker;
 import dev.rotor.engine.ControlBus;
 import dev.rotor.engine.Engine;
@@ -12,16 +11,13 @@ import dev.rotor.engine.HistoryOptions;
 import dev.rotor.engine.HistoryStore;
 import dev.rotor.engine.PresenceStore;
 import dev.rotor.engine.memory.MemoryEngine;
-import dev.rotor.metrics.Metrics;
 import dev.rotor.protocol.ApiReply;
 import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.CommandDecoder;
 import dev.rotor.protocol.Disconnect;
 import dev.rotor.protocol.Message;
-import dev.rotor.transport.RecordingTransport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -29,13 +25,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * How engine failures reach clients and API callers (client-protocol.md §5.3–§5.7 and §12.2, http-api.md §4): the
@@ -49,31 +41,13 @@ class EngineFailuresTest {
     /** Engine operations that can be made to fail. */
     private enum Op { SUBSCRIBE, UNSUBSCRIBE, PUBLISH, CHANNELS, ADD_PRESENCE, PRESENCE, HISTORY }
 
-    private final List<RecordingTransport> transports = new ArrayList<>();
-    private final List<ClientSession> sessions = new ArrayList<>();
     /** The operations failing right now; changed by tests between commands. */
     private final Set<Op> failing = EnumSet.noneOf(Op.class);
-    private ScheduledExecutorService scheduler;
-    private MemoryEngine memory;
-    private Node node;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        scheduler = Executors.newSingleThreadScheduledExecutor();
-        memory = new MemoryEngine();
-        node = new Node(NodeConfig.builder().insecure(true).topLevel(ChannelOptions.builder().publish(true)
-                .presence(true).historySize(10).historyLifetime(60).build()).build(), new FailingEngine(), new Metrics(),
-                scheduler, Clock.systemUTC());
-        node.start().toCompletableFuture().get(5, TimeUnit.SECONDS);
-    }
-
-    @AfterEach
-    void tearDown() {
-        node.shutdown();
-        memory.close();
-        scheduler.shutdownNow();
-        transports.forEach(RecordingTransport::assertExhausted);
-    }
+    @RegisterExtension
+    final TestNode node = TestNode.builder().config(b -> b.insecure(true))
+            .topLevel(o -> o.publish(true).presence(true).historySize(10).historyLifetime(60))
+            .engine(FailingEngine::new).start();
+    private final List<TestClient> clients = new ArrayList<>();
 
     /** Fails without calling the memory engine when {@code op} is failing, else runs {@code real}. */
     private <T> CompletionStage<T> maybeFail(Op op, Supplier<CompletionStage<T>> real) {
@@ -82,6 +56,12 @@ class EngineFailuresTest {
 
     /** The memory engine, with the operations in {@link #failing} failing. */
     private final class FailingEngine implements Engine {
+        private final MemoryEngine memory;
+
+        FailingEngine(MemoryEngine memory) {
+            this.memory = memory;
+        }
+
         @Override public String name() { return "failing memory"; }
         @Override public CompletionStage<Void> start(EngineListener listener) { return memory.start(listener); }
         @Override public ControlBus controlBus() { return memory.controlBus(); }
@@ -130,34 +110,26 @@ class EngineFailuresTest {
         }
     }
 
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** A connected client: its transport. */
-    private RecordingTransport client() throws Exception {
-        RecordingTransport t = new RecordingTransport();
-        transports.add(t);
-        ClientSession s = node.openSession(t);
-        s.handleFrame(bytes("{\"method\":\"connect\",\"params\":{\"user\":\"u\"}}")).toCompletableFuture().join();
-        assertThat(t.next()).contains("\"method\":\"connect\"");
-        sessions.add(s);
-        return t;
+    /** A connected client. */
+    private TestClient client() {
+        TestClient c = node.connectedClient("u");
+        clients.add(c);
+        return c;
     }
 
     private void send(int client, String frame) {
-        sessions.get(client).handleFrame(bytes(frame)).toCompletableFuture().join();
+        clients.get(client).send(frame);
     }
 
     private String api(String payload) {
-        List<ApiReply> replies = new ApiExecutor(node).execute(CommandDecoder.decode(bytes(payload), true))
+        List<ApiReply> replies = new ApiExecutor(node.node()).execute(CommandDecoder.decode(TestNode.utf8(payload), true))
                 .toCompletableFuture().join();
         return new String(ApiReply.encode(replies), StandardCharsets.UTF_8);
     }
 
     @Test
     void aFailedEngineSubscriptionIsFatalWithReconnect() throws Exception {
-        RecordingTransport t = client();
+        TestClient t = client();
         failing.add(Op.SUBSCRIBE);
         send(0, "{\"uid\":\"1\",\"method\":\"subscribe\",\"params\":{\"channel\":\"c\"}}");
         assertThat(t.closedWith()).isEqualTo(Disconnect.INTERNAL_SERVER_ERROR);
@@ -166,7 +138,7 @@ class EngineFailuresTest {
 
     @Test
     void aFailedPresenceWriteAtSubscribeIsFatalToo() throws Exception {
-        RecordingTransport t = client();
+        TestClient t = client();
         failing.add(Op.ADD_PRESENCE);
         send(0, "{\"uid\":\"1\",\"method\":\"subscribe\",\"params\":{\"channel\":\"c\"}}");
         assertThat(t.closedWith()).isEqualTo(Disconnect.INTERNAL_SERVER_ERROR);
@@ -174,7 +146,7 @@ class EngineFailuresTest {
 
     @Test
     void clientCommandsReportEngineFailuresWithTheirAdvice() throws Exception {
-        RecordingTransport t = client();
+        TestClient t = client();
         send(0, "{\"uid\":\"1\",\"method\":\"subscribe\",\"params\":{\"channel\":\"c\"}}");
         assertThat(t.next()).contains("\"status\":true");
         failing.addAll(EnumSet.of(Op.PUBLISH, Op.PRESENCE, Op.HISTORY, Op.UNSUBSCRIBE));

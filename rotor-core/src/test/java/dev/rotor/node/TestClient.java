@@ -76,9 +76,16 @@ public final class TestClient {
         return reply;
     }
 
-    /** Subscribes to {@code channel} and takes the reply, which must report success. */
+    /**
+     * Subscribes to {@code channel} and takes the reply, which must report success, and the client's own join push
+     * that comes before it on a channel with {@code join_leave} (client-protocol.md §5.3, ordering note).
+     */
     public String subscribe(String channel) {
         String reply = call(subscribeFrame(channel));
+        if (reply.startsWith("{\"method\":\"join\"")) {
+            assertThat(reply).as("own join").contains("\"client\":\"" + clientId() + "\"");
+            reply = next();
+        }
         assertThat(reply).as("subscribe reply").contains("\"status\":true").doesNotContain("\"error\"");
         return reply;
     }

@@ -109,7 +109,10 @@ public final class TestNode implements AutoCloseable, AfterEachCallback {
         return client;
     }
 
-    /** Rung 3: a connection of {@code user} subscribed to {@code channel} (not private); both replies are taken. */
+    /**
+     * Rung 3: a connection of {@code user} subscribed to {@code channel} (not private); both replies are taken, and its
+     * own join push when the channel has {@code join_leave}.
+     */
     public TestClient subscribedClient(String user, String channel) {
         TestClient client = connectedClient(user);
         client.subscribe(channel);
@@ -145,11 +148,15 @@ public final class TestNode implements AutoCloseable, AfterEachCallback {
             return;
         }
         closed = true;
-        node.shutdown();
-        memory.close();
-        scheduler.shutdown();
-        for (TestClient c : clients) {
-            c.transport().assertExhausted();
+        try {
+            // before the shutdown, whose closes push leaves to the clients still open
+            for (TestClient c : clients) {
+                c.transport().assertExhausted();
+            }
+        } finally {
+            node.shutdown();
+            memory.close();
+            scheduler.shutdown();
         }
     }
 
