@@ -2,26 +2,10 @@ package dev.rotor.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rotor.channel.ChannelOptions;
-import dev.rotor.engine.Broker;
-import dev.rotor.engine.ControlBus;
-import dev.rotor.engine.Engine;
-import dev.rotor.engine.EngineListener;
-import dev.rotor.engine.HistoryOptions;
-import dev.rotor.engine.HistoryStore;
-import dev.rotor.engine.PresenceStore;
-import dev.rotor.engine.memory.MemoryEngine;
 import dev.rotor.node.TestNode;
-import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.ControlMessage;
-import dev.rotor.protocol.Message;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,19 +17,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * publishing to chosen channels failing as a Redis engine's does when Redis is unreachable.
  */
 class ApiPublishTest {
-    /** The engine text of a failed publish, as a Redis client would report it. */
-    private static final String DOWN = "dial tcp 127.0.0.1:6379: connect: connection refused";
+    private static final String DOWN = FailingEngine.DOWN;
     private static final Pattern UID = Pattern.compile("\"uid\":\"([0-9A-Za-z]{22})\"");
 
-    /** Channels whose publish fails right now; changed by tests between commands. */
-    private final Set<String> failing = new HashSet<>();
-
+    /** The engine under the node; tests make it fail between commands. */
+    private FailingEngine engine;
     @RegisterExtension
     final TestNode node = TestNode.builder().topLevel(ApiCalls::presenceAndHistory)
             // client-side options all off: the API ignores them
             .namespace("closed", o -> o.historySize(5).historyLifetime(60))
             .namespace("watched", o -> o.watch(true))
-            .engine(PublishFailingEngine::new).start();
+            .engine(memory -> engine = new FailingEngine(memory)).start();
     private final ApiCalls api = new ApiCalls(node.node());
 
     private String history(String channel) {
@@ -111,7 +93,7 @@ class ApiPublishTest {
 
     @Test
     void aFailedPublishReportsTheEngineTextWithoutAdvice() {
-        failing.add("news");
+        engine.failPublishTo("news");
         assertThat(api.run("{\"method\":\"publish\",\"params\":{\"channel\":\"news\",\"data\":1}}"))
                 .isEqualTo("[{\"method\":\"publish\",\"error\":\"" + DOWN + " (news)\",\"body\":null}]");
     }
@@ -157,88 +139,11 @@ class ApiPublishTest {
 
     @Test
     void aFailedBroadcastPublishDoesNotStopTheOthersAndReportsTheFirstFailureWithoutAdvice() {
-        failing.add("b");
-        failing.add("c");
+        engine.failPublishTo("b");
+        engine.failPublishTo("c");
         assertThat(api.run("{\"method\":\"broadcast\",\"params\":{\"channels\":[\"a\",\"b\",\"c\",\"d\"],\"data\":1}}"))
                 .isEqualTo("[{\"method\":\"broadcast\",\"error\":\"" + DOWN + " (b)\",\"body\":null}]");
         assertThat(history("a")).contains("\"data\":1");
         assertThat(history("d")).contains("\"data\":1");
-    }
-
-    /** The memory engine, with publishing to the channels in {@link #failing} failing. */
-    private final class PublishFailingEngine implements Engine {
-        private final MemoryEngine memory;
-
-        PublishFailingEngine(MemoryEngine memory) {
-            this.memory = memory;
-        }
-
-        @Override
-        public String name() {
-            return "memory, publish failing";
-        }
-
-        @Override
-        public CompletionStage<Void> start(EngineListener listener) {
-            return memory.start(listener);
-        }
-
-        @Override
-        public Broker broker() {
-            Broker real = memory.broker();
-            return new Broker() {
-                @Override
-                public CompletionStage<Void> publish(Message message, HistoryOptions history) {
-                    return failing.contains(message.channel())
-                            ? CompletableFuture.failedFuture(new IOException(DOWN + " (" + message.channel() + ")"))
-                            : real.publish(message, history);
-                }
-
-                @Override
-                public CompletionStage<Void> publishJoin(String channel, ClientInfo info) {
-                    return real.publishJoin(channel, info);
-                }
-
-                @Override
-                public CompletionStage<Void> publishLeave(String channel, ClientInfo info) {
-                    return real.publishLeave(channel, info);
-                }
-
-                @Override
-                public CompletionStage<Void> subscribe(String channel) {
-                    return real.subscribe(channel);
-                }
-
-                @Override
-                public CompletionStage<Void> unsubscribe(String channel, HistoryOptions history) {
-                    return real.unsubscribe(channel, history);
-                }
-
-                @Override
-                public CompletionStage<List<String>> channels() {
-                    return real.channels();
-                }
-            };
-        }
-
-        @Override
-        public PresenceStore presenceStore() {
-            return memory.presenceStore();
-        }
-
-        @Override
-        public HistoryStore historyStore() {
-            return memory.historyStore();
-        }
-
-        @Override
-        public ControlBus controlBus() {
-            return memory.controlBus();
-        }
-
-        @Override
-        public void close() {
-            memory.close();
-        }
     }
 }

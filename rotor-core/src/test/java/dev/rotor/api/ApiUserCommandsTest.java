@@ -19,9 +19,12 @@ class ApiUserCommandsTest {
     private static final String OK_UNSUBSCRIBE = "[{\"method\":\"unsubscribe\",\"error\":null,\"body\":null}]";
     private static final String OK_DISCONNECT = "[{\"method\":\"disconnect\",\"error\":null,\"body\":null}]";
 
+    /** The engine under the node; a test makes its control messages fail. */
+    private FailingEngine engine;
     @RegisterExtension
     final TestNode node = TestNode.builder().topLevel(ApiCalls::presenceAndHistory)
-            .namespace("jl", o -> o.joinLeave(true).presence(true)).start();
+            .namespace("jl", o -> o.joinLeave(true).presence(true))
+            .engine(memory -> engine = new FailingEngine(memory)).start();
     private final ApiCalls api = new ApiCalls(node.node());
 
     private static String unsubscribePush(String channel) {
@@ -133,5 +136,17 @@ class ApiUserCommandsTest {
         node.node().onControl(new ControlMessage("another-node", "disconnect", RawJson.of("{\"user\":\"carol\"}")));
         assertThat(carol.closedWith()).isEqualTo(Disconnect.DISCONNECT);
         assertThat(bob.closedWith()).isNull();
+    }
+
+    @Test
+    void aControlMessageThatCannotBePublishedIsInternalServerErrorAfterThisNodeActed() {
+        TestClient bob = node.subscribedClient("bob", "a");
+        engine.failControl();
+        assertThat(api.run("{\"method\":\"unsubscribe\",\"params\":{\"channel\":\"a\",\"user\":\"bob\"}}"))
+                .isEqualTo("[{\"method\":\"unsubscribe\",\"error\":\"internal server error\",\"body\":null}]");
+        assertThat(bob.next()).isEqualTo(unsubscribePush("a"));
+        assertThat(api.run("{\"method\":\"disconnect\",\"params\":{\"user\":\"bob\"}}"))
+                .isEqualTo("[{\"method\":\"disconnect\",\"error\":\"internal server error\",\"body\":null}]");
+        assertThat(bob.closedWith()).isEqualTo(Disconnect.DISCONNECT);
     }
 }
