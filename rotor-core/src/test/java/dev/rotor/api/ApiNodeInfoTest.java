@@ -50,6 +50,15 @@ class ApiNodeInfoTest {
         JsonNode nodes = JSON.readTree(stats).get(0).get("body").get("data").get("nodes");
         assertThat(nodes).hasSize(1);
         assertThat(keys(nodes.get(0))).containsExactly("uid", "version", "name", "started_at", "metrics");
+        // a version 4 UUID, new on every start; Unix seconds of the start
+        assertThat(node.node().uid()).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+        assertThat(node.node().startedAt()).isEqualTo(TestNode.START_MILLIS / 1000);
+    }
+
+    @Test
+    void nodeReportsTheUptimeInSecondsOnTheNodesClock() throws Exception {
+        node.advance(Duration.ofMillis(100_900));
+        assertThat(body("{\"method\":\"node\"}").get("metrics").get("node_uptime_seconds").asLong()).isEqualTo(100);
     }
 
     @Test
