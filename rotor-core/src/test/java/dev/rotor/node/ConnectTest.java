@@ -209,4 +209,18 @@ class ConnectTest {
         node.advance(Duration.ofMinutes(2));
         assertThat(c.closedWith()).isNull();
     }
+
+    @Test
+    void aClosedSessionLeavesNoTimerBehind() {
+        node.reconfigure(b -> b.connectionLifetime(60));
+        int idle = node.scheduler().pendingCount();
+        TestClient opened = node.client();
+        assertThat(node.scheduler().pendingCount()).as("the stale timer").isEqualTo(idle + 1);
+        opened.connect(connect("connect", "1", "u", now(), ""));
+        assertThat(node.scheduler().pendingCount()).as("the expiry timer instead").isEqualTo(idle + 1);
+        opened.session().transportClosed();
+        TestClient stale = node.client();
+        stale.session().close(Disconnect.DISCONNECT);
+        assertThat(node.scheduler().pendingCount()).isEqualTo(idle);
+    }
 }

@@ -2,7 +2,6 @@ package dev.rotor.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rotor.api.ApiExecutor;
 import dev.rotor.engine.Broker;
 import dev.rotor.engine.ControlBus;
 import dev.rotor.engine.Engine;
@@ -11,13 +10,10 @@ import dev.rotor.engine.HistoryOptions;
 import dev.rotor.engine.HistoryStore;
 import dev.rotor.engine.PresenceStore;
 import dev.rotor.engine.memory.MemoryEngine;
-import dev.rotor.protocol.ApiReply;
 import dev.rotor.protocol.ClientInfo;
-import dev.rotor.protocol.CommandDecoder;
 import dev.rotor.protocol.Disconnect;
 import dev.rotor.protocol.Message;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -121,12 +117,6 @@ class EngineFailuresTest {
         clients.get(client).send(frame);
     }
 
-    private String api(String payload) {
-        List<ApiReply> replies = new ApiExecutor(node.node()).execute(CommandDecoder.decode(TestNode.utf8(payload), true))
-                .toCompletableFuture().join();
-        return new String(ApiReply.encode(replies), StandardCharsets.UTF_8);
-    }
-
     @Test
     void aFailedEngineSubscriptionIsFatalWithReconnect() throws Exception {
         TestClient t = client();
@@ -168,7 +158,7 @@ class EngineFailuresTest {
     @Test
     void apiCommandsReportEngineFailuresWithoutAdvice() throws Exception {
         failing.addAll(EnumSet.of(Op.PUBLISH, Op.PRESENCE, Op.HISTORY, Op.CHANNELS));
-        assertThat(api("[{\"method\":\"publish\",\"params\":{\"channel\":\"c\",\"data\":1}},"
+        assertThat(node.api("[{\"method\":\"publish\",\"params\":{\"channel\":\"c\",\"data\":1}},"
                 + "{\"method\":\"broadcast\",\"params\":{\"channels\":[\"a\",\"b\"],\"data\":1}},"
                 + "{\"method\":\"presence\",\"params\":{\"channel\":\"c\"}},"
                 + "{\"method\":\"history\",\"params\":{\"channel\":\"c\"}},"

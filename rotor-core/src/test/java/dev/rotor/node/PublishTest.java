@@ -5,10 +5,7 @@ import static dev.rotor.node.Frames.publish;
 import static dev.rotor.node.Frames.statusReply;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rotor.channel.ChannelOptions;
 import dev.rotor.protocol.ControlMessage;
-import dev.rotor.protocol.Message;
-import dev.rotor.protocol.RawJson;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,11 +125,10 @@ class PublishTest {
     @Test
     void anApiPublicationHasNoClientOrInfoAndIgnoresTheClientSideOptions() {
         TestClient c = node.subscribedClient("u", "ro:x");
-        TestNode.await(node.node().publish(new Message("X", "ro:x", RawJson.of("{\"a\":1}"), null, null),
-                ChannelOptions.NONE));
+        assertThat(node.api(json("{'method':'publish','params':{'channel':'ro:x','data':{'a':1},'uid':'X'}}")))
+                .isEqualTo(json("[{'method':'publish','error':null,'body':null}]"));
         assertThat(c.next()).isEqualTo(json("{'method':'message','body':{'uid':'X','channel':'ro:x','data':{'a':1}}}"));
-        TestNode.await(node.node().publish(new Message("Y", "ro:x", RawJson.of("\"hi\""), "cl", null),
-                ChannelOptions.NONE));
+        node.api(json("{'method':'publish','params':{'channel':'ro:x','data':'hi','uid':'Y','client':'cl'}}"));
         assertThat(c.next()).isEqualTo(json("{'method':'message','body':{'uid':'Y','client':'cl','channel':'ro:x',"
                 + "'data':'hi'}}"));
     }

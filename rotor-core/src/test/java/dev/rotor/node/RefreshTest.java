@@ -90,4 +90,15 @@ class RefreshTest {
                 + dev.rotor.auth.Hmac.clientToken(TestNode.SECRET, "u", "soon", "") + "'}}")))
                 .isEqualTo(Disconnect.INVALID_MESSAGE);
     }
+
+    @Test
+    void everyRefreshReplacesTheExpiryTimerInsteadOfAddingOne() {
+        node.reconfigure(b -> b.connectionLifetime(60));
+        TestClient c = node.connectedClient("u");
+        int pending = node.scheduler().pendingCount();
+        for (int i = 0; i < 100; i++) {
+            assertThat(c.call(connect("refresh", "", "u", now() + i, ""))).contains("\"expired\":false");
+        }
+        assertThat(node.scheduler().pendingCount()).isEqualTo(pending);
+    }
 }

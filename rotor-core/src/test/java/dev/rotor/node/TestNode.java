@@ -1,10 +1,13 @@
 package dev.rotor.node;
 
+import dev.rotor.api.ApiExecutor;
 import dev.rotor.auth.Hmac;
 import dev.rotor.channel.ChannelOptions;
 import dev.rotor.engine.Engine;
 import dev.rotor.engine.memory.MemoryEngine;
 import dev.rotor.metrics.Metrics;
+import dev.rotor.protocol.ApiReply;
+import dev.rotor.protocol.CommandDecoder;
 import dev.rotor.protocol.JsonWriter;
 import dev.rotor.timer.ManualClock;
 import dev.rotor.timer.ManualScheduler;
@@ -92,6 +95,15 @@ public final class TestNode implements AutoCloseable, AfterEachCallback {
         NodeConfig.Builder b = node.config().toBuilder();
         change.accept(b);
         node.reload(b.build());
+    }
+
+    /**
+     * Runs HTTP API commands (one object or an array, as the request body) through the node's {@link ApiExecutor}
+     * and returns the encoded replies, as the API handler would send them.
+     */
+    public String api(String commands) {
+        return new String(ApiReply.encode(await(new ApiExecutor(node).execute(CommandDecoder.decode(utf8(commands),
+                true)))), StandardCharsets.UTF_8);
     }
 
     /** Rung 1: a freshly opened connection (its stale timer running), not connected. */

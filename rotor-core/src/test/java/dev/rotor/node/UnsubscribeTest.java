@@ -83,7 +83,8 @@ class UnsubscribeTest {
         TestClient notSubscribed = node.connectedClient("bob");
         TestClient other = node.subscribedClient("alice", "one");
         assertThat(subscribed.next()).contains("\"method\":\"join\"");
-        TestNode.await(node.node().unsubscribeUser("bob", "one"));
+        assertThat(node.api(json("{'method':'unsubscribe','params':{'channel':'one','user':'bob'}}")))
+                .isEqualTo(json("[{'method':'unsubscribe','error':null,'body':null}]"));
         assertThat(subscribed.next()).isEqualTo(leave("one", subscribed, "bob"));
         assertThat(subscribed.next()).isEqualTo(unsubscribePush("one"));
         assertThat(notSubscribed.next()).isEqualTo(unsubscribePush("one"));
@@ -100,7 +101,7 @@ class UnsubscribeTest {
         node.reconfigure(b -> b.topLevel(dev.rotor.channel.ChannelOptions.NONE));
         TestClient c = node.subscribedClient("bob", "a");
         c.subscribe("b");
-        TestNode.await(node.node().unsubscribeUser("bob", ""));
+        node.api(json("{'method':'unsubscribe','params':{'channel':'','user':'bob'}}"));
         assertThat(List.of(c.next(), c.next())).containsExactlyInAnyOrder(unsubscribePush("a"), unsubscribePush("b"));
         assertThat(c.session().channels()).isEmpty();
     }
@@ -110,7 +111,7 @@ class UnsubscribeTest {
         TestClient a = node.subscribedClient("a", "room");
         TestClient b = node.subscribedClient("b", "room");
         assertThat(a.next()).contains("\"method\":\"join\"").contains(b.clientId());
-        TestNode.await(node.node().disconnectUser("b"));
+        node.api(json("{'method':'disconnect','params':{'user':'b'}}"));
         assertThat(b.closedWith()).isEqualTo(Disconnect.DISCONNECT);
         assertThat(a.next()).isEqualTo(leave("room", b, "b"));
         assertThat(node.connectedClient("b").clientId()).isNotEqualTo(b.clientId());

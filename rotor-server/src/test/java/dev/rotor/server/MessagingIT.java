@@ -6,147 +6,18 @@ import static org.awaitility.Awaitility.await;
 
 import dev.rotor.channel.ChannelOptions;
 import dev.rotor.testkit.RawHttp;
-import dev.rotor.testkit.WsTestClient;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** publish, presence, history, ping, slow clients and keepalive (client-protocol.md §5.5–§5.8, §7, §8, §10). */
+/**
+ * Keepalive and write timeouts on the raw WebSocket (client-protocol.md §1.1, §7): server pings, the read deadline,
+ * the write deadline. publish, presence, history, ping and the slow-client limit are unit-tested in rotor-core
+ * ({@code dev.rotor.node.*Test}).
+ */
 class MessagingIT extends ProtocolSupport {
-
-    private static final ChannelOptions ALL = ChannelOptions.builder().publish(true).presence(true).joinLeave(false)
-            .historySize(2).historyLifetime(60).build();
-
-    @Test
-    void publisherGetsItsOwnMessageBeforeTheReplyWithDataVerbatim() throws Exception {
-        start(config().topLevel(ALL));
-        Client c = connect("u1", "{\"name\":\"A\"}");
-        c.call(subscribe("1", "news"));
-        c.send("{\"uid\":\"8\",\"method\":\"publish\",\"params\":{\"channel\":\"news\",\"data\":{\"x\": 1}}}");
-        assertThat(c.next()).matches("\\{\"method\":\"message\",\"body\":\\{\"uid\":\"[0-9A-Za-z]{22}\",\"client\":\""
-                + c.id() + "\",\"info\":\\{\"default_info\":\\{\"name\":\"A\"},\"user\":\"u1\",\"client\":\"" + c.id()
-                + "\"},\"channel\":\"news\",\"data\":\\{\"x\": 1}}}");
-        assertThat(c.next()).isEqualTo("{\"uid\":\"8\",\"method\":\"publish\",\"body\":{\"channel\":\"news\",\"status\":true}}");
-    }
-
-    @Test
-    void publishErrorsCarryAdvice() throws Exception {
-        start(config().namespace("ro", ChannelOptions.builder().build()).topLevel(ALL));
-        Client c = connect("u1");
-        c.call(subscribe("1", "ro:x"));
-        assertThat(c.call("{\"uid\":\"2\",\"method\":\"publish\",\"params\":{\"channel\":\"ro:x\",\"data\":1}}"))
-                .isEqualTo("{\"uid\":\"2\",\"method\":\"publish\",\"error\":\"permission denied\",\"advice\":\"fix\","
-                        + "\"body\":{\"channel\":\"ro:x\",\"status\":false}}");
-        assertThat(c.call("{\"uid\":\"3\",\"method\":\"publish\",\"params\":{\"channel\":\"other\",\"data\":1}}"))
-                .isEqualTo("{\"uid\":\"3\",\"method\":\"publish\",\"error\":\"permission denied\",\"advice\":\"fix\","
-                        + "\"body\":{\"channel\":\"other\",\"status\":false}}");
-        assertThat(c.call("{\"uid\":\"4\",\"method\":\"publish\",\"params\":{\"channel\":\"ro:x\"}}"))
-                .isEqualTo("{\"uid\":\"4\",\"method\":\"publish\",\"error\":\"invalid message\",\"advice\":\"fix\","
-                        + "\"body\":{\"channel\":\"ro:x\",\"status\":false}}");
-    }
-
-    @Test
-    void nullDataIsPublishedAsNull() throws Exception {
-        start(config().topLevel(ALL));
-        Client c = connect("u1");
-        c.call(subscribe("1", "n"));
-        c.send("{\"uid\":\"2\",\"method\":\"publish\",\"params\":{\"channel\":\"n\",\"data\":null}}");
-        assertThat(c.next()).endsWith("\"channel\":\"n\",\"data\":null}}");
-    }
-
-    @Test
-    void insecureModeAllowsPublishWithoutTheOption() throws Exception {
-        start(config().insecure(true));
-        Client c = connect("");
-        c.call(subscribe("1", "n"));
-        c.send("{\"uid\":\"2\",\"method\":\"publish\",\"params\":{\"channel\":\"n\",\"data\":1}}");
-        assertThat(c.next()).startsWith("{\"method\":\"message\"");
-        assertThat(c.next()).contains("\"status\":true");
-    }
-
-    @Test
-    void apiPublicationsReachEverySubscriber() throws Exception {
-        start(config().topLevel(ALL));
-        Client a = connect("a");
-        Client b = connect("b");
-        a.call(subscribe("1", "news"));
-        b.call(subscribe("1", "news"));
-        server.api("{\"method\":\"publish\",\"params\":{\"channel\":\"news\",\"data\":{\"a\":1},\"uid\":\"X\",\"client\":\"cl\"}}");
-        String push = "{\"method\":\"message\",\"body\":{\"uid\":\"X\",\"client\":\"cl\",\"channel\":\"news\",\"data\":{\"a\":1}}}";
-        assertThat(a.next()).isEqualTo(push);
-        assertThat(b.next()).isEqualTo(push);
-    }
-
-    @Test
-    void presenceListsSubscribersInSerialisedRendering() throws Exception {
-        start(config().topLevel(ALL));
-        Client c = connect("u1", "{\"name\": \"A\"}");
-        c.call(subscribe("1", "news"));
-        assertThat(c.call("{\"uid\":\"4\",\"method\":\"presence\",\"params\":{\"channel\":\"news\"}}"))
-                .isEqualTo("{\"uid\":\"4\",\"method\":\"presence\",\"body\":{\"channel\":\"news\",\"data\":{\"" + c.id()
-                        + "\":{\"user\":\"u1\",\"client\":\"" + c.id() + "\",\"default_info\":{\"name\":\"A\"}}}}}");
-    }
-
-    @Test
-    void presenceAndHistoryErrors() throws Exception {
-        start(config().namespace("off", ChannelOptions.builder().build()));
-        Client c = connect("u1");
-        c.call(subscribe("1", "off:x"));
-        assertThat(c.call("{\"uid\":\"2\",\"method\":\"presence\",\"params\":{\"channel\":\"off:x\"}}"))
-                .isEqualTo("{\"uid\":\"2\",\"method\":\"presence\",\"error\":\"not available\",\"advice\":\"retry\","
-                        + "\"body\":{\"channel\":\"off:x\",\"data\":null}}");
-        assertThat(c.call("{\"uid\":\"3\",\"method\":\"history\",\"params\":{\"channel\":\"off:x\"}}"))
-                .isEqualTo("{\"uid\":\"3\",\"method\":\"history\",\"error\":\"not available\",\"advice\":\"retry\","
-                        + "\"body\":{\"channel\":\"off:x\",\"data\":null}}");
-        assertThat(c.call("{\"uid\":\"4\",\"method\":\"history\",\"params\":{\"channel\":\"nosub\"}}"))
-                .isEqualTo("{\"uid\":\"4\",\"method\":\"history\",\"error\":\"permission denied\",\"advice\":\"fix\","
-                        + "\"body\":{\"channel\":\"nosub\",\"data\":null}}");
-        assertThat(c.call("{\"uid\":\"5\",\"method\":\"presence\",\"params\":{\"channel\":\"nosub\"}}"))
-                .isEqualTo("{\"uid\":\"5\",\"method\":\"presence\",\"error\":\"permission denied\",\"advice\":\"fix\","
-                        + "\"body\":{\"channel\":\"nosub\",\"data\":null}}");
-    }
-
-    @Test
-    void historyIsNewestFirstAndTruncatedToSize() throws Exception {
-        start(config().topLevel(ALL));
-        Client c = connect("u1");
-        c.call(subscribe("1", "h"));
-        for (int i = 1; i <= 3; i++) {
-            server.api("{\"method\":\"publish\",\"params\":{\"channel\":\"h\",\"data\":{\"n\": " + i + "},\"uid\":\"m" + i + "\"}}");
-            c.next();
-        }
-        assertThat(c.call("{\"uid\":\"5\",\"method\":\"history\",\"params\":{\"channel\":\"h\"}}"))
-                .isEqualTo("{\"uid\":\"5\",\"method\":\"history\",\"body\":{\"channel\":\"h\",\"data\":["
-                        + "{\"uid\":\"m3\",\"channel\":\"h\",\"data\":{\"n\":3}},{\"uid\":\"m2\",\"channel\":\"h\",\"data\":{\"n\":2}}]}}");
-    }
-
-    @Test
-    void pingEchoesDataAndOmitsAnEmptyBody() throws Exception {
-        start(config());
-        Client c = connect("u1");
-        assertThat(c.call("{\"method\":\"ping\"}")).isEqualTo("{\"method\":\"ping\"}");
-        assertThat(c.call("{\"uid\":\"7\",\"method\":\"ping\",\"params\":{\"data\":\"\"}}")).isEqualTo("{\"uid\":\"7\",\"method\":\"ping\"}");
-        c.send("{\"method\":\"ping\",\"params\":\"x\"}");
-        assertThat(c.awaitClose().reason()).isEqualTo(advice("invalid message", false));
-    }
-
-    @Test
-    void slowClientIsDisconnectedWhenAMessageExceedsTheQueue() throws Exception {
-        start(config().clientQueueMaxSize(300).topLevel(ALL));
-        Client c = connect("u1");
-        c.call(subscribe("1", "big"));
-        server.api("{\"method\":\"publish\",\"params\":{\"channel\":\"big\",\"data\":\"" + "x".repeat(400) + "\"}}");
-        assertThat(c.awaitClose()).isEqualTo(new WsTestClient.Close(3000, advice("slow", false)));
-    }
-
-    @Test
-    void channelsAreEscapedHtmlSafe() throws Exception {
-        start(config());
-        Client c = connect("u1");
-        assertThat(c.call(subscribe("1", "a<b>"))).isEqualTo(subscribeOk("1", "a\\u003cb\\u003e"));
-    }
 
     @Test
     void serverPingsAndDropsAClientThatNeverAnswers() throws Exception {
@@ -190,40 +61,6 @@ class MessagingIT extends ProtocolSupport {
                 java.net.URI.create("http://127.0.0.1:" + server.server().boundPort() + "/connection/websocket"))
                 .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
         assertThat(post.statusCode()).isEqualTo(405);
-    }
-
-    @Test
-    void publishWithAnEmptyChannelIsAResponseErrorNotFatal() throws Exception {
-        start(config().topLevel(ALL));
-        Client c = connect("u1");
-        assertThat(c.call("{\"uid\":\"1\",\"method\":\"publish\",\"params\":{\"channel\":\"\",\"data\":1}}"))
-                .isEqualTo("{\"uid\":\"1\",\"method\":\"publish\",\"error\":\"invalid message\",\"advice\":\"fix\","
-                        + "\"body\":{\"channel\":\"\",\"status\":false}}");
-        assertThat(c.call("{\"uid\":\"2\",\"method\":\"ping\"}")).isEqualTo("{\"uid\":\"2\",\"method\":\"ping\"}");
-    }
-
-    @Test
-    void historyOfAnEmptyChannelIsAnEmptyArray() throws Exception {
-        start(config().topLevel(ALL));
-        Client c = connect("u1");
-        c.call(subscribe("1", "quiet"));
-        assertThat(c.call("{\"uid\":\"2\",\"method\":\"history\",\"params\":{\"channel\":\"quiet\"}}"))
-                .isEqualTo("{\"uid\":\"2\",\"method\":\"history\",\"body\":{\"channel\":\"quiet\",\"data\":[]}}");
-    }
-
-    @Test
-    void presenceIsRewrittenEveryPresencePingIntervalWithTheCurrentInfo() throws Exception {
-        start(config().topLevel(ALL).presencePingInterval(1).connectionLifetime(600));
-        Client c = connect("u1", "{\"v\":1}");
-        c.call(subscribe("1", "room"));
-        String ts = Long.toString(System.currentTimeMillis() / 1000);
-        assertThat(c.call(server.refreshFrame("r", "u1", ts, "{\"v\":2}")))
-                .contains("\"expired\":false");
-        String presence = "{\"uid\":\"p\",\"method\":\"presence\",\"params\":{\"channel\":\"room\"}}";
-        // the entry written at subscribe still holds the old info until the periodic refresh rewrites it
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(c.call(presence))
-                .isEqualTo("{\"uid\":\"p\",\"method\":\"presence\",\"body\":{\"channel\":\"room\",\"data\":{\""
-                        + c.id() + "\":{\"user\":\"u1\",\"client\":\"" + c.id() + "\",\"default_info\":{\"v\":2}}}}}"));
     }
 
     @Test
