@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotor.channel.ChannelOptions;
 import dev.rotor.node.Node;
+import dev.rotor.node.TestNode;
 import dev.rotor.protocol.ApiReply;
 import dev.rotor.protocol.Command;
 import dev.rotor.protocol.CommandDecoder;
@@ -16,17 +17,25 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Runs API payloads through an {@link ApiExecutor} as the HTTP handler does (decode, execute, encode), and single
- * commands through {@link ApiV2}, for tests of the executor level of http-api.md and of the v2 dialect. On the memory engine every command completes before the call returns, so a
- * stage still pending is a failure, not something to wait for. Not thread-safe.
+ * The API tests' helper on a {@link TestNode}: payloads through its {@link ApiExecutor} as the HTTP handler runs them
+ * ({@link TestNode#api}), the request-level failures of http-api.md §3.3, and single commands through {@link ApiV2}.
+ * On the memory engine every command completes before the call returns, so a stage still pending is a failure, not
+ * something to wait for. Not thread-safe.
  */
 final class ApiCalls {
+    private final TestNode node;
     private final ApiExecutor executor;
     private final ApiV2 v2;
 
-    ApiCalls(Node node) {
-        this.executor = new ApiExecutor(node);
+    ApiCalls(TestNode node) {
+        this.node = node;
+        this.executor = new ApiExecutor(node.node());
         this.v2 = new ApiV2(executor);
+    }
+
+    /** The API tests' top-level channels: presence, and a history of 5 messages kept for a minute. */
+    static void presenceAndHistory(ChannelOptions.Builder options) {
+        options.presence(true).historySize(5).historyLifetime(60);
     }
 
     ApiExecutor executor() {
@@ -35,8 +44,7 @@ final class ApiCalls {
 
     /** The JSON array a successful request answers with. */
     String run(String payload) {
-        return new String(ApiExecutor.encode(done(executor.execute(decode(payload)))),
-                StandardCharsets.UTF_8);
+        return node.api(payload);
     }
 
     /** The body the v2 dialect answers one command with; {@code params} null means none. */
@@ -47,7 +55,8 @@ final class ApiCalls {
 
     /** The error of a request-level failure (http-api.md §3.3), failing when the request succeeds. */
     ProtocolError refused(String payload) {
-        CompletableFuture<List<ApiReply>> f = executor.execute(decode(payload)).toCompletableFuture();
+        List<Command> commands = CommandDecoder.decode(payload.getBytes(StandardCharsets.UTF_8), true);
+        CompletableFuture<List<ApiReply>> f = executor.execute(commands).toCompletableFuture();
         assertThat(f).as("the request completed").isDone();
         assertThat(f).as("the request failed as a whole").isCompletedExceptionally();
         Throwable cause = Node.unwrapError(f.handle((r, e) -> e).join());
@@ -55,23 +64,14 @@ final class ApiCalls {
         return ((ApiRequestException) cause).error();
     }
 
-    private static List<Command> decode(String payload) {
-        return CommandDecoder.decode(payload.getBytes(StandardCharsets.UTF_8), true);
-    }
-
-    /** The API tests' top-level channels: presence, and a history of 5 messages kept for a minute. */
-    static void presenceAndHistory(ChannelOptions.Builder options) {
-        options.presence(true).historySize(5).historyLifetime(60);
-    }
-
     /** The result of a stage the memory engine has completed; fails when it is pending or failed. */
     static <T> T done(CompletionStage<T> stage) {
         CompletableFuture<T> f = stage.toCompletableFuture();
-        assertThat(f).as("the request completed").isDone();
+        assertThat(f).as("the command completed").isDone();
         try {
             return f.join();
         } catch (CompletionException e) {
-            throw new AssertionError("the request failed: " + Node.unwrapError(e), e);
+            throw new AssertionError("the command failed: " + Node.unwrapError(e), e);
         }
     }
 }

@@ -21,7 +21,7 @@ class ApiDeliveryTest {
 
     @RegisterExtension
     final TestNode node = TestNode.builder().namespace("ro", o -> { }).start();
-    private final ApiCalls api = new ApiCalls(node.node());
+    private final ApiCalls api = new ApiCalls(node);
 
     /** The uid of a message push, failing unless the push is exactly {@link #PUSH} for these values. */
     private static String pushUid(String push, String client, String channel, String data) {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ApiExecutorTest {
     @RegisterExtension
     final TestNode node = TestNode.builder().topLevel(ApiCalls::presenceAndHistory).start();
-    private final ApiCalls api = new ApiCalls(node.node());
+    private final ApiCalls api = new ApiCalls(node);
 
     @Test
     void illFormedTextIsInvalidMessageForItsCommandOnlyAndTheOthersRun() {

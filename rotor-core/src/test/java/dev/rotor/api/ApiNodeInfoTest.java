@@ -18,8 +18,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The API {@code stats} and {@code node} commands and their metrics (http-api.md §4.8–§4.10), with time passing
- * only through the test node's manual clock: snapshots per metrics interval, announcements per node ping, other
- * nodes dropped when silent. The key list itself is {@code MetricsTest}'s; here it is what the commands answer.
+ * only through the test node's manual clock: what each command lists, raw values against the snapshot, other nodes
+ * dropped when silent. The key list itself is {@code MetricsTest}'s, the metrics window and the node ping on reload
+ * {@code NodePeriodicWorkTest}'s; here it is what the commands answer.
  */
 class ApiNodeInfoTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,7 +28,7 @@ class ApiNodeInfoTest {
     @RegisterExtension
     final TestNode node = TestNode.builder().topLevel(ApiCalls::presenceAndHistory)
             .config(b -> b.name("node1").version("9.9.9").nodeMetricsInterval(60)).start();
-    private final ApiCalls api = new ApiCalls(node.node());
+    private final ApiCalls api = new ApiCalls(node);
 
     private JsonNode body(String payload) throws Exception {
         JsonNode reply = JSON.readTree(api.run(payload)).get(0);
@@ -107,48 +108,7 @@ class ApiNodeInfoTest {
         assertThat(body("{\"method\":\"node\"}").get("metrics").get("http_api_num_requests").asLong()).isEqualTo(2);
     }
 
-    private long statsCounter(String key) throws Exception {
-        return body("{\"method\":\"stats\"}").get("nodes").get(0).get("metrics").get(key).asLong();
-    }
 
-    private void publish(int times) {
-        for (int i = 0; i < times; i++) {
-            api.run("{\"method\":\"publish\",\"params\":{\"channel\":\"a\",\"data\":1}}");
-        }
-    }
-
-    @Test
-    void statsShowsTheCounterIncreaseOfTheLastCompletedIntervalFromTheNextNodePing() throws Exception {
-        publish(3);
-        node.advance(Duration.ofSeconds(59));
-        assertThat(statsCounter("node_num_client_msg_published")).isZero();
-        // the interval completes at 60 s; the node announces the new snapshot at its next ping (every 3 s)
-        node.advance(Duration.ofSeconds(4));
-        assertThat(statsCounter("node_num_client_msg_published")).isEqualTo(3);
-        publish(1);
-        node.advance(Duration.ofSeconds(60));
-        assertThat(statsCounter("node_num_client_msg_published")).isEqualTo(1);
-        node.advance(Duration.ofSeconds(60));
-        assertThat(statsCounter("node_num_client_msg_published")).isZero();
-    }
-
-    @Test
-    void aReloadedMetricsIntervalReschedulesTheMetricsWindow() throws Exception {
-        node.reconfigure(b -> b.nodeMetricsInterval(5));
-        publish(2);
-        node.advance(Duration.ofSeconds(6));
-        assertThat(statsCounter("node_num_client_msg_published")).isEqualTo(2);
-        assertThat(body("{\"method\":\"stats\"}").get("metrics_interval").asInt()).isEqualTo(5);
-    }
-
-    @Test
-    void aReloadedNameIsAnnouncedAtTheNextNodePing() throws Exception {
-        node.reconfigure(b -> b.name("after"));
-        assertThat(body("{\"method\":\"stats\"}").get("nodes").get(0).get("name").asText()).isEqualTo("node1");
-        assertThat(body("{\"method\":\"node\"}").get("name").asText()).isEqualTo("after");
-        node.advance(Duration.ofSeconds(3));
-        assertThat(body("{\"method\":\"stats\"}").get("nodes").get(0).get("name").asText()).isEqualTo("after");
-    }
 
     /** A ping of another node, as the engine's control channel delivers it. */
     private void pingFrom(String uid) {

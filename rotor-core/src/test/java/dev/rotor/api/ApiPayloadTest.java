@@ -16,7 +16,7 @@ class ApiPayloadTest {
     @RegisterExtension
     final TestNode node = TestNode.builder().topLevel(ApiCalls::presenceAndHistory)
             .namespace("public", o -> o.publish(true)).start();
-    private final ApiCalls api = new ApiCalls(node.node());
+    private final ApiCalls api = new ApiCalls(node);
 
     @Test
     void aSingleCommandObjectStillGetsAnArray() {

@@ -28,7 +28,7 @@ class ApiPublishTest {
             .namespace("closed", o -> o.historySize(5).historyLifetime(60))
             .namespace("watched", o -> o.watch(true))
             .engine(memory -> engine = new FailingEngine(memory)).start();
-    private final ApiCalls api = new ApiCalls(node.node());
+    private final ApiCalls api = new ApiCalls(node);
 
     private String history(String channel) {
         return api.run("{\"method\":\"history\",\"params\":{\"channel\":\"" + channel + "\"}}");

@@ -17,7 +17,7 @@ class ApiQueryTest {
             .namespace("plain", o -> { })
             .namespace("nosize", o -> o.historySize(0).historyLifetime(60))
             .namespace("nolife", o -> o.historySize(5).historyLifetime(0)).start();
-    private final ApiCalls api = new ApiCalls(node.node());
+    private final ApiCalls api = new ApiCalls(node);
 
     private String query(String method, String channel) {
         return api.run("{\"method\":\"" + method + "\",\"params\":{\"channel\":\"" + channel + "\"}}");

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * What the API queries answer once clients are connected and subscribed (http-api.md §4.5–§4.7, §4.10, and the v2
+ * What the API queries answer once clients are connected and subscribed (http-api.md §4.5–§4.7, and the v2
  * dialect's presence, history and info): presence keyed by client id in the serialised rendering, history of
- * client publications with their info, channels with a local subscriber, and the node gauges.
+ * client publications with their info, and channels with a local subscriber.
  */
 class ApiSubscribersTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -24,7 +24,7 @@ class ApiSubscribersTest {
     final TestNode node = TestNode.builder()
             .topLevel(o -> o.presence(true).historySize(5).historyLifetime(60).publish(true).anonymous(true))
             .namespace("public", o -> { }).start();
-    private final ApiCalls api = new ApiCalls(node.node());
+    private final ApiCalls api = new ApiCalls(node);
 
     /** A connection of {@code user} connected with {@code info} in its token, subscribed to {@code channel}. */
     private TestClient subscribedWithInfo(String user, String info, String channel) {
@@ -83,27 +83,6 @@ class ApiSubscribersTest {
         a.session().transportClosed();
         assertThat(api.run("{\"method\":\"channels\"}"))
                 .isEqualTo("[{\"method\":\"channels\",\"error\":null,\"body\":{\"data\":[\"news\"]}}]");
-    }
-
-    @Test
-    void nodeGaugesAndCountersCountWhatTheSpecSays() throws Exception {
-        TestClient a1 = node.connectedClient("a");
-        node.connectedClient("a");
-        TestClient anon1 = node.connectedClient("");
-        node.connectedClient("");
-        node.client(); // not authenticated: not a client yet
-        a1.subscribe("x");
-        anon1.subscribe("x");
-        anon1.subscribe("y");
-        JsonNode metrics = JSON.readTree(api.run("{\"method\":\"node\"}")).get(0).get("body").get("data").get("metrics");
-        // anonymous users count as one unique user
-        assertThat(metrics.get("node_num_clients").asLong()).isEqualTo(4);
-        assertThat(metrics.get("node_num_unique_clients").asLong()).isEqualTo(2);
-        assertThat(metrics.get("node_num_channels").asLong()).isEqualTo(2);
-        assertThat(metrics.get("client_num_connect").asLong()).isEqualTo(4);
-        assertThat(metrics.get("client_num_subscribe").asLong()).isEqualTo(3);
-        assertThat(metrics.get("node_num_add_client_conn").asLong()).isEqualTo(4);
-        assertThat(metrics.get("node_num_add_client_sub").asLong()).isEqualTo(3);
     }
 
     @Test

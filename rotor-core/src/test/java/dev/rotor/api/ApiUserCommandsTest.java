@@ -25,7 +25,7 @@ class ApiUserCommandsTest {
     final TestNode node = TestNode.builder().topLevel(ApiCalls::presenceAndHistory)
             .namespace("jl", o -> o.joinLeave(true).presence(true))
             .engine(memory -> engine = new FailingEngine(memory)).start();
-    private final ApiCalls api = new ApiCalls(node.node());
+    private final ApiCalls api = new ApiCalls(node);
 
     private static String unsubscribePush(String channel) {
         return "{\"method\":\"unsubscribe\",\"body\":{\"channel\":\"" + channel + "\",\"status\":true}}";

@@ -15,7 +15,7 @@ class ApiV2Test {
     @RegisterExtension
     final TestNode node = TestNode.builder().topLevel(ApiCalls::presenceAndHistory).namespace("bare", o -> { })
             .start();
-    private final ApiCalls api = new ApiCalls(node.node());
+    private final ApiCalls api = new ApiCalls(node);
 
     private String run(String method, String params) {
         return api.v2(method, params);
