@@ -101,7 +101,8 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
 
     @Override
     public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
-        return enqueue(new Task<>(new FutureTaskOf<Void>(command), deadline(initialDelay, unit), periodMillis(period, unit)));
+        return enqueue(new Task<>(new FutureTaskOf<Void>(command), deadline(initialDelay, unit),
+                periodMillis(period, unit)));
     }
 
     @Override
