@@ -2,40 +2,19 @@ package dev.rotor.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rotor.protocol.ApiReply;
-import dev.rotor.protocol.CommandDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.rotor.node.TestNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link ApiExecutor} on a real node with the memory engine: the per-command refusal of ill-formed text. */
 class ApiExecutorTest {
-    private StartedNode fixture;
-    private ApiExecutor executor;
-
-    @BeforeEach
-    void start() throws Exception {
-        fixture = new StartedNode();
-        executor = new ApiExecutor(fixture.node);
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        fixture.close();
-    }
-
-    private String run(String payload) throws Exception {
-        List<ApiReply> replies = executor.execute(CommandDecoder.decode(payload.getBytes(StandardCharsets.UTF_8), true))
-                .toCompletableFuture().get(10, TimeUnit.SECONDS);
-        return new String(ApiExecutor.encode(replies), StandardCharsets.UTF_8);
-    }
+    @RegisterExtension
+    final TestNode node = TestNode.builder().topLevel(ApiCalls::presenceAndHistory).start();
+    private final ApiCalls api = new ApiCalls(node);
 
     @Test
-    void illFormedTextIsInvalidMessageForItsCommandOnlyAndTheOthersRun() throws Exception {
-        String reply = run("["
+    void illFormedTextIsInvalidMessageForItsCommandOnlyAndTheOthersRun() {
+        String reply = api.run("["
                 + "{\"method\":\"publish\",\"params\":{\"channel\":\"news?\",\"data\":1}},"
                 + "{\"method\":\"publish\",\"params\":{\"channel\":\"news\\ud800\",\"data\":2}},"
                 + "{\"method\":\"broadcast\",\"params\":{\"channels\":[\"news?\",\"\\udc00\"],\"data\":3}},"
@@ -59,7 +38,7 @@ class ApiExecutorTest {
                 + "{\"method\":\"publish\"," + invalid + ",\"body\":null},"
                 + "{\"method\":\"publish\",\"error\":null,\"body\":null}]");
         // only the two well-formed publishes reached the look-alike channel; the broadcast published nothing
-        assertThat(run("{\"method\":\"history\",\"params\":{\"channel\":\"news?\"}}"))
+        assertThat(api.run("{\"method\":\"history\",\"params\":{\"channel\":\"news?\"}}"))
                 .contains("\"data\":5").contains("\"data\":1").doesNotContain("\"data\":2").doesNotContain("\"data\":3")
                 .doesNotContain("\"data\":4");
     }
