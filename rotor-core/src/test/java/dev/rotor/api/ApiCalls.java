@@ -3,11 +3,11 @@ package dev.rotor.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotor.channel.ChannelOptions;
-import dev.rotor.node.Node;
 import dev.rotor.node.TestNode;
 import dev.rotor.protocol.ApiReply;
 import dev.rotor.protocol.Command;
 import dev.rotor.protocol.CommandDecoder;
+import dev.rotor.protocol.Failures;
 import dev.rotor.protocol.ProtocolError;
 import dev.rotor.protocol.RawJson;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +59,7 @@ final class ApiCalls {
         CompletableFuture<List<ApiReply>> f = executor.execute(commands).toCompletableFuture();
         assertThat(f).as("the request completed").isDone();
         assertThat(f).as("the request failed as a whole").isCompletedExceptionally();
-        Throwable cause = Node.unwrapError(f.handle((r, e) -> e).join());
+        Throwable cause = Failures.cause(f.handle((r, e) -> e).join());
         assertThat(cause).isInstanceOf(ApiRequestException.class);
         return ((ApiRequestException) cause).error();
     }
@@ -71,7 +71,7 @@ final class ApiCalls {
         try {
             return f.join();
         } catch (CompletionException e) {
-            throw new AssertionError("the command failed: " + Node.unwrapError(e), e);
+            throw new AssertionError("the command failed: " + Failures.cause(e), e);
         }
     }
 }

@@ -2,10 +2,10 @@ package dev.rotor.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rotor.node.Node;
 import dev.rotor.node.TestClient;
 import dev.rotor.node.TestNode;
 import dev.rotor.protocol.Disconnect;
+import dev.rotor.protocol.Failures;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,7 @@ class ApiQueueConsumerTest {
     private String handle(String entry) {
         CompletableFuture<Void> f = queue.handle(entry.getBytes(StandardCharsets.UTF_8)).toCompletableFuture();
         assertThat(f).as("the entry was handled").isDone();
-        return ApiCalls.done(f.handle((v, e) -> e == null ? null : Node.unwrapError(e).getMessage()));
+        return ApiCalls.done(f.handle((v, e) -> e == null ? null : Failures.cause(e).getMessage()));
     }
 
     private String history(String channel) {
