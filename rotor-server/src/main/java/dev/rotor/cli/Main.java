@@ -34,7 +34,7 @@ public final class Main {
     /** The production setup: process environment, standard streams, {@code RotorServer}, OS signals. */
     public Main() {
         this(System.getenv(), System.out, System.err, EngineFactory.standard(), ManagedServer.rotor(),
-                Signals::install, SHUTDOWN_TIMEOUT);
+                Signals.catchHangupUntilStarted(), SHUTDOWN_TIMEOUT);
     }
 
     /**

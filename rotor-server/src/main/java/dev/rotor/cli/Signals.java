@@ -2,7 +2,9 @@ package dev.rotor.cli;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +18,28 @@ final class Signals {
     private static final Logger log = LoggerFactory.getLogger(Signals.class);
 
     private Signals() {
+    }
+
+    /**
+     * Catches SIGHUP from now on, before the server starts: without this, a hangup in the start-up window (a
+     * {@code systemctl reload} right after {@code start}) takes the JVM's default action and ends the process. A
+     * hangup that arrives before {@link #install} is remembered and reloads once the server runs.
+     *
+     * @return what to call with the started runner: {@link #install}, plus the remembered reload if one is due
+     */
+    static Consumer<ServerRunner> catchHangupUntilStarted() {
+        AtomicBoolean pending = new AtomicBoolean();
+        handle("HUP", () -> {
+            log.info("Signal received: hangup (the server is starting: it reloads once it runs)");
+            pending.set(true);
+        });
+        return runner -> {
+            install(runner);
+            // after the real handler is in place, so a hangup either set the flag or reaches that handler
+            if (pending.getAndSet(false)) {
+                runner.reload();
+            }
+        };
     }
 
     /** Installs the handlers for a runner that has started successfully. */

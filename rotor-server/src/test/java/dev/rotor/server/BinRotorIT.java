@@ -100,6 +100,41 @@ class BinRotorIT {
     }
 
     /**
+     * A SIGHUP while the server is still starting (a {@code systemctl reload} right after {@code start}) does not take
+     * the JVM's default action, which ends the process: it is remembered, and the server reloads once it runs.
+     */
+    @Test
+    void aHangupWhileTheServerStartsIsRememberedAndReloadsOnceItRuns() throws Exception {
+        Path script = RotorProcess.repositoryRoot().resolve("bin/rotor");
+        Files.writeString(dir.resolve("rotor.json"), "{\"secret\": \"s\"}");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path log = dir.resolve("out.log");
+        Process p = new ProcessBuilder(script.toString(), "--config=rotor.json", "--port=" + port,
+                "--address=127.0.0.1").directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        try {
+            // the first log line comes from the start-up itself, after the hangup handler is in place
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5)).untilAsserted(() ->
+                    assertThat(Files.readString(log)).contains("Config path:"));
+            assertThat(new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor()).isZero();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(p.isAlive()).as("still running after the hangup: %s", Files.readString(log)).isTrue();
+                assertThat(Files.readString(log)).contains("Start serving")
+                        .contains("Configuration successfully reloaded");
+            });
+            try (Socket ignored = new Socket("127.0.0.1", port)) {
+                assertThat(p.isAlive()).isTrue();
+            }
+        } finally {
+            p.destroy();
+            assertThat(p.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    /**
      * Issue 10, point 7: the options of {@code config/jvm.options} are on the server JVM's command line, in file order,
      * before those of {@code ROTOR_JAVA_OPTS} and before {@code -jar}, and the JVM really runs with
      * {@code ExitOnOutOfMemoryError} on (read back from the live JVM with {@code jcmd}).
