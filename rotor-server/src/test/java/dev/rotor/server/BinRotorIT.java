@@ -36,6 +36,7 @@ class BinRotorIT {
 
     @Test
     void binRotorServesClientsAndTheApiAndShutsDownGracefully() throws Exception {
+        assertHangupIsNotIgnored();
         Path root = Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath().getParent();
         Path script = root.resolve("bin/rotor");
         assertThat(script).isExecutable();
@@ -105,6 +106,7 @@ class BinRotorIT {
      */
     @Test
     void aHangupWhileTheServerStartsIsRememberedAndReloadsOnceItRuns() throws Exception {
+        assertHangupIsNotIgnored();
         Path script = RotorProcess.repositoryRoot().resolve("bin/rotor");
         Files.writeString(dir.resolve("rotor.json"), "{\"secret\": \"s\"}");
         int port;
@@ -163,6 +165,18 @@ class BinRotorIT {
                     "-XX:-ExitOnOutOfMemoryError", "-jar");
             assertThat(jcmdFlag(rotor.pid(), "ExitOnOutOfMemoryError")).isEqualTo("false");
         }
+    }
+
+    /**
+     * Fails loudly when this JVM, and so every process it starts, inherited SIGHUP as ignored (a suite started
+     * under {@code nohup}): the JVM cannot catch an ignored SIGHUP, so a reload test could only time out.
+     */
+    private static void assertHangupIsNotIgnored() throws java.io.IOException {
+        String mask = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("SigIgn:"))
+                .map(l -> l.substring("SigIgn:".length()).strip()).findFirst().orElse("0");
+        assertThat(Long.parseUnsignedLong(mask, 16) & 1L)
+                .as("SIGHUP is ignored in this environment (started under nohup?): run the suite without nohup")
+                .isZero();
     }
 
     /** The options of {@code config/jvm.options}, parsed as bin/rotor documents it (trimmed, no blanks or #). */
