@@ -42,6 +42,11 @@ public final class PrometheusEndpoint implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry;
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    /**
+     * Micrometer holds the state object of a gauge or function counter weakly: without this reference the lambda
+     * behind the shard meters is collected at the next GC and they read NaN from then on.
+     */
+    private final Supplier<List<EngineShard>> engineShards;
 
     /**
      * @param registry the registry {@link LatencyTimers} records into; closed by {@link #close()}
@@ -51,13 +56,14 @@ public final class PrometheusEndpoint implements AutoCloseable {
     public PrometheusEndpoint(PrometheusMeterRegistry registry, Metrics metrics,
             Supplier<List<EngineShard>> engineShards, Iterable<EventExecutor> eventLoops) {
         this.registry = registry;
+        this.engineShards = engineShards;
         registry.config()
                 // the seconds are in rotor_process_cpu_{user,system}_seconds_total; a gauge named _count reads as
                 // half of a histogram to PromQL, and the number of CPUs is already folded into process_cpu_usage
                 .meterFilter(MeterFilter.deny(id -> DENIED.contains(id.getName())))
                 .meterFilter(new NettyHelp());
         NodeMeters.bind(metrics, registry);
-        NodeMeters.bindEngine(engineShards, registry);
+        NodeMeters.bindEngine(this.engineShards, registry);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
