@@ -174,10 +174,11 @@ final class Suite implements Callable<Integer> {
                 }
                 boolean conns = plan.fresh() && plan.engine() == Engine.MEMORY;
                 for (int i = 0; i < plan.runs(); i++) {
-                    Deployment deployment = plan.fresh() ? Deployment.start(serverJar, conns ? connsOpts : opts,
-                            plan.engine() == Engine.REDIS ? redisServer : null, plan.nodes()) : shared;
+                    Deployment deployment = plan.fresh() ? Deployment.start(LocalServer.jar(serverJar,
+                            conns ? connsOpts : opts), plan.engine() == Engine.REDIS ? redisServer : null,
+                            plan.nodes()) : shared;
                     if (deployment == null) {
-                        shared = Deployment.start(serverJar, opts, null, 1);
+                        shared = Deployment.start(LocalServer.jar(serverJar, opts), null, 1);
                         deployment = shared;
                     }
                     try (RunContext ctx = deployment.context(threads, duration, warmup)) {
@@ -225,7 +226,7 @@ final class Suite implements Callable<Integer> {
      */
     record Deployment(LocalProcess redis, List<LocalProcess> nodes) implements AutoCloseable {
         /** Starts {@code redisServer} when not null, then {@code nodes} servers on it (or on memory). */
-        static Deployment start(Path jar, List<String> jvmOpts, String redisServer, int nodes)
+        static Deployment start(LocalServer.Launcher server, String redisServer, int nodes)
                 throws IOException, InterruptedException {
             if (redisServer == null && nodes != 1) {
                 throw new IllegalArgumentException("several nodes need the Redis engine");
@@ -235,7 +236,7 @@ final class Suite implements Callable<Integer> {
             Deployment d = new Deployment(redis, servers);
             try {
                 for (int n = 0; n < nodes; n++) {
-                    servers.add(LocalServer.start(jar, jvmOpts, redis == null ? 0 : redis.port()));
+                    servers.add(server.start(redis == null ? 0 : redis.port()));
                 }
             } catch (IOException | RuntimeException | InterruptedException e) {
                 d.close();
