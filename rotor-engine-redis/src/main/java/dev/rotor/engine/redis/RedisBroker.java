@@ -44,7 +44,7 @@ final class RedisBroker implements Broker {
         String ch = message.channel();
         byte[] payload = WireCodec.encodeMessage(message);
         if (!history.enabled()) {
-            return engine.onShard(ch, s -> s.async().publish(bytes(n.messageChannel(ch)), payload)
+            return engine.onShard(ch, s -> s.publish(bytes(n.messageChannel(ch)), payload)
                     .thenApply(count -> null));
         }
         byte[][] keys = {bytes(n.historyList(ch)), bytes(n.historyTouch(ch))};
@@ -75,7 +75,7 @@ final class RedisBroker implements Broker {
         byte[] payload = WireCodec.encodeJoinLeave(channel, info);
         RedisNames n = engine.names();
         byte[] redisChannel = bytes(join ? n.joinChannel(channel) : n.leaveChannel(channel));
-        return engine.onShard(channel, s -> s.async().publish(redisChannel, payload).thenApply(count -> null));
+        return engine.onShard(channel, s -> s.publish(redisChannel, payload).thenApply(count -> null));
     }
 
     @Override
