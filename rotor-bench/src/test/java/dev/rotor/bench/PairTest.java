@@ -69,6 +69,15 @@ class PairTest {
         assertThatThrownBy(() -> pair("--a", "x").plans()).isInstanceOf(CommandLine.ParameterException.class);
     }
 
+    @Test
+    void theSuiteGivesTheServerTheLaunchersOptionsFileByDefault() throws Exception {
+        Path file = dir.resolve("jvm.options");
+        Files.writeString(file, "# comment\n  -XX:+UseParallelGC  \n\n-Dx=a b\n");
+        assertThat(Suite.split("@" + file)).containsExactly("-XX:+UseParallelGC", "-Dx=a b");
+        assertThat(Suite.split(" -Xmx1g  -Xms1g ")).containsExactly("-Xmx1g", "-Xms1g");
+        assertThat(Suite.DEFAULT_JVM_OPTS).isEqualTo("@config/jvm.options");
+    }
+
     private static List<String> selected(Pair p) {
         return p.plans().stream().map(Suite.Plan::label).filter(l -> l.matches(Pair.DEFAULT_ONLY)).toList();
     }
