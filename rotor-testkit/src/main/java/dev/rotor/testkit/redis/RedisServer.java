@@ -162,6 +162,33 @@ public final class RedisServer implements AutoCloseable {
         terminate(true);
     }
 
+    /** Freezes the process with SIGSTOP (a stalled server: connections stay open, nothing is answered). */
+    public synchronized void pause() {
+        signal("-STOP");
+    }
+
+    /** Resumes a {@link #pause paused} process with SIGCONT. */
+    public synchronized void resume() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
+        if (process == null) {
+            throw new IllegalStateException("not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill " + signal + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     public synchronized boolean running() {
         return process != null && process.isAlive();
     }
