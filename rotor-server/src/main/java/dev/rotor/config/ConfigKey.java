@@ -140,7 +140,10 @@ public enum ConfigKey {
     REDIS_CONNECT_TIMEOUT("redis_connect_timeout", Type.INT, 1, Env.NONE, Reload.NO),
     REDIS_READ_TIMEOUT("redis_read_timeout", Type.INT, 10, Env.NONE, Reload.NO),
     REDIS_WRITE_TIMEOUT("redis_write_timeout", Type.INT, 1, Env.NONE, Reload.NO),
-    REDIS_PUBSUB_NUM_WORKERS("redis_pubsub_num_workers", Type.INT, 0, Env.NONE, Reload.NO);
+    REDIS_PUBSUB_NUM_WORKERS("redis_pubsub_num_workers", Type.INT, 0, Env.NONE, Reload.NO),
+    // beyond v1: acknowledge a publication with history once this many replicas have it (WAIT), within this many ms
+    REDIS_WAIT_REPLICAS("redis_wait_replicas", Type.INT, 0, Env.NONE, Reload.NO),
+    REDIS_WAIT_TIMEOUT("redis_wait_timeout", Type.INT, 1000, Env.NONE, Reload.NO);
 
     /** Environment variable prefix; a bound key {@code k} is read from {@code CENTRIFUGO_<UPPER(k)>} (§4). */
     public static final String ENV_PREFIX = "CENTRIFUGO_";

@@ -15,7 +15,7 @@ import java.util.Set;
  */
 final class EngineValues implements ConfigValues {
     /** The keys an engine may read: the Redis engine's block of §3.7. */
-    static final Set<ConfigKey> KEYS = EnumSet.range(ConfigKey.REDIS_HOST, ConfigKey.REDIS_PUBSUB_NUM_WORKERS);
+    static final Set<ConfigKey> KEYS = EnumSet.range(ConfigKey.REDIS_HOST, ConfigKey.REDIS_WAIT_TIMEOUT);
 
     private final Map<String, Object> values;
 

@@ -19,13 +19,15 @@ class EngineValuesTest {
     void everyRedisKeyIsThereWithItsDefault() {
         ConfigValues v = load(Map.of());
 
-        assertThat(EngineValues.KEYS).extracting(ConfigKey::key).allMatch(k -> k.startsWith("redis_")).hasSize(15);
+        assertThat(EngineValues.KEYS).extracting(ConfigKey::key).allMatch(k -> k.startsWith("redis_")).hasSize(17);
         assertThat(v.string("redis_host")).isEqualTo("127.0.0.1");
         assertThat(v.string("redis_port")).isEqualTo("6379");
         assertThat(v.string("redis_db")).isEqualTo("0");
         assertThat(v.integer("redis_pool")).isEqualTo(256);
         assertThat(v.bool("redis_api")).isFalse();
         assertThat(v.integer("redis_pubsub_num_workers")).isZero();
+        assertThat(v.integer("redis_wait_replicas")).isZero(); // beyond v1, off by default
+        assertThat(v.integer("redis_wait_timeout")).isEqualTo(1000);
     }
 
     @Test

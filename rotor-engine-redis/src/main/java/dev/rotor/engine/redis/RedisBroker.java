@@ -48,10 +48,14 @@ final class RedisBroker implements Broker {
                     .thenApply(count -> null));
         }
         byte[][] keys = {bytes(n.historyList(ch)), bytes(n.historyTouch(ch))};
-        return engine.onShard(ch, s -> s.<Long>script(Scripts.PUBLISH_WITH_HISTORY, ScriptOutputType.INTEGER, keys,
-                bytes(n.messageChannel(ch)), payload, bytes(Integer.toString(history.size())),
-                bytes(Integer.toString(history.lifetime())), history.dropInactive() ? ONE : ZERO)
-                .thenApply(count -> null));
+        byte[][] args = {bytes(n.messageChannel(ch)), payload, bytes(Integer.toString(history.size())),
+            bytes(Integer.toString(history.lifetime())), history.dropInactive() ? ONE : ZERO};
+        return engine.onShard(ch, s -> {
+            ReplicaWait durable = engine.replicaWait(s);
+            return durable != null ? durable.publish(Scripts.PUBLISH_WITH_HISTORY, keys, args)
+                    : s.<Long>script(Scripts.PUBLISH_WITH_HISTORY, ScriptOutputType.INTEGER, keys, args)
+                            .thenApply(count -> null);
+        });
     }
 
     @Override

@@ -12,9 +12,11 @@ import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -61,6 +63,8 @@ public final class RedisEngine implements Engine {
     private boolean started; // guarded by lifecycleLock
     private volatile boolean closed;
     private final List<ApiQueueWorker> apiWorkers = new ArrayList<>(); // guarded by lifecycleLock
+    /** Shard index → its WAIT connection; empty unless {@code redis_wait_replicas} > 0, filled by start. */
+    private final Map<Integer, ReplicaWait> replicaWaits = new ConcurrentHashMap<>();
 
     public RedisEngine(RedisEngineConfig config) {
         this.config = config;
@@ -138,7 +142,8 @@ public final class RedisEngine implements Engine {
         ShardClient shard = new ShardClient(i, shardConfig, config, resources);
         byte[][] alwaysOn = {RedisNames.bytes(names.control), RedisNames.bytes(names.admin),
             RedisNames.bytes(names.ping)};
-        shard.connect(alwaysOn, this::received, this::resubscribed).whenComplete((v, e) -> {
+        shard.connect(alwaysOn, this::received, this::resubscribed).thenCompose(v -> openReplicaWait(shard))
+                .whenComplete((v, e) -> {
             if (e == null) {
                 log.info("Redis: {}, using password: {}, API enabled: {}, num API shard queues: {}",
                         shardConfig.describe(), shardConfig.password().isEmpty() ? "no" : "yes",
@@ -151,6 +156,7 @@ public final class RedisEngine implements Engine {
                 }
                 return;
             }
+            shard.close(); // a WAIT connection that failed leaves the shard's own connections open
             if (attempt == 1 || attempt % 10 == 0) {
                 log.error("Redis shard {} ({}) unreachable, retrying every {} ms: {}", i, shardConfig.describe(),
                         RETRY_MILLIS, ShardClient.unwrap(e).toString());
@@ -161,6 +167,20 @@ public final class RedisEngine implements Engine {
                 result.completeExceptionally(new IllegalStateException("Redis engine is closed"));
             }
         });
+    }
+
+    /** Opens the shard's dedicated WAIT connection when publications wait for replicas (see {@link ReplicaWait}). */
+    private CompletionStage<Void> openReplicaWait(ShardClient shard) {
+        if (config.waitReplicas() == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return shard.connectDedicated().thenAccept(c -> replicaWaits.put(shard.index(),
+                new ReplicaWait(c, config.waitReplicas(), config.waitTimeout().toMillis())));
+    }
+
+    /** The shard's WAIT connection, or null when publications do not wait for replicas. */
+    ReplicaWait replicaWait(ShardClient shard) {
+        return replicaWaits.get(shard.index());
     }
 
     /**

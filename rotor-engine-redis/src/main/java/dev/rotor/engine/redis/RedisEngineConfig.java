@@ -16,9 +16,14 @@ import java.util.Objects;
  * @param pubsubWorkers   threads that hand received PUB/SUB messages to the node, per-channel order kept
  * @param api             whether to consume the API queues ({@code redis_api})
  * @param apiNumShards    sharded API queues {@code P.api.0 .. P.api.(N-1)} besides {@code P.api}
+ * @param waitReplicas    beyond v1, {@code redis_wait_replicas}: replicas that must have a publication with history
+ *                        before it is acknowledged (WAIT); 0, the default, acknowledges once the master has it, as v1
+ * @param waitTimeout     beyond v1, {@code redis_wait_timeout}: how long that WAIT may take; shorter than
+ *                        {@code commandTimeout}
  */
 public record RedisEngineConfig(List<RedisShardConfig> shards, String prefix, Duration connectTimeout,
-                                Duration commandTimeout, int pubsubWorkers, boolean api, int apiNumShards) {
+                                Duration commandTimeout, int pubsubWorkers, boolean api, int apiNumShards,
+                                int waitReplicas, Duration waitTimeout) {
 
     public RedisEngineConfig {
         shards = List.copyOf(shards);
@@ -34,7 +39,19 @@ public record RedisEngineConfig(List<RedisShardConfig> shards, String prefix, Du
         if (apiNumShards < 0) {
             throw new IllegalArgumentException("apiNumShards must not be negative");
         }
+        if (waitReplicas < 0) {
+            throw new IllegalArgumentException("redis_wait_replicas must not be negative, got " + waitReplicas);
+        }
+        Objects.requireNonNull(waitTimeout, "waitTimeout");
+        if (waitTimeout.toMillis() < 1 || waitTimeout.compareTo(commandTimeout) >= 0) {
+            throw new IllegalArgumentException("redis_wait_timeout must be at least 1 ms and shorter than "
+                    + "redis_read_timeout (" + commandTimeout.toMillis() + " ms), got " + waitTimeout.toMillis()
+                    + " ms");
+        }
     }
+
+    /** The default {@code redis_wait_timeout}: a replica on a healthy network confirms far sooner. */
+    public static final Duration DEFAULT_WAIT_TIMEOUT = Duration.ofMillis(1000);
 
     public static Builder builder() {
         return new Builder();
@@ -49,6 +66,8 @@ public record RedisEngineConfig(List<RedisShardConfig> shards, String prefix, Du
         private int pubsubWorkers = Runtime.getRuntime().availableProcessors();
         private boolean api;
         private int apiNumShards;
+        private int waitReplicas;
+        private Duration waitTimeout = DEFAULT_WAIT_TIMEOUT;
 
         private Builder() {
         }
@@ -93,9 +112,19 @@ public record RedisEngineConfig(List<RedisShardConfig> shards, String prefix, Du
             return this;
         }
 
+        public Builder waitReplicas(int value) {
+            waitReplicas = value;
+            return this;
+        }
+
+        public Builder waitTimeout(Duration value) {
+            waitTimeout = value;
+            return this;
+        }
+
         public RedisEngineConfig build() {
             return new RedisEngineConfig(shards, prefix, connectTimeout, commandTimeout, pubsubWorkers, api,
-                    apiNumShards);
+                    apiNumShards, waitReplicas, waitTimeout);
         }
     }
 }

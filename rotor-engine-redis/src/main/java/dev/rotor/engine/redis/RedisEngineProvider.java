@@ -120,6 +120,8 @@ public final class RedisEngineProvider implements EngineProvider<RedisEngineConf
                 .pubsubWorkers(workers > 0 ? workers : Runtime.getRuntime().availableProcessors())
                 .api(values.bool("redis_api"))
                 .apiNumShards(apiNumShards)
+                .waitReplicas(values.integer("redis_wait_replicas"))
+                .waitTimeout(Duration.ofMillis(values.integer("redis_wait_timeout")))
                 .build();
     }
 

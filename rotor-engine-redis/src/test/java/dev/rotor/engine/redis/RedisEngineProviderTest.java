@@ -111,7 +111,13 @@ class RedisEngineProviderTest {
                 arguments(Map.of("redis_port", "-1"), "Malformed Redis port: -1"),
                 arguments(Map.of("redis_port", ",6379"), "Malformed Redis port: "),
                 arguments(Map.of("redis_port", "99999999999"), "Malformed Redis port: 99999999999"),
-                arguments(Map.of("redis_api_num_shards", -1), "redis_api_num_shards must not be negative, got -1"));
+                arguments(Map.of("redis_api_num_shards", -1), "redis_api_num_shards must not be negative, got -1"),
+                arguments(Map.of("redis_wait_replicas", -1), "redis_wait_replicas must not be negative, got -1"),
+                arguments(Map.of("redis_wait_timeout", 0),
+                        "redis_wait_timeout must be at least 1 ms and shorter than redis_read_timeout (10000 ms), got 0 ms"),
+                arguments(Map.of("redis_wait_timeout", 10000, "redis_read_timeout", 10),
+                        "redis_wait_timeout must be at least 1 ms and shorter than redis_read_timeout (10000 ms), "
+                                + "got 10000 ms"));
     }
 
     @ParameterizedTest
@@ -131,6 +137,16 @@ class RedisEngineProviderTest {
         assertThat(c.pubsubWorkers()).isEqualTo(3);
         assertThat(c.api()).isTrue();
         assertThat(c.apiNumShards()).isEqualTo(4);
+        assertThat(c.waitReplicas()).isZero(); // v1: acknowledged once the master has it
+        assertThat(c.waitTimeout()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void replicaWaitIsMapped() {
+        RedisEngineConfig c = config(Map.of("redis_wait_replicas", 2, "redis_wait_timeout", 250));
+
+        assertThat(c.waitReplicas()).isEqualTo(2);
+        assertThat(c.waitTimeout()).isEqualTo(Duration.ofMillis(250));
     }
 
     @Test
@@ -154,7 +170,8 @@ class RedisEngineProviderTest {
                 Map.entry("redis_master_name", ""), Map.entry("redis_sentinels", ""),
                 Map.entry("redis_prefix", "centrifugo"), Map.entry("redis_connect_timeout", 1),
                 Map.entry("redis_read_timeout", 10), Map.entry("redis_write_timeout", 1),
-                Map.entry("redis_pubsub_num_workers", 0));
+                Map.entry("redis_pubsub_num_workers", 0), Map.entry("redis_wait_replicas", 0),
+                Map.entry("redis_wait_timeout", 1000));
 
         private final Map<String, Object> values;
 

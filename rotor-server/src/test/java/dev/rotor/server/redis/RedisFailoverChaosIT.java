@@ -119,6 +119,14 @@ class RedisFailoverChaosIT {
         assertThat(c.outOfOrder()).as("out of order").isZero();
     }
 
+    @Test
+    void failoverFaultsWaitingForOneReplicaLoseNothingSilently() throws Exception {
+        ChaosLedger.Counts c = run(1);
+        assertThat(c.silentlyLost()).as("silently lost, samples %s", c.silentSamples()).isZero();
+        assertThat(c.duplicates()).as("duplicates").isZero();
+        assertThat(c.outOfOrder()).as("out of order").isZero();
+    }
+
     private Map<String, Object> settings(int waitReplicas) {
         Map<String, Object> flags = nodes.settings("127.0.0.1", "6379", false, 0);
         flags.put("redis_master_name", MASTER);

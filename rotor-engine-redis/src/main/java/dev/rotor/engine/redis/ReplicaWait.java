@@ -1,0 +1,153 @@
+package dev.rotor.engine.redis;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Publications with history that are acknowledged only once {@code redis_wait_replicas} replicas have them
+ * (docs/scaling.md "Durability"): the publish scripts of one shard run on this dedicated connection, and
+ * {@code WAIT numreplicas timeout} follows them on the same connection. Thread-safe.
+ *
+ * <p>Why a dedicated connection: WAIT waits for the replication offset of the last write <em>of the connection it is
+ * sent on</em>, so it must follow the writes on their own connection (on a fresh connection without writes it returns
+ * at once, proving nothing). And WAIT blocks that connection in Redis until it returns: on the shard's shared command
+ * connection it would hold up every other command (presence, history reads, publications without history) for up to
+ * the WAIT timeout. So the waited publications get their own connection, which nothing else uses.
+ *
+ * <p>Group commit: at most one WAIT is in flight. A publication sent while none is in flight is followed by a WAIT at
+ * once; those sent while one is in flight are covered by the next WAIT, sent when the current one returns. Each
+ * publication so costs its script plus a share of one WAIT round trip, and a burst of N publications costs N scripts
+ * and about two WAITs. A publication completes when its script succeeded and a WAIT sent after it returned at least
+ * the required count; if that WAIT returned fewer, it fails with {@link ReplicationException}: it is written on the
+ * master and may or may not survive a failover, and the publisher is told so.
+ */
+final class ReplicaWait {
+    private final StatefulRedisConnection<byte[], byte[]> connection;
+    private final int replicas;
+    private final long timeoutMillis;
+    private final Object lock = new Object();
+    /** Publications whose script was sent, in send order, not yet covered by a returned WAIT. Guarded by lock. */
+    private final Deque<Pending> pending = new ArrayDeque<>();
+    /** Numbers the commands sent on the connection; guarded by lock. */
+    private long sent;
+    /** Whether a WAIT is in flight; guarded by lock. */
+    private boolean waiting;
+
+    ReplicaWait(StatefulRedisConnection<byte[], byte[]> connection, int replicas, long timeoutMillis) {
+        this.connection = connection;
+        this.replicas = replicas;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    /** One publication: its script, the number of its last send, and its outcome. */
+    private static final class Pending {
+        final Scripts script;
+        final byte[][] keys;
+        final byte[][] args;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        long seq; // guarded by the ReplicaWait's lock
+        boolean written; // guarded by the ReplicaWait's lock: its script succeeded
+
+        Pending(Scripts script, byte[][] keys, byte[][] args) {
+            this.script = script;
+            this.keys = keys;
+            this.args = args;
+        }
+    }
+
+    /** Runs {@code script} (by SHA, by source when Redis lost it) and completes once enough replicas have it. */
+    CompletionStage<Void> publish(Scripts script, byte[][] keys, byte[]... args) {
+        Pending p = new Pending(script, keys, args);
+        synchronized (lock) {
+            send(p, false);
+        }
+        return p.done;
+    }
+
+    /** Sends the script and, when no WAIT is in flight, a WAIT after it. Called under lock. */
+    private void send(Pending p, boolean bySource) {
+        RedisAsyncCommands<byte[], byte[]> async = connection.async();
+        p.seq = ++sent;
+        pending.addLast(p);
+        CompletionStage<Long> f = bySource
+                ? async.<Long>eval(p.script.source, ScriptOutputType.INTEGER, p.keys, p.args)
+                : async.<Long>evalsha(p.script.sha, ScriptOutputType.INTEGER, p.keys, p.args);
+        f.whenComplete((v, e) -> written(p, bySource, e));
+        if (!waiting) {
+            sendWait();
+        }
+    }
+
+    private void written(Pending p, boolean bySource, Throwable e) {
+        synchronized (lock) {
+            if (e == null) {
+                p.written = true;
+                return;
+            }
+            pending.remove(p);
+            if (!bySource && ShardClient.unwrap(e) instanceof RedisNoScriptException) {
+                send(p, true); // the WAIT already sent does not cover the new send; a later one will
+                return;
+            }
+        }
+        p.done.completeExceptionally(ShardClient.unwrap(e));
+    }
+
+    /** Sends WAIT covering every script sent so far. Called under lock. */
+    private void sendWait() {
+        waiting = true;
+        long covers = sent;
+        connection.async().waitForReplication(replicas, timeoutMillis)
+                .whenComplete((count, e) -> waited(covers, count, e));
+    }
+
+    private void waited(long covers, Long count, Throwable e) {
+        Deque<Pending> finished = new ArrayDeque<>();
+        synchronized (lock) {
+            waiting = false;
+            // Replies on one connection come in send order: every script sent before this WAIT has answered.
+            while (!pending.isEmpty() && pending.peekFirst().seq <= covers) {
+                finished.add(pending.pollFirst());
+            }
+            if (!pending.isEmpty()) {
+                sendWait();
+            }
+        }
+        for (Pending p : finished) {
+            if (e != null) {
+                p.done.completeExceptionally(new ReplicationException("publication written to Redis but its "
+                        + "replication could not be confirmed (" + ShardClient.unwrap(e).getMessage()
+                        + "): it may or may not survive a failover"));
+            } else if (count < replicas) {
+                p.done.completeExceptionally(new ReplicationException("publication written to Redis but it reached "
+                        + count + " of " + replicas + " replicas within " + timeoutMillis
+                        + " ms: it may or may not survive a failover"));
+            } else {
+                p.done.complete(null);
+            }
+        }
+    }
+
+    /**
+     * A publication that the Redis master accepted but whose replication {@code WAIT} did not confirm: the API command
+     * fails with this message. Carries no stack trace: an expected outcome. Immutable.
+     */
+    static final class ReplicationException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        ReplicationException(String message) {
+            super(message);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    }
+}

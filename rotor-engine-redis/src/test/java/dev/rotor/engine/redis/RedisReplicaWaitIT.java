@@ -1,0 +1,136 @@
+package dev.rotor.engine.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rotor.engine.HistoryOptions;
+import dev.rotor.protocol.Message;
+import dev.rotor.protocol.RawJson;
+import dev.rotor.testing.RecordingEngineListener;
+import dev.rotor.testkit.redis.RedisExtension;
+import dev.rotor.testkit.redis.RedisServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code redis_wait_replicas} on a real master with a real replica: a publication with history is acknowledged only
+ * once the replica has it, WAITs are shared by concurrent publications, and a replica that does not confirm in time
+ * fails the publication with a message saying it may or may not survive.
+ */
+class RedisReplicaWaitIT {
+    /** The master; the replica follows it. */
+    @RegisterExtension
+    static final RedisExtension redis = new RedisExtension();
+
+    private static final HistoryOptions HISTORY = new HistoryOptions(1000, 60, false);
+    private static final Pattern WAIT_CALLS = Pattern.compile("cmdstat_wait:calls=(\\d+)");
+
+    private RedisServer replica;
+
+    @BeforeEach
+    void setUp() {
+        replica = RedisServer.start(List.of("--replicaof", "127.0.0.1", Integer.toString(redis.server().port())));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> replica.command("INFO", "replication").contains("master_link_status:up"));
+    }
+
+    @AfterEach
+    void tearDown() {
+        replica.close();
+    }
+
+    private RedisEngine engine(int waitReplicas, Duration waitTimeout) throws Exception {
+        RedisEngine engine = new RedisEngine(RedisEngines.config(redis.server(), redis.prefix())
+                .waitReplicas(waitReplicas).waitTimeout(waitTimeout).build());
+        engine.start(new RecordingEngineListener(Duration.ofSeconds(10))).toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        return engine;
+    }
+
+    private String historyKey(String channel) {
+        return redis.prefix() + ".history.list." + redis.prefix() + ".message." + channel;
+    }
+
+    private static CompletableFuture<Void> publish(RedisEngine engine, String channel, int n) {
+        return engine.broker().publish(new Message("u" + n, channel, RawJson.of("{\"n\":" + n + "}"), null, null),
+                HISTORY).toCompletableFuture();
+    }
+
+    private long waitCalls() {
+        Matcher m = WAIT_CALLS.matcher(redis.server().command("INFO", "commandstats"));
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    @Test
+    void anAcknowledgedPublicationIsOnTheReplicaAndConcurrentOnesShareWaits() throws Exception {
+        int count = 200;
+        try (RedisEngine engine = engine(1, Duration.ofSeconds(2))) {
+            long waitsBefore = waitCalls();
+            List<CompletableFuture<Void>> all = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                all.add(publish(engine, "feed", i));
+            }
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+
+            // acknowledged means replicated: the replica has every one of them at once, no waiting here
+            assertThat(replica.command("LLEN", historyKey("feed"))).startsWith(":" + count);
+            long waits = waitCalls() - waitsBefore;
+            assertThat(waits).as("WAITs for %d concurrent publications", count).isPositive().isLessThan(count);
+        }
+    }
+
+    @Test
+    void aReplicaThatDoesNotConfirmInTimeFailsThePublicationWithItsReason() throws Exception {
+        try (RedisEngine engine = engine(1, Duration.ofMillis(300))) {
+            publish(engine, "feed", 0).get(10, TimeUnit.SECONDS);
+            replica.pause();
+            try {
+                assertThatThrownBy(() -> publish(engine, "feed", 1).get(10, TimeUnit.SECONDS))
+                        .isInstanceOf(ExecutionException.class).cause()
+                        .isInstanceOf(ReplicaWait.ReplicationException.class)
+                        .hasMessage("publication written to Redis but it reached 0 of 1 replicas within 300 ms: "
+                                + "it may or may not survive a failover");
+                // written on the master all the same: the publisher cannot know whether it survives
+                assertThat(redis.server().command("LLEN", historyKey("feed"))).startsWith(":2");
+            } finally {
+                replica.resume();
+            }
+            publish(engine, "feed", 2).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void twoReplicasRequiredOfOneFailEveryPublicationButPublicationsWithoutHistoryDoNotWait() throws Exception {
+        try (RedisEngine engine = engine(2, Duration.ofMillis(100))) {
+            assertThatThrownBy(() -> publish(engine, "feed", 0).get(10, TimeUnit.SECONDS))
+                    .hasMessageMatching(".*reached [01] of 2 replicas within 100 ms.*");
+            long waits = waitCalls();
+            engine.broker().publish(new Message("x", "plain", RawJson.of("{}"), null, null), HistoryOptions.NONE)
+                    .toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertThat(waitCalls()).isEqualTo(waits);
+        }
+    }
+
+    @Test
+    void aScriptCacheFlushedOnTheMasterIsLoadedAgainAndStillWaitedFor() throws Exception {
+        try (RedisEngine engine = engine(1, Duration.ofSeconds(2))) {
+            publish(engine, "feed", 0).get(10, TimeUnit.SECONDS);
+            assertThat(redis.server().command("SCRIPT", "FLUSH")).startsWith("+OK");
+
+            publish(engine, "feed", 1).get(10, TimeUnit.SECONDS);
+
+            assertThat(replica.command("LLEN", historyKey("feed"))).startsWith(":2");
+        }
+    }
+}
