@@ -14,6 +14,14 @@ public interface HistoryStore {
     /** The whole history, newest first. */
     CompletionStage<List<Message>> history(String channel);
 
+    /**
+     * The whole history with how far back it is known to be unbroken (see {@link HistorySnapshot}); what a recovering
+     * subscribe reads. The default is for engines that never lose an acknowledged publication.
+     */
+    default CompletionStage<HistorySnapshot> historyForRecovery(String channel) {
+        return history(channel).thenApply(HistorySnapshot::unbroken);
+    }
+
     /** The uid of the newest message, or {@code ""} when the history is empty. */
     CompletionStage<String> lastMessageId(String channel);
 }

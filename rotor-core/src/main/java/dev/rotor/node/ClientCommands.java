@@ -342,20 +342,12 @@ final class ClientCommands {
             return CompletableFuture.completedFuture(Reply.subscribeBody(channel, true, "", null, false));
         }
         if (p.recover()) {
-            return node.history(channel).handle((history, e) -> {
-                session.recoveredFrom(channel, e == null ? history : List.of());
+            return node.historyForRecovery(channel).handle((history, e) -> {
+                session.recoveredFrom(channel, e == null ? history.messages() : List.of());
                 if (e != null) {
                     return Reply.subscribeBody(channel, true, "", List.of(), false);
                 }
-                if (p.last().isEmpty()) {
-                    return Reply.subscribeBody(channel, true, "", history, false);
-                }
-                for (int i = 0; i < history.size(); i++) {
-                    if (history.get(i).uid().equals(p.last())) {
-                        return Reply.subscribeBody(channel, true, "", history.subList(0, i), true);
-                    }
-                }
-                return Reply.subscribeBody(channel, true, "", history, false);
+                return Recovery.body(channel, history, p.last());
             });
         }
         return node.lastMessageId(channel).handle((last, e) ->

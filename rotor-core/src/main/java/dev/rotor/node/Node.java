@@ -5,6 +5,7 @@ import dev.rotor.engine.Engine;
 import dev.rotor.engine.EngineListener;
 import dev.rotor.engine.EngineShard;
 import dev.rotor.engine.HistoryOptions;
+import dev.rotor.engine.HistorySnapshot;
 import dev.rotor.metrics.Counter;
 import dev.rotor.metrics.Gauge;
 import dev.rotor.metrics.Metrics;
@@ -456,15 +457,30 @@ public final class Node implements EngineListener {
 
     /** History of a channel, newest first; fails with {@code namespace not found} / {@code not available}. */
     public CompletionStage<List<Message>> history(String channel) {
-        ChannelOptions opts = config.channelOptions(channel);
-        if (opts == null) {
-            return CompletableFuture.failedFuture(new ProtocolException(ProtocolError.NAMESPACE_NOT_FOUND));
-        }
-        if (!opts.historyEnabled()) {
-            return CompletableFuture.failedFuture(new ProtocolException(ProtocolError.NOT_AVAILABLE));
+        ProtocolException refused = historyRefused(channel);
+        if (refused != null) {
+            return CompletableFuture.failedFuture(refused);
         }
         metrics.inc(Counter.NODE_NUM_HISTORY);
         return internal(engine.historyStore().history(channel));
+    }
+
+    /** History for a recovering subscribe, with how far back it is unbroken; fails as {@link #history} does. */
+    CompletionStage<HistorySnapshot> historyForRecovery(String channel) {
+        ProtocolException refused = historyRefused(channel);
+        if (refused != null) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        metrics.inc(Counter.NODE_NUM_HISTORY);
+        return internal(engine.historyStore().historyForRecovery(channel));
+    }
+
+    private ProtocolException historyRefused(String channel) {
+        ChannelOptions opts = config.channelOptions(channel);
+        if (opts == null) {
+            return new ProtocolException(ProtocolError.NAMESPACE_NOT_FOUND);
+        }
+        return opts.historyEnabled() ? null : new ProtocolException(ProtocolError.NOT_AVAILABLE);
     }
 
     /** Uid of the newest message; does not check history options (§5.3 step 11). */

@@ -47,11 +47,14 @@ final class RedisBroker implements Broker {
             return engine.onShard(ch, s -> s.publish(bytes(n.messageChannel(ch)), payload)
                     .thenApply(count -> null));
         }
-        byte[][] keys = {bytes(n.historyList(ch)), bytes(n.historyTouch(ch))};
-        byte[][] args = {bytes(n.messageChannel(ch)), payload, bytes(Integer.toString(history.size())),
-            bytes(Integer.toString(history.lifetime())), history.dropInactive() ? ONE : ZERO};
+        byte[][] keys = {bytes(n.historyList(ch)), bytes(n.historyTouch(ch)), bytes(n.historyEpoch(ch))};
         return engine.onShard(ch, s -> {
             ReplicaWait durable = engine.replicaWait(s);
+            // the run id of the server this connection talks to; "" while unknown, which recovery never trusts
+            String runId = (durable != null ? durable.identity() : s.identity()).current().runIdOrEmpty();
+            byte[][] args = {bytes(n.messageChannel(ch)), payload, bytes(Integer.toString(history.size())),
+                bytes(Integer.toString(history.lifetime())), history.dropInactive() ? ONE : ZERO, bytes(runId),
+                bytes(message.uid())};
             return durable != null ? durable.publish(Scripts.PUBLISH_WITH_HISTORY, keys, args)
                     : s.<Long>script(Scripts.PUBLISH_WITH_HISTORY, ScriptOutputType.INTEGER, keys, args)
                             .thenApply(count -> null);

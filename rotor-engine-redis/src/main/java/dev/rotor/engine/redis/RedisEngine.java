@@ -174,8 +174,12 @@ public final class RedisEngine implements Engine {
         if (config.waitReplicas() == 0) {
             return CompletableFuture.completedFuture(null);
         }
-        return shard.connectDedicated().thenAccept(c -> replicaWaits.put(shard.index(),
-                new ReplicaWait(c, config.waitReplicas(), config.waitTimeout().toMillis())));
+        return shard.connectDedicated().thenAccept(c -> {
+            ServerIdentity identity = new ServerIdentity();
+            shard.watch(c, identity);
+            replicaWaits.put(shard.index(), new ReplicaWait(c, identity, config.waitReplicas(),
+                    config.waitTimeout().toMillis()));
+        });
     }
 
     /** The shard's WAIT connection, or null when publications do not wait for replicas. */

@@ -39,6 +39,11 @@ final class RedisNames {
         return prefix + ".history.list." + messageChannel(channel);
     }
 
+    /** Beyond v1: {@code P.history.epoch.P.message.CH}, the gap detection record beside the list (v1 ignores it). */
+    String historyEpoch(String channel) {
+        return prefix + ".history.epoch." + messageChannel(channel);
+    }
+
     String historyTouch(String channel) {
         return prefix + ".history.touch." + messageChannel(channel);
     }

@@ -2,6 +2,7 @@ package dev.rotor.engine.redis;
 
 import static dev.rotor.engine.redis.RedisNames.bytes;
 
+import dev.rotor.engine.HistorySnapshot;
 import dev.rotor.engine.HistoryStore;
 import dev.rotor.engine.IllFormedNameException;
 import dev.rotor.engine.PresenceStore;
@@ -109,6 +110,71 @@ final class RedisStores implements PresenceStore, HistoryStore {
             }
             return out;
         }));
+    }
+
+    /**
+     * The history with the epoch record beside it, read in one script; how far back it is unbroken follows from
+     * {@link #unbrokenThrough} (docs/scaling.md "Gap detection").
+     */
+    @Override
+    public CompletionStage<HistorySnapshot> historyForRecovery(String channel) {
+        if (channel == null) {
+            return CompletableFuture.failedFuture(new NullPointerException("channel"));
+        }
+        IllFormedNameException bad = IllFormedNameException.check(channel);
+        if (bad != null) {
+            return CompletableFuture.failedFuture(bad);
+        }
+        RedisNames n = engine.names();
+        byte[][] keys = {bytes(n.historyList(channel)), bytes(n.historyEpoch(channel))};
+        return engine.onShard(channel, s -> {
+            ServerIdentity.Generation g = s.identity().current();
+            return s.<List<Object>>script(Scripts.HISTORY_FOR_RECOVERY, ScriptOutputType.MULTI, keys)
+                    .thenApply(reply -> {
+                        @SuppressWarnings("unchecked")
+                        List<byte[]> raw = (List<byte[]>) (List<?>) reply.get(0);
+                        List<Message> messages = new ArrayList<>(raw.size());
+                        for (byte[] b : raw) {
+                            messages.add(WireCodec.decodeMessage(b));
+                        }
+                        String runId = s.identity().still(g) ? g.runId() : null;
+                        return new HistorySnapshot(messages, unbrokenThrough(messages, text(reply.get(1)),
+                                text(reply.get(2)), text(reply.get(3)), runId));
+                    });
+        });
+    }
+
+    private static String text(Object o) {
+        return o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : null;
+    }
+
+    /**
+     * How far back a history read from the master with run id {@code runId} (null when unknown, or when the
+     * connection changed while reading) is unbroken, given its epoch record:
+     * <ul>
+     * <li>no record, or a newest message that is not the record's {@code head}: a writer that keeps no record (a v1
+     * node, or history from before Rotor) wrote last; recovery follows v1's rule and trusts the whole history;
+     * <li>a record written under another master, or an unknown master: the master changed after the last write, and
+     * the old one may have acknowledged publications it never replicated: nothing is vouched for ({@code -1});
+     * <li>otherwise the messages from the newest back to {@code since}, the first one the current master wrote (all
+     * of them when {@code since} was trimmed away).
+     * </ul>
+     */
+    // v1 compat: v1 nodes sharing the Redis do not write the epoch record; see docs/scaling.md "Gap detection".
+    static int unbrokenThrough(List<Message> messages, String epoch, String since, String head, String runId) {
+        int all = messages.size() - 1;
+        if (messages.isEmpty() || epoch == null || !messages.get(0).uid().equals(head)) {
+            return all;
+        }
+        if (runId == null || !runId.equals(epoch)) {
+            return -1;
+        }
+        for (int i = 0; i < messages.size(); i++) {
+            if (messages.get(i).uid().equals(since)) {
+                return i;
+            }
+        }
+        return all;
     }
 
     @Override

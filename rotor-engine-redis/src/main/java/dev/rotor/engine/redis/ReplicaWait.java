@@ -29,6 +29,7 @@ import java.util.concurrent.CompletionStage;
  */
 final class ReplicaWait {
     private final StatefulRedisConnection<byte[], byte[]> connection;
+    private final ServerIdentity identity;
     private final int replicas;
     private final long timeoutMillis;
     private final Object lock = new Object();
@@ -39,10 +40,17 @@ final class ReplicaWait {
     /** Whether a WAIT is in flight; guarded by lock. */
     private boolean waiting;
 
-    ReplicaWait(StatefulRedisConnection<byte[], byte[]> connection, int replicas, long timeoutMillis) {
+    ReplicaWait(StatefulRedisConnection<byte[], byte[]> connection, ServerIdentity identity, int replicas,
+            long timeoutMillis) {
         this.connection = connection;
+        this.identity = identity;
         this.replicas = replicas;
         this.timeoutMillis = timeoutMillis;
+    }
+
+    /** The server behind this connection, which the publish script records as the writer. */
+    ServerIdentity identity() {
+        return identity;
     }
 
     /** One publication: its script, the number of its last send, and its outcome. */

@@ -8,8 +8,11 @@ import java.util.HexFormat;
 /** The Lua scripts of v1's Redis engine (redis-engine.md §4.2, §6, §8), with their SHA-1 for EVALSHA. Immutable. */
 enum Scripts {
     /**
-     * KEYS = [history list, history touch], ARGV = [PUB/SUB channel, payload, history_size, history_lifetime,
-     * drop_inactive]; returns the number of Redis subscribers that received the message.
+     * KEYS = [history list, history touch, history epoch], ARGV = [PUB/SUB channel, payload, history_size,
+     * history_lifetime, drop_inactive, master run id, message uid]; returns the number of Redis subscribers that
+     * received the message. Beyond v1, the epoch hash (see {@link #HISTORY_FOR_RECOVERY}) records the run id of the
+     * master that wrote, the uid of the first message that master wrote ({@code since}) and of the newest
+     * ({@code head}); it expires with the list. The first five arguments and the list are v1's.
      */
     // v1 compat: v1 trims with LTRIM 0 history_size and so keeps history_size + 1 entries; Rotor keeps exactly
     // history_size (LTRIM 0 history_size-1), as the option says and as the memory engine does. The arguments are
@@ -25,8 +28,22 @@ enum Scripts {
             if m > 0 then
               redis.call("ltrim", KEYS[1], 0, tonumber(ARGV[3]) - 1)
               redis.call("expire", KEYS[1], ARGV[4])
+              if redis.call("hget", KEYS[3], "epoch") == ARGV[6] then
+                redis.call("hset", KEYS[3], "head", ARGV[7])
+              else
+                redis.call("hset", KEYS[3], "epoch", ARGV[6], "since", ARGV[7], "head", ARGV[7])
+              end
+              redis.call("expire", KEYS[3], ARGV[4])
             end
             return n
+            """),
+    /**
+     * KEYS = [history list, history epoch]; returns [the whole list, newest first; the epoch's run id, since and
+     * head (each false when absent)], read atomically (docs/scaling.md "Gap detection").
+     */
+    HISTORY_FOR_RECOVERY("""
+            local e = redis.call("hmget", KEYS[2], "epoch", "since", "head")
+            return {redis.call("lrange", KEYS[1], 0, -1), e[1], e[2], e[3]}
             """),
     /** KEYS = [presence set, presence hash], ARGV = [expire seconds, expire at (unix), client id, ClientInfo]. */
     ADD_PRESENCE("""

@@ -32,6 +32,7 @@ import io.lettuce.core.resource.ClientResources;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -69,6 +70,10 @@ final class ShardClient implements AutoCloseable {
     private final AtomicLong reconnects = new AtomicLong();
     /** Writes made by {@link #write}. */
     private final LongAdder writes = new LongAdder();
+    /** The server behind each watched command connection (the shared one, and a WAIT connection if any). */
+    private final Map<Object, ServerIdentity> identities = new ConcurrentHashMap<>();
+    /** The server behind the command connection. */
+    private final ServerIdentity identity = new ServerIdentity();
 
     ShardClient(int index, RedisShardConfig config, RedisEngineConfig engineConfig, ClientResources resources) {
         this.index = index;
@@ -123,6 +128,10 @@ final class ShardClient implements AutoCloseable {
         client.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                ServerIdentity id = identities.get(connection);
+                if (id != null) {
+                    id.disconnected();
+                }
                 if (connection == pubsub) {
                     pubsubLost = true;
                 } else if (connection == commands) {
@@ -131,7 +140,12 @@ final class ShardClient implements AutoCloseable {
             }
 
             @Override
+            @SuppressWarnings("unchecked")
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+                ServerIdentity id = identities.get(connection);
+                if (id != null) {
+                    id.connected((StatefulRedisConnection<byte[], byte[]>) connection);
+                }
                 if (connection == pubsub && pubsubLost) {
                     reconnects.incrementAndGet();
                     resubscribe(alwaysOn, onResubscribed);
@@ -144,6 +158,7 @@ final class ShardClient implements AutoCloseable {
         return client.connectAsync(ByteArrayCodec.INSTANCE, uri)
                 .thenCompose(conn -> {
                     commands = conn;
+                    watch(conn, identity);
                     return client.connectPubSubAsync(ByteArrayCodec.INSTANCE, uri);
                 })
                 .thenCompose(ps -> {
@@ -357,6 +372,17 @@ final class ShardClient implements AutoCloseable {
         ps.async().ping().toCompletableFuture()
                 .orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                 .whenComplete((pong, e) -> probeFailing = e != null);
+    }
+
+    /** The server behind the command connection (gap detection, see {@link ServerIdentity}). */
+    ServerIdentity identity() {
+        return identity;
+    }
+
+    /** Keeps {@code id} told of {@code connection}'s reconnects, and asks for its server's run id now. */
+    void watch(StatefulRedisConnection<byte[], byte[]> connection, ServerIdentity id) {
+        identities.put(connection, id);
+        id.connected(connection);
     }
 
     /** A dedicated connection for blocking commands (the API queue's BLPOP). */

@@ -67,11 +67,14 @@ class RedisRoundTripsIT {
         System.out.println("RedisRoundTripsIT with history: " + c);
         assertThat(c.readsPerRequest()).isLessThanOrEqualTo(8.0); // 33 KB of EVALSHA per request, read 16 KB at a time
         assertThat(c.calls("evalsha")).isEqualTo(c.publications());
-        // inside the script: PUBLISH, LPUSH, LTRIM, EXPIRE (no EXISTS: history_drop_inactive is off)
-        for (String inside : List.of("lpush", "ltrim", "expire")) {
+        // inside the script: PUBLISH, LPUSH, LTRIM, EXPIRE (no EXISTS: history_drop_inactive is off), and the gap
+        // detection record: HGET, HSET, EXPIRE (docs/scaling.md "Gap detection")
+        for (String inside : List.of("lpush", "ltrim", "hget", "hset")) {
             assertThat(c.calls(inside)).isEqualTo(c.publications());
         }
-        assertThat(c.commandsBesides("evalsha", "publish", "lpush", "ltrim", "expire", "ping", "info")).isEmpty();
+        assertThat(c.calls("expire")).isEqualTo(2L * c.publications());
+        assertThat(c.commandsBesides("evalsha", "publish", "lpush", "ltrim", "expire", "hget", "hset", "ping",
+                "info")).isEmpty();
         // each channel's history holds the last request's messages of that channel in request order, newest first
         String history = node.api("{\"method\":\"history\",\"params\":{\"channel\":\"h:hist3\"}}").body();
         int last = -1;

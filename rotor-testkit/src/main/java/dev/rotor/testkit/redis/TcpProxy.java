@@ -32,7 +32,7 @@ public final class TcpProxy implements AutoCloseable {
     public static final int MAX_CHUNKS = 64;
     public static final int CHUNK = 16 * 1024;
 
-    private final int targetPort;
+    private volatile int targetPort;
     private final ServerSocket server;
     private final Set<Relay> relays = ConcurrentHashMap.newKeySet();
     private final AtomicInteger refused = new AtomicInteger();
@@ -75,6 +75,11 @@ public final class TcpProxy implements AutoCloseable {
     /** Connections relayed since the start. */
     public int accepted() {
         return accepted.get();
+    }
+
+    /** Relays new connections to {@code 127.0.0.1:port} from now on (a failover behind a fixed address). */
+    public void retarget(int port) {
+        targetPort = port;
     }
 
     /** Holds each chunk for {@code delay} before forwarding it (zero: forward at once). Applies to new chunks. */
