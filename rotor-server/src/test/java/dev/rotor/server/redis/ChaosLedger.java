@@ -23,6 +23,70 @@ final class ChaosLedger {
     private final Map<Integer, Long> sent = new ConcurrentHashMap<>();
     private final Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
     private final List<Subscriber> subscribers = Collections.synchronizedList(new ArrayList<>());
+    /** Fault phases in order: name and start (System.nanoTime()). */
+    private final List<Map.Entry<String, Long>> phases = new java.util.concurrent.CopyOnWriteArrayList<>(
+            List.of(Map.entry("steady", Long.MIN_VALUE)));
+
+    /** Starts a phase: publications sent from now on count under {@code name} (until the next phase). */
+    void phase(String name) {
+        phases.add(Map.entry(name, System.nanoTime()));
+    }
+
+    private String phaseOf(long sentAt) {
+        String name = phases.get(0).getKey();
+        for (Map.Entry<String, Long> p : phases) {
+            if (p.getValue() <= sentAt) {
+                name = p.getKey();
+            }
+        }
+        return name;
+    }
+
+    /**
+     * Per fault phase (publications by the time they were sent): published, acknowledged, and per subscriber owed,
+     * delivered, signalled lost, silently lost; a Markdown table. Phases of the same name add up.
+     */
+    String phaseTable() {
+        Map<String, int[]> rows = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, Long> p : phases) {
+            rows.putIfAbsent(p.getKey(), new int[6]);
+        }
+        for (Map.Entry<Integer, Long> e : sent.entrySet()) {
+            int[] r = rows.get(phaseOf(e.getValue()));
+            r[0]++;
+            if (acknowledged.contains(e.getKey())) {
+                r[1]++;
+            }
+        }
+        List<Subscriber> subs;
+        synchronized (subscribers) {
+            subs = List.copyOf(subscribers);
+        }
+        for (Subscriber s : subs) {
+            synchronized (s) {
+                for (int n : acknowledged) {
+                    long at = sent.get(n);
+                    if (at < s.firstReply) {
+                        continue;
+                    }
+                    int[] r = rows.get(phaseOf(at));
+                    r[2]++;
+                    if (s.received.contains(n)) {
+                        r[3]++;
+                    } else if (s.resyncs.stream().anyMatch(x -> x > at)) {
+                        r[4]++;
+                    } else {
+                        r[5]++;
+                    }
+                }
+            }
+        }
+        StringBuilder b = new StringBuilder("| phase | published | acknowledged | owed | delivered | signalled lost "
+                + "| silently lost |\n");
+        rows.forEach((name, r) -> b.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d |%n",
+                name, r[0], r[1], r[2], r[3], r[4], r[5])));
+        return b.toString();
+    }
 
     void sending(int n) {
         sent.put(n, System.nanoTime());
@@ -30,6 +94,10 @@ final class ChaosLedger {
 
     void acknowledged(int n) {
         acknowledged.add(n);
+    }
+
+    int sentCount() {
+        return sent.size();
     }
 
     int acknowledgedCount() {

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * master, two replicas and three sentinels, real processes, each Redis behind a {@link TcpProxy} that Sentinel,
  * replication and Rotor all go through), a publisher at a steady bounded rate on a channel with history, and
  * recovering subscribers on both nodes. One fault cycle: cut every connection to the master, delay the network,
- * freeze the master (SIGSTOP) until Sentinel fails over, then resume it, kill the master and restart it, restart a
+ * freeze the master (SIGSTOP) until Sentinel fails over, then resume it; freeze the replicas, kill the master while
+ * one subscriber is away, resume them and restart the old master; (long run) kill and restart the master; restart a
  * Rotor node. {@link ChaosLedger} counts what every subscriber saw; the table is printed and asserted.
  *
  * <p>The short version (one cycle) runs with the integration tests; {@code -Drotor.chaos.minutes=N} repeats the cycle
@@ -63,6 +64,7 @@ class RedisFailoverChaosIT {
     private final List<WsTestClient> clients = new CopyOnWriteArrayList<>();
     private final List<TestServer> live = new CopyOnWriteArrayList<>();
     private RedisNodes nodes;
+    private final List<SubscriberLoop> loops = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -156,7 +158,6 @@ class RedisFailoverChaosIT {
         startNode(waitReplicas);
         ChaosLedger ledger = new ChaosLedger();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        List<SubscriberLoop> loops = new ArrayList<>();
         for (int i = 0; i < SUBSCRIBERS; i++) {
             SubscriberLoop loop = new SubscriberLoop(ledger.subscriber("s" + i), i, failure);
             loop.subscribe();
@@ -170,7 +171,7 @@ class RedisFailoverChaosIT {
         try {
             awaitProgress(ledger);
             do {
-                faultCycle(ledger, waitReplicas);
+                faultCycle(ledger, waitReplicas, minutes > 0);
                 cycles.incrementAndGet();
             } while (System.nanoTime() < end && failure.get() == null);
         } finally {
@@ -186,6 +187,7 @@ class RedisFailoverChaosIT {
         ChaosLedger.Counts c = ledger.tally();
         System.out.print(c.table("Failover chaos, redis_wait_replicas=" + waitReplicas + ", " + cycles.get()
                 + " fault cycle(s); silently lost samples " + c.silentSamples()));
+        System.out.print(ledger.phaseTable());
         assertThat(failure.get()).as("subscriber failure").isNull();
         assertThat(c.acknowledged()).as("acknowledged").isPositive();
         assertThat(c.forcedReconnects()).as("subscribers told to reconnect").isPositive();
@@ -194,17 +196,20 @@ class RedisFailoverChaosIT {
     }
 
     /** One round of every fault, each followed by the cluster serving again. */
-    private void faultCycle(ChaosLedger ledger, int waitReplicas) throws Exception {
+    private void faultCycle(ChaosLedger ledger, int waitReplicas, boolean longRun) throws Exception {
         // 1. the network to the master drops every connection (Rotor's, the replicas', Sentinel's)
+        ledger.phase("cut connections");
         master().proxy().cutAll();
         awaitProgress(ledger);
 
         // 2. the network to every Redis gets slow for a while, below Rotor's command timeout
+        ledger.phase("network delay 150 ms");
         members.forEach(m -> m.proxy().delay(Duration.ofMillis(150)));
         awaitProgress(ledger);
         members.forEach(m -> m.proxy().delay(Duration.ZERO));
 
         // 3. the master freezes (SIGSTOP) until Sentinel promotes a replica, then resumes and is demoted
+        ledger.phase("master frozen (SIGSTOP), failover");
         Member frozen = master();
         frozen.server().pause();
         try {
@@ -215,20 +220,52 @@ class RedisFailoverChaosIT {
         awaitInSync(frozen);
         awaitProgress(ledger);
 
-        // 4. the master crashes (SIGKILL); once a replica is promoted it restarts empty and rejoins as a replica
-        Member crashed = master();
-        crashed.server().kill();
-        awaitMasterOtherThan(crashed);
-        crashed.server().restart();
-        awaitInSync(crashed);
+        // 5. (long run) the master crashes (SIGKILL); once a replica is promoted it restarts empty and rejoins
+        // 4. the replicas freeze while the master acknowledges publications they never get, then the master dies:
+        // the promoted replica lacks them. A subscriber that was away meanwhile recovers after the failover.
+        ledger.phase("replicas frozen, master killed");
+        SubscriberLoop away = loops.get(0);
+        away.leave();
+        away.awaitGone();
+        Member doomed = master();
+        List<Member> frozenReplicas = members.stream().filter(m -> m != doomed).toList();
+        frozenReplicas.forEach(m -> m.server().pause());
+        try {
+            // the master drops its replication links (frozen, the replicas cannot reconnect), so what it acknowledges
+            // from now on never leaves it, not even into a socket buffer
+            assertThat(doomed.server().command("CLIENT", "KILL", "TYPE", "replica")).startsWith(":");
+            int from = ledger.sentCount();
+            Awaitility.await("publications sent to the master alone").atMost(FAULT_WAIT)
+                    .pollInterval(Duration.ofMillis(20)).until(() -> ledger.sentCount() >= from + 5);
+            doomed.server().kill();
+        } finally {
+            frozenReplicas.forEach(m -> m.server().resume());
+        }
+        awaitMasterOtherThan(doomed);
+        doomed.server().restart();
+        awaitInSync(doomed);
+        awaitProgress(ledger);
+        away.comeBack();
         awaitProgress(ledger);
 
-        // 5. a Rotor node that does not take the publisher's requests restarts; its subscribers move
+        if (longRun) { // the short run's step 4 already killed and restarted a master
+            ledger.phase("master killed, failover, restart");
+            Member crashed = master();
+            crashed.server().kill();
+            awaitMasterOtherThan(crashed);
+            crashed.server().restart();
+            awaitInSync(crashed);
+            awaitProgress(ledger);
+        }
+
+        // 6. a Rotor node that does not take the publisher's requests restarts; its subscribers move
+        ledger.phase("Rotor node restart");
         TestServer other = live.get(1);
         live.remove(other);
         nodes.stop(other);
         startNode(waitReplicas);
         awaitProgress(ledger);
+        ledger.phase("steady");
     }
 
     private Member master() {
@@ -295,6 +332,10 @@ class RedisFailoverChaosIT {
         private final AtomicReference<Throwable> failure;
         private int next;
         private volatile boolean stopped;
+        /** Set while the subscriber is away (disconnected by itself, not reconnecting). */
+        private volatile boolean away;
+        /** Set once the loop has dropped its connection after {@link #leave}. */
+        private volatile boolean gone;
         private WsTestClient ws; // only touched by the loop's thread once started
 
         SubscriberLoop(ChaosLedger.Subscriber ledger, int first, AtomicReference<Throwable> failure) {
@@ -308,6 +349,16 @@ class RedisFailoverChaosIT {
         public void run() {
             try {
                 while (!stopped) {
+                    if (away) {
+                        ws.abort();
+                        gone = true;
+                        while (away && !stopped) {
+                            Thread.sleep(50); // away: the test brings it back (bounded by the fault's awaits)
+                        }
+                        drain();
+                        subscribe();
+                        continue;
+                    }
                     String frame = ws.frames().poll(100, TimeUnit.MILLISECONDS);
                     if (frame != null) {
                         ledger.frame(frame);
@@ -361,6 +412,28 @@ class RedisFailoverChaosIT {
 
         void stop() {
             stopped = true;
+        }
+
+        /** Leaves: drops its connection (recording what had arrived) and stays away until {@link #comeBack}. */
+        void leave() {
+            away = true;
+        }
+
+        /** Waits until the subscriber has dropped its connection. */
+        void awaitGone() {
+            Awaitility.await("the subscriber leaves").atMost(RedisNodes.WAIT).until(() -> gone);
+        }
+
+        void comeBack() {
+            gone = false;
+            away = false;
+        }
+
+        /** Records the frames that arrived before the connection was dropped. */
+        private void drain() {
+            for (String f = ws.frames().poll(); f != null; f = ws.frames().poll()) {
+                ledger.frame(f);
+            }
         }
     }
 }
