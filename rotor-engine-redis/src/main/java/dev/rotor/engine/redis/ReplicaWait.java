@@ -25,7 +25,9 @@ import java.util.concurrent.CompletionStage;
  * publication so costs its script plus a share of one WAIT round trip, and a burst of N publications costs N scripts
  * and about two WAITs. A publication completes when its script succeeded and a WAIT sent after it returned at least
  * the required count; if that WAIT returned fewer, it fails with {@link ReplicationException}: it is written on the
- * master and may or may not survive a failover, and the publisher is told so.
+ * master and may or may not survive a failover, and the publisher is told so. The same holds when the connection
+ * dropped between the script and the WAIT's reply: Lettuce re-sends commands in flight after a reconnect, and a WAIT on
+ * the new connection covers none of the old one's writes.
  */
 final class ReplicaWait {
     private final StatefulRedisConnection<byte[], byte[]> connection;
@@ -60,6 +62,7 @@ final class ReplicaWait {
         final byte[][] args;
         final CompletableFuture<Void> done = new CompletableFuture<>();
         long seq; // guarded by the ReplicaWait's lock
+        long generation; // guarded by the ReplicaWait's lock: the connection's generation when the script was sent
         boolean written; // guarded by the ReplicaWait's lock: its script succeeded
 
         Pending(Scripts script, byte[][] keys, byte[][] args) {
@@ -82,6 +85,7 @@ final class ReplicaWait {
     private void send(Pending p, boolean bySource) {
         RedisAsyncCommands<byte[], byte[]> async = connection.async();
         p.seq = ++sent;
+        p.generation = identity.current().number();
         pending.addLast(p);
         CompletionStage<Long> f = bySource
                 ? async.<Long>eval(p.script.source, ScriptOutputType.INTEGER, p.keys, p.args)
@@ -117,6 +121,7 @@ final class ReplicaWait {
 
     private void waited(long covers, Long count, Throwable e) {
         Deque<Pending> finished = new ArrayDeque<>();
+        long generation = identity.current().number();
         synchronized (lock) {
             waiting = false;
             // Replies on one connection come in send order: every script sent before this WAIT has answered.
@@ -128,7 +133,13 @@ final class ReplicaWait {
             }
         }
         for (Pending p : finished) {
-            if (e != null) {
+            if (p.generation != generation) {
+                // Lettuce re-sends commands that were in flight when the connection dropped: this WAIT (or the
+                // script) may have run on a new connection, maybe to another server, where it proves nothing
+                p.done.completeExceptionally(new ReplicationException("publication written to Redis but the "
+                        + "connection was lost before its replication was confirmed: it may or may not survive a "
+                        + "failover"));
+            } else if (e != null) {
                 p.done.completeExceptionally(new ReplicationException("publication written to Redis but its "
                         + "replication could not be confirmed (" + ShardClient.unwrap(e).getMessage()
                         + "): it may or may not survive a failover"));

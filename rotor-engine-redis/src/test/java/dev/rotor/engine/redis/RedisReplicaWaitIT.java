@@ -111,6 +111,30 @@ class RedisReplicaWaitIT {
     }
 
     @Test
+    void aConnectionLostWhileWaitingFailsThePublication() throws Exception {
+        try (RedisEngine engine = engine(1, Duration.ofSeconds(3))) {
+            publish(engine, "feed", 0).get(10, TimeUnit.SECONDS);
+            replica.pause();
+            try {
+                CompletableFuture<Void> waiting = publish(engine, "feed", 1);
+                Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> redis.server().command("CLIENT", "LIST").contains("cmd=wait"));
+                // The WAIT's connection drops. Whether Lettuce fails the WAIT or sends it again after reconnecting
+                // (on the new connection, which wrote nothing, it would count the paused replica at once), the
+                // publication fails.
+                assertThat(redis.server().command("CLIENT", "KILL", "TYPE", "normal")).startsWith(":");
+                assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                        .cause().isInstanceOf(ReplicaWait.ReplicationException.class)
+                        .hasMessageContaining("may or may not survive a failover");
+            } finally {
+                replica.resume();
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                    .until(() -> publish(engine, "feed", 2).get(5, TimeUnit.SECONDS) == null);
+        }
+    }
+
+    @Test
     void twoReplicasRequiredOfOneFailEveryPublicationButPublicationsWithoutHistoryDoNotWait() throws Exception {
         try (RedisEngine engine = engine(2, Duration.ofMillis(100))) {
             assertThatThrownBy(() -> publish(engine, "feed", 0).get(10, TimeUnit.SECONDS))
