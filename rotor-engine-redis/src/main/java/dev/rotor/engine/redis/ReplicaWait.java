@@ -30,7 +30,15 @@ import java.util.concurrent.CompletionStage;
  * the new connection covers none of the old one's writes.
  */
 final class ReplicaWait {
+    /**
+     * Publications awaiting their WAIT at most, per shard: with replicas that stop confirming, every publication
+     * waits for the WAIT timeout, and publishers that keep sending would otherwise grow the queue without limit.
+     * Beyond it a publication fails at once, unwritten.
+     */
+    static final int MAX_PENDING = 10_000;
+
     private final StatefulRedisConnection<byte[], byte[]> connection;
+    private final int maxPending;
     private final ServerIdentity identity;
     private final int replicas;
     private final long timeoutMillis;
@@ -44,6 +52,12 @@ final class ReplicaWait {
 
     ReplicaWait(StatefulRedisConnection<byte[], byte[]> connection, ServerIdentity identity, int replicas,
             long timeoutMillis) {
+        this(connection, identity, replicas, timeoutMillis, MAX_PENDING);
+    }
+
+    ReplicaWait(StatefulRedisConnection<byte[], byte[]> connection, ServerIdentity identity, int replicas,
+            long timeoutMillis, int maxPending) {
+        this.maxPending = maxPending;
         this.connection = connection;
         this.identity = identity;
         this.replicas = replicas;
@@ -76,6 +90,10 @@ final class ReplicaWait {
     CompletionStage<Void> publish(Scripts script, byte[][] keys, byte[]... args) {
         Pending p = new Pending(script, keys, args);
         synchronized (lock) {
+            if (pending.size() >= maxPending) {
+                return CompletableFuture.failedFuture(new ReplicationException("publication not written: "
+                        + maxPending + " publications are already waiting for their replication to be confirmed"));
+            }
             send(p, false);
         }
         return p.done;

@@ -9,6 +9,11 @@ import dev.rotor.protocol.RawJson;
 import dev.rotor.testing.RecordingEngineListener;
 import dev.rotor.testkit.redis.RedisExtension;
 import dev.rotor.testkit.redis.RedisServer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,6 +113,44 @@ class RedisReplicaWaitIT {
             }
             publish(engine, "feed", 2).get(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** The queue of publications awaiting a WAIT is bounded: beyond it a publication fails at once, unwritten. */
+    @Test
+    void publicationsBeyondTheBoundOfThoseAwaitingReplicationFailAtOnceUnwritten() throws Exception {
+        RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", redis.server().port()));
+        try (StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE)) {
+            ReplicaWait wait = new ReplicaWait(c, new ServerIdentity(), 1, 2000, 5);
+            replica.pause();
+            try {
+                List<CompletableFuture<Void>> accepted = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    accepted.add(write(wait, i));
+                }
+                assertThatThrownBy(() -> write(wait, 5).get(1, TimeUnit.SECONDS))
+                        .isInstanceOf(ExecutionException.class).cause()
+                        .isInstanceOf(ReplicaWait.ReplicationException.class)
+                        .hasMessage("publication not written: 5 publications are already waiting for their "
+                                + "replication to be confirmed");
+                assertThat(redis.server().command("HEXISTS", "bound.hash", "c5")).startsWith(":0");
+                for (CompletableFuture<Void> f : accepted) {
+                    assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).cause()
+                            .hasMessageContaining("reached 0 of 1 replicas");
+                }
+            } finally {
+                replica.resume();
+            }
+            write(wait, 6).get(10, TimeUnit.SECONDS); // room again, and confirmed
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private static CompletableFuture<Void> write(ReplicaWait wait, int n) {
+        byte[][] keys = {"bound.set".getBytes(StandardCharsets.UTF_8), "bound.hash".getBytes(StandardCharsets.UTF_8)};
+        return wait.publish(Scripts.ADD_PRESENCE, keys, "60".getBytes(StandardCharsets.UTF_8),
+                "9999999999".getBytes(StandardCharsets.UTF_8), ("c" + n).getBytes(StandardCharsets.UTF_8),
+                "{}".getBytes(StandardCharsets.UTF_8)).toCompletableFuture();
     }
 
     @Test
