@@ -44,7 +44,7 @@ final class RedisBroker implements Broker {
         String ch = message.channel();
         byte[] payload = WireCodec.encodeMessage(message);
         if (!history.enabled()) {
-            return engine.onShard(ch, s -> s.async().publish(bytes(n.messageChannel(ch)), payload)
+            return engine.onShard(ch, s -> s.publish(bytes(n.messageChannel(ch)), payload)
                     .thenApply(count -> null));
         }
         byte[][] keys = {bytes(n.historyList(ch)), bytes(n.historyTouch(ch))};
@@ -75,7 +75,7 @@ final class RedisBroker implements Broker {
         byte[] payload = WireCodec.encodeJoinLeave(channel, info);
         RedisNames n = engine.names();
         byte[] redisChannel = bytes(join ? n.joinChannel(channel) : n.leaveChannel(channel));
-        return engine.onShard(channel, s -> s.async().publish(redisChannel, payload).thenApply(count -> null));
+        return engine.onShard(channel, s -> s.publish(redisChannel, payload).thenApply(count -> null));
     }
 
     @Override
@@ -118,20 +118,20 @@ final class RedisBroker implements Broker {
     /** {@code PUBSUB CHANNELS P.message.*} on every shard, prefix stripped, deduplicated (§6, §9). */
     @Override
     public CompletionStage<List<String>> channels() {
-        List<ShardClient> shards = engine.shards();
+        List<RedisBackend> shards = engine.shards();
         if (shards.isEmpty()) {
             return RedisEngine.notRunning();
         }
         String prefix = engine.names().messagePrefix;
         byte[] pattern = bytes(globEscape(prefix) + "*");
         CompletableFuture<Set<String>> all = CompletableFuture.completedFuture(new LinkedHashSet<>());
-        for (ShardClient s : shards) {
+        for (RedisBackend s : shards) {
             CompletableFuture<List<byte[]>> one = s.pubsubChannels(pattern).toCompletableFuture();
             all = all.thenCombine(one, (acc, list) -> {
                 for (byte[] b : list) {
                     String name = new String(b, java.nio.charset.StandardCharsets.UTF_8);
                     if (name.startsWith(prefix)) {
-                        acc.add(name.substring(prefix.length()));
+                        acc.add(engine.names().untagged(name.substring(prefix.length())));
                     }
                 }
                 return acc;

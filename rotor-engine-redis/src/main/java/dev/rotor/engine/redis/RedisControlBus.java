@@ -38,6 +38,6 @@ final class RedisControlBus implements ControlBus {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return engine.onFirstShard(s -> s.async().publish(bytes(redisChannel), payload).thenApply(n -> null));
+        return engine.onFirstShard(s -> s.publish(bytes(redisChannel), payload).thenApply(n -> null));
     }
 }

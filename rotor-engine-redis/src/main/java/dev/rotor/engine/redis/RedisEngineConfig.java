@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param pubsubWorkers   threads that hand received PUB/SUB messages to the node, per-channel order kept
  * @param api             whether to consume the API queues ({@code redis_api})
  * @param apiNumShards    sharded API queues {@code P.api.0 .. P.api.(N-1)} besides {@code P.api}
+ * @param cluster         the Redis Cluster to use instead of {@code shards} (beyond v1), or null for none
  */
 public record RedisEngineConfig(List<RedisShardConfig> shards, String prefix, Duration connectTimeout,
-                                Duration commandTimeout, int pubsubWorkers, boolean api, int apiNumShards) {
+                                Duration commandTimeout, int pubsubWorkers, boolean api, int apiNumShards,
+                                RedisClusterConfig cluster) {
 
     public RedisEngineConfig {
         shards = List.copyOf(shards);
@@ -34,6 +36,15 @@ public record RedisEngineConfig(List<RedisShardConfig> shards, String prefix, Du
         if (apiNumShards < 0) {
             throw new IllegalArgumentException("apiNumShards must not be negative");
         }
+        if (cluster != null && (prefix.contains("{") || prefix.contains("}"))) {
+            throw new IllegalArgumentException("redis_prefix must not contain { or } with redis_cluster_addrs: "
+                    + "Rotor puts a hash tag after it");
+        }
+    }
+
+    /** Whether this engine runs on a Redis Cluster. */
+    public boolean clustered() {
+        return cluster != null;
     }
 
     public static Builder builder() {
@@ -49,6 +60,7 @@ public record RedisEngineConfig(List<RedisShardConfig> shards, String prefix, Du
         private int pubsubWorkers = Runtime.getRuntime().availableProcessors();
         private boolean api;
         private int apiNumShards;
+        private RedisClusterConfig cluster;
 
         private Builder() {
         }
@@ -93,9 +105,15 @@ public record RedisEngineConfig(List<RedisShardConfig> shards, String prefix, Du
             return this;
         }
 
+        /** A Redis Cluster instead of the shard list; null (the default) for none. */
+        public Builder cluster(RedisClusterConfig value) {
+            cluster = value;
+            return this;
+        }
+
         public RedisEngineConfig build() {
             return new RedisEngineConfig(shards, prefix, connectTimeout, commandTimeout, pubsubWorkers, api,
-                    apiNumShards);
+                    apiNumShards, cluster);
         }
     }
 }

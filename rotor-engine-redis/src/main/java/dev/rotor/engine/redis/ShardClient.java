@@ -5,7 +5,6 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
@@ -35,7 +34,7 @@ import java.util.function.Consumer;
  * in one command after a reconnect, and this class then reports the channels whose messages may have been lost.
  * Thread-safe.
  */
-final class ShardClient implements AutoCloseable {
+final class ShardClient implements RedisBackend, AutoCloseable {
     private final int index;
     private final RedisShardConfig config;
     private final RedisURI uri;
@@ -102,7 +101,8 @@ final class ShardClient implements AutoCloseable {
      * @param onMessage     receives every PUB/SUB message (Redis channel, payload) on a Lettuce thread
      * @param onResubscribed receives the channels restored after a PUB/SUB reconnect
      */
-    CompletionStage<Void> connect(byte[][] alwaysOn, BiConsumer<String, byte[]> onMessage,
+    @Override
+    public CompletionStage<Void> connect(byte[][] alwaysOn, BiConsumer<String, byte[]> onMessage,
             Consumer<Set<String>> onResubscribed) {
         client.addListener(new RedisConnectionStateListener() {
             @Override
@@ -172,7 +172,8 @@ final class ShardClient implements AutoCloseable {
         return CompletableFuture.allOf(loads);
     }
 
-    RedisAsyncCommands<byte[], byte[]> async() {
+    @Override
+    public RedisAsyncCommands<byte[], byte[]> async() {
         StatefulRedisConnection<byte[], byte[]> c = commands;
         if (c == null) {
             throw new IllegalStateException("Redis shard " + index + " is not connected");
@@ -180,40 +181,34 @@ final class ShardClient implements AutoCloseable {
         return c.async();
     }
 
-    /** Runs a script by SHA, loading it again when Redis lost it (SCRIPT FLUSH or restart). */
-    <T> CompletionStage<T> script(Scripts script, ScriptOutputType type, byte[][] keys, byte[]... args) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        RedisAsyncCommands<byte[], byte[]> async;
+    @Override
+    public CompletionStage<Long> publish(byte[] redisChannel, byte[] payload) {
         try {
-            async = async();
+            return async().publish(redisChannel, payload);
         } catch (IllegalStateException e) {
             return CompletableFuture.failedFuture(e);
         }
-        async.<T>evalsha(script.sha, type, keys, args).whenComplete((v, e) -> {
-            if (e == null) {
-                result.complete(v);
-            } else if (unwrap(e) instanceof RedisNoScriptException) {
-                async.<T>eval(script.source, type, keys, args).whenComplete((v2, e2) -> {
-                    if (e2 == null) {
-                        result.complete(v2);
-                    } else {
-                        result.completeExceptionally(unwrap(e2));
-                    }
-                });
-            } else {
-                result.completeExceptionally(unwrap(e));
-            }
-        });
-        return result;
+    }
+
+    /** Runs a script by SHA, loading it again when Redis lost it (SCRIPT FLUSH or restart). */
+    @Override
+    public <T> CompletionStage<T> script(Scripts script, ScriptOutputType type, byte[][] keys, byte[]... args) {
+        try {
+            return RedisBackend.eval(async(), script.sha, script.source, type, keys, args);
+        } catch (IllegalStateException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** Subscribes the PUB/SUB connection (batched) and remembers {@code channel} for re-subscription reports. */
-    CompletionStage<Void> subscribe(String channel, byte[]... redisChannels) {
+    @Override
+    public CompletionStage<Void> subscribe(String channel, byte[]... redisChannels) {
         subscribed.add(channel);
         return batcher.submit(true, redisChannels);
     }
 
-    CompletionStage<Void> unsubscribe(String channel, byte[]... redisChannels) {
+    @Override
+    public CompletionStage<Void> unsubscribe(String channel, byte[]... redisChannels) {
         subscribed.remove(channel);
         return batcher.submit(false, redisChannels);
     }
@@ -228,7 +223,8 @@ final class ShardClient implements AutoCloseable {
         return subscribe ? ps.async().subscribe(redisChannels) : ps.async().unsubscribe(redisChannels);
     }
 
-    CompletionStage<List<byte[]>> pubsubChannels(byte[] pattern) {
+    @Override
+    public CompletionStage<List<byte[]>> pubsubChannels(byte[] pattern) {
         try {
             return async().pubsubChannels(pattern);
         } catch (IllegalStateException e) {
@@ -237,7 +233,8 @@ final class ShardClient implements AutoCloseable {
     }
 
     /** True while both connections are up, the PUB/SUB subscriptions are in place and the last probe worked. */
-    boolean healthy() {
+    @Override
+    public boolean healthy() {
         StatefulRedisConnection<byte[], byte[]> c = commands;
         StatefulRedisPubSubConnection<byte[], byte[]> ps = pubsub;
         return c != null && ps != null && c.isOpen() && ps.isOpen() && !pubsubLost && !probeFailing;
@@ -248,11 +245,22 @@ final class ShardClient implements AutoCloseable {
         return new EngineShard(index, config.describe(), healthy(), reconnects.get(), subscribed.size());
     }
 
+    @Override
+    public List<EngineShard> states() {
+        return List.of(state());
+    }
+
+    @Override
+    public String describe() {
+        return config.describe();
+    }
+
     /**
      * Sends PING on the PUB/SUB connection: a connection that is open but gets no answer within {@code timeout}
      * (a network loss that did not close the socket) makes the shard unhealthy until a PING succeeds again.
      */
-    void probe(java.time.Duration timeout) {
+    @Override
+    public void probe(java.time.Duration timeout) {
         StatefulRedisPubSubConnection<byte[], byte[]> ps = pubsub;
         if (ps == null || !ps.isOpen()) {
             return;
@@ -262,8 +270,9 @@ final class ShardClient implements AutoCloseable {
                 .whenComplete((pong, e) -> probeFailing = e != null);
     }
 
-    /** A dedicated connection for blocking commands (the API queue's BLPOP). */
-    CompletionStage<StatefulRedisConnection<byte[], byte[]>> connectDedicated() {
+    /** A dedicated connection for blocking commands (the API queue's BLPOP); one shard holds every key. */
+    @Override
+    public CompletionStage<StatefulRedisConnection<byte[], byte[]>> connectDedicated(byte[] key) {
         return client.connectAsync(ByteArrayCodec.INSTANCE, uri);
     }
 
@@ -275,7 +284,8 @@ final class ShardClient implements AutoCloseable {
     }
 
     /** Closes every connection of this shard (shutting the client down closes them). */
-    CompletableFuture<Void> closeAsync() {
+    @Override
+    public CompletableFuture<Void> closeAsync() {
         return client.shutdownAsync(0, 2, java.util.concurrent.TimeUnit.SECONDS);
     }
 
