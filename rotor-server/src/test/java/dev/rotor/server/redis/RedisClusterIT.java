@@ -68,6 +68,28 @@ class RedisClusterIT {
     }
 
     @Test
+    void aSubscriptionWhoseSlotMovesToAnotherMasterIsMovedWithIt() throws Exception {
+        TestServer a = nodes.start(config("a"));
+        TestServer b = nodes.start(config("b"));
+        Client bob = nodes.subscribed(b, "bob", "moving");
+        a.api(publish("moving", "{\"n\":1}"));
+        assertThat(bob.nextContaining("\"method\":\"message\"")).contains("\"data\":{\"n\":1}");
+
+        cluster.cluster().moveSlotOf(cluster.prefix() + ".message.{moving}");
+
+        // Redis drops sharded subscriptions of a slot it gives away; Rotor re-subscribes on the new master and tells
+        // the subscriber, as after any lost subscription.
+        assertThat(bob.ws().awaitClose(Duration.ofSeconds(20)).reason())
+                .isEqualTo("{\"reason\":\"subscriptions lost\",\"reconnect\":true}");
+        Client again = nodes.subscribed(b, "bob", "moving");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> a.api(publish("moving", "{\"n\":2}")).body().contains("\"error\":null"));
+        assertThat(again.nextContaining("\"method\":\"message\"")).contains("\"data\":{\"n\":2}");
+        String history = b.api("{\"method\":\"history\",\"params\":{\"channel\":\"moving\"}}").body();
+        assertThat(history).as("the keys moved with the slot").contains("\"data\":{\"n\":1}");
+    }
+
+    @Test
     void historyPresenceJoinsAndChannelsAreTheSameOnEveryNode() throws Exception {
         TestServer a = nodes.start(config("a"));
         TestServer b = nodes.start(config("b"));

@@ -194,6 +194,60 @@ public final class RedisCluster implements AutoCloseable {
         throw new IllegalStateException("no node of the cluster is running");
     }
 
+    /**
+     * Moves the slot of {@code key}, with its keys, from its master to another running master, as a resharding
+     * does ({@code CLUSTER SETSLOT ... IMPORTING / MIGRATING}, {@code MIGRATE}, {@code CLUSTER SETSLOT ... NODE}),
+     * and returns the new master.
+     */
+    public synchronized RedisServer moveSlotOf(String key) {
+        RedisServer from = masterOf(key);
+        RedisServer to = null;
+        for (RedisServer n : nodes) {
+            if (n != from && n.running() && n.command("ROLE").contains("master")) {
+                to = n;
+                break;
+            }
+        }
+        if (to == null) {
+            throw new IllegalStateException("no other running master to move " + key + " to");
+        }
+        String slot = from.command("CLUSTER", "KEYSLOT", key).trim().substring(1);
+        String fromId = bulk(from.command("CLUSTER", "MYID"));
+        String toId = bulk(to.command("CLUSTER", "MYID"));
+        expectOk(to.command("CLUSTER", "SETSLOT", slot, "IMPORTING", fromId));
+        expectOk(from.command("CLUSTER", "SETSLOT", slot, "MIGRATING", toId));
+        String keys = from.command("CLUSTER", "GETKEYSINSLOT", slot, "1000");
+        List<String> migrate = new ArrayList<>(List.of("MIGRATE", to.host(), Integer.toString(to.port()), "", "0",
+                "5000", "KEYS"));
+        String[] lines = keys.split("\r\n");
+        for (int i = 2; i < lines.length; i += 2) { // *N, then $len and the key for each
+            migrate.add(lines[i]);
+        }
+        if (migrate.size() > 7) {
+            expectOk(from.command(migrate.toArray(String[]::new)));
+        }
+        for (RedisServer n : nodes) {
+            if (n.running() && n.command("ROLE").contains("master")) {
+                expectOk(n.command("CLUSTER", "SETSLOT", slot, "NODE", toId));
+            }
+        }
+        return to;
+    }
+
+    private static String bulk(String reply) {
+        String[] lines = reply.split("\r\n");
+        if (lines.length < 2) {
+            throw new IllegalStateException("not a bulk reply: " + reply);
+        }
+        return lines[1];
+    }
+
+    private static void expectOk(String reply) {
+        if (!reply.startsWith("+OK")) {
+            throw new IllegalStateException("Redis answered " + reply.trim());
+        }
+    }
+
     /** Kills every node and deletes their directories. Idempotent. */
     @Override
     public synchronized void close() {
