@@ -64,6 +64,11 @@ class RedisClusterFailoverIT {
 
         Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                 .until(() -> health(b, "").statusCode() == 503);
+        // The replica takes over only after the 2 s node timeout: until then a publication into the dead master's
+        // slot fails at once instead of queueing.
+        long before = System.nanoTime();
+        assertThat(a.api(publish("news", "{\"n\":0}")).body()).doesNotContain("\"error\":null");
+        assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(2));
         assertThat(bob.ws().awaitClose(FAILOVER).reason())
                 .isEqualTo("{\"reason\":\"subscriptions lost\",\"reconnect\":true}");
         Awaitility.await().atMost(FAILOVER).pollInterval(Duration.ofMillis(100))
