@@ -199,7 +199,7 @@ final class ClusterBackend implements RedisBackend {
     @Override
     public CompletionStage<List<byte[]>> pubsubChannels(byte[] pattern) {
         try {
-            return async().masters().commands().pubsubShardChannels(pattern).thenApply(perMaster -> {
+            return async().upstream().commands().pubsubShardChannels(pattern).thenApply(perMaster -> {
                 List<byte[]> all = new ArrayList<>();
                 perMaster.forEach(all::addAll);
                 return all;

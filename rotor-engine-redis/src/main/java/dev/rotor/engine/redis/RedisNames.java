@@ -8,7 +8,7 @@ import dev.rotor.protocol.Utf16;
  * <p>On a Redis Cluster (beyond v1) the per-channel names carry a hash tag, so the history list, touch key, presence
  * set and hash and the sharded PUB/SUB channels of one Rotor channel all hash to one slot (the publish script
  * touches the keys and SPUBLISHes in one call): {@code P.message.{CH}}, {@code P.history.list.P.message.{CH}}, and so
- * on. A channel name that is empty or contains {@code '}'} cannot be its own tag; it gets the tag
+ * on. A channel name that is empty or contains a closing brace cannot be its own tag; it gets the tag
  * {@code {#<FNV-1a-64 hex>}} followed by {@code ':'} and the name. On a single Redis the names stay exactly v1's, so
  * v1 and Rotor nodes can share it. Names without a channel ({@code P.control}, {@code P.api}) are single keys or
  * channels and need no tag.
