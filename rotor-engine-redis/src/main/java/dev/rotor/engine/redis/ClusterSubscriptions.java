@@ -197,7 +197,8 @@ final class ClusterSubscriptions {
         nodes.put(address, created);
         connecting.whenComplete((c, e) -> {
             if (e != null) {
-                nodeDead(created);
+                // Not inline: a connect that fails at once would change the maps while the caller iterates them.
+                CompletableFuture.runAsync(() -> nodeDead(created));
                 return;
             }
             c.addListener(new RedisPubSubAdapter<>() {
