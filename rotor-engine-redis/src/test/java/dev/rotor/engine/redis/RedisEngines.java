@@ -32,12 +32,17 @@ final class RedisEngines {
 
     /** An engine on a test Redis Cluster, every node given as a seed. */
     static RedisEngine clusterEngine(RedisCluster cluster, String prefix) {
+        return clusterEngine(cluster, prefix, "");
+    }
+
+    /** An engine on a test Redis Cluster whose nodes require {@code password}. */
+    static RedisEngine clusterEngine(RedisCluster cluster, String prefix, String password) {
         List<RedisShardConfig.Address> seeds = new ArrayList<>();
         for (RedisServer node : cluster.nodes()) {
             seeds.add(new RedisShardConfig.Address(node.host(), node.port()));
         }
         return new RedisEngine(RedisEngineConfig.builder()
-                .cluster(new RedisClusterConfig(seeds, ""))
+                .cluster(new RedisClusterConfig(seeds, password))
                 .prefix(prefix)
                 .commandTimeout(Duration.ofSeconds(5))
                 .pubsubWorkers(2)

@@ -30,27 +30,45 @@ public final class RedisCluster implements AutoCloseable {
     private static final int BUS_OFFSET = 10000;
 
     private final List<RedisServer> nodes = new ArrayList<>(); // guarded by this
+    private final Path cli;
+    /** The password of every node; empty for none. */
+    private final String password;
 
-    private RedisCluster() {
+    private RedisCluster(Path cli, String password) {
+        this.cli = cli;
+        this.password = password;
     }
 
     /** Starts six nodes, creates the cluster and waits until it is ok and every replica is in sync. */
     public static RedisCluster start() {
+        return start("");
+    }
+
+    /**
+     * Starts a cluster whose nodes require {@code password} (also between master and replica); empty for none.
+     * {@link #masterOf} and {@link #moveSlotOf} need a cluster without password.
+     */
+    public static RedisCluster start(String password) {
         Path cli = RedisServer.requireBinary("rotor.redis.cli", DEFAULT_CLI, "redis-tools");
-        RedisCluster cluster = new RedisCluster();
+        RedisCluster cluster = new RedisCluster(cli, password);
         try {
             List<String> create = new ArrayList<>(List.of(cli.toString(), "--cluster", "create"));
             for (int i = 0; i < NODES; i++) {
                 int port = clusterPort();
-                RedisServer node = RedisServer.start(port, List.of("--cluster-enabled", "yes",
+                List<String> args = new ArrayList<>(List.of("--cluster-enabled", "yes",
                         "--cluster-config-file", "nodes.conf",
                         "--cluster-node-timeout", Integer.toString(NODE_TIMEOUT_MILLIS)));
+                if (!password.isEmpty()) {
+                    args.addAll(List.of("--requirepass", password, "--masterauth", password));
+                }
+                RedisServer node = RedisServer.start(port, args);
                 synchronized (cluster) {
                     cluster.nodes.add(node);
                 }
                 create.add("127.0.0.1:" + port);
             }
             create.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
+            create.addAll(cluster.auth());
             run(create);
             cluster.awaitOk();
         } catch (RuntimeException e) {
@@ -80,16 +98,33 @@ public final class RedisCluster implements AutoCloseable {
         }
     }
 
-    private static void run(List<String> command) {
+    private List<String> auth() {
+        return password.isEmpty() ? List.of() : List.of("-a", password, "--no-auth-warning");
+    }
+
+    /** One command to one node: over RESP without a password, else through redis-cli (which sends AUTH first). */
+    private String query(RedisServer node, String... args) {
+        if (password.isEmpty()) {
+            return node.command(args);
+        }
+        List<String> command = new ArrayList<>(List.of(cli.toString(), "-h", node.host(), "-p",
+                Integer.toString(node.port())));
+        command.addAll(auth());
+        command.addAll(List.of(args));
+        return run(command);
+    }
+
+    private static String run(List<String> command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             p.getOutputStream().close();
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();
-                throw new IllegalStateException("redis-cli --cluster create failed: "
-                        + new String(out, StandardCharsets.UTF_8));
+                throw new IllegalStateException(String.join(" ", command.subList(1, Math.min(3, command.size())))
+                        + " failed: " + new String(out, StandardCharsets.UTF_8));
             }
+            return new String(out, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + command.get(0), e);
         } catch (InterruptedException e) {
@@ -112,8 +147,8 @@ public final class RedisCluster implements AutoCloseable {
                     continue;
                 }
                 try {
-                    last = node.command("CLUSTER", "INFO");
-                } catch (UncheckedIOException e) {
+                    last = query(node, "CLUSTER", "INFO");
+                } catch (UncheckedIOException | IllegalStateException e) {
                     last = e.getMessage();
                 }
                 if (!last.contains("cluster_state:ok")) {
@@ -121,8 +156,8 @@ public final class RedisCluster implements AutoCloseable {
                     break;
                 }
                 try {
-                    last = node.command("INFO", "replication");
-                } catch (UncheckedIOException e) {
+                    last = query(node, "INFO", "replication");
+                } catch (UncheckedIOException | IllegalStateException e) {
                     last = e.getMessage();
                 }
                 if (!last.contains("role:master") && !last.contains("master_link_status:up")) {

@@ -16,13 +16,24 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>Thread-safe for reads; the lifecycle methods are called by JUnit on one thread.
  */
 public final class RedisClusterExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
+    private final String password;
     private final AtomicInteger tests = new AtomicInteger();
     private volatile RedisCluster cluster; // non-null between beforeAll and afterAll
     private volatile String prefix = "rotor-test"; // the current test's prefix, set before each test
 
+    /** A cluster without password. */
+    public RedisClusterExtension() {
+        this("");
+    }
+
+    /** A cluster whose nodes require {@code password}. */
+    public RedisClusterExtension(String password) {
+        this.password = password;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
-        cluster = RedisCluster.start();
+        cluster = RedisCluster.start(password);
     }
 
     @Override
