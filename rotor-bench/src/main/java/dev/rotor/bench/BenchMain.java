@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Load generator for Rotor and Centrifugo v1 nodes (loopback only).",
-        subcommands = {Suite.class, BenchMain.Conns.class, BenchMain.Fanout.class, BenchMain.Api.class,
+        subcommands = {Suite.class, Pair.class, BenchMain.Conns.class, BenchMain.Fanout.class, BenchMain.Api.class,
                 BenchMain.Churn.class, BenchMain.PlotCommand.class, JfrTop.class})
 public final class BenchMain implements Callable<Integer> {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -116,11 +116,18 @@ public final class BenchMain implements Callable<Integer> {
         @Option(names = "--hold", defaultValue = "0",
                 description = "seconds to keep the connections open afterwards, e.g. for jcmd GC.class_histogram")
         int hold;
+        @Option(names = "--ramp-rate", defaultValue = "0",
+                description = "connections opened per second (0: as fast as 500 handshakes in flight allow)")
+        int rampRate;
+        @Option(names = "--cold", description = "no warm-up batch and no forced GC: the first connections are the "
+                + "server's first, as after a restart")
+        boolean cold;
 
         @Override
         public Integer call() throws Exception {
             try (RunContext ctx = common.context()) {
-                return common.finish(new ConnsScenario(ctx, transport.get(), count, perChannel, hold).run());
+                return common.finish(new ConnsScenario(ctx, transport.get(), count, perChannel, hold, rampRate, cold)
+                        .run());
             }
         }
     }

@@ -5,13 +5,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Idle connections: opens {@code count} connections (connect + subscribe, {@code count / perChannel} channels),
- * holds them and reports the server's RSS growth per connection. The baseline is taken after a warm-up batch
- * of connections was opened and closed. When the server is local and {@code jcmd} is available, a full GC runs
- * before both RSS samples so that garbage does not count as connection memory. Single use.
+ * holds them and reports the server's RSS growth per connection, the connect-to-subscribed latency, and the
+ * server's CPU while the connections sit idle (the run's duration after the ramp).
+ * <p>
+ * Warm (the suite's default): the baseline is taken after a warm-up batch of connections was opened and closed,
+ * and when the server is local and {@code jcmd} is available a full GC runs before both RSS samples, so that
+ * neither one-time costs nor garbage count as connection memory. Cold (paired runs, {@code bin/bench pair}): the
+ * first connection is the server's first, the baseline is the RSS right after start, and nothing is collected on
+ * the server's behalf: what a user sees when every client reconnects to a restarted server. Single use.
  */
 final class ConnsScenario {
     private final RunContext ctx;
@@ -20,12 +24,22 @@ final class ConnsScenario {
     private final int perChannel;
     /** Seconds to keep the connections open after measuring (for inspecting the server, e.g. heap histograms). */
     private final int holdSeconds;
+    /** Connections opened per second; 0 for as fast as the handshakes in flight allow. */
+    private final int rampRate;
+    private final boolean cold;
+    private final Latency connectLatency = new Latency();
 
     ConnsScenario(RunContext ctx, int count, int perChannel) {
-        this(ctx, ClientTransport.WEBSOCKET, count, perChannel, 0);
+        this(ctx, ClientTransport.WEBSOCKET, count, perChannel, 0, 0, false);
     }
 
     ConnsScenario(RunContext ctx, ClientTransport transport, int count, int perChannel, int holdSeconds) {
+        this(ctx, transport, count, perChannel, holdSeconds, 0, false);
+    }
+
+    /** {@code rampRate} connections per second (0: unpaced); {@code cold}: no warm-up batch, no forced GC. */
+    ConnsScenario(RunContext ctx, ClientTransport transport, int count, int perChannel, int holdSeconds,
+            int rampRate, boolean cold) {
         if (count < 1 || perChannel < 1) {
             throw new IllegalArgumentException("conns needs count ≥ 1 and per-channel ≥ 1");
         }
@@ -34,39 +48,55 @@ final class ConnsScenario {
         this.count = count;
         this.perChannel = perChannel;
         this.holdSeconds = Math.max(0, Math.min(holdSeconds, 3600));
+        this.rampRate = Math.max(0, rampRate);
+        this.cold = cold;
     }
 
     String label() {
-        return "conns " + transport.prefix() + count;
+        return "conns " + transport.prefix() + count + (rampRate > 0 ? " @" + rampRate + "/s" : "")
+                + (cold ? " cold" : "");
     }
 
     Result run() throws Exception {
         Result r = new Result("conns", label());
         r.put("transport", transport.label).put("connections", count);
-        // one-time costs (JIT-compiled code, buffer pools, hub tables) are not connection memory: open and close
-        // a batch first, then take the baseline
-        int warm = Math.min(2000, count);
-        RunContext.closeAll(ctx.openMany(transport, warm, i -> "warm" + (i / perChannel), ts -> { }, 120));
-        Thread.sleep(2000);
-        fullGc();
+        if (!cold) {
+            // one-time costs (JIT-compiled code, buffer pools, hub tables) are not connection memory: open and
+            // close a batch first, then take the baseline
+            int warm = Math.min(2000, count);
+            RunContext.closeAll(ctx.openMany(transport, warm, i -> "warm" + (i / perChannel), ts -> { }, 120));
+            Thread.sleep(2000);
+            fullGc();
+        }
         long before = ctx.server.rssBytes();
-        LongAdder opened = new LongAdder();
-        ScheduledFuture<?> progress = ctx.progress("conns", () -> "opening " + count + " connections");
+        ScheduledFuture<?> progress = ctx.progress("conns", () -> {
+            var h = connectLatency.interval();
+            return String.format("opening %d connections, interval connect p50 %.1f ms", count, Latency.ms(h, 50));
+        });
         List<Subscriber> conns;
         RunContext.Meter meter = ctx.meter().start();
         try {
-            conns = ctx.openMany(transport, count, i -> "idle" + (i / perChannel), ts -> opened.increment(), 180);
+            conns = ctx.openMany(transport, count, i -> "idle" + (i / perChannel), i -> ctx.target, ts -> { }, 180,
+                    rampRate, connectLatency);
         } finally {
             progress.cancel(false);
         }
         meter.stop();
         try {
             meter.rates(r, "connections", count);
-            // the server may still be finishing its side of the last subscriptions; give it the run duration
-            Thread.sleep(TimeUnit.SECONDS.toMillis(Math.min(ctx.seconds, 5)));
-            fullGc();
-            long after = ctx.server.rssBytes();
             meter.report(r);
+            Latency.report(connectLatency.total(), r); // p50_ms etc.: connect-to-subscribed
+            // the server may still be finishing its side of the last subscriptions: 2 s, then the idle window
+            Thread.sleep(2000);
+            RunContext.Meter idle = ctx.meter().start();
+            Thread.sleep(TimeUnit.SECONDS.toMillis(ctx.seconds));
+            idle.stop();
+            r.put("idle_cpu_pct", idle.serverCpuSeconds() / idle.seconds() * 100);
+            if (!cold) {
+                fullGc();
+            }
+            long after = ctx.server.rssBytes();
+            r.put("server_rss_mb", after < 0 ? Double.NaN : after / 1048576.0);
             r.put("rss_before_mb", before / 1048576.0).put("rss_after_mb", after / 1048576.0);
             if (before > 0 && after > 0) {
                 r.put("rss_per_conn_kb", (after - before) / 1024.0 / count);

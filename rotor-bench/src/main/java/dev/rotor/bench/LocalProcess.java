@@ -21,7 +21,13 @@ record LocalProcess(Process process, int port, Path dir) implements AutoCloseabl
      */
     static LocalProcess start(String what, List<String> command, int port, Path dir, String log, int seconds)
             throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+        return start(what, command, port, dir, dir, log, seconds);
+    }
+
+    /** As above, running in {@code cwd} rather than {@code dir}. */
+    static LocalProcess start(String what, List<String> command, int port, Path cwd, Path dir, String log,
+            int seconds) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve(log).toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < deadline) {

@@ -103,6 +103,18 @@ final class RunContext implements AutoCloseable {
     List<Subscriber> openMany(ClientTransport transport, int n, IntFunction<String> channelOf,
             IntFunction<Target> nodeOf, Subscriber.Sink sink, int timeoutSeconds)
             throws InterruptedException, TimeoutException {
+        return openMany(transport, n, channelOf, nodeOf, sink, timeoutSeconds, 0, null);
+    }
+
+    /**
+     * As above, started at {@code ratePerSecond} connections per second (0: as fast as the
+     * {@link #OPEN_CONCURRENCY} handshakes in flight allow), each connection's connect-to-subscribed time recorded
+     * in {@code connectLatency} when not null (from its scheduled start, so a server that falls behind the ramp is
+     * charged for the wait).
+     */
+    List<Subscriber> openMany(ClientTransport transport, int n, IntFunction<String> channelOf,
+            IntFunction<Target> nodeOf, Subscriber.Sink sink, int timeoutSeconds, double ratePerSecond,
+            Latency connectLatency) throws InterruptedException, TimeoutException {
         long limit = ProcStats.openFileLimit();
         if (limit > 0 && n + 200 > limit) {
             throw new IllegalArgumentException("cannot open " + n + " connections: this process may open only "
@@ -113,13 +125,25 @@ final class RunContext implements AutoCloseable {
         List<Subscriber> conns = new ArrayList<>(n);
         List<CompletableFuture<? extends Subscriber>> all = new ArrayList<>(n);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
+            long scheduled = ratePerSecond > 0 ? start + (long) (i * 1e9 / ratePerSecond) : System.nanoTime();
+            long wait = scheduled - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
             if (!slots.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                closeAll(conns);
                 throw new TimeoutException("opened only " + i + " of " + n + " connections in " + timeoutSeconds
                         + " s");
             }
             Subscriber c = transport.open(this, nodeOf.apply(i), "u" + i, channelOf.apply(i), sink);
-            c.ready().whenComplete((v, e) -> slots.release());
+            c.ready().whenComplete((v, e) -> {
+                if (e == null && connectLatency != null) {
+                    connectLatency.recordSince(scheduled, System.nanoTime());
+                }
+                slots.release();
+            });
             conns.add(c);
             all.add(c.ready());
         }

@@ -26,21 +26,14 @@ import picocli.CommandLine.Option;
 @Command(name = "suite", description = "Runs the whole benchmark suite against a server it starts itself.")
 final class Suite implements Callable<Integer> {
     @Option(names = "--server-jar", defaultValue = "rotor-server/target/rotor.jar") Path serverJar;
-    /**
-     * G1 with card refinement deferred to the pauses (JDK 17-19 flags; newer JDKs ignore them): concurrent
-     * refinement was a fifth of the server's CPU in fan-out (docs/benchmarks.md, "GC and event-loop settings").
-     */
-    static final String DEFAULT_JVM_OPTS = "-Xms64m -Xmx4g -XX:+UseG1GC -XX:MaxGCPauseMillis=20"
-            + " -XX:+IgnoreUnrecognizedVMOptions -XX:-G1UseAdaptiveConcRefinement"
-            + " -XX:G1ConcRefinementGreenZone=16384 -XX:G1ConcRefinementYellowZone=32768"
-            + " -XX:G1ConcRefinementRedZone=65536";
+    /** The options every launcher gives the server: those of {@code config/jvm.options} (docs/deploying.md). */
+    static final String DEFAULT_JVM_OPTS = "@config/jvm.options";
 
-    @Option(names = "--jvm-opts", defaultValue = DEFAULT_JVM_OPTS, description = "JVM options of the server")
+    @Option(names = "--jvm-opts", defaultValue = DEFAULT_JVM_OPTS, description = "JVM options of the server, or "
+            + "@FILE for the options of a JVM options file (one per line, # comments), by default the launchers' own")
     String jvmOpts;
-    @Option(names = "--conns-jvm-opts",
-            defaultValue = "-Xms32m -Xmx1g -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20",
-            description = "JVM options of the servers for idle-connection runs: a heap that shrinks back after a "
-                    + "full GC, so RSS shows connection memory rather than heap the JVM keeps committed")
+    @Option(names = "--conns-jvm-opts", defaultValue = DEFAULT_JVM_OPTS,
+            description = "JVM options of the servers for idle-connection runs (each gets a fresh server)")
     String connsJvmOpts;
     @Option(names = "--repeat", defaultValue = "3") int repeat;
     @Option(names = "--duration", defaultValue = "10") int duration;
@@ -174,10 +167,11 @@ final class Suite implements Callable<Integer> {
                 }
                 boolean conns = plan.fresh() && plan.engine() == Engine.MEMORY;
                 for (int i = 0; i < plan.runs(); i++) {
-                    Deployment deployment = plan.fresh() ? Deployment.start(serverJar, conns ? connsOpts : opts,
-                            plan.engine() == Engine.REDIS ? redisServer : null, plan.nodes()) : shared;
+                    Deployment deployment = plan.fresh() ? Deployment.start(LocalServer.jar(serverJar,
+                            conns ? connsOpts : opts), plan.engine() == Engine.REDIS ? redisServer : null,
+                            plan.nodes()) : shared;
                     if (deployment == null) {
-                        shared = Deployment.start(serverJar, opts, null, 1);
+                        shared = Deployment.start(LocalServer.jar(serverJar, opts), null, 1);
                         deployment = shared;
                     }
                     try (RunContext ctx = deployment.context(threads, duration, warmup)) {
@@ -225,7 +219,7 @@ final class Suite implements Callable<Integer> {
      */
     record Deployment(LocalProcess redis, List<LocalProcess> nodes) implements AutoCloseable {
         /** Starts {@code redisServer} when not null, then {@code nodes} servers on it (or on memory). */
-        static Deployment start(Path jar, List<String> jvmOpts, String redisServer, int nodes)
+        static Deployment start(LocalServer.Launcher server, String redisServer, int nodes)
                 throws IOException, InterruptedException {
             if (redisServer == null && nodes != 1) {
                 throw new IllegalArgumentException("several nodes need the Redis engine");
@@ -235,7 +229,7 @@ final class Suite implements Callable<Integer> {
             Deployment d = new Deployment(redis, servers);
             try {
                 for (int n = 0; n < nodes; n++) {
-                    servers.add(LocalServer.start(jar, jvmOpts, redis == null ? 0 : redis.port()));
+                    servers.add(server.start(redis == null ? 0 : redis.port()));
                 }
             } catch (IOException | RuntimeException | InterruptedException e) {
                 d.close();
@@ -263,8 +257,17 @@ final class Suite implements Callable<Integer> {
         }
     }
 
-    private static List<String> split(String options) {
-        return Arrays.stream(options.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+    /**
+     * Options split at blanks, or for {@code @FILE} the lines of a JVM options file as the launchers read them:
+     * trimmed, blank lines and {@code #} comments skipped, a line one option.
+     */
+    static List<String> split(String options) throws IOException {
+        String o = options.trim();
+        if (o.startsWith("@")) {
+            return Files.readAllLines(Path.of(o.substring(1))).stream().map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        }
+        return Arrays.stream(o.split("\\s+")).filter(s -> !s.isEmpty()).toList();
     }
 
     /** Per label, the median of every numeric value over its runs (NaN values are left out). */

@@ -87,7 +87,7 @@ class RedisSuiteTest {
 
     @Test
     void severalNodesNeedRedis() {
-        assertThatThrownBy(() -> Suite.Deployment.start(Path.of("rotor.jar"), List.of(), null, 2))
+        assertThatThrownBy(() -> Suite.Deployment.start(redisPort -> null, null, 2))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

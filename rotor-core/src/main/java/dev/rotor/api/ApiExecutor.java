@@ -16,15 +16,16 @@ import dev.rotor.protocol.ProtocolError;
 import dev.rotor.protocol.ProtocolException;
 import dev.rotor.protocol.Reply;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Executes server API commands against a {@link Node}, sequentially and in order, with v1's reply shapes and
- * per-command errors (http-api.md §4). Request-level failures complete the stage with {@link ApiRequestException}.
- * Thread-safe (stateless besides the node).
+ * Executes server API commands against a {@link Node}, in order (a run of publishes is started together, see
+ * {@link #execute}), with v1's reply shapes and per-command errors (http-api.md §4). Request-level failures complete
+ * the stage with {@link ApiRequestException}. Thread-safe (stateless besides the node).
  */
 public final class ApiExecutor {
 
@@ -34,14 +35,70 @@ public final class ApiExecutor {
         this.node = node;
     }
 
-    /** Executes v1 commands one after another; the stage holds one reply per command. */
+    /**
+     * Executes v1 commands in order; the stage holds one reply per command. A run of consecutive {@code publish} and
+     * {@code broadcast} commands is started together, in one engine batch ({@link Node#batched}: the Redis engine
+     * writes the run to each shard at once) and awaited together; any other command starts only after everything
+     * before it completed.
+     */
+    // v1 compat: v1 ran the commands strictly one after another (http-api.md §3.3), waiting for each publish.
+    // Starting a run together keeps what a caller can see: one reply per command in request order, the engine
+    // receives the publications in request order (so each channel keeps its order), a failed publish does not stop
+    // the ones after it, and a request-level error stops the request at the failing command, after the commands
+    // before it completed. Only publications on different Redis shards may now reach Redis out of request order.
     public CompletionStage<List<ApiReply>> execute(List<Command> commands) {
-        List<ApiReply> replies = new ArrayList<>(commands.size());
+        ApiReply[] replies = new ApiReply[commands.size()];
         CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
-        for (Command cmd : commands) {
-            chain = chain.thenCompose(v -> executeOne(cmd).thenAccept(replies::add));
+        int i = 0;
+        while (i < commands.size()) {
+            int from = i;
+            while (i < commands.size() && startsTogether(commands.get(i))) {
+                i++;
+            }
+            if (i == from) {
+                Command cmd = commands.get(from);
+                chain = chain.thenCompose(v -> executeOne(cmd).thenAccept(r -> replies[from] = r));
+                i++;
+            } else {
+                int to = i;
+                chain = chain.thenCompose(v -> executeRun(commands, from, to, replies));
+            }
         }
-        return chain.thenApply(v -> replies);
+        return chain.thenApply(v -> Arrays.asList(replies));
+    }
+
+    private static boolean startsTogether(Command cmd) {
+        Method method = cmd.method() == null ? null : Method.find(cmd.method(), Method.Surface.API_V1);
+        return method == Method.PUBLISH || method == Method.BROADCAST;
+    }
+
+    /**
+     * Starts commands {@code from} (inclusive) to {@code to} in one engine batch, stopping after a request-level
+     * failure (which is always immediate: params are checked before anything is sent); completes when every started
+     * command completed, exceptionally with the request-level failure if there was one.
+     */
+    private CompletionStage<Void> executeRun(List<Command> commands, int from, int to, ApiReply[] replies) {
+        List<CompletableFuture<ApiReply>> started = new ArrayList<>(to - from);
+        node.batched(() -> {
+            for (int i = from; i < to; i++) {
+                CompletableFuture<ApiReply> one = executeOne(commands.get(i)).toCompletableFuture();
+                started.add(one);
+                if (one.isCompletedExceptionally()) {
+                    break;
+                }
+            }
+            return null;
+        });
+        return CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)).handle((v, e) -> {
+            for (int k = 0; k < started.size(); k++) {
+                CompletableFuture<ApiReply> one = started.get(k);
+                if (one.isCompletedExceptionally()) {
+                    throw new CompletionException(failure(one));
+                }
+                replies[from + k] = one.join();
+            }
+            return null;
+        });
     }
 
     /** Executes one command of the v1 dialect. */

@@ -3,6 +3,7 @@ package dev.rotor.engine;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One engine instance: the set of role implementations a node runs on ({@code memory} or {@code redis}).
@@ -25,6 +26,17 @@ public interface Engine extends AutoCloseable {
     HistoryStore historyStore();
 
     ControlBus controlBus();
+
+    /**
+     * Runs {@code work} on the calling thread and lets the engine hold back the backend commands that the role
+     * methods called by {@code work} on this thread issue, sending them together when {@code work} returns (one
+     * network write per backend connection instead of one per command). Commands keep their call order. The stages
+     * of held-back commands complete only after {@code work} returned, so {@code work} must not wait for them.
+     * Nested calls join the outermost one. An engine without a networked backend just runs {@code work}.
+     */
+    default <T> T batch(Supplier<T> work) {
+        return work.get();
+    }
 
     /**
      * Whether the engine can currently serve: connected to everything it needs and receiving messages from other

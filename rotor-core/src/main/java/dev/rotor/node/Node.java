@@ -34,6 +34,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -310,6 +311,14 @@ public final class Node implements EngineListener {
     }
 
     // ---- publishing -------------------------------------------------------------------------------------------
+
+    /**
+     * Runs {@code work}, letting the engine send the commands it starts on this thread together when it returns
+     * ({@link Engine#batch}); {@code work} must not wait for their stages.
+     */
+    public <T> T batched(Supplier<T> work) {
+        return engine.batch(work);
+    }
 
     /** Publishes a message (history as the channel options say); a watched channel's message also goes to admins. */
     public CompletionStage<Void> publish(Message message, ChannelOptions opts) {

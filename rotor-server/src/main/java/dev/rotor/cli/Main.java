@@ -68,6 +68,7 @@ public final class Main {
         cl.addSubcommand("checkconfig", new CheckConfigCommand(logging, env));
         cl.addSubcommand("genconfig", new GenConfigCommand(logging));
         cl.addSubcommand("health", new HealthCommand());
+        cl.addSubcommand("cds-training", new TrainingCommand(this));
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));

@@ -37,9 +37,7 @@ class BinRotorIT {
     @Test
     void binRotorServesClientsAndTheApiAndShutsDownGracefully() throws Exception {
         assertHangupIsNotIgnored();
-        Path root = Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath().getParent();
-        Path script = root.resolve("bin/rotor");
-        assertThat(script).isExecutable();
+        Path script = RotorProcess.binRotor();
         Files.writeString(dir.resolve("rotor.json"), "{\"secret\": \"bin-secret\", \"presence\": true}");
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -107,7 +105,7 @@ class BinRotorIT {
     @Test
     void aHangupWhileTheServerStartsIsRememberedAndReloadsOnceItRuns() throws Exception {
         assertHangupIsNotIgnored();
-        Path script = RotorProcess.repositoryRoot().resolve("bin/rotor");
+        Path script = RotorProcess.binRotor();
         Files.writeString(dir.resolve("rotor.json"), "{\"secret\": \"s\"}");
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -165,6 +163,42 @@ class BinRotorIT {
                     "-XX:-ExitOnOutOfMemoryError", "-jar");
             assertThat(jcmdFlag(rotor.pid(), "ExitOnOutOfMemoryError")).isEqualTo("false");
         }
+    }
+
+    /**
+     * Issue 11, point 3: bin/rotor makes a class-data sharing archive with {@code rotor cds-training} once per build
+     * and JDK, and starts the JVM with it: Rotor's own classes then come from the archive ("shared objects file
+     * (top)" is the dynamic archive), not from the jar. {@code ROTOR_CDS=off} starts without it.
+     */
+    @Test
+    void binRotorStartsWithAClassDataSharingArchiveOfRotorsClasses() throws Exception {
+        Path root = RotorProcess.repositoryRoot();
+        String shared = classSource(root, "on");
+        assertThat(shared).as("class loading log of bin/rotor version")
+                .contains("dev.rotor.cli.Main source: shared objects file (top)");
+        Path archive = root.resolve("rotor-server/target/rotor.jsa");
+        assertThat(archive).isRegularFile();
+        // the stamp: the java binary the archive was made with, its and the jar's modification times, the jar's size
+        assertThat(Files.readString(root.resolve("rotor-server/target/rotor.jsa.stamp")))
+                .matches("/\\S+/java \\d+ \\d+ \\d+\\n");
+        long made = Files.getLastModifiedTime(archive).toMillis();
+        assertThat(classSource(root, "on")).doesNotContain("creating the class-data sharing archive");
+        assertThat(Files.getLastModifiedTime(archive).toMillis()).as("made once per build").isEqualTo(made);
+        assertThat(classSource(root, "off")).containsPattern("dev.rotor.cli.Main source: file:\\S+/rotor.jar")
+                .doesNotContain("shared objects file (top)");
+    }
+
+    /** {@code bin/rotor version} with class loading logged and {@code ROTOR_CDS} set; stdout and stderr. */
+    private static String classSource(Path root, String cds) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(root.resolve("bin/rotor").toString(), "version")
+                .redirectErrorStream(true);
+        pb.environment().put("ROTOR_CDS", cds);
+        pb.environment().put("ROTOR_JAVA_OPTS", "-Xlog:class+load=info");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
     }
 
     /**

@@ -21,6 +21,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -270,6 +271,15 @@ public final class RedisEngine implements Engine {
 
     static <T> CompletionStage<T> notRunning() {
         return CompletableFuture.failedFuture(new IllegalStateException("Redis engine is not running"));
+    }
+
+    /**
+     * Holds back the publications and scripts that {@code work} issues on this thread and writes them to each shard
+     * in one go when it returns (at most {@link CommandBatch#MAX_COMMANDS} per write), in call order.
+     */
+    @Override
+    public <T> T batch(Supplier<T> work) {
+        return CommandBatch.run(work);
     }
 
     // ---- roles ----------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
@@ -12,7 +13,19 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.BooleanOutput;
+import io.lettuce.core.output.CommandOutput;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.output.NestedMultiOutput;
+import io.lettuce.core.output.ObjectOutput;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.output.ValueOutput;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.Command;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.ProtocolVersion;
+import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -25,16 +38,18 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
  * The connections of one Redis shard: one command connection (Lettuce pipelines every command sent on it, in
- * order) and one dedicated PUB/SUB connection. Both reconnect by themselves; Lettuce re-subscribes every channel
- * in one command after a reconnect, and this class then reports the channels whose messages may have been lost.
- * Thread-safe.
+ * order; publications and scripts issued inside a {@link CommandBatch} go out together in one write) and one
+ * dedicated PUB/SUB connection. Both reconnect by themselves; Lettuce re-subscribes every channel in one command
+ * after a reconnect, and this class then reports the channels whose messages may have been lost. Thread-safe.
  */
 final class ShardClient implements RedisBackend, AutoCloseable {
+    private static final ByteArrayCodec CODEC = ByteArrayCodec.INSTANCE;
     private final int index;
     private final RedisShardConfig config;
     private final RedisURI uri;
@@ -52,6 +67,8 @@ final class ShardClient implements RedisBackend, AutoCloseable {
     private volatile boolean commandsLost;
     /** Times the command or PUB/SUB connection came back after a loss. */
     private final AtomicLong reconnects = new AtomicLong();
+    /** Writes made by {@link #write}. */
+    private final LongAdder writes = new LongAdder();
 
     ShardClient(int index, RedisShardConfig config, RedisEngineConfig engineConfig, ClientResources resources) {
         this.index = index;
@@ -172,32 +189,123 @@ final class ShardClient implements RedisBackend, AutoCloseable {
         return CompletableFuture.allOf(loads);
     }
 
+    /**
+     * The command connection's commands, for commands that are not held back in a {@link CommandBatch}. Inside a
+     * batch, what the thread held back for this shard is sent first, so the shard still sees the thread's call order.
+     */
     @Override
     public RedisAsyncCommands<byte[], byte[]> async() {
         StatefulRedisConnection<byte[], byte[]> c = commands;
         if (c == null) {
             throw new IllegalStateException("Redis shard " + index + " is not connected");
         }
+        CommandBatch batch = CommandBatch.current();
+        if (batch != null) {
+            batch.sendNow(this);
+        }
         return c.async();
     }
 
+    /** {@code PUBLISH channel payload}; held back in the thread's {@link CommandBatch} if it has one. */
     @Override
-    public CompletionStage<Long> publish(byte[] redisChannel, byte[] payload) {
+    public CompletionStage<Long> publish(byte[] channel, byte[] payload) {
+        return issue(new Command<>(CommandType.PUBLISH, new IntegerOutput<>(CODEC),
+                new CommandArgs<>(CODEC).addKey(channel).addValue(payload)));
+    }
+
+    /**
+     * Runs a script by SHA ({@code EVALSHA}, held back in the thread's {@link CommandBatch} if it has one), loading
+     * it again with {@code EVAL} when Redis lost it (SCRIPT FLUSH or restart).
+     */
+    @Override
+    public <T> CompletionStage<T> script(Scripts script, ScriptOutputType type, byte[][] keys, byte[]... args) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        this.<T>issue(new Command<>(CommandType.EVALSHA, output(type),
+                new CommandArgs<>(CODEC).add(script.sha).add(keys.length).addKeys(keys).addValues(args)))
+                .whenComplete((v, e) -> {
+                    if (e == null) {
+                        result.complete(v);
+                    } else if (unwrap(e) instanceof RedisNoScriptException) {
+                        RedisAsyncCommands<byte[], byte[]> async;
+                        try {
+                            async = async();
+                        } catch (IllegalStateException notConnected) {
+                            result.completeExceptionally(notConnected);
+                            return;
+                        }
+                        async.<T>eval(script.source, type, keys, args).whenComplete((v2, e2) -> {
+                            if (e2 == null) {
+                                result.complete(v2);
+                            } else {
+                                result.completeExceptionally(unwrap(e2));
+                            }
+                        });
+                    } else {
+                        result.completeExceptionally(unwrap(e));
+                    }
+                });
+        return result;
+    }
+
+    /** The reply type Lettuce's own {@code evalsha} uses for {@code type}. */
+    @SuppressWarnings("unchecked")
+    private static <T> CommandOutput<byte[], byte[], T> output(ScriptOutputType type) {
+        return (CommandOutput<byte[], byte[], T>) switch (type) {
+            case BOOLEAN -> new BooleanOutput<>(CODEC);
+            case INTEGER -> new IntegerOutput<>(CODEC);
+            case STATUS -> new StatusOutput<>(CODEC);
+            case MULTI -> new NestedMultiOutput<>(CODEC);
+            case VALUE -> new ValueOutput<>(CODEC);
+            case OBJECT -> new ObjectOutput<>(CODEC);
+        };
+    }
+
+    /** Holds {@code command} back in the thread's batch, or writes it now; the stage is the command's reply. */
+    private <T> CompletionStage<T> issue(Command<byte[], byte[], T> command) {
+        AsyncCommand<byte[], byte[], T> async = new AsyncCommand<>(command);
+        CommandBatch batch = CommandBatch.current();
+        if (batch != null) {
+            batch.add(this, async);
+        } else {
+            fail(List.of(async), write(List.of(async)));
+        }
+        return async;
+    }
+
+    /**
+     * Writes {@code batch} to the command connection in one go (one flush), in order. Returns why the connection
+     * refused it (not connected: commands are rejected, not queued), or null; the caller fails the commands then.
+     */
+    RuntimeException write(List<? extends RedisCommand<byte[], byte[], ?>> batch) {
+        StatefulRedisConnection<byte[], byte[]> c = commands;
+        if (c == null) {
+            return new IllegalStateException("Redis shard " + index + " is not connected");
+        }
         try {
-            return async().publish(redisChannel, payload);
-        } catch (IllegalStateException e) {
-            return CompletableFuture.failedFuture(e);
+            if (batch.size() == 1) {
+                c.dispatch(batch.get(0));
+            } else {
+                c.dispatch(batch);
+            }
+            writes.increment();
+            return null;
+        } catch (RuntimeException e) {
+            return e;
         }
     }
 
-    /** Runs a script by SHA, loading it again when Redis lost it (SCRIPT FLUSH or restart). */
-    @Override
-    public <T> CompletionStage<T> script(Scripts script, ScriptOutputType type, byte[][] keys, byte[]... args) {
-        try {
-            return RedisBackend.eval(async(), script.sha, script.source, type, keys, args);
-        } catch (IllegalStateException e) {
-            return CompletableFuture.failedFuture(e);
+    /** Completes every command of {@code batch} with {@code refused}, unless that is null. */
+    static void fail(List<? extends RedisCommand<byte[], byte[], ?>> batch, RuntimeException refused) {
+        if (refused != null) {
+            for (RedisCommand<byte[], byte[], ?> command : batch) {
+                command.completeExceptionally(refused);
+            }
         }
+    }
+
+    /** Writes of commands to the command connection by {@link #write} (a batch counts once), for tests. */
+    long writes() {
+        return writes.sum();
     }
 
     /** Subscribes the PUB/SUB connection (batched) and remembers {@code channel} for re-subscription reports. */

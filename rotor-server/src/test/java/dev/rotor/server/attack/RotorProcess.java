@@ -44,14 +44,40 @@ public final class RotorProcess implements AutoCloseable {
         return Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath().getParent();
     }
 
+    private static boolean prepared;
+
+    /**
+     * {@code bin/rotor}, after one {@code bin/rotor version} per test JVM: that run does what a first start does
+     * once per build (build the jar when stale, make the class-data sharing archive), so a test that picks a free
+     * port and then starts the server does not leave the port unused for the seconds that takes.
+     */
+    public static synchronized Path binRotor() {
+        Path script = repositoryRoot().resolve("bin/rotor");
+        assertThat(script).isExecutable();
+        if (!prepared) {
+            try {
+                Process p = new ProcessBuilder(script.toString(), "version").redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(p.waitFor(10, java.util.concurrent.TimeUnit.MINUTES)).as("bin/rotor version").isTrue();
+                assertThat(p.exitValue()).as("bin/rotor version: %s", out).isZero();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            prepared = true;
+        }
+        return script;
+    }
+
     /**
      * Writes {@code configJson} to {@code dir/config.json} and runs {@code bin/rotor --config=config.json
      * --port=P --address=127.0.0.1} plus {@code flags} in {@code dir} with {@code ROTOR_JAVA_OPTS=javaOpts}; waits
      * until the port accepts connections.
      */
     public static RotorProcess start(Path dir, String configJson, String javaOpts, String... flags) {
-        Path script = repositoryRoot().resolve("bin/rotor");
-        assertThat(script).isExecutable();
+        Path script = binRotor();
         int port = RedisServer.freePort();
         Path log = dir.resolve("rotor.log");
         List<String> command = new ArrayList<>(List.of(script.toString(), "--config=config.json", "--port=" + port,

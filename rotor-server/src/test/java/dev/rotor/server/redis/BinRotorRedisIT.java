@@ -51,11 +51,10 @@ class BinRotorRedisIT {
     }
 
     private int start(String name) throws Exception {
-        Path root = Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath()
-                .getParent();
+        Path script = dev.rotor.server.attack.RotorProcess.binRotor();
         int port = RedisServer.freePort();
         Path log = dir.resolve(name + ".log");
-        Process p = new ProcessBuilder(root.resolve("bin/rotor").toString(), "--config=rotor.json",
+        Process p = new ProcessBuilder(script.toString(), "--config=rotor.json",
                 "--port=" + port, "--address=127.0.0.1", "--name=" + name, "--engine=redis",
                 "--redis_host=127.0.0.1", "--redis_port=" + redis.server().port())
                 .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();

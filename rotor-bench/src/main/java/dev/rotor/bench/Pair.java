@@ -1,0 +1,216 @@
+package dev.rotor.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Side-by-side runs of two server commands: every scenario runs against A and B interleaved (A,B then B,A, and so
+ * on for {@code --rounds}), each run on a server started cold for it, and the table gives per scenario and metric
+ * the median of A, of B, the paired ratio A/B of each round, their median and their spread. Pairing is what makes
+ * a ratio mean something on a shared machine: the two arms of a round ran minutes apart, not days.
+ * <p>
+ * A is the candidate, B the baseline: {@code --a bin/rotor --b path/to/centrifugo} gives "Rotor / v1";
+ * {@code --a new/bin/rotor --b old/bin/rotor} gives the A/B of a change.
+ */
+@Command(name = "pair", description = "Runs scenarios against two server commands interleaved and prints paired "
+        + "ratios A/B (docs/benchmarks.md, \"Side-by-side runs\").")
+final class Pair implements Callable<Integer> {
+    /** The scenarios of the side-by-side tables (issue 11 on memory, issue 15 on Redis). */
+    static final String DEFAULT_ONLY = "^(redis )?(conns 18000 @3000/s cold|churn w32|fanout 1x10000 max"
+            + "|fanout 1000x10 @5000/s|fanout 1000x10 max b100|api c32 b1|api c32 b100( history)?"
+            + "|fanout 2 nodes 1x10000 max)$";
+
+    /**
+     * The metrics compared, in order, with whether more is better; a scenario shows those it reports (p50/p99 of
+     * an idle-connection ramp are connect-to-subscribed times).
+     */
+    static final List<Metric> METRICS = List.of(
+            new Metric("connections_per_s", true),
+            new Metric("rss_per_conn_kb", false),
+            new Metric("idle_cpu_pct", false),
+            new Metric("deliveries_per_s", true),
+            new Metric("deliveries_per_cpu_s", true),
+            new Metric("connections_per_cpu_s", true),
+            new Metric("commands_per_s", true),
+            new Metric("commands_per_cpu_s", true),
+            new Metric("requests_per_s", true),
+            new Metric("p50_ms", false),
+            new Metric("p99_ms", false),
+            new Metric("delivery_ratio", true),
+            new Metric("server_cpu_pct", false),
+            new Metric("server_rss_mb", false),
+            new Metric("redis_cpu_pct", false),
+            new Metric("redis_us_per_commands", false),
+            new Metric("redis_us_per_deliveries", false));
+
+    record Metric(String key, boolean higherIsBetter) {
+    }
+
+    @Option(names = "--a", required = true, description = "server command A, the candidate (e.g. bin/rotor); the "
+            + "suite appends --config, --address, --port and --log_level; run by bash in the current directory")
+    String a;
+    @Option(names = "--b", required = true, description = "server command B, the baseline (e.g. a Centrifugo v1 "
+            + "binary, or another checkout's bin/rotor)")
+    String b;
+    @Option(names = "--a-name", defaultValue = "A") String aName;
+    @Option(names = "--b-name", defaultValue = "B") String bName;
+    @Option(names = "--rounds", defaultValue = "2", description = "rounds per scenario; round i runs A,B when i is "
+            + "odd and B,A when even")
+    int rounds;
+    @Option(names = "--only", defaultValue = DEFAULT_ONLY, description = "regex on scenario labels")
+    String only;
+    @Option(names = "--engine", defaultValue = "memory", split = ",", description = "memory, redis or both")
+    List<String> engines;
+    @Option(names = "--duration", defaultValue = "10") int duration;
+    @Option(names = "--warmup", defaultValue = "3") int warmup;
+    @Option(names = "--threads", defaultValue = "2") int threads;
+    @Option(names = "--redis-server", defaultValue = "redis-server") String redisServer;
+    @Option(names = "--out", defaultValue = "bench-results/pair") Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (rounds < 1 || rounds > 20) {
+            throw new IllegalArgumentException("--rounds must be 1..20, not " + rounds);
+        }
+        Pattern filter = Pattern.compile(only);
+        List<Suite.Plan> plans = plans().stream().filter(p -> filter.matcher(p.label()).find()).toList();
+        if (plans.isEmpty()) {
+            throw new IllegalArgumentException("no scenario matches --only " + only);
+        }
+        Path cwd = Path.of("").toAbsolutePath();
+        Map<Boolean, LocalServer.Launcher> launchers = Map.of(true, LocalServer.command(a, cwd), false,
+                LocalServer.command(b, cwd));
+        Files.createDirectories(out);
+        System.out.printf("pair: A = %s (%s), B = %s (%s); %d round(s) of %d scenario(s), %d s (+%d s warm-up) "
+                + "each, every run on a fresh server; load %.2f%n", aName, a, bName, b, rounds, plans.size(),
+                duration, warmup, ProcStats.loadAverage());
+        List<Result> all = new ArrayList<>();
+        StringBuilder tables = new StringBuilder();
+        for (Suite.Plan plan : plans) {
+            List<Result> as = new ArrayList<>();
+            List<Result> bs = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                for (boolean isA : order(round)) {
+                    Result r = run(plan, launchers.get(isA)).relabel(plan.label());
+                    r.put("arm", isA ? aName : bName).put("round", round).put("command", isA ? a : b)
+                            .put("java", System.getProperty("java.version")).put("time", Instant.now().toString());
+                    (isA ? as : bs).add(r);
+                    all.add(r);
+                    System.out.print(Result.table(List.of(r.relabel((isA ? aName : bName) + " " + plan.label()))));
+                    BenchMain.JSON.writeValue(out.resolve("results.json").toFile(),
+                            all.stream().map(Result::toMap).toList());
+                }
+            }
+            String table = table(plan.label(), as, bs);
+            System.out.println();
+            System.out.print(table);
+            tables.append(table).append('\n');
+            Files.writeString(out.resolve("pairs.txt"), header() + tables);
+        }
+        System.out.println();
+        System.out.print(header() + tables);
+        System.out.println("written to " + out.toAbsolutePath());
+        return 0;
+    }
+
+    private String header() {
+        return String.format("A = %s: %s%nB = %s: %s%nratio = A/B per round (A,B then B,A), median [min..max];"
+                + " + marks the better side%n%n", aName, a, bName, b);
+    }
+
+    /** Round 1 runs A then B, round 2 B then A, and so on: drift over time falls on both arms alike. */
+    static List<Boolean> order(int round) {
+        return round % 2 == 1 ? List.of(true, false) : List.of(false, true);
+    }
+
+    private Result run(Suite.Plan plan, LocalServer.Launcher launcher) throws Exception {
+        try (Suite.Deployment d = Suite.Deployment.start(launcher,
+                plan.engine() == Suite.Engine.REDIS ? redisServer : null, plan.nodes());
+                RunContext ctx = d.context(threads, duration, warmup)) {
+            return plan.factory().run(ctx);
+        }
+    }
+
+    /** The suite's plans of the chosen engines, one run each (rounds repeat them), plus the cold idle ramp. */
+    List<Suite.Plan> plans() {
+        Suite suite = new Suite();
+        suite.engines = engines;
+        suite.repeat = 1;
+        suite.sweep = new int[0];
+        List<Suite.Plan> p = new ArrayList<>();
+        if (engines.stream().anyMatch(e -> Suite.Engine.parse(e) == Suite.Engine.MEMORY)) {
+            p.add(new Suite.Plan("conns 18000 @3000/s cold", true, 1,
+                    c -> new ConnsScenario(c, ClientTransport.WEBSOCKET, 18_000, 10, 0, 3000, true).run()));
+        }
+        p.addAll(suite.plans());
+        return p;
+    }
+
+    /** The paired table of one scenario: a row per metric both arms reported. */
+    static String table(String label, List<Result> as, List<Result> bs) {
+        StringBuilder sb = new StringBuilder(label).append('\n');
+        sb.append(String.format("  %-24s %12s %12s %9s  %s%n", "metric", "A (median)", "B (median)", "A/B", "per round"));
+        for (Metric m : METRICS) {
+            double[] ratios = ratios(as, bs, m.key());
+            if (ratios.length == 0) {
+                continue;
+            }
+            double ratio = median(ratios);
+            boolean aBetter = m.higherIsBetter() ? ratio > 1 : ratio < 1;
+            sb.append(String.format(Locale.ROOT, "  %-24s %12s %12s %8.2fx%s %s%n", m.key(),
+                    Result.format(median(values(as, m.key()))), Result.format(median(values(bs, m.key()))), ratio,
+                    ratio == 1 ? " " : aBetter ? "+" : " ", spread(ratios)));
+        }
+        return sb.toString();
+    }
+
+    /** A/B of each round where both arms have the value (rounds pair by position). */
+    static double[] ratios(List<Result> as, List<Result> bs, String key) {
+        int n = Math.min(as.size(), bs.size());
+        double[] out = new double[n];
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            double va = as.get(i).get(key);
+            double vb = bs.get(i).get(key);
+            if (!Double.isNaN(va) && !Double.isNaN(vb) && vb != 0) {
+                out[k++] = va / vb;
+            }
+        }
+        return Arrays.copyOf(out, k);
+    }
+
+    private static double[] values(List<Result> rs, String key) {
+        return rs.stream().mapToDouble(r -> r.get(key)).filter(v -> !Double.isNaN(v)).toArray();
+    }
+
+    static double median(double[] v) {
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static String spread(double[] ratios) {
+        StringBuilder each = new StringBuilder();
+        double min = Double.MAX_VALUE;
+        double max = -Double.MAX_VALUE;
+        for (double r : ratios) {
+            each.append(String.format(Locale.ROOT, " %.2f", r));
+            min = Math.min(min, r);
+            max = Math.max(max, r);
+        }
+        return String.format(Locale.ROOT, "[%.2f..%.2f]", min, max) + each;
+    }
+}
