@@ -75,6 +75,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--redis_api_num_shards", paramLabel = "int",
             description = "Number of shards for redis API queue (Redis engine)")
     private Integer redisApiNumShards;
+    @Option(names = "--redis_cluster_addrs", paramLabel = "string",
+            description = "Comma separated list of Redis Cluster seed nodes host:port (Redis engine)")
+    private String redisClusterAddrs;
     @Option(names = "--redis_db", paramLabel = "string", description = "redis database (Redis engine) (default \"0\")")
     private String redisDb;
     @Option(names = "--redis_host", paramLabel = "string",

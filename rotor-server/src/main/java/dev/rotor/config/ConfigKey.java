@@ -136,6 +136,8 @@ public enum ConfigKey {
     REDIS_API_NUM_SHARDS("redis_api_num_shards", Type.INT, 0, Env.NONE, Reload.NO),
     REDIS_MASTER_NAME("redis_master_name", Type.STRING, "", Env.NONE, Reload.NO),
     REDIS_SENTINELS("redis_sentinels", Type.STRING, "", Env.NONE, Reload.NO),
+    /** Beyond v1: Redis Cluster seed nodes, {@code host:port} as a comma list or an array; empty means no cluster. */
+    REDIS_CLUSTER_ADDRS("redis_cluster_addrs", Type.STRING, "", Env.NONE, Reload.NO),
     REDIS_PREFIX("redis_prefix", Type.STRING, "centrifugo", Env.NONE, Reload.NO),
     REDIS_CONNECT_TIMEOUT("redis_connect_timeout", Type.INT, 1, Env.NONE, Reload.NO),
     REDIS_READ_TIMEOUT("redis_read_timeout", Type.INT, 10, Env.NONE, Reload.NO),

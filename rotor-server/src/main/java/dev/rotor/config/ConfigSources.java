@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -61,6 +63,17 @@ final class ConfigSources {
         }
         if (n.isBoolean()) {
             return Boolean.toString(n.booleanValue());
+        }
+        if (n.isArray() && key == ConfigKey.REDIS_CLUSTER_ADDRS) {
+            // Beyond v1: a list of addresses may also be written as an array of strings; it reads as the comma list.
+            List<String> items = new ArrayList<>();
+            for (JsonNode item : n) {
+                if (!item.isTextual()) {
+                    throw wrongType(key, v, "a string or an array of strings");
+                }
+                items.add(item.textValue());
+            }
+            return String.join(",", items);
         }
         throw wrongType(key, v, "a string");
     }

@@ -9,6 +9,7 @@ import dev.rotor.config.RotorConfig;
 import dev.rotor.engine.Engine;
 import dev.rotor.engine.memory.MemoryEngine;
 import dev.rotor.engine.memory.MemoryEngineProvider;
+import dev.rotor.engine.redis.RedisClusterConfig;
 import dev.rotor.engine.redis.RedisEngine;
 import dev.rotor.engine.redis.RedisEngineConfig;
 import dev.rotor.engine.redis.RedisEngineProvider;
@@ -101,6 +102,26 @@ class EngineFactoryTest {
         assertThat(sentinel.shards()).containsExactly(new RedisShardConfig("127.0.0.1", 6379, "", 0, "mymaster",
                 List.of(new Address("127.0.0.1", 26379), new Address("127.0.0.1", 26380))));
         assertThat(sentinel.commandTimeout()).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void redisClusterAddressesComeFromAFlagOrAnArrayInTheFile() throws Exception {
+        RedisClusterConfig expected = new RedisClusterConfig(List.of(new Address("127.0.0.1", 7000),
+                new Address("127.0.0.1", 7001)), "pw");
+        RedisEngineConfig flag = redis(Map.of("redis_cluster_addrs", "127.0.0.1:7000,127.0.0.1:7001",
+                "redis_password", "pw"), Map.of());
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("cluster.json"),
+                "{\"redis_cluster_addrs\": [\"127.0.0.1:7000\", \"127.0.0.1:7001\"], \"redis_password\": \"pw\"}");
+        RedisEngineConfig array = new RedisEngineProvider().config(new ConfigLoader(file, Map.of(), Map.of(),
+                () -> "h").load().config().engineValues());
+        java.nio.file.Path wrong = java.nio.file.Files.writeString(dir.resolve("wrong.json"),
+                "{\"redis_cluster_addrs\": [7000]}");
+
+        assertThat(flag.cluster()).isEqualTo(expected);
+        assertThat(array.cluster()).isEqualTo(expected);
+        assertThatThrownBy(() -> new ConfigLoader(wrong, Map.of(), Map.of(), () -> "h").load().config()
+                .engineValues().string("redis_cluster_addrs"))
+                .hasMessageContaining("redis_cluster_addrs: expected a string or an array of strings");
     }
 
     @Test

@@ -19,7 +19,7 @@ class EngineValuesTest {
     void everyRedisKeyIsThereWithItsDefault() {
         ConfigValues v = load(Map.of());
 
-        assertThat(EngineValues.KEYS).extracting(ConfigKey::key).allMatch(k -> k.startsWith("redis_")).hasSize(17);
+        assertThat(EngineValues.KEYS).extracting(ConfigKey::key).allMatch(k -> k.startsWith("redis_")).hasSize(18);
         assertThat(v.string("redis_host")).isEqualTo("127.0.0.1");
         assertThat(v.string("redis_port")).isEqualTo("6379");
         assertThat(v.string("redis_db")).isEqualTo("0");

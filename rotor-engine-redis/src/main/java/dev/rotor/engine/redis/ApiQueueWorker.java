@@ -25,7 +25,7 @@ final class ApiQueueWorker implements AutoCloseable {
     private static final long RETRY_MILLIS = 300;
     private static final byte[] BATCH = bytes("64");
 
-    private final ShardClient shard;
+    private final RedisBackend shard;
     private final String queue;
     private final byte[] key;
     private final Function<byte[], CompletionStage<?>> handler;
@@ -34,7 +34,7 @@ final class ApiQueueWorker implements AutoCloseable {
     private volatile boolean closed;
     private volatile StatefulRedisConnection<byte[], byte[]> connection; // null while (re)connecting
 
-    ApiQueueWorker(ShardClient shard, String queue, Function<byte[], CompletionStage<?>> handler,
+    ApiQueueWorker(RedisBackend shard, String queue, Function<byte[], CompletionStage<?>> handler,
             ScheduledExecutorService scheduler, Duration commandTimeout) {
         this.shard = shard;
         this.queue = queue;
@@ -46,7 +46,7 @@ final class ApiQueueWorker implements AutoCloseable {
     }
 
     void start() {
-        shard.connectDedicated().whenComplete((c, e) -> {
+        shard.connectDedicated(key).whenComplete((c, e) -> {
             if (e != null) {
                 retry(e);
                 return;

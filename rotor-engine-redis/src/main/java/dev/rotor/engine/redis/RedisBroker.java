@@ -51,7 +51,8 @@ final class RedisBroker implements Broker {
         return engine.onShard(ch, s -> {
             ReplicaWait durable = engine.replicaWait(s);
             // the run id of the server this connection talks to; "" while unknown, which recovery never trusts
-            String runId = (durable != null ? durable.identity() : s.identity()).current().runIdOrEmpty();
+            ServerIdentity id = durable != null ? durable.identity() : s.identity();
+            String runId = id == null ? "" : id.current().runIdOrEmpty();
             byte[][] args = {bytes(n.messageChannel(ch)), payload, bytes(Integer.toString(history.size())),
                 bytes(Integer.toString(history.lifetime())), history.dropInactive() ? ONE : ZERO, bytes(runId),
                 bytes(message.uid())};
@@ -125,20 +126,20 @@ final class RedisBroker implements Broker {
     /** {@code PUBSUB CHANNELS P.message.*} on every shard, prefix stripped, deduplicated (§6, §9). */
     @Override
     public CompletionStage<List<String>> channels() {
-        List<ShardClient> shards = engine.shards();
+        List<RedisBackend> shards = engine.shards();
         if (shards.isEmpty()) {
             return RedisEngine.notRunning();
         }
         String prefix = engine.names().messagePrefix;
         byte[] pattern = bytes(globEscape(prefix) + "*");
         CompletableFuture<Set<String>> all = CompletableFuture.completedFuture(new LinkedHashSet<>());
-        for (ShardClient s : shards) {
+        for (RedisBackend s : shards) {
             CompletableFuture<List<byte[]>> one = s.pubsubChannels(pattern).toCompletableFuture();
             all = all.thenCombine(one, (acc, list) -> {
                 for (byte[] b : list) {
                     String name = new String(b, java.nio.charset.StandardCharsets.UTF_8);
                     if (name.startsWith(prefix)) {
-                        acc.add(name.substring(prefix.length()));
+                        acc.add(engine.names().untagged(name.substring(prefix.length())));
                     }
                 }
                 return acc;

@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * back and re-subscribed, {@link EngineListener#onSubscriptionsLost} names the channels that may have missed
  * messages. Received messages are handed to the listener on {@code pubsubWorkers} threads, a channel always on the
  * same thread, so per-channel order holds.
+ *
+ * <p>With {@link RedisEngineConfig#cluster()} (beyond v1) the one backend is a Redis Cluster ({@link ClusterBackend}):
+ * hash-tagged names, sharded PUB/SUB, and lost subscriptions reported the same way after a failover.
  */
 public final class RedisEngine implements Engine {
     /** The display name v1 shows in the admin {@code info} and the startup log. */
@@ -58,7 +61,7 @@ public final class RedisEngine implements Engine {
     private final RedisStores stores;
     private final RedisControlBus controlBus;
     private final Object lifecycleLock = new Object();
-    private volatile List<ShardClient> shards = List.of(); // set once by start, all shards connected
+    private volatile List<RedisBackend> shards = List.of(); // set once by start, all shards (or the cluster) connected
     private volatile EngineListener listener; // null until started and after close
     private boolean started; // guarded by lifecycleLock
     private volatile boolean closed;
@@ -68,7 +71,7 @@ public final class RedisEngine implements Engine {
 
     public RedisEngine(RedisEngineConfig config) {
         this.config = config;
-        this.names = new RedisNames(config.prefix());
+        this.names = new RedisNames(config.prefix(), config.clustered());
         this.resources = ClientResources.builder()
                 .reconnectDelay(Delay.constant(Duration.ofMillis(RETRY_MILLIS)))
                 .build();
@@ -111,9 +114,9 @@ public final class RedisEngine implements Engine {
             started = true;
             listener = engineListener;
         }
-        List<CompletableFuture<ShardClient>> connected = new ArrayList<>();
+        List<CompletableFuture<RedisBackend>> connected = new ArrayList<>();
         for (int i = 0; i < config.shards().size(); i++) {
-            CompletableFuture<ShardClient> f = new CompletableFuture<>();
+            CompletableFuture<RedisBackend> f = new CompletableFuture<>();
             connectShard(i, 1, f);
             connected.add(f);
         }
@@ -121,7 +124,7 @@ public final class RedisEngine implements Engine {
             log.info("Redis sharding enabled: {} shards", config.shards().size());
         }
         return CompletableFuture.allOf(connected.toArray(CompletableFuture[]::new)).thenRun(() -> {
-            List<ShardClient> all = new ArrayList<>();
+            List<RedisBackend> all = new ArrayList<>();
             connected.forEach(f -> all.add(f.join()));
             shards = List.copyOf(all);
             try {
@@ -132,33 +135,34 @@ public final class RedisEngine implements Engine {
         });
     }
 
-    /** Connects shard {@code i}, retrying every 300 ms until it works or the engine is closed. */
-    private void connectShard(int i, int attempt, CompletableFuture<ShardClient> result) {
+    /** Connects shard {@code i} (the cluster: 0), retrying every 300 ms until it works or the engine is closed. */
+    private void connectShard(int i, int attempt, CompletableFuture<RedisBackend> result) {
         if (closed) {
             result.completeExceptionally(new IllegalStateException("Redis engine is closed"));
             return;
         }
-        RedisShardConfig shardConfig = config.shards().get(i);
-        ShardClient shard = new ShardClient(i, shardConfig, config, resources);
+        RedisBackend shard = config.clustered() ? new ClusterBackend(config.cluster(), config, resources, scheduler)
+                : new ShardClient(i, config.shards().get(i), config, resources);
+        String password = config.clustered() ? config.cluster().password() : config.shards().get(i).password();
         byte[][] alwaysOn = {RedisNames.bytes(names.control), RedisNames.bytes(names.admin),
             RedisNames.bytes(names.ping)};
         shard.connect(alwaysOn, this::received, this::resubscribed).thenCompose(v -> openReplicaWait(shard))
                 .whenComplete((v, e) -> {
             if (e == null) {
                 log.info("Redis: {}, using password: {}, API enabled: {}, num API shard queues: {}",
-                        shardConfig.describe(), shardConfig.password().isEmpty() ? "no" : "yes",
+                        shard.describe(), password.isEmpty() ? "no" : "yes",
                         config.api() ? "yes" : "no", config.apiNumShards());
                 if (closed) {
-                    shard.close();
+                    shard.closeAsync();
                     result.completeExceptionally(new IllegalStateException("Redis engine is closed"));
                 } else {
                     result.complete(shard);
                 }
                 return;
             }
-            shard.close(); // a WAIT connection that failed leaves the shard's own connections open
+            shard.closeAsync(); // a WAIT connection that failed leaves the shard's own connections open
             if (attempt == 1 || attempt % 10 == 0) {
-                log.error("Redis shard {} ({}) unreachable, retrying every {} ms: {}", i, shardConfig.describe(),
+                log.error("Redis shard {} ({}) unreachable, retrying every {} ms: {}", i, shard.describe(),
                         RETRY_MILLIS, ShardClient.unwrap(e).toString());
             }
             try {
@@ -170,11 +174,12 @@ public final class RedisEngine implements Engine {
     }
 
     /** Opens the shard's dedicated WAIT connection when publications wait for replicas (see {@link ReplicaWait}). */
-    private CompletionStage<Void> openReplicaWait(ShardClient shard) {
-        if (config.waitReplicas() == 0) {
+    private CompletionStage<Void> openReplicaWait(RedisBackend backend) {
+        // redis_wait_replicas is refused with redis_cluster_addrs (RedisEngineConfig): only shards wait
+        if (config.waitReplicas() == 0 || !(backend instanceof ShardClient shard)) {
             return CompletableFuture.completedFuture(null);
         }
-        return shard.connectDedicated().thenAccept(c -> {
+        return shard.connectDedicated(null).thenAccept(c -> {
             ServerIdentity identity = new ServerIdentity();
             shard.watch(c, identity);
             replicaWaits.put(shard.index(), new ReplicaWait(c, identity, config.waitReplicas(),
@@ -183,8 +188,8 @@ public final class RedisEngine implements Engine {
     }
 
     /** The shard's WAIT connection, or null when publications do not wait for replicas. */
-    ReplicaWait replicaWait(ShardClient shard) {
-        return replicaWaits.get(shard.index());
+    ReplicaWait replicaWait(RedisBackend backend) {
+        return backend instanceof ShardClient shard ? replicaWaits.get(shard.index()) : null;
     }
 
     /**
@@ -213,6 +218,7 @@ public final class RedisEngine implements Engine {
     }
 
     private void dispatch(String redisChannel, byte[] payload) {
+        // On a cluster the channel follows the prefix with its hash tag (RedisNames#tagged).
         EngineListener target = listener;
         if (target == null) {
             return;
@@ -222,10 +228,10 @@ public final class RedisEngine implements Engine {
                 target.onMessage(WireCodec.decodeMessage(payload));
             } else if (redisChannel.startsWith(names.joinPrefix)) {
                 WireCodec.JoinLeave j = WireCodec.decodeJoinLeave(payload);
-                target.onJoin(redisChannel.substring(names.joinPrefix.length()), j.info());
+                target.onJoin(names.untagged(redisChannel.substring(names.joinPrefix.length())), j.info());
             } else if (redisChannel.startsWith(names.leavePrefix)) {
                 WireCodec.JoinLeave l = WireCodec.decodeJoinLeave(payload);
-                target.onLeave(redisChannel.substring(names.leavePrefix.length()), l.info());
+                target.onLeave(names.untagged(redisChannel.substring(names.leavePrefix.length())), l.info());
             } else if (redisChannel.equals(names.control)) {
                 target.onControl(WireCodec.decodeControl(payload));
             } else if (redisChannel.equals(names.admin)) {
@@ -246,7 +252,7 @@ public final class RedisEngine implements Engine {
     }
 
     private void probe() {
-        for (ShardClient s : shards) {
+        for (RedisBackend s : shards) {
             s.probe(PROBE_TIMEOUT);
         }
     }
@@ -258,8 +264,8 @@ public final class RedisEngine implements Engine {
     }
 
     /** Runs {@code op} on the shard of {@code channel}; a failed stage when not started. */
-    <T> CompletionStage<T> onShard(String channel, Function<ShardClient, CompletionStage<T>> op) {
-        List<ShardClient> all = shards;
+    <T> CompletionStage<T> onShard(String channel, Function<RedisBackend, CompletionStage<T>> op) {
+        List<RedisBackend> all = shards;
         if (all.isEmpty() || closed) {
             return notRunning();
         }
@@ -267,19 +273,20 @@ public final class RedisEngine implements Engine {
     }
 
     /** Runs {@code op} on shard 0, where control and admin traffic goes (§7). */
-    <T> CompletionStage<T> onFirstShard(Function<ShardClient, CompletionStage<T>> op) {
-        List<ShardClient> all = shards;
+    <T> CompletionStage<T> onFirstShard(Function<RedisBackend, CompletionStage<T>> op) {
+        List<RedisBackend> all = shards;
         if (all.isEmpty() || closed) {
             return notRunning();
         }
         return guarded(all.get(0), op);
     }
 
-    List<ShardClient> shards() {
+    List<RedisBackend> shards() {
         return shards;
     }
 
-    private static <T> CompletionStage<T> guarded(ShardClient shard, Function<ShardClient, CompletionStage<T>> op) {
+    private static <T> CompletionStage<T> guarded(RedisBackend shard,
+            Function<RedisBackend, CompletionStage<T>> op) {
         try {
             return op.apply(shard);
         } catch (RuntimeException e) {
@@ -325,11 +332,11 @@ public final class RedisEngine implements Engine {
     /** Healthy when started and every shard has its command and PUB/SUB connections up. */
     @Override
     public boolean healthy() {
-        List<ShardClient> all = shards;
+        List<RedisBackend> all = shards;
         if (all.isEmpty() || closed) {
             return false;
         }
-        for (ShardClient s : all) {
+        for (RedisBackend s : all) {
             if (!s.healthy()) {
                 return false;
             }
@@ -339,15 +346,19 @@ public final class RedisEngine implements Engine {
 
     /**
      * Every configured shard's state; before {@link #start} completed (or after close) each shard shows as not
-     * connected, with no reconnects and no channels.
+     * connected, with no reconnects and no channels. On a cluster: one entry per master that owns slots.
      */
     @Override
     public List<EngineShard> shardStates() {
-        List<ShardClient> all = shards;
+        List<RedisBackend> all = shards;
+        if (config.clustered()) {
+            return all.isEmpty() || closed
+                    ? List.of(new EngineShard(0, config.cluster().describe(), false, 0, 0)) : all.get(0).states();
+        }
         List<EngineShard> out = new ArrayList<>(config.shards().size());
         for (int i = 0; i < config.shards().size(); i++) {
             out.add(all.isEmpty() || closed ? new EngineShard(i, config.shards().get(i).describe(), false, 0, 0)
-                    : all.get(i).state());
+                    : all.get(i).states().get(0));
         }
         return out;
     }
@@ -366,7 +377,7 @@ public final class RedisEngine implements Engine {
             if (closed) {
                 return;
             }
-            for (ShardClient shard : shards) {
+            for (RedisBackend shard : shards) {
                 for (int q = -1; q < config.apiNumShards(); q++) {
                     ApiQueueWorker w = new ApiQueueWorker(shard, names.apiQueue(q), handler, scheduler,
                             config.commandTimeout());
@@ -390,7 +401,7 @@ public final class RedisEngine implements Engine {
             apiWorkers.clear();
         }
         List<CompletableFuture<Void>> closing = new ArrayList<>();
-        for (ShardClient s : shards) {
+        for (RedisBackend s : shards) {
             closing.add(s.closeAsync());
         }
         shards = List.of();

@@ -20,10 +20,11 @@ import java.util.Objects;
  *                        before it is acknowledged (WAIT); 0, the default, acknowledges once the master has it, as v1
  * @param waitTimeout     beyond v1, {@code redis_wait_timeout}: how long that WAIT may take; shorter than
  *                        {@code commandTimeout}
+ * @param cluster         the Redis Cluster to use instead of {@code shards} (beyond v1), or null for none
  */
 public record RedisEngineConfig(List<RedisShardConfig> shards, String prefix, Duration connectTimeout,
                                 Duration commandTimeout, int pubsubWorkers, boolean api, int apiNumShards,
-                                int waitReplicas, Duration waitTimeout) {
+                                int waitReplicas, Duration waitTimeout, RedisClusterConfig cluster) {
 
     public RedisEngineConfig {
         shards = List.copyOf(shards);
@@ -48,6 +49,19 @@ public record RedisEngineConfig(List<RedisShardConfig> shards, String prefix, Du
                     + "redis_read_timeout (" + commandTimeout.toMillis() + " ms), got " + waitTimeout.toMillis()
                     + " ms");
         }
+        if (cluster != null && waitReplicas > 0) {
+            throw new IllegalArgumentException("redis_wait_replicas is not available with redis_cluster_addrs yet: "
+                    + "a Redis Cluster confirms replication per master, which Rotor does not track");
+        }
+        if (cluster != null && (prefix.contains("{") || prefix.contains("}"))) {
+            throw new IllegalArgumentException("redis_prefix must not contain { or } with redis_cluster_addrs: "
+                    + "Rotor puts a hash tag after it");
+        }
+    }
+
+    /** Whether this engine runs on a Redis Cluster. */
+    public boolean clustered() {
+        return cluster != null;
     }
 
     /** The default {@code redis_wait_timeout}: a replica on a healthy network confirms far sooner. */
@@ -68,6 +82,7 @@ public record RedisEngineConfig(List<RedisShardConfig> shards, String prefix, Du
         private int apiNumShards;
         private int waitReplicas;
         private Duration waitTimeout = DEFAULT_WAIT_TIMEOUT;
+        private RedisClusterConfig cluster;
 
         private Builder() {
         }
@@ -122,9 +137,15 @@ public record RedisEngineConfig(List<RedisShardConfig> shards, String prefix, Du
             return this;
         }
 
+        /** A Redis Cluster instead of the shard list; null (the default) for none. */
+        public Builder cluster(RedisClusterConfig value) {
+            cluster = value;
+            return this;
+        }
+
         public RedisEngineConfig build() {
             return new RedisEngineConfig(shards, prefix, connectTimeout, commandTimeout, pubsubWorkers, api,
-                    apiNumShards, waitReplicas, waitTimeout);
+                    apiNumShards, waitReplicas, waitTimeout, cluster);
         }
     }
 }

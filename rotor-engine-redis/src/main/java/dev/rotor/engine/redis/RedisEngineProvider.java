@@ -57,19 +57,7 @@ public final class RedisEngineProvider implements EngineProvider<RedisEngineConf
             throw new IllegalArgumentException(
                     "Redis master name must be set for every Redis shard when Sentinel used");
         }
-        List<RedisShardConfig.Address> sentinelAddrs = new ArrayList<>();
-        for (String addr : sentinels.split(",", -1)) {
-            addr = addr.trim();
-            if (addr.isEmpty()) {
-                continue;
-            }
-            String[] hp = splitHostPort(addr);
-            int port = hp == null ? -1 : port(hp[1]);
-            if (port < 0) {
-                throw new IllegalArgumentException("Malformed Sentinel address: " + addr);
-            }
-            sentinelAddrs.add(new RedisShardConfig.Address(host(hp[0]), port));
-        }
+        List<RedisShardConfig.Address> sentinelAddrs = addresses(sentinels, "Malformed Sentinel address: ");
         hosts = spread(hosts, n, "hosts");
         ports = spread(ports, n, "ports");
         if (!urls.isEmpty() && urls.size() != n) {
@@ -106,6 +94,7 @@ public final class RedisEngineProvider implements EngineProvider<RedisEngineConf
             shards.add(new RedisShardConfig(host(hosts.get(i)), port, passwords[i], db(dbs[i]), masterNames.get(i),
                     sentinelAddrs));
         }
+        RedisClusterConfig cluster = cluster(values, masterName, sentinels, hosts, ports, urls, dbs[0]);
         int readTimeout = values.integer("redis_read_timeout");
         int workers = values.integer("redis_pubsub_num_workers");
         int apiNumShards = values.integer("redis_api_num_shards");
@@ -122,7 +111,52 @@ public final class RedisEngineProvider implements EngineProvider<RedisEngineConf
                 .apiNumShards(apiNumShards)
                 .waitReplicas(values.integer("redis_wait_replicas"))
                 .waitTimeout(Duration.ofMillis(values.integer("redis_wait_timeout")))
+                .cluster(cluster)
                 .build();
+    }
+
+    /**
+     * Beyond v1: the Redis Cluster of {@code redis_cluster_addrs}, or null when it is empty. A cluster shards and
+     * fails over by itself, so the key excludes client-side sharding and Sentinel, and a cluster has only db 0.
+     */
+    private static RedisClusterConfig cluster(ConfigValues values, String masterName, String sentinels,
+            List<String> hosts, List<String> ports, List<String> urls, String db) {
+        String addrs = values.string("redis_cluster_addrs");
+        if (addrs.isBlank()) {
+            return null;
+        }
+        if (!masterName.isEmpty() || !sentinels.isEmpty()) {
+            throw new IllegalArgumentException("redis_cluster_addrs cannot be combined with redis_master_name or "
+                    + "redis_sentinels: Redis Cluster fails over by itself, without Sentinel");
+        }
+        if (!urls.isEmpty() || hosts.size() > 1 || ports.size() > 1) {
+            throw new IllegalArgumentException("redis_cluster_addrs cannot be combined with redis_url or several "
+                    + "redis_host/redis_port entries: Redis Cluster shards by itself, without client-side sharding");
+        }
+        if (db(db) != 0) {
+            throw new IllegalArgumentException("redis_db must be 0 with redis_cluster_addrs: Redis Cluster has only "
+                    + "database 0, got " + db);
+        }
+        return new RedisClusterConfig(addresses(addrs, "Malformed Redis Cluster address: "),
+                values.string("redis_password"));
+    }
+
+    /** A comma list of {@code host:port}: whitespace trimmed, empties skipped, an empty host this machine. */
+    private static List<RedisShardConfig.Address> addresses(String list, String malformed) {
+        List<RedisShardConfig.Address> out = new ArrayList<>();
+        for (String addr : list.split(",", -1)) {
+            addr = addr.trim();
+            if (addr.isEmpty()) {
+                continue;
+            }
+            String[] hp = splitHostPort(addr);
+            int port = hp == null ? -1 : port(hp[1]);
+            if (port < 0) {
+                throw new IllegalArgumentException(malformed + addr);
+            }
+            out.add(new RedisShardConfig.Address(host(hp[0]), port));
+        }
+        return out;
     }
 
     @Override

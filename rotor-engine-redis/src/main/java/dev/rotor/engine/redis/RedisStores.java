@@ -125,6 +125,10 @@ final class RedisStores implements PresenceStore, HistoryStore {
         if (bad != null) {
             return CompletableFuture.failedFuture(bad);
         }
+        if (engine.config().clustered()) {
+            // no run id per slot master is tracked on a cluster (RedisBackend.identity): v1's rule
+            return HistoryStore.super.historyForRecovery(channel);
+        }
         RedisNames n = engine.names();
         byte[][] keys = {bytes(n.historyList(channel)), bytes(n.historyEpoch(channel))};
         return engine.onShard(channel, s -> {

@@ -49,7 +49,7 @@ import java.util.function.Consumer;
  * dedicated PUB/SUB connection. Both reconnect by themselves; Lettuce re-subscribes every channel in one command
  * after a reconnect, and this class then reports the channels whose messages may have been lost. Thread-safe.
  */
-final class ShardClient implements AutoCloseable {
+final class ShardClient implements RedisBackend, AutoCloseable {
     private static final ByteArrayCodec CODEC = ByteArrayCodec.INSTANCE;
     private final int index;
     private final RedisShardConfig config;
@@ -123,7 +123,8 @@ final class ShardClient implements AutoCloseable {
      * @param onMessage     receives every PUB/SUB message (Redis channel, payload) on a Lettuce thread
      * @param onResubscribed receives the channels restored after a PUB/SUB reconnect
      */
-    CompletionStage<Void> connect(byte[][] alwaysOn, BiConsumer<String, byte[]> onMessage,
+    @Override
+    public CompletionStage<Void> connect(byte[][] alwaysOn, BiConsumer<String, byte[]> onMessage,
             Consumer<Set<String>> onResubscribed) {
         client.addListener(new RedisConnectionStateListener() {
             @Override
@@ -207,7 +208,8 @@ final class ShardClient implements AutoCloseable {
      * The command connection's commands, for commands that are not held back in a {@link CommandBatch}. Inside a
      * batch, what the thread held back for this shard is sent first, so the shard still sees the thread's call order.
      */
-    RedisAsyncCommands<byte[], byte[]> async() {
+    @Override
+    public RedisAsyncCommands<byte[], byte[]> async() {
         StatefulRedisConnection<byte[], byte[]> c = commands;
         if (c == null) {
             throw new IllegalStateException("Redis shard " + index + " is not connected");
@@ -220,7 +222,8 @@ final class ShardClient implements AutoCloseable {
     }
 
     /** {@code PUBLISH channel payload}; held back in the thread's {@link CommandBatch} if it has one. */
-    CompletionStage<Long> publish(byte[] channel, byte[] payload) {
+    @Override
+    public CompletionStage<Long> publish(byte[] channel, byte[] payload) {
         return issue(new Command<>(CommandType.PUBLISH, new IntegerOutput<>(CODEC),
                 new CommandArgs<>(CODEC).addKey(channel).addValue(payload)));
     }
@@ -229,7 +232,8 @@ final class ShardClient implements AutoCloseable {
      * Runs a script by SHA ({@code EVALSHA}, held back in the thread's {@link CommandBatch} if it has one), loading
      * it again with {@code EVAL} when Redis lost it (SCRIPT FLUSH or restart).
      */
-    <T> CompletionStage<T> script(Scripts script, ScriptOutputType type, byte[][] keys, byte[]... args) {
+    @Override
+    public <T> CompletionStage<T> script(Scripts script, ScriptOutputType type, byte[][] keys, byte[]... args) {
         CompletableFuture<T> result = new CompletableFuture<>();
         this.<T>issue(new Command<>(CommandType.EVALSHA, output(type),
                 new CommandArgs<>(CODEC).add(script.sha).add(keys.length).addKeys(keys).addValues(args)))
@@ -320,12 +324,14 @@ final class ShardClient implements AutoCloseable {
     }
 
     /** Subscribes the PUB/SUB connection (batched) and remembers {@code channel} for re-subscription reports. */
-    CompletionStage<Void> subscribe(String channel, byte[]... redisChannels) {
+    @Override
+    public CompletionStage<Void> subscribe(String channel, byte[]... redisChannels) {
         subscribed.add(channel);
         return batcher.submit(true, redisChannels);
     }
 
-    CompletionStage<Void> unsubscribe(String channel, byte[]... redisChannels) {
+    @Override
+    public CompletionStage<Void> unsubscribe(String channel, byte[]... redisChannels) {
         subscribed.remove(channel);
         return batcher.submit(false, redisChannels);
     }
@@ -340,7 +346,8 @@ final class ShardClient implements AutoCloseable {
         return subscribe ? ps.async().subscribe(redisChannels) : ps.async().unsubscribe(redisChannels);
     }
 
-    CompletionStage<List<byte[]>> pubsubChannels(byte[] pattern) {
+    @Override
+    public CompletionStage<List<byte[]>> pubsubChannels(byte[] pattern) {
         try {
             return async().pubsubChannels(pattern);
         } catch (IllegalStateException e) {
@@ -349,7 +356,8 @@ final class ShardClient implements AutoCloseable {
     }
 
     /** True while both connections are up, the PUB/SUB subscriptions are in place and the last probe worked. */
-    boolean healthy() {
+    @Override
+    public boolean healthy() {
         StatefulRedisConnection<byte[], byte[]> c = commands;
         StatefulRedisPubSubConnection<byte[], byte[]> ps = pubsub;
         return c != null && ps != null && c.isOpen() && ps.isOpen() && !pubsubLost && !probeFailing;
@@ -360,11 +368,22 @@ final class ShardClient implements AutoCloseable {
         return new EngineShard(index, config.describe(), healthy(), reconnects.get(), subscribed.size());
     }
 
+    @Override
+    public List<EngineShard> states() {
+        return List.of(state());
+    }
+
+    @Override
+    public String describe() {
+        return config.describe();
+    }
+
     /**
      * Sends PING on the PUB/SUB connection: a connection that is open but gets no answer within {@code timeout}
      * (a network loss that did not close the socket) makes the shard unhealthy until a PING succeeds again.
      */
-    void probe(java.time.Duration timeout) {
+    @Override
+    public void probe(java.time.Duration timeout) {
         StatefulRedisPubSubConnection<byte[], byte[]> ps = pubsub;
         if (ps == null || !ps.isOpen()) {
             return;
@@ -375,7 +394,8 @@ final class ShardClient implements AutoCloseable {
     }
 
     /** The server behind the command connection (gap detection, see {@link ServerIdentity}). */
-    ServerIdentity identity() {
+    @Override
+    public ServerIdentity identity() {
         return identity;
     }
 
@@ -385,8 +405,9 @@ final class ShardClient implements AutoCloseable {
         id.connected(connection);
     }
 
-    /** A dedicated connection for blocking commands (the API queue's BLPOP). */
-    CompletionStage<StatefulRedisConnection<byte[], byte[]>> connectDedicated() {
+    /** A dedicated connection for blocking commands (the API queue's BLPOP); one shard holds every key. */
+    @Override
+    public CompletionStage<StatefulRedisConnection<byte[], byte[]>> connectDedicated(byte[] key) {
         return client.connectAsync(ByteArrayCodec.INSTANCE, uri);
     }
 
@@ -398,7 +419,8 @@ final class ShardClient implements AutoCloseable {
     }
 
     /** Closes every connection of this shard (shutting the client down closes them). */
-    CompletableFuture<Void> closeAsync() {
+    @Override
+    public CompletableFuture<Void> closeAsync() {
         return client.shutdownAsync(0, 2, java.util.concurrent.TimeUnit.SECONDS);
     }
 

@@ -83,7 +83,7 @@ class RedisCommandBatchIT {
 
     @Test
     void aBatchOfPublicationsGoesOutInOneWriteAndFewReads() throws Exception {
-        ShardClient shard = engine.shards().get(0);
+        ShardClient shard = (ShardClient) engine.shards().get(0);
         long writes = shard.writes();
         long reads = readsBesidesPings();
 
@@ -97,7 +97,7 @@ class RedisCommandBatchIT {
 
     @Test
     void aBatchLongerThanTheBoundGoesOutInSeveralWrites() throws Exception {
-        ShardClient shard = engine.shards().get(0);
+        ShardClient shard = (ShardClient) engine.shards().get(0);
         long writes = shard.writes();
 
         awaitAll(publishBatch(2 * CommandBatch.MAX_COMMANDS + 1, List.of("a"), HistoryOptions.NONE));

@@ -117,7 +117,37 @@ class RedisEngineProviderTest {
                         "redis_wait_timeout must be at least 1 ms and shorter than redis_read_timeout (10000 ms), got 0 ms"),
                 arguments(Map.of("redis_wait_timeout", 10000, "redis_read_timeout", 10),
                         "redis_wait_timeout must be at least 1 ms and shorter than redis_read_timeout (10000 ms), "
-                                + "got 10000 ms"));
+                                + "got 10000 ms"),
+                arguments(Map.of("redis_cluster_addrs", "h:1", "redis_master_name", "m", "redis_sentinels", "s:1"),
+                        "redis_cluster_addrs cannot be combined with redis_master_name or redis_sentinels: "
+                                + "Redis Cluster fails over by itself, without Sentinel"),
+                arguments(Map.of("redis_cluster_addrs", "h:1", "redis_port", "1,2"),
+                        "redis_cluster_addrs cannot be combined with redis_url or several redis_host/redis_port "
+                                + "entries: Redis Cluster shards by itself, without client-side sharding"),
+                arguments(Map.of("redis_cluster_addrs", "h:1", "redis_url", "redis://h:1"),
+                        "redis_cluster_addrs cannot be combined with redis_url or several redis_host/redis_port "
+                                + "entries: Redis Cluster shards by itself, without client-side sharding"),
+                arguments(Map.of("redis_cluster_addrs", "h:1", "redis_db", "2"),
+                        "redis_db must be 0 with redis_cluster_addrs: Redis Cluster has only database 0, got 2"),
+                arguments(Map.of("redis_cluster_addrs", "h:1,nohost"), "Malformed Redis Cluster address: nohost"),
+                arguments(Map.of("redis_cluster_addrs", "h:99999"), "Malformed Redis Cluster address: h:99999"),
+                arguments(Map.of("redis_cluster_addrs", " , "), "Provide at least one Redis Cluster address"),
+                arguments(Map.of("redis_cluster_addrs", "h:1", "redis_wait_replicas", 1),
+                        "redis_wait_replicas is not available with redis_cluster_addrs yet: a Redis Cluster confirms "
+                                + "replication per master, which Rotor does not track"),
+                arguments(Map.of("redis_cluster_addrs", "h:1", "redis_prefix", "a{b}"),
+                        "redis_prefix must not contain { or } with redis_cluster_addrs: Rotor puts a hash tag after it"));
+    }
+
+    @Test
+    void clusterAddressesAreTrimmedAndTakeThePassword() {
+        RedisEngineConfig c = config(Map.of("redis_cluster_addrs", " 10.0.0.1:7000, ,[::1]:7001 ",
+                "redis_password", "pw"));
+
+        assertThat(c.clustered()).isTrue();
+        assertThat(c.cluster()).isEqualTo(new RedisClusterConfig(
+                List.of(new Address("10.0.0.1", 7000), new Address("::1", 7001)), "pw"));
+        assertThat(config(Map.of()).clustered()).isFalse();
     }
 
     @ParameterizedTest
@@ -171,7 +201,7 @@ class RedisEngineProviderTest {
                 Map.entry("redis_prefix", "centrifugo"), Map.entry("redis_connect_timeout", 1),
                 Map.entry("redis_read_timeout", 10), Map.entry("redis_write_timeout", 1),
                 Map.entry("redis_pubsub_num_workers", 0), Map.entry("redis_wait_replicas", 0),
-                Map.entry("redis_wait_timeout", 1000));
+                Map.entry("redis_wait_timeout", 1000), Map.entry("redis_cluster_addrs", ""));
 
         private final Map<String, Object> values;
 

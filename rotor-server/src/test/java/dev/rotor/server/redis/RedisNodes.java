@@ -8,6 +8,7 @@ import dev.rotor.node.NodeConfig;
 import dev.rotor.server.ServerConfig;
 import dev.rotor.server.TestServer;
 import dev.rotor.testkit.WsTestClient;
+import dev.rotor.testkit.redis.RedisClusterExtension;
 import dev.rotor.testkit.redis.RedisExtension;
 import java.net.URI;
 import java.nio.file.Path;
@@ -16,11 +17,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Several real Rotor nodes sharing the Redis of a {@link RedisExtension}, each with the Redis engine built from v1
+ * Several real Rotor nodes sharing the Redis of a {@link RedisExtension} (or the Redis Cluster of a
+ * {@link RedisClusterExtension}), each with the Redis engine built from v1
  * options through {@link EngineFactory} (as {@code bin/rotor --engine=redis} does), plus their WebSocket clients.
  * Everything is closed by {@link #close}. Not thread-safe (one per test).
  */
@@ -28,12 +31,25 @@ final class RedisNodes implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(10);
     private static final Pattern CLIENT_ID = Pattern.compile("\"client\":\"([0-9a-f-]{36})\"");
 
-    private final RedisExtension redis;
+    private final Supplier<String> prefix;
+    /** The options {@link #start(NodeConfig.Builder)} uses. */
+    private final Supplier<Map<String, Object>> defaults;
     private final List<TestServer> servers = new ArrayList<>();
     private final List<WsTestClient> clients = new ArrayList<>();
 
     RedisNodes(RedisExtension redis) {
-        this.redis = redis;
+        this.prefix = redis::prefix;
+        this.defaults = () -> settings("127.0.0.1", Integer.toString(redis.server().port()), false, 0);
+    }
+
+    /** Nodes on a Redis Cluster: every node of it a seed ({@code redis_cluster_addrs}). */
+    RedisNodes(RedisClusterExtension cluster) {
+        this.prefix = cluster::prefix;
+        this.defaults = () -> {
+            Map<String, Object> s = settings("127.0.0.1", "6379", false, 0);
+            s.put("redis_cluster_addrs", cluster.cluster().seeds());
+            return s;
+        };
     }
 
     /**
@@ -42,12 +58,12 @@ final class RedisNodes implements AutoCloseable {
      */
     Map<String, Object> settings(String host, String port, boolean api, int apiShards) {
         return new HashMap<>(Map.of("engine", "redis", "redis_host", host, "redis_port", port, "redis_api", api,
-                "redis_api_num_shards", apiShards, "redis_prefix", redis.prefix(), "redis_read_timeout", 4,
+                "redis_api_num_shards", apiShards, "redis_prefix", prefix.get(), "redis_read_timeout", 4,
                 "redis_pubsub_num_workers", 2));
     }
 
     TestServer start(NodeConfig.Builder node) throws Exception {
-        return start(node, settings("127.0.0.1", Integer.toString(redis.server().port()), false, 0));
+        return start(node, defaults.get());
     }
 
     TestServer start(NodeConfig.Builder node, Map<String, Object> settings) throws Exception {

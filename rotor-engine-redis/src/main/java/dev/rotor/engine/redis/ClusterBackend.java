@@ -1,0 +1,312 @@
+package dev.rotor.engine.redis;
+
+import dev.rotor.engine.EngineShard;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.protocol.ProtocolVersion;
+import io.lettuce.core.resource.ClientResources;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * The Redis engine on a Redis Cluster ({@code redis_cluster_addrs}, beyond v1): commands go through Lettuce's
+ * cluster client, which sends each to the master of its key's slot and follows MOVED and ASK redirections; the
+ * topology is refreshed every {@value #REFRESH_SECONDS} s and at once on redirections and reconnects. PUB/SUB is
+ * sharded (SPUBLISH, SSUBSCRIBE; Redis 7): a message goes only to the master of its channel's slot, and
+ * {@link ClusterSubscriptions} keeps each subscription on that master. The keys and channels of a Rotor channel
+ * share a hash tag ({@link RedisNames}), so the publish script may SPUBLISH in the same call as it writes history.
+ * Thread-safe.
+ */
+final class ClusterBackend implements RedisBackend {
+    static final long REFRESH_SECONDS = 1;
+
+    private final RedisClusterConfig config;
+    private final RedisClusterClient client;
+    /** Opens the per-master PUB/SUB connections and the API queue's blocking connections. */
+    private final RedisClient nodeClient;
+    private final ScheduledExecutorService scheduler;
+    private final Duration commandTimeout;
+    /** The cluster variant of each script: {@code publish} calls become {@code spublish}. */
+    private final Map<Scripts, ClusterScript> scripts = new EnumMap<>(Scripts.class);
+    private volatile StatefulRedisClusterConnection<byte[], byte[]> commands; // null until connected
+    private volatile ClusterSubscriptions subscriptions; // null until connect
+    private volatile ScheduledFuture<?> reconcile; // null until connected
+
+    /** A script as it runs on a cluster. Immutable. */
+    record ClusterScript(byte[] source, String sha) {
+        static ClusterScript of(Scripts script) {
+            // Sharded PUB/SUB: a script may SPUBLISH to a channel of the slot of its keys (same hash tag).
+            String source = new String(script.source, StandardCharsets.UTF_8)
+                    .replace("redis.call(\"publish\"", "redis.call(\"spublish\"");
+            byte[] bytes = source.getBytes(StandardCharsets.UTF_8);
+            return new ClusterScript(bytes, sha1(bytes));
+        }
+
+        private static String sha1(byte[] bytes) {
+            try {
+                return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+                        .digest(bytes));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-1 is a required JDK algorithm", e);
+            }
+        }
+    }
+
+    ClusterBackend(RedisClusterConfig config, RedisEngineConfig engineConfig, ClientResources resources,
+            ScheduledExecutorService scheduler) {
+        this.config = config;
+        this.scheduler = scheduler;
+        this.commandTimeout = engineConfig.commandTimeout();
+        for (Scripts s : Scripts.values()) {
+            scripts.put(s, ClusterScript.of(s));
+        }
+        List<RedisURI> seeds = new ArrayList<>();
+        for (RedisShardConfig.Address a : config.seeds()) {
+            seeds.add(uri(a.host(), a.port(), config.password(), commandTimeout));
+        }
+        SocketOptions socket = SocketOptions.builder().connectTimeout(engineConfig.connectTimeout())
+                .keepAlive(true).build();
+        this.client = RedisClusterClient.create(resources, seeds);
+        this.client.setOptions(ClusterClientOptions.builder()
+                .autoReconnect(true)
+                // v1 compat: fail fast while disconnected, as on a single Redis (ShardClient).
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .protocolVersion(ProtocolVersion.RESP2)
+                .socketOptions(socket)
+                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                        .enablePeriodicRefresh(Duration.ofSeconds(REFRESH_SECONDS))
+                        .enableAllAdaptiveRefreshTriggers()
+                        .adaptiveRefreshTriggersTimeout(Duration.ofMillis(500))
+                        .build())
+                .build());
+        this.nodeClient = RedisClient.create(resources);
+        this.nodeClient.setOptions(ClientOptions.builder()
+                .autoReconnect(false) // ClusterSubscriptions re-places subscriptions on the current master instead
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .protocolVersion(ProtocolVersion.RESP2)
+                .socketOptions(socket)
+                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+                .build());
+    }
+
+    @Override
+    public CompletionStage<Void> connect(byte[][] alwaysOn, BiConsumer<String, byte[]> onMessage,
+            Consumer<Set<String>> onResubscribed) {
+        // Lettuce connects a cluster asynchronously only once it knows the topology.
+        return client.refreshPartitionsAsync()
+                .thenCompose(v -> client.connectAsync(ByteArrayCodec.INSTANCE))
+                .thenCompose(conn -> {
+                    commands = conn;
+                    ClusterSubscriptions subs = new ClusterSubscriptions(nodeClient, client::getPartitions,
+                            () -> client.refreshPartitionsAsync(), config.password(), commandTimeout, onMessage,
+                            onResubscribed);
+                    subscriptions = subs;
+                    subs.reconcile(); // opens a PUB/SUB connection to every master
+                    List<CompletableFuture<Void>> subscribed = new ArrayList<>();
+                    for (byte[] channel : alwaysOn) {
+                        subscribed.add(subs.subscribeAlwaysOn(channel).toCompletableFuture());
+                    }
+                    return CompletableFuture.allOf(subscribed.toArray(CompletableFuture[]::new));
+                })
+                .thenRun(() -> {
+                    try {
+                        reconcile = scheduler.scheduleWithFixedDelay(subscriptions::reconcile,
+                                ClusterSubscriptions.RECONCILE_MILLIS, ClusterSubscriptions.RECONCILE_MILLIS,
+                                TimeUnit.MILLISECONDS);
+                    } catch (RejectedExecutionException closing) {
+                        // the engine closed meanwhile
+                    }
+                })
+                .whenComplete((v, e) -> {
+                    if (e != null) {
+                        closeAsync();
+                    }
+                });
+    }
+
+    @Override
+    public RedisAdvancedClusterAsyncCommands<byte[], byte[]> async() {
+        StatefulRedisClusterConnection<byte[], byte[]> c = commands;
+        if (c == null) {
+            throw new IllegalStateException("Redis Cluster is not connected");
+        }
+        return c.async();
+    }
+
+    @Override
+    public CompletionStage<Long> publish(byte[] redisChannel, byte[] payload) {
+        try {
+            return async().spublish(redisChannel, payload);
+        } catch (IllegalStateException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public <T> CompletionStage<T> script(Scripts script, ScriptOutputType type, byte[][] keys, byte[]... args) {
+        ClusterScript s = scripts.get(script);
+        try {
+            return RedisBackend.eval(async(), s.sha(), s.source(), type, keys, args);
+        } catch (IllegalStateException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public CompletionStage<Void> subscribe(String channel, byte[]... redisChannels) {
+        ClusterSubscriptions subs = subscriptions;
+        return subs == null ? notConnected() : subs.subscribe(channel, redisChannels);
+    }
+
+    @Override
+    public CompletionStage<Void> unsubscribe(String channel, byte[]... redisChannels) {
+        ClusterSubscriptions subs = subscriptions;
+        return subs == null ? notConnected() : subs.unsubscribe(channel, redisChannels);
+    }
+
+    private static <T> CompletionStage<T> notConnected() {
+        return CompletableFuture.failedFuture(new IllegalStateException("Redis Cluster is not connected"));
+    }
+
+    /** {@code PUBSUB SHARDCHANNELS pattern} on every master, concatenated. */
+    @Override
+    public CompletionStage<List<byte[]>> pubsubChannels(byte[] pattern) {
+        try {
+            return async().upstream().commands().pubsubShardChannels(pattern).thenApply(perMaster -> {
+                List<byte[]> all = new ArrayList<>();
+                perMaster.forEach(all::addAll);
+                return all;
+            });
+        } catch (IllegalStateException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** A connection to the master that owns {@code key}'s slot now; after a failover the caller connects again. */
+    @Override
+    public CompletionStage<StatefulRedisConnection<byte[], byte[]>> connectDedicated(byte[] key) {
+        RedisClusterNode master = client.getPartitions().getMasterBySlot(SlotHash.getSlot(key));
+        if (master == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no Redis Cluster master serves "
+                    + new String(key, StandardCharsets.UTF_8)));
+        }
+        return nodeClient.connectAsync(ByteArrayCodec.INSTANCE, uri(master.getUri().getHost(),
+                master.getUri().getPort(), config.password(), commandTimeout));
+    }
+
+    /** The URI of one cluster node. */
+    static RedisURI uri(String host, int port, String password, Duration timeout) {
+        RedisURI.Builder b = RedisURI.Builder.redis(host, port).withTimeout(timeout);
+        if (!password.isEmpty()) {
+            b.withPassword(password.toCharArray());
+        }
+        return b.build();
+    }
+
+    @Override
+    public boolean healthy() {
+        StatefulRedisClusterConnection<byte[], byte[]> c = commands;
+        ClusterSubscriptions subs = subscriptions;
+        return c != null && subs != null && c.isOpen() && subs.healthy(client.getPartitions());
+    }
+
+    /**
+     * One entry per master that owns slots, ordered by its lowest slot and named by its slot ranges: a failover
+     * promotes a replica with the same slots, so entry {@code i} and its name stay the same while the master behind
+     * it changes (the metrics bind their labels once).
+     */
+    @Override
+    public List<EngineShard> states() {
+        ClusterSubscriptions subs = subscriptions;
+        StatefulRedisClusterConnection<byte[], byte[]> c = commands;
+        if (subs == null || c == null) {
+            return List.of(new EngineShard(0, config.describe(), false, 0, 0));
+        }
+        List<RedisClusterNode> masters = new ArrayList<>();
+        for (RedisClusterNode n : client.getPartitions()) {
+            if (n.is(RedisClusterNode.NodeFlag.UPSTREAM) && !n.getSlots().isEmpty()) {
+                masters.add(n);
+            }
+        }
+        masters.sort(java.util.Comparator.comparingInt(n -> java.util.Collections.min(n.getSlots())));
+        List<EngineShard> out = new ArrayList<>(masters.size());
+        for (RedisClusterNode n : masters) {
+            String address = ClusterSubscriptions.address(n);
+            out.add(new EngineShard(out.size(), "cluster slots " + ranges(n.getSlots()),
+                    c.isOpen() && subs.up(address, n), subs.recoveries(address), subs.channels(address)));
+        }
+        return out;
+    }
+
+    /** {@code 0-5460} or {@code 0-99,200-300} for a list of slots. */
+    static String ranges(List<Integer> slots) {
+        List<Integer> sorted = new ArrayList<>(slots);
+        sorted.sort(null);
+        StringBuilder b = new StringBuilder();
+        int i = 0;
+        while (i < sorted.size()) {
+            int from = sorted.get(i);
+            int to = from;
+            while (i + 1 < sorted.size() && sorted.get(i + 1) == to + 1) {
+                to = sorted.get(++i);
+            }
+            i++;
+            b.append(b.length() == 0 ? "" : ",").append(from).append(from == to ? "" : "-" + to);
+        }
+        return b.toString();
+    }
+
+    @Override
+    public void probe(Duration timeout) {
+        ClusterSubscriptions subs = subscriptions;
+        if (subs != null) {
+            subs.probe(timeout);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return config.describe();
+    }
+
+    @Override
+    public CompletableFuture<Void> closeAsync() {
+        ScheduledFuture<?> r = reconcile;
+        if (r != null) {
+            r.cancel(false);
+        }
+        ClusterSubscriptions subs = subscriptions;
+        if (subs != null) {
+            subs.close();
+        }
+        return CompletableFuture.allOf(client.shutdownAsync(0, 2, TimeUnit.SECONDS),
+                nodeClient.shutdownAsync(0, 2, TimeUnit.SECONDS));
+    }
+}

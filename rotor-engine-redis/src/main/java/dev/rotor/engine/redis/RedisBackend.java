@@ -1,0 +1,96 @@
+package dev.rotor.engine.redis;
+
+import dev.rotor.engine.EngineShard;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * Where the roles send the commands of a channel: one Redis shard ({@link ShardClient}, v1's layout) or a whole Redis
+ * Cluster ({@link ClusterBackend}, beyond v1). The roles see only this seam, so they run unchanged on either.
+ * Implementations are thread-safe.
+ */
+interface RedisBackend {
+    /**
+     * Opens the connections and subscribes to the always-on channels.
+     *
+     * @param onMessage      receives every PUB/SUB message (Redis channel, payload) on a Lettuce thread
+     * @param onResubscribed receives the channels restored after their subscription was lost
+     */
+    CompletionStage<Void> connect(byte[][] alwaysOn, BiConsumer<String, byte[]> onMessage,
+            Consumer<Set<String>> onResubscribed);
+
+    /** The commands of the backend (on a cluster, each routed to the master of its key's slot). */
+    RedisClusterAsyncCommands<byte[], byte[]> async();
+
+    /** PUBLISH on a single Redis; SPUBLISH (to the shard of the channel's slot) on a cluster. */
+    CompletionStage<Long> publish(byte[] redisChannel, byte[] payload);
+
+    /** Runs a script by SHA, loading it again when Redis lost it (SCRIPT FLUSH, restart, a promoted replica). */
+    <T> CompletionStage<T> script(Scripts script, ScriptOutputType type, byte[][] keys, byte[]... args);
+
+    /** Subscribes to the Redis channels of {@code channel} and remembers it for lost-subscription reports. */
+    CompletionStage<Void> subscribe(String channel, byte[]... redisChannels);
+
+    CompletionStage<Void> unsubscribe(String channel, byte[]... redisChannels);
+
+    /** The subscribed Redis channels matching a glob, over the whole backend. */
+    CompletionStage<List<byte[]>> pubsubChannels(byte[] pattern);
+
+    /** A dedicated connection for blocking commands on {@code key} (the API queue's BLPOP). */
+    CompletionStage<StatefulRedisConnection<byte[], byte[]>> connectDedicated(byte[] key);
+
+    /**
+     * The server behind the command connection, whose run id the publish script records for gap detection
+     * (docs/scaling.md "Gap detection"); null where it is not tracked: on a cluster each slot has its own master, and
+     * recovery there follows v1's rule.
+     */
+    default ServerIdentity identity() {
+        return null;
+    }
+
+    /** True while the backend can serve every channel now. */
+    boolean healthy();
+
+    /** The state of each Redis server behind this backend (a shard: itself; a cluster: each master). */
+    List<EngineShard> states();
+
+    /** Checks, within {@code timeout}, that open PUB/SUB connections still answer. */
+    void probe(Duration timeout);
+
+    /** Where this backend lives, for logs (never with a password). */
+    String describe();
+
+    /** Closes every connection. */
+    CompletableFuture<Void> closeAsync();
+
+    /** EVALSHA, then EVAL with the source should Redis answer NOSCRIPT; fails with the unwrapped cause. */
+    static <T> CompletionStage<T> eval(RedisClusterAsyncCommands<byte[], byte[]> async, String sha, byte[] source,
+            ScriptOutputType type, byte[][] keys, byte[]... args) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        async.<T>evalsha(sha, type, keys, args).whenComplete((v, e) -> {
+            if (e == null) {
+                result.complete(v);
+            } else if (ShardClient.unwrap(e) instanceof RedisNoScriptException) {
+                async.<T>eval(source, type, keys, args).whenComplete((v2, e2) -> {
+                    if (e2 == null) {
+                        result.complete(v2);
+                    } else {
+                        result.completeExceptionally(ShardClient.unwrap(e2));
+                    }
+                });
+            } else {
+                result.completeExceptionally(ShardClient.unwrap(e));
+            }
+        });
+        return result;
+    }
+}
