@@ -101,7 +101,15 @@ final class Pair implements Callable<Integer> {
             List<Result> bs = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
                 for (boolean isA : order(round)) {
-                    Result r = run(plan, launchers.get(isA)).relabel(plan.label());
+                    Result r;
+                    try {
+                        r = run(plan, launchers.get(isA)).relabel(plan.label());
+                    } catch (Exception e) {
+                        // one failed run (a server that refused connections, say) loses its round, not the others
+                        System.out.printf("%s %s round %d failed: %s%n", isA ? aName : bName, plan.label(), round,
+                                e);
+                        r = new Result(plan.label(), plan.label()).put("failed", e.toString());
+                    }
                     r.put("arm", isA ? aName : bName).put("round", round).put("command", isA ? a : b)
                             .put("java", System.getProperty("java.version")).put("time", Instant.now().toString());
                     (isA ? as : bs).add(r);
@@ -159,6 +167,11 @@ final class Pair implements Callable<Integer> {
     /** The paired table of one scenario: a row per metric both arms reported. */
     static String table(String label, List<Result> as, List<Result> bs) {
         StringBuilder sb = new StringBuilder(label).append('\n');
+        long failedA = as.stream().filter(r -> r.values.containsKey("failed")).count();
+        long failedB = bs.stream().filter(r -> r.values.containsKey("failed")).count();
+        if (failedA + failedB > 0) {
+            sb.append(String.format("  failed runs (their rounds are left out): A %d, B %d%n", failedA, failedB));
+        }
         sb.append(String.format("  %-24s %12s %12s %9s  %s%n", "metric", "A (median)", "B (median)", "A/B", "per round"));
         for (Metric m : METRICS) {
             double[] ratios = ratios(as, bs, m.key());

@@ -59,6 +59,14 @@ class PairTest {
     }
 
     @Test
+    void aFailedRunLosesItsRoundAndTheTableSaysSo() {
+        Result failed = new Result("api", "api c32 b1").put("failed", "java.lang.IllegalStateException: refused");
+        String table = Pair.table("api c32 b1", List.of(run(200, 10), failed), List.of(run(100, 20), run(100, 5)));
+        assertThat(table).contains("failed runs (their rounds are left out): A 1, B 0")
+                .containsPattern("commands_per_s .* 2\\.00x\\+ \\[2\\.00\\.\\.2\\.00] 2\\.00\n");
+    }
+
+    @Test
     void theDefaultScenariosAreTheSideBySideRowsOnTheChosenEngines() {
         List<String> memory = selected(pair("--a", "x", "--b", "y"));
         assertThat(memory).containsExactly("conns 18000 @3000/s cold", "fanout 1x10000 max", "fanout 1000x10 @5000/s",
