@@ -6,7 +6,6 @@ import dev.rotor.protocol.JsonCodec;
 import dev.rotor.protocol.Message;
 import dev.rotor.protocol.RawJson;
 import dev.rotor.protocol.Utf16;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -35,7 +34,7 @@ final class WireCodec {
     // ---- encoding -------------------------------------------------------------------------------------------
 
     static byte[] encodeMessage(Message m) {
-        Out out = new Out();
+        Out out = new Out(5);
         out.string(1, m.uid());
         out.string(3, m.channel());
         out.bytesAlways(4, m.data().bytes());
@@ -47,7 +46,7 @@ final class WireCodec {
     }
 
     static byte[] encodeClientInfo(ClientInfo info) {
-        Out out = new Out();
+        Out out = new Out(4);
         out.string(1, info.user());
         out.string(2, info.client());
         out.bytesAlways(3, raw(info.defaultInfo()));
@@ -57,7 +56,7 @@ final class WireCodec {
 
     /** JoinMessage and LeaveMessage share one layout: {@code 1: channel, 2: ClientInfo}. */
     static byte[] encodeJoinLeave(String channel, ClientInfo info) {
-        Out out = new Out();
+        Out out = new Out(2);
         out.string(1, channel);
         out.bytesAlways(2, encodeClientInfo(info));
         return out.toByteArray();
@@ -65,7 +64,7 @@ final class WireCodec {
 
     /** ControlMessage and AdminMessage share one layout: {@code 1: uid, 2: method, 3: params}. */
     static byte[] encodeControl(ControlMessage m) {
-        Out out = new Out();
+        Out out = new Out(3);
         out.string(1, m.uid());
         out.string(2, m.method());
         out.bytesAlways(3, raw(m.params()));
@@ -170,9 +169,21 @@ final class WireCodec {
         return bytes.length == 0 ? null : json(bytes, field);
     }
 
-    /** Protobuf writer. Not thread-safe. */
+    /**
+     * Protobuf writer: collects the fields, then writes them into one array of the exact size (no growing buffer, no
+     * copy at the end, no lock per byte as a {@code ByteArrayOutputStream} takes). Field numbers are below 16, so a
+     * tag is one byte. Not thread-safe.
+     */
     private static final class Out {
-        private final ByteArrayOutputStream buf = new ByteArrayOutputStream(64);
+        private final int[] fields;
+        private final byte[][] values;
+        private int count;
+        private int size;
+
+        Out(int maxFields) {
+            fields = new int[maxFields];
+            values = new byte[maxFields][];
+        }
 
         /**
          * proto3 strings: omitted when null or empty. Strict: a string that is not well-formed UTF-16 throws
@@ -186,21 +197,40 @@ final class WireCodec {
 
         /** v1 compat: v1's encoder writes these byte fields even when empty. */
         void bytesAlways(int field, byte[] value) {
-            varint((field << 3) | LENGTH_DELIMITED);
-            varint(value.length);
-            buf.write(value, 0, value.length);
-        }
-
-        private void varint(long value) {
-            while ((value & ~0x7FL) != 0) {
-                buf.write((int) ((value & 0x7F) | 0x80));
-                value >>>= 7;
-            }
-            buf.write((int) value);
+            fields[count] = (field << 3) | LENGTH_DELIMITED;
+            values[count++] = value;
+            size += 1 + varintSize(value.length) + value.length;
         }
 
         byte[] toByteArray() {
-            return buf.toByteArray();
+            byte[] out = new byte[size];
+            int pos = 0;
+            for (int i = 0; i < count; i++) {
+                byte[] v = values[i];
+                out[pos++] = (byte) fields[i];
+                pos = varint(out, pos, v.length);
+                System.arraycopy(v, 0, out, pos, v.length);
+                pos += v.length;
+            }
+            return out;
+        }
+
+        private static int varintSize(int value) {
+            int n = 1;
+            while ((value & ~0x7F) != 0) {
+                value >>>= 7;
+                n++;
+            }
+            return n;
+        }
+
+        private static int varint(byte[] out, int pos, int value) {
+            while ((value & ~0x7F) != 0) {
+                out[pos++] = (byte) ((value & 0x7F) | 0x80);
+                value >>>= 7;
+            }
+            out[pos++] = (byte) value;
+            return pos;
         }
     }
 

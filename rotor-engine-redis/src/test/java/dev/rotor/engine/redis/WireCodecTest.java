@@ -36,6 +36,17 @@ class WireCodecTest {
     }
 
     @Test
+    void lengthsOf128BytesAndMoreTakeMultiByteVarints() {
+        String data = "\"" + "x".repeat(298) + "\""; // 300 bytes: length varint 0xAC 0x02
+        Message m = new Message("r1", "rch", RawJson.of(data), null, null);
+
+        byte[] bytes = WireCodec.encodeMessage(m);
+
+        assertThat(bytes).isEqualTo(concat(0x0A, 2, "r1", 0x1A, 3, "rch", 0x22, 0xAC, 0x02, data));
+        assertThat(WireCodec.decodeMessage(bytes)).isEqualTo(m);
+    }
+
+    @Test
     void presenceValueIsEncodedAsV1Does() {
         String client = "0123456789abcdef0123456789abcdef0123"; // 36 characters, like a v1 client id
         ClientInfo info = new ClientInfo("ru", client, RawJson.of("{\"i\":1}"), null);
