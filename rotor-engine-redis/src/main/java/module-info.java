@@ -5,6 +5,8 @@
 module dev.rotor.engine.redis {
     requires transitive dev.rotor.core;
     requires lettuce.core;
+    // the timer of Lettuce's client resources (WriteDeadline)
+    requires io.netty.common;
     requires org.slf4j;
 
     exports dev.rotor.engine.redis;

@@ -9,7 +9,6 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -30,6 +29,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +55,9 @@ final class ShardClient implements RedisBackend, AutoCloseable {
     private final RedisShardConfig config;
     private final RedisURI uri;
     private final RedisClient client;
+    private final ClientResources resources;
+    /** {@code redis_read_timeout}: how long a command may wait for its reply. */
+    private final Duration commandTimeout;
     /** Centrifugo channels with a Redis subscription on this shard (what a reconnect must restore). */
     private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
     private final SubscriptionBatcher batcher = new SubscriptionBatcher(this::sendSubscription);
@@ -80,6 +83,8 @@ final class ShardClient implements RedisBackend, AutoCloseable {
         this.config = config;
         this.uri = uri(config, engineConfig);
         this.client = RedisClient.create(resources, uri);
+        this.resources = resources;
+        this.commandTimeout = engineConfig.commandTimeout();
         this.client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 // v1 compat: fail fast while disconnected; v1 queued commands without a timeout (docs/scaling.md).
@@ -87,7 +92,8 @@ final class ShardClient implements RedisBackend, AutoCloseable {
                 .protocolVersion(ProtocolVersion.RESP2)
                 .socketOptions(SocketOptions.builder().connectTimeout(engineConfig.connectTimeout())
                         .keepAlive(true).build())
-                .timeoutOptions(TimeoutOptions.enabled(engineConfig.commandTimeout()))
+                // one deadline per write for the commands of issue(), Lettuce's timer per command for the rest
+                .timeoutOptions(WriteDeadline.timeoutOptions(engineConfig.commandTimeout()))
                 .build());
     }
 
@@ -277,7 +283,7 @@ final class ShardClient implements RedisBackend, AutoCloseable {
 
     /** Holds {@code command} back in the thread's batch, or writes it now; the stage is the command's reply. */
     private <T> CompletionStage<T> issue(Command<byte[], byte[], T> command) {
-        AsyncCommand<byte[], byte[], T> async = new AsyncCommand<>(command);
+        AsyncCommand<byte[], byte[], T> async = new WriteDeadline.Timed<>(command);
         CommandBatch batch = CommandBatch.current();
         if (batch != null) {
             batch.add(this, async);
@@ -288,8 +294,9 @@ final class ShardClient implements RedisBackend, AutoCloseable {
     }
 
     /**
-     * Writes {@code batch} to the command connection in one go (one flush), in order. Returns why the connection
-     * refused it (not connected: commands are rejected, not queued), or null; the caller fails the commands then.
+     * Writes {@code batch} (commands made by {@link #issue}) to the command connection in one go (one flush), in
+     * order, under one reply deadline ({@link WriteDeadline}). Returns why the connection refused it (not connected:
+     * commands are rejected, not queued), or null; the caller fails the commands then.
      */
     RuntimeException write(List<? extends RedisCommand<byte[], byte[], ?>> batch) {
         StatefulRedisConnection<byte[], byte[]> c = commands;
@@ -302,6 +309,7 @@ final class ShardClient implements RedisBackend, AutoCloseable {
             } else {
                 c.dispatch(batch);
             }
+            WriteDeadline.arm(resources, commandTimeout, batch);
             writes.increment();
             return null;
         } catch (RuntimeException e) {

@@ -169,6 +169,19 @@ class RedisCommandBatchIT {
         awaitAll(publishBatch(2, List.of("a"), HistoryOptions.NONE));
     }
 
+    @Test
+    void aReadRedisDoesNotAnswerFailsAtTheCommandTimeoutToo() throws Exception {
+        // reads are not written by the batch (no WriteDeadline): Lettuce's own timer per command still covers them
+        assertThat(redis.server().command("CLIENT", "PAUSE", "4000", "ALL")).startsWith("+OK");
+
+        CompletableFuture<?> read = engine.historyStore().history("a").toCompletableFuture();
+
+        Awaitility.await().atMost(COMMAND_TIMEOUT.plusSeconds(3)).until(read::isDone);
+        assertThat(read.handle((v, e) -> ShardClient.unwrap(e)).join())
+                .isInstanceOf(io.lettuce.core.RedisCommandTimeoutException.class);
+        assertThat(redis.server().command("CLIENT", "UNPAUSE")).startsWith("+OK");
+    }
+
     private static void awaitFailed(List<CompletableFuture<Void>> started, Duration within) {
         Awaitility.await().atMost(within).until(() -> started.stream().allMatch(CompletableFuture::isDone));
         assertThat(started).allMatch(CompletableFuture::isCompletedExceptionally);
