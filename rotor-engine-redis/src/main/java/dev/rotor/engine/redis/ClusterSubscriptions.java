@@ -2,14 +2,12 @@ package dev.rotor.engine.redis;
 
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -106,17 +104,6 @@ final class ClusterSubscriptions {
         this.commandTimeout = commandTimeout;
         this.onMessage = onMessage;
         this.onResubscribed = onResubscribed;
-        nodeClient.addListener(new RedisConnectionStateListener() {
-            @Override
-            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-                lost(connection);
-            }
-
-            @Override
-            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-                // node connections never reconnect; nothing to do
-            }
-        });
     }
 
     static String address(RedisClusterNode node) {
@@ -214,7 +201,8 @@ final class ClusterSubscriptions {
         return created;
     }
 
-    private void lost(RedisChannelHandler<?, ?> connection) {
+    /** A connection of the node client dropped: if it is one of these, its subscriptions become orphans. */
+    void lost(RedisChannelHandler<?, ?> connection) {
         Node lostNode = null;
         synchronized (lock) {
             for (Node n : nodes.values()) {

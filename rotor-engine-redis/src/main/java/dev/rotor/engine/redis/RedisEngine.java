@@ -12,11 +12,9 @@ import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -66,8 +64,6 @@ public final class RedisEngine implements Engine {
     private boolean started; // guarded by lifecycleLock
     private volatile boolean closed;
     private final List<ApiQueueWorker> apiWorkers = new ArrayList<>(); // guarded by lifecycleLock
-    /** Shard index → its WAIT connection; empty unless {@code redis_wait_replicas} > 0, filled by start. */
-    private final Map<Integer, ReplicaWait> replicaWaits = new ConcurrentHashMap<>();
 
     public RedisEngine(RedisEngineConfig config) {
         this.config = config;
@@ -146,8 +142,7 @@ public final class RedisEngine implements Engine {
         String password = config.clustered() ? config.cluster().password() : config.shards().get(i).password();
         byte[][] alwaysOn = {RedisNames.bytes(names.control), RedisNames.bytes(names.admin),
             RedisNames.bytes(names.ping)};
-        shard.connect(alwaysOn, this::received, this::resubscribed).thenCompose(v -> openReplicaWait(shard))
-                .whenComplete((v, e) -> {
+        shard.connect(alwaysOn, this::received, this::resubscribed).whenComplete((v, e) -> {
             if (e == null) {
                 log.info("Redis: {}, using password: {}, API enabled: {}, num API shard queues: {}",
                         shard.describe(), password.isEmpty() ? "no" : "yes",
@@ -160,7 +155,7 @@ public final class RedisEngine implements Engine {
                 }
                 return;
             }
-            shard.closeAsync(); // a WAIT connection that failed leaves the shard's own connections open
+            shard.closeAsync(); // a connection that failed (a WAIT connection, say) leaves the others open
             if (attempt == 1 || attempt % 10 == 0) {
                 log.error("Redis shard {} ({}) unreachable, retrying every {} ms: {}", i, shard.describe(),
                         RETRY_MILLIS, ShardClient.unwrap(e).toString());
@@ -171,25 +166,6 @@ public final class RedisEngine implements Engine {
                 result.completeExceptionally(new IllegalStateException("Redis engine is closed"));
             }
         });
-    }
-
-    /** Opens the shard's dedicated WAIT connection when publications wait for replicas (see {@link ReplicaWait}). */
-    private CompletionStage<Void> openReplicaWait(RedisBackend backend) {
-        // redis_wait_replicas is refused with redis_cluster_addrs (RedisEngineConfig): only shards wait
-        if (config.waitReplicas() == 0 || !(backend instanceof ShardClient shard)) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return shard.connectDedicated(null).thenAccept(c -> {
-            ServerIdentity identity = new ServerIdentity();
-            shard.watch(c, identity);
-            replicaWaits.put(shard.index(), new ReplicaWait(c, identity, config.waitReplicas(),
-                    config.waitTimeout().toMillis()));
-        });
-    }
-
-    /** The shard's WAIT connection, or null when publications do not wait for replicas. */
-    ReplicaWait replicaWait(RedisBackend backend) {
-        return backend instanceof ShardClient shard ? replicaWaits.get(shard.index()) : null;
     }
 
     /**

@@ -229,6 +229,23 @@ public final class RedisCluster implements AutoCloseable {
         throw new IllegalStateException("no node of the cluster is running");
     }
 
+    /** The running replica of {@code master} (each master has one), asked with CLUSTER NODES. */
+    public synchronized RedisServer replicaOf(RedisServer master) {
+        String id = bulk(master.command("CLUSTER", "MYID"));
+        for (String line : master.command("CLUSTER", "NODES").split("\n")) {
+            String[] f = line.trim().split(" ");
+            if (f.length >= 4 && f[2].contains("slave") && f[3].equals(id) && !f[2].contains("fail")) {
+                int port = Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1, f[1].indexOf('@')));
+                for (RedisServer candidate : nodes) {
+                    if (candidate.port() == port && candidate.running()) {
+                        return candidate;
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException("no running replica of the master on port " + master.port());
+    }
+
     /**
      * Moves the slot of {@code key}, with its keys, from its master to another running master, as a resharding
      * does ({@code CLUSTER SETSLOT ... IMPORTING / MIGRATING}, {@code MIGRATE}, {@code CLUSTER SETSLOT ... NODE}),
