@@ -42,8 +42,8 @@ import java.util.function.Consumer;
  * sharded (SPUBLISH, SSUBSCRIBE; Redis 7): a message goes only to the master of its channel's slot, and
  * {@link ClusterSubscriptions} keeps each subscription on that master. The keys and channels of a Rotor channel
  * share a hash tag ({@link RedisNames}), so the publish script may SPUBLISH in the same call as it writes history.
- * The commands that must know the server that runs them (publications with history, recovery reads, WAIT) go to each
- * master over {@link ClusterMasters}' links instead of the cluster connection. Thread-safe.
+ * Publications and the commands that must know the server that runs them (recovery reads, WAIT) go to each master
+ * over {@link ClusterMasters}' links instead of the cluster connection. Thread-safe.
  */
 final class ClusterBackend implements RedisBackend {
     static final long REFRESH_SECONDS = 1;
@@ -179,13 +179,12 @@ final class ClusterBackend implements RedisBackend {
         return c.async();
     }
 
+    /** SPUBLISH on the link to the channel's master, which also carries the channel's scripts (one order). */
     @Override
     public CompletionStage<Long> publish(byte[] redisChannel, byte[] payload) {
-        try {
-            return async().spublish(redisChannel, payload);
-        } catch (IllegalStateException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        ClusterMasters m = masters;
+        return m == null ? notConnected() : m.link(SlotHash.getSlot(redisChannel))
+                .thenCompose(link -> link.spublish(redisChannel, payload));
     }
 
     @Override

@@ -23,7 +23,8 @@ import java.util.function.Supplier;
  * The links of one node to the masters of a Redis Cluster on which the commands that must know their server run
  * (beyond v1): the publish-with-history script, which records the writer's run id, the history read of a recovery
  * (docs/scaling.md "Gap detection"), and with {@code redis_wait_replicas} the WAIT that follows a publication
- * (docs/scaling.md "Durability").
+ * (docs/scaling.md "Durability"). The other publications of a channel (without history, joins, leaves) take the
+ * link's command connection too, so a node's publications of one channel keep their order as on a single Redis.
  *
  * <p>Why not Lettuce's cluster connection: it sends each command on a node connection of its choosing and reconnects
  * that connection by itself, maybe to another process at the same address, so neither the server that ran a command
@@ -91,12 +92,21 @@ final class ClusterMasters {
         @Override
         public <T> CompletionStage<T> script(Scripts script, ScriptOutputType type, byte[][] keys, byte[]... args) {
             Scripts.Text text = script.text(true);
-            return RedisBackend.<T>eval(commands.async(), text.sha(), text.source(), type, keys, args)
-                    .whenComplete((v, e) -> {
-                        if (e != null && redirected(e) && !closed) {
-                            refreshTopology.run(); // the slot has another master now; the next command goes there
-                        }
-                    });
+            return redirectsRefresh(RedisBackend.<T>eval(commands.async(), text.sha(), text.source(), type, keys,
+                    args));
+        }
+
+        private <T> CompletionStage<T> redirectsRefresh(CompletionStage<T> command) {
+            return command.whenComplete((v, e) -> {
+                if (e != null && redirected(e) && !closed) {
+                    refreshTopology.run(); // the slot has another master now; the next command goes there
+                }
+            });
+        }
+
+        /** {@code SPUBLISH} on this link's command connection, where the channel's scripts run too. */
+        CompletionStage<Long> spublish(byte[] redisChannel, byte[] payload) {
+            return redirectsRefresh(commands.async().spublish(redisChannel, payload));
         }
 
         /** This link once ready; see {@link #waiting}. */
