@@ -11,7 +11,10 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -177,12 +180,16 @@ public final class RedisEngine implements Engine {
         if (payload.length == 0) {
             return; // the P.ping keepalive and any empty payload are ignored, as in v1
         }
-        int lane = (int) Long.remainderUnsigned(JumpHash.fnv1a64(laneKey(redisChannel)), lanes.length);
         try {
-            lanes[lane].execute(() -> dispatch(redisChannel, payload));
+            lanes[laneOf(laneKey(redisChannel))].execute(() -> dispatch(redisChannel, payload));
         } catch (RejectedExecutionException e) {
             // closing: nothing is delivered after close
         }
+    }
+
+    /** The lane of a lane key ({@link #laneKey}). */
+    private int laneOf(String key) {
+        return (int) Long.remainderUnsigned(JumpHash.fnv1a64(key), lanes.length);
     }
 
     /** The Rotor channel of a message, join or leave Redis channel; any other Redis channel as it is. */
@@ -219,12 +226,30 @@ public final class RedisEngine implements Engine {
         }
     }
 
+    /**
+     * Reports channels whose subscription was lost and is back, on the lane of each channel: a message that arrives
+     * on the restored subscription after this call is dispatched after the report, so the node closes the channel's
+     * subscribers before it could deliver them anything newer than a gap (a client whose {@code last} passed a gap
+     * would recover without it, and be told {@code recovered: true}). The backend calls this before any message of
+     * the restored subscription can arrive (see {@link ClusterSubscriptions#reconcile}).
+     */
     private void resubscribed(Set<String> channels) {
         log.info("Redis PUB/SUB reconnected and re-subscribed to {} channels", channels.size());
         EngineListener target = listener;
-        if (target != null && !channels.isEmpty()) {
-            target.onSubscriptionsLost(channels);
+        if (target == null || channels.isEmpty()) {
+            return;
         }
+        Map<Integer, Set<String>> byLane = new HashMap<>();
+        for (String channel : channels) {
+            byLane.computeIfAbsent(laneOf(names.tagged(channel)), l -> new LinkedHashSet<>()).add(channel);
+        }
+        byLane.forEach((lane, some) -> {
+            try {
+                lanes[lane].execute(() -> target.onSubscriptionsLost(some));
+            } catch (RejectedExecutionException e) {
+                // closing: nothing is reported after close
+            }
+        });
     }
 
     private void probe() {
