@@ -2,7 +2,9 @@ package dev.rotor.engine.redis;
 
 import dev.rotor.engine.EngineShard;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
@@ -18,12 +20,11 @@ import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.resource.ClientResources;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -41,7 +42,8 @@ import java.util.function.Consumer;
  * sharded (SPUBLISH, SSUBSCRIBE; Redis 7): a message goes only to the master of its channel's slot, and
  * {@link ClusterSubscriptions} keeps each subscription on that master. The keys and channels of a Rotor channel
  * share a hash tag ({@link RedisNames}), so the publish script may SPUBLISH in the same call as it writes history.
- * Thread-safe.
+ * Publications and the commands that must know the server that runs them (recovery reads, WAIT) go to each master
+ * over {@link ClusterMasters}' links instead of the cluster connection. Thread-safe.
  */
 final class ClusterBackend implements RedisBackend {
     static final long REFRESH_SECONDS = 1;
@@ -52,40 +54,20 @@ final class ClusterBackend implements RedisBackend {
     private final RedisClient nodeClient;
     private final ScheduledExecutorService scheduler;
     private final Duration commandTimeout;
-    /** The cluster variant of each script: {@code publish} calls become {@code spublish}. */
-    private final Map<Scripts, ClusterScript> scripts = new EnumMap<>(Scripts.class);
+    private final int waitReplicas;
+    private final Duration waitTimeout;
     private volatile StatefulRedisClusterConnection<byte[], byte[]> commands; // null until connected
     private volatile ClusterSubscriptions subscriptions; // null until connect
+    private volatile ClusterMasters masters; // null until connect
     private volatile ScheduledFuture<?> reconcile; // null until connected
-
-    /** A script as it runs on a cluster. Immutable. */
-    record ClusterScript(byte[] source, String sha) {
-        static ClusterScript of(Scripts script) {
-            // Sharded PUB/SUB: a script may SPUBLISH to a channel of the slot of its keys (same hash tag).
-            String source = new String(script.source, StandardCharsets.UTF_8)
-                    .replace("redis.call(\"publish\"", "redis.call(\"spublish\"");
-            byte[] bytes = source.getBytes(StandardCharsets.UTF_8);
-            return new ClusterScript(bytes, sha1(bytes));
-        }
-
-        private static String sha1(byte[] bytes) {
-            try {
-                return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
-                        .digest(bytes));
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException("SHA-1 is a required JDK algorithm", e);
-            }
-        }
-    }
 
     ClusterBackend(RedisClusterConfig config, RedisEngineConfig engineConfig, ClientResources resources,
             ScheduledExecutorService scheduler) {
         this.config = config;
         this.scheduler = scheduler;
         this.commandTimeout = engineConfig.commandTimeout();
-        for (Scripts s : Scripts.values()) {
-            scripts.put(s, ClusterScript.of(s));
-        }
+        this.waitReplicas = engineConfig.waitReplicas();
+        this.waitTimeout = engineConfig.waitTimeout();
         List<RedisURI> seeds = new ArrayList<>();
         for (RedisShardConfig.Address a : config.seeds()) {
             seeds.add(uri(a.host(), a.port(), config.password(), commandTimeout));
@@ -128,7 +110,24 @@ final class ClusterBackend implements RedisBackend {
                             () -> client.refreshPartitionsAsync(), config.password(), commandTimeout, onMessage,
                             onResubscribed);
                     subscriptions = subs;
+                    ClusterMasters links = new ClusterMasters(nodeClient, client::getPartitions,
+                            () -> client.refreshPartitionsAsync(), config.password(), commandTimeout, waitReplicas,
+                            waitTimeout);
+                    masters = links;
+                    nodeClient.addListener(new RedisConnectionStateListener() {
+                        @Override
+                        public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                            subs.lost(connection);
+                            links.lost(connection);
+                        }
+
+                        @Override
+                        public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+                            // node connections never reconnect; nothing to do
+                        }
+                    });
                     subs.reconcile(); // opens a PUB/SUB connection to every master
+                    masters.reconcile(); // and a link to each
                     List<CompletableFuture<Void>> subscribed = new ArrayList<>();
                     for (byte[] channel : alwaysOn) {
                         subscribed.add(subs.subscribeAlwaysOn(channel).toCompletableFuture());
@@ -137,7 +136,7 @@ final class ClusterBackend implements RedisBackend {
                 })
                 .thenRun(() -> {
                     try {
-                        reconcile = scheduler.scheduleWithFixedDelay(subscriptions::reconcile,
+                        reconcile = scheduler.scheduleWithFixedDelay(this::reconcile,
                                 ClusterSubscriptions.RECONCILE_MILLIS, ClusterSubscriptions.RECONCILE_MILLIS,
                                 TimeUnit.MILLISECONDS);
                     } catch (RejectedExecutionException closing) {
@@ -151,6 +150,26 @@ final class ClusterBackend implements RedisBackend {
                 });
     }
 
+    private void reconcile() {
+        subscriptions.reconcile();
+        masters.reconcile();
+    }
+
+    @Override
+    public CompletionStage<MasterConnection> master(byte[] key) {
+        ClusterMasters m = masters;
+        return m == null ? notConnected() : m.link(SlotHash.getSlot(key)).thenApply(link -> link);
+    }
+
+    @Override
+    public CompletionStage<ReplicaWait> replicaWait(byte[] key) {
+        ClusterMasters m = masters;
+        if (waitReplicas == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return m == null ? notConnected() : m.link(SlotHash.getSlot(key)).thenApply(ClusterMasters.Link::replicaWait);
+    }
+
     @Override
     public RedisAdvancedClusterAsyncCommands<byte[], byte[]> async() {
         StatefulRedisClusterConnection<byte[], byte[]> c = commands;
@@ -160,18 +179,17 @@ final class ClusterBackend implements RedisBackend {
         return c.async();
     }
 
+    /** SPUBLISH on the link to the channel's master, which also carries the channel's scripts (one order). */
     @Override
     public CompletionStage<Long> publish(byte[] redisChannel, byte[] payload) {
-        try {
-            return async().spublish(redisChannel, payload);
-        } catch (IllegalStateException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        ClusterMasters m = masters;
+        return m == null ? notConnected() : m.link(SlotHash.getSlot(redisChannel))
+                .thenCompose(link -> link.spublish(redisChannel, payload));
     }
 
     @Override
     public <T> CompletionStage<T> script(Scripts script, ScriptOutputType type, byte[][] keys, byte[]... args) {
-        ClusterScript s = scripts.get(script);
+        Scripts.Text s = script.text(true);
         try {
             return RedisBackend.eval(async(), s.sha(), s.source(), type, keys, args);
         } catch (IllegalStateException e) {
@@ -305,6 +323,10 @@ final class ClusterBackend implements RedisBackend {
         ClusterSubscriptions subs = subscriptions;
         if (subs != null) {
             subs.close();
+        }
+        ClusterMasters m = masters;
+        if (m != null) {
+            m.close();
         }
         return CompletableFuture.allOf(client.shutdownAsync(0, 2, TimeUnit.SECONDS),
                 nodeClient.shutdownAsync(0, 2, TimeUnit.SECONDS));

@@ -2,14 +2,12 @@ package dev.rotor.engine.redis;
 
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -106,17 +104,6 @@ final class ClusterSubscriptions {
         this.commandTimeout = commandTimeout;
         this.onMessage = onMessage;
         this.onResubscribed = onResubscribed;
-        nodeClient.addListener(new RedisConnectionStateListener() {
-            @Override
-            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-                lost(connection);
-            }
-
-            @Override
-            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-                // node connections never reconnect; nothing to do
-            }
-        });
     }
 
     static String address(RedisClusterNode node) {
@@ -214,7 +201,8 @@ final class ClusterSubscriptions {
         return created;
     }
 
-    private void lost(RedisChannelHandler<?, ?> connection) {
+    /** A connection of the node client dropped: if it is one of these, its subscriptions become orphans. */
+    void lost(RedisChannelHandler<?, ?> connection) {
         Node lostNode = null;
         synchronized (lock) {
             for (Node n : nodes.values()) {
@@ -254,8 +242,8 @@ final class ClusterSubscriptions {
 
     /**
      * Brings the subscriptions in line with the current topology: opens a connection to every master, moves
-     * subscriptions whose slot has another master now, subscribes orphans, and reports the Rotor channels that came
-     * back once their SSUBSCRIBE succeeded.
+     * subscriptions whose slot has another master now, subscribes orphans, and reports each Rotor channel that came
+     * back as its SSUBSCRIBE succeeds, before a message of the new subscription is handed on.
      */
     void reconcile() {
         if (closed) {
@@ -263,7 +251,6 @@ final class ClusterSubscriptions {
         }
         Partitions partitions = topology.get();
         List<Runnable> io = new ArrayList<>();
-        List<CompletableFuture<String>> restored = new ArrayList<>();
         synchronized (lock) {
             for (RedisClusterNode n : partitions) {
                 if (n.is(RedisClusterNode.NodeFlag.UPSTREAM) && !n.getSlots().isEmpty()
@@ -291,37 +278,24 @@ final class ClusterSubscriptions {
                 }
                 placement.put(key, node);
                 placedNow.add(key);
-                CompletableFuture<String> done = new CompletableFuture<>();
-                restored.add(done);
                 io.add(() -> node.send(true, w.redisChannels()).whenComplete((v, e) -> {
                     if (e != null) {
                         orphan(key, w, node);
-                        done.complete(null);
-                    } else {
-                        synchronized (lock) {
-                            recoveries.computeIfAbsent(node.address, a -> new AtomicLong()).incrementAndGet();
-                        }
-                        done.complete(w.channel());
+                        return;
+                    }
+                    synchronized (lock) {
+                        recoveries.computeIfAbsent(node.address, a -> new AtomicLong()).incrementAndGet();
+                    }
+                    // Reported here, on the connection's event loop as its SSUBSCRIBE reply is read, so before any
+                    // message of the restored subscription is read and handed on (RedisEngine#resubscribed).
+                    if (!closed && w.channel() != null) {
+                        onResubscribed.accept(Set.of(w.channel()));
                     }
                 }));
             }
             orphans.removeAll(placedNow);
         }
         io.forEach(Runnable::run);
-        if (!restored.isEmpty()) {
-            CompletableFuture.allOf(restored.toArray(CompletableFuture[]::new)).thenRun(() -> {
-                Set<String> channels = new LinkedHashSet<>();
-                for (CompletableFuture<String> f : restored) {
-                    String channel = f.join();
-                    if (channel != null) {
-                        channels.add(channel);
-                    }
-                }
-                if (!closed && !channels.isEmpty()) {
-                    onResubscribed.accept(channels);
-                }
-            });
-        }
     }
 
     /** PINGs every node connection; one that does not answer within {@code timeout} counts as down until it does. */

@@ -49,13 +49,20 @@ interface RedisBackend {
     CompletionStage<StatefulRedisConnection<byte[], byte[]>> connectDedicated(byte[] key);
 
     /**
-     * The server behind the command connection, whose run id the publish script records for gap detection
-     * (docs/scaling.md "Gap detection"); null where it is not tracked: on a cluster each slot has its own master, and
-     * recovery there follows v1's rule.
+     * The connection to the master serving {@code key}'s slot on which the commands of gap detection run, with the
+     * identity of its server (docs/scaling.md "Gap detection"). On a single Redis a completed stage (so commands
+     * issued in a {@link CommandBatch} stay in it); on a cluster it may first open a link to that master, and fails
+     * when no master serves the slot now.
      */
-    default ServerIdentity identity() {
-        return null;
-    }
+    CompletionStage<MasterConnection> master(byte[] key);
+
+    /**
+     * Where a publication with history to {@code key}'s slot is sent when publications wait for replicas
+     * ({@code redis_wait_replicas}, docs/scaling.md "Durability"): the {@link ReplicaWait} of the master serving the
+     * slot, whose identity is that master's. A completed stage of null when publications do not wait; on a cluster
+     * it may first open a link to that master, and fails when no master serves the slot now.
+     */
+    CompletionStage<ReplicaWait> replicaWait(byte[] key);
 
     /** True while the backend can serve every channel now. */
     boolean healthy();

@@ -48,18 +48,26 @@ final class RedisBroker implements Broker {
                     .thenApply(count -> null));
         }
         byte[][] keys = {bytes(n.historyList(ch)), bytes(n.historyTouch(ch)), bytes(n.historyEpoch(ch))};
-        return engine.onShard(ch, s -> {
-            ReplicaWait durable = engine.replicaWait(s);
-            // the run id of the server this connection talks to; "" while unknown, which recovery never trusts
-            ServerIdentity id = durable != null ? durable.identity() : s.identity();
-            String runId = id == null ? "" : id.current().runIdOrEmpty();
-            byte[][] args = {bytes(n.messageChannel(ch)), payload, bytes(Integer.toString(history.size())),
-                bytes(Integer.toString(history.lifetime())), history.dropInactive() ? ONE : ZERO, bytes(runId),
-                bytes(message.uid())};
-            return durable != null ? durable.publish(Scripts.PUBLISH_WITH_HISTORY, keys, args)
-                    : s.<Long>script(Scripts.PUBLISH_WITH_HISTORY, ScriptOutputType.INTEGER, keys, args)
-                            .thenApply(count -> null);
-        });
+        return engine.onShard(ch, s -> s.replicaWait(keys[0]).thenCompose(durable -> {
+            if (durable != null) {
+                return durable.publish(Scripts.PUBLISH_WITH_HISTORY, keys, historyArgs(ch, payload, history, message,
+                        durable.identity()));
+            }
+            return s.master(keys[0]).thenCompose(m -> m.<Long>script(Scripts.PUBLISH_WITH_HISTORY,
+                    ScriptOutputType.INTEGER, keys, historyArgs(ch, payload, history, message, m.identity())))
+                    .thenApply(count -> null);
+        }));
+    }
+
+    /**
+     * The publish script's arguments, with the run id of the server the connection it is sent on talks to: {@code ""}
+     * while unknown, which recovery never trusts.
+     */
+    private byte[][] historyArgs(String ch, byte[] payload, HistoryOptions history, Message message,
+            ServerIdentity writer) {
+        return new byte[][] {bytes(engine.names().messageChannel(ch)), payload,
+            bytes(Integer.toString(history.size())), bytes(Integer.toString(history.lifetime())),
+            history.dropInactive() ? ONE : ZERO, bytes(writer.current().runIdOrEmpty()), bytes(message.uid())};
     }
 
     @Override

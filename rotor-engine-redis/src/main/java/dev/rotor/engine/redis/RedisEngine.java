@@ -11,12 +11,13 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -66,8 +67,6 @@ public final class RedisEngine implements Engine {
     private boolean started; // guarded by lifecycleLock
     private volatile boolean closed;
     private final List<ApiQueueWorker> apiWorkers = new ArrayList<>(); // guarded by lifecycleLock
-    /** Shard index → its WAIT connection; empty unless {@code redis_wait_replicas} > 0, filled by start. */
-    private final Map<Integer, ReplicaWait> replicaWaits = new ConcurrentHashMap<>();
 
     public RedisEngine(RedisEngineConfig config) {
         this.config = config;
@@ -146,8 +145,7 @@ public final class RedisEngine implements Engine {
         String password = config.clustered() ? config.cluster().password() : config.shards().get(i).password();
         byte[][] alwaysOn = {RedisNames.bytes(names.control), RedisNames.bytes(names.admin),
             RedisNames.bytes(names.ping)};
-        shard.connect(alwaysOn, this::received, this::resubscribed).thenCompose(v -> openReplicaWait(shard))
-                .whenComplete((v, e) -> {
+        shard.connect(alwaysOn, this::received, this::resubscribed).whenComplete((v, e) -> {
             if (e == null) {
                 log.info("Redis: {}, using password: {}, API enabled: {}, num API shard queues: {}",
                         shard.describe(), password.isEmpty() ? "no" : "yes",
@@ -160,7 +158,7 @@ public final class RedisEngine implements Engine {
                 }
                 return;
             }
-            shard.closeAsync(); // a WAIT connection that failed leaves the shard's own connections open
+            shard.closeAsync(); // a connection that failed (a WAIT connection, say) leaves the others open
             if (attempt == 1 || attempt % 10 == 0) {
                 log.error("Redis shard {} ({}) unreachable, retrying every {} ms: {}", i, shard.describe(),
                         RETRY_MILLIS, ShardClient.unwrap(e).toString());
@@ -173,25 +171,6 @@ public final class RedisEngine implements Engine {
         });
     }
 
-    /** Opens the shard's dedicated WAIT connection when publications wait for replicas (see {@link ReplicaWait}). */
-    private CompletionStage<Void> openReplicaWait(RedisBackend backend) {
-        // redis_wait_replicas is refused with redis_cluster_addrs (RedisEngineConfig): only shards wait
-        if (config.waitReplicas() == 0 || !(backend instanceof ShardClient shard)) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return shard.connectDedicated(null).thenAccept(c -> {
-            ServerIdentity identity = new ServerIdentity();
-            shard.watch(c, identity);
-            replicaWaits.put(shard.index(), new ReplicaWait(c, identity, config.waitReplicas(),
-                    config.waitTimeout().toMillis()));
-        });
-    }
-
-    /** The shard's WAIT connection, or null when publications do not wait for replicas. */
-    ReplicaWait replicaWait(RedisBackend backend) {
-        return backend instanceof ShardClient shard ? replicaWaits.get(shard.index()) : null;
-    }
-
     /**
      * Routes one PUB/SUB message to its lane: FNV-1a of the Rotor channel it belongs to, so the messages, joins
      * and leaves of one channel (three Redis channels) share a lane and keep their order, as the Broker contract
@@ -201,12 +180,16 @@ public final class RedisEngine implements Engine {
         if (payload.length == 0) {
             return; // the P.ping keepalive and any empty payload are ignored, as in v1
         }
-        int lane = (int) Long.remainderUnsigned(JumpHash.fnv1a64(laneKey(redisChannel)), lanes.length);
         try {
-            lanes[lane].execute(() -> dispatch(redisChannel, payload));
+            lanes[laneOf(laneKey(redisChannel))].execute(() -> dispatch(redisChannel, payload));
         } catch (RejectedExecutionException e) {
             // closing: nothing is delivered after close
         }
+    }
+
+    /** The lane of a lane key ({@link #laneKey}). */
+    private int laneOf(String key) {
+        return (int) Long.remainderUnsigned(JumpHash.fnv1a64(key), lanes.length);
     }
 
     /** The Rotor channel of a message, join or leave Redis channel; any other Redis channel as it is. */
@@ -243,12 +226,30 @@ public final class RedisEngine implements Engine {
         }
     }
 
+    /**
+     * Reports channels whose subscription was lost and is back, on the lane of each channel: a message that arrives
+     * on the restored subscription after this call is dispatched after the report, so the node closes the channel's
+     * subscribers before it could deliver them anything newer than a gap (a client whose {@code last} passed a gap
+     * would recover without it, and be told {@code recovered: true}). The backend calls this before any message of
+     * the restored subscription can arrive (see {@link ClusterSubscriptions#reconcile}).
+     */
     private void resubscribed(Set<String> channels) {
         log.info("Redis PUB/SUB reconnected and re-subscribed to {} channels", channels.size());
         EngineListener target = listener;
-        if (target != null && !channels.isEmpty()) {
-            target.onSubscriptionsLost(channels);
+        if (target == null || channels.isEmpty()) {
+            return;
         }
+        Map<Integer, Set<String>> byLane = new HashMap<>();
+        for (String channel : channels) {
+            byLane.computeIfAbsent(laneOf(names.tagged(channel)), l -> new LinkedHashSet<>()).add(channel);
+        }
+        byLane.forEach((lane, some) -> {
+            try {
+                lanes[lane].execute(() -> target.onSubscriptionsLost(some));
+            } catch (RejectedExecutionException e) {
+                // closing: nothing is reported after close
+            }
+        });
     }
 
     private void probe() {

@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param api             whether to consume the API queues ({@code redis_api})
  * @param apiNumShards    sharded API queues {@code P.api.0 .. P.api.(N-1)} besides {@code P.api}
  * @param waitReplicas    beyond v1, {@code redis_wait_replicas}: replicas that must have a publication with history
- *                        before it is acknowledged (WAIT); 0, the default, acknowledges once the master has it, as v1
+ *                        before it is acknowledged (WAIT; on a cluster, replicas of the channel's master); 0, the default,
+ *                        acknowledges once the master has it, as v1
  * @param waitTimeout     beyond v1, {@code redis_wait_timeout}: how long that WAIT may take; shorter than
  *                        {@code commandTimeout}
  * @param cluster         the Redis Cluster to use instead of {@code shards} (beyond v1), or null for none
@@ -48,10 +49,6 @@ public record RedisEngineConfig(List<RedisShardConfig> shards, String prefix, Du
             throw new IllegalArgumentException("redis_wait_timeout must be at least 1 ms and shorter than "
                     + "redis_read_timeout (" + commandTimeout.toMillis() + " ms), got " + waitTimeout.toMillis()
                     + " ms");
-        }
-        if (cluster != null && waitReplicas > 0) {
-            throw new IllegalArgumentException("redis_wait_replicas is not available with redis_cluster_addrs yet: "
-                    + "a Redis Cluster confirms replication per master, which Rotor does not track");
         }
         if (cluster != null && (prefix.contains("{") || prefix.contains("}"))) {
             throw new IllegalArgumentException("redis_prefix must not contain { or } with redis_cluster_addrs: "

@@ -125,15 +125,11 @@ final class RedisStores implements PresenceStore, HistoryStore {
         if (bad != null) {
             return CompletableFuture.failedFuture(bad);
         }
-        if (engine.config().clustered()) {
-            // no run id per slot master is tracked on a cluster (RedisBackend.identity): v1's rule
-            return HistoryStore.super.historyForRecovery(channel);
-        }
         RedisNames n = engine.names();
         byte[][] keys = {bytes(n.historyList(channel)), bytes(n.historyEpoch(channel))};
-        return engine.onShard(channel, s -> {
-            ServerIdentity.Generation g = s.identity().current();
-            return s.<List<Object>>script(Scripts.HISTORY_FOR_RECOVERY, ScriptOutputType.MULTI, keys)
+        return engine.onShard(channel, s -> s.master(keys[0]).thenCompose(m -> {
+            ServerIdentity.Generation g = m.identity().current();
+            return m.<List<Object>>script(Scripts.HISTORY_FOR_RECOVERY, ScriptOutputType.MULTI, keys)
                     .thenApply(reply -> {
                         @SuppressWarnings("unchecked")
                         List<byte[]> raw = (List<byte[]>) (List<?>) reply.get(0);
@@ -141,11 +137,11 @@ final class RedisStores implements PresenceStore, HistoryStore {
                         for (byte[] b : raw) {
                             messages.add(WireCodec.decodeMessage(b));
                         }
-                        String runId = s.identity().still(g) ? g.runId() : null;
+                        String runId = m.identity().still(g) ? g.runId() : null;
                         return new HistorySnapshot(messages, unbrokenThrough(messages, text(reply.get(1)),
                                 text(reply.get(2)), text(reply.get(3)), runId));
                     });
-        });
+        }));
     }
 
     private static String text(Object o) {

@@ -12,7 +12,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * Publications with history that are acknowledged only once {@code redis_wait_replicas} replicas have them
  * (docs/scaling.md "Durability"): the publish scripts of one shard run on this dedicated connection, and
- * {@code WAIT numreplicas timeout} follows them on the same connection. Thread-safe.
+ * {@code WAIT numreplicas timeout} follows them on the same connection. On a Redis Cluster there is one per master
+ * (WAIT counts only that master's replicas), on a connection of its {@link ClusterMasters} link. Thread-safe.
  *
  * <p>Why a dedicated connection: WAIT waits for the replication offset of the last write <em>of the connection it is
  * sent on</em>, so it must follow the writes on their own connection (on a fresh connection without writes it returns
@@ -23,11 +24,18 @@ import java.util.concurrent.CompletionStage;
  * <p>Group commit: at most one WAIT is in flight. A publication sent while none is in flight is followed by a WAIT at
  * once; those sent while one is in flight are covered by the next WAIT, sent when the current one returns. Each
  * publication so costs its script plus a share of one WAIT round trip, and a burst of N publications costs N scripts
- * and about two WAITs. A publication completes when its script succeeded and a WAIT sent after it returned at least
+ * and about two WAITs. A publication completes when its script succeeded and a WAIT that followed it returned at least
  * the required count; if that WAIT returned fewer, it fails with {@link ReplicationException}: it is written on the
  * master and may or may not survive a failover, and the publisher is told so. The same holds when the connection
  * dropped between the script and the WAIT's reply: Lettuce re-sends commands in flight after a reconnect, and a WAIT on
  * the new connection covers none of the old one's writes.
+ *
+ * <p>Which WAIT follows a script is told by the replies, not by the call order: Lettuce writes a command at once when
+ * it is issued on the connection's event loop (as a WAIT sent from the previous WAIT's reply is) but queues it behind
+ * that loop's pending tasks when issued on another thread (as a publication is), so a WAIT issued after a script can
+ * reach Redis before it. Redis answers the commands of a connection in the order they arrived, and Lettuce completes
+ * them in that order on the event loop: a script whose reply came before a WAIT's reply arrived before that WAIT, and
+ * only those are covered by it. A script that had not answered yet waits for the next WAIT.
  */
 final class ReplicaWait {
     /**
@@ -40,26 +48,27 @@ final class ReplicaWait {
     private final StatefulRedisConnection<byte[], byte[]> connection;
     private final int maxPending;
     private final ServerIdentity identity;
+    /** Whether the scripts are sent in their cluster variant ({@link Scripts#text}). */
+    private final boolean clustered;
     private final int replicas;
     private final long timeoutMillis;
     private final Object lock = new Object();
-    /** Publications whose script was sent, in send order, not yet covered by a returned WAIT. Guarded by lock. */
+    /** Publications whose script was sent, in call order, not yet covered by a returned WAIT. Guarded by lock. */
     private final Deque<Pending> pending = new ArrayDeque<>();
-    /** Numbers the commands sent on the connection; guarded by lock. */
-    private long sent;
     /** Whether a WAIT is in flight; guarded by lock. */
     private boolean waiting;
 
-    ReplicaWait(StatefulRedisConnection<byte[], byte[]> connection, ServerIdentity identity, int replicas,
-            long timeoutMillis) {
-        this(connection, identity, replicas, timeoutMillis, MAX_PENDING);
+    ReplicaWait(StatefulRedisConnection<byte[], byte[]> connection, ServerIdentity identity, boolean clustered,
+            int replicas, long timeoutMillis) {
+        this(connection, identity, clustered, replicas, timeoutMillis, MAX_PENDING);
     }
 
-    ReplicaWait(StatefulRedisConnection<byte[], byte[]> connection, ServerIdentity identity, int replicas,
-            long timeoutMillis, int maxPending) {
+    ReplicaWait(StatefulRedisConnection<byte[], byte[]> connection, ServerIdentity identity, boolean clustered,
+            int replicas, long timeoutMillis, int maxPending) {
         this.maxPending = maxPending;
         this.connection = connection;
         this.identity = identity;
+        this.clustered = clustered;
         this.replicas = replicas;
         this.timeoutMillis = timeoutMillis;
     }
@@ -75,7 +84,6 @@ final class ReplicaWait {
         final byte[][] keys;
         final byte[][] args;
         final CompletableFuture<Void> done = new CompletableFuture<>();
-        long seq; // guarded by the ReplicaWait's lock
         long generation; // guarded by the ReplicaWait's lock: the connection's generation when the script was sent
         boolean written; // guarded by the ReplicaWait's lock: its script succeeded
 
@@ -102,12 +110,12 @@ final class ReplicaWait {
     /** Sends the script and, when no WAIT is in flight, a WAIT after it. Called under lock. */
     private void send(Pending p, boolean bySource) {
         RedisAsyncCommands<byte[], byte[]> async = connection.async();
-        p.seq = ++sent;
         p.generation = identity.current().number();
         pending.addLast(p);
+        Scripts.Text text = p.script.text(clustered);
         CompletionStage<Long> f = bySource
-                ? async.<Long>eval(p.script.source, ScriptOutputType.INTEGER, p.keys, p.args)
-                : async.<Long>evalsha(p.script.sha, ScriptOutputType.INTEGER, p.keys, p.args);
+                ? async.<Long>eval(text.source(), ScriptOutputType.INTEGER, p.keys, p.args)
+                : async.<Long>evalsha(text.sha(), ScriptOutputType.INTEGER, p.keys, p.args);
         f.whenComplete((v, e) -> written(p, bySource, e));
         if (!waiting) {
             sendWait();
@@ -129,22 +137,25 @@ final class ReplicaWait {
         p.done.completeExceptionally(ShardClient.unwrap(e));
     }
 
-    /** Sends WAIT covering every script sent so far. Called under lock. */
+    /** Sends WAIT, which covers every script that answers before it does. Called under lock. */
     private void sendWait() {
         waiting = true;
-        long covers = sent;
         connection.async().waitForReplication(replicas, timeoutMillis)
-                .whenComplete((count, e) -> waited(covers, count, e));
+                .whenComplete(this::waited);
     }
 
-    private void waited(long covers, Long count, Throwable e) {
+    private void waited(Long count, Throwable e) {
         Deque<Pending> finished = new ArrayDeque<>();
         long generation = identity.current().number();
         synchronized (lock) {
             waiting = false;
-            // Replies on one connection come in send order: every script sent before this WAIT has answered.
-            while (!pending.isEmpty() && pending.peekFirst().seq <= covers) {
-                finished.add(pending.pollFirst());
+            // The scripts that answered before this WAIT did reached Redis before it (see the class comment).
+            for (java.util.Iterator<Pending> i = pending.iterator(); i.hasNext();) {
+                Pending p = i.next();
+                if (p.written) {
+                    finished.add(p);
+                    i.remove();
+                }
             }
             if (!pending.isEmpty()) {
                 sendWait();

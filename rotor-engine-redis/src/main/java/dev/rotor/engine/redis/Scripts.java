@@ -79,10 +79,25 @@ enum Scripts {
 
     final byte[] source;
     final String sha;
+    /** The script as it runs on a Redis Cluster (see {@link #clusterText}). */
+    private final Text cluster;
 
     Scripts(String source) {
         this.source = source.getBytes(StandardCharsets.UTF_8);
         this.sha = sha1(this.source);
+        // Sharded PUB/SUB: a script may SPUBLISH to a channel of the slot of its keys (same hash tag, RedisNames).
+        byte[] sharded = source.replace("redis.call(\"publish\"", "redis.call(\"spublish\"")
+                .getBytes(StandardCharsets.UTF_8);
+        this.cluster = new Text(sharded, sha1(sharded));
+    }
+
+    /** The source of a script as sent to Redis and its SHA-1 for EVALSHA. Immutable. */
+    record Text(byte[] source, String sha) {
+    }
+
+    /** v1's script on a single Redis; on a Redis Cluster the same with {@code publish} calls made {@code spublish}. */
+    Text text(boolean clustered) {
+        return clustered ? cluster : new Text(source, sha);
     }
 
     private static String sha1(byte[] bytes) {

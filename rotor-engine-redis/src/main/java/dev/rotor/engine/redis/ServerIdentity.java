@@ -1,6 +1,7 @@
 package dev.rotor.engine.redis;
 
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.util.concurrent.CompletionStage;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,14 +37,18 @@ final class ServerIdentity {
         current = new Generation(current.number() + 1, null);
     }
 
-    /** The connection is (again) up: asks the server for its run id, for the generation that is current now. */
-    void connected(StatefulRedisConnection<byte[], byte[]> connection) {
+    /**
+     * The connection is (again) up: asks the server for its run id, for the generation that is current now. The
+     * stage completes once it is learned, and fails when INFO fails or names no run id.
+     */
+    CompletionStage<Void> connected(StatefulRedisConnection<byte[], byte[]> connection) {
         Generation g = current;
-        connection.async().info("server").thenAccept(info -> {
+        return connection.async().info("server").thenAccept(info -> {
             Matcher m = RUN_ID.matcher(info);
-            if (m.find()) {
-                learned(g.number(), m.group(1));
+            if (!m.find()) {
+                throw new IllegalStateException("INFO server names no run_id");
             }
+            learned(g.number(), m.group(1));
         });
     }
 

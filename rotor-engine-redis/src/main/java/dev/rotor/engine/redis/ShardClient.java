@@ -47,9 +47,11 @@ import java.util.function.Consumer;
  * The connections of one Redis shard: one command connection (Lettuce pipelines every command sent on it, in
  * order; publications and scripts issued inside a {@link CommandBatch} go out together in one write) and one
  * dedicated PUB/SUB connection. Both reconnect by themselves; Lettuce re-subscribes every channel in one command
- * after a reconnect, and this class then reports the channels whose messages may have been lost. Thread-safe.
+ * after a reconnect, and this class then reports the channels whose messages may have been lost. With
+ * {@code redis_wait_replicas} a third, dedicated connection carries the publications with history and their WAIT
+ * ({@link ReplicaWait}). Thread-safe.
  */
-final class ShardClient implements RedisBackend, AutoCloseable {
+final class ShardClient implements RedisBackend, MasterConnection, AutoCloseable {
     private static final ByteArrayCodec CODEC = ByteArrayCodec.INSTANCE;
     private final int index;
     private final RedisShardConfig config;
@@ -77,11 +79,18 @@ final class ShardClient implements RedisBackend, AutoCloseable {
     private final Map<Object, ServerIdentity> identities = new ConcurrentHashMap<>();
     /** The server behind the command connection. */
     private final ServerIdentity identity = new ServerIdentity();
+    /** {@code redis_wait_replicas} and {@code redis_wait_timeout}. */
+    private final int waitReplicas;
+    private final long waitTimeoutMillis;
+    /** The WAIT connection; null until connected, and always when publications do not wait for replicas. */
+    private volatile ReplicaWait replicaWait;
 
     ShardClient(int index, RedisShardConfig config, RedisEngineConfig engineConfig, ClientResources resources) {
         this.index = index;
         this.config = config;
         this.uri = uri(config, engineConfig);
+        this.waitReplicas = engineConfig.waitReplicas();
+        this.waitTimeoutMillis = engineConfig.waitTimeout().toMillis();
         this.client = RedisClient.create(resources, uri);
         this.resources = resources;
         this.commandTimeout = engineConfig.commandTimeout();
@@ -179,6 +188,7 @@ final class ShardClient implements RedisBackend, AutoCloseable {
                     return ps.async().subscribe(alwaysOn);
                 })
                 .thenCompose(v -> loadScripts())
+                .thenCompose(v -> openReplicaWait())
                 .whenComplete((v, e) -> {
                     if (e != null) {
                         close();
@@ -199,6 +209,18 @@ final class ShardClient implements RedisBackend, AutoCloseable {
         ps.async().subscribe(alwaysOn).thenRun(() -> {
             pubsubLost = false;
             onResubscribed.accept(channels);
+        });
+    }
+
+    /** Opens the dedicated WAIT connection when publications wait for replicas (see {@link ReplicaWait}). */
+    private CompletionStage<Void> openReplicaWait() {
+        if (waitReplicas == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return client.connectAsync(ByteArrayCodec.INSTANCE, uri).thenAccept(c -> {
+            ServerIdentity waitIdentity = new ServerIdentity();
+            watch(c, waitIdentity);
+            replicaWait = new ReplicaWait(c, waitIdentity, false, waitReplicas, waitTimeoutMillis);
         });
     }
 
@@ -405,6 +427,17 @@ final class ShardClient implements RedisBackend, AutoCloseable {
     @Override
     public ServerIdentity identity() {
         return identity;
+    }
+
+    /** The command connection: one shard holds every key, and its scripts run there ({@link #script}). */
+    @Override
+    public CompletionStage<MasterConnection> master(byte[] key) {
+        return CompletableFuture.completedFuture(this);
+    }
+
+    @Override
+    public CompletionStage<ReplicaWait> replicaWait(byte[] key) {
+        return CompletableFuture.completedFuture(replicaWait);
     }
 
     /** Keeps {@code id} told of {@code connection}'s reconnects, and asks for its server's run id now. */

@@ -132,9 +132,6 @@ class RedisEngineProviderTest {
                 arguments(Map.of("redis_cluster_addrs", "h:1,nohost"), "Malformed Redis Cluster address: nohost"),
                 arguments(Map.of("redis_cluster_addrs", "h:99999"), "Malformed Redis Cluster address: h:99999"),
                 arguments(Map.of("redis_cluster_addrs", " , "), "Provide at least one Redis Cluster address"),
-                arguments(Map.of("redis_cluster_addrs", "h:1", "redis_wait_replicas", 1),
-                        "redis_wait_replicas is not available with redis_cluster_addrs yet: a Redis Cluster confirms "
-                                + "replication per master, which Rotor does not track"),
                 arguments(Map.of("redis_cluster_addrs", "h:1", "redis_prefix", "a{b}"),
                         "redis_prefix must not contain { or } with redis_cluster_addrs: Rotor puts a hash tag after it"));
     }
@@ -148,6 +145,8 @@ class RedisEngineProviderTest {
         assertThat(c.cluster()).isEqualTo(new RedisClusterConfig(
                 List.of(new Address("10.0.0.1", 7000), new Address("::1", 7001)), "pw"));
         assertThat(config(Map.of()).clustered()).isFalse();
+        assertThat(config(Map.of("redis_cluster_addrs", "h:1", "redis_wait_replicas", 1)).waitReplicas())
+                .as("each master's replicas confirm its publications").isEqualTo(1);
     }
 
     @ParameterizedTest

@@ -60,7 +60,7 @@ class RedisGapDetectionIT {
     /** Publications once the engine knows its server's run id (INFO answers right after the connect). */
     private static void awaitIdentity(RedisEngine engine) {
         Awaitility.await().atMost(Duration.ofSeconds(10))
-                .until(() -> engine.shards().get(0).identity().current().runId() != null);
+                .until(() -> ((ShardClient) engine.shards().get(0)).identity().current().runId() != null);
     }
 
     @Test

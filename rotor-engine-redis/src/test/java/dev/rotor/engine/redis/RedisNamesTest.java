@@ -50,7 +50,7 @@ class RedisNamesTest {
 
     @Test
     void onAClusterThePublishScriptSpublishes() {
-        String source = new String(ClusterBackend.ClusterScript.of(Scripts.PUBLISH_WITH_HISTORY).source(),
+        String source = new String(Scripts.PUBLISH_WITH_HISTORY.text(true).source(),
                 StandardCharsets.UTF_8);
 
         assertThat(source).contains("redis.call(\"spublish\"").doesNotContain("redis.call(\"publish\"");

@@ -1,24 +1,15 @@
 package dev.rotor.server.redis;
 
-import static dev.rotor.server.redis.RedisNodes.publish;
+import static dev.rotor.server.redis.ChaosHarness.awaitProgress;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rotor.channel.ChannelOptions;
-import dev.rotor.node.NodeConfig;
-import dev.rotor.server.TestServer;
-import dev.rotor.testkit.WsTestClient;
 import dev.rotor.testkit.redis.RedisExtension;
 import dev.rotor.testkit.redis.RedisServer;
 import dev.rotor.testkit.redis.TcpProxy;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * recovering subscribers on both nodes. One fault cycle: cut every connection to the master, delay the network,
  * freeze the master (SIGSTOP) until Sentinel fails over, then resume it; freeze the replicas, kill the master while
  * one subscriber is away, resume them and restart the old master; (long run) kill and restart the master; restart a
- * Rotor node. {@link ChaosLedger} counts what every subscriber saw; the table is printed and asserted.
+ * Rotor node. {@link ChaosHarness} runs the publisher and subscribers, {@link ChaosLedger} counts what every
+ * subscriber saw; the table is printed and asserted. {@link RedisClusterChaosIT} is the same on a Redis Cluster.
  *
  * <p>The short version (one cycle) runs with the integration tests; {@code -Drotor.chaos.minutes=N} repeats the cycle
  * for N minutes (see docs/scaling.md for the command).
@@ -43,13 +35,7 @@ class RedisFailoverChaosIT {
     static final RedisExtension redis = new RedisExtension();
 
     private static final String MASTER = "chaosmaster";
-    private static final String CHANNEL = "feed";
-    private static final int SUBSCRIBERS = 4;
-    /** Publisher pacing: about 40 publications a second. */
-    private static final long PUBLISH_EVERY_MILLIS = 25;
-    /** Acknowledged publications each fault must be followed by (the cluster serves again) before the next. */
-    private static final int PROGRESS = 15;
-    private static final Duration FAULT_WAIT = Duration.ofSeconds(60);
+    private static final Duration FAULT_WAIT = ChaosHarness.FAULT_WAIT;
 
     /** One Redis server and the proxy everything reaches it through. */
     private record Member(RedisServer server, TcpProxy proxy) {
@@ -61,10 +47,8 @@ class RedisFailoverChaosIT {
 
     private final List<Member> members = new ArrayList<>();
     private final List<RedisServer> sentinels = new ArrayList<>();
-    private final List<WsTestClient> clients = new CopyOnWriteArrayList<>();
-    private final List<TestServer> live = new CopyOnWriteArrayList<>();
     private RedisNodes nodes;
-    private final List<SubscriberLoop> loops = new ArrayList<>();
+    private ChaosHarness harness;
 
     @BeforeEach
     void setUp() {
@@ -98,10 +82,9 @@ class RedisFailoverChaosIT {
     @AfterEach
     void tearDown() throws Exception {
         try {
-            for (WsTestClient c : clients) {
-                c.abort();
-            }
-            if (nodes != null) {
+            if (harness != null) {
+                harness.close();
+            } else if (nodes != null) {
                 nodes.close();
             }
         } finally {
@@ -115,21 +98,21 @@ class RedisFailoverChaosIT {
 
     @Test
     void failoverFaultsWithoutWaitingForReplicas() throws Exception {
-        ChaosLedger.Counts c = run(0);
-        // Without WAIT an acknowledged publication the master had not replicated yet can vanish: only counted.
-        assertThat(c.duplicates()).as("duplicates").isZero();
-        assertThat(c.outOfOrder()).as("out of order").isZero();
+        run(0); // an acknowledged publication the master had not replicated yet can vanish: only counted
     }
 
     @Test
     void failoverFaultsWaitingForOneReplicaLoseNothingSilently() throws Exception {
-        ChaosLedger.Counts c = run(1);
-        assertThat(c.silentlyLost()).as("silently lost, samples %s", c.silentSamples()).isZero();
-        assertThat(c.duplicates()).as("duplicates").isZero();
-        assertThat(c.outOfOrder()).as("out of order").isZero();
+        run(1);
     }
 
-    private Map<String, Object> settings(int waitReplicas) {
+    /** Runs the suite and checks its guarantees. */
+    private void run(int waitReplicas) throws Exception {
+        harness = new ChaosHarness(nodes, this::settings, waitReplicas);
+        harness.assertGuarantees(harness.run("Failover chaos (Sentinel)", this::faultCycle));
+    }
+
+    private Map<String, Object> settings() {
         Map<String, Object> flags = nodes.settings("127.0.0.1", "6379", false, 0);
         flags.put("redis_master_name", MASTER);
         StringBuilder list = new StringBuilder();
@@ -137,66 +120,11 @@ class RedisFailoverChaosIT {
             list.append(list.length() == 0 ? "" : ",").append("127.0.0.1:").append(s.port());
         }
         flags.put("redis_sentinels", list.toString());
-        if (waitReplicas > 0) {
-            flags.put("redis_wait_replicas", waitReplicas);
-        }
         return flags;
     }
 
-    private TestServer startNode(int waitReplicas) throws Exception {
-        ChannelOptions history = ChannelOptions.builder().historySize(5000).historyLifetime(3600).recover(true)
-                .build();
-        TestServer s = nodes.start(NodeConfig.builder().topLevel(history), settings(waitReplicas));
-        live.add(s);
-        return s;
-    }
-
-    /** Runs the publisher and subscribers through the fault cycles; returns the counts after they settled. */
-    private ChaosLedger.Counts run(int waitReplicas) throws Exception {
-        long minutes = Long.getLong("rotor.chaos.minutes", 0);
-        TestServer publishing = startNode(waitReplicas);
-        startNode(waitReplicas);
-        ChaosLedger ledger = new ChaosLedger();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        for (int i = 0; i < SUBSCRIBERS; i++) {
-            SubscriberLoop loop = new SubscriberLoop(ledger.subscriber("s" + i), i, failure);
-            loop.subscribe();
-            loops.add(loop);
-            loop.thread.start();
-        }
-        Publisher publisher = new Publisher(publishing, ledger, minutes);
-        publisher.thread.start();
-        AtomicInteger cycles = new AtomicInteger();
-        long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(minutes);
-        try {
-            awaitProgress(ledger);
-            do {
-                faultCycle(ledger, waitReplicas, minutes > 0);
-                cycles.incrementAndGet();
-            } while (System.nanoTime() < end && failure.get() == null);
-        } finally {
-            publisher.stop();
-        }
-        // Settled: each subscriber has every acknowledged publication it owes, or was told it may have lost it.
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> failure.get() != null || ledger.settled());
-        loops.forEach(SubscriberLoop::stop);
-        for (SubscriberLoop l : loops) {
-            l.thread.join(TimeUnit.SECONDS.toMillis(15));
-        }
-        ChaosLedger.Counts c = ledger.tally();
-        System.out.print(c.table("Failover chaos, redis_wait_replicas=" + waitReplicas + ", " + cycles.get()
-                + " fault cycle(s); silently lost samples " + c.silentSamples()));
-        System.out.print(ledger.phaseTable());
-        assertThat(failure.get()).as("subscriber failure").isNull();
-        assertThat(c.acknowledged()).as("acknowledged").isPositive();
-        assertThat(c.forcedReconnects()).as("subscribers told to reconnect").isPositive();
-        assertThat(c.delivered() + c.signalledLost() + c.silentlyLost()).isEqualTo(c.owed());
-        return c;
-    }
-
     /** One round of every fault, each followed by the cluster serving again. */
-    private void faultCycle(ChaosLedger ledger, int waitReplicas, boolean longRun) throws Exception {
+    private void faultCycle(ChaosLedger ledger, boolean longRun) throws Exception {
         // 1. the network to the master drops every connection (Rotor's, the replicas', Sentinel's)
         ledger.phase("cut connections");
         master().proxy().cutAll();
@@ -224,7 +152,7 @@ class RedisFailoverChaosIT {
         // 4. the replicas freeze while the master acknowledges publications they never get, then the master dies:
         // the promoted replica lacks them. A subscriber that was away meanwhile recovers after the failover.
         ledger.phase("replicas frozen, master killed");
-        SubscriberLoop away = loops.get(0);
+        ChaosHarness.SubscriberLoop away = harness.subscriber(0);
         away.leave();
         away.awaitGone();
         Member doomed = master();
@@ -259,12 +187,7 @@ class RedisFailoverChaosIT {
         }
 
         // 6. a Rotor node that does not take the publisher's requests restarts; its subscribers move
-        ledger.phase("Rotor node restart");
-        TestServer other = live.get(1);
-        live.remove(other);
-        nodes.stop(other);
-        startNode(waitReplicas);
-        awaitProgress(ledger);
+        harness.restartRotorNode(ledger);
         ledger.phase("steady");
     }
 
@@ -287,153 +210,5 @@ class RedisFailoverChaosIT {
     private void awaitInSync(Member m) {
         Awaitility.await("the old master rejoins as a replica").atMost(FAULT_WAIT)
                 .pollInterval(Duration.ofMillis(200)).until(m::replicaInSync);
-    }
-
-    private static void awaitProgress(ChaosLedger ledger) {
-        int from = ledger.acknowledgedCount();
-        Awaitility.await("publications acknowledged again").atMost(FAULT_WAIT).pollInterval(Duration.ofMillis(50))
-                .until(() -> ledger.acknowledgedCount() >= from + PROGRESS);
-    }
-
-    /** Publishes {@code {"n":i}} for i = 0, 1, ... every 25 ms through one node's API; bounded in count and time. */
-    private final class Publisher {
-        final Thread thread;
-        private volatile boolean stopped;
-
-        Publisher(TestServer node, ChaosLedger ledger, long minutes) {
-            long limit = (minutes + 5) * 60_000 / PUBLISH_EVERY_MILLIS;
-            this.thread = new Thread(() -> {
-                for (int n = 0; n < limit && !stopped; n++) {
-                    ledger.sending(n);
-                    try {
-                        if (node.api(publish(CHANNEL, "{\"n\":" + n + "}")).body().contains("\"error\":null")) {
-                            ledger.acknowledged(n);
-                        }
-                        Thread.sleep(PUBLISH_EVERY_MILLIS); // the steady rate
-                    } catch (InterruptedException e) {
-                        return;
-                    } catch (Exception e) {
-                        // not acknowledged (e.g. the request timed out)
-                    }
-                }
-            }, "chaos-publisher");
-        }
-
-        void stop() throws InterruptedException {
-            stopped = true;
-            thread.join(TimeUnit.SECONDS.toMillis(30));
-        }
-    }
-
-    /** One subscriber: reads frames, and on a forced close reconnects to a live node with recover and last. */
-    private final class SubscriberLoop implements Runnable {
-        final Thread thread;
-        private final ChaosLedger.Subscriber ledger;
-        private final AtomicReference<Throwable> failure;
-        private int next;
-        private volatile boolean stopped;
-        /** Set while the subscriber is away (disconnected by itself, not reconnecting). */
-        private volatile boolean away;
-        /** Set once the loop has dropped its connection after {@link #leave}. */
-        private volatile boolean gone;
-        private WsTestClient ws; // only touched by the loop's thread once started
-
-        SubscriberLoop(ChaosLedger.Subscriber ledger, int first, AtomicReference<Throwable> failure) {
-            this.ledger = ledger;
-            this.next = first;
-            this.failure = failure;
-            this.thread = new Thread(this, "chaos-" + ledger.name);
-        }
-
-        @Override
-        public void run() {
-            try {
-                while (!stopped) {
-                    if (away) {
-                        ws.abort();
-                        gone = true;
-                        while (away && !stopped) {
-                            Thread.sleep(50); // away: the test brings it back (bounded by the fault's awaits)
-                        }
-                        drain();
-                        subscribe();
-                        continue;
-                    }
-                    String frame = ws.frames().poll(100, TimeUnit.MILLISECONDS);
-                    if (frame != null) {
-                        ledger.frame(frame);
-                    } else if (ws.isClosed()) {
-                        String reason = ws.awaitClose(RedisNodes.WAIT).reason();
-                        assertThat(reason).as("close advice").contains("\"reconnect\":true");
-                        ledger.forcedReconnect();
-                        subscribe();
-                    }
-                }
-            } catch (Throwable e) {
-                failure.compareAndSet(null, e);
-            }
-        }
-
-        /** Connects to the next live node and subscribes with recover and last, retrying for at most a minute. */
-        void subscribe() throws Exception {
-            long deadline = System.nanoTime() + FAULT_WAIT.toNanos();
-            while (true) {
-                assertThat(System.nanoTime()).as("a subscribe works within " + FAULT_WAIT).isLessThan(deadline);
-                TestServer node = live.get(Math.floorMod(next++, live.size()));
-                WsTestClient c;
-                try {
-                    c = WsTestClient.connect(URI.create(node.wsUrl()), RedisNodes.WAIT);
-                } catch (RuntimeException e) {
-                    Thread.sleep(200); // the node is going away: a client's reconnect back-off
-                    continue;
-                }
-                clients.add(c);
-                c.send(node.connectFrame("c", ledger.name, ""));
-                c.send("{\"uid\":\"s\",\"method\":\"subscribe\",\"params\":{\"channel\":\"" + CHANNEL
-                        + "\",\"recover\":true,\"last\":\"" + ledger.last() + "\"}}");
-                String reply = null;
-                try {
-                    reply = c.awaitFrame(RedisNodes.WAIT); // the connect reply, maybe with the subscribe reply
-                    if (reply != null && !reply.contains("\"method\":\"subscribe\"")) {
-                        reply = c.awaitFrame(RedisNodes.WAIT);
-                    }
-                } catch (AssertionError closedMeanwhile) {
-                    // closed before the reply (subscriptions lost again, or the node stops): subscribe again
-                }
-                if (reply != null && reply.contains("\"method\":\"subscribe\"") && reply.contains("\"status\":true")) {
-                    ws = c;
-                    ledger.frame(reply);
-                    return;
-                }
-                c.abort(); // Redis not reachable yet: the subscribe failed
-                Thread.sleep(200); // a client's reconnect back-off
-            }
-        }
-
-        void stop() {
-            stopped = true;
-        }
-
-        /** Leaves: drops its connection (recording what had arrived) and stays away until {@link #comeBack}. */
-        void leave() {
-            away = true;
-        }
-
-        /** Waits until the subscriber has dropped its connection. */
-        void awaitGone() {
-            Awaitility.await("the subscriber leaves").atMost(RedisNodes.WAIT).until(() -> gone);
-        }
-
-        void comeBack() {
-            gone = false;
-            away = false;
-        }
-
-        /** Records the frames that arrived before the connection was dropped. */
-        private void drain() {
-            for (String f = ws.frames().poll(); f != null; f = ws.frames().poll()) {
-                ledger.frame(f);
-            }
-        }
     }
 }

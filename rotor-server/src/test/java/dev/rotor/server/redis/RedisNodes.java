@@ -62,6 +62,11 @@ final class RedisNodes implements AutoCloseable {
                 "redis_pubsub_num_workers", 2));
     }
 
+    /** The options {@link #start(NodeConfig.Builder)} uses, mutable, so a test can add keys. */
+    Map<String, Object> defaults() {
+        return defaults.get();
+    }
+
     TestServer start(NodeConfig.Builder node) throws Exception {
         return start(node, defaults.get());
     }

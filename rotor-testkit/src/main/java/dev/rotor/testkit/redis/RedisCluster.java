@@ -192,41 +192,76 @@ public final class RedisCluster implements AutoCloseable {
         return String.join(",", out);
     }
 
-    /** The running node that is master of the slot of {@code key} right now (asked with CLUSTER SLOTS's owner). */
+    /**
+     * The node that is master of the slot of {@code key} right now, as the first running node that answers sees it
+     * (CLUSTER NODES; a frozen node is passed over).
+     */
     public synchronized RedisServer masterOf(String key) {
+        RuntimeException last = null;
         for (RedisServer n : nodes) {
             if (!n.running()) {
                 continue;
             }
-            String reply = n.command("CLUSTER", "KEYSLOT", key);
-            String slot = reply.trim().substring(1); // ":1234"
-            String table = n.command("CLUSTER", "NODES");
-            for (String line : table.split("\n")) {
-                String[] f = line.trim().split(" ");
-                if (f.length < 9 || !f[2].contains("master") || f[2].contains("fail")) {
-                    continue;
+            String slot;
+            String table;
+            try {
+                slot = n.command("CLUSTER", "KEYSLOT", key).trim().substring(1); // ":1234"
+                table = n.command("CLUSTER", "NODES");
+            } catch (RuntimeException e) {
+                last = e; // frozen (SIGSTOP) or going away: ask the next node
+                continue;
+            }
+            RedisServer owner = ownerIn(table, Integer.parseInt(slot));
+            if (owner == null) {
+                throw new IllegalStateException("no master owns the slot of " + key + ": " + table);
+            }
+            return owner;
+        }
+        throw new IllegalStateException("no node of the cluster answers", last);
+    }
+
+    /** The node that a CLUSTER NODES table names as the (not failed) master of {@code slot}, or null. */
+    private RedisServer ownerIn(String table, int slot) {
+        for (String line : table.split("\n")) {
+            String[] f = line.trim().split(" ");
+            if (f.length < 9 || !f[2].contains("master") || f[2].contains("fail")) {
+                continue;
+            }
+            for (int i = 8; i < f.length; i++) {
+                if (f[i].startsWith("[")) {
+                    continue; // a slot being migrated
                 }
-                for (int i = 8; i < f.length; i++) {
-                    if (f[i].startsWith("[")) {
-                        continue; // a slot being migrated
-                    }
-                    String[] range = f[i].split("-");
-                    int s = Integer.parseInt(slot);
-                    int from = Integer.parseInt(range[0]);
-                    int to = range.length > 1 ? Integer.parseInt(range[1]) : from;
-                    if (s >= from && s <= to) {
-                        int port = Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1, f[1].indexOf('@')));
-                        for (RedisServer candidate : nodes()) {
-                            if (candidate.port() == port) {
-                                return candidate;
-                            }
+                String[] range = f[i].split("-");
+                int from = Integer.parseInt(range[0]);
+                int to = range.length > 1 ? Integer.parseInt(range[1]) : from;
+                if (slot >= from && slot <= to) {
+                    int port = Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1, f[1].indexOf('@')));
+                    for (RedisServer candidate : nodes) {
+                        if (candidate.port() == port) {
+                            return candidate;
                         }
                     }
                 }
             }
-            throw new IllegalStateException("no master owns the slot of " + key + ": " + table);
         }
-        throw new IllegalStateException("no node of the cluster is running");
+        return null;
+    }
+
+    /** The running replica of {@code master} (each master has one), asked with CLUSTER NODES. */
+    public synchronized RedisServer replicaOf(RedisServer master) {
+        String id = bulk(master.command("CLUSTER", "MYID"));
+        for (String line : master.command("CLUSTER", "NODES").split("\n")) {
+            String[] f = line.trim().split(" ");
+            if (f.length >= 4 && f[2].contains("slave") && f[3].equals(id) && !f[2].contains("fail")) {
+                int port = Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1, f[1].indexOf('@')));
+                for (RedisServer candidate : nodes) {
+                    if (candidate.port() == port && candidate.running()) {
+                        return candidate;
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException("no running replica of the master on port " + master.port());
     }
 
     /**
