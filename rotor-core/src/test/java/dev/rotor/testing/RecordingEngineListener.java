@@ -9,6 +9,7 @@ import dev.rotor.protocol.Message;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -18,7 +19,7 @@ import java.util.function.Predicate;
 public final class RecordingEngineListener implements EngineListener {
 
     /** One delivery. */
-    public sealed interface Event permits Published, Joined, Left, Control, Admin {
+    public sealed interface Event permits Published, Joined, Left, Control, Admin, Lost {
     }
 
     /** {@link EngineListener#onMessage}. */
@@ -39,6 +40,10 @@ public final class RecordingEngineListener implements EngineListener {
 
     /** {@link EngineListener#onAdmin}; the message as the engine passed it. */
     public record Admin(ControlMessage message) implements Event {
+    }
+
+    /** {@link EngineListener#onSubscriptionsLost}. */
+    public record Lost(Set<String> channels) implements Event {
     }
 
     private final Duration timeout;
@@ -76,6 +81,11 @@ public final class RecordingEngineListener implements EngineListener {
     @Override
     public void onAdmin(ControlMessage message) {
         record(new Admin(message));
+    }
+
+    @Override
+    public void onSubscriptionsLost(Set<String> channels) {
+        record(new Lost(Set.copyOf(channels)));
     }
 
     private void record(Event event) {

@@ -31,6 +31,7 @@ import io.lettuce.core.resource.ClientResources;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,6 +39,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
@@ -53,6 +55,8 @@ import java.util.function.Consumer;
  */
 final class ShardClient implements RedisBackend, MasterConnection, AutoCloseable {
     private static final ByteArrayCodec CODEC = ByteArrayCodec.INSTANCE;
+    /** Pause before sending the re-subscription again when its SUBSCRIBE failed on an open connection. */
+    private static final long RESUBSCRIBE_RETRY_MILLIS = 500;
     private final int index;
     private final RedisShardConfig config;
     private final RedisURI uri;
@@ -178,10 +182,23 @@ final class ShardClient implements RedisBackend, MasterConnection, AutoCloseable
                     return client.connectPubSubAsync(ByteArrayCodec.INSTANCE, uri);
                 })
                 .thenCompose(ps -> {
+                    Set<String> always = new HashSet<>();
+                    for (byte[] c : alwaysOn) {
+                        always.add(new String(c, StandardCharsets.UTF_8));
+                    }
                     ps.addListener(new RedisPubSubAdapter<>() {
                         @Override
                         public void message(byte[] channel, byte[] message) {
-                            onMessage.accept(new String(channel, StandardCharsets.UTF_8), message);
+                            String name = new String(channel, StandardCharsets.UTF_8);
+                            if (pubsubLost && !always.contains(name)) {
+                                // After a reconnect Lettuce re-subscribes by itself before our SUBSCRIBE's reply
+                                // reports the channels lost: a message in between is newer than the gap and would
+                                // reach subscribers before they are told of it (a client whose last passed the gap
+                                // would then recover without it). Dropped: the report closes those subscribers,
+                                // and their recovery reads it from history. Same event loop as the reply.
+                                return;
+                            }
+                            onMessage.accept(name, message);
                         }
                     });
                     pubsub = ps;
@@ -206,9 +223,15 @@ final class ShardClient implements RedisBackend, MasterConnection, AutoCloseable
         if (ps == null) {
             return;
         }
-        ps.async().subscribe(alwaysOn).thenRun(() -> {
-            pubsubLost = false;
-            onResubscribed.accept(channels);
+        ps.async().subscribe(alwaysOn).whenComplete((v, e) -> {
+            if (e == null) {
+                pubsubLost = false;
+                onResubscribed.accept(channels);
+            } else if (ps.isOpen()) {
+                // no reply in time on an open connection: try again (a drop calls this again on reconnect)
+                CompletableFuture.delayedExecutor(RESUBSCRIBE_RETRY_MILLIS, TimeUnit.MILLISECONDS)
+                        .execute(() -> resubscribe(alwaysOn, onResubscribed));
+            }
         });
     }
 
