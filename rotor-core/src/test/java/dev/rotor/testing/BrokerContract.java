@@ -18,8 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -260,27 +258,13 @@ public abstract class BrokerContract extends EngineContractSupport {
     }
 
     @Test
-    void concurrentPublishersOnDifferentChannelsEachKeepTheirOrder() throws Exception {
+    void concurrentPublishersOnDifferentChannelsEachKeepTheirOrder() {
         int publishers = 4;
         int perPublisher = 100;
         for (int p = 0; p < publishers; p++) {
             subscribe("ch" + p);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(publishers);
-        try {
-            List<CompletableFuture<Void>> done = new ArrayList<>();
-            for (int p = 0; p < publishers; p++) {
-                String channel = "ch" + p;
-                done.add(CompletableFuture.runAsync(() -> {
-                    for (int i = 0; i < perPublisher; i++) {
-                        join(engine.broker().publish(message(channel, channel + "-" + i), NO_HISTORY));
-                    }
-                }, pool));
-            }
-            join(CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)));
-        } finally {
-            pool.shutdownNow();
-        }
+        publishConcurrently(publishers, perPublisher, (p, i) -> message("ch" + p, "ch" + p + "-" + i), NO_HISTORY);
 
         for (int p = 0; p < publishers; p++) {
             String channel = "ch" + p;
@@ -294,25 +278,11 @@ public abstract class BrokerContract extends EngineContractSupport {
     }
 
     @Test
-    void concurrentPublishersOnOneChannelEachKeepTheirOrder() throws Exception {
+    void concurrentPublishersOnOneChannelEachKeepTheirOrder() {
         int publishers = 4;
         int perPublisher = 100;
         subscribe("shared");
-        ExecutorService pool = Executors.newFixedThreadPool(publishers);
-        try {
-            List<CompletableFuture<Void>> done = new ArrayList<>();
-            for (int p = 0; p < publishers; p++) {
-                String prefix = "p" + p + "-";
-                done.add(CompletableFuture.runAsync(() -> {
-                    for (int i = 0; i < perPublisher; i++) {
-                        join(engine.broker().publish(message("shared", prefix + i), NO_HISTORY));
-                    }
-                }, pool));
-            }
-            join(CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)));
-        } finally {
-            pool.shutdownNow();
-        }
+        publishConcurrently(publishers, perPublisher, (p, i) -> message("shared", "p" + p + "-" + i), NO_HISTORY);
 
         List<Message> received = listener.awaitMessages("shared", publishers * perPublisher);
         assertThat(received).hasSize(publishers * perPublisher);

@@ -9,10 +9,16 @@ import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.Message;
 import dev.rotor.protocol.RawJson;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -108,6 +114,29 @@ public abstract class EngineContractSupport {
     /** Publishes and waits. */
     protected void publish(Message message, HistoryOptions options) {
         join(engine.broker().publish(message, options));
+    }
+
+    /**
+     * Publishes from {@code publishers} threads at once: publisher {@code p} publishes {@code message.apply(p, i)} for
+     * i = 0 to {@code perPublisher - 1}, each awaited before its next. Returns once every publication completed.
+     */
+    protected void publishConcurrently(int publishers, int perPublisher, BiFunction<Integer, Integer, Message> message,
+            HistoryOptions options) {
+        ExecutorService pool = Executors.newFixedThreadPool(publishers);
+        try {
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            for (int p = 0; p < publishers; p++) {
+                int publisher = p;
+                done.add(CompletableFuture.runAsync(() -> {
+                    for (int i = 0; i < perPublisher; i++) {
+                        join(engine.broker().publish(message.apply(publisher, i), options));
+                    }
+                }, pool));
+            }
+            join(CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)));
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     protected void subscribe(String channel) {

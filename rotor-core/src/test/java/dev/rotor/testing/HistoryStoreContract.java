@@ -10,9 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -167,26 +164,12 @@ public abstract class HistoryStoreContract extends EngineContractSupport {
     }
 
     @Test
-    void deliveredMessagesAreInHistoryInDeliveryOrder() throws Exception {
+    void deliveredMessagesAreInHistoryInDeliveryOrder() {
         int publishers = 4;
         int perPublisher = 50;
         HistoryOptions options = history(publishers * perPublisher, 60);
         subscribe("shared");
-        ExecutorService pool = Executors.newFixedThreadPool(publishers);
-        try {
-            List<CompletableFuture<Void>> done = new ArrayList<>();
-            for (int p = 0; p < publishers; p++) {
-                String prefix = "p" + p + "-";
-                done.add(CompletableFuture.runAsync(() -> {
-                    for (int i = 0; i < perPublisher; i++) {
-                        join(engine.broker().publish(message("shared", prefix + i), options));
-                    }
-                }, pool));
-            }
-            join(CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)));
-        } finally {
-            pool.shutdownNow();
-        }
+        publishConcurrently(publishers, perPublisher, (p, i) -> message("shared", "p" + p + "-" + i), options);
 
         List<Message> delivered = listener.awaitMessages("shared", publishers * perPublisher);
         assertThat(history("shared")).containsExactlyElementsOf(newestFirst(delivered));

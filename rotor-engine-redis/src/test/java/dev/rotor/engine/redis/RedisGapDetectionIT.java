@@ -1,11 +1,14 @@
 package dev.rotor.engine.redis;
 
+import static dev.rotor.engine.redis.GapDetectionFeed.assertVouchedForFromTheNewMastersFirstWrite;
+import static dev.rotor.engine.redis.GapDetectionFeed.message;
+import static dev.rotor.engine.redis.GapDetectionFeed.publish;
+import static dev.rotor.engine.redis.GapDetectionFeed.read;
+import static dev.rotor.engine.redis.GapDetectionFeed.uids;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rotor.engine.HistoryOptions;
 import dev.rotor.engine.HistorySnapshot;
 import dev.rotor.protocol.Message;
-import dev.rotor.protocol.RawJson;
 import dev.rotor.testing.RecordingEngineListener;
 import dev.rotor.testkit.redis.RedisExtension;
 import dev.rotor.testkit.redis.RedisServer;
@@ -29,24 +32,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RedisGapDetectionIT {
     @RegisterExtension
     static final RedisExtension redis = new RedisExtension();
-
-    private static final HistoryOptions HISTORY = new HistoryOptions(100, 60, false);
-
-    private static Message message(String uid) {
-        return new Message(uid, "feed", RawJson.of("{}"), null, null);
-    }
-
-    private static void publish(RedisEngine engine, String uid) throws Exception {
-        engine.broker().publish(message(uid), HISTORY).toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
-
-    private static HistorySnapshot read(RedisEngine engine) throws Exception {
-        return engine.historyStore().historyForRecovery("feed").toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
-
-    private static List<String> uids(HistorySnapshot h) {
-        return h.messages().stream().map(Message::uid).toList();
-    }
 
     private RedisEngine engine(int port) throws Exception {
         RedisEngine engine = new RedisEngine(RedisEngineConfig.builder()
@@ -101,14 +86,7 @@ class RedisGapDetectionIT {
             address.cutAll();
             Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
                     .ignoreExceptions().until(() -> read(engine).unbrokenThrough() == -1);
-            assertThat(uids(read(engine))).as("the replicated history survived").containsExactly("m2", "m1");
-
-            publish(engine, "m3");
-            publish(engine, "m4");
-
-            HistorySnapshot h = read(engine);
-            assertThat(uids(h)).containsExactly("m4", "m3", "m2", "m1");
-            assertThat(h.unbrokenThrough()).as("from m3, the new master's first write").isEqualTo(1);
+            assertVouchedForFromTheNewMastersFirstWrite(engine);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.rotor.channel.ChannelOptions;
 import dev.rotor.node.NodeConfig;
 import dev.rotor.server.TestServer;
 import dev.rotor.testkit.WsTestClient;
+import dev.rotor.testkit.redis.RedisServer;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,9 +129,37 @@ final class ChaosHarness implements AutoCloseable {
         assertThat(c.outOfOrder()).as("out of order").isZero();
     }
 
-    /** Subscriber {@code i} (0 to 3). */
-    SubscriberLoop subscriber(int i) {
-        return loops.get(i);
+    /** A step of a fault cycle. */
+    interface Fault {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code fault} while a subscriber is away: before it, the subscriber drops its connection (recording what had
+     * arrived); after it, once publications are acknowledged again, the subscriber comes back and recovers from its
+     * last message, and publications are awaited once more.
+     */
+    void whileASubscriberIsAway(ChaosLedger ledger, Fault fault) throws Exception {
+        SubscriberLoop away = loops.get(0);
+        away.leave();
+        away.awaitGone();
+        fault.run();
+        awaitProgress(ledger);
+        away.comeBack();
+        awaitProgress(ledger);
+    }
+
+    /**
+     * Kills {@code master} (SIGKILL) with publications it alone has: it drops its replication links (its replicas,
+     * frozen by the caller, cannot reconnect), so what it acknowledges from then on never leaves it, not even into a
+     * socket buffer, and it dies once five more publications were sent to it.
+     */
+    static void killWithUnreplicatedPublications(RedisServer master, ChaosLedger ledger) {
+        assertThat(master.command("CLIENT", "KILL", "TYPE", "replica")).startsWith(":");
+        int from = ledger.sentCount();
+        Awaitility.await("publications sent to the master alone").atMost(FAULT_WAIT)
+                .pollInterval(Duration.ofMillis(20)).until(() -> ledger.sentCount() >= from + 5);
+        master.kill();
     }
 
     /** A Rotor node that does not take the publisher's requests restarts; its subscribers move. */
@@ -189,7 +218,7 @@ final class ChaosHarness implements AutoCloseable {
     }
 
     /** One subscriber: reads frames, and on a forced close reconnects to a live node with recover and last. */
-    final class SubscriberLoop implements Runnable {
+    private final class SubscriberLoop implements Runnable {
         final Thread thread;
         private final ChaosLedger.Subscriber ledger;
         private final AtomicReference<Throwable> failure;

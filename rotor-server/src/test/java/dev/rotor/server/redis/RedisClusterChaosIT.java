@@ -1,7 +1,7 @@
 package dev.rotor.server.redis;
 
 import static dev.rotor.server.redis.ChaosHarness.awaitProgress;
-import static org.assertj.core.api.Assertions.assertThat;
+import static dev.rotor.server.redis.ChaosHarness.killWithUnreplicatedPublications;
 
 import dev.rotor.testkit.redis.RedisCluster;
 import dev.rotor.testkit.redis.RedisClusterExtension;
@@ -96,29 +96,19 @@ class RedisClusterChaosIT {
         // 2. the replica freezes while the master acknowledges publications it never gets, then the master dies:
         // the promoted replica lacks them. A subscriber that was away meanwhile recovers after the failover.
         ledger.phase("replica frozen, master killed");
-        ChaosHarness.SubscriberLoop away = harness.subscriber(0);
-        away.leave();
-        away.awaitGone();
-        RedisServer doomed = master();
-        RedisServer replica = c.replicaOf(doomed);
-        replica.pause();
-        try {
-            // the master drops its replication link (frozen, the replica cannot reconnect), so what it acknowledges
-            // from now on never leaves it, not even into a socket buffer
-            assertThat(doomed.command("CLIENT", "KILL", "TYPE", "replica")).startsWith(":");
-            int from = ledger.sentCount();
-            Awaitility.await("publications sent to the master alone").atMost(FAULT_WAIT)
-                    .pollInterval(Duration.ofMillis(20)).until(() -> ledger.sentCount() >= from + 5);
-            doomed.kill();
-        } finally {
-            replica.resume();
-        }
-        awaitMasterOtherThan(doomed);
-        doomed.restart(); // its nodes.conf makes it rejoin, as a replica of the promoted one
-        c.awaitOk();
-        awaitProgress(ledger);
-        away.comeBack();
-        awaitProgress(ledger);
+        harness.whileASubscriberIsAway(ledger, () -> {
+            RedisServer doomed = master();
+            RedisServer replica = c.replicaOf(doomed);
+            replica.pause();
+            try {
+                killWithUnreplicatedPublications(doomed, ledger);
+            } finally {
+                replica.resume();
+            }
+            awaitMasterOtherThan(doomed);
+            doomed.restart(); // its nodes.conf makes it rejoin, as a replica of the promoted one
+            c.awaitOk();
+        });
 
         if (longRun) { // the short run's step 2 already killed and restarted a master
             ledger.phase("master killed, failover, restart");

@@ -1,12 +1,11 @@
 package dev.rotor.server.redis;
 
+import static dev.rotor.server.redis.RedisNodes.allFeatures;
 import static dev.rotor.server.redis.RedisNodes.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rotor.channel.ChannelOptions;
-import dev.rotor.node.NodeConfig;
 import dev.rotor.server.ServerConfig;
 import dev.rotor.server.TestServer;
 import dev.rotor.server.redis.RedisNodes.Client;
@@ -18,8 +17,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,29 +31,14 @@ class RedisClusterIT {
     static final RedisClusterExtension cluster = new RedisClusterExtension();
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final ChannelOptions ALL = ChannelOptions.builder().publish(true).presence(true).joinLeave(true)
-            .historySize(10).historyLifetime(60).recover(true).build();
 
-    private RedisNodes nodes;
-
-    @BeforeEach
-    void setUp() {
-        nodes = new RedisNodes(cluster);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        nodes.close();
-    }
-
-    private static NodeConfig.Builder config(String name) {
-        return NodeConfig.builder().name(name).topLevel(ALL).nodePingInterval(1);
-    }
+    @AutoClose
+    private final RedisNodes nodes = new RedisNodes(cluster);
 
     @Test
     void anApiPublishOnNodeAReachesAClientOnNodeB() throws Exception {
-        TestServer a = nodes.start(config("a"));
-        TestServer b = nodes.start(config("b"));
+        TestServer a = nodes.start(allFeatures("a"));
+        TestServer b = nodes.start(allFeatures("b"));
         Client onB = nodes.subscribed(b, "bob", "news");
         // '}' cannot be part of a hash tag: such a channel gets a hashed tag and must work all the same
         Client odd = nodes.subscribed(b, "bob", "odd}ch");
@@ -69,8 +52,8 @@ class RedisClusterIT {
 
     @Test
     void aSubscriptionWhoseSlotMovesToAnotherMasterIsMovedWithIt() throws Exception {
-        TestServer a = nodes.start(config("a"));
-        TestServer b = nodes.start(config("b"));
+        TestServer a = nodes.start(allFeatures("a"));
+        TestServer b = nodes.start(allFeatures("b"));
         Client bob = nodes.subscribed(b, "bob", "moving");
         a.api(publish("moving", "{\"n\":1}"));
         assertThat(bob.nextContaining("\"method\":\"message\"")).contains("\"data\":{\"n\":1}");
@@ -91,8 +74,8 @@ class RedisClusterIT {
 
     @Test
     void historyPresenceJoinsAndChannelsAreTheSameOnEveryNode() throws Exception {
-        TestServer a = nodes.start(config("a"));
-        TestServer b = nodes.start(config("b"));
+        TestServer a = nodes.start(allFeatures("a"));
+        TestServer b = nodes.start(allFeatures("b"));
         Client watcher = nodes.subscribed(b, "watcher", "room");
         Client alice = nodes.subscribed(a, "alice", "room");
         assertThat(watcher.nextContaining("\"user\":\"alice\"")).startsWith("{\"method\":\"join\"");
@@ -110,9 +93,9 @@ class RedisClusterIT {
 
     @Test
     void theApiQueueIsConsumedFromTheMasterOfItsSlot() throws Exception {
-        Map<String, Object> settings = new RedisNodes(cluster).settings("127.0.0.1", "6379", true, 0);
-        settings.put("redis_cluster_addrs", cluster.cluster().seeds());
-        TestServer a = nodes.start(config("a"), settings);
+        Map<String, Object> settings = nodes.defaults();
+        settings.put("redis_api", true);
+        TestServer a = nodes.start(allFeatures("a"), settings);
         Client onA = nodes.subscribed(a, "alice", "queued");
         String queue = cluster.prefix() + ".api";
 
@@ -125,9 +108,7 @@ class RedisClusterIT {
 
     @Test
     void healthAndMetricsShowOneEntryPerMaster() throws Exception {
-        Map<String, Object> settings = new RedisNodes(cluster).settings("127.0.0.1", "6379", false, 0);
-        settings.put("redis_cluster_addrs", cluster.cluster().seeds());
-        TestServer a = nodes.start(config("a"), ServerConfig.builder().prometheus(true), settings);
+        TestServer a = nodes.start(allFeatures("a"), ServerConfig.builder().prometheus(true), nodes.defaults());
         nodes.subscribed(a, "alice", "one");
         nodes.subscribed(a, "alice", "two");
 

@@ -1,11 +1,10 @@
 package dev.rotor.server.redis;
 
+import static dev.rotor.server.redis.RedisNodes.allFeatures;
 import static dev.rotor.server.redis.RedisNodes.publish;
 import static dev.rotor.server.redis.RedisNodes.subscribe;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rotor.channel.ChannelOptions;
-import dev.rotor.node.NodeConfig;
 import dev.rotor.server.TestServer;
 import dev.rotor.server.redis.RedisNodes.Client;
 import dev.rotor.testkit.redis.RedisExtension;
@@ -13,8 +12,7 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,30 +24,14 @@ class RedisMultiNodeIT {
     @RegisterExtension
     static final RedisExtension redis = new RedisExtension();
 
-    private static final ChannelOptions ALL = ChannelOptions.builder().publish(true).presence(true).joinLeave(true)
-            .historySize(10).historyLifetime(60).recover(true).build();
-
-    private RedisNodes nodes;
-
-    @BeforeEach
-    void setUp() {
-        nodes = new RedisNodes(redis);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        nodes.close();
-    }
-
-    private static NodeConfig.Builder config(String name) {
-        return NodeConfig.builder().name(name).topLevel(ALL).nodePingInterval(1);
-    }
+    @AutoClose
+    private final RedisNodes nodes = new RedisNodes(redis);
 
     @Test
     void apiPublishOnOneNodeReachesSubscribersOfEveryNode() throws Exception {
-        TestServer a = nodes.start(config("a"));
-        TestServer b = nodes.start(config("b"));
-        TestServer c = nodes.start(config("c"));
+        TestServer a = nodes.start(allFeatures("a"));
+        TestServer b = nodes.start(allFeatures("b"));
+        TestServer c = nodes.start(allFeatures("c"));
         Client onB = nodes.subscribed(b, "ub", "news");
         Client onC = nodes.subscribed(c, "uc", "news");
 
@@ -61,8 +43,8 @@ class RedisMultiNodeIT {
 
     @Test
     void clientPublishOnOneNodeReachesAClientOfAnotherWithItsInfo() throws Exception {
-        TestServer a = nodes.start(config("a"));
-        TestServer b = nodes.start(config("b"));
+        TestServer a = nodes.start(allFeatures("a"));
+        TestServer b = nodes.start(allFeatures("b"));
         Client onB = nodes.subscribed(b, "bob", "chat");
         Client onA = nodes.subscribed(a, "alice", "chat");
 
@@ -74,8 +56,8 @@ class RedisMultiNodeIT {
 
     @Test
     void presenceAndHistoryAreTheSameOnEveryNode() throws Exception {
-        TestServer a = nodes.start(config("a"));
-        TestServer b = nodes.start(config("b"));
+        TestServer a = nodes.start(allFeatures("a"));
+        TestServer b = nodes.start(allFeatures("b"));
         Client onA = nodes.subscribed(a, "alice", "room");
 
         a.api(publish("room", "{\"n\":1}"));
@@ -91,8 +73,8 @@ class RedisMultiNodeIT {
 
     @Test
     void joinAndLeaveOfAClientOnOneNodeReachAnother() throws Exception {
-        TestServer a = nodes.start(config("a"));
-        TestServer b = nodes.start(config("b"));
+        TestServer a = nodes.start(allFeatures("a"));
+        TestServer b = nodes.start(allFeatures("b"));
         Client watcher = nodes.subscribed(b, "watcher", "room");
         Client alice = nodes.connect(a, "alice");
 
@@ -106,8 +88,8 @@ class RedisMultiNodeIT {
 
     @Test
     void apiUnsubscribeAndDisconnectReachUsersOnEveryNode() throws Exception {
-        TestServer a = nodes.start(config("a"));
-        TestServer b = nodes.start(config("b"));
+        TestServer a = nodes.start(allFeatures("a"));
+        TestServer b = nodes.start(allFeatures("b"));
         Client bob = nodes.subscribed(b, "bob", "news");
 
         a.api("{\"method\":\"unsubscribe\",\"params\":{\"channel\":\"news\",\"user\":\"bob\"}}");
@@ -119,8 +101,8 @@ class RedisMultiNodeIT {
 
     @Test
     void aClientRecoversMissedMessagesOnAnotherNode() throws Exception {
-        TestServer a = nodes.start(config("a"));
-        TestServer b = nodes.start(config("b"));
+        TestServer a = nodes.start(allFeatures("a"));
+        TestServer b = nodes.start(allFeatures("b"));
         Client first = nodes.subscribed(a, "alice", "feed");
         b.api(publish("feed", "{\"n\":1}"));
         String seen = first.nextContaining("\"method\":\"message\"");
@@ -141,8 +123,8 @@ class RedisMultiNodeIT {
 
     @Test
     void statsListsEveryNodeAndDropsAStoppedOne() throws Exception {
-        TestServer a = nodes.start(config("a"));
-        TestServer b = nodes.start(config("b"));
+        TestServer a = nodes.start(allFeatures("a"));
+        TestServer b = nodes.start(allFeatures("b"));
 
         Awaitility.await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
                 assertThat(a.api("{\"method\":\"stats\",\"params\":{}}").body())

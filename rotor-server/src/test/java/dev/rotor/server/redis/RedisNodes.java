@@ -2,6 +2,7 @@ package dev.rotor.server.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rotor.channel.ChannelOptions;
 import dev.rotor.cli.EngineFactory;
 import dev.rotor.config.ConfigLoader;
 import dev.rotor.node.NodeConfig;
@@ -25,11 +26,15 @@ import java.util.regex.Pattern;
  * Several real Rotor nodes sharing the Redis of a {@link RedisExtension} (or the Redis Cluster of a
  * {@link RedisClusterExtension}), each with the Redis engine built from v1
  * options through {@link EngineFactory} (as {@code bin/rotor --engine=redis} does), plus their WebSocket clients.
- * Everything is closed by {@link #close}. Not thread-safe (one per test).
+ * Everything is closed by {@link #close}. The extension is read only when a node starts, so a test class may create
+ * its instance in a field initializer ({@code @AutoClose}). Not thread-safe (one per test).
  */
 final class RedisNodes implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(10);
     private static final Pattern CLIENT_ID = Pattern.compile("\"client\":\"([0-9a-f-]{36})\"");
+    /** Every v1 channel feature on: client publish, presence, join/leave, a history of 10 for a minute, recovery. */
+    static final ChannelOptions ALL_FEATURES = ChannelOptions.builder().publish(true).presence(true).joinLeave(true)
+            .historySize(10).historyLifetime(60).recover(true).build();
 
     private final Supplier<String> prefix;
     /** The options {@link #start(NodeConfig.Builder)} uses. */
@@ -50,6 +55,11 @@ final class RedisNodes implements AutoCloseable {
             s.put("redis_cluster_addrs", cluster.cluster().seeds());
             return s;
         };
+    }
+
+    /** Node {@code name} with {@link #ALL_FEATURES} on its channels, pinging the other nodes every second. */
+    static NodeConfig.Builder allFeatures(String name) {
+        return NodeConfig.builder().name(name).topLevel(ALL_FEATURES).nodePingInterval(1);
     }
 
     /**

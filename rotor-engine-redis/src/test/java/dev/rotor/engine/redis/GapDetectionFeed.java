@@ -1,0 +1,54 @@
+package dev.rotor.engine.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rotor.engine.HistoryOptions;
+import dev.rotor.engine.HistorySnapshot;
+import dev.rotor.protocol.Message;
+import dev.rotor.protocol.RawJson;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The channel the gap detection tests write and recover ({@code feed}, a history of 100 for a minute), on a single
+ * Redis or a Redis Cluster alike (docs/scaling.md "Gap detection"). Stateless.
+ */
+final class GapDetectionFeed {
+    static final String CHANNEL = "feed";
+    static final HistoryOptions HISTORY = new HistoryOptions(100, 60, false);
+
+    private GapDetectionFeed() {
+    }
+
+    static Message message(String uid) {
+        return new Message(uid, CHANNEL, RawJson.of("{}"), null, null);
+    }
+
+    static void publish(RedisEngine engine, String uid) throws Exception {
+        engine.broker().publish(message(uid), HISTORY).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    /** The history as recovery reads it, with how far back it is unbroken. */
+    static HistorySnapshot read(RedisEngine engine) throws Exception {
+        return engine.historyStore().historyForRecovery(CHANNEL).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    static List<String> uids(HistorySnapshot h) {
+        return h.messages().stream().map(Message::uid).toList();
+    }
+
+    /**
+     * After a failover that kept {@code m2, m1} (the recovery read already vouches for nothing): the replicated
+     * history is all there, and once the new master writes {@code m3, m4}, the history is unbroken from {@code m3}.
+     */
+    static void assertVouchedForFromTheNewMastersFirstWrite(RedisEngine engine) throws Exception {
+        assertThat(uids(read(engine))).as("the replicated history survived").containsExactly("m2", "m1");
+
+        publish(engine, "m3");
+        publish(engine, "m4");
+
+        HistorySnapshot after = read(engine);
+        assertThat(uids(after)).containsExactly("m4", "m3", "m2", "m1");
+        assertThat(after.unbrokenThrough()).as("from m3, the new master's first write").isEqualTo(1);
+    }
+}
