@@ -50,8 +50,16 @@ final class ClusterBackend implements RedisBackend {
 
     private final RedisClusterConfig config;
     private final RedisClusterClient client;
-    /** Opens the per-master PUB/SUB connections and the API queue's blocking connections. */
+    /** Opens the per-master links ({@link ClusterMasters}) and the API queue's blocking connections. */
     private final RedisClient nodeClient;
+    /**
+     * Opens the per-master PUB/SUB connections, in RESP3. Under RESP2 Lettuce (6.8) tells a PUB/SUB message from the
+     * reply of a pending command only for {@code message} and {@code pmessage}: an {@code smessage} that arrives
+     * while a PING probe or an SSUBSCRIBE is waiting for its reply is taken as that reply, and the message is lost
+     * (the chaos suite caught one). RESP3 frames every push as a push. Sharded PUB/SUB needs Redis 7, which speaks
+     * RESP3; the links stay on RESP2, whose script replies the engine decodes.
+     */
+    private final RedisClient pubsubClient;
     private final ScheduledExecutorService scheduler;
     private final Duration commandTimeout;
     private final int waitReplicas;
@@ -88,14 +96,21 @@ final class ClusterBackend implements RedisBackend {
                         .adaptiveRefreshTriggersTimeout(Duration.ofMillis(500))
                         .build())
                 .build());
-        this.nodeClient = RedisClient.create(resources);
-        this.nodeClient.setOptions(ClientOptions.builder()
-                .autoReconnect(false) // ClusterSubscriptions re-places subscriptions on the current master instead
+        this.nodeClient = nodeClient(resources, socket, ProtocolVersion.RESP2);
+        this.pubsubClient = nodeClient(resources, socket, ProtocolVersion.RESP3);
+    }
+
+    /** A client for connections to one node that do not reconnect (their owners re-place them instead). */
+    private RedisClient nodeClient(ClientResources resources, SocketOptions socket, ProtocolVersion protocol) {
+        RedisClient c = RedisClient.create(resources);
+        c.setOptions(ClientOptions.builder()
+                .autoReconnect(false) // ClusterSubscriptions and ClusterMasters re-place on the current master
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .protocolVersion(ProtocolVersion.RESP2)
+                .protocolVersion(protocol)
                 .socketOptions(socket)
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
                 .build());
+        return c;
     }
 
     @Override
@@ -106,7 +121,7 @@ final class ClusterBackend implements RedisBackend {
                 .thenCompose(v -> client.connectAsync(ByteArrayCodec.INSTANCE))
                 .thenCompose(conn -> {
                     commands = conn;
-                    ClusterSubscriptions subs = new ClusterSubscriptions(nodeClient, client::getPartitions,
+                    ClusterSubscriptions subs = new ClusterSubscriptions(pubsubClient, client::getPartitions,
                             () -> client.refreshPartitionsAsync(), config.password(), commandTimeout, onMessage,
                             onResubscribed);
                     subscriptions = subs;
@@ -114,7 +129,7 @@ final class ClusterBackend implements RedisBackend {
                             () -> client.refreshPartitionsAsync(), config.password(), commandTimeout, waitReplicas,
                             waitTimeout);
                     masters = links;
-                    nodeClient.addListener(new RedisConnectionStateListener() {
+                    RedisConnectionStateListener drops = new RedisConnectionStateListener() {
                         @Override
                         public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
                             subs.lost(connection);
@@ -125,7 +140,9 @@ final class ClusterBackend implements RedisBackend {
                         public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
                             // node connections never reconnect; nothing to do
                         }
-                    });
+                    };
+                    nodeClient.addListener(drops);
+                    pubsubClient.addListener(drops);
                     subs.reconcile(); // opens a PUB/SUB connection to every master
                     masters.reconcile(); // and a link to each
                     List<CompletableFuture<Void>> subscribed = new ArrayList<>();
@@ -329,6 +346,6 @@ final class ClusterBackend implements RedisBackend {
             m.close();
         }
         return CompletableFuture.allOf(client.shutdownAsync(0, 2, TimeUnit.SECONDS),
-                nodeClient.shutdownAsync(0, 2, TimeUnit.SECONDS));
+                nodeClient.shutdownAsync(0, 2, TimeUnit.SECONDS), pubsubClient.shutdownAsync(0, 2, TimeUnit.SECONDS));
     }
 }
