@@ -260,7 +260,8 @@ public final class Node implements EngineListener {
                     .whenComplete((v, e) -> hub.engineSubscribed(channel, added.engineReady(), e));
         }
         CompletionStage<Void> engineSub = added.engineReady() == null ? done() : added.engineReady();
-        return engineSub.thenRun(() -> {
+        // an engine failure is logged (throttled) before the client is closed with internal server error
+        return internal(engineSub).thenRun(() -> {
             if (session.isClosed() && hub.removeSubscription(channel, session)) {
                 // the session closed while subscribing: undo so the hub does not keep a dead session
                 engineUnsubscribe(channel);
@@ -295,7 +296,7 @@ public final class Node implements EngineListener {
 
     CompletionStage<Void> addPresence(String channel, String clientId, ClientInfo info) {
         metrics.inc(Counter.NODE_NUM_ADD_PRESENCE);
-        return engine.presenceStore().addPresence(channel, clientId, info, config.presenceExpireInterval());
+        return internal(engine.presenceStore().addPresence(channel, clientId, info, config.presenceExpireInterval()));
     }
 
     /** Every {@code presence_ping_interval}: re-write presence of every subscription with presence on. */
