@@ -5,11 +5,12 @@ import org.slf4j.Logger;
 
 /**
  * Logs a recurring failure once, then at most once per interval with the number of occurrences left unlogged, so an
- * engine outage (every command failing) produces a few log lines instead of one per command.
+ * engine outage (every command failing) produces a few log lines instead of one per command; the server uses it for
+ * warnings a peer can trigger at will (ACME orders refused at their bounds).
  *
  * <p>Thread-safe.
  */
-final class ThrottledLog {
+public final class ThrottledLog {
     private final Logger log;
     private final Clock clock;
     private final long intervalMillis;
@@ -17,14 +18,14 @@ final class ThrottledLog {
     private long lastLoggedAt = Long.MIN_VALUE;
     private long suppressed;
 
-    ThrottledLog(Logger log, Clock clock, long intervalMillis) {
+    public ThrottledLog(Logger log, Clock clock, long intervalMillis) {
         this.log = log;
         this.clock = clock;
         this.intervalMillis = intervalMillis;
     }
 
     /** Warns with {@code message} (an SLF4J pattern with one {@code {}} for {@code detail}) unless throttled. */
-    void warn(String message, Object detail) {
+    public void warn(String message, Object detail) {
         long now = clock.millis();
         long dropped;
         synchronized (this) {

@@ -17,13 +17,9 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.math.BigInteger;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,26 +34,6 @@ class AutocertRenewalIT {
     @TempDir
     Path dir;
 
-    /** A clock the test moves. */
-    private static final class MovableClock extends Clock {
-        final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    }
-
     @Test
     void dueCertificateIsRenewedInTheBackgroundStoredAndServed() throws Exception {
         int tlsPort = Pebble.freePort();
@@ -67,7 +43,8 @@ class AutocertRenewalIT {
         try (Pebble pebble = Pebble.start(dir, tlsPort, Pebble.freePort())) {
             AutocertSettings settings = new AutocertSettings(true, "localhost", cacheDir.toString(), "", false,
                     "localhost", false, ":80", pebble.directory().toString(), pebble.caCert().toString());
-            try (Autocert autocert = Autocert.of(settings, RenewalPolicy.DEFAULT, clock, Duration.ofMillis(200))) {
+            try (Autocert autocert = Autocert.of(settings, RenewalPolicy.DEFAULT, clock, Duration.ofMillis(200),
+                    Autocert.Limits.DEFAULT)) {
                 Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                         .childHandler(new ChannelInitializer<SocketChannel>() {
                             @Override
