@@ -124,6 +124,8 @@ public enum ConfigKey {
     LOG_FILE("log_file", Type.STRING, "", Env.NONE, Reload.YES),
     PID_FILE("pid_file", Type.STRING, "", Env.NONE, Reload.NO),
     GOMAXPROCS("gomaxprocs", Type.INT, 0, Env.NONE, Reload.NO),
+    /** Beyond v1: the Netty transport, {@code auto}, {@code epoll}, {@code io_uring} or {@code nio}. */
+    NETTY_TRANSPORT("netty_transport", Type.STRING, "auto", Env.NONE, Reload.NO),
 
     // §3.7 Redis engine: the engine keys, handed to the engine as EngineValues (keep them together, in this order)
     REDIS_HOST("redis_host", Type.STRING, "127.0.0.1", Env.BOUND, Reload.NO),

@@ -7,6 +7,7 @@ import dev.rotor.channel.ChannelNaming;
 import dev.rotor.channel.ChannelOptions;
 import dev.rotor.node.NodeConfig;
 import dev.rotor.server.HttpLimitsConfig;
+import dev.rotor.server.NettyTransport;
 import dev.rotor.server.ServerConfig;
 import dev.rotor.server.admin.LoginThrottleConfig;
 import java.nio.file.Path;
@@ -275,6 +276,7 @@ public final class ConfigLoader {
                 .sslKey(s.string(SSL_KEY))
                 // configuration.md §3: Go's CPU limit maps to the number of worker event loops
                 .eventLoops(Math.max(0, s.integer(GOMAXPROCS)))
+                .transport(nettyTransport(s))
                 .http(httpLimits(s))
                 .loginThrottle(loginThrottle(s))
                 .build();
@@ -311,6 +313,13 @@ public final class ConfigLoader {
                 .maxBodySize(s.integer(HTTP_MAX_BODY_SIZE))
                 .bodyBudget(s.longValue(HTTP_BODY_BUDGET))
                 .build();
+    }
+
+    /** Beyond v1: {@code netty_transport}; whether it can run here is checked at startup, not by checkconfig. */
+    private static NettyTransport nettyTransport(ConfigSources s) {
+        String v = s.string(NETTY_TRANSPORT);
+        return NettyTransport.of(v).orElseThrow(() -> new ConfigException("config error: " + NETTY_TRANSPORT.key()
+                + ": expected one of " + NettyTransport.keys() + ", got \"" + v + "\""));
     }
 
     /** A number of seconds where 0 turns the limit off; a negative one is a config error naming the key. */

@@ -29,16 +29,10 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.File;
@@ -99,6 +93,8 @@ public final class RotorServer {
     /** Null until start(). */
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
+    /** The transport the event loops run on, {@code auto} resolved; null until start(). */
+    private volatile NettyTransport runningTransport;
     /** The worker loops' timer wheels; null until start(). */
     private LoopTimers loopTimers;
     /** Shared by every HTTP port; null until start(). */
@@ -134,6 +130,7 @@ public final class RotorServer {
 
     /** Starts the engine, then binds every port; fails if a port cannot be bound. */
     public void start() throws Exception {
+        NettyTransport transport = server.transport().resolve(); // before the engine: a missing transport is fatal
         node.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
         ApiExecutor executor = new ApiExecutor(node);
         engine.consumeApiQueue(new dev.rotor.api.ApiQueueConsumer(executor)::handle);
@@ -166,12 +163,12 @@ public final class RotorServer {
             SslContext ssl = tls();
             tls = ch -> ssl.newHandler(ch.alloc());
         }
-        boolean epoll = Epoll.isAvailable();
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        Class<? extends ServerChannel> channelClass =
-                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        bossGroup = new MultiThreadIoEventLoopGroup(1, io);
-        workerGroup = new MultiThreadIoEventLoopGroup(server.effectiveEventLoops(), io);
+        Class<? extends ServerChannel> channelClass = transport.serverChannelClass();
+        bossGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+        workerGroup = new MultiThreadIoEventLoopGroup(server.effectiveEventLoops(), transport.ioHandlerFactory());
+        runningTransport = transport;
+        log.info("Netty transport: {} (netty_transport: {}), {} worker event loops", transport.key(),
+                server.transport().key(), server.effectiveEventLoops());
         loopTimers = new LoopTimers(workerGroup);
         prometheus = meters != null
                 ? new PrometheusEndpoint(meters, metrics, this.node::engineShards, workerGroup) : null;
@@ -322,6 +319,11 @@ public final class RotorServer {
                 prometheus.close();
             }
         });
+    }
+
+    /** The transport the event loops run on ({@code netty_transport} with {@code auto} resolved); null before start. */
+    NettyTransport transport() {
+        return runningTransport;
     }
 
     /** Worker event loops running ({@code gomaxprocs}, or one per core); 0 before {@link #start()}. */

@@ -31,6 +31,7 @@ public record ServerConfig(
         String sslCert,
         String sslKey,
         int eventLoops,
+        NettyTransport transport,
         int writeStallTimeout,
         HttpLimitsConfig http,
         LoginThrottleConfig loginThrottle) {
@@ -45,6 +46,7 @@ public record ServerConfig(
         Objects.requireNonNull(webPath, "webPath");
         Objects.requireNonNull(sslCert, "sslCert");
         Objects.requireNonNull(sslKey, "sslKey");
+        Objects.requireNonNull(transport, "transport");
         if (writeStallTimeout < 0) {
             throw new IllegalArgumentException("writeStallTimeout must be 0 (off) or positive, got " + writeStallTimeout);
         }
@@ -125,6 +127,7 @@ public record ServerConfig(
         private boolean debug;
         private boolean prometheus;
         private int eventLoops;
+        private NettyTransport transport = NettyTransport.AUTO;
         private boolean ssl;
         private String sslCert = "";
         private String sslKey = "";
@@ -154,6 +157,8 @@ public record ServerConfig(
         public Builder prometheus(boolean v) { prometheus = v; return this; }
         /** 0 = one per core. */
         public Builder eventLoops(int v) { eventLoops = v; return this; }
+        /** Beyond v1: the Netty transport ({@code netty_transport}); {@code AUTO} = epoll when available, else nio. */
+        public Builder transport(NettyTransport v) { transport = v; return this; }
         public Builder ssl(boolean v) { ssl = v; return this; }
         public Builder sslCert(String v) { sslCert = v; return this; }
         public Builder sslKey(String v) { sslKey = v; return this; }
@@ -168,7 +173,7 @@ public record ServerConfig(
             return new ServerConfig(address, port, apiPort, adminPort, httpPrefix, sockjsUrl, sockjsHeartbeatDelay,
                     sockjsMaxSessions, websocketCompression, websocketCompressionLevel, websocketCompressionMinSize,
                     websocketReadBufferSize, websocketWriteBufferSize, admin, web, webPath, debug, prometheus, ssl, sslCert,
-                    sslKey, eventLoops, writeStallTimeout, http, loginThrottle);
+                    sslKey, eventLoops, transport, writeStallTimeout, http, loginThrottle);
         }
     }
 }

@@ -75,6 +75,19 @@ class TypingTest {
     }
 
     @Test
+    void nettyTransportDefaultsToAutoAndAnUnknownValueIsAConfigError() throws IOException {
+        assertThat(load("{}").server().transport()).isEqualTo(dev.rotor.server.NettyTransport.AUTO);
+        assertThat(load("{\"netty_transport\": \"io_uring\"}").server().transport())
+                .isEqualTo(dev.rotor.server.NettyTransport.IO_URING);
+        assertThat(load("{\"netty_transport\": \" NIO \"}").server().transport())
+                .isEqualTo(dev.rotor.server.NettyTransport.NIO);
+        assertThat(load("netty_transport = \"epoll\"\n", "config.toml").server().transport())
+                .isEqualTo(dev.rotor.server.NettyTransport.EPOLL);
+        assertThatThrownBy(() -> load("{\"netty_transport\": \"iouring\"}")).isInstanceOf(ConfigException.class)
+                .hasMessage("config error: netty_transport: expected one of auto, epoll, io_uring, nio, got \"iouring\"");
+    }
+
+    @Test
     void adminAuthThrottleOptionsReachTheServerConfigAndAreChecked() throws IOException {
         assertThat(load("{}").server().loginThrottle()).isEqualTo(
                 dev.rotor.server.admin.LoginThrottleConfig.builder().build());

@@ -155,6 +155,48 @@ class BinRotorIT {
         }
     }
 
+    /**
+     * {@code netty_transport: io_uring} runs from the shaded {@code rotor.jar}: its native library (which shading
+     * keeps under {@code META-INF/native/}, as epoll's) loads, and the API answers over an io_uring socket.
+     */
+    @Test
+    void binRotorRunsOnIoUringFromTheShadedJar() throws Exception {
+        try (RotorProcess rotor = RotorProcess.start(dir, "{\"secret\": \"s\", \"netty_transport\": \"io_uring\"}",
+                "")) {
+            assertThat(rotor.log()).contains("Netty transport: io_uring (netty_transport: io_uring)");
+            String body = "{\"method\":\"channels\"}";
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + rotor.port() + "/api/"))
+                    .header("Content-Type", "application/json")
+                    .header("X-API-Sign", Hmac.apiSign("s", body.getBytes(StandardCharsets.UTF_8)))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(WAIT).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("[{\"method\":\"channels\",\"error\":null,\"body\":{\"data\":[]}}]");
+        }
+    }
+
+    /** A transport the machine cannot run (here: Netty's native code turned off) stops startup with Netty's reason. */
+    @Test
+    void anUnavailableTransportStopsStartupWithNettysReason() throws Exception {
+        Path script = RotorProcess.binRotor();
+        Files.writeString(dir.resolve("rotor.json"), "{\"secret\": \"s\", \"netty_transport\": \"io_uring\"}");
+        Path log = dir.resolve("out.log");
+        ProcessBuilder pb = new ProcessBuilder(script.toString(), "--config=rotor.json", "--port=0",
+                "--address=127.0.0.1").directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("ROTOR_JAVA_OPTS", "-Dio.netty.transport.noNative=true");
+        Process p = pb.start();
+        try {
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("bin/rotor exits: %s", Files.readString(log)).isTrue();
+            assertThat(p.exitValue()).as(Files.readString(log)).isNotZero();
+            assertThat(Files.readString(log)).contains("Unable to start server: netty_transport: io_uring is not "
+                    + "available on this machine: Native transport was explicit disabled with "
+                    + "-Dio.netty.transport.noNative=true; choose another of auto, epoll, nio");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     /** A user's {@code ROTOR_JAVA_OPTS} override the file: the last of two contradicting options wins. */
     @Test
     void rotorJavaOptsOverrideTheJvmOptionsFile() throws Exception {
