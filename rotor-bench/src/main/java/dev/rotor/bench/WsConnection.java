@@ -7,11 +7,13 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
@@ -33,6 +35,8 @@ final class WsConnection extends SimpleChannelInboundHandler<TextWebSocketFrame>
     private final byte[] hello;
     private final Sink sink;
     private final CompletableFuture<WsConnection> ready = new CompletableFuture<>();
+    /** The reason of the server's close frame, if one came; for the error of a connection closed before it was ready. */
+    private volatile String closeReason;
     /** SockJS framing; null for raw v1 frames. */
     private final SockJsClientFrames sockjs;
     /** Null until connected. */
@@ -73,6 +77,15 @@ final class WsConnection extends SimpleChannelInboundHandler<TextWebSocketFrame>
             @Override
             protected void initChannel(SocketChannel ch) {
                 ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
+                        new ChannelInboundHandlerAdapter() {
+                            @Override
+                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                if (msg instanceof CloseWebSocketFrame close) {
+                                    conn.closeReason = close.reasonText();
+                                }
+                                ctx.fireChannelRead(msg);
+                            }
+                        },
                         new WebSocketClientProtocolHandler(config), conn);
             }
         }).connect(target.host(), target.port());
@@ -127,7 +140,11 @@ final class WsConnection extends SimpleChannelInboundHandler<TextWebSocketFrame>
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        ready.completeExceptionally(new IllegalStateException("connection closed before it was subscribed"));
+        String reason = closeReason;
+        ready.completeExceptionally(new IllegalStateException("connection closed before it was subscribed"
+                + (reason == null || reason.isEmpty() ? "" : " (the server's close reason: " + reason
+                        + (reason.contains("invalid token") ? "; does --secret match the server's secret?" : "")
+                        + ")")));
         super.channelInactive(ctx);
     }
 
