@@ -7,7 +7,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
@@ -72,20 +71,14 @@ final class WsConnection extends SimpleChannelInboundHandler<TextWebSocketFrame>
                 // the generator only scans frames for timestamps; validating every text frame's UTF-8 was ~4 % of
                 // its CPU in a profile, CPU the server on the same machine then does not get
                 .withUTF8Validator(false)
+                // close frames reach channelRead, which keeps the server's reason for the error of a connection
+                // closed before it was ready
+                .handleCloseFrames(false)
                 .build();
         ChannelFuture f = template.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
                 ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
-                        new ChannelInboundHandlerAdapter() {
-                            @Override
-                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                                if (msg instanceof CloseWebSocketFrame close) {
-                                    conn.closeReason = close.reasonText();
-                                }
-                                ctx.fireChannelRead(msg);
-                            }
-                        },
                         new WebSocketClientProtocolHandler(config), conn);
             }
         }).connect(target.host(), target.port());
@@ -112,6 +105,17 @@ final class WsConnection extends SimpleChannelInboundHandler<TextWebSocketFrame>
             ctx.close();
         }
         super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (msg instanceof CloseWebSocketFrame close) {
+            closeReason = close.reasonText();
+            close.release();
+            ctx.close();
+            return;
+        }
+        super.channelRead(ctx, msg);
     }
 
     @Override

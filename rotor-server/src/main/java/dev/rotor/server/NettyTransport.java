@@ -23,26 +23,20 @@ import java.util.stream.Collectors;
  * the event-loop group and the server channel class depends on the choice. Immutable.
  */
 public enum NettyTransport {
-    AUTO("auto"),
-    EPOLL("epoll"),
-    IO_URING("io_uring"),
-    NIO("nio");
+    AUTO,
+    EPOLL,
+    IO_URING,
+    NIO;
 
-    private final String key;
-
-    NettyTransport(String key) {
-        this.key = key;
-    }
-
-    /** The value as written in the configuration, e.g. {@code io_uring}. */
+    /** The value as written in the configuration, e.g. {@code io_uring}: the name in lower case. */
     public String key() {
-        return key;
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /** The transport named {@code key} (case-insensitive, surrounding blanks ignored), if there is one. */
     public static Optional<NettyTransport> of(String key) {
         String k = key.trim().toLowerCase(Locale.ROOT);
-        return Arrays.stream(values()).filter(t -> t.key.equals(k)).findFirst();
+        return Arrays.stream(values()).filter(t -> t.key().equals(k)).findFirst();
     }
 
     /** Every accepted value, for error messages: {@code auto, epoll, io_uring, nio}. */
@@ -81,7 +75,7 @@ public enum NettyTransport {
         String others = Arrays.stream(values()).filter(t -> t != transport).map(NettyTransport::key)
                 .collect(Collectors.joining(", "));
         String reason = cause.getMessage() != null ? cause.getMessage() : cause.toString();
-        return "netty_transport: " + transport.key + " is not available on this machine: " + reason
+        return "netty_transport: " + transport.key() + " is not available on this machine: " + reason
                 + "; choose another of " + others;
     }
 
