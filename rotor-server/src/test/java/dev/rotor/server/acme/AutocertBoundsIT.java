@@ -3,11 +3,9 @@ package dev.rotor.server.acme;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.sun.net.httpserver.HttpServer;
 import dev.rotor.config.AutocertSettings;
+import dev.rotor.testing.LogCapture;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
@@ -24,11 +22,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * The back-off after failed orders and the bounds on hosts and pending orders ({@link Autocert.Limits}), through the
@@ -43,8 +39,8 @@ class AutocertBoundsIT {
     Path dir;
 
     private final MovableClock clock = new MovableClock();
-    private final Logger logger = (Logger) LoggerFactory.getLogger(Autocert.class);
-    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    @RegisterExtension
+    final LogCapture log = new LogCapture(Autocert.class);
 
     /** An ACME "CA" that fails every request with 500, after {@link #gate} opens. */
     private static final class FailingCa implements AutoCloseable {
@@ -84,17 +80,6 @@ class AutocertBoundsIT {
         }
     }
 
-    @BeforeEach
-    void attach() {
-        appender.start();
-        logger.addAppender(appender);
-    }
-
-    @AfterEach
-    void detach() {
-        logger.detachAppender(appender);
-    }
-
     @Test
     void aFailedHostFailsAtOnceWithoutANewOrderUntilItsDoublingBackOffEnds() throws Exception {
         try (FailingCa ca = new FailingCa(false);
@@ -124,7 +109,7 @@ class AutocertBoundsIT {
             clock.advance(Duration.ofSeconds(60));
             assertThat(completed(autocert.map("a.example", promise())).cause()).isNotNull().isNotSameAs(second);
             assertThat(ca.requests.get()).isEqualTo(3 * perOrder);
-            List<String> failures = messages().stream()
+            List<String> failures = log.messages().stream()
                     .filter(m -> m.startsWith("ssl_autocert: cannot obtain a certificate for a.example")).toList();
             assertThat(failures).hasSize(3);
             assertThat(failures.subList(0, 2)).containsExactly(failed("a.example", first, 60),
@@ -153,7 +138,7 @@ class AutocertBoundsIT {
                         "ssl_autocert: no certificate for extra" + i + ".example: 3 hosts are tracked, the bound");
             }
             assertThat(ca.requests.get()).as("nothing ordered").isEqualTo(orders);
-            assertThat(messages()).filteredOn(m -> m.contains("hosts are tracked")).containsExactly(
+            assertThat(log.messages()).filteredOn(m -> m.contains("hosts are tracked")).containsExactly(
                     "ssl_autocert: refusing a certificate for extra0.example: 3 hosts are tracked, the bound");
 
             clock.advance(Duration.ofSeconds(61)); // the failed hosts' back-off is over: they make room
@@ -187,7 +172,7 @@ class AutocertBoundsIT {
             assertThat(completed(queued).cause()).isNotNull();
             int orders = ca.requests.get();
             assertThat(orders).as("two orders reached the CA, the refused one was not queued").isEven();
-            assertThat(messages()).filteredOn(m -> m.contains("orders are pending")).containsExactly(
+            assertThat(log.messages()).filteredOn(m -> m.contains("orders are pending")).containsExactly(
                     "ssl_autocert: refusing a certificate for c.example: 2 orders are pending, the bound");
 
             assertThat(completed(autocert.map("c.example", promise())).cause()).isNotNull()
@@ -209,7 +194,7 @@ class AutocertBoundsIT {
 
             clock.now.set(notAfter.minus(Duration.ofDays(1))); // due for renewal
             await("a renewal attempt").atMost(WAIT).until(() -> ca.requests.get() > 0);
-            await("its failure logged").atMost(WAIT).until(() -> messages().stream().anyMatch(m -> m.startsWith(
+            await("its failure logged").atMost(WAIT).until(() -> log.messages().stream().anyMatch(m -> m.startsWith(
                     "ssl_autocert: renewing the certificate for renew.example failed, next attempt in 60 s")));
             int perRenewal = ca.requests.get();
             // the check runs every 20 ms: about 25 checks in this window, none may order
@@ -217,8 +202,9 @@ class AutocertBoundsIT {
             assertThat(autocert.map(host, promise()).getNow()).as("still served").isSameAs(context);
 
             clock.advance(Duration.ofSeconds(61));
-            await("the second renewal attempt").atMost(WAIT).until(() -> messages().stream().anyMatch(m -> m.startsWith(
-                    "ssl_autocert: renewing the certificate for renew.example failed, next attempt in 120 s")));
+            await("the second renewal attempt").atMost(WAIT).until(() -> log.messages().stream()
+                    .anyMatch(m -> m.startsWith(
+                            "ssl_autocert: renewing the certificate for renew.example failed, next attempt in 120 s")));
             assertThat(ca.requests.get()).isEqualTo(2 * perRenewal);
             assertThat(autocert.map(host, promise()).getNow()).isSameAs(context);
         }
@@ -252,9 +238,5 @@ class AutocertBoundsIT {
     private static String failed(String host, Throwable error, long seconds) {
         return "ssl_autocert: cannot obtain a certificate for " + host + ": " + error + "; its handshakes fail for "
                 + seconds + " s before the next attempt";
-    }
-
-    private List<String> messages() {
-        return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
 }
