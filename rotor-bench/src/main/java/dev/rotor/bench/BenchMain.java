@@ -122,12 +122,20 @@ public final class BenchMain implements Callable<Integer> {
         @Option(names = "--cold", description = "no warm-up batch and no forced GC: the first connections are the "
                 + "server's first, as after a restart")
         boolean cold;
+        @Option(names = "--settle", defaultValue = "0",
+                description = "also measure the server's idle CPU in a second window that starts this many seconds"
+                        + " after the first (idle_settled_cpu_pct; 0: none)")
+        int settle;
+        @Option(names = "--settled-window", defaultValue = "25",
+                description = "length of that window in seconds; 25, the default ping_interval, holds every"
+                        + " connection's keepalive ping once")
+        int settledWindow;
 
         @Override
         public Integer call() throws Exception {
             try (RunContext ctx = common.context()) {
                 return common.finish(new ConnsScenario(ctx, transport.get(), count, perChannel, hold, rampRate, cold)
-                        .run());
+                        .settledIdleWindow(settle, settledWindow).run());
             }
         }
     }

@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Idle connections: opens {@code count} connections (connect + subscribe, {@code count / perChannel} channels),
  * holds them and reports the server's RSS growth per connection, the connect-to-subscribed latency, and the
- * server's CPU while the connections sit idle (the run's duration after the ramp).
+ * server's CPU while the connections sit idle (the run's duration after the ramp, and optionally a later window,
+ * {@link #settledIdleWindow(int, int)}).
  * <p>
  * Warm (the suite's default): the baseline is taken after a warm-up batch of connections was opened and closed,
  * and when the server is local and {@code jcmd} is available a full GC runs before both RSS samples, so that
@@ -24,6 +25,10 @@ final class ConnsScenario {
     private final int perChannel;
     /** Seconds to keep the connections open after measuring (for inspecting the server, e.g. heap histograms). */
     private final int holdSeconds;
+    /** Seconds after the first idle window before the settled one; 0: no settled window. */
+    private int settleSeconds;
+    /** Length of the settled window in seconds. */
+    private int settledWindowSeconds;
     /** Connections opened per second; 0 for as fast as the handshakes in flight allow. */
     private final int rampRate;
     private final boolean cold;
@@ -50,6 +55,19 @@ final class ConnsScenario {
         this.holdSeconds = Math.max(0, Math.min(holdSeconds, 3600));
         this.rampRate = Math.max(0, rampRate);
         this.cold = cold;
+    }
+
+    /**
+     * Adds a second idle window of {@code windowSeconds} that starts {@code afterSeconds} after the first ends:
+     * {@code idle_settled_cpu_pct}, the server's CPU once what the ramp set going (a JIT compiling the connection
+     * setup, a collector) has finished, measured to the nanosecond ({@link ProcStats#threadCpuNanos()}), where the
+     * first window counts 10 ms ticks. A window of one {@code ping_interval} (25 s by default, on v1 too) holds each
+     * connection's keepalive ping once, which an 8 s window holds for some connections or none.
+     */
+    ConnsScenario settledIdleWindow(int afterSeconds, int windowSeconds) {
+        this.settleSeconds = Math.max(0, Math.min(afterSeconds, 600));
+        this.settledWindowSeconds = Math.max(1, Math.min(windowSeconds, 600));
+        return this;
     }
 
     String label() {
@@ -92,6 +110,16 @@ final class ConnsScenario {
             Thread.sleep(TimeUnit.SECONDS.toMillis(ctx.seconds));
             idle.stop();
             r.put("idle_cpu_pct", idle.serverCpuSeconds() / idle.seconds() * 100);
+            if (settleSeconds > 0) {
+                ctx.log("idle: waiting %d s, then the settled window of %d s", settleSeconds, settledWindowSeconds);
+                Thread.sleep(TimeUnit.SECONDS.toMillis(settleSeconds));
+                long cpu = ctx.server.threadCpuNanos();
+                long wall = System.nanoTime();
+                Thread.sleep(TimeUnit.SECONDS.toMillis(settledWindowSeconds));
+                long cpuEnd = ctx.server.threadCpuNanos();
+                double seconds = (System.nanoTime() - wall) / 1e9;
+                r.put("idle_settled_cpu_pct", cpu < 0 || cpuEnd < 0 ? Double.NaN : (cpuEnd - cpu) / 1e9 / seconds * 100);
+            }
             if (!cold) {
                 fullGc();
             }

@@ -44,6 +44,38 @@ final class ProcStats {
         return sum("stat", text -> parseCpuTicks(text) * (1_000_000_000L / CLOCK_TICKS_PER_SECOND));
     }
 
+    /**
+     * CPU time of all the processes' live threads in nanoseconds, from {@code /proc/<pid>/task/<tid>/schedstat}
+     * (the scheduler's own account, to the nanosecond, where {@link #cpuNanos()} counts 10 ms ticks), or -1 when not
+     * local, any is gone, or the kernel has no schedstat. Threads that exit in a window take their time with them,
+     * so this is for windows in which a process starts and stops no threads, such as an idle server.
+     */
+    long threadCpuNanos() {
+        if (!enabled()) {
+            return -1;
+        }
+        long total = 0;
+        for (long pid : pids) {
+            try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    try {
+                        total += parseSchedstatNanos(Files.readString(task.resolve("schedstat")));
+                    } catch (java.nio.file.NoSuchFileException e) {
+                        // the thread exited between the listing and the read
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+        return total;
+    }
+
+    /** The first field of a {@code schedstat} line: nanoseconds spent on a CPU. */
+    static long parseSchedstatNanos(String schedstat) {
+        return Long.parseLong(schedstat.trim().split(" ")[0]);
+    }
+
     /** Resident set size of all the processes in bytes, or -1 when not local or any is gone. */
     long rssBytes() {
         return sum("status", text -> parseRssKb(text) * 1024);

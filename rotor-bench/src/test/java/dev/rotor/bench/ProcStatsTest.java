@@ -20,6 +20,34 @@ class ProcStatsTest {
     }
 
     @Test
+    void schedstatGivesNanosecondsOnTheCpu() {
+        assertThat(ProcStats.parseSchedstatNanos("2374910 0 1\n")).isEqualTo(2374910);
+        assertThatThrownBy(() -> ProcStats.parseSchedstatNanos("")).isInstanceOf(NumberFormatException.class);
+    }
+
+    @Test
+    void threadCpuCountsEveryThreadToTheNanosecond() throws Exception {
+        ProcStats self = new ProcStats(ProcessHandle.current().pid());
+        long before = self.threadCpuNanos();
+        Thread busy = new Thread(() -> {
+            long until = System.nanoTime() + 30_000_000;
+            long x = 0;
+            while (System.nanoTime() < until) {
+                x += Long.numberOfTrailingZeros(x + System.nanoTime());
+            }
+            assertThat(x).isNotNegative();
+        });
+        busy.start();
+        java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+        long during = self.threadCpuNanos(); // the busy thread is alive and counted here
+        busy.join();
+        assertThat(before).isGreaterThan(0);
+        assertThat(during - before).as("a thread spinning for up to 5 ms of its 30 ms, and this one").isPositive();
+        assertThat(during % 10_000_000).as("not a whole number of 10 ms ticks").isNotZero();
+        assertThat(new ProcStats(0).threadCpuNanos()).isEqualTo(-1);
+    }
+
+    @Test
     void samplesThisProcessLikeAServer() {
         ProcStats self = new ProcStats(ProcessHandle.current().pid());
         assertThat(self.rssBytes()).isGreaterThan(1 << 20);
