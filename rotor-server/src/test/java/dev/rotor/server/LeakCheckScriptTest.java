@@ -47,7 +47,7 @@ class LeakCheckScriptTest {
 
     @Test
     void theKnownLettuceReportIsLetThroughAndCounted() throws Exception {
-        Run run = leakCheck(resource("lettuce-known.log"));
+        Run run = leakCheck(resource("lettuce-known.txt"));
 
         assertThat(run.exit).as(run.stderr).isZero();
         assertThat(run.stderr.strip())
@@ -57,7 +57,7 @@ class LeakCheckScriptTest {
     @Test
     void anUnknownReportNextToTheKnownOneStillFailsAndOnlyItIsPrinted() throws Exception {
         String records = realLeakRecords();
-        Path log = write("both.log", Files.readString(resource("lettuce-known.log"))
+        Path log = write("both.log", Files.readString(resource("lettuce-known.txt"))
                 + "03:37:44.001 ERROR i.n.u.ResourceLeakDetector - " + REPORT_HEAD + records + "\n[INFO] BUILD SUCCESS\n");
 
         Run run = leakCheck(log);
