@@ -4,10 +4,19 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.Command;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.RedisCommand;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Publications with history that are acknowledged only once {@code redis_wait_replicas} replicas have them
@@ -21,23 +30,31 @@ import java.util.concurrent.CompletionStage;
  * connection it would hold up every other command (presence, history reads, publications without history) for up to
  * the WAIT timeout. So the waited publications get their own connection, which nothing else uses.
  *
- * <p>Group commit: at most one WAIT is in flight. A publication sent while none is in flight is followed by a WAIT at
- * once; those sent while one is in flight are covered by the next WAIT, sent when the current one returns. Each
- * publication so costs its script plus a share of one WAIT round trip, and a burst of N publications costs N scripts
- * and about two WAITs. A publication completes when its script succeeded and a WAIT that followed it returned at least
+ * <p>Group commit: at most one WAIT is in flight. A publication sent outside a batch while none is in flight is
+ * followed by a WAIT at once; a script that answers while none is in flight gets one then. So every script that
+ * answered is followed by a WAIT that answers after it, and a WAIT covers every script that answered before it. Each
+ * publication costs its script plus a share of one WAIT round trip, and a burst of N publications costs N scripts and
+ * about two WAITs. A publication completes when its script succeeded and a WAIT that followed it returned at least
  * the required count; if that WAIT returned fewer, it fails with {@link ReplicationException}: it is written on the
  * master and may or may not survive a failover, and the publisher is told so. The same holds when the connection
  * dropped between the script and the WAIT's reply: Lettuce re-sends commands in flight after a reconnect, and a WAIT on
  * the new connection covers none of the old one's writes.
  *
  * <p>Which WAIT follows a script is told by the replies, not by the call order: Lettuce writes a command at once when
- * it is issued on the connection's event loop (as a WAIT sent from the previous WAIT's reply is) but queues it behind
+ * it is issued on the connection's event loop (as a WAIT sent from a script's reply is) but queues it behind
  * that loop's pending tasks when issued on another thread (as a publication is), so a WAIT issued after a script can
  * reach Redis before it. Redis answers the commands of a connection in the order they arrived, and Lettuce completes
  * them in that order on the event loop: a script whose reply came before a WAIT's reply arrived before that WAIT, and
  * only those are covered by it. A script that had not answered yet waits for the next WAIT.
+ *
+ * <p>Inside a {@link CommandBatch} (an API request) the scripts are held back in the thread's batch and written to
+ * this connection in one go, as the shard's command connection batches its commands, and the first of them to answer
+ * sends the WAIT, which the others, already written, answer before: a request of 100 publications is one write and
+ * one WAIT (A/B in docs/scaling.md, "Durability").
  */
-final class ReplicaWait {
+final class ReplicaWait implements CommandBatch.Target {
+    private static final ByteArrayCodec CODEC = ByteArrayCodec.INSTANCE;
+
     /**
      * Publications awaiting their WAIT at most, per shard: with replicas that stop confirming, every publication
      * waits for the WAIT timeout, and publishers that keep sending would otherwise grow the queue without limit.
@@ -57,6 +74,8 @@ final class ReplicaWait {
     private final Deque<Pending> pending = new ArrayDeque<>();
     /** Whether a WAIT is in flight; guarded by lock. */
     private boolean waiting;
+    /** Writes of held-back scripts by {@link #write} (a batch counts once), for tests. */
+    private final LongAdder writes = new LongAdder();
 
     ReplicaWait(StatefulRedisConnection<byte[], byte[]> connection, ServerIdentity identity, boolean clustered,
             int replicas, long timeoutMillis) {
@@ -71,6 +90,11 @@ final class ReplicaWait {
         this.clustered = clustered;
         this.replicas = replicas;
         this.timeoutMillis = timeoutMillis;
+    }
+
+    /** Writes of scripts held back in a {@link CommandBatch} (one per batch), for tests. */
+    long writes() {
+        return writes.sum();
     }
 
     /** The server behind this connection, which the publish script records as the writer. */
@@ -107,25 +131,59 @@ final class ReplicaWait {
         return p.done;
     }
 
-    /** Sends the script and, when no WAIT is in flight, a WAIT after it. Called under lock. */
+    /**
+     * Sends the script, held back in the thread's {@link CommandBatch} if it has one. Outside a batch a WAIT follows
+     * at once when none is in flight; a held-back script gets its WAIT when it answers ({@link #written}). Called
+     * under lock.
+     */
     private void send(Pending p, boolean bySource) {
-        RedisAsyncCommands<byte[], byte[]> async = connection.async();
         p.generation = identity.current().number();
         pending.addLast(p);
         Scripts.Text text = p.script.text(clustered);
-        CompletionStage<Long> f = bySource
-                ? async.<Long>eval(text.source(), ScriptOutputType.INTEGER, p.keys, p.args)
-                : async.<Long>evalsha(text.sha(), ScriptOutputType.INTEGER, p.keys, p.args);
+        CommandBatch batch = bySource ? null : CommandBatch.current();
+        CompletionStage<Long> f;
+        if (batch != null) {
+            AsyncCommand<byte[], byte[], Long> command = new AsyncCommand<>(new Command<>(CommandType.EVALSHA,
+                    new IntegerOutput<>(CODEC), new CommandArgs<>(CODEC).add(text.sha()).add(p.keys.length)
+                            .addKeys(p.keys).addValues(p.args)));
+            batch.add(this, command); // may write at once (the batch's bound): write() below
+            f = command;
+        } else {
+            RedisAsyncCommands<byte[], byte[]> async = connection.async();
+            f = bySource
+                    ? async.<Long>eval(text.source(), ScriptOutputType.INTEGER, p.keys, p.args)
+                    : async.<Long>evalsha(text.sha(), ScriptOutputType.INTEGER, p.keys, p.args);
+        }
         f.whenComplete((v, e) -> written(p, bySource, e));
-        if (!waiting) {
+        if (batch == null && !waiting) {
             sendWait();
         }
     }
 
+    /** {@link CommandBatch.Target}: writes the scripts a batch held back to this connection in one go. */
+    @Override
+    public RuntimeException write(List<? extends RedisCommand<byte[], byte[], ?>> commands) {
+        try {
+            connection.dispatch(commands);
+            writes.increment();
+            return null;
+        } catch (RuntimeException e) {
+            return e;
+        }
+    }
+
+    /**
+     * A script answered. Answered with no WAIT in flight, it gets one now: every script that answered is so followed
+     * by a WAIT that answers after it, either the one in flight (Redis answers in order, so one that has not answered
+     * yet was sent after this script) or this one.
+     */
     private void written(Pending p, boolean bySource, Throwable e) {
         synchronized (lock) {
             if (e == null) {
                 p.written = true;
+                if (!waiting) {
+                    sendWait();
+                }
                 return;
             }
             pending.remove(p);
@@ -140,8 +198,7 @@ final class ReplicaWait {
     /** Sends WAIT, which covers every script that answers before it does. Called under lock. */
     private void sendWait() {
         waiting = true;
-        connection.async().waitForReplication(replicas, timeoutMillis)
-                .whenComplete(this::waited);
+        connection.async().waitForReplication(replicas, timeoutMillis).whenComplete(this::waited);
     }
 
     private void waited(Long count, Throwable e) {
@@ -157,9 +214,10 @@ final class ReplicaWait {
                     i.remove();
                 }
             }
-            if (!pending.isEmpty()) {
-                sendWait();
-            }
+            // No WAIT is sent from here for the scripts still pending: each gets one when it answers (written). One
+            // sent from here after a WAIT that failed because the connection dropped is rejected at once, which
+            // calls this again with the same scripts pending, and again: after such an outage the flag above was
+            // found set with no WAIT in flight (RedisReplicaWaitIT), and no publication was confirmed from then on.
         }
         for (Pending p : finished) {
             if (p.generation != generation) {

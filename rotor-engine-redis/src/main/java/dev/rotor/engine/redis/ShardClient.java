@@ -53,7 +53,7 @@ import java.util.function.Consumer;
  * {@code redis_wait_replicas} a third, dedicated connection carries the publications with history and their WAIT
  * ({@link ReplicaWait}). Thread-safe.
  */
-final class ShardClient implements RedisBackend, MasterConnection, AutoCloseable {
+final class ShardClient implements RedisBackend, MasterConnection, CommandBatch.Target, AutoCloseable {
     private static final ByteArrayCodec CODEC = ByteArrayCodec.INSTANCE;
     /** Pause before sending the re-subscription again when its SUBSCRIBE failed on an open connection. */
     private static final long RESUBSCRIBE_RETRY_MILLIS = 500;
@@ -343,7 +343,8 @@ final class ShardClient implements RedisBackend, MasterConnection, AutoCloseable
      * order, under one reply deadline ({@link WriteDeadline}). Returns why the connection refused it (not connected:
      * commands are rejected, not queued), or null; the caller fails the commands then.
      */
-    RuntimeException write(List<? extends RedisCommand<byte[], byte[], ?>> batch) {
+    @Override
+    public RuntimeException write(List<? extends RedisCommand<byte[], byte[], ?>> batch) {
         StatefulRedisConnection<byte[], byte[]> c = commands;
         if (c == null) {
             return new IllegalStateException("Redis shard " + index + " is not connected");

@@ -9,8 +9,10 @@ import dev.rotor.protocol.RawJson;
 import dev.rotor.testing.RecordingEngineListener;
 import dev.rotor.testkit.redis.RedisExtension;
 import dev.rotor.testkit.redis.RedisServer;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.charset.StandardCharsets;
@@ -95,6 +97,38 @@ class RedisReplicaWaitIT {
         }
     }
 
+    /**
+     * Publications with history in one batch (an API request): their scripts go to the WAIT connection in one write,
+     * and one WAIT, sent when the first of them answers, covers them all.
+     */
+    @Test
+    void aBatchOfPublicationsIsOneWriteAndOneWait() throws Exception {
+        int count = 100;
+        try (RedisEngine engine = engine(1, Duration.ofSeconds(2))) {
+            publish(engine, "feed", -1).get(10, TimeUnit.SECONDS); // loads the script and settles the first WAIT
+            ReplicaWait wait = ((ShardClient) engine.shards().get(0)).replicaWait(null).toCompletableFuture().get();
+            long writes = wait.writes();
+            long waitsBefore = waitCalls();
+
+            List<CompletableFuture<Void>> all = engine.batch(() -> {
+                List<CompletableFuture<Void>> started = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    started.add(publish(engine, "feed" + (i % 3), i));
+                }
+                return started;
+            });
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+
+            assertThat(wait.writes() - writes).isEqualTo(1);
+            assertThat(waitCalls() - waitsBefore).isEqualTo(1);
+            long onReplica = 0;
+            for (int c = 0; c < 3; c++) {
+                onReplica += Long.parseLong(replica.command("LLEN", historyKey("feed" + c)).strip().substring(1));
+            }
+            assertThat(onReplica).isEqualTo(count);
+        }
+    }
+
     @Test
     void aReplicaThatDoesNotConfirmInTimeFailsThePublicationWithItsReason() throws Exception {
         try (RedisEngine engine = engine(1, Duration.ofMillis(300))) {
@@ -145,6 +179,51 @@ class RedisReplicaWaitIT {
         return wait.publish(Scripts.ADD_PRESENCE, keys, "60".getBytes(StandardCharsets.UTF_8),
                 "9999999999".getBytes(StandardCharsets.UTF_8), ("c" + n).getBytes(StandardCharsets.UTF_8),
                 "{}".getBytes(StandardCharsets.UTF_8)).toCompletableFuture();
+    }
+
+    /**
+     * A master down for longer than the command timeout: the scripts and the WAIT in flight time out one by one while
+     * the connection is down and rejects new commands at once. Every one of those publications fails, and once the
+     * master is back a new publication gets its WAIT and is confirmed: a WAIT that failed while scripts were still
+     * waiting for their replies must not leave the connection without one.
+     */
+    @Test
+    void afterAnOutageLongerThanTheCommandTimeoutPublicationsAreWaitedForAgain() throws Exception {
+        RedisServer master = RedisServer.start();
+        RedisServer follower = RedisServer.start(List.of("--replicaof", "127.0.0.1", Integer.toString(master.port())));
+        RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", master.port()));
+        client.setOptions(ClientOptions.builder().autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(Duration.ofMillis(500))).build());
+        try (StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE)) {
+            awaitLinkUp(follower);
+            ReplicaWait wait = new ReplicaWait(c, new ServerIdentity(), false, 1, 2000);
+            write(wait, 0).get(10, TimeUnit.SECONDS);
+
+            master.pause(); // nothing answers: the scripts and the WAIT stay in flight
+            List<CompletableFuture<Void>> inFlight = new ArrayList<>();
+            for (int i = 1; i <= 20; i++) {
+                inFlight.add(write(wait, i));
+            }
+            master.kill(); // the connection drops and reconnecting is refused until the restart
+            for (CompletableFuture<Void> f : inFlight) {
+                assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+            }
+
+            master.restart();
+            awaitLinkUp(follower);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(c::isOpen);
+            write(wait, 21).get(10, TimeUnit.SECONDS);
+        } finally {
+            client.shutdown();
+            follower.close();
+            master.close();
+        }
+    }
+
+    private static void awaitLinkUp(RedisServer follower) {
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> follower.command("INFO", "replication").contains("master_link_status:up"));
     }
 
     @Test
