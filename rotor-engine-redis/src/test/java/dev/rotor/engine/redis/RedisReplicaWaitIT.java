@@ -129,6 +129,29 @@ class RedisReplicaWaitIT {
         }
     }
 
+    /** A batch longer than the batch's bound goes out in several writes, and every publication is confirmed. */
+    @Test
+    void aBatchLongerThanTheBoundIsSeveralWritesAndEveryPublicationIsConfirmed() throws Exception {
+        int count = CommandBatch.MAX_COMMANDS + 88;
+        try (RedisEngine engine = engine(1, Duration.ofSeconds(2))) {
+            publish(engine, "long", -1).get(10, TimeUnit.SECONDS);
+            ReplicaWait wait = ((ShardClient) engine.shards().get(0)).replicaWait(null).toCompletableFuture().get();
+            long writes = wait.writes();
+
+            List<CompletableFuture<Void>> all = engine.batch(() -> {
+                List<CompletableFuture<Void>> started = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    started.add(publish(engine, "long", i));
+                }
+                return started;
+            });
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+
+            assertThat(wait.writes() - writes).isEqualTo(2);
+            assertThat(replica.command("LLEN", historyKey("long"))).startsWith(":" + Math.min(count + 1, 1000));
+        }
+    }
+
     @Test
     void aReplicaThatDoesNotConfirmInTimeFailsThePublicationWithItsReason() throws Exception {
         try (RedisEngine engine = engine(1, Duration.ofMillis(300))) {
