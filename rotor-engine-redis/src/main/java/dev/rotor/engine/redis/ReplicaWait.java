@@ -4,12 +4,7 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.output.IntegerOutput;
 import io.lettuce.core.protocol.AsyncCommand;
-import io.lettuce.core.protocol.Command;
-import io.lettuce.core.protocol.CommandArgs;
-import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.RedisCommand;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -53,8 +48,6 @@ import java.util.concurrent.atomic.LongAdder;
  * one WAIT (A/B in docs/scaling.md, "Durability").
  */
 final class ReplicaWait implements CommandBatch.Target {
-    private static final ByteArrayCodec CODEC = ByteArrayCodec.INSTANCE;
-
     /**
      * Publications awaiting their WAIT at most, per shard: with replicas that stop confirming, every publication
      * waits for the WAIT timeout, and publishers that keep sending would otherwise grow the queue without limit.
@@ -143,9 +136,8 @@ final class ReplicaWait implements CommandBatch.Target {
         CommandBatch batch = bySource ? null : CommandBatch.current();
         CompletionStage<Long> f;
         if (batch != null) {
-            AsyncCommand<byte[], byte[], Long> command = new AsyncCommand<>(new Command<>(CommandType.EVALSHA,
-                    new IntegerOutput<>(CODEC), new CommandArgs<>(CODEC).add(text.sha()).add(p.keys.length)
-                            .addKeys(p.keys).addValues(p.args)));
+            AsyncCommand<byte[], byte[], Long> command = new AsyncCommand<>(
+                    ShardClient.<Long>evalsha(text.sha(), ScriptOutputType.INTEGER, p.keys, p.args));
             batch.add(this, command); // may write at once (the batch's bound): write() below
             f = command;
         } else {

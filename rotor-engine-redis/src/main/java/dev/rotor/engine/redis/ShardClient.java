@@ -286,8 +286,7 @@ final class ShardClient implements RedisBackend, MasterConnection, CommandBatch.
     @Override
     public <T> CompletionStage<T> script(Scripts script, ScriptOutputType type, byte[][] keys, byte[]... args) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        this.<T>issue(new Command<>(CommandType.EVALSHA, output(type),
-                new CommandArgs<>(CODEC).add(script.sha).add(keys.length).addKeys(keys).addValues(args)))
+        this.<T>issue(evalsha(script.sha, type, keys, args))
                 .whenComplete((v, e) -> {
                     if (e == null) {
                         result.complete(v);
@@ -311,6 +310,12 @@ final class ShardClient implements RedisBackend, MasterConnection, CommandBatch.
                     }
                 });
         return result;
+    }
+
+    /** {@code EVALSHA sha numkeys key... arg...}, with the reply type Lettuce's own {@code evalsha} uses for {@code type}. */
+    static <T> Command<byte[], byte[], T> evalsha(String sha, ScriptOutputType type, byte[][] keys, byte[]... args) {
+        return new Command<>(CommandType.EVALSHA, output(type),
+                new CommandArgs<>(CODEC).add(sha).add(keys.length).addKeys(keys).addValues(args));
     }
 
     /** The reply type Lettuce's own {@code evalsha} uses for {@code type}. */
