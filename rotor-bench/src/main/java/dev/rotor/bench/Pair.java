@@ -84,6 +84,15 @@ final class Pair implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "2") int threads;
     @Option(names = "--redis-server", defaultValue = "redis-server") String redisServer;
     @Option(names = "--out", defaultValue = "bench-results/pair") Path out;
+    @Option(names = "--generator-warmups", defaultValue = "2",
+            description = "runs before the rounds of a scenario without a warm-up of its own (the cold idle ramp), "
+                    + "against B then A alternately, that are not counted: the first counted run then does not pay "
+                    + "for this generator's own JIT warm-up (0: none)")
+    int generatorWarmups = 2;
+    @Option(names = "--settled-window", defaultValue = "" + IDLE_SETTLED_WINDOW_SECONDS,
+            description = "seconds of the idle ramp's second idle window (idle_settled_cpu_pct); 0: none, for runs "
+                    + "that look at the ramp only (each is then 35 s shorter)")
+    int settledWindow = IDLE_SETTLED_WINDOW_SECONDS;
 
     @Override
     public Integer call() throws Exception {
@@ -105,6 +114,10 @@ final class Pair implements Callable<Integer> {
         List<Result> all = new ArrayList<>();
         StringBuilder tables = new StringBuilder();
         for (Suite.Plan plan : plans) {
+            for (int i = 0; startsCold(plan) && i < Math.min(generatorWarmups, 10); i++) {
+                boolean isA = i % 2 == 1;
+                warmGenerator(plan, launchers.get(isA), isA ? aName : bName);
+            }
             List<Result> as = new ArrayList<>();
             List<Result> bs = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
@@ -144,6 +157,27 @@ final class Pair implements Callable<Integer> {
                 + " + marks the better side%n%n", aName, a, bName, b);
     }
 
+    /**
+     * Whether a scenario measures from its first connection on, with no warm-up of its own: the cold idle ramp
+     * ({@link ConnsScenario#label()} ends so). Such a run measures the generator's warmth as much as the server's:
+     * a generator JVM whose connection code is not yet compiled needs more than a core of the two for the ramp
+     * (docs/benchmarks.md, "Side by side: two servers, paired"), and the first run of a pair would pay for it.
+     */
+    static boolean startsCold(Suite.Plan plan) {
+        return plan.label().endsWith(" cold");
+    }
+
+    /** One run of {@code plan} against {@code launcher} whose result is dropped: the generator's own warm-up. */
+    private void warmGenerator(Suite.Plan plan, LocalServer.Launcher launcher, String name) {
+        System.out.printf("%s: a run against %s to warm this generator up, not counted%n", plan.label(), name);
+        try {
+            run(plan, launcher);
+        } catch (Exception e) {
+            System.out.printf("%s: the generator's warm-up run failed (%s); the first counted run pays for its "
+                    + "warm-up%n", plan.label(), e);
+        }
+    }
+
     /** Round 1 runs A then B, round 2 B then A, and so on: drift over time falls on both arms alike. */
     static List<Boolean> order(int round) {
         return round % 2 == 1 ? List.of(true, false) : List.of(false, true);
@@ -167,7 +201,7 @@ final class Pair implements Callable<Integer> {
         if (engines.stream().anyMatch(e -> Suite.Engine.parse(e) == Suite.Engine.MEMORY)) {
             p.add(new Suite.Plan("conns 18000 @3000/s cold", true, 1,
                     c -> new ConnsScenario(c, ClientTransport.WEBSOCKET, 18_000, 10, 0, 3000, true)
-                            .settledIdleWindow(IDLE_SETTLE_SECONDS, IDLE_SETTLED_WINDOW_SECONDS).run()));
+                            .settledIdleWindow(settledWindow > 0 ? IDLE_SETTLE_SECONDS : 0, settledWindow).run()));
         }
         p.addAll(suite.plans());
         return p;

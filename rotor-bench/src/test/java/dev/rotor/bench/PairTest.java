@@ -78,6 +78,16 @@ class PairTest {
     }
 
     @Test
+    void onlyTheColdRampGetsARunThatWarmsTheGeneratorUp() {
+        Pair p = pair("--a", "x", "--b", "y");
+        assertThat(p.generatorWarmups).isEqualTo(2);
+        assertThat(p.plans().stream().filter(Pair::startsCold).map(Suite.Plan::label))
+                .containsExactly("conns 18000 @3000/s cold");
+        assertThat(pair("--a", "x", "--b", "y", "--generator-warmups", "0").generatorWarmups).isZero();
+        assertThat(pair("--a", "x", "--b", "y").settledWindow).isEqualTo(Pair.IDLE_SETTLED_WINDOW_SECONDS);
+    }
+
+    @Test
     void theSuiteGivesTheServerTheLaunchersOptionsFileByDefault() throws Exception {
         Path file = dir.resolve("jvm.options");
         Files.writeString(file, "# comment\n  -XX:+UseParallelGC  \n\n-Dx=a b\n");
