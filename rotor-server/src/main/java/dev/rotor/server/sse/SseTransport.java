@@ -2,6 +2,7 @@ package dev.rotor.server.sse;
 
 import dev.rotor.metrics.Metrics;
 import dev.rotor.protocol.Disconnect;
+import dev.rotor.server.transport.CloseDeadline;
 import dev.rotor.server.transport.Outbound;
 import dev.rotor.server.transport.OutboundTransport;
 import dev.rotor.timer.Timers;
@@ -14,7 +15,6 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code uni_sse} {@link Transport}, named {@code uni_sse}: each push becomes one Server-Sent Event
@@ -103,8 +103,7 @@ final class SseTransport extends OutboundTransport {
             }
             writeEvent(null, disconnectEvent(disconnect));
             channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
-            // a peer that does not read cannot hold the connection open
-            timers.schedule(channel::close, CLOSE_DEADLINE_MILLIS, TimeUnit.MILLISECONDS);
+            CloseDeadline.arm(channel, timers, CLOSE_DEADLINE_MILLIS);
         });
     }
 

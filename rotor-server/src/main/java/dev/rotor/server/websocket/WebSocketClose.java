@@ -1,17 +1,17 @@
 package dev.rotor.server.websocket;
 
+import dev.rotor.server.transport.CloseDeadline;
 import dev.rotor.timer.Timers;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.util.AttributeKey;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The server's side of a WebSocket closing handshake: at most one close frame per connection (RFC 6455 §5.5.1),
  * whoever sends it (the transport's disconnect with advice, the echo of a client's close, a protocol violation,
  * SockJS's end of session), then the connection closes once the frame is written or after the write deadline,
- * whichever comes first. The "sent" mark is a channel attribute, so the senders need not know each other.
+ * whichever comes first ({@link CloseDeadline}). The "sent" mark is a channel attribute, so the senders need not know each other.
  *
  * <p>Stateless; call on the channel's event loop.
  */
@@ -41,7 +41,7 @@ public final class WebSocketClose {
             return true;
         }
         channel.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
-        timers.schedule(channel::close, DEADLINE_MILLIS, TimeUnit.MILLISECONDS);
+        CloseDeadline.arm(channel, timers, DEADLINE_MILLIS);
         return true;
     }
 
