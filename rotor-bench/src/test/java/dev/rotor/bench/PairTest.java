@@ -78,11 +78,16 @@ class PairTest {
     }
 
     @Test
-    void onlyTheColdRampGetsARunThatWarmsTheGeneratorUp() {
+    void theFirstScenarioAndTheColdRampGetRunsThatWarmTheGeneratorUp() {
         Pair p = pair("--a", "x", "--b", "y");
         assertThat(p.generatorWarmups).isEqualTo(2);
-        assertThat(p.plans().stream().filter(Pair::startsCold).map(Suite.Plan::label))
+        List<Suite.Plan> plans = p.plans();
+        assertThat(plans.stream().filter(Pair::startsCold).map(Suite.Plan::label))
                 .containsExactly("conns 18000 @3000/s cold");
+        List<Suite.Plan> churnFirst = List.of(plan(plans, "churn w32"), plan(plans, "api c32 b1"),
+                plan(plans, "conns 18000 @3000/s cold"));
+        assertThat(churnFirst.stream().filter(x -> Pair.warmsGeneratorUp(churnFirst, x)).map(Suite.Plan::label))
+                .containsExactly("churn w32", "conns 18000 @3000/s cold");
         assertThat(pair("--a", "x", "--b", "y", "--generator-warmups", "0").generatorWarmups).isZero();
         assertThat(pair("--a", "x", "--b", "y").settledWindow).isEqualTo(Pair.IDLE_SETTLED_WINDOW_SECONDS);
     }
@@ -94,6 +99,10 @@ class PairTest {
         assertThat(Suite.split("@" + file)).containsExactly("-XX:+UseParallelGC", "-Dx=a b");
         assertThat(Suite.split(" -Xmx1g  -Xms1g ")).containsExactly("-Xmx1g", "-Xms1g");
         assertThat(Suite.DEFAULT_JVM_OPTS).isEqualTo("@config/jvm.options");
+    }
+
+    private static Suite.Plan plan(List<Suite.Plan> plans, String label) {
+        return plans.stream().filter(p -> p.label().equals(label)).findFirst().orElseThrow();
     }
 
     private static List<String> selected(Pair p) {
