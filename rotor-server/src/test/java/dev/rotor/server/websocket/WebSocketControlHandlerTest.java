@@ -159,6 +159,18 @@ class WebSocketControlHandlerTest {
     }
 
     @Test
+    void theCloseDeadlineLeavesTheWheelOnceTheConnectionHasClosed() {
+        // left armed, the deadline would keep the closed connection reachable for a second (CloseDeadline)
+        EmbeddedChannel ch = new EmbeddedChannel();
+        LoopTimers timers = new LoopTimers(ch.eventLoop());
+        ch.pipeline().addLast(new WebSocketControlHandler(timers.timers(ch.eventLoop())), events);
+        ch.writeInbound(new CloseWebSocketFrame(1000, ""));
+        assertClose(ch, 1000);
+        assertThat(ch.isOpen()).isFalse();
+        assertThat(timers.wheel(ch.eventLoop()).size()).isZero();
+    }
+
+    @Test
     void aClientCloseWithoutCodeIsEchoedWithoutCode() {
         EmbeddedChannel ch = channel();
         ch.writeInbound(new CloseWebSocketFrame());
