@@ -161,15 +161,17 @@ final class Pair implements Callable<Integer> {
      * Whether a scenario measures from its first connection on, with no warm-up of its own: the cold idle ramp
      * ({@link ConnsScenario#label()} ends so). Such a run measures the generator's warmth as much as the server's:
      * a generator JVM whose connection code is not yet compiled needs more than a core of the two for the ramp
-     * (docs/benchmarks.md, "Side by side: two servers, paired"), and the first run of a pair would pay for it. The
-     * first scenario of a pair gets the same warm-up runs whatever it is: its in-run warm-up of a few seconds is
-     * shorter than the generator JVM's own compilation (churn measured first: 1.10 cores in its first run).
+     * (docs/benchmarks.md, "Side by side: two servers, paired"), and the first run of a pair would pay for it.
      */
     static boolean startsCold(Suite.Plan plan) {
         return plan.label().endsWith(" cold");
     }
 
-    /** Whether {@code plan}, one of {@code plans} in run order, gets the generator's warm-up runs first. */
+    /**
+     * Whether {@code plan}, one of {@code plans} in run order, gets the generator's warm-up runs first: a cold
+     * scenario, and the first one whatever it is, whose in-run warm-up of a few seconds is shorter than the
+     * generator JVM's own compilation (churn measured first: 1.10 cores in its first run).
+     */
     static boolean warmsGeneratorUp(List<Suite.Plan> plans, Suite.Plan plan) {
         return plans.get(0) == plan || startsCold(plan);
     }
@@ -222,7 +224,8 @@ final class Pair implements Callable<Integer> {
         if (failedA + failedB > 0) {
             sb.append(String.format("  failed runs (their rounds are left out): A %d, B %d%n", failedA, failedB));
         }
-        sb.append(String.format("  %-24s %12s %12s %9s  %s%n", "metric", "A (median)", "B (median)", "A/B", "per round"));
+        sb.append(String.format("  %-24s %12s %12s %9s  %s%n", "metric", "A (median)", "B (median)", "A/B",
+                "per round"));
         for (Metric m : METRICS) {
             double[] ratios = ratios(as, bs, m.key());
             if (ratios.length == 0) {

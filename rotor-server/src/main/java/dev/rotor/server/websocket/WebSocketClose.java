@@ -11,7 +11,8 @@ import io.netty.util.AttributeKey;
  * The server's side of a WebSocket closing handshake: at most one close frame per connection (RFC 6455 §5.5.1),
  * whoever sends it (the transport's disconnect with advice, the echo of a client's close, a protocol violation,
  * SockJS's end of session), then the connection closes once the frame is written or after the write deadline,
- * whichever comes first ({@link CloseDeadline}). The "sent" mark is a channel attribute, so the senders need not know each other.
+ * whichever comes first ({@link CloseDeadline}). The "sent" mark is a channel attribute, so the senders need not
+ * know each other.
  *
  * <p>Stateless; call on the channel's event loop.
  */
