@@ -23,8 +23,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Not a test: writes the screenshots of docs/admin.md, one PNG per page, into the directory named by the system
- * property {@value #PROPERTY}. Runs only when that property is set, which {@code bin/screenshots} does; ordinary
- * test runs skip it, so they never rewrite the committed pictures. A real server gets a little traffic (three v1
+ * property {@value #PROPERTY}. Runs only when that property is set: {@code bin/screenshots} names docs/admin,
+ * {@code bin/test} names a directory under target/, so CI runs it (each page must render what it waits for) without
+ * rewriting the committed pictures; a bare {@code mvn verify} skips it. A real server gets a little traffic (three v1
  * clients, a publish every 200 ms into a watched channel) so the charts and lists have something to show.
  */
 @EnabledIfSystemProperty(named = AdminScreenshotsIT.PROPERTY, matches = ".+")
