@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
@@ -220,7 +221,8 @@ class RedisReplicaWaitIT {
                 .timeoutOptions(TimeoutOptions.enabled(Duration.ofMillis(500))).build());
         try (StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE)) {
             awaitLinkUp(follower);
-            ReplicaWait wait = new ReplicaWait(c, new ServerIdentity(), false, 1, 2000);
+            // the WAIT timeout below the command timeout, as the engine's configuration requires
+            ReplicaWait wait = new ReplicaWait(c, new ServerIdentity(), false, 1, 400);
             write(wait, 0).get(10, TimeUnit.SECONDS);
 
             master.pause(); // nothing answers: the scripts and the WAIT stay in flight
@@ -236,7 +238,14 @@ class RedisReplicaWaitIT {
             master.restart();
             awaitLinkUp(follower);
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(c::isOpen);
-            write(wait, 21).get(10, TimeUnit.SECONDS);
+            // the replica may take a moment after its resync to acknowledge, so the first WAIT may come back short:
+            // a publication must be confirmed again soon, where before the fix none ever was (each waited forever)
+            AtomicInteger n = new AtomicInteger(20);
+            Awaitility.await().atMost(Duration.ofSeconds(15)).pollDelay(Duration.ZERO).ignoreExceptions()
+                    .until(() -> {
+                        write(wait, n.incrementAndGet()).get(2, TimeUnit.SECONDS);
+                        return true;
+                    });
         } finally {
             client.shutdown();
             follower.close();
