@@ -77,13 +77,16 @@ public final class ClientSession {
     private Timers.Cancellable staleTimer;
     /** Pending expiry timer; null when the connection does not expire. Guarded by {@code this}. */
     private Timers.Cancellable expiryTimer;
-    /** Channel → its held pushes or recovery filter, see {@link Hold}. Guarded by {@code this}. */
-    private final Map<String, Hold> holds = new HashMap<>(2);
+    /**
+     * Channel → its held pushes or recovery filter, see {@link Hold}; null while there is none, as for most sessions
+     * most of the time (an empty map would cost every connection 48 bytes). Guarded by {@code this}.
+     */
+    private Map<String, Hold> holds;
     /** Bytes of all held pushes, counted against {@code client_queue_max_size}. Guarded by {@code this}. */
     private long heldBytes;
     /** Uids kept by the filters of released holds, at most {@link Hold#SESSION_FILTER_MAX}. Guarded by {@code this}. */
     private int filterUids;
-    /** True while {@link #holds} is not empty: the fan-out's fast path skips the monitor otherwise. */
+    /** True while {@link #holds} is not null: the fan-out's fast path skips the monitor otherwise. */
     private volatile boolean holding;
 
     ClientSession(Node node, Transport transport, NodeConfig config, Timers timers) {
@@ -226,7 +229,7 @@ public final class ClientSession {
         if (holding) {
             boolean overflow = false;
             synchronized (this) {
-                Hold hold = holds.get(channel);
+                Hold hold = holds == null ? null : holds.get(channel);
                 if (hold != null && !hold.released) {
                     // §10's bound, held bytes included: a subscriber of a busy channel cannot grow this unbounded
                     if (transport.queuedBytes() + heldBytes + frame.length > queueMaxSize) {
@@ -264,6 +267,9 @@ public final class ClientSession {
      */
     synchronized void holdPushes(String channel) {
         if (!closed) {
+            if (holds == null) {
+                holds = new HashMap<>(2);
+            }
             holds.put(channel, new Hold());
             holding = true;
         }
@@ -274,7 +280,7 @@ public final class ClientSession {
      * and later live messages found in it are not delivered again.
      */
     synchronized void recoveredFrom(String channel, List<Message> history) {
-        Hold hold = holds.get(channel);
+        Hold hold = holds == null ? null : holds.get(channel);
         if (hold != null && !history.isEmpty()) {
             hold.recovered = new HashSet<>(history.size() * 2);
             for (Message m : history) {
@@ -295,6 +301,9 @@ public final class ClientSession {
         }
         List<String> released = new ArrayList<>();
         synchronized (this) {
+            if (holds == null) {
+                return;
+            }
             holds.forEach((channel, hold) -> {
                 if (!hold.releasing && !hold.released) {
                     hold.releasing = true;
@@ -315,7 +324,7 @@ public final class ClientSession {
         while (true) {
             List<byte[]> out = new ArrayList<>();
             synchronized (this) {
-                Hold hold = holds.get(channel);
+                Hold hold = holds == null ? null : holds.get(channel);
                 if (hold == null || !hold.releasing) {
                     return;
                 }
@@ -349,6 +358,9 @@ public final class ClientSession {
 
     /** Guarded by {@code this}. */
     private void removeHold(String channel) {
+        if (holds == null) {
+            return;
+        }
         Hold hold = holds.remove(channel);
         if (hold != null) {
             for (Held h : hold.pushes) {
@@ -356,7 +368,10 @@ public final class ClientSession {
             }
             filterUids -= hold.charged;
         }
-        holding = !holds.isEmpty();
+        if (holds.isEmpty()) {
+            holds = null;
+        }
+        holding = holds != null;
     }
 
     /** One live push held back. */
@@ -563,7 +578,7 @@ public final class ClientSession {
                 return false;
             }
             closed = true;
-            holds.clear();
+            holds = null;
             heldBytes = 0;
             filterUids = 0;
             holding = false;

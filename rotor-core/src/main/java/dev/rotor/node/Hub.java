@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 /**
  * The node's registry of local connections: channel → subscribed sessions, user → authenticated sessions.
@@ -18,7 +19,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class Hub {
     private final ConcurrentHashMap<String, Set<ClientSession>> channels = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Set<ClientSession>> users = new ConcurrentHashMap<>();
+    /**
+     * User → its authenticated sessions: the {@link ClientSession} itself while it is the user's only one, a
+     * concurrent set from the second on (see {@link #addUser}). Most users hold one connection, and a set of one
+     * costs ~180 bytes more per connection than the bare entry (a key-set view, its map, a table of 16 and a node).
+     */
+    private final ConcurrentHashMap<String, Object> users = new ConcurrentHashMap<>();
     /** Channel → the engine subscription in flight for it; removed when the engine answers. */
     private final ConcurrentHashMap<String, CompletableFuture<Void>> subscribing = new ConcurrentHashMap<>();
 
@@ -38,7 +44,9 @@ final class Hub {
         Added[] added = new Added[1];
         channels.compute(channel, (ch, set) -> {
             if (set == null) {
-                set = ConcurrentHashMap.newKeySet();
+                // sized for one: many channels have a single subscriber (a user's own channel), and a table of 16
+                // slots would cost 56 bytes more for it; a channel with many grows by doubling as usual
+                set = ConcurrentHashMap.newKeySet(1);
                 CompletableFuture<Void> ready = new CompletableFuture<>();
                 subscribing.put(ch, ready);
                 added[0] = new Added(true, ready);
@@ -93,24 +101,52 @@ final class Hub {
     }
 
     void addUser(ClientSession session) {
-        users.computeIfAbsent(session.user(), u -> ConcurrentHashMap.newKeySet()).add(session);
+        users.merge(session.user(), session, (held, added) -> {
+            if (held instanceof ClientSession only) {
+                Set<ClientSession> set = ConcurrentHashMap.newKeySet(4);
+                set.add(only);
+                set.add(session);
+                return set;
+            }
+            sessions(held).add(session);
+            return held;
+        });
     }
 
     void removeUser(ClientSession session) {
-        users.computeIfPresent(session.user(), (u, set) -> {
+        users.computeIfPresent(session.user(), (u, held) -> {
+            if (held instanceof ClientSession only) {
+                return only == session ? null : held;
+            }
+            Set<ClientSession> set = sessions(held);
             set.remove(session);
+            // a set stays a set until empty: a user whose next connection arrives before the last one has gone (a
+            // reconnect, a page reload) would otherwise get a new set each time
             return set.isEmpty() ? null : set;
         });
     }
 
-    /** Authenticated sessions of a user on this node (a snapshot-safe live view). */
+    /**
+     * Authenticated sessions of a user on this node: a weakly consistent live view, or a snapshot when the user has
+     * one session (do not modify).
+     */
     Set<ClientSession> userSessions(String user) {
-        Set<ClientSession> set = users.get(user);
-        return set == null ? Collections.emptySet() : set;
+        Object held = users.get(user);
+        if (held == null) {
+            return Collections.emptySet();
+        }
+        return held instanceof ClientSession only ? Set.of(only) : sessions(held);
     }
 
     int userConnectionCount(String user) {
-        return userSessions(user).size();
+        Object held = users.get(user);
+        return held == null ? 0 : held instanceof ClientSession ? 1 : sessions(held).size();
+    }
+
+    /** A value of {@link #users} that is not a single session. */
+    @SuppressWarnings("unchecked")
+    private static Set<ClientSession> sessions(Object held) {
+        return (Set<ClientSession>) held;
     }
 
     /** Channels with at least one local subscriber. */
@@ -130,14 +166,16 @@ final class Hub {
     /** Authenticated sessions. */
     int numClients() {
         int n = 0;
-        for (Set<ClientSession> set : users.values()) {
-            n += set.size();
+        for (Object held : users.values()) {
+            n += held instanceof ClientSession ? 1 : sessions(held).size();
         }
         return n;
     }
 
     /** Every authenticated session, for shutdown and periodic work. */
     Iterable<ClientSession> allSessions() {
-        return () -> users.values().stream().flatMap(Set::stream).iterator();
+        return () -> users.values().stream()
+                .flatMap(held -> held instanceof ClientSession only ? Stream.of(only) : sessions(held).stream())
+                .iterator();
     }
 }

@@ -1,0 +1,86 @@
+package dev.rotor.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rotor.protocol.Disconnect;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The hub's user registry, which holds a user's only session bare and switches to a set from the second on: every
+ * count and view agrees whichever form a user is in, and a user goes back to the bare form and then away.
+ */
+class HubTest {
+    @RegisterExtension
+    final TestNode node = TestNode.start();
+
+    private Hub hub() {
+        return node.node().hub();
+    }
+
+    private List<ClientSession> all() {
+        List<ClientSession> out = new ArrayList<>();
+        hub().allSessions().forEach(out::add);
+        return out;
+    }
+
+    @Test
+    void aUsersSessionsAreCountedAndListedAsTheyComeAndGo() {
+        ClientSession first = node.connectedClient("alice").session();
+        assertThat(hub().userSessions("alice")).containsExactly(first);
+        assertThat(hub().userConnectionCount("alice")).isEqualTo(1);
+
+        ClientSession second = node.connectedClient("alice").session();
+        ClientSession third = node.connectedClient("alice").session();
+        ClientSession bob = node.connectedClient("bob").session();
+        assertThat(hub().userSessions("alice")).containsExactlyInAnyOrder(first, second, third);
+        assertThat(hub().userConnectionCount("alice")).isEqualTo(3);
+        assertThat(hub().numClients()).isEqualTo(4);
+        assertThat(hub().numUniqueUsers()).isEqualTo(2);
+        assertThat(all()).containsExactlyInAnyOrder(first, second, third, bob);
+
+        second.close(Disconnect.DISCONNECT);
+        first.close(Disconnect.DISCONNECT);
+        assertThat(hub().userSessions("alice")).containsExactly(third);
+        assertThat(hub().userConnectionCount("alice")).isEqualTo(1);
+        assertThat(hub().numClients()).isEqualTo(2);
+
+        // a second session again while the set has one
+        ClientSession fourth = node.connectedClient("alice").session();
+        assertThat(hub().userSessions("alice")).containsExactlyInAnyOrder(third, fourth);
+
+        third.close(Disconnect.DISCONNECT);
+        fourth.close(Disconnect.DISCONNECT);
+        assertThat(hub().userSessions("alice")).isEmpty();
+        assertThat(hub().userConnectionCount("alice")).isZero();
+        assertThat(hub().numUniqueUsers()).isEqualTo(1);
+        assertThat(all()).containsExactly(bob);
+    }
+
+    @Test
+    void closingASessionTwiceOrAnotherUsersSessionLeavesTheRegistryIntact() {
+        ClientSession alice = node.connectedClient("alice").session();
+        ClientSession bob = node.connectedClient("bob").session();
+        bob.close(Disconnect.DISCONNECT);
+        bob.close(Disconnect.DISCONNECT);
+        assertThat(hub().userSessions("alice")).containsExactly(alice);
+        assertThat(hub().numClients()).isEqualTo(1);
+    }
+
+    @Test
+    void manyAnonymousSessionsShareOneEntry() {
+        List<ClientSession> sessions = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            sessions.add(node.connectedClient("").session());
+        }
+        assertThat(hub().userConnectionCount("")).isEqualTo(100);
+        assertThat(hub().numUniqueUsers()).isEqualTo(1);
+        for (ClientSession s : sessions.subList(0, 99)) {
+            s.close(Disconnect.DISCONNECT);
+        }
+        assertThat(hub().userSessions("")).containsExactly(sessions.get(99));
+        assertThat(hub().numClients()).isEqualTo(1);
+    }
+}
