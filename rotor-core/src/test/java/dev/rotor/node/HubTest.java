@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rotor.protocol.Disconnect;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -82,5 +85,50 @@ class HubTest {
         }
         assertThat(hub().userSessions("")).containsExactly(sessions.get(99));
         assertThat(hub().numClients()).isEqualTo(1);
+    }
+
+    /**
+     * Two threads add and remove sessions of one user at once, so in every round the entry goes from the bare
+     * session to a set while both add, and away while both remove: after the adds every session is there, after
+     * the removes none is.
+     */
+    @Test
+    void concurrentAddsAndRemovesOfOneUserLoseNoSession() throws Exception {
+        int perThread = 1000;
+        List<ClientSession> a = new ArrayList<>();
+        List<ClientSession> b = new ArrayList<>();
+        for (int i = 0; i < perThread; i++) {
+            a.add(node.client().session());
+            b.add(node.client().session());
+        }
+        for (int round = 0; round < 20; round++) {
+            both(() -> a.forEach(hub()::addUser), () -> b.forEach(hub()::addUser));
+            assertThat(hub().userConnectionCount("")).isEqualTo(2 * perThread);
+            assertThat(all()).hasSize(2 * perThread).containsAll(a).containsAll(b);
+            both(() -> a.forEach(hub()::removeUser), () -> b.forEach(hub()::removeUser));
+            assertThat(hub().userConnectionCount("")).isZero();
+            assertThat(hub().numUniqueUsers()).isZero();
+        }
+    }
+
+    /** Runs both on their own threads, released together, and waits for both. */
+    private static void both(Runnable first, Runnable second) throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        CompletableFuture<?>[] runs = new CompletableFuture<?>[2];
+        Runnable[] work = {first, second};
+        for (int i = 0; i < 2; i++) {
+            Runnable w = work[i];
+            runs[i] = CompletableFuture.runAsync(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+                w.run();
+            }, runnable -> new Thread(runnable, "hub-test").start());
+        }
+        go.countDown();
+        CompletableFuture.allOf(runs).get(10, TimeUnit.SECONDS);
     }
 }
