@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,6 +38,11 @@ final class Pair implements Callable<Integer> {
     /** ...and lasts one default ping_interval, so that every connection's keepalive ping falls in it once. */
     static final int IDLE_SETTLED_WINDOW_SECONDS = 25;
 
+    /** Samples of {@link #restingRss}, one per {@link #REST_SAMPLE_MILLIS}; at rest after this many within a MB. */
+    static final int REST_SAMPLES = 5;
+    static final long REST_SAMPLE_MILLIS = 250;
+    static final int REST_TIMEOUT_SECONDS = 15;
+
     /**
      * The metrics compared, in order, with whether more is better; a scenario shows those it reports (p50/p99 of
      * an idle-connection ramp are connect-to-subscribed times).
@@ -44,6 +50,7 @@ final class Pair implements Callable<Integer> {
     static final List<Metric> METRICS = List.of(
             new Metric("connections_per_s", true),
             new Metric("rss_per_conn_kb", false),
+            new Metric("rss_per_conn_rest_kb", false),
             new Metric("idle_cpu_pct", false),
             new Metric("idle_settled_cpu_pct", false),
             new Metric("deliveries_per_s", true),
@@ -193,11 +200,64 @@ final class Pair implements Callable<Integer> {
     }
 
     private Result run(Suite.Plan plan, LocalServer.Launcher launcher) throws Exception {
+        long rest = startsCold(plan) ? restingRss(launcher) : -1;
+        Result r;
         try (Suite.Deployment d = Suite.Deployment.start(launcher,
                 plan.engine() == Suite.Engine.REDIS ? redisServer : null, plan.nodes());
                 RunContext ctx = d.context(threads, duration, warmup)) {
-            return plan.factory().run(ctx);
+            r = plan.factory().run(ctx);
         }
+        return rest > 0 ? perConnectionFromRest(r, rest) : r;
+    }
+
+    /**
+     * The RSS of a fresh server at rest: started like the cold ramp's, without a client, once its RSS has stopped
+     * growing (or after {@link #REST_TIMEOUT_SECONDS}), then stopped. The cold ramp's own baseline is taken the moment
+     * the port opens, as it must to start the ramp at once; a JVM goes on compiling its start-up code for a second or
+     * so after that (~15 MB of Rotor's RSS, docs/benchmarks.md, "Memory per connection"), which that baseline would
+     * count as the connections' memory. -1 when the RSS cannot be read.
+     */
+    private long restingRss(LocalServer.Launcher launcher) throws Exception {
+        try (Suite.Deployment d = Suite.Deployment.start(launcher, null, 1)) {
+            ProcStats proc = new ProcStats(d.nodes().get(0).pid());
+            List<Long> samples = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(REST_TIMEOUT_SECONDS);
+            while (true) {
+                long rss = proc.rssBytes();
+                if (rss < 0) {
+                    return -1;
+                }
+                samples.add(rss);
+                if (atRest(samples) || System.nanoTime() > deadline) {
+                    return rss;
+                }
+                Thread.sleep(REST_SAMPLE_MILLIS);
+            }
+        }
+    }
+
+    /** Whether the last {@link #REST_SAMPLES} RSS samples (one second) lie within 1 MB of each other. */
+    static boolean atRest(List<Long> samples) {
+        if (samples.size() < REST_SAMPLES) {
+            return false;
+        }
+        List<Long> last = samples.subList(samples.size() - REST_SAMPLES, samples.size());
+        return last.stream().mapToLong(Long::longValue).max().getAsLong()
+                - last.stream().mapToLong(Long::longValue).min().getAsLong() < 1 << 20;
+    }
+
+    /**
+     * Adds the resting baseline to a cold ramp's result and the RSS per connection measured from it,
+     * {@code rss_per_conn_rest_kb}, next to {@code rss_per_conn_kb} from the baseline at the port's opening.
+     */
+    static Result perConnectionFromRest(Result r, long restBytes) {
+        r.put("rss_rest_mb", restBytes / 1048576.0);
+        Object after = r.values.get("rss_after_mb");
+        Object count = r.values.get("connections");
+        if (after instanceof Number a && count instanceof Number n && n.longValue() > 0) {
+            r.put("rss_per_conn_rest_kb", (a.doubleValue() * 1048576.0 - restBytes) / 1024.0 / n.longValue());
+        }
+        return r;
     }
 
     /** The suite's plans of the chosen engines, one run each (rounds repeat them), plus the cold idle ramp. */

@@ -2,6 +2,7 @@ package dev.rotor.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,5 +139,32 @@ class PairTest {
         }
         assertThat(p.process().isAlive()).isFalse();
         assertThatThrownBy(() -> LocalServer.command(" ", dir)).isInstanceOf(IllegalArgumentException.class);
+    }
+    @Test
+    void aServerIsAtRestOnceItsRssHoldsWithinAMegabyteForASecond() {
+        long mb = 1 << 20;
+        assertThat(Pair.atRest(List.of(88 * mb, 103 * mb, 103 * mb, 103 * mb))).as("too few samples").isFalse();
+        assertThat(Pair.atRest(List.of(88 * mb, 103 * mb, 103 * mb, 103 * mb, 103 * mb))).as("still growing")
+                .isFalse();
+        assertThat(Pair.atRest(List.of(88 * mb, 103 * mb, 103 * mb + 1000, 103 * mb, 103 * mb + mb / 2,
+                103 * mb))).isTrue();
+        assertThat(Pair.atRest(List.of(100 * mb, 100 * mb, 100 * mb, 100 * mb, 101 * mb))).isFalse();
+    }
+
+    @Test
+    void theRampsRssPerConnectionIsAlsoReportedFromTheRestingBaseline() {
+        Result ramp = new Result("conns", "conns 18000 @3000/s cold").put("connections", 18_000)
+                .put("rss_before_mb", 85.0).put("rss_after_mb", 194.0)
+                .put("rss_per_conn_kb", (194.0 - 85.0) * 1024 / 18_000);
+        Pair.perConnectionFromRest(ramp, 103L << 20);
+        assertThat((double) ramp.values.get("rss_rest_mb")).isEqualTo(103.0);
+        assertThat((double) ramp.values.get("rss_per_conn_rest_kb")).isCloseTo((194.0 - 103.0) * 1024 / 18_000,
+                offset(1e-9));
+        assertThat((double) ramp.values.get("rss_per_conn_kb")).as("the port-open figure stays")
+                .isCloseTo(6.2, offset(0.01));
+
+        Result failed = new Result("conns", "conns 18000 @3000/s cold").put("failed", "refused");
+        Pair.perConnectionFromRest(failed, 103L << 20);
+        assertThat(failed.values).doesNotContainKey("rss_per_conn_rest_kb");
     }
 }
