@@ -1,5 +1,6 @@
 package dev.rotor.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -121,6 +122,11 @@ final class Pair implements Callable<Integer> {
         List<Result> all = new ArrayList<>();
         StringBuilder tables = new StringBuilder();
         for (Suite.Plan plan : plans) {
+            // each arm's resting RSS once, before the generator's warm-up runs, so that no counted run follows a
+            // calibration start directly (one that did ran slower in every round, for a reason not found)
+            Map<Boolean, Long> rest = startsCold(plan)
+                    ? Map.of(true, restingRss(launchers.get(true)), false, restingRss(launchers.get(false)))
+                    : Map.of(true, -1L, false, -1L);
             for (int i = 0; warmsGeneratorUp(plans, plan) && i < Math.min(generatorWarmups, 10); i++) {
                 boolean isA = i % 2 == 1;
                 warmGenerator(plan, launchers.get(isA), isA ? aName : bName);
@@ -132,6 +138,9 @@ final class Pair implements Callable<Integer> {
                     Result r;
                     try {
                         r = run(plan, launchers.get(isA)).relabel(plan.label());
+                        if (rest.get(isA) > 0) {
+                            perConnectionFromRest(r, rest.get(isA));
+                        }
                     } catch (Exception e) {
                         // one failed run (a server that refused connections, say) loses its round, not the others
                         System.out.printf("%s %s round %d failed: %s%n", isA ? aName : bName, plan.label(), round,
@@ -200,24 +209,22 @@ final class Pair implements Callable<Integer> {
     }
 
     private Result run(Suite.Plan plan, LocalServer.Launcher launcher) throws Exception {
-        long rest = startsCold(plan) ? restingRss(launcher) : -1;
-        Result r;
         try (Suite.Deployment d = Suite.Deployment.start(launcher,
                 plan.engine() == Suite.Engine.REDIS ? redisServer : null, plan.nodes());
                 RunContext ctx = d.context(threads, duration, warmup)) {
-            r = plan.factory().run(ctx);
+            return plan.factory().run(ctx);
         }
-        return rest > 0 ? perConnectionFromRest(r, rest) : r;
     }
 
     /**
      * The RSS of a fresh server at rest: started like the cold ramp's, without a client, once its RSS has stopped
-     * growing (or after {@link #REST_TIMEOUT_SECONDS}), then stopped. The cold ramp's own baseline is taken the moment
-     * the port opens, as it must to start the ramp at once; a JVM goes on compiling its start-up code for a second or
-     * so after that (~15 MB of Rotor's RSS, docs/benchmarks.md, "Memory per connection"), which that baseline would
-     * count as the connections' memory. -1 when the RSS cannot be read.
+     * growing (or after {@link #REST_TIMEOUT_SECONDS}), then stopped; measured once per arm and cold scenario, before
+     * the generator's warm-up runs. The cold ramp's own baseline is taken the moment the port opens, as it must to
+     * start the ramp at once; a JVM goes on compiling its start-up code for a second or so after that (~15 MB of
+     * Rotor's RSS, docs/benchmarks.md, "Side by side: two servers, paired"), which that baseline would count as the
+     * connections' memory. -1 when the RSS cannot be read.
      */
-    private long restingRss(LocalServer.Launcher launcher) throws Exception {
+    private long restingRss(LocalServer.Launcher launcher) throws InterruptedException {
         try (Suite.Deployment d = Suite.Deployment.start(launcher, null, 1)) {
             ProcStats proc = new ProcStats(d.nodes().get(0).pid());
             List<Long> samples = new ArrayList<>();
@@ -233,6 +240,9 @@ final class Pair implements Callable<Integer> {
                 }
                 Thread.sleep(REST_SAMPLE_MILLIS);
             }
+        } catch (IOException | RuntimeException e) {
+            System.out.printf("the resting RSS could not be measured (%s); no rss_per_conn_rest_kb%n", e);
+            return -1;
         }
     }
 
