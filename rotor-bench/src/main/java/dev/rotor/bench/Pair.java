@@ -3,6 +3,7 @@ package dev.rotor.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,6 +66,8 @@ final class Pair implements Callable<Integer> {
             new Metric("delivery_ratio", true),
             new Metric("server_cpu_pct", false),
             new Metric("server_rss_mb", false),
+            new Metric("start_s", false),
+            new Metric("start_to_last_s", false),
             new Metric("redis_cpu_pct", false),
             new Metric("redis_us_per_commands", false),
             new Metric("redis_us_per_deliveries", false));
@@ -212,8 +215,22 @@ final class Pair implements Callable<Integer> {
         try (Suite.Deployment d = Suite.Deployment.start(launcher,
                 plan.engine() == Suite.Engine.REDIS ? redisServer : null, plan.nodes());
                 RunContext ctx = d.context(threads, duration, warmup)) {
-            return plan.factory().run(ctx);
+            return withStart(plan.factory().run(ctx), d.nodes().get(0).startup());
         }
+    }
+
+    /**
+     * Adds how long the server took from its start to an open port, {@code start_s}, which a warm-up at start
+     * lengthens, and for a ramp {@code start_to_last_s}: from the server's start until its last connection of the
+     * ramp was subscribed, what a crowd of clients that waited for a restarted server sees.
+     */
+    static Result withStart(Result r, Duration startup) {
+        double start = startup.toMillis() / 1000.0;
+        r.put("start_s", start);
+        if (r.values.get("connections_per_s") instanceof Number && r.values.get("duration_s") instanceof Number d) {
+            r.put("start_to_last_s", start + d.doubleValue());
+        }
+        return r;
     }
 
     /**
@@ -281,6 +298,9 @@ final class Pair implements Callable<Integer> {
             p.add(new Suite.Plan("conns 18000 @3000/s cold", true, 1,
                     c -> new ConnsScenario(c, ClientTransport.WEBSOCKET, 18_000, 10, 0, 3000, true)
                             .settledIdleWindow(settledWindow > 0 ? IDLE_SETTLE_SECONDS : 0, settledWindow).run()));
+            // not in DEFAULT_ONLY: a restart's crowd, all at once as soon as the port opens (--only 'conns 18000 cold')
+            p.add(new Suite.Plan("conns 18000 cold", true, 1,
+                    c -> new ConnsScenario(c, ClientTransport.WEBSOCKET, 18_000, 10, 0, 0, true).run()));
         }
         p.addAll(suite.plans());
         return p;

@@ -84,7 +84,7 @@ class PairTest {
         assertThat(p.generatorWarmups).isEqualTo(2);
         List<Suite.Plan> plans = p.plans();
         assertThat(plans.stream().filter(Pair::startsCold).map(Suite.Plan::label))
-                .containsExactly("conns 18000 @3000/s cold");
+                .containsExactly("conns 18000 @3000/s cold", "conns 18000 cold");
         List<Suite.Plan> churnFirst = List.of(plan(plans, "churn w32"), plan(plans, "api c32 b1"),
                 plan(plans, "conns 18000 @3000/s cold"));
         assertThat(churnFirst.stream().filter(x -> Pair.warmsGeneratorUp(churnFirst, x)).map(Suite.Plan::label))
@@ -166,5 +166,28 @@ class PairTest {
         Result failed = new Result("conns", "conns 18000 @3000/s cold").put("failed", "refused");
         Pair.perConnectionFromRest(failed, 103L << 20);
         assertThat(failed.values).doesNotContainKey("rss_per_conn_rest_kb");
+    }
+
+    @Test
+    void everyRunSaysHowLongTheServerTookToOpenItsPortAndARampAlsoUntilItsLastConnection() {
+        Result ramp = new Result("conns", "conns 18000 cold").put("connections_per_s", 2400.0)
+                .put("duration_s", 7.5);
+        Pair.withStart(ramp, java.time.Duration.ofMillis(3800));
+        assertThat((double) ramp.values.get("start_s")).isEqualTo(3.8);
+        assertThat((double) ramp.values.get("start_to_last_s")).isCloseTo(11.3, offset(1e-9));
+
+        Result api = new Result("api", "api c32 b1").put("commands_per_s", 1e5).put("duration_s", 8.0);
+        Pair.withStart(api, java.time.Duration.ofMillis(600));
+        assertThat((double) api.values.get("start_s")).isEqualTo(0.6);
+        assertThat(api.values).doesNotContainKey("start_to_last_s");
+        assertThat(Pair.METRICS).extracting(Pair.Metric::key).contains("start_s", "start_to_last_s");
+    }
+
+    @Test
+    void theUnpacedColdRampIsAPlanButNotADefaultScenario() {
+        assertThat(pair("--a", "x", "--b", "y").plans()).extracting(Suite.Plan::label)
+                .contains("conns 18000 cold", "conns 18000 @3000/s cold");
+        assertThat("conns 18000 cold").doesNotMatch(Pair.DEFAULT_ONLY);
+        assertThat("conns 18000 @3000/s cold").matches(Pair.DEFAULT_ONLY);
     }
 }

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -98,6 +99,28 @@ public final class Logging {
         root.setLevel(level.compareTo(LogLevel.INFO) < 0 ? Level.INFO : logbackLevel(level));
         root.addAppender(appender);
         ctx.getLogger("dev.rotor").setLevel(logbackLevel(level));
+    }
+
+    /**
+     * Runs {@code work} with every logger off and restores the levels afterwards: for the JIT warm-up, whose
+     * private server would otherwise log its own start and stop as if it were the real one.
+     */
+    public <T> T quietly(Callable<T> work) throws Exception {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
+            return work.call();
+        }
+        Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
+        Logger rotor = ctx.getLogger("dev.rotor");
+        Level rootLevel = root.getLevel();
+        Level rotorLevel = rotor.getLevel();
+        root.setLevel(Level.OFF);
+        rotor.setLevel(Level.OFF);
+        try {
+            return work.call();
+        } finally {
+            root.setLevel(rootLevel);
+            rotor.setLevel(rotorLevel);
+        }
     }
 
     private static Level logbackLevel(LogLevel level) {

@@ -30,11 +30,13 @@ public final class Main {
     private final Consumer<ServerRunner> onStarted;
     private final Duration shutdownTimeout;
     private final Logging logging;
+    private final Warmup warmup;
 
     /** The production setup: process environment, standard streams, {@code RotorServer}, OS signals. */
     public Main() {
         this(System.getenv(), System.out, System.err, EngineFactory.standard(), ManagedServer.rotor(),
-                Signals.catchHangupUntilStarted(), SHUTDOWN_TIMEOUT);
+                Signals.catchHangupUntilStarted(), SHUTDOWN_TIMEOUT,
+                new ConnectionWarmup(EngineFactory.standard(), ManagedServer.rotor()));
     }
 
     /**
@@ -47,6 +49,14 @@ public final class Main {
      */
     public Main(Map<String, String> env, PrintStream out, PrintStream err, EngineFactory engines,
                 ManagedServer.Factory servers, Consumer<ServerRunner> onStarted, Duration shutdownTimeout) {
+        this(env, out, err, engines, servers, onStarted, shutdownTimeout, Warmup.NONE);
+    }
+
+    /** As above, with the JIT warm-up the run command does before the ports open ({@code warmup_connections}). */
+    public Main(Map<String, String> env, PrintStream out, PrintStream err, EngineFactory engines,
+                ManagedServer.Factory servers, Consumer<ServerRunner> onStarted, Duration shutdownTimeout,
+                Warmup warmup) {
+        this.warmup = Objects.requireNonNull(warmup, "warmup");
         this.env = Map.copyOf(env);
         this.out = Objects.requireNonNull(out, "out");
         this.err = Objects.requireNonNull(err, "err");
@@ -118,4 +128,6 @@ public final class Main {
     Consumer<ServerRunner> onStarted() { return onStarted; }
 
     Duration shutdownTimeout() { return shutdownTimeout; }
+
+    Warmup warmup() { return warmup; }
 }

@@ -124,7 +124,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ConfigLoader loader = new ConfigLoader(Path.of(config), main.env(), explicitFlags(spec));
         ServerRunner runner = new ServerRunner(loader, main.logging(), main.engines(), main.servers(),
-                main.shutdownTimeout());
+                main.shutdownTimeout(), main.warmup());
         int code = runner.start();
         if (code != 0) {
             return code;

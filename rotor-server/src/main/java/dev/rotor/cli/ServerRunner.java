@@ -32,6 +32,11 @@ import org.slf4j.LoggerFactory;
 public final class ServerRunner {
 
     private static final Logger log = LoggerFactory.getLogger(ServerRunner.class);
+    /**
+     * The longest a warm-up may delay the start: 5,000 connections take ~3 s on 2 cores (docs/benchmarks.md,
+     * "Warm-up at start"); a slower machine gets fewer.
+     */
+    static final Duration WARMUP_LIMIT = Duration.ofSeconds(5);
 
     private enum State { NEW, RUNNING, STOPPING, STOPPED }
 
@@ -40,7 +45,10 @@ public final class ServerRunner {
     private final EngineFactory engines;
     private final ManagedServer.Factory servers;
     private final Duration shutdownTimeout;
+    private final Warmup warmup;
     private final Object lock = new Object();
+    /** Set by {@link #stop()} before it waits for {@code lock}, so that a warm-up in the start sequence ends early. */
+    private volatile boolean stopRequested;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     /** Guarded by {@code lock}. */
@@ -59,6 +67,16 @@ public final class ServerRunner {
      */
     public ServerRunner(ConfigLoader loader, Logging logging, EngineFactory engines, ManagedServer.Factory servers,
                         Duration shutdownTimeout) {
+        this(loader, logging, engines, servers, shutdownTimeout, Warmup.NONE);
+    }
+
+    /**
+     * @param warmup the JIT warm-up run before the engine is created and the ports are bound, with
+     *               {@code warmup_connections} connections
+     */
+    public ServerRunner(ConfigLoader loader, Logging logging, EngineFactory engines, ManagedServer.Factory servers,
+                        Duration shutdownTimeout, Warmup warmup) {
+        this.warmup = Objects.requireNonNull(warmup, "warmup");
         this.loader = Objects.requireNonNull(loader, "loader");
         this.logging = Objects.requireNonNull(logging, "logging");
         this.engines = Objects.requireNonNull(engines, "engines");
@@ -135,6 +153,7 @@ public final class ServerRunner {
             return fatal(e.getMessage());
         }
         logStartup(c, file, engine);
+        warmUp(c.warmupConnections());
         ManagedServer s = servers.create(c, engine);
         try {
             s.start();
@@ -147,6 +166,24 @@ public final class ServerRunner {
         server = s;
         state = State.RUNNING;
         return 0;
+    }
+
+    /**
+     * The warm-up before the ports open (docs/configuration.md, {@code warmup_connections}). Its private server logs
+     * nothing; one line tells what it did. A failure is a warning: the server starts cold, as without a warm-up.
+     */
+    private void warmUp(int connections) {
+        if (connections == 0) {
+            return;
+        }
+        try {
+            Warmup.Result r = logging.quietly(() -> warmup.run(connections, WARMUP_LIMIT, () -> stopRequested));
+            if (r.connections() > 0) {
+                log.info("JIT warm-up: {} connections in {} ms", r.connections(), r.took().toMillis());
+            }
+        } catch (Exception e) {
+            log.warn("JIT warm-up failed, starting without it: {}", describe(e));
+        }
     }
 
     /**
@@ -188,6 +225,7 @@ public final class ServerRunner {
      * @return the process exit status: 0, or 1 when the watchdog fired
      */
     public int stop() {
+        stopRequested = true;
         ManagedServer s;
         RotorConfig c;
         synchronized (lock) {

@@ -3,8 +3,6 @@ package dev.rotor.cli;
 import dev.rotor.auth.Hmac;
 import dev.rotor.config.ConfigLoader;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -74,15 +72,16 @@ final class TrainingCommand implements Callable<Integer> {
                      "namespaces": [{"name": "public", "publish": true, "presence": true, "join_leave": true,
                                      "history_size": 10, "history_lifetime": 60, "recover": true}]}
                     """.formatted(SECRET));
-            int port = freePort();
+            int port = LoopbackPorts.free();
             Map<String, Object> flags = new LinkedHashMap<>();
             flags.put("address", "127.0.0.1");
             flags.put("port", Integer.toString(port));
             flags.put("log_level", "none");
             flags.put("admin", Boolean.TRUE);
             flags.put("web", Boolean.TRUE);
+            flags.put("warmup_connections", 20); // a few, for the warm-up's own classes
             ServerRunner runner = new ServerRunner(new ConfigLoader(config, Map.of(), flags), main.logging(),
-                    main.engines(), main.servers(), main.shutdownTimeout());
+                    main.engines(), main.servers(), main.shutdownTimeout(), main.warmup());
             if (runner.start() != 0) {
                 out.println("cds-training: the server did not start");
                 out.flush();
@@ -105,11 +104,6 @@ final class TrainingCommand implements Callable<Integer> {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     /** The paths of one round; every answer is checked. */
     private static final class Workload {

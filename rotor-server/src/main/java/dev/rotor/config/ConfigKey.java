@@ -126,6 +126,8 @@ public enum ConfigKey {
     GOMAXPROCS("gomaxprocs", Type.INT, 0, Env.NONE, Reload.NO),
     /** Beyond v1: the Netty transport, {@code auto}, {@code epoll}, {@code io_uring} or {@code nio}. */
     NETTY_TRANSPORT("netty_transport", Type.STRING, "auto", Env.NONE, Reload.NO),
+    /** Beyond v1: connections of the JIT warm-up before the ports open (docs/configuration.md), 0 = none. */
+    WARMUP_CONNECTIONS("warmup_connections", Type.INT, 0, Env.BOUND, Reload.NO),
 
     // §3.7 Redis engine: the engine keys, handed to the engine as EngineValues (keep them together, in this order)
     REDIS_HOST("redis_host", Type.STRING, "127.0.0.1", Env.BOUND, Reload.NO),

@@ -27,6 +27,9 @@ import java.util.function.Supplier;
  * and re-applies the same environment and flags. Immutable and thread-safe.
  */
 public final class ConfigLoader {
+    /** The most connections {@code warmup_connections} accepts: a warm-up is also bounded by its time limit. */
+    public static final int MAX_WARMUP_CONNECTIONS = 1_000_000;
+
     private final Path file;
     private final Map<String, String> env;
     private final Map<String, Object> flags;
@@ -171,8 +174,13 @@ public final class ConfigLoader {
         if (server.ssl() && !autocert.enabled() && (server.sslCert().isEmpty() || server.sslKey().isEmpty())) {
             throw new ConfigException("config error: ssl: ssl_cert and ssl_key must both be set when ssl is enabled");
         }
+        int warmup = s.integer(WARMUP_CONNECTIONS);
+        if (warmup < 0 || warmup > MAX_WARMUP_CONNECTIONS) {
+            throw new ConfigException("config error: " + WARMUP_CONNECTIONS.key() + ": expected 0 (no warm-up) to "
+                    + MAX_WARMUP_CONNECTIONS + " connections, got " + warmup);
+        }
         return new RotorConfig(node, server, s.string(ENGINE), s.string(LOG_LEVEL), s.string(LOG_FILE),
-                s.string(PID_FILE), s.integer(GOMAXPROCS), EngineValues.read(s), autocert);
+                s.string(PID_FILE), s.integer(GOMAXPROCS), warmup, EngineValues.read(s), autocert);
     }
 
     private NodeConfig buildNode(ConfigSources s) {

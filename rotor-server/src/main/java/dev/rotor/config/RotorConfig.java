@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param logFile    empty for standard output
  * @param pidFile    empty for no PID file
  * @param gomaxprocs v1's CPU limit, 0 = all cores; also in {@link ServerConfig#eventLoops()} as the worker loop count
+ * @param warmupConnections beyond v1: connections of the JIT warm-up before the ports open, 0 = none
  * @param engineValues the engine keys (§3.7) as resolved; the engine named by {@code engine} reads its typed config
  *                   from them when it is created
  */
@@ -26,6 +27,7 @@ public record RotorConfig(
         String logFile,
         String pidFile,
         int gomaxprocs,
+        int warmupConnections,
         ConfigValues engineValues,
         AutocertSettings autocert) {
 
@@ -37,12 +39,16 @@ public record RotorConfig(
         Objects.requireNonNull(logFile, "logFile");
         Objects.requireNonNull(pidFile, "pidFile");
         Objects.requireNonNull(engineValues, "engineValues");
+        if (warmupConnections < 0) {
+            throw new IllegalArgumentException("warmupConnections < 0");
+        }
         Objects.requireNonNull(autocert, "autocert");
     }
 
     /** This configuration with a reloaded node and logging settings; everything else stays as started (§7). */
     public RotorConfig withReloadable(NodeConfig newNode, String newLogLevel, String newLogFile) {
-        return new RotorConfig(newNode, server, engine, newLogLevel, newLogFile, pidFile, gomaxprocs, engineValues,
+        return new RotorConfig(newNode, server, engine, newLogLevel, newLogFile, pidFile, gomaxprocs, warmupConnections,
+                engineValues,
                 autocert);
     }
 }

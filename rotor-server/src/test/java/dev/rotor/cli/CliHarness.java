@@ -22,6 +22,7 @@ final class CliHarness {
     Consumer<RecordingServer> onCreate = server -> { };
     Duration shutdownTimeout = Duration.ofSeconds(10);
     EngineFactory engines = EngineFactory.standard();
+    Warmup warmup = Warmup.NONE;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
@@ -41,7 +42,7 @@ final class CliHarness {
                         runner.stop();
                     }
                 },
-                shutdownTimeout);
+                shutdownTimeout, warmup);
         return main.newCommandLine().execute(args);
     }
 

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -178,6 +179,77 @@ class RunCommandTest {
 
         assertThat(cli.out()).contains(
                 "Error creating engine: Malformed sharding configuration: wrong number of redis hosts");
+    }
+
+    @Test
+    void theWarmUpRunsWithTheConfiguredConnectionsBeforeTheServerIsCreatedAndSaysWhatItDid() throws IOException {
+        Path file = write("config.json", "{\"secret\": \"s\", \"warmup_connections\": 5000}");
+        List<String> calls = new CopyOnWriteArrayList<>();
+        cli.warmup = (connections, limit, cancelled) -> {
+            calls.add(connections + " in " + limit + ", servers before: " + cli.servers.size()
+                    + ", cancelled: " + cancelled.getAsBoolean());
+            return new Warmup.Result(connections, Duration.ofMillis(1234));
+        };
+
+        assertThat(cli.run("-c", file.toString())).isZero();
+
+        assertThat(calls).containsExactly("5000 in PT5S, servers before: 0, cancelled: false");
+        assertThat(cli.out()).contains("[I]: ", "JIT warm-up: 5000 connections in 1234 ms");
+        assertThat(cli.out().indexOf("Engine: ")).isLessThan(cli.out().indexOf("JIT warm-up"));
+        assertThat(cli.server().started).isTrue();
+    }
+
+    @Test
+    void theWarmUpIsOffByDefaultAndTheEnvironmentCanTurnItOn() throws IOException {
+        AtomicInteger asked = new AtomicInteger(-1);
+        cli.warmup = (connections, limit, cancelled) -> {
+            asked.set(connections);
+            return new Warmup.Result(connections, Duration.ZERO);
+        };
+        assertThat(cli.run("-c", write("a.json", "{}").toString())).isZero();
+        assertThat(asked).hasValue(-1);
+        assertThat(cli.out()).doesNotContain("JIT warm-up");
+
+        cli.env.put("CENTRIFUGO_WARMUP_CONNECTIONS", "300");
+        assertThat(cli.run("-c", write("b.json", "{}").toString())).isZero();
+        assertThat(asked).hasValue(300);
+    }
+
+    @Test
+    void aFailedWarmUpIsAWarningAndTheServerStartsWithoutIt() throws IOException {
+        cli.warmup = (connections, limit, cancelled) -> {
+            throw new IOException("the warm-up server sent no \"connect\"");
+        };
+
+        assertThat(cli.run("-c", write("config.json", "{\"warmup_connections\": 10}").toString())).isZero();
+
+        assertThat(cli.out()).contains("[W]: ",
+                "JIT warm-up failed, starting without it: the warm-up server sent no \"connect\"");
+        assertThat(cli.server().started).isTrue();
+    }
+
+    @Test
+    void theWarmUpsPrivateServerLogsNothingButTheRealOneDoes() throws IOException {
+        cli.warmup = (connections, limit, cancelled) -> {
+            org.slf4j.LoggerFactory.getLogger("dev.rotor.server.RotorServer").info("Start serving on a private port");
+            org.slf4j.LoggerFactory.getLogger("io.netty.channel").warn("a library warning");
+            return new Warmup.Result(connections, Duration.ZERO);
+        };
+
+        assertThat(cli.run("-c", write("config.json", "{\"warmup_connections\": 10}").toString())).isZero();
+
+        assertThat(cli.out()).doesNotContain("private port", "a library warning").contains("Shutting down");
+    }
+
+    @Test
+    void aWarmUpConnectionCountOutsideItsRangeIsAConfigError() throws IOException {
+        assertThat(cli.run("-c", write("config.json", "{\"warmup_connections\": -1}").toString())).isEqualTo(1);
+        assertThat(cli.run("-c", write("big.json", "{\"warmup_connections\": 1000001}").toString())).isEqualTo(1);
+
+        assertThat(cli.out()).contains("[F]: ",
+                "warmup_connections: expected 0 (no warm-up) to 1000000 connections, got -1",
+                "warmup_connections: expected 0 (no warm-up) to 1000000 connections, got 1000001");
+        assertThat(cli.servers).isEmpty();
     }
 
     @Test

@@ -38,7 +38,8 @@ class BinRotorIT {
     void binRotorServesClientsAndTheApiAndShutsDownGracefully() throws Exception {
         assertHangupIsNotIgnored();
         Path script = RotorProcess.binRotor();
-        Files.writeString(dir.resolve("rotor.json"), "{\"secret\": \"bin-secret\", \"presence\": true}");
+        Files.writeString(dir.resolve("rotor.json"),
+                "{\"secret\": \"bin-secret\", \"presence\": true, \"warmup_connections\": 500}");
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -93,6 +94,9 @@ class BinRotorIT {
             assertThat(p.exitValue()).as(Files.readString(log)).isZero();
             assertThat(dir.resolve("rotor.pid")).doesNotExist();
             assertThat(Files.readString(log)).contains("Start serving").contains("Signal received: terminated");
+            // the JIT warm-up ran first; its private server logs nothing of its own
+            assertThat(Files.readString(log)).containsPattern("JIT warm-up: [1-9]\\d* connections in \\d+ ms")
+                    .containsOnlyOnce("Start serving").containsOnlyOnce("Netty transport");
         } finally {
             p.destroyForcibly();
         }
