@@ -227,7 +227,8 @@ final class Pair implements Callable<Integer> {
     static Result withStart(Result r, Duration startup) {
         double start = startup.toMillis() / 1000.0;
         r.put("start_s", start);
-        if (r.values.get("connections_per_s") instanceof Number && r.values.get("duration_s") instanceof Number d) {
+        // a ramp's window starts when the port opens; churn's starts after its warm-up, so it has no such figure
+        if ("conns".equals(r.scenario) && r.values.get("duration_s") instanceof Number d) {
             r.put("start_to_last_s", start + d.doubleValue());
         }
         return r;
