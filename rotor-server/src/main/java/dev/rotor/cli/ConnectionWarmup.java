@@ -63,7 +63,13 @@ final class ConnectionWarmup implements Warmup {
         // no config file: defaults, the random secret from the environment map, the flags above
         RotorConfig c = new ConfigLoader(Path.of(""), Map.of("CENTRIFUGO_SECRET", secret), flags).load().config();
         Engine engine = engines.create(c);
-        ManagedServer server = servers.create(c, engine);
+        ManagedServer server;
+        try {
+            server = servers.create(c, engine);
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
         AtomicInteger next = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
         AtomicReference<Exception> failure = new AtomicReference<>();
@@ -137,7 +143,7 @@ final class ConnectionWarmup implements Warmup {
     static byte[] textFrame(String text) {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
         if (payload.length > 0xFFFF) {
-            throw new IllegalArgumentException("a warm-up frame is short");
+            throw new IllegalArgumentException("a warm-up frame has at most 65,535 bytes, not " + payload.length);
         }
         int head = payload.length < 126 ? 2 : 4;
         byte[] frame = new byte[head + 4 + payload.length];
@@ -168,5 +174,4 @@ final class ConnectionWarmup implements Warmup {
             }
         }
     }
-
 }

@@ -71,8 +71,8 @@ public final class ServerRunner {
     }
 
     /**
-     * @param warmup the JIT warm-up run before the engine is created and the ports are bound, with
-     *               {@code warmup_connections} connections
+     * @param warmup the JIT warm-up, run with {@code warmup_connections} connections once the engine is created
+     *               (a Redis engine connects only when the server starts) and before the server is created
      */
     public ServerRunner(ConfigLoader loader, Logging logging, EngineFactory engines, ManagedServer.Factory servers,
                         Duration shutdownTimeout, Warmup warmup) {
