@@ -124,12 +124,15 @@ final class Pair implements Callable<Integer> {
                 duration, warmup, ProcStats.loadAverage());
         List<Result> all = new ArrayList<>();
         StringBuilder tables = new StringBuilder();
+        Map<Boolean, Long> measuredRest = null; // a property of each arm's server, not of a scenario: once a run
         for (Suite.Plan plan : plans) {
-            // each arm's resting RSS once, before the generator's warm-up runs, so that no counted run follows a
-            // calibration start directly (one that did ran slower in every round, for a reason not found)
-            Map<Boolean, Long> rest = startsCold(plan)
-                    ? Map.of(true, restingRss(launchers.get(true)), false, restingRss(launchers.get(false)))
-                    : Map.of(true, -1L, false, -1L);
+            // each arm's resting RSS once, before the first cold scenario's generator warm-up runs, so that no
+            // counted run follows a calibration start directly (one that did ran slower in every round, for a
+            // reason not found)
+            if (startsCold(plan) && measuredRest == null) {
+                measuredRest = Map.of(true, restingRss(launchers.get(true)), false, restingRss(launchers.get(false)));
+            }
+            Map<Boolean, Long> rest = startsCold(plan) ? measuredRest : Map.of(true, -1L, false, -1L);
             for (int i = 0; warmsGeneratorUp(plans, plan) && i < Math.min(generatorWarmups, 10); i++) {
                 boolean isA = i % 2 == 1;
                 warmGenerator(plan, launchers.get(isA), isA ? aName : bName);
@@ -236,7 +239,7 @@ final class Pair implements Callable<Integer> {
 
     /**
      * The RSS of a fresh server at rest: started like the cold ramp's, without a client, once its RSS has stopped
-     * growing (or after {@link #REST_TIMEOUT_SECONDS}), then stopped; measured once per arm and cold scenario, before
+     * growing (or after {@link #REST_TIMEOUT_SECONDS}), then stopped; measured once per arm and run, before
      * the generator's warm-up runs. The cold ramp's own baseline is taken the moment the port opens, as it must to
      * start the ramp at once; a JVM goes on compiling its start-up code for a second or so after that (~15 MB of
      * Rotor's RSS, docs/benchmarks.md, "Side by side: two servers, paired"), which that baseline would count as the
