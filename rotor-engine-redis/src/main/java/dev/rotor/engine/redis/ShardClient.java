@@ -9,6 +9,7 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.StatefulRedisConnectionImpl;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -44,16 +45,20 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The connections of one Redis shard: one command connection (Lettuce pipelines every command sent on it, in
  * order; publications and scripts issued inside a {@link CommandBatch} go out together in one write) and one
- * dedicated PUB/SUB connection. Both reconnect by themselves; Lettuce re-subscribes every channel in one command
+ * dedicated PUB/SUB connection, which speaks RESP3 where the server has it (see {@link #pubsubClient}). Both
+ * reconnect by themselves; Lettuce re-subscribes every channel in one command
  * after a reconnect, and this class then reports the channels whose messages may have been lost. With
  * {@code redis_wait_replicas} a third, dedicated connection carries the publications with history and their WAIT
  * ({@link ReplicaWait}). Thread-safe.
  */
 final class ShardClient implements RedisBackend, MasterConnection, CommandBatch.Target, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ShardClient.class);
     private static final ByteArrayCodec CODEC = ByteArrayCodec.INSTANCE;
     /** Pause before sending the re-subscription again when its SUBSCRIBE failed on an open connection. */
     private static final long RESUBSCRIBE_RETRY_MILLIS = 500;
@@ -61,6 +66,15 @@ final class ShardClient implements RedisBackend, MasterConnection, CommandBatch.
     private final RedisShardConfig config;
     private final RedisURI uri;
     private final RedisClient client;
+    /**
+     * Opens the PUB/SUB connection, in RESP3 where the server has it (Redis 6 and later; HELLO, else RESP2). Under
+     * RESP2 Redis answers the health probe's PING on a subscribed connection with a PUB/SUB-shaped
+     * {@code ["pong", ""]}, and Lettuce (6.8) took it for the reply of a SUBSCRIBE still waiting on the connection,
+     * which then failed and closed its client ({@code RedisPubSubProbeIT}). RESP3 frames every push as a push. On a
+     * RESP2 server the probe is skipped ({@link #probe}). The command connections stay on RESP2, whose script
+     * replies the engine decodes.
+     */
+    private final RedisClient pubsubClient;
     private final ClientResources resources;
     /** {@code redis_read_timeout}: how long a command may wait for its reply. */
     private final Duration commandTimeout;
@@ -96,18 +110,22 @@ final class ShardClient implements RedisBackend, MasterConnection, CommandBatch.
         this.waitReplicas = engineConfig.waitReplicas();
         this.waitTimeoutMillis = engineConfig.waitTimeout().toMillis();
         this.client = RedisClient.create(resources, uri);
+        this.pubsubClient = RedisClient.create(resources, uri);
         this.resources = resources;
         this.commandTimeout = engineConfig.commandTimeout();
-        this.client.setOptions(ClientOptions.builder()
+        this.client.setOptions(options(engineConfig).protocolVersion(ProtocolVersion.RESP2).build());
+        this.pubsubClient.setOptions(options(engineConfig).build()); // no version: HELLO 3, else RESP2
+    }
+
+    private static ClientOptions.Builder options(RedisEngineConfig engineConfig) {
+        return ClientOptions.builder()
                 .autoReconnect(true)
                 // v1 compat: fail fast while disconnected; v1 queued commands without a timeout (docs/scaling.md).
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .protocolVersion(ProtocolVersion.RESP2)
                 .socketOptions(SocketOptions.builder().connectTimeout(engineConfig.connectTimeout())
                         .keepAlive(true).build())
                 // one deadline per write for the commands of issue(), Lettuce's timer per command for the rest
-                .timeoutOptions(WriteDeadline.timeoutOptions(engineConfig.commandTimeout()))
-                .build());
+                .timeoutOptions(WriteDeadline.timeoutOptions(engineConfig.commandTimeout()));
     }
 
     private static RedisURI uri(RedisShardConfig c, RedisEngineConfig e) {
@@ -145,7 +163,7 @@ final class ShardClient implements RedisBackend, MasterConnection, CommandBatch.
     @Override
     public CompletionStage<Void> connect(byte[][] alwaysOn, BiConsumer<String, byte[]> onMessage,
             Consumer<Set<String>> onResubscribed) {
-        client.addListener(new RedisConnectionStateListener() {
+        RedisConnectionStateListener states = new RedisConnectionStateListener() {
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
                 ServerIdentity id = identities.get(connection);
@@ -174,12 +192,14 @@ final class ShardClient implements RedisBackend, MasterConnection, CommandBatch.
                     reconnects.incrementAndGet();
                 }
             }
-        });
+        };
+        client.addListener(states);
+        pubsubClient.addListener(states);
         return client.connectAsync(ByteArrayCodec.INSTANCE, uri)
                 .thenCompose(conn -> {
                     commands = conn;
                     watch(conn, identity);
-                    return client.connectPubSubAsync(ByteArrayCodec.INSTANCE, uri);
+                    return pubsubClient.connectPubSubAsync(ByteArrayCodec.INSTANCE, uri);
                 })
                 .thenCompose(ps -> {
                     Set<String> always = new HashSet<>();
@@ -202,6 +222,11 @@ final class ShardClient implements RedisBackend, MasterConnection, CommandBatch.
                         }
                     });
                     pubsub = ps;
+                    if (pubsubProtocol() != ProtocolVersion.RESP3) {
+                        log.warn("Redis shard {} ({}) has no RESP3 (Redis 5 or earlier): its PUB/SUB connection is "
+                                + "not probed, so a network loss that leaves the socket open goes unnoticed until "
+                                + "TCP keepalive ends it", index, config.describe());
+                    }
                     return ps.async().subscribe(alwaysOn);
                 })
                 .thenCompose(v -> loadScripts())
@@ -439,17 +464,25 @@ final class ShardClient implements RedisBackend, MasterConnection, CommandBatch.
 
     /**
      * Sends PING on the PUB/SUB connection: a connection that is open but gets no answer within {@code timeout}
-     * (a network loss that did not close the socket) makes the shard unhealthy until a PING succeeds again.
+     * (a network loss that did not close the socket) makes the shard unhealthy until a PING succeeds again. Only
+     * under RESP3: under RESP2 the PING's reply can be taken for a pending SUBSCRIBE's (see {@link #pubsubClient}).
      */
     @Override
     public void probe(java.time.Duration timeout) {
         StatefulRedisPubSubConnection<byte[], byte[]> ps = pubsub;
-        if (ps == null || !ps.isOpen()) {
+        if (ps == null || !ps.isOpen() || pubsubProtocol() != ProtocolVersion.RESP3) {
             return;
         }
         ps.async().ping().toCompletableFuture()
                 .orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                 .whenComplete((pong, e) -> probeFailing = e != null);
+    }
+
+    /** The protocol the PUB/SUB connection speaks; null until connected. */
+    ProtocolVersion pubsubProtocol() {
+        StatefulRedisPubSubConnection<byte[], byte[]> ps = pubsub;
+        return ps instanceof StatefulRedisConnectionImpl<?, ?> impl
+                ? impl.getConnectionState().getNegotiatedProtocolVersion() : null;
     }
 
     /** The server behind the command connection (gap detection, see {@link ServerIdentity}). */
@@ -488,10 +521,11 @@ final class ShardClient implements RedisBackend, MasterConnection, CommandBatch.
         return e;
     }
 
-    /** Closes every connection of this shard (shutting the client down closes them). */
+    /** Closes every connection of this shard (shutting the clients down closes them). */
     @Override
     public CompletableFuture<Void> closeAsync() {
-        return client.shutdownAsync(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+        return CompletableFuture.allOf(client.shutdownAsync(0, 2, java.util.concurrent.TimeUnit.SECONDS),
+                pubsubClient.shutdownAsync(0, 2, java.util.concurrent.TimeUnit.SECONDS));
     }
 
     @Override
