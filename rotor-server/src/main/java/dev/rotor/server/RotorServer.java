@@ -165,7 +165,7 @@ public final class RotorServer {
         }
         Class<? extends ServerChannel> channelClass = transport.serverChannelClass();
         bossGroup = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
-        workerGroup = new MultiThreadIoEventLoopGroup(server.effectiveEventLoops(), transport.ioHandlerFactory());
+        workerGroup = WorkerLoops.create(server.effectiveEventLoops(), transport.ioHandlerFactory());
         runningTransport = transport;
         log.info("Netty transport: {} (netty_transport: {}), {} worker event loops", transport.key(),
                 server.transport().key(), server.effectiveEventLoops());
