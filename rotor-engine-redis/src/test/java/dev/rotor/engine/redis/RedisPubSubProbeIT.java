@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rotor.engine.HistoryOptions;
 import dev.rotor.protocol.Message;
 import dev.rotor.protocol.RawJson;
+import dev.rotor.testing.LogCapture;
 import dev.rotor.testing.RecordingEngineListener;
 import dev.rotor.testkit.redis.RedisServer;
 import io.lettuce.core.protocol.ProtocolVersion;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The engine's health probe (a PING on the PUB/SUB connection, once a second) while subscriptions change on a single
@@ -27,6 +29,9 @@ import org.junit.jupiter.api.Test;
  * a server that has only RESP2.
  */
 class RedisPubSubProbeIT {
+    @RegisterExtension
+    final LogCapture log = new LogCapture(ShardClient.class);
+
     private static final int ROUNDS = 10;
     private static final int CHANNELS_PER_ROUND = 3_000;
 
@@ -35,6 +40,7 @@ class RedisPubSubProbeIT {
         try (RedisServer server = RedisServer.start()) {
             assertSubscribesSurviveTheProbe(server, ProtocolVersion.RESP3);
         }
+        assertThat(log.messages()).noneMatch(m -> m.contains("RESP3"));
     }
 
     @Test
@@ -42,6 +48,10 @@ class RedisPubSubProbeIT {
         // Redis 5 and earlier have no HELLO; the same server with HELLO disabled answers like one of them
         try (RedisServer server = RedisServer.start(List.of("--rename-command", "HELLO", ""))) {
             assertSubscribesSurviveTheProbe(server, ProtocolVersion.RESP2);
+            // the operator is told at start, once per engine (this test starts two: the subscriber and a publisher)
+            assertThat(log.messages()).hasSize(2).containsOnly("Redis shard 0 (" + server.host() + ":" + server.port()
+                    + "/0) has no RESP3 (Redis 5 or earlier): its PUB/SUB connection is not probed, so a network "
+                    + "loss that leaves the socket open goes unnoticed until TCP keepalive ends it");
         }
     }
 
