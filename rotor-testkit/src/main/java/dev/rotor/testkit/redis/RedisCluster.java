@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -134,35 +136,41 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     /**
-     * Waits until every running node reports {@code cluster_state:ok} and every running replica has its replication
-     * link up (a replica that never synced with its master refuses to take over from it).
+     * Waits until every running node reports {@code cluster_state:ok}, every running replica has its replication
+     * link up (a replica that never synced with its master refuses to take over from it), and every running node's
+     * CLUSTER NODES table agrees with each node's own role, with no node flagged as failing. The last part matters
+     * after a failover: a master that was frozen, once resumed, still reports {@code role:master} until the gossip
+     * demotes it, and the others list it as a failed master without a replica role until then.
      */
     public synchronized void awaitOk() {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
             boolean ok = true;
+            Map<Integer, Boolean> masters = new HashMap<>(); // port -> the node's own role is master
             for (RedisServer node : nodes) {
                 if (!node.running()) {
                     continue;
                 }
-                try {
-                    last = query(node, "CLUSTER", "INFO");
-                } catch (UncheckedIOException | IllegalStateException e) {
-                    last = e.getMessage();
-                }
+                last = ask(node, "CLUSTER", "INFO");
                 if (!last.contains("cluster_state:ok")) {
                     ok = false;
                     break;
                 }
-                try {
-                    last = query(node, "INFO", "replication");
-                } catch (UncheckedIOException | IllegalStateException e) {
-                    last = e.getMessage();
-                }
+                last = ask(node, "INFO", "replication");
                 if (!last.contains("role:master") && !last.contains("master_link_status:up")) {
                     ok = false;
                     break;
+                }
+                masters.put(node.port(), last.contains("role:master"));
+            }
+            for (RedisServer node : nodes) {
+                if (!ok) {
+                    break;
+                }
+                if (node.running()) {
+                    last = ask(node, "CLUSTER", "NODES");
+                    ok = agrees(last, masters);
                 }
             }
             if (ok) {
@@ -176,6 +184,43 @@ public final class RedisCluster implements AutoCloseable {
             }
         }
         throw new IllegalStateException("Redis Cluster not ok within " + READY_TIMEOUT + " (last: " + last + ")");
+    }
+
+    /** The reply of one command to one node, or the error's message (a node that is restarting may refuse). */
+    private String ask(RedisServer node, String... args) {
+        try {
+            return query(node, args);
+        } catch (UncheckedIOException | IllegalStateException e) {
+            return String.valueOf(e.getMessage());
+        }
+    }
+
+    /**
+     * Whether a CLUSTER NODES table lists each running node ({@code masters}: port to its own role being master)
+     * in the role it reports itself, none of them flagged {@code fail} or {@code fail?}.
+     */
+    private static boolean agrees(String table, Map<Integer, Boolean> masters) {
+        int listed = 0;
+        for (String line : table.split("\n")) {
+            String[] f = line.trim().split(" ");
+            if (f.length < 8 || f[1].indexOf('@') < 0) {
+                continue;
+            }
+            Boolean master = masters.get(portOf(f[1]));
+            if (master == null) {
+                continue; // a node that is not running
+            }
+            if (f[2].contains("fail") || f[2].contains(master ? "slave" : "master")) {
+                return false;
+            }
+            listed++;
+        }
+        return listed == masters.size();
+    }
+
+    /** The client port of a CLUSTER NODES address field, {@code host:port@busport[,hostname]}. */
+    private static int portOf(String address) {
+        return Integer.parseInt(address.substring(address.indexOf(':') + 1, address.indexOf('@')));
     }
 
     /** All six nodes, masters and replicas, in creation order. */
@@ -235,7 +280,7 @@ public final class RedisCluster implements AutoCloseable {
                 int from = Integer.parseInt(range[0]);
                 int to = range.length > 1 ? Integer.parseInt(range[1]) : from;
                 if (slot >= from && slot <= to) {
-                    int port = Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1, f[1].indexOf('@')));
+                    int port = portOf(f[1]);
                     for (RedisServer candidate : nodes) {
                         if (candidate.port() == port) {
                             return candidate;
@@ -253,7 +298,7 @@ public final class RedisCluster implements AutoCloseable {
         for (String line : master.command("CLUSTER", "NODES").split("\n")) {
             String[] f = line.trim().split(" ");
             if (f.length >= 4 && f[2].contains("slave") && f[3].equals(id) && !f[2].contains("fail")) {
-                int port = Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1, f[1].indexOf('@')));
+                int port = portOf(f[1]);
                 for (RedisServer candidate : nodes) {
                     if (candidate.port() == port && candidate.running()) {
                         return candidate;

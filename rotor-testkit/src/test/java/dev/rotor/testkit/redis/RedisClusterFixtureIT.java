@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +36,29 @@ class RedisClusterFixtureIT {
                     owner.command("CLUSTER", "KEYSLOT", "news").trim().substring(1))).startsWith(":0");
         }
         assertThat(dirs).allSatisfy(d -> assertThat(Files.exists(d)).isFalse());
+    }
+
+    /**
+     * After a failover, {@code awaitOk} returns only once the old master, resumed, has been demoted: its own role and
+     * every node's table say replica, so the new master has a running replica to fault (a chaos cycle once failed on
+     * "no running replica" right after {@code awaitOk}).
+     */
+    @Test
+    void awaitOkAfterAFailoverWaitsUntilTheResumedMasterIsAReplica() {
+        try (RedisCluster cluster = RedisCluster.start()) {
+            RedisServer frozen = cluster.masterOf("news");
+            frozen.pause();
+            try {
+                Awaitility.await("the cluster promotes a replica").atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                        .until(() -> cluster.masterOf("news") != frozen);
+            } finally {
+                frozen.resume();
+            }
+            cluster.awaitOk();
+            assertThat(frozen.command("ROLE")).contains("slave");
+            assertThat(cluster.replicaOf(cluster.masterOf("news"))).isSameAs(frozen);
+        }
     }
 
     @Test
