@@ -1,6 +1,7 @@
 package dev.rotor.server;
 
 import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SingleThreadIoEventLoop;
@@ -27,10 +28,18 @@ final class WorkerLoops {
         return new MultiThreadIoEventLoopGroup(loops, io) {
             @Override
             protected IoEventLoop newChild(Executor executor, IoHandlerFactory factory, Object... args) {
-                // Netty's defaults for the rest: an unbounded task queue, and rejecting tasks once shut down
-                return new SingleThreadIoEventLoop(this, executor, factory, Integer.MAX_VALUE,
-                        RejectedExecutionHandlers.reject(), TASK_QUANTUM_MS);
+                return new Loop(this, executor, factory);
             }
         };
+    }
+
+    /** A loop with Netty's defaults but the quantum. */
+    private static final class Loop extends SingleThreadIoEventLoop {
+        Loop(IoEventLoopGroup parent, Executor executor, IoHandlerFactory io) {
+            // the task queue's bound as Netty's default loop has it (io.netty.eventLoop.maxPendingTasks, unbounded
+            // unless set), and tasks rejected once the loop is shut down
+            super(parent, executor, io, DEFAULT_MAX_PENDING_TASKS, RejectedExecutionHandlers.reject(),
+                    TASK_QUANTUM_MS);
+        }
     }
 }

@@ -7,7 +7,6 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
@@ -80,36 +79,28 @@ final class ClusterBackend implements RedisBackend {
         for (RedisShardConfig.Address a : config.seeds()) {
             seeds.add(uri(a.host(), a.port(), config.password(), commandTimeout));
         }
-        SocketOptions socket = SocketOptions.builder().connectTimeout(engineConfig.connectTimeout())
-                .keepAlive(true).build();
         this.client = RedisClusterClient.create(resources, seeds);
-        this.client.setOptions(ClusterClientOptions.builder()
-                .autoReconnect(true)
-                // v1 compat: fail fast while disconnected, as on a single Redis (ShardClient).
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .protocolVersion(ProtocolVersion.RESP2)
-                .socketOptions(socket)
-                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+        ClusterClientOptions.Builder options = LettuceOptions.shared(ClusterClientOptions.builder(), engineConfig,
+                true, TimeoutOptions.enabled(commandTimeout));
+        this.client.setOptions(options
                 .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                         .enablePeriodicRefresh(Duration.ofSeconds(REFRESH_SECONDS))
                         .enableAllAdaptiveRefreshTriggers()
                         .adaptiveRefreshTriggersTimeout(Duration.ofMillis(500))
                         .build())
+                .protocolVersion(ProtocolVersion.RESP2)
                 .build());
-        this.nodeClient = nodeClient(resources, socket, ProtocolVersion.RESP2);
-        this.pubsubClient = nodeClient(resources, socket, ProtocolVersion.RESP3);
+        this.nodeClient = nodeClient(resources, engineConfig, ProtocolVersion.RESP2);
+        this.pubsubClient = nodeClient(resources, engineConfig, ProtocolVersion.RESP3);
     }
 
     /** A client for connections to one node that do not reconnect (their owners re-place them instead). */
-    private RedisClient nodeClient(ClientResources resources, SocketOptions socket, ProtocolVersion protocol) {
+    private RedisClient nodeClient(ClientResources resources, RedisEngineConfig engineConfig,
+            ProtocolVersion protocol) {
         RedisClient c = RedisClient.create(resources);
-        c.setOptions(ClientOptions.builder()
-                .autoReconnect(false) // ClusterSubscriptions and ClusterMasters re-place on the current master
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .protocolVersion(protocol)
-                .socketOptions(socket)
-                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                .build());
+        // no reconnect: ClusterSubscriptions and ClusterMasters re-place on the current master
+        c.setOptions(LettuceOptions.shared(ClientOptions.builder(), engineConfig, false,
+                TimeoutOptions.enabled(commandTimeout)).protocolVersion(protocol).build());
         return c;
     }
 

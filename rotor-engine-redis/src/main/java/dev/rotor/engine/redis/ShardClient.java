@@ -8,7 +8,6 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
 import io.lettuce.core.StatefulRedisConnectionImpl;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -41,6 +40,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
@@ -85,6 +85,8 @@ final class ShardClient implements RedisBackend, MasterConnection, CommandBatch.
     private volatile StatefulRedisPubSubConnection<byte[], byte[]> pubsub; // null until connected
     /** Set while the last PING on the PUB/SUB connection failed or timed out (a silent network loss). */
     private volatile boolean probeFailing;
+    /** Set once the operator was told that the PUB/SUB connection speaks RESP2; cleared when it speaks RESP3 again. */
+    private final AtomicBoolean resp2Reported = new AtomicBoolean();
     /** Set when the PUB/SUB connection dropped; cleared once it is back and re-subscribed. */
     private volatile boolean pubsubLost;
     /** Set when the command connection dropped; cleared once it is back. */
@@ -118,14 +120,9 @@ final class ShardClient implements RedisBackend, MasterConnection, CommandBatch.
     }
 
     private static ClientOptions.Builder options(RedisEngineConfig engineConfig) {
-        return ClientOptions.builder()
-                .autoReconnect(true)
-                // v1 compat: fail fast while disconnected; v1 queued commands without a timeout (docs/scaling.md).
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(engineConfig.connectTimeout())
-                        .keepAlive(true).build())
-                // one deadline per write for the commands of issue(), Lettuce's timer per command for the rest
-                .timeoutOptions(WriteDeadline.timeoutOptions(engineConfig.commandTimeout()));
+        // one deadline per write for the commands of issue(), Lettuce's timer per command for the rest
+        return LettuceOptions.shared(ClientOptions.builder(), engineConfig, true,
+                WriteDeadline.timeoutOptions(engineConfig.commandTimeout()));
     }
 
     private static RedisURI uri(RedisShardConfig c, RedisEngineConfig e) {
@@ -222,11 +219,7 @@ final class ShardClient implements RedisBackend, MasterConnection, CommandBatch.
                         }
                     });
                     pubsub = ps;
-                    if (pubsubProtocol() != ProtocolVersion.RESP3) {
-                        log.warn("Redis shard {} ({}) has no RESP3 (Redis 5 or earlier): its PUB/SUB connection is "
-                                + "not probed, so a network loss that leaves the socket open goes unnoticed until "
-                                + "TCP keepalive ends it", index, config.describe());
-                    }
+                    probeable(); // tells the operator at start if the server has no RESP3
                     return ps.async().subscribe(alwaysOn);
                 })
                 .thenCompose(v -> loadScripts())
@@ -251,6 +244,7 @@ final class ShardClient implements RedisBackend, MasterConnection, CommandBatch.
         ps.async().subscribe(alwaysOn).whenComplete((v, e) -> {
             if (e == null) {
                 pubsubLost = false;
+                probeable(); // a reconnect may have reached another server (Sentinel): tells if it lacks RESP3
                 onResubscribed.accept(channels);
             } else if (ps.isOpen()) {
                 // no reply in time on an open connection: try again (a drop calls this again on reconnect)
@@ -470,12 +464,32 @@ final class ShardClient implements RedisBackend, MasterConnection, CommandBatch.
     @Override
     public void probe(java.time.Duration timeout) {
         StatefulRedisPubSubConnection<byte[], byte[]> ps = pubsub;
-        if (ps == null || !ps.isOpen() || pubsubProtocol() != ProtocolVersion.RESP3) {
+        if (ps == null || !ps.isOpen() || !probeable()) {
             return;
         }
         ps.async().ping().toCompletableFuture()
                 .orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                 .whenComplete((pong, e) -> probeFailing = e != null);
+    }
+
+    /**
+     * Whether the PUB/SUB connection speaks RESP3 and may be probed; asked after every connect and reconnect of it,
+     * and before every probe. The first time it does not (at start, or after a reconnect that reached a server
+     * without RESP3, such as an older Redis behind Sentinel) the operator is told once, until a RESP3 connection is
+     * back.
+     */
+    private boolean probeable() {
+        ProtocolVersion protocol = pubsubProtocol();
+        if (protocol == ProtocolVersion.RESP3) {
+            resp2Reported.set(false);
+            return true;
+        }
+        if (protocol != null && resp2Reported.compareAndSet(false, true)) {
+            log.warn("Redis shard {} ({}) has no RESP3 (Redis 5 or earlier): its PUB/SUB connection is not probed, "
+                    + "so a network loss that leaves the socket open goes unnoticed until TCP keepalive ends it",
+                    index, config.describe());
+        }
+        return false;
     }
 
     /** The protocol the PUB/SUB connection speaks; null until connected. */

@@ -1,6 +1,7 @@
 package dev.rotor.engine.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.rotor.engine.HistoryOptions;
 import dev.rotor.protocol.Message;
@@ -53,6 +54,48 @@ class RedisPubSubProbeIT {
                     + "/0) has no RESP3 (Redis 5 or earlier): its PUB/SUB connection is not probed, so a network "
                     + "loss that leaves the socket open goes unnoticed until TCP keepalive ends it");
         }
+    }
+
+    /**
+     * A reconnect that reaches a server without RESP3 (an older Redis now behind the same address) stops the probe,
+     * and the operator is told once then, not only at start; a RESP3 server again re-arms the warning.
+     */
+    @Test
+    void aReconnectToAServerWithoutResp3IsReportedOnce() throws Exception {
+        try (RedisServer resp3 = RedisServer.start()) {
+            int port = resp3.port();
+            RedisEngine engine = RedisEngines.engine(resp3, "probe");
+            try {
+                engine.start(new RecordingEngineListener()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+                ShardClient shard = (ShardClient) engine.shards().get(0);
+                assertThat(shard.pubsubProtocol()).isEqualTo(ProtocolVersion.RESP3);
+                resp3.kill();
+                for (int downgrade = 1; downgrade <= 2; downgrade++) {
+                    try (RedisServer resp2 = RedisServer.start(port, List.of("--rename-command", "HELLO", ""))) {
+                        assertThat(resp2.port()).isEqualTo(port);
+                        awaitProtocol(shard, ProtocolVersion.RESP2);
+                        int expected = downgrade;
+                        await("the warning").atMost(Duration.ofSeconds(10))
+                                .until(() -> log.messages().size() == expected);
+                        assertThat(log.messages()).allMatch(m -> m.startsWith("Redis shard 0 (127.0.0.1:" + port
+                                + "/0) has no RESP3"));
+                    }
+                    try (RedisServer again = RedisServer.start(port, List.of())) {
+                        assertThat(again.port()).isEqualTo(port);
+                        awaitProtocol(shard, ProtocolVersion.RESP3);
+                        await("a healthy shard").atMost(Duration.ofSeconds(10)).until(shard::healthy);
+                        assertThat(log.messages()).hasSize(downgrade); // RESP3 again: nothing to tell
+                    }
+                }
+            } finally {
+                engine.close();
+            }
+        }
+    }
+
+    private static void awaitProtocol(ShardClient shard, ProtocolVersion expected) {
+        await("the PUB/SUB connection back in " + expected).atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(50)).until(() -> shard.pubsubProtocol() == expected);
     }
 
     /** No subscribe fails while the probe runs, the shard stays healthy, and messages still arrive. */
