@@ -151,10 +151,16 @@ public final class ClientSession {
             fatal(e.error());
             return DONE;
         }
-        List<Reply> replies = new ArrayList<>(cmds.size());
+        // The replies are encoded as they come, and the frame is given up once it no longer fits the queue: a frame
+        // of many history or presence commands would otherwise build a reply of any size before send() checked it
+        // (v1 built it whole, then closed the client as slow). The outcome is v1's; the memory is bounded.
+        Reply.Frame replies = new Reply.Frame(cmds.size());
         CompletionStage<Void> chain = DONE;
         for (Command cmd : cmds) {
-            chain = chain.thenCompose(v -> closed ? DONE : commands.execute(cmd).thenAccept(replies::add));
+            chain = chain.thenCompose(v -> closed ? DONE : commands.execute(cmd).thenAccept(reply -> {
+                replies.add(reply);
+                overflows(replies.length());
+            }));
         }
         return chain.handle((v, error) -> {
             node.metrics().recordClientApiMicros((System.nanoTime() - started) / 1000);
@@ -167,8 +173,8 @@ public final class ClientSession {
                     log.error("client {}: unexpected error handling a frame", clientId, cause);
                     fatal(ProtocolError.INTERNAL_SERVER_ERROR);
                 }
-            } else if (!closed && replies.size() == cmds.size()) {
-                send(Reply.encodeFrame(replies));
+            } else if (!closed && replies.count() == cmds.size()) {
+                send(replies.toByteArray());
                 releaseHolds();
             }
             return null;
@@ -191,10 +197,7 @@ public final class ClientSession {
         if (closed) {
             return;
         }
-        // §10: the check includes the frame being added; a frame that would overflow the queue is not written at
-        // all, since closing discards queued frames anyway
-        if (transport.queuedBytes() + frame.length > queueMaxSize) {
-            close(Disconnect.SLOW);
+        if (overflows(frame.length)) {
             return;
         }
         if (batch == null) {
@@ -204,6 +207,19 @@ public final class ClientSession {
         }
         node.metrics().inc(Counter.CLIENT_NUM_MSG_QUEUED);
         node.metrics().add(Counter.CLIENT_BYTES_OUT, frame.length);
+    }
+
+    /**
+     * §10: whether {@code bytes} more would take the queue past {@code client_queue_max_size}; if so the connection
+     * is closed as {@code slow}. The check includes the frame being added: a frame that would overflow the queue is
+     * not written at all, since closing discards queued frames anyway.
+     */
+    private boolean overflows(long bytes) {
+        if (transport.queuedBytes() + bytes > queueMaxSize) {
+            close(Disconnect.SLOW);
+            return true;
+        }
+        return false;
     }
 
     /** Delivers a push encoded once for all subscribers (the bytes are shared, never modified). */

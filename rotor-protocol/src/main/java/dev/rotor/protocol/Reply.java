@@ -50,13 +50,55 @@ public record Reply(String uid, String method, String error, Advice advice, Body
 
     /** One reply as an object, two or more as an array (client-protocol.md §2.2). */
     public static byte[] encodeFrame(List<Reply> replies) {
-        JsonWriter w = new JsonWriter(128 * replies.size());
-        if (replies.size() == 1) {
-            replies.get(0).write(w);
-        } else {
-            w.array(replies, (out, r) -> r.write(out));
+        Frame frame = new Frame(replies.size());
+        replies.forEach(frame::add);
+        return frame.toByteArray();
+    }
+
+    /**
+     * The replies to one client frame, encoded as they come so that their size is known before the last one is
+     * there: one reply as an object, two or more as an array (client-protocol.md §2.2). Not thread-safe; the replies
+     * of a frame are added one after another, in order.
+     */
+    public static final class Frame {
+        private final JsonWriter w;
+        private final int expected;
+        private int added;
+
+        /** A frame for the replies to {@code expected} commands. */
+        public Frame(int expected) {
+            this.expected = expected;
+            this.w = new JsonWriter(128 * expected);
+            if (expected != 1) {
+                w.raw('[');
+            }
         }
-        return w.toByteArray();
+
+        /** Appends the next reply. */
+        public void add(Reply reply) {
+            if (added++ > 0) {
+                w.raw(',');
+            }
+            reply.write(w);
+        }
+
+        /** Replies added so far. */
+        public int count() {
+            return added;
+        }
+
+        /** Bytes encoded so far. */
+        public int length() {
+            return w.length();
+        }
+
+        /** The frame's bytes; call once, after the last reply. */
+        public byte[] toByteArray() {
+            if (expected != 1) {
+                w.raw(']');
+            }
+            return w.toByteArray();
+        }
     }
 
     // ---- bodies ---------------------------------------------------------------------------------------------

@@ -40,6 +40,15 @@ class SockJsRoutesIT extends SockJsSupport {
         assertThat(post(base() + "/000/s2/xhr", "").statusCode()).isEqualTo(404);
     }
 
+    /** A session id longer than the registry keeps (64 characters) is a path like no other: 404, no session. */
+    @Test
+    void sessionIdsLongerThan64CharactersAreNotFound() throws Exception {
+        start(25);
+        assertThat(post(base() + "/000/" + "a".repeat(64) + "/xhr", "").body()).isEqualTo("o\n");
+        assertThat(post(base() + "/000/" + "b".repeat(65) + "/xhr", "").statusCode()).isEqualTo(404);
+        assertThat(post(base() + "/000/" + "c".repeat(8000) + "/xhr", "").statusCode()).isEqualTo(404);
+    }
+
     @Test
     void infoHasTheV1FieldsRandomEntropyAndCors() throws Exception {
         start(25);

@@ -54,6 +54,10 @@ public final class AdminLogin {
             HttpResponses.error(ctx, request, HttpResponseStatus.BAD_REQUEST);
             return;
         }
+        // parsed before the throttle admits the attempt: a malformed form throws (the router answers 400), and an
+        // attempt admitted then would never be answered and would hold its address's slot, and one of the
+        // throttle's in-progress slots for everyone, until restart
+        String password = Forms.first(Forms.values(request), "password");
         Object peer = peerKey(ctx.channel().remoteAddress());
         if (!throttle.admit(peer)) {
             FullHttpResponse r = HttpResponses.response(HttpResponseStatus.TOO_MANY_REQUESTS,
@@ -63,7 +67,6 @@ public final class AdminLogin {
             HttpResponses.send(ctx, request, r);
             return;
         }
-        String password = Forms.first(Forms.values(request), "password");
         // constant time: how long the compare takes says nothing about how much of the password was right
         if (MessageDigest.isEqual(password.getBytes(StandardCharsets.UTF_8),
                 cfg.adminPassword().getBytes(StandardCharsets.UTF_8))) {
@@ -79,7 +82,7 @@ public final class AdminLogin {
         // no further request is read from this connection until the held answer is written, so answers keep
         // their order (HTTP/1.1 pipelining)
         ReadGate gate = ReadGate.of(ctx.channel());
-        gate.pause(ReadGate.HELD_ANSWER);
+        gate.holdAnswer(ctx);
         timers.timers(ctx.channel().eventLoop()).schedule(() -> {
             throttle.answered(peer);
             gate.resume(ReadGate.HELD_ANSWER);

@@ -4,6 +4,7 @@ import dev.rotor.node.Node;
 import dev.rotor.server.http.Forms;
 import dev.rotor.server.http.HttpResponses;
 import dev.rotor.server.transport.LoopTimers;
+import dev.rotor.server.transport.ReadGate;
 import dev.rotor.server.websocket.WebSocketUpgrade;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -13,6 +14,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -33,7 +35,14 @@ import java.util.regex.Pattern;
 public final class SockJsEndpoint {
     /** SockJS's disconnect delay: a session without a receiving request for this long is closed. */
     static final long DISCONNECT_DELAY_MILLIS = 5000;
-    private static final Pattern SESSION_URL = Pattern.compile("/([^/.]+)/([^/.]+)/([a-z_]+)");
+    /**
+     * The longest session id accepted (longer ones get 404, as a malformed path does). The session registry keeps
+     * each id, and without a cap only the URL length limit bounded it, so sessions of 8 KB ids would have filled the
+     * heap long before {@code sockjs_max_sessions}. sockjs-client's ids are 8 characters by default.
+     */
+    static final int MAX_SESSION_ID = 64;
+    private static final Pattern SESSION_URL = Pattern.compile("/([^/.]+)/([^/.]{1," + MAX_SESSION_ID
+            + "})/([a-z_]+)");
     private static final Pattern IFRAME_URL = Pattern.compile("/iframe[^/]*\\.html");
     private static final Pattern CALLBACK = Pattern.compile("[a-zA-Z0-9_.]+");
     private static final byte[] GREETING = "Welcome to SockJS!\n".getBytes(StandardCharsets.UTF_8);
@@ -234,15 +243,35 @@ public final class SockJsEndpoint {
             HttpResponses.notFound(ctx, request);
             return;
         }
+        HttpHeaders headers = SockJsHttp.noCache(SockJsHttp.cors(request));
         FullHttpResponse r = jsonp
                 ? HttpResponses.response(HttpResponseStatus.OK, Unpooled.copiedBuffer("ok", StandardCharsets.UTF_8))
                 : HttpResponses.response(HttpResponseStatus.NO_CONTENT, Unpooled.EMPTY_BUFFER);
-        r.headers().add(SockJsHttp.noCache(SockJsHttp.cors(request)));
+        r.headers().add(headers);
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8");
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         Channel channel = ctx.channel();
-        // answered once the messages are processed (see SockJsSession.receive)
-        onLoop(session, () -> session.receive(messages, () -> HttpResponses.send(channel, keepAlive, r)));
+        // Answered once the messages are processed (see SockJsSession.receive). Until then nothing more is read from
+        // this connection: pipelined requests keep their answers in order and cannot queue more messages behind it.
+        ReadGate gate = ReadGate.of(channel);
+        gate.holdAnswer(ctx);
+        onLoop(session, () -> {
+            if (!session.send(messages, () -> answer(channel, gate, keepAlive, r))) {
+                r.release();
+                FullHttpResponse busy = HttpResponses.response(HttpResponseStatus.TOO_MANY_REQUESTS,
+                        Unpooled.copiedBuffer("A send of this session is still being processed.\n",
+                                StandardCharsets.UTF_8));
+                busy.headers().add(headers);
+                busy.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8");
+                answer(channel, gate, keepAlive, busy);
+            }
+        });
+    }
+
+    /** Writes a sending request's answer, then reads from its connection again (on the connection's loop). */
+    private static void answer(Channel channel, ReadGate gate, boolean keepAlive, FullHttpResponse r) {
+        HttpResponses.send(channel, keepAlive, r);
+        channel.eventLoop().execute(() -> gate.resume(ReadGate.HELD_ANSWER));
     }
 
     /** The body of a send request: the {@code d} form field when form-encoded, else the raw body. */

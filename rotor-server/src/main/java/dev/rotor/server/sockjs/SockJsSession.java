@@ -215,14 +215,7 @@ final class SockJsSession extends OutboundTransport {
      * Messages for a closed session are ignored.
      */
     void receive(List<String> messages, Runnable processed) {
-        if (state == State.OPEN) {
-            for (String m : messages) {
-                // A message that is not well-formed UTF-16 (a lone \ud800 escape in the SockJS JSON) has no UTF-8
-                // form; encoding it would substitute '?' and could alias another channel. It goes on as an empty
-                // frame, which the protocol answers with a fatal "invalid message" (client-protocol.md §3).
-                inbound.offer(Utf16.isWellFormed(m) ? m.getBytes(StandardCharsets.UTF_8) : new byte[0]);
-            }
-        }
+        receiveFrames(messages);
         if (state == State.OPEN && inbound.isBusy()) {
             if (sendWaiters == null) {
                 sendWaiters = new ArrayDeque<>(2);
@@ -230,6 +223,32 @@ final class SockJsSession extends OutboundTransport {
             sendWaiters.add(processed);
         } else {
             processed.run();
+        }
+    }
+
+    /**
+     * Messages of a sending request, like {@link #receive}, unless an earlier sending request of this session still
+     * waits for its answer: then they are refused (false) and not processed. A SockJS client sends its next batch
+     * only once the previous one is answered, so only a client that floods one session from several connections
+     * gets here, and its messages would otherwise pile up without a bound behind a frame still being processed.
+     */
+    boolean send(List<String> messages, Runnable processed) {
+        if (sendWaiters != null && !sendWaiters.isEmpty()) {
+            return false;
+        }
+        receive(messages, processed);
+        return true;
+    }
+
+    /** Messages of the session's websocket, whose reading is paused while a frame is processed: nothing waits. */
+    void receiveFrames(List<String> messages) {
+        if (state == State.OPEN) {
+            for (String m : messages) {
+                // A message that is not well-formed UTF-16 (a lone \ud800 escape in the SockJS JSON) has no UTF-8
+                // form; encoding it would substitute '?' and could alias another channel. It goes on as an empty
+                // frame, which the protocol answers with a fatal "invalid message" (client-protocol.md §3).
+                inbound.offer(Utf16.isWellFormed(m) ? m.getBytes(StandardCharsets.UTF_8) : new byte[0]);
+            }
         }
     }
 

@@ -133,7 +133,7 @@ final class SockJsWebSocketHandler extends ActiveChannelHandler implements SockJ
             return;
         }
         // the socket's own frames are sequenced; nothing waits for them here
-        session.receive(messages, () -> { });
+        session.receiveFrames(messages);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.rotor.server.transport;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.AttributeKey;
 
 /**
@@ -21,6 +23,8 @@ public final class ReadGate {
     /** An answer is held back on purpose (a throttled login); later requests wait so answers keep their order. */
     public static final int HELD_ANSWER = 1 << 3;
 
+    /** The name of the handler that {@link #holdAnswer} adds. */
+    static final String HELD_REQUESTS = "held-requests";
     private static final AttributeKey<ReadGate> KEY = AttributeKey.valueOf(ReadGate.class, "gate");
 
     private final Channel channel;
@@ -48,6 +52,21 @@ public final class ReadGate {
         if (wasOpen) {
             channel.config().setAutoRead(false);
         }
+    }
+
+    /**
+     * Pauses reading for an answer given later ({@link #HELD_ANSWER}), and holds back the requests already decoded
+     * from bytes read before as well: {@code autoRead} stops the next socket read only, while the HTTP decoder still
+     * hands on every request of what it has, so a request pipelined in the same read would reach {@code ctx}'s
+     * handler and be answered before the held one. A Netty {@link FlowControlHandler} put in front of that handler
+     * (once per connection; while reading is on it passes each message straight on) keeps them, at most one read's
+     * worth, until reading resumes.
+     */
+    public void holdAnswer(ChannelHandlerContext ctx) {
+        if (ctx.pipeline().get(HELD_REQUESTS) == null) {
+            ctx.pipeline().addBefore(ctx.name(), HELD_REQUESTS, new FlowControlHandler());
+        }
+        pause(HELD_ANSWER);
     }
 
     /** Lifts {@code reason}; reading resumes once no other reason holds. */

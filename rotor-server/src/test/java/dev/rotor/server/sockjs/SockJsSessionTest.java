@@ -129,6 +129,50 @@ class SockJsSessionTest {
         assertThat(sent.indexOf(presence)).isPositive().isLessThan(sent.indexOf(ping));
     }
 
+    /**
+     * While a sending request waits for its answer (a presence call the engine holds), a second one to the same
+     * session (a client that does not wait, from another connection) is refused and its messages are not queued:
+     * they would otherwise pile up without a bound. Once the first is answered, sends are taken again.
+     */
+    @Test
+    void aSecondSendWhileOneWaitsIsRefusedAndNotQueued() {
+        stream();
+        assertThat(next(home)).isEqualTo("o\n");
+        AtomicInteger answered = new AtomicInteger();
+        assertThat(session.send(List.of("{\"method\":\"connect\",\"params\":{\"user\":\"u\"}}",
+                "{\"uid\":\"s\",\"method\":\"subscribe\",\"params\":{\"channel\":\"c\"}}"),
+                answered::incrementAndGet)).isTrue();
+        home.runPendingTasks();
+        assertThat(answered).hasValue(1);
+        next(home);
+
+        assertThat(session.send(List.of("{\"uid\":\"p\",\"method\":\"presence\",\"params\":{\"channel\":\"c\"}}"),
+                answered::incrementAndGet)).isTrue();
+        home.runPendingTasks();
+        assertThat(answered).as("presence is still pending").hasValue(1);
+        for (int i = 0; i < 3; i++) {
+            assertThat(session.send(List.of("{\"uid\":\"x" + i + "\",\"method\":\"ping\"}"),
+                    answered::incrementAndGet)).as("send %d while one waits", i).isFalse();
+        }
+
+        engine.releasePresence(Map.of());
+        home.runPendingTasks();
+        assertThat(answered).hasValue(2);
+        StringBuilder sent = new StringBuilder();
+        Object more;
+        while ((more = home.readOutbound()) != null) {
+            sent.append(((HttpContent) more).content().toString(StandardCharsets.UTF_8));
+            ReferenceCountUtil.release(more);
+        }
+        assertThat(sent.toString()).contains("presence").doesNotContain("\\\"uid\\\":\\\"x");
+
+        assertThat(session.send(List.of("{\"uid\":\"q\",\"method\":\"ping\"}"), answered::incrementAndGet))
+                .as("taken again once the first was answered").isTrue();
+        home.runPendingTasks();
+        assertThat(answered).hasValue(3);
+        assertThat(next(home)).contains("\\\"uid\\\":\\\"q\\\"");
+    }
+
     @Test
     void secondReceiverGets2010AndABrokenReceiverInterruptsTheSession() {
         HttpReceiver first = stream();
