@@ -13,6 +13,7 @@ import dev.rotor.server.http.RequestHeadHandler;
 import dev.rotor.server.sockjs.SockJsEndpoint;
 import dev.rotor.server.sse.UniSseEndpoint;
 import dev.rotor.server.transport.LoopTimers;
+import dev.rotor.server.transport.ReadGate;
 import dev.rotor.api.ApiExecutor;
 import dev.rotor.server.admin.AdminLogin;
 import dev.rotor.server.admin.AdminSocketHandler;
@@ -89,6 +90,23 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        ReadGate gate = ReadGate.existing(ctx.channel());
+        if (gate != null && gate.answerHeld()) {
+            // an earlier request's answer comes later (pipelining): this one is handled after it is written
+            request.retain();
+            gate.defer(() -> {
+                try {
+                    handle(ctx, request);
+                } finally {
+                    request.release();
+                }
+            });
+            return;
+        }
+        handle(ctx, request);
+    }
+
+    private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
         try {
             route(ctx, request);
         } catch (Forms.MalformedFormException e) {

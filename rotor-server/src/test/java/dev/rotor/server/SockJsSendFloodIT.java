@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotor.node.NodeConfig;
 import dev.rotor.testkit.GatedPresenceEngine;
+import dev.rotor.testkit.RawHttp;
 import dev.rotor.testkit.SockJsTestClient;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +46,7 @@ class SockJsSendFloodIT extends SockJsSupport {
             out.write(sendRequest(url, "{\"uid\":\"q\",\"method\":\"ping\"}"));
             out.flush();
             InputStream in = held.getInputStream();
-            assertThat(readAvailable(in)).as("nothing answered while presence is held").isEmpty();
+            assertThat(RawHttp.readAvailable(in)).as("nothing answered while presence is held").isEmpty();
 
             // the same session from another connection: refused at once, its message never processed
             HttpResponse<String> flood = post(url + "/xhr_send",
@@ -60,7 +58,7 @@ class SockJsSendFloodIT extends SockJsSupport {
             String answers = "";
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (answers.split("HTTP/1.1 204", -1).length < 3 && System.nanoTime() < deadline) {
-                answers += readAvailable(in);
+                answers += RawHttp.readAvailable(in);
             }
             assertThat(answers.split("HTTP/1.1 204", -1)).as("both pipelined sends answered: %s", answers)
                     .hasSize(3);
@@ -71,29 +69,9 @@ class SockJsSendFloodIT extends SockJsSupport {
         assertThat(replies.indexOf("\\\"uid\\\":\\\"p\\\"")).isLessThan(replies.indexOf("\\\"uid\\\":\\\"q\\\""));
     }
 
+    /** A pipelinable {@code xhr_send} of one frame to the session at {@code url}. */
     private static byte[] sendRequest(String url, String frame) {
-        String path = url.substring(url.indexOf("/connection"));
-        byte[] body = SockJsTestClient.encode(frame).getBytes(StandardCharsets.UTF_8);
-        return ("POST " + path + "/xhr_send HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
-                + "Content-Length: " + body.length + "\r\n\r\n" + new String(body, StandardCharsets.UTF_8))
-                .getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** What the socket has within its read timeout (500 ms), as text; empty when nothing came. */
-    private static String readAvailable(InputStream in) throws Exception {
-        ByteArrayOutputStream got = new ByteArrayOutputStream();
-        byte[] buf = new byte[8192];
-        try {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                got.write(buf, 0, n);
-                if (in.available() == 0) {
-                    break;
-                }
-            }
-        } catch (SocketTimeoutException e) {
-            // nothing (more) within the timeout
-        }
-        return got.toString(StandardCharsets.UTF_8);
+        return RawHttp.post(url.substring(url.indexOf("/connection")) + "/xhr_send", "text/plain",
+                SockJsTestClient.encode(frame));
     }
 }

@@ -1,9 +1,11 @@
 package dev.rotor.testkit;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -106,6 +108,34 @@ public final class RawHttp {
             }
         }
         return new Frame(head, in.readNBytes((int) length));
+    }
+
+    /** The bytes of one {@code POST} request with a body, to write (or pipeline) on a raw socket. */
+    public static byte[] post(String path, String contentType, String body) {
+        byte[] content = body.getBytes(StandardCharsets.UTF_8);
+        return ("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + contentType
+                + "\r\nContent-Length: " + content.length + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * What arrives on {@code in} before the socket's read timeout ({@link Socket#setSoTimeout}) passes with nothing
+     * more, as text; empty when nothing came.
+     */
+    public static String readAvailable(InputStream in) throws IOException {
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        try {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                got.write(buf, 0, n);
+                if (in.available() == 0) {
+                    break;
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            // nothing (more) within the timeout
+        }
+        return got.toString(StandardCharsets.UTF_8);
     }
 
     /** Reads a response head up to and including the blank line (or to end of stream). */

@@ -82,11 +82,12 @@ public final class AdminLogin {
         // no further request is read from this connection until the held answer is written, so answers keep
         // their order (HTTP/1.1 pipelining)
         ReadGate gate = ReadGate.of(ctx.channel());
-        gate.holdAnswer(ctx);
+        gate.holdAnswer();
+        gate.pause(ReadGate.HELD_ANSWER);
         timers.timers(ctx.channel().eventLoop()).schedule(() -> {
             throttle.answered(peer);
-            gate.resume(ReadGate.HELD_ANSWER);
             HttpResponses.error(ctx, head, HttpResponseStatus.BAD_REQUEST);
+            gate.answerWritten(); // after the answer: a pipelined request held meanwhile is answered after it
         }, delay, TimeUnit.MILLISECONDS);
     }
 

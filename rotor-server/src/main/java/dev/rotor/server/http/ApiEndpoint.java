@@ -12,6 +12,7 @@ import dev.rotor.protocol.Command;
 import dev.rotor.protocol.CommandDecoder;
 import dev.rotor.protocol.Failures;
 import dev.rotor.protocol.ProtocolException;
+import dev.rotor.server.transport.ReadGate;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -25,6 +26,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,7 +91,7 @@ public final class ApiEndpoint {
             return;
         }
         request.retain();
-        v2.execute(commands.get(0)).whenComplete((response, error) -> {
+        answerInOrder(ctx, v2.execute(commands.get(0)), (response, error) -> {
             try {
                 node.metrics().recordHttpApiMicros((System.nanoTime() - started) / 1000);
                 if (error == null) {
@@ -189,7 +192,7 @@ public final class ApiEndpoint {
             return;
         }
         request.retain();
-        executor.execute(commands).whenComplete((replies, error) -> {
+        answerInOrder(ctx, executor.execute(commands), (replies, error) -> {
             try {
                 node.metrics().recordHttpApiMicros((System.nanoTime() - started) / 1000);
                 if (error == null) {
@@ -206,6 +209,30 @@ public final class ApiEndpoint {
                 }
             } finally {
                 request.release();
+            }
+        });
+    }
+
+    /**
+     * Answers with {@code answer} once {@code execution} completes. While it is pending (an engine call), requests
+     * that arrive on the connection wait ({@link ReadGate#holdAnswer}): otherwise a pipelined request that finished
+     * first (another Redis shard, no engine call at all) would be answered first, and HTTP/1.1 pairs answers with
+     * requests by their order only. An execution that completed at once (the memory engine, as a rule) is answered
+     * at once.
+     */
+    private static <T> void answerInOrder(ChannelHandlerContext ctx, CompletionStage<T> execution,
+            BiConsumer<T, Throwable> answer) {
+        if (execution.toCompletableFuture().isDone()) {
+            execution.whenComplete(answer);
+            return;
+        }
+        ReadGate gate = ReadGate.of(ctx.channel());
+        gate.holdAnswer();
+        execution.whenComplete((result, error) -> {
+            try {
+                answer.accept(result, error);
+            } finally {
+                gate.answerWritten();
             }
         });
     }

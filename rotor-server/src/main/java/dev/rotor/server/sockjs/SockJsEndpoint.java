@@ -251,10 +251,11 @@ public final class SockJsEndpoint {
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8");
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         Channel channel = ctx.channel();
-        // Answered once the messages are processed (see SockJsSession.receive). Until then nothing more is read from
-        // this connection: pipelined requests keep their answers in order and cannot queue more messages behind it.
+        // Answered once the messages are processed (see SockJsSession.receive). Until then requests that arrive on
+        // this connection wait, reading paused: pipelined requests keep their answers in order and cannot queue more
+        // messages behind it.
         ReadGate gate = ReadGate.of(channel);
-        gate.holdAnswer(ctx);
+        gate.holdAnswer();
         onLoop(session, () -> {
             if (!session.send(messages, () -> answer(channel, gate, keepAlive, r))) {
                 r.release();
@@ -268,10 +269,10 @@ public final class SockJsEndpoint {
         });
     }
 
-    /** Writes a sending request's answer, then reads from its connection again (on the connection's loop). */
+    /** Writes a sending request's answer, then reads from its connection again. */
     private static void answer(Channel channel, ReadGate gate, boolean keepAlive, FullHttpResponse r) {
         HttpResponses.send(channel, keepAlive, r);
-        channel.eventLoop().execute(() -> gate.resume(ReadGate.HELD_ANSWER));
+        gate.answerWritten();
     }
 
     /** The body of a send request: the {@code d} form field when form-encoded, else the raw body. */

@@ -1,9 +1,8 @@
 package dev.rotor.server.transport;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.AttributeKey;
+import java.util.ArrayDeque;
 
 /**
  * The one owner of a channel's {@code autoRead} flag: several independent reasons may pause reading from a peer
@@ -11,7 +10,12 @@ import io.netty.util.AttributeKey;
  * for request bodies), and the socket is read again only when none of them holds. Toggling {@code autoRead}
  * directly from two places would let one reason resume reading that another one paused.
  *
- * <p>Confined to the channel's event loop: {@link #pause} and {@link #resume} must be called there.
+ * <p>It also keeps an HTTP connection's answers in the order of its requests (HTTP/1.1 pairs them by order only):
+ * an answer written later than its request's handling ({@link #holdAnswer}: an engine call, a SockJS send waiting
+ * for its frames, a held login) makes the requests that arrive meanwhile wait ({@link #defer}), with reading paused,
+ * until it is written ({@link #answerWritten}). Nothing changes for a connection while no answer is held.
+ *
+ * <p>Confined to the channel's event loop: everything but {@link #answerWritten} must be called there.
  */
 public final class ReadGate {
     /** A frame is being processed asynchronously; later frames wait (client-protocol.md §2.2). */
@@ -20,19 +24,26 @@ public final class ReadGate {
     public static final int UNWRITABLE = 1 << 1;
     /** The server-wide budget for buffered request bodies is spent. */
     public static final int BODY_BUDGET = 1 << 2;
-    /** An answer is held back on purpose (a throttled login); later requests wait so answers keep their order. */
+    /** Requests wait for an answer held back ({@link #defer}): an engine call, a SockJS send, a throttled login. */
     public static final int HELD_ANSWER = 1 << 3;
 
-    /** The name of the handler that {@link #holdAnswer} adds. */
-    static final String HELD_REQUESTS = "held-requests";
     private static final AttributeKey<ReadGate> KEY = AttributeKey.valueOf(ReadGate.class, "gate");
 
     private final Channel channel;
+    /** Answers held and not yet written; only touched on the event loop. */
+    private int answersHeld;
+    /** Requests that arrived while an answer was held, in order; null until first needed. On the event loop. */
+    private ArrayDeque<Runnable> deferred;
     /** The reasons currently holding reading paused, one bit each; only touched on the event loop. */
     private int paused;
 
     private ReadGate(Channel channel) {
         this.channel = channel;
+    }
+
+    /** The channel's gate if it has one, else null (no reason was ever given). On the channel's event loop. */
+    public static ReadGate existing(Channel channel) {
+        return channel.attr(KEY).get();
     }
 
     /** The channel's gate, created on first use. On the channel's event loop. */
@@ -54,19 +65,47 @@ public final class ReadGate {
         }
     }
 
+    /** On the loop: an answer of this connection will be written later; {@link #answerWritten} must follow. */
+    public void holdAnswer() {
+        answersHeld++;
+    }
+
+    /** On the loop: whether a request arriving now must wait for an earlier answer ({@link #defer}). */
+    public boolean answerHeld() {
+        return answersHeld > 0 || (deferred != null && !deferred.isEmpty());
+    }
+
     /**
-     * Pauses reading for an answer given later ({@link #HELD_ANSWER}), and holds back the requests already decoded
-     * from bytes read before as well: {@code autoRead} stops the next socket read only, while the HTTP decoder still
-     * hands on every request of what it has, so a request pipelined in the same read would reach {@code ctx}'s
-     * handler and be answered before the held one. A Netty {@link FlowControlHandler} put in front of that handler
-     * (once per connection; while reading is on it passes each message straight on) keeps them, at most one read's
-     * worth, until reading resumes.
+     * On the loop: keeps a request that arrived while an answer is held ({@link #answerHeld}) to be handled, in
+     * arrival order, once the held answers are written; reading pauses meanwhile, so what waits here is at most the
+     * requests already decoded from the last read.
      */
-    public void holdAnswer(ChannelHandlerContext ctx) {
-        if (ctx.pipeline().get(HELD_REQUESTS) == null) {
-            ctx.pipeline().addBefore(ctx.name(), HELD_REQUESTS, new FlowControlHandler());
+    public void defer(Runnable handle) {
+        if (deferred == null) {
+            deferred = new ArrayDeque<>(2);
         }
+        deferred.add(handle);
         pause(HELD_ANSWER);
+    }
+
+    /**
+     * Ends a {@link #holdAnswer}: call it from any thread right after writing the held answer. Off the loop, that
+     * write went to the loop as a task and this continues in a task queued behind it, so the requests that waited
+     * are handled, and answered, after the held answer. Reading resumes once none waits.
+     */
+    public void answerWritten() {
+        if (!channel.eventLoop().inEventLoop()) {
+            channel.eventLoop().execute(this::answerWritten);
+            return;
+        }
+        answersHeld--;
+        Runnable next;
+        while (answersHeld == 0 && deferred != null && (next = deferred.poll()) != null) {
+            next.run(); // may hold an answer again: the rest then waits for that one
+        }
+        if (deferred == null || deferred.isEmpty()) {
+            resume(HELD_ANSWER);
+        }
     }
 
     /** Lifts {@code reason}; reading resumes once no other reason holds. */

@@ -11,7 +11,6 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
@@ -27,9 +26,8 @@ public final class WebSocketUpgrade {
     /** The message limit when {@code client_request_max_size} is 0 (no limit at the transport level). */
     private static final int MAX_MESSAGE = 64 * 1024 * 1024;
     /** The handlers of the HTTP phase, which do not apply to WebSocket frames. */
-    /** The HTTP phase's handlers, and the one a held answer may have added on a keep-alive connection (ReadGate). */
     private static final List<Class<? extends ChannelHandler>> HTTP_PHASE = List.of(HttpObjectAggregator.class,
-            HttpDeadlineHandler.class, RequestHeadHandler.class, BodyBudgetHandler.class, FlowControlHandler.class);
+            HttpDeadlineHandler.class, RequestHeadHandler.class, BodyBudgetHandler.class);
 
     private WebSocketUpgrade() {
     }
