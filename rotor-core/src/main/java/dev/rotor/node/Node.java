@@ -360,6 +360,11 @@ public final class Node implements EngineListener {
         adminListeners.remove(listener);
     }
 
+    /** Admin listeners registered now (for tests). */
+    public int adminListenerCount() {
+        return adminListeners.size();
+    }
+
     // ---- EngineListener: fan-out ------------------------------------------------------------------------------
 
     @Override

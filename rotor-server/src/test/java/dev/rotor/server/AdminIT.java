@@ -163,6 +163,34 @@ class AdminIT {
         assertThat(ws.awaitClose(WAIT).reason()).isEqualTo(close("method not found"));
     }
 
+    /**
+     * Only a connection that logged in with {@code watch} listens to the node's admin messages: an upgraded
+     * {@code /socket} that has not logged in (anyone on the port can open one) costs the node nothing. Before, every
+     * such connection was added to the node's listener list, whose every add and remove copies it.
+     */
+    @Test
+    void onlyWatchingAdminConnectionsListenToTheNode() throws Exception {
+        start(NodeConfig.builder(), ServerConfig.builder().admin(true));
+        dev.rotor.node.Node node = server.server().node();
+        String token = AdminTokens.issue("admin-secret", System.currentTimeMillis() / 1000);
+        WsTestClient idle = socket();
+        WsTestClient plain = socket();
+        plain.send("{\"uid\":\"1\",\"method\":\"connect\",\"params\":{\"token\":\"" + token + "\"}}");
+        assertThat(plain.awaitFrame(WAIT)).contains("\"body\":true");
+        assertThat(node.adminListenerCount()).isZero();
+
+        WsTestClient watching = socket();
+        watching.send("{\"uid\":\"1\",\"method\":\"connect\",\"params\":{\"token\":\"" + token
+                + "\",\"watch\":true}}");
+        assertThat(watching.awaitFrame(WAIT)).contains("\"body\":true");
+        assertThat(node.adminListenerCount()).isEqualTo(1);
+        watching.abort();
+        org.awaitility.Awaitility.await("the listener removed").atMost(WAIT)
+                .until(() -> node.adminListenerCount() == 0);
+        idle.abort();
+        plain.abort();
+    }
+
     @Test
     void nodeLiveReportsThisNodesCountersAsOfNow() throws Exception {
         start(NodeConfig.builder().name("live-node"), ServerConfig.builder().web(true));

@@ -58,6 +58,8 @@ public final class AdminSocketHandler extends ChannelInboundHandlerAdapter {
     private boolean authenticated;
     /** Written on the event loop, read by watch delivery on engine threads. */
     private volatile boolean watch;
+    /** Set when the channel went inactive; read by a login that may complete on another thread. */
+    private volatile boolean inactive;
     private boolean closed;
     /** Frames are processed one at a time; the tail of the chain. */
     private CompletionStage<Void> processing = CompletableFuture.completedFuture(null);
@@ -77,7 +79,6 @@ public final class AdminSocketHandler extends ChannelInboundHandlerAdapter {
         transport = new WebSocketTransport(ctx.channel(), node.metrics(), timers);
         // §3.3: with insecure_admin the connection is authenticated as soon as it opens
         authenticated = node.config().insecureAdmin();
-        node.addAdminListener(watcher);
         // beyond v1: like a client connection (client-protocol.md §3), an admin connection that sends no valid
         // connect within stale_connection_close_delay is closed, so it cannot hold its socket and pings for free
         int stale = node.config().staleConnectionCloseDelay();
@@ -177,8 +178,14 @@ public final class AdminSocketHandler extends ChannelInboundHandlerAdapter {
             if (staleTimer != null) {
                 staleTimer.cancel();
             }
-            if (p.watch()) {
+            if (p.watch() && !watch) {
                 watch = true; // never turned off by a later connect (§3.3)
+                // Only a watching connection listens: before, every upgraded /socket connection was added to the
+                // node's listener list before logging in, and each add and remove copies that list.
+                node.addAdminListener(watcher);
+                if (inactive) {
+                    node.removeAdminListener(watcher); // closed meanwhile: channelInactive may have run before the add
+                }
             }
             return CompletableFuture.completedFuture(new ApiReply(cmd.uid(), "connect", null, null, w -> w.bool(true)));
         }
@@ -231,6 +238,7 @@ public final class AdminSocketHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         closed = true;
+        inactive = true;
         transport.markClosed();
         node.removeAdminListener(watcher);
         if (staleTimer != null) {
