@@ -9,8 +9,14 @@ import dev.rotor.testkit.RawHttp;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +61,85 @@ class HttpApiPipeliningIT {
             }
             assertThat(answers.split("HTTP/1.1 200", -1)).as("both answered: %s", answers).hasSize(3);
             assertThat(answers.indexOf("\"method\":\"presence\"")).as(answers).isPositive()
+                    .isLessThan(answers.indexOf("\"method\":\"channels\""));
+        }
+    }
+
+    /**
+     * The requests that arrive behind a held answer wait with reading paused: at most one read's worth is decoded
+     * and kept, the rest stays in the socket buffers, and the peer's writes stall. Here 64 MiB of pipelined requests
+     * follow a held {@code presence}; the writer must stall far short of that (kernel buffers are a few MiB here),
+     * and once the answer is released every request is answered, in order.
+     */
+    @Test
+    void requestsBehindAHeldAnswerStallThePeerInsteadOfPilingUp() throws Exception {
+        server = TestServer.start(NodeConfig.builder().insecureApi(true)
+                .topLevel(ChannelOptions.builder().presence(true).build()), ServerConfig.builder(), engine);
+        byte[] request = RawHttp.post("/api/", "application/json",
+                "{\"method\":\"channels\",\"params\":{}}" + " ".repeat(4000));
+        int requests = (64 << 20) / request.length;
+        try (Socket socket = new Socket("127.0.0.1", server.server().boundPort())) {
+            socket.setSoTimeout(500);
+            OutputStream out = socket.getOutputStream();
+            out.write(RawHttp.post("/api/", "application/json",
+                    "{\"method\":\"presence\",\"params\":{\"channel\":\"held\"}}"));
+            AtomicLong written = new AtomicLong();
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try {
+                    for (int i = 0; i < requests; i++) {
+                        out.write(request);
+                        written.addAndGet(request.length);
+                    }
+                    out.flush();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+
+            // wait until the writes stall: no progress for a second (or the writer finished, which fails below)
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            long before;
+            do {
+                before = written.get();
+                try {
+                    writer.get(1, TimeUnit.SECONDS);
+                } catch (TimeoutException stillWriting) {
+                    // compared with the count before
+                }
+            } while (!writer.isDone() && written.get() != before && System.nanoTime() < deadline);
+            assertThat(writer).as("the writer stalls while presence is held").isNotDone();
+            assertThat(written.get()).as("bytes the server let in while presence is held")
+                    .isLessThan(16L << 20);
+
+            engine.releasePresence(Map.of());
+            InputStream in = socket.getInputStream();
+            StringBuilder answers = new StringBuilder();
+            String status = "HTTP/1.1 200";
+            int answered = 0;
+            int scanned = 0;
+            deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            byte[] buf = new byte[65536];
+            while (answered < requests + 1 && System.nanoTime() < deadline) {
+                int n;
+                try {
+                    n = in.read(buf);
+                } catch (SocketTimeoutException e) {
+                    continue;
+                }
+                if (n < 0) {
+                    break;
+                }
+                answers.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+                int at;
+                while ((at = answers.indexOf(status, scanned)) >= 0) {
+                    answered++;
+                    scanned = at + status.length();
+                }
+            }
+            writer.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(answered).as("every request answered; the first answers: %s",
+                    answers.substring(0, Math.min(answers.length(), 1500))).isEqualTo(requests + 1);
+            assertThat(answers.indexOf("\"method\":\"presence\"")).isPositive()
                     .isLessThan(answers.indexOf("\"method\":\"channels\""));
         }
     }

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import org.awaitility.Awaitility;
 
 /** Engines for tests: one shard on a test server (or a test cluster), a given prefix, short timeouts. Stateless. */
@@ -85,5 +87,19 @@ final class RedisEngines {
                 .hasMessage("publication written to Redis but it reached 0 of 1 replicas within 300 ms: "
                         + "it may or may not survive a failover");
         assertThat(master.command("LLEN", historyKey)).startsWith(":" + length);
+    }
+
+    /**
+     * Publishes ({@code n} = 1, 2, …) until one publication is confirmed by the replica, within 20 s: a busy machine
+     * may delay a single WAIT past a short timeout, but not every one. Those that are not confirmed are written all
+     * the same.
+     */
+    static void awaitConfirmed(IntFunction<CompletableFuture<Void>> publish) {
+        AtomicInteger n = new AtomicInteger();
+        Awaitility.await("a publication confirmed by the replica").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(50)).ignoreExceptions().until(() -> {
+                    publish.apply(n.incrementAndGet()).get(10, TimeUnit.SECONDS);
+                    return true;
+                });
     }
 }

@@ -163,28 +163,16 @@ class RedisReplicaWaitIT {
             } catch (ExecutionException e) {
                 assertThat(e.getCause()).isInstanceOf(ReplicaWait.ReplicationException.class);
             }
-            awaitConfirmed(engine);
+            RedisEngines.awaitConfirmed(n -> publish(engine, "confirmed", n));
             replica.pause();
             try {
                 RedisEngines.assertUnconfirmedButWritten(publish(engine, "feed", 1), redis.server(), historyKey("feed"), 2);
             } finally {
                 replica.resume();
             }
-            awaitConfirmed(engine); // publications are confirmed again once the replica is back
+            // publications are confirmed again once the replica is back
+            RedisEngines.awaitConfirmed(n -> publish(engine, "confirmed", n));
         }
-    }
-
-    /**
-     * Publishes to another channel until one publication is confirmed by the replica, within 20 s: a busy machine
-     * may delay a single WAIT past a short timeout, but not every one.
-     */
-    private static void awaitConfirmed(RedisEngine engine) {
-        AtomicInteger n = new AtomicInteger();
-        Awaitility.await("a publication confirmed by the replica").atMost(Duration.ofSeconds(20))
-                .pollInterval(Duration.ofMillis(50)).ignoreExceptions().until(() -> {
-                    publish(engine, "confirmed", n.incrementAndGet()).get(10, TimeUnit.SECONDS);
-                    return true;
-                });
     }
 
     /** The queue of publications awaiting a WAIT is bounded: beyond it a publication fails at once, unwritten. */

@@ -17,7 +17,6 @@ import dev.rotor.transport.Transport;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -60,8 +59,8 @@ final class SockJsSession extends OutboundTransport {
     private ClientSession client;
     /** Null until {@link #start}. */
     private FrameSequencer inbound;
-    /** Sending requests waiting for their messages to be processed; null until first needed. */
-    private ArrayDeque<Runnable> sendWaiters;
+    /** The answer of the sending request whose messages are still being processed; null when none waits. */
+    private Runnable sendWaiter;
     private State state = State.NEW;
     /** The frame every later receiver gets once closed; null while not closed. */
     private String closeFrame;
@@ -209,34 +208,26 @@ final class SockJsSession extends OutboundTransport {
     }
 
     /**
-     * Messages from a sending request; each string is one protocol frame (§1.2), processed strictly in order.
-     * {@code processed} runs once they have all been handled, so a sending request is answered only then: a
-     * client cannot pile up frames behind a slow engine call (as v1, whose SockJS library blocked the send).
-     * Messages for a closed session are ignored.
+     * Messages of a sending request; each string is one protocol frame (§1.2), processed strictly in order.
+     * {@code processed} runs once they have all been handled, so a sending request is answered only then: a client
+     * cannot pile up frames behind a slow engine call (as v1, whose SockJS library blocked the send). Messages for a
+     * closed session are ignored.
+     *
+     * <p>Refused (false, nothing processed) while an earlier sending request of this session still waits for its
+     * answer. A SockJS client sends its next batch only once the previous one is answered, so only a client that
+     * floods one session from several connections gets here, and its messages would otherwise pile up without a
+     * bound behind a frame still being processed.
      */
-    void receive(List<String> messages, Runnable processed) {
+    boolean send(List<String> messages, Runnable processed) {
+        if (sendWaiter != null) {
+            return false;
+        }
         receiveFrames(messages);
         if (state == State.OPEN && inbound.isBusy()) {
-            if (sendWaiters == null) {
-                sendWaiters = new ArrayDeque<>(2);
-            }
-            sendWaiters.add(processed);
+            sendWaiter = processed;
         } else {
             processed.run();
         }
-    }
-
-    /**
-     * Messages of a sending request, like {@link #receive}, unless an earlier sending request of this session still
-     * waits for its answer: then they are refused (false) and not processed. A SockJS client sends its next batch
-     * only once the previous one is answered, so only a client that floods one session from several connections
-     * gets here, and its messages would otherwise pile up without a bound behind a frame still being processed.
-     */
-    boolean send(List<String> messages, Runnable processed) {
-        if (sendWaiters != null && !sendWaiters.isEmpty()) {
-            return false;
-        }
-        receive(messages, processed);
         return true;
     }
 
@@ -253,8 +244,9 @@ final class SockJsSession extends OutboundTransport {
     }
 
     private void releaseSenders() {
-        Runnable r;
-        while (sendWaiters != null && (r = sendWaiters.poll()) != null) {
+        Runnable r = sendWaiter;
+        if (r != null) {
+            sendWaiter = null;
             r.run();
         }
     }

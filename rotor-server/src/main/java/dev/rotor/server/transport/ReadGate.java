@@ -3,6 +3,7 @@ package dev.rotor.server.transport;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The one owner of a channel's {@code autoRead} flag: several independent reasons may pause reading from a peer
@@ -43,7 +44,8 @@ public final class ReadGate {
 
     /** The channel's gate if it has one, else null (no reason was ever given). On the channel's event loop. */
     public static ReadGate existing(Channel channel) {
-        return channel.attr(KEY).get();
+        // hasAttr does not create the attribute's entry, as attr() would on a connection's first request
+        return channel.hasAttr(KEY) ? channel.attr(KEY).get() : null;
     }
 
     /** The channel's gate, created on first use. On the channel's event loop. */
@@ -91,11 +93,16 @@ public final class ReadGate {
     /**
      * Ends a {@link #holdAnswer}: call it from any thread right after writing the held answer. Off the loop, that
      * write went to the loop as a task and this continues in a task queued behind it, so the requests that waited
-     * are handled, and answered, after the held answer. Reading resumes once none waits.
+     * are handled, and answered, after the held answer. Reading resumes once none waits. An answer completed after
+     * the loop shut down has no one left to answer.
      */
     public void answerWritten() {
         if (!channel.eventLoop().inEventLoop()) {
-            channel.eventLoop().execute(this::answerWritten);
+            try {
+                channel.eventLoop().execute(this::answerWritten);
+            } catch (RejectedExecutionException shutDown) {
+                // the loop is gone, and its channels with it: nothing waits for this answer any more
+            }
             return;
         }
         answersHeld--;

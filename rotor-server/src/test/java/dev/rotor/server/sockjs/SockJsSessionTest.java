@@ -102,14 +102,15 @@ class SockJsSessionTest {
         stream();
         assertThat(next(home)).isEqualTo("o\n");
         AtomicInteger answered = new AtomicInteger();
-        session.receive(List.of("{\"method\":\"connect\",\"params\":{\"user\":\"u\"}}",
-                "{\"uid\":\"s\",\"method\":\"subscribe\",\"params\":{\"channel\":\"c\"}}"), answered::incrementAndGet);
+        assertThat(session.send(List.of("{\"method\":\"connect\",\"params\":{\"user\":\"u\"}}",
+                "{\"uid\":\"s\",\"method\":\"subscribe\",\"params\":{\"channel\":\"c\"}}"), answered::incrementAndGet))
+                .isTrue();
         home.runPendingTasks();
         assertThat(answered).hasValue(1);
         assertThat(next(home)).contains("connect").contains("\\\"uid\\\":\\\"s\\\"");
 
-        session.receive(List.of("{\"uid\":\"p\",\"method\":\"presence\",\"params\":{\"channel\":\"c\"}}",
-                "{\"uid\":\"q\",\"method\":\"ping\"}"), answered::incrementAndGet);
+        assertThat(session.send(List.of("{\"uid\":\"p\",\"method\":\"presence\",\"params\":{\"channel\":\"c\"}}",
+                "{\"uid\":\"q\",\"method\":\"ping\"}"), answered::incrementAndGet)).isTrue();
         home.runPendingTasks();
         assertThat(answered).as("presence is still pending").hasValue(1);
         assertThat((Object) home.readOutbound()).isNull();
