@@ -4,6 +4,8 @@
  */
 module dev.rotor.protocol {
     requires transitive com.fasterxml.jackson.databind;
+    // BoundedBody only, which only the SDKs use (they run with the JDK's HTTP client anyway)
+    requires static java.net.http;
 
     exports dev.rotor.protocol;
 }

@@ -2,6 +2,7 @@ package dev.rotor.sdk.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rotor.protocol.BoundedBody;
 import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.Message;
 import dev.rotor.protocol.Signatures;
@@ -32,6 +33,8 @@ import java.util.concurrent.CompletableFuture;
  * }</pre>
  */
 public final class RotorApiClient {
+    /** {@link Builder#maxResponseSize}'s default. */
+    public static final int DEFAULT_MAX_RESPONSE_SIZE = 64 << 20;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final URI endpoint;
@@ -39,12 +42,14 @@ public final class RotorApiClient {
     private final boolean insecure;
     private final HttpClient http;
     private final Duration timeout;
+    private final HttpResponse.BodyHandler<String> bodies;
 
     private RotorApiClient(Builder b) {
         this.endpoint = apiEndpoint(b.address);
         this.secret = b.secret;
         this.insecure = b.insecure;
         this.timeout = b.timeout;
+        this.bodies = BoundedBody.ofString(b.maxResponseSize, b.timeout);
         this.http = b.http != null ? b.http
                 : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(b.timeout).build();
     }
@@ -143,7 +148,7 @@ public final class RotorApiClient {
         if (!insecure) {
             request.header("X-API-Sign", Signatures.apiSign(secret, body));
         }
-        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
+        return http.sendAsync(request.build(), bodies)
                 .handle((response, error) -> {
                     if (error != null) {
                         throw new RotorApiException("API request to " + endpoint + " failed: " + error, error);
@@ -163,7 +168,7 @@ public final class RotorApiClient {
             throw new RotorApiException("malformed response returned from server", e);
         }
         if (array == null || !array.isArray() || array.size() != expected) {
-            throw new RotorApiException("malformed response returned from server: " + body);
+            throw new RotorApiException("malformed response returned from server: " + excerpt(body));
         }
         List<ApiResult> results = new ArrayList<>(expected);
         for (JsonNode r : array) {
@@ -177,6 +182,11 @@ public final class RotorApiClient {
         return results;
     }
 
+    /** The start of a body for an error message: a malformed answer may be large. */
+    static String excerpt(String body) {
+        return body.length() <= 200 ? body : body.substring(0, 200) + "… (" + body.length() + " characters)";
+    }
+
     /** Builder for {@link RotorApiClient}; not thread-safe. */
     public static final class Builder {
         private final String address;
@@ -184,6 +194,7 @@ public final class RotorApiClient {
         private boolean insecure;
         private HttpClient http;
         private Duration timeout = Duration.ofSeconds(10);
+        private int maxResponseSize = DEFAULT_MAX_RESPONSE_SIZE;
 
         private Builder(String address, String secret) {
             this.address = Objects.requireNonNull(address, "address");
@@ -196,9 +207,24 @@ public final class RotorApiClient {
             return this;
         }
 
-        /** Request (and connect) timeout; 10 seconds by default. */
+        /**
+         * Request (and connect) timeout; 10 seconds by default. The response's body must then arrive within the same
+         * time again after its headers.
+         */
         public Builder timeout(Duration timeout) {
             this.timeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * The largest response body accepted, in bytes; a larger one fails the request. 64 MiB by default, the
+         * server's largest request body: answers are rarely larger than their request unless they carry history.
+         */
+        public Builder maxResponseSize(int bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("maxResponseSize must be positive, got " + bytes);
+            }
+            this.maxResponseSize = bytes;
             return this;
         }
 

@@ -22,7 +22,8 @@ public class RotorApiException extends RuntimeException {
         private final int status;
 
         public HttpStatus(int status, String body) {
-            super("wrong status code: " + status + (body.isBlank() ? "" : " (" + body.strip() + ")"));
+            super("wrong status code: " + status
+                    + (body.isBlank() ? "" : " (" + RotorApiClient.excerpt(body.strip()) + ")"));
             this.status = status;
         }
 

@@ -3,6 +3,11 @@ package dev.rotor.sdk.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rotor.testkit.HostileHttpServer;
+import java.io.IOException;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class RotorApiClientTest {
@@ -47,5 +52,33 @@ class RotorApiClientTest {
         assertThatThrownBy(() -> Tokens.connectionJwt("secret", "42", null, -1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Tokens.channelJwt("secret", "c-1", "$secret", null, -1))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** A server whose answer never ends: the client stops at maxResponseSize and closes the connection. */
+    @Test
+    void anEndlessAnswerFailsAtTheSizeLimit() throws Exception {
+        try (HostileHttpServer server = HostileHttpServer.endless()) {
+            RotorApiClient c = RotorApiClient.builder(server.address(), "s").maxResponseSize(1 << 20).build();
+            assertThatThrownBy(() -> c.channels().get(30, TimeUnit.SECONDS)).cause()
+                    .isInstanceOf(RotorApiException.class).rootCause().isInstanceOf(IOException.class)
+                    .hasMessage("response body larger than 1048576 bytes");
+            assertThat(server.awaitFinished(Duration.ofSeconds(10))).as("the server's writes ended").isTrue();
+            assertThat(server.sent()).as("bytes sent before the client closed").isLessThan(64L << 20);
+        }
+    }
+
+    /** A server that sends its answer's headers, then a byte now and then: the body has the timeout again. */
+    @Test
+    void aDrippingAnswerFailsWhenTheTimeoutPassesAgainAfterItsHeaders() throws Exception {
+        try (HostileHttpServer server = HostileHttpServer.dripping()) {
+            RotorApiClient c = RotorApiClient.builder(server.address(), "s").timeout(Duration.ofSeconds(1)).build();
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> c.channels().get(30, TimeUnit.SECONDS)).cause()
+                    .isInstanceOf(RotorApiException.class).rootCause().isInstanceOf(HttpTimeoutException.class)
+                    .hasMessage("response body not complete within 1000 ms");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+            assertThat(server.awaitFinished(Duration.ofSeconds(10))).as("the connection was closed").isTrue();
+            assertThat(server.sent()).as("bytes dripped before the client closed").isLessThan(600);
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.rotor.sdk.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rotor.protocol.BoundedBody;
 import dev.rotor.protocol.JsonWriter;
 import java.io.IOException;
 import java.net.URI;
@@ -23,17 +24,21 @@ import java.util.concurrent.CompletableFuture;
  * 200 or without a sign fails that subscription; another HTTP status fails them all. Thread-safe.
  */
 public final class HttpChannelSigner implements ChannelSigner {
+    /** {@link Builder#maxResponseSize}'s default. */
+    public static final int DEFAULT_MAX_RESPONSE_SIZE = 1 << 20;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final URI endpoint;
     private final Map<String, String> headers;
     private final HttpClient http;
     private final Duration timeout;
+    private final HttpResponse.BodyHandler<String> bodies;
 
     private HttpChannelSigner(Builder b) {
         this.endpoint = b.endpoint;
         this.headers = Map.copyOf(b.headers);
         this.timeout = b.timeout;
+        this.bodies = BoundedBody.ofString(b.maxResponseSize, b.timeout);
         this.http = b.http != null ? b.http : HttpClient.newBuilder().connectTimeout(b.timeout).build();
     }
 
@@ -63,7 +68,7 @@ public final class HttpChannelSigner implements ChannelSigner {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
         headers.forEach(request::header);
-        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).handle((response, error) -> {
+        return http.sendAsync(request.build(), bodies).handle((response, error) -> {
             if (error != null) {
                 throw new RotorClientException("auth request to " + endpoint + " failed: " + error, error);
             }
@@ -103,6 +108,7 @@ public final class HttpChannelSigner implements ChannelSigner {
         private final Map<String, String> headers = new LinkedHashMap<>();
         private HttpClient http;
         private Duration timeout = Duration.ofSeconds(10);
+        private int maxResponseSize = DEFAULT_MAX_RESPONSE_SIZE;
 
         private Builder(URI endpoint) {
             this.endpoint = endpoint;
@@ -114,8 +120,21 @@ public final class HttpChannelSigner implements ChannelSigner {
             return this;
         }
 
+        /** Request (and connect) timeout, 10 seconds by default; the body must then arrive within it again. */
         public Builder timeout(Duration d) {
             this.timeout = Objects.requireNonNull(d, "timeout");
+            return this;
+        }
+
+        /**
+         * The largest answer accepted, in bytes; a larger one fails the request (and so its subscriptions). 1 MiB by
+         * default: some 5,000 channels' signs.
+         */
+        public Builder maxResponseSize(int bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("maxResponseSize must be positive, got " + bytes);
+            }
+            this.maxResponseSize = bytes;
             return this;
         }
 

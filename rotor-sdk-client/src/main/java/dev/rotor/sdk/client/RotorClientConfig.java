@@ -14,6 +14,8 @@ import java.util.concurrent.Executor;
  * {@link CredentialsProvider}).
  */
 public final class RotorClientConfig {
+    /** {@link Builder#maxMessageSize}'s default: above the server's default {@code client_queue_max_size} (10 MiB). */
+    public static final int DEFAULT_MAX_MESSAGE_SIZE = 16 << 20;
     private final URI url;
     private final CredentialsProvider credentials;
     private final boolean insecure;
@@ -28,6 +30,7 @@ public final class RotorClientConfig {
     private final Executor callbackExecutor;
     private final HttpClient httpClient;
     private final ConnectionListener listener;
+    private final int maxMessageSize;
 
     private RotorClientConfig(Builder b) {
         url = b.url;
@@ -44,6 +47,7 @@ public final class RotorClientConfig {
         callbackExecutor = b.callbackExecutor;
         httpClient = b.httpClient;
         listener = b.listener;
+        maxMessageSize = b.maxMessageSize;
     }
 
     /** Settings for the raw WebSocket endpoint at {@code url}, e.g. {@code ws://localhost:8000/connection/websocket}. */
@@ -70,6 +74,7 @@ public final class RotorClientConfig {
     /** Null for a private HTTP client. */
     public HttpClient httpClient() { return httpClient; }
     public ConnectionListener listener() { return listener; }
+    public int maxMessageSize() { return maxMessageSize; }
 
     /** Builder for {@link RotorClientConfig}; not thread-safe. */
     public static final class Builder {
@@ -87,6 +92,7 @@ public final class RotorClientConfig {
         private Executor callbackExecutor;
         private HttpClient httpClient;
         private ConnectionListener listener = new ConnectionListener() { };
+        private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
 
         private Builder(String url) {
             URI u = URI.create(Objects.requireNonNull(url, "url"));
@@ -176,6 +182,19 @@ public final class RotorClientConfig {
 
         public Builder listener(ConnectionListener l) {
             this.listener = Objects.requireNonNull(l, "listener");
+            return this;
+        }
+
+        /**
+         * The longest WebSocket message taken from the server, in characters (a message of that many UTF-8 bytes
+         * always fits); a longer one ends the connection ({@code message too big}, then a reconnect), so a server
+         * that sends an endless message cannot fill the heap. {@link #DEFAULT_MAX_MESSAGE_SIZE} by default.
+         */
+        public Builder maxMessageSize(int chars) {
+            if (chars <= 0) {
+                throw new IllegalArgumentException("maxMessageSize must be positive, got " + chars);
+            }
+            this.maxMessageSize = chars;
             return this;
         }
 

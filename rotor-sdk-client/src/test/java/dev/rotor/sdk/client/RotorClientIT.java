@@ -14,11 +14,18 @@ import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.Disconnect;
 import dev.rotor.protocol.Message;
 import dev.rotor.sdk.api.Tokens;
+import dev.rotor.sdk.client.internal.RealRotorClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -513,5 +520,61 @@ class RotorClientIT {
         assertThat(news.state()).isEqualTo(Subscription.State.UNSUBSCRIBED);
         assertThat(events.subscribed).hasSize(1);
         assertThat(fixture.server.node().hasSubscribers("news")).isFalse();
+    }
+
+    /**
+     * An application slower than its server: its callback executor is blocked. The client reads the next message
+     * only while fewer than {@code MAX_QUEUED_CALLBACKS} callbacks wait, so the rest of the pushes stay with the
+     * server, whose queue for this client overflows {@code client_queue_max_size}: it closes the client as slow.
+     * Before, the client read every push into the application's heap and the server never saw a slow client.
+     */
+    @Test
+    void pushesAnApplicationDoesNotKeepUpWithStayWithTheServer() throws Exception {
+        // a queue a reading client keeps well below, and more pushes than the client reads ahead plus the socket
+        // buffers plus that queue
+        start(NodeConfig.builder().clientQueueMaxSize(8 << 20));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean blocking = new AtomicBoolean();
+        Executor application = task -> pool.execute(() -> {
+            if (blocking.get()) {
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            task.run();
+        });
+        try {
+            Events events = new Events();
+            RotorClient client = client(config(events).credentials(ServerFixture.credentials("bob", ""))
+                    .pingInterval(Duration.ZERO).callbackExecutor(application));
+            client.connectBlocking();
+            client.subscribe("news", events).ready().get(10, TimeUnit.SECONDS);
+            blocking.set(true);
+
+            String data = "{\"text\":\"" + "x".repeat(1000) + "\"}";
+            int publications = 60_000;
+            for (int sent = 0; sent < publications; sent += 100) {
+                var batch = fixture.api.batch();
+                for (int i = 0; i < 100; i++) {
+                    batch.publish("news", data);
+                }
+                batch.send().get(10, TimeUnit.SECONDS);
+            }
+            Awaitility.await("the server closes the client as slow").atMost(WAIT)
+                    .until(() -> fixture.server.node().numClients() == 0);
+
+            // the client learns it once it reads again: from the close frame (slow) if the server could still write
+            // it behind the queued pushes, else from the connection's end
+            release.countDown();
+            await(events.disconnects, 1);
+            assertThat(events.messages.size()).as("pushes that reached the application")
+                    .isGreaterThanOrEqualTo(RealRotorClient.MAX_QUEUED_CALLBACKS).isLessThan(publications);
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
     }
 }

@@ -10,10 +10,15 @@ import java.util.List;
  * frames (by identity) and its encoding, and the next session of that loop flushing the same frames reuses it.
  * The raw WebSocket transport shares one encoded frame among its subscribers in the same way.
  *
- * <p>Thread-safe: one slot per thread. A slot holds at most one frame list and its encoding; returned arrays are
- * shared and must never be modified.
+ * <p>Thread-safe: one slot per thread. A slot holds at most one frame list and its encoding, and only an encoding of
+ * at most {@link #MAX_KEPT} bytes: a larger one is a session's backlog (up to {@code client_queue_max_size}, escaped
+ * to several times that), which no other session shares, and keeping it would hold that memory on the loop until
+ * its next encoding. Returned arrays are shared and must never be modified.
  */
 final class MessageFrameCache {
+    /** The largest encoding a slot keeps for reuse; a fan-out's publication frame is far smaller. */
+    static final int MAX_KEPT = 256 * 1024;
+
     /** The last frames encoded on one thread and their encoding. */
     private static final class Slot {
         /** Identity of the frames last encoded; empty until the first encode. */
@@ -36,8 +41,10 @@ final class MessageFrameCache {
             return slot.encoded;
         }
         byte[] encoded = SockJsFrames.messages(frames).getBytes(StandardCharsets.UTF_8);
-        slot.frames = frames.toArray(new byte[0][]);
-        slot.encoded = encoded;
+        if (encoded.length <= MAX_KEPT) {
+            slot.frames = frames.toArray(new byte[0][]);
+            slot.encoded = encoded;
+        }
         return encoded;
     }
 

@@ -35,4 +35,21 @@ class MessageFrameCacheTest {
         byte[] elsewhere = CompletableFuture.supplyAsync(() -> cache.messages(List.of(push))).get();
         assertThat(elsewhere).as("another thread has its own slot").isNotSameAs(first).isEqualTo(first);
     }
+
+    @Test
+    void aBacklogLargerThanTheBoundIsEncodedButNotKept() {
+        MessageFrameCache cache = new MessageFrameCache();
+        byte[] small = utf8("{\"method\":\"message\",\"body\":{\"data\":1}}");
+        byte[] kept = cache.messages(List.of(small));
+
+        // quotes are escaped: the encoding is about twice the frame, past the bound
+        byte[] large = utf8("\"".repeat(MessageFrameCache.MAX_KEPT / 2 + 1));
+        byte[] backlog = cache.messages(List.of(large));
+        assertThat(backlog.length).isGreaterThan(MessageFrameCache.MAX_KEPT);
+        assertThat(new String(backlog, StandardCharsets.UTF_8)).isEqualTo(SockJsFrames.messages(List.of(large)));
+        assertThat(cache.messages(List.of(large))).as("not kept: encoded anew").isNotSameAs(backlog)
+                .isEqualTo(backlog);
+        assertThat(cache.messages(List.of(small))).as("the slot still holds the last small encoding")
+                .isSameAs(kept);
+    }
 }

@@ -88,6 +88,15 @@ final class Dispatcher {
         rs.forEach(this::dispatch);
     }
 
+    /**
+     * Runs {@code action} once fewer than {@code limit} callbacks wait (at once if they already do): the receiving
+     * side reads the next message only then, so an application slower than its server does not queue callbacks
+     * without a bound; the server sees a client that does not read (and v1's rules close it as slow).
+     */
+    void whenCallbacksBelow(int limit, Runnable action) {
+        callbacks.whenShorterThan(limit, action);
+    }
+
     /** The future the application sees: completed on the callback executor, errors as RotorClientException. */
     <T> CompletableFuture<T> toApplication(CompletableFuture<T> internal) {
         CompletableFuture<T> out = new CompletableFuture<>();

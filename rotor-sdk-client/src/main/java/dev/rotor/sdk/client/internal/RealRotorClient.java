@@ -43,6 +43,13 @@ import java.util.function.Consumer;
  */
 public final class RealRotorClient implements RotorClient {
     private static final int NORMAL_CLOSURE = 1000;
+    /**
+     * Callbacks that may wait for the application before the next message is read: the server's pushes then stay
+     * in the socket (and the server's queue for this client) instead of the application's heap.
+     */
+    public static final int MAX_QUEUED_CALLBACKS = 10_000;
+    /** The largest receive buffer a connection keeps between messages, in characters. */
+    private static final int KEPT_BUFFER = 64 * 1024;
 
     private final RotorClientConfig config;
     private final ConnectionListener listener;
@@ -709,13 +716,24 @@ public final class RealRotorClient implements RotorClient {
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            if (data.length() > config.maxMessageSize() - partial.length()) {
+                // an endless or oversized message must not fill the heap: drop it and end the connection
+                partial.setLength(0);
+                partial.trimToSize();
+                lost(this, new DisconnectEvent("message too big", true), new RotorClientException(
+                        "the server sent a message longer than " + config.maxMessageSize() + " characters"));
+                return null;
+            }
             partial.append(data);
             if (last) {
                 String frame = partial.toString();
                 partial.setLength(0);
+                if (frame.length() > KEPT_BUFFER) {
+                    partial.trimToSize(); // a rare large message does not keep its buffer for the connection's life
+                }
                 onFrame(this, frame);
             }
-            webSocket.request(1);
+            dispatcher.whenCallbacksBelow(MAX_QUEUED_CALLBACKS, () -> webSocket.request(1));
             return null;
         }
 

@@ -16,6 +16,9 @@ final class SerialExecutor implements Executor {
     private boolean running;
     /** The thread running tasks right now, or null between drains. */
     private volatile Thread runner;
+    /** Guarded by {@code this}: runs once fewer than {@link #shorterThan} tasks are queued; null when none waits. */
+    private Runnable whenShorter;
+    private int shorterThan;
 
     SerialExecutor(Executor delegate) {
         this.delegate = delegate;
@@ -41,6 +44,21 @@ final class SerialExecutor implements Executor {
         }
     }
 
+    /**
+     * Runs {@code action} once fewer than {@code limit} tasks are queued: now, on the caller, if they already are,
+     * else on the draining thread. One action waits at a time; a second call replaces it.
+     */
+    void whenShorterThan(int limit, Runnable action) {
+        synchronized (this) {
+            if (tasks.size() >= limit) {
+                shorterThan = limit;
+                whenShorter = action;
+                return;
+            }
+        }
+        action.run();
+    }
+
     /** True when called from inside a task of this executor. */
     boolean inTask() {
         return runner == Thread.currentThread();
@@ -50,13 +68,23 @@ final class SerialExecutor implements Executor {
         runner = Thread.currentThread();
         while (true) {
             Runnable next;
+            Runnable shorter = null;
             synchronized (this) {
                 next = tasks.poll();
+                if (whenShorter != null && tasks.size() < shorterThan) {
+                    shorter = whenShorter;
+                    whenShorter = null;
+                }
                 if (next == null) {
                     running = false;
                     runner = null;
-                    return;
                 }
+            }
+            if (shorter != null) {
+                shorter.run();
+            }
+            if (next == null) {
+                return;
             }
             try {
                 next.run();

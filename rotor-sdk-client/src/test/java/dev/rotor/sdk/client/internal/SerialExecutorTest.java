@@ -2,6 +2,7 @@ package dev.rotor.sdk.client.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -59,5 +60,27 @@ class SerialExecutorTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void anActionWaitingForAShorterQueueRunsOnceTheQueueDrainsBelowItsLimit() {
+        List<Runnable> delegate = new ArrayList<>();
+        SerialExecutor serial = new SerialExecutor(delegate::add);
+        AtomicInteger ran = new AtomicInteger();
+        List<Integer> queuedWhenShorter = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            serial.execute(ran::incrementAndGet);
+        }
+        serial.whenShorterThan(2, () -> queuedWhenShorter.add(5 - ran.get() - 1));
+        assertThat(queuedWhenShorter).as("5 queued: waits").isEmpty();
+
+        assertThat(delegate).hasSize(1);
+        delegate.get(0).run(); // the drain
+        assertThat(ran).hasValue(5);
+        // it ran when the 4th task was taken, before that task ran: one task (the 5th) left in the queue
+        assertThat(queuedWhenShorter).containsExactly(1);
+
+        serial.whenShorterThan(2, () -> queuedWhenShorter.add(-1));
+        assertThat(queuedWhenShorter).as("empty queue: runs at once").containsExactly(1, -1);
     }
 }

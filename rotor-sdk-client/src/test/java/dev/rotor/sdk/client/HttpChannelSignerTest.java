@@ -1,0 +1,26 @@
+package dev.rotor.sdk.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rotor.testkit.HostileHttpServer;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The auth backend is a peer too: its answer is bounded ({@code maxResponseSize}, 1 MiB by default). */
+class HttpChannelSignerTest {
+
+    @Test
+    void anEndlessAnswerFailsTheSignAtTheSizeLimit() throws Exception {
+        try (HostileHttpServer backend = HostileHttpServer.endless()) {
+            HttpChannelSigner signer = HttpChannelSigner.builder(backend.address() + "/auth").build();
+            assertThatThrownBy(() -> signer.sign("client-1", "$private").get(30, TimeUnit.SECONDS)).cause()
+                    .isInstanceOf(RotorClientException.class).rootCause().isInstanceOf(IOException.class)
+                    .hasMessage("response body larger than " + HttpChannelSigner.DEFAULT_MAX_RESPONSE_SIZE + " bytes");
+            assertThat(backend.awaitFinished(Duration.ofSeconds(10))).as("the backend's writes ended").isTrue();
+            assertThat(backend.sent()).as("bytes sent before the signer closed").isLessThan(64L << 20);
+        }
+    }
+}
