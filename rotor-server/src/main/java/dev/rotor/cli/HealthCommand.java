@@ -1,5 +1,6 @@
 package dev.rotor.cli;
 
+import dev.rotor.protocol.BoundedBody;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,6 +21,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "health", description = "Check the health of a running server (GET /health); exit 0 if healthy")
 final class HealthCommand implements Callable<Integer> {
+    /** The longest answer read; Rotor's is a few bytes. */
+    private static final int MAX_BODY = 64 * 1024;
     @Option(names = {"-a", "--address"}, paramLabel = "string", defaultValue = "127.0.0.1:8000",
             description = "host:port of the server's client or admin port (default \"127.0.0.1:8000\")")
     private String address;
@@ -57,7 +60,9 @@ final class HealthCommand implements Callable<Integer> {
         HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build();
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
         try {
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            // whatever listens there may not be Rotor: a body of any length, or one that never ends, must not hang
+            // the probe (the request's timeout ends with the headers)
+            HttpResponse<String> response = client.send(request, BoundedBody.ofString(MAX_BODY, timeout));
             if (response.statusCode() == 200) {
                 out.println("healthy: " + uri + " answered 200 " + response.body());
                 out.flush();

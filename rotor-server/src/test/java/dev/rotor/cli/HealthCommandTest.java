@@ -3,11 +3,13 @@ package dev.rotor.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.rotor.testkit.HostileHttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -88,5 +90,19 @@ class HealthCommandTest {
     void helpListsTheCommand() {
         assertThat(cli.run("help")).isZero();
         assertThat(cli.out()).contains("health", "Check the health of a running server");
+    }
+
+    /** Something else on the port that sends headers and then drips its body: the probe still ends in time. */
+    @Test
+    void anAnswerThatNeverEndsExitsOneWithinTheTimeout() throws Exception {
+        try (HostileHttpServer other = HostileHttpServer.dripping()) {
+            String address = other.address().substring("http://".length());
+            long start = System.nanoTime();
+
+            assertThat(cli.run("health", "--address", address, "--timeout", "1")).isEqualTo(1);
+            assertThat(cli.err()).startsWith("unhealthy: http://" + address + "/health: ")
+                    .contains("response body not complete within 1000 ms");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+        }
     }
 }
