@@ -2,9 +2,8 @@ package dev.rotor.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rotor.channel.ChannelOptions;
 import dev.rotor.node.NodeConfig;
-import dev.rotor.testkit.GatedPresenceEngine;
+import dev.rotor.testkit.FloodWriter;
 import dev.rotor.testkit.RawHttp;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,13 +11,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * HTTP/1.1 pipelining on the API: answers are paired with requests by their order only, so a request whose engine
@@ -28,22 +22,13 @@ import org.junit.jupiter.api.Test;
  */
 class HttpApiPipeliningIT {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private final GatedPresenceEngine engine = new GatedPresenceEngine();
-    private TestServer server;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        engine.close();
-    }
+    @RegisterExtension
+    final GatedServer server = new GatedServer();
 
     @Test
     void pipelinedRequestsAreAnsweredInTheirOrderWhileAnEngineCallIsPending() throws Exception {
-        server = TestServer.start(NodeConfig.builder().insecureApi(true)
-                .topLevel(ChannelOptions.builder().presence(true).build()), ServerConfig.builder(), engine);
-        try (Socket socket = new Socket("127.0.0.1", server.server().boundPort())) {
+        server.start(NodeConfig.builder().insecureApi(true), ServerConfig.builder());
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
             socket.setSoTimeout(500);
             OutputStream out = socket.getOutputStream();
             out.write(RawHttp.post("/api/", "application/json",
@@ -53,7 +38,7 @@ class HttpApiPipeliningIT {
             InputStream in = socket.getInputStream();
             assertThat(RawHttp.readAvailable(in)).as("nothing answered while presence is held").isEmpty();
 
-            engine.releasePresence(Map.of());
+            server.releasePresence();
             String answers = "";
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (answers.split("HTTP/1.1 200", -1).length < 3 && System.nanoTime() < deadline) {
@@ -73,51 +58,27 @@ class HttpApiPipeliningIT {
      */
     @Test
     void requestsBehindAHeldAnswerStallThePeerInsteadOfPilingUp() throws Exception {
-        server = TestServer.start(NodeConfig.builder().insecureApi(true)
-                .topLevel(ChannelOptions.builder().presence(true).build()), ServerConfig.builder(), engine);
+        server.start(NodeConfig.builder().insecureApi(true), ServerConfig.builder());
         byte[] request = RawHttp.post("/api/", "application/json",
                 "{\"method\":\"channels\",\"params\":{}}" + " ".repeat(4000));
         int requests = (64 << 20) / request.length;
-        try (Socket socket = new Socket("127.0.0.1", server.server().boundPort())) {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
             socket.setSoTimeout(500);
             OutputStream out = socket.getOutputStream();
             out.write(RawHttp.post("/api/", "application/json",
                     "{\"method\":\"presence\",\"params\":{\"channel\":\"held\"}}"));
-            AtomicLong written = new AtomicLong();
-            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-                try {
-                    for (int i = 0; i < requests; i++) {
-                        out.write(request);
-                        written.addAndGet(request.length);
-                    }
-                    out.flush();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-
-            // wait until the writes stall: no progress for a second (or the writer finished, which fails below)
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            long before;
-            do {
-                before = written.get();
-                try {
-                    writer.get(1, TimeUnit.SECONDS);
-                } catch (TimeoutException stillWriting) {
-                    // compared with the count before
-                }
-            } while (!writer.isDone() && written.get() != before && System.nanoTime() < deadline);
-            assertThat(writer).as("the writer stalls while presence is held").isNotDone();
-            assertThat(written.get()).as("bytes the server let in while presence is held")
+            FloodWriter writer = FloodWriter.start(out, request, requests);
+            assertThat(writer.awaitStall(WAIT)).as("the writer stalls while presence is held").isTrue();
+            assertThat(writer.written()).as("bytes the server let in while presence is held")
                     .isLessThan(16L << 20);
 
-            engine.releasePresence(Map.of());
+            server.releasePresence();
             InputStream in = socket.getInputStream();
             StringBuilder answers = new StringBuilder();
             String status = "HTTP/1.1 200";
             int answered = 0;
             int scanned = 0;
-            deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             byte[] buf = new byte[65536];
             while (answered < requests + 1 && System.nanoTime() < deadline) {
                 int n;
@@ -136,7 +97,7 @@ class HttpApiPipeliningIT {
                     scanned = at + status.length();
                 }
             }
-            writer.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            writer.awaitDone(WAIT);
             assertThat(answered).as("every request answered; the first answers: %s",
                     answers.substring(0, Math.min(answers.length(), 1500))).isEqualTo(requests + 1);
             assertThat(answers.indexOf("\"method\":\"presence\"")).isPositive()

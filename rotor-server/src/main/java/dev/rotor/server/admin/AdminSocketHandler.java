@@ -17,6 +17,7 @@ import dev.rotor.protocol.Method;
 import dev.rotor.protocol.Params;
 import dev.rotor.protocol.ProtocolError;
 import dev.rotor.protocol.ProtocolException;
+import dev.rotor.server.transport.ReadGate;
 import dev.rotor.server.websocket.WebSocketControlHandler;
 import dev.rotor.server.websocket.WebSocketKeepaliveHandler;
 import dev.rotor.server.websocket.WebSocketTransport;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -114,10 +116,36 @@ public final class AdminSocketHandler extends ChannelInboundHandlerAdapter {
             if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame) {
                 byte[] data = ByteBufUtil.getBytes(((io.netty.handler.codec.http.websocketx.WebSocketFrame) msg).content());
                 processing = processing.thenCompose(v -> handleFrame(data));
+                pauseWhileProcessing(ctx);
             }
         } finally {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /**
+     * On the loop: while a frame waits for the engine, the frames after it would be chained behind it without a
+     * bound; reading pauses instead (as for client connections), so at most the rest of the current read waits, and
+     * resumes once the chain's tail is done.
+     */
+    private void pauseWhileProcessing(ChannelHandlerContext ctx) {
+        CompletionStage<Void> tail = processing;
+        if (tail.toCompletableFuture().isDone()) {
+            return;
+        }
+        ReadGate gate = ReadGate.of(ctx.channel());
+        gate.pause(ReadGate.PROCESSING);
+        tail.whenComplete((v, e) -> {
+            try {
+                ctx.channel().eventLoop().execute(() -> {
+                    if (processing == tail) {
+                        gate.resume(ReadGate.PROCESSING);
+                    }
+                });
+            } catch (RejectedExecutionException shutDown) {
+                // the loop is gone, and the connection with it
+            }
+        });
     }
 
     /** §3.2: a zero-length frame is ignored; replies go out as one array frame. */
