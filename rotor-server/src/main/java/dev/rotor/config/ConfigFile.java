@@ -23,6 +23,11 @@ public final class ConfigFile {
     public static final ConfigFile EMPTY = new ConfigFile(Map.of(), null);
 
     static final String NAMESPACES = "namespaces";
+    /**
+     * The largest config file read: a real one is a few KiB, and it is read whole (then parsed into a tree) before
+     * anything can be checked, so a wrong path to a huge file would otherwise end in an OutOfMemoryError.
+     */
+    static final long MAX_SIZE = 16L * 1024 * 1024;
 
     private final Map<String, JsonNode> values;
     private final JsonNode namespaces;
@@ -46,6 +51,11 @@ public final class ConfigFile {
         }
         String text;
         try {
+            long size = Files.size(file);
+            if (size > MAX_SIZE) {
+                throw new ConfigException("Config file " + file + " is " + size + " bytes; the most Rotor reads is "
+                        + MAX_SIZE + " (16 MiB)");
+            }
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
             return Optional.empty();

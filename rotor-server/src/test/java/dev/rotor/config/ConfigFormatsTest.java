@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rotor.channel.ChannelOptions;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -162,6 +163,17 @@ class ConfigFormatsTest {
         ConfigLoader.Loaded loaded = new ConfigLoader(file, Map.of(), Map.of(), () -> "host").load();
         assertThat(loaded.fileFound()).isTrue();
         return loaded.config();
+    }
+
+    /** A wrong path to a huge file gets a clear error, not an OutOfMemoryError (a sparse file: no disk used). */
+    @Test
+    void aConfigFileLargerThan16MiBIsRefusedBeforeItIsRead() throws IOException {
+        Path huge = write("huge.json", "{}");
+        try (RandomAccessFile f = new RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(ConfigFile.MAX_SIZE + 1);
+        }
+        assertThatThrownBy(() -> ConfigFile.read(huge)).isInstanceOf(ConfigException.class)
+                .hasMessage("Config file " + huge + " is 16777217 bytes; the most Rotor reads is 16777216 (16 MiB)");
     }
 
     private Path write(String name, String text) throws IOException {

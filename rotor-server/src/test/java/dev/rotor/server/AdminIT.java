@@ -9,6 +9,7 @@ import dev.rotor.channel.ChannelOptions;
 import dev.rotor.node.NodeConfig;
 import dev.rotor.server.admin.LoginThrottleConfig;
 import dev.rotor.testkit.WsTestClient;
+import java.io.RandomAccessFile;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -247,6 +248,21 @@ class AdminIT {
         assertThat(get("/../secret.txt").statusCode()).isEqualTo(404);
         assertThat(get("/%2e%2e/secret.txt").statusCode()).isEqualTo(404);
         assertThat(get("/missing.js").body()).isEqualTo("404 page not found\n");
+    }
+
+    /** Each request reads its file whole: a file past the cap is not served (a sparse file: no disk used). */
+    @Test
+    void aWebPathFileLargerThanTheCapIsNotServed() throws Exception {
+        Path web = Files.createDirectories(dir.resolve("web"));
+        Files.writeString(web.resolve("small.txt"), "ok");
+        try (RandomAccessFile f = new RandomAccessFile(web.resolve("big.bin").toFile(), "rw")) {
+            f.setLength(16L * 1024 * 1024 + 1);
+        }
+        start(NodeConfig.builder(), ServerConfig.builder().web(true).webPath(web.toString()));
+        assertThat(get("/small.txt").body()).isEqualTo("ok");
+        HttpResponse<String> big = get("/big.bin");
+        assertThat(big.statusCode()).isEqualTo(404);
+        assertThat(big.body()).isEqualTo("404 page not found\n");
     }
 
     @Test
