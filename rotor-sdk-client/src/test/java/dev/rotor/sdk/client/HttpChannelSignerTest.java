@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rotor.testkit.HostileHttpServer;
 import java.io.IOException;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,18 @@ class HttpChannelSignerTest {
                     .hasMessage("response body larger than " + HttpChannelSigner.DEFAULT_MAX_RESPONSE_SIZE + " bytes");
             assertThat(backend.awaitFinished(Duration.ofSeconds(10))).as("the backend's writes ended").isTrue();
             assertThat(backend.sent()).as("bytes sent before the signer closed").isLessThan(64L << 20);
+        }
+    }
+
+    @Test
+    void aDrippingAnswerFailsTheSignWhenTheTimeoutPassesAgainAfterItsHeaders() throws Exception {
+        try (HostileHttpServer backend = HostileHttpServer.dripping()) {
+            HttpChannelSigner signer = HttpChannelSigner.builder(backend.address() + "/auth")
+                    .timeout(Duration.ofSeconds(1)).build();
+            assertThatThrownBy(() -> signer.sign("client-1", "$private").get(30, TimeUnit.SECONDS)).cause()
+                    .isInstanceOf(RotorClientException.class).rootCause().isInstanceOf(HttpTimeoutException.class)
+                    .hasMessage("response body not complete within 1000 ms");
+            assertThat(backend.awaitFinished(Duration.ofSeconds(10))).as("the connection was closed").isTrue();
         }
     }
 }
