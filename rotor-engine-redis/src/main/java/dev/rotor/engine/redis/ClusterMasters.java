@@ -18,6 +18,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The links of one node to the masters of a Redis Cluster on which the commands that must know their server run
@@ -42,6 +44,7 @@ import java.util.function.Supplier;
  * <p>Thread-safe: the map of links is guarded by {@code lock}; Redis I/O runs outside it.
  */
 final class ClusterMasters {
+    private static final Logger log = LoggerFactory.getLogger(ClusterMasters.class);
     private static final ByteArrayCodec CODEC = ByteArrayCodec.INSTANCE;
 
     private final RedisClient nodeClient;
@@ -257,6 +260,10 @@ final class ClusterMasters {
             }
         }
         if (lostLink != null) {
+            if (!closed) {
+                log.info("Redis Cluster: connection to master {} lost; what was in flight on it failed, the next "
+                        + "command opens a new link to the master of its slot", lostLink.address);
+            }
             dead(lostLink);
             if (!closed) {
                 refreshTopology.run();
@@ -318,7 +325,11 @@ final class ClusterMasters {
                 }
             }
         }
-        stale.forEach(this::dead);
+        for (Link l : stale) {
+            log.info("Redis Cluster: {} is no longer a master with slots; its link is closed, what was in flight on "
+                    + "it failed", l.address);
+            dead(l);
+        }
     }
 
     /** Stops opening links; shutting the node client down closes their connections. */

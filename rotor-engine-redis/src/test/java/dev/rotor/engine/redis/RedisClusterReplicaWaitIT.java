@@ -12,9 +12,11 @@ import dev.rotor.testkit.redis.RedisServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -123,9 +125,15 @@ class RedisClusterReplicaWaitIT {
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).handle((v, e) -> null)
                     .get(30, TimeUnit.SECONDS);
             long acknowledged = all.stream().filter(f -> !f.isCompletedExceptionally()).count();
-            assertThat(RedisEngines.replicaLength(replica, historyKey("bound"))).as("on the replica")
+            // what the failed ones failed with, for the message of an assertion below that fails
+            Map<String, Long> failures = all.stream().filter(CompletableFuture::isCompletedExceptionally)
+                    .map(f -> f.handle((v, e) -> String.valueOf(ShardClient.unwrap(e))).join())
+                    .collect(Collectors.groupingBy(m -> m, Collectors.counting()));
+            assertThat(RedisEngines.replicaLength(replica, historyKey("bound")))
+                    .as("on the replica; failed: %s", failures)
                     .isGreaterThanOrEqualTo(acknowledged + 1);
-            assertThat(master.command("LLEN", historyKey("bound"))).startsWith(":" + (ReplicaWait.MAX_PENDING + 1));
+            assertThat(master.command("LLEN", historyKey("bound"))).as("the master's history; failed: %s", failures)
+                    .startsWith(":" + (ReplicaWait.MAX_PENDING + 1));
             Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
                     .ignoreExceptions().until(() -> {
                         publish(engine, "bound", 0).get(10, TimeUnit.SECONDS);
