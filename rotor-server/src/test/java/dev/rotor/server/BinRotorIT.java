@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -168,13 +169,7 @@ class BinRotorIT {
         try (RotorProcess rotor = RotorProcess.start(dir, "{\"secret\": \"s\", \"netty_transport\": \"io_uring\"}",
                 "")) {
             assertThat(rotor.log()).contains("Netty transport: io_uring (netty_transport: io_uring)");
-            String body = "{\"method\":\"channels\"}";
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + rotor.port() + "/api/"))
-                    .header("Content-Type", "application/json")
-                    .header("X-API-Sign", Hmac.apiSign("s", body.getBytes(StandardCharsets.UTF_8)))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(WAIT).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = channels(rotor.port());
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).isEqualTo("[{\"method\":\"channels\",\"error\":null,\"body\":{\"data\":[]}}]");
         }
@@ -198,6 +193,38 @@ class BinRotorIT {
                     + "-Dio.netty.transport.noNative=true; choose another of auto, epoll, nio");
         } finally {
             p.destroyForcibly();
+        }
+    }
+
+    /**
+     * Netty's Flight Recorder events are off in {@code config/jvm.options}: the first buffer a server allocates (here
+     * for its first API request) would otherwise register Netty's allocator events with the JDK's Flight Recorder,
+     * about 0.2 s of CPU and 15 MB of memory (docs/deploying.md, "JVM options file"): the event classes and the
+     * handlers the Flight Recorder generates for them are loaded. (Netty asks whether the Flight Recorder is available
+     * either way, which loads a few of its classes from the class-data sharing archive.)
+     * {@code ROTOR_JAVA_OPTS=-Dio.netty.jfr.enabled=true} brings the events back, which shows that the test sees them.
+     */
+    @Test
+    void theFirstRequestDoesNotSetUpTheFlightRecorder() throws Exception {
+        assertThat(jvmOptionsFile()).contains("-Dio.netty.jfr.enabled=false");
+        assertThat(eventClassesAfterOneRequest("")).as("event classes loaded").isZero();
+        assertThat(eventClassesAfterOneRequest("-Dio.netty.jfr.enabled=true"))
+                .as("event classes loaded with Netty's events on").isGreaterThanOrEqualTo(2);
+    }
+
+    /**
+     * Starts bin/rotor with class loading logged, answers one API request, and counts the classes of Netty's
+     * allocator events and of the Flight Recorder's event handlers loaded.
+     */
+    private long eventClassesAfterOneRequest(String javaOpts) throws Exception {
+        try (RotorProcess rotor = RotorProcess.start(dir, "{\"secret\": \"s\"}",
+                "-Xlog:class+load=info " + javaOpts)) {
+            HttpResponse<String> r = channels(rotor.port());
+            assertThat(r.statusCode()).isEqualTo(200);
+            // the JVM writes each class loading line before the class is used, so before the answer was sent
+            Pattern event = Pattern.compile(
+                    " (io\\.netty\\.buffer\\.\\w+Event|jdk\\.jfr\\.internal\\.handlers\\.\\S+) ");
+            return rotor.log().lines().filter(l -> event.matcher(l).find()).count();
         }
     }
 
@@ -257,6 +284,16 @@ class BinRotorIT {
         assertThat(Long.parseUnsignedLong(mask, 16) & 1L)
                 .as("SIGHUP is ignored in this environment (started under nohup?): run the suite without nohup")
                 .isZero();
+    }
+
+    /** The answer to the API command {@code channels}, signed with the secret {@code s}. */
+    private static HttpResponse<String> channels(int port) throws Exception {
+        String body = "{\"method\":\"channels\"}";
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/"))
+                .header("Content-Type", "application/json")
+                .header("X-API-Sign", Hmac.apiSign("s", body.getBytes(StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(WAIT).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** The options of {@code config/jvm.options}, parsed as bin/rotor documents it (trimmed, no blanks or #). */
