@@ -254,11 +254,25 @@ class BinRotorIT {
         // the stamp: the java binary the archive was made with, its and the jar's modification times, the jar's size
         assertThat(Files.readString(root.resolve("rotor-server/target/rotor.jsa.stamp")))
                 .matches("/\\S+/java \\d+ \\d+ \\d+\\n");
+        // the server's classes, not those of the training's client (it runs in a JVM of its own): none of the JDK's
+        // HTTP client, which would be mapped and resident in every server
+        String archived = archivedClasses(archive, root.resolve("rotor-server/target/rotor.jar"));
+        assertThat(archived).contains("dev.rotor.server.RotorServer", "io.netty.handler.codec.http.websocketx.")
+                .doesNotContain("jdk.internal.net.http.");
         long made = Files.getLastModifiedTime(archive).toMillis();
         assertThat(classSource(root, "on")).doesNotContain("creating the class-data sharing archive");
         assertThat(Files.getLastModifiedTime(archive).toMillis()).as("made once per build").isEqualTo(made);
         assertThat(classSource(root, "off")).containsPattern("dev.rotor.cli.Main source: file:\\S+/rotor.jar")
                 .doesNotContain("shared objects file (top)");
+    }
+
+    /** The classes in a class-data sharing archive, as {@code java -XX:+PrintSharedArchiveAndExit} lists them. */
+    private static String archivedClasses(Path archive, Path jar) throws Exception {
+        Process p = new ProcessBuilder("java", "-XX:SharedArchiveFile=" + archive, "-XX:+PrintSharedArchiveAndExit",
+                "-jar", jar.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return out;
     }
 
     /** {@code bin/rotor version} with class loading logged and {@code ROTOR_CDS} set; stdout and stderr. */
