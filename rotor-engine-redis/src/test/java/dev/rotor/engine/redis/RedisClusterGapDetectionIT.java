@@ -7,6 +7,7 @@ import static dev.rotor.engine.redis.GapDetectionFeed.uids;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotor.engine.HistorySnapshot;
+import dev.rotor.testing.LogCapture;
 import dev.rotor.testing.RecordingEngineListener;
 import dev.rotor.testkit.redis.RedisClusterExtension;
 import dev.rotor.testkit.redis.RedisServer;
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RedisClusterGapDetectionIT {
     @RegisterExtension
     static final RedisClusterExtension cluster = new RedisClusterExtension();
+    @RegisterExtension
+    final LogCapture log = new LogCapture(ClusterMasters.class);
 
     /** Node timeout (2 s), election, topology refresh (1 s), with a wide margin. */
     private static final Duration FAILOVER = Duration.ofSeconds(30);
@@ -50,6 +53,10 @@ class RedisClusterGapDetectionIT {
                     .until(() -> read(engine).unbrokenThrough() == -1);
             assertThat(cluster.cluster().masterOf(historyKey)).isSameAs(replica);
             assertVouchedForFromTheNewMastersFirstWrite(engine);
+            // the operator sees the link to the dead master go (docs/scaling.md, "Redis Cluster")
+            assertThat(log.messages()).contains("Redis Cluster: connection to master " + master.host() + ":"
+                    + master.port() + " lost; what was in flight on it failed, the next command opens a new link to "
+                    + "the master of its slot");
         }
     }
 }
