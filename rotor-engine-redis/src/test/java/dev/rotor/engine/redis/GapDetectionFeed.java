@@ -6,8 +6,13 @@ import dev.rotor.engine.HistoryOptions;
 import dev.rotor.engine.HistorySnapshot;
 import dev.rotor.protocol.Message;
 import dev.rotor.protocol.RawJson;
+import dev.rotor.testing.RecordingEngineListener;
+import dev.rotor.testkit.redis.RedisClusterExtension;
+import dev.rotor.testkit.redis.RedisServer;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 
 /**
  * The channel the gap detection tests write and recover ({@code feed}, a history of 100 for a minute), on a single
@@ -35,6 +40,32 @@ final class GapDetectionFeed {
 
     static List<String> uids(HistorySnapshot h) {
         return h.messages().stream().map(Message::uid).toList();
+    }
+
+    /**
+     * Starts a Redis Cluster engine, writes {@code m1, m2} (vouched for: written under the current master), waits
+     * until the replica of the feed's master has both, and returns that master.
+     */
+    static RedisServer startAndWriteTwoOnTheCluster(RedisEngine engine, RedisClusterExtension cluster)
+            throws Exception {
+        engine.start(new RecordingEngineListener(Duration.ofSeconds(10))).toCompletableFuture()
+                .get(20, TimeUnit.SECONDS);
+        publish(engine, "m1");
+        publish(engine, "m2");
+        HistorySnapshot before = read(engine);
+        assertThat(uids(before)).containsExactly("m2", "m1");
+        assertThat(before.unbrokenThrough()).as("written under the current master").isEqualTo(1);
+        String historyKey = clusterHistoryKey(cluster);
+        RedisServer master = cluster.cluster().masterOf(historyKey);
+        RedisServer replica = cluster.cluster().replicaOf(master);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> RedisEngines.replicaLength(replica, historyKey) == 2);
+        return master;
+    }
+
+    /** The key of the feed's history list on a Redis Cluster. */
+    static String clusterHistoryKey(RedisClusterExtension cluster) {
+        return cluster.prefix() + ".history.list." + cluster.prefix() + ".message.{" + CHANNEL + "}";
     }
 
     /**
