@@ -59,6 +59,8 @@ final class ClusterBackend implements RedisBackend {
      * RESP3; the links stay on RESP2, whose script replies the engine decodes.
      */
     private final RedisClient pubsubClient;
+    /** The refreshes the links and subscriptions ask for (redirections, lost links): one at a time. */
+    private final SerialRefresh refresh;
     private final ScheduledExecutorService scheduler;
     private final Duration commandTimeout;
     private final int waitReplicas;
@@ -92,6 +94,7 @@ final class ClusterBackend implements RedisBackend {
                 .build());
         this.nodeClient = nodeClient(resources, engineConfig, ProtocolVersion.RESP2);
         this.pubsubClient = nodeClient(resources, engineConfig, ProtocolVersion.RESP3);
+        this.refresh = new SerialRefresh(client::refreshPartitionsAsync);
     }
 
     /** A client for connections to one node that do not reconnect (their owners re-place them instead). */
@@ -113,11 +116,11 @@ final class ClusterBackend implements RedisBackend {
                 .thenCompose(conn -> {
                     commands = conn;
                     ClusterSubscriptions subs = new ClusterSubscriptions(pubsubClient, client::getPartitions,
-                            () -> client.refreshPartitionsAsync(), config.password(), commandTimeout, onMessage,
+                            refresh, config.password(), commandTimeout, onMessage,
                             onResubscribed);
                     subscriptions = subs;
                     ClusterMasters links = new ClusterMasters(nodeClient, client::getPartitions,
-                            () -> client.refreshPartitionsAsync(), config.password(), commandTimeout, waitReplicas,
+                            refresh, config.password(), commandTimeout, waitReplicas,
                             waitTimeout);
                     masters = links;
                     RedisConnectionStateListener drops = new RedisConnectionStateListener() {
@@ -336,7 +339,15 @@ final class ClusterBackend implements RedisBackend {
         if (m != null) {
             m.close();
         }
-        return CompletableFuture.allOf(client.shutdownAsync(0, 2, TimeUnit.SECONDS),
-                nodeClient.shutdownAsync(0, 2, TimeUnit.SECONDS), pubsubClient.shutdownAsync(0, 2, TimeUnit.SECONDS));
+        // A refresh still running would fail against clients shut down under it, and say so in the log; it is
+        // bounded by the command timeout, the engine's close waits 3 s in all. The cluster connection is closed
+        // before its client: the client's shutdown otherwise closes it and then each of its node connections again,
+        // warning that each was already closed.
+        StatefulRedisClusterConnection<byte[], byte[]> c = commands;
+        CompletableFuture<Void> connection = c == null ? CompletableFuture.completedFuture(null) : c.closeAsync();
+        return CompletableFuture.allOf(refresh.close(), connection).completeOnTimeout(null, 1, TimeUnit.SECONDS)
+                .thenCompose(v -> CompletableFuture.allOf(client.shutdownAsync(0, 2, TimeUnit.SECONDS),
+                        nodeClient.shutdownAsync(0, 2, TimeUnit.SECONDS),
+                        pubsubClient.shutdownAsync(0, 2, TimeUnit.SECONDS)));
     }
 }

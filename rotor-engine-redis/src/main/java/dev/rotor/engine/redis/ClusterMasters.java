@@ -281,13 +281,18 @@ final class ClusterMasters {
     }
 
     private static void close(Link link) {
-        link.dead = true;
         // A closed connection fails what is in flight on it; the identities move on first, so that nothing
         // completing afterwards counts as having run on the link's server (ServerIdentity#still).
-        link.identity.disconnected();
-        link.waitIdentity.disconnected();
+        retire(link);
         closeQuietly(link.commands);
         closeQuietly(link.waitConnection);
+    }
+
+    /** Marks a link dead and its identities disconnected, leaving its connections as they are. */
+    private static void retire(Link link) {
+        link.dead = true;
+        link.identity.disconnected();
+        link.waitIdentity.disconnected();
     }
 
     private static void closeQuietly(StatefulRedisConnection<byte[], byte[]> c) {
@@ -332,7 +337,10 @@ final class ClusterMasters {
         }
     }
 
-    /** Stops opening links; shutting the node client down closes their connections. */
+    /**
+     * Stops opening links; shutting the node client down closes their connections. Closing them here as well made
+     * Lettuce warn, for each, that it was already closed when the client's shutdown came to it.
+     */
     void close() {
         closed = true;
         List<Link> all;
@@ -340,6 +348,6 @@ final class ClusterMasters {
             all = new ArrayList<>(links.values());
             links.clear();
         }
-        all.forEach(ClusterMasters::close);
+        all.forEach(ClusterMasters::retire);
     }
 }

@@ -1,0 +1,115 @@
+package dev.rotor.engine.redis;
+
+import static dev.rotor.engine.redis.GapDetectionFeed.HISTORY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rotor.protocol.Message;
+import dev.rotor.protocol.RawJson;
+import dev.rotor.testing.LogCapture;
+import dev.rotor.testing.RecordingEngineListener;
+import dev.rotor.testkit.redis.RedisClusterExtension;
+import dev.rotor.testkit.redis.RedisServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A burst of redirections on a real six-node Redis Cluster (docs/scaling.md, "Redis Cluster"): when a channel's slot
+ * moves to another master, every publication in flight on the link to the old master comes back {@code MOVED}, and
+ * each asks for a topology refresh. A refresh connects to every node of the cluster, so one per reply would hit the
+ * cluster with thousands of connections at the moment it is busiest; refreshes run one at a time instead, with at
+ * most one more after the running one.
+ */
+class RedisClusterRefreshBurstIT {
+    @RegisterExtension
+    static final RedisClusterExtension cluster = new RedisClusterExtension();
+    @RegisterExtension
+    final LogCapture lettuce = new LogCapture("io.lettuce");
+
+    private static final int BURST = 500;
+    private static final Pattern CONNECTIONS = Pattern.compile("total_connections_received:(\\d+)");
+
+    @Test
+    void aBurstOfRedirectionsCostsAFewTopologyRefreshesNotOnePerReply() throws Exception {
+        try (RedisEngine engine = RedisEngines.clusterEngine(cluster.cluster(), cluster.prefix())) {
+            engine.start(new RecordingEngineListener(Duration.ofSeconds(10))).toCompletableFuture()
+                    .get(20, TimeUnit.SECONDS);
+            publish(engine, "before").get(10, TimeUnit.SECONDS);
+            cluster.cluster().moveSlotOf(cluster.prefix() + ".message.{burst}");
+            long connectionsBefore = connectionsReceived();
+
+            List<CompletableFuture<Void>> burst = new ArrayList<>();
+            for (int i = 0; i < BURST; i++) {
+                burst.add(publish(engine, "m" + i));
+            }
+            long redirected = 0;
+            for (CompletableFuture<Void> p : burst) {
+                try {
+                    p.get(20, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (ClusterMasters.redirected(e.getCause())) {
+                        redirected++;
+                    }
+                }
+            }
+            long connections = connectionsReceived() - connectionsBefore;
+
+            assertThat(redirected).as("publications redirected by the move").isGreaterThanOrEqualTo(50);
+            // One refresh opens a connection to each of the 6 nodes; the new link and the periodic refresh (every
+            // second) add a few more: 18 in all on a quiet machine. One refresh per redirection cost ~3,000.
+            assertThat(connections).as("connections the cluster received during the burst of %d redirections",
+                    redirected).isLessThan(80);
+            // and the refresh did its work: the channel's publications go to its new master
+            Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                    .ignoreExceptions().until(() -> {
+                        publish(engine, "after").get(10, TimeUnit.SECONDS);
+                        return true;
+                    });
+        }
+    }
+
+    /**
+     * The engine closes its cluster connection before its client shuts down, and leaves the links to their client's
+     * shutdown: the shutdowns used to close them a second time, and Lettuce warned once for each ({@code Connection
+     * is already closed}) whenever a node stopped.
+     */
+    @Test
+    void closingTheEngineWithItsLinksOpenLogsNoWarning() throws Exception {
+        RedisEngine engine = RedisEngines.clusterEngine(cluster.cluster(), cluster.prefix());
+        engine.start(new RecordingEngineListener(Duration.ofSeconds(10))).toCompletableFuture()
+                .get(20, TimeUnit.SECONDS);
+        publish(engine, "opens a link").get(10, TimeUnit.SECONDS);
+        for (int i = 0; i < 12; i++) { // the cluster connection opens a connection to each master it reads from
+            engine.presenceStore().presence("room" + i).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+
+        engine.close();
+
+        assertThat(lettuce.messages()).isEmpty();
+    }
+
+    private static CompletableFuture<Void> publish(RedisEngine engine, String uid) {
+        return engine.broker().publish(new Message(uid, "burst", RawJson.of("{}"), null, null), HISTORY)
+                .toCompletableFuture();
+    }
+
+    /** The connections every running node has accepted since it started ({@code INFO stats}). */
+    private static long connectionsReceived() {
+        long total = 0;
+        for (RedisServer node : cluster.cluster().nodes()) {
+            if (node.running()) {
+                Matcher m = CONNECTIONS.matcher(node.command("INFO", "stats"));
+                assertThat(m.find()).as("INFO stats of %s", node.port()).isTrue();
+                total += Long.parseLong(m.group(1));
+            }
+        }
+        return total;
+    }
+}
