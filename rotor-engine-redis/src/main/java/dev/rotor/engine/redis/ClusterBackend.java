@@ -37,10 +37,11 @@ import java.util.function.Consumer;
 /**
  * The Redis engine on a Redis Cluster ({@code redis_cluster_addrs}, beyond v1): commands go through Lettuce's
  * cluster client, which sends each to the master of its key's slot and follows MOVED and ASK redirections; the
- * topology is refreshed every {@value #REFRESH_SECONDS} s and at once on redirections and reconnects. PUB/SUB is
- * sharded (SPUBLISH, SSUBSCRIBE; Redis 7): a message goes only to the master of its channel's slot, and
- * {@link ClusterSubscriptions} keeps each subscription on that master. The keys and channels of a Rotor channel
- * share a hash tag ({@link RedisNames}), so the publish script may SPUBLISH in the same call as it writes history.
+ * topology is refreshed every {@value #REFRESH_SECONDS} s and at once on redirections and reconnects (one at a time:
+ * {@link SerialRefresh}). PUB/SUB is sharded (SPUBLISH, SSUBSCRIBE; Redis 7): a message goes only to the master of
+ * its channel's slot, and {@link ClusterSubscriptions} keeps each subscription on that master. The keys and channels
+ * of a Rotor channel share a hash tag ({@link RedisNames}), so the publish script may SPUBLISH in the same call as it
+ * writes history.
  * Publications and the commands that must know the server that runs them (recovery reads, WAIT) go to each master
  * over {@link ClusterMasters}' links instead of the cluster connection. Thread-safe.
  */
@@ -340,12 +341,13 @@ final class ClusterBackend implements RedisBackend {
             m.close();
         }
         // A refresh still running would fail against clients shut down under it, and say so in the log; it is
-        // bounded by the command timeout, the engine's close waits 3 s in all. The cluster connection is closed
+        // waited for at most 500 ms of the 3 s the engine's close waits in all. The cluster connection is closed
         // before its client: the client's shutdown otherwise closes it and then each of its node connections again,
         // warning that each was already closed.
         StatefulRedisClusterConnection<byte[], byte[]> c = commands;
         CompletableFuture<Void> connection = c == null ? CompletableFuture.completedFuture(null) : c.closeAsync();
-        return CompletableFuture.allOf(refresh.close(), connection).completeOnTimeout(null, 1, TimeUnit.SECONDS)
+        return CompletableFuture.allOf(refresh.close(), connection)
+                .completeOnTimeout(null, 500, TimeUnit.MILLISECONDS)
                 .thenCompose(v -> CompletableFuture.allOf(client.shutdownAsync(0, 2, TimeUnit.SECONDS),
                         nodeClient.shutdownAsync(0, 2, TimeUnit.SECONDS),
                         pubsubClient.shutdownAsync(0, 2, TimeUnit.SECONDS)));

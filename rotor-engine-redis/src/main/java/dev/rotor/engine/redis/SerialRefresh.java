@@ -18,7 +18,7 @@ final class SerialRefresh implements Runnable {
 
     private final Supplier<? extends CompletionStage<?>> refresh;
     private final Object lock = new Object();
-    /** Guarded by lock: completes when the refresh running now and the one asked for after it are done; null when idle. */
+    /** Guarded by lock: completes when the refresh running now and any asked for after it are done; null if idle. */
     private CompletableFuture<Void> running;
     /** Guarded by lock: a request came while a refresh ran. */
     private boolean again;
