@@ -133,11 +133,14 @@ final class ApiQueueWorker implements AutoCloseable {
 
     @Override
     public void close() {
+        closeAsync();
+    }
+
+    /** Stops the worker; the stage completes once its connection is closed. */
+    CompletableFuture<Void> closeAsync() {
         closed = true;
         StatefulRedisConnection<byte[], byte[]> c = connection;
         connection = null;
-        if (c != null) {
-            c.closeAsync();
-        }
+        return c == null ? CompletableFuture.completedFuture(null) : c.closeAsync();
     }
 }

@@ -341,13 +341,13 @@ final class ClusterBackend implements RedisBackend {
             m.close();
         }
         // A refresh still running would fail against clients shut down under it, and say so in the log; it is
-        // waited for at most 500 ms of the 3 s the engine's close waits in all. The cluster connection is closed
+        // waited for at most 250 ms of the 3 s the engine's close waits in all. The cluster connection is closed
         // before its client: the client's shutdown otherwise closes it and then each of its node connections again,
         // warning that each was already closed.
         StatefulRedisClusterConnection<byte[], byte[]> c = commands;
         CompletableFuture<Void> connection = c == null ? CompletableFuture.completedFuture(null) : c.closeAsync();
         return CompletableFuture.allOf(refresh.close(), connection)
-                .completeOnTimeout(null, 500, TimeUnit.MILLISECONDS)
+                .completeOnTimeout(null, 250, TimeUnit.MILLISECONDS)
                 .thenCompose(v -> CompletableFuture.allOf(client.shutdownAsync(0, 2, TimeUnit.SECONDS),
                         nodeClient.shutdownAsync(0, 2, TimeUnit.SECONDS),
                         pubsubClient.shutdownAsync(0, 2, TimeUnit.SECONDS)));

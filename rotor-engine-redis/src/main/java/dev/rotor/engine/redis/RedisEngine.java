@@ -392,18 +392,23 @@ public final class RedisEngine implements Engine {
     /** Closes every connection and thread. Idempotent. */
     @Override
     public void close() {
+        CompletableFuture<?>[] workers;
         synchronized (lifecycleLock) {
             if (closed) {
                 return;
             }
             closed = true;
             listener = null;
-            apiWorkers.forEach(ApiQueueWorker::close);
+            workers = apiWorkers.stream().map(ApiQueueWorker::closeAsync).toArray(CompletableFuture[]::new);
             apiWorkers.clear();
         }
+        // The workers' connections close before their clients shut down: closed twice, each made Lettuce warn that
+        // it was already closed.
+        CompletableFuture<Void> workersClosed = CompletableFuture.allOf(workers)
+                .completeOnTimeout(null, 250, TimeUnit.MILLISECONDS);
         List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (RedisBackend s : shards) {
-            closing.add(s.closeAsync());
+            closing.add(workersClosed.thenCompose(v -> s.closeAsync()));
         }
         shards = List.of();
         try {
