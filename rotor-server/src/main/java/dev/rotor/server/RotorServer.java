@@ -21,7 +21,6 @@ import dev.rotor.server.sockjs.SockJsEndpoint;
 import dev.rotor.server.transport.BackPressureHandler;
 import dev.rotor.server.transport.LoopTimers;
 import dev.rotor.server.websocket.WebSocketFrames;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -123,7 +122,7 @@ public final class RotorServer {
             return t;
         });
         this.timers.setRemoveOnCancelPolicy(true);
-        this.meters = server.prometheus() ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
+        this.meters = server.prometheus() ? PrometheusEndpoint.newRegistry() : null;
         this.metrics = new Metrics(meters != null ? new LatencyTimers(meters) : LatencyListener.NONE);
         this.node = new Node(node, engine, metrics, timers, Clock.systemUTC());
     }

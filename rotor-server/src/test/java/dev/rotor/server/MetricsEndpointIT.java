@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rotor.node.NodeConfig;
+import dev.rotor.testing.LogCapture;
 import dev.rotor.testkit.WsTestClient;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -23,6 +24,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code /metrics} by Prometheus' conventions, checked on a real server's scrape: HELP on every family, counters
@@ -41,6 +43,9 @@ class MetricsEndpointIT {
     /** One metric family of the text format: its TYPE, HELP and the names of its samples. */
     record Family(String type, String help, Set<String> samples) {
     }
+
+    @RegisterExtension
+    final LogCapture micrometer = new LogCapture("io.micrometer");
 
     @BeforeEach
     void startAndScrape() throws Exception {
@@ -113,6 +118,12 @@ class MetricsEndpointIT {
                         .isIn("counter", "gauge", "histogram", "summary");
             }
         });
+    }
+
+    /** The meter filters are in place before the first meter registers, so Micrometer has nothing to warn about. */
+    @Test
+    void theServerStartsAndIsScrapedWithoutAMicrometerWarning() {
+        assertThat(micrometer.messages()).isEmpty();
     }
 
     @Test

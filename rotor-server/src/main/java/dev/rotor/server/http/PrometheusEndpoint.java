@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
@@ -57,11 +58,6 @@ public final class PrometheusEndpoint implements AutoCloseable {
             Supplier<List<EngineShard>> engineShards, Iterable<EventExecutor> eventLoops) {
         this.registry = registry;
         this.engineShards = engineShards;
-        registry.config()
-                // the seconds are in rotor_process_cpu_{user,system}_seconds_total; a gauge named _count reads as
-                // half of a histogram to PromQL, and the number of CPUs is already folded into process_cpu_usage
-                .meterFilter(MeterFilter.deny(id -> DENIED.contains(id.getName())))
-                .meterFilter(new NettyHelp());
         NodeMeters.bind(metrics, registry);
         NodeMeters.bindEngine(this.engineShards, registry);
         new JvmMemoryMetrics().bindTo(registry);
@@ -75,6 +71,21 @@ public final class PrometheusEndpoint implements AutoCloseable {
             new NettyAllocatorMetrics(allocator).bindTo(registry);
         }
         new NettyEventExecutorMetrics(eventLoops).bindTo(registry);
+    }
+
+    /**
+     * A registry for this endpoint, with its meter filters in place before any meter is registered: Micrometer
+     * applies a filter only to meters registered after it (and warns when one comes later), and the latency timers
+     * register as soon as they are made.
+     */
+    public static PrometheusMeterRegistry newRegistry() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config()
+                // the seconds are in rotor_process_cpu_{user,system}_seconds_total; a gauge named _count reads as
+                // half of a histogram to PromQL, and the number of CPUs is already folded into process_cpu_usage
+                .meterFilter(MeterFilter.deny(id -> DENIED.contains(id.getName())))
+                .meterFilter(new NettyHelp());
+        return registry;
     }
 
     public void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
