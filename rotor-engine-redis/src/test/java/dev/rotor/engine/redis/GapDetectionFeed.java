@@ -63,6 +63,19 @@ final class GapDetectionFeed {
         return master;
     }
 
+    /**
+     * After a Redis Cluster failed the feed's master over to {@code replica}: once recovery vouches for nothing
+     * (within 30 s: node timeout, election, topology refresh, with a wide margin), {@code replica} is the master, and
+     * the history is vouched for from its first write ({@link #assertVouchedForFromTheNewMastersFirstWrite}).
+     */
+    static void assertFailedOverTo(RedisEngine engine, RedisClusterExtension cluster, RedisServer replica)
+            throws Exception {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> read(engine).unbrokenThrough() == -1);
+        assertThat(cluster.cluster().masterOf(clusterHistoryKey(cluster))).isSameAs(replica);
+        assertVouchedForFromTheNewMastersFirstWrite(engine);
+    }
+
     /** The key of the feed's history list on a Redis Cluster. */
     static String clusterHistoryKey(RedisClusterExtension cluster) {
         return cluster.prefix() + ".history.list." + cluster.prefix() + ".message.{" + CHANNEL + "}";
