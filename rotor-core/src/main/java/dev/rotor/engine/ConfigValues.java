@@ -21,4 +21,7 @@ public interface ConfigValues {
 
     /** The value of an integer key; fails like {@link #string}. */
     int integer(String key);
+
+    /** The value of a 64-bit integer key (byte counts); fails like {@link #string}. */
+    long longValue(String key);
 }

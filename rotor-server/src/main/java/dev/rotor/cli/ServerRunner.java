@@ -8,6 +8,7 @@ import dev.rotor.config.ConfigParseException;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.config.RotorVersion;
 import dev.rotor.engine.Engine;
+import dev.rotor.engine.memory.MemoryEngine;
 import dev.rotor.node.NodeConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -312,6 +313,11 @@ public final class ServerRunner {
                 RotorVersion.CENTRIFUGO_COMPATIBLE);
         log.info("Process PID: {}", ProcessHandle.current().pid());
         log.info("Engine: {}", engine.name());
+        if (engine instanceof MemoryEngine memory) {
+            // beyond v1: docs/security.md, "Memory engine history"
+            log.info("Channel histories held in memory count at most {} bytes (memory_history_budget)",
+                    memory.historyBudget());
+        }
         // v1 compat: GOMAXPROCS is Go's CPU limit; Rotor runs that many worker event loops (0 = one per core)
         log.info("GOMAXPROCS: {}", c.server().effectiveEventLoops());
         log.info("SockJS url: {}", c.server().effectiveSockjsUrl());

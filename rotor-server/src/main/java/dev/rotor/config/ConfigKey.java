@@ -129,7 +129,9 @@ public enum ConfigKey {
     /** Beyond v1: connections of the JIT warm-up before the ports open (docs/configuration.md), 0 = none. */
     WARMUP_CONNECTIONS("warmup_connections", Type.INT, 0, Env.BOUND, Reload.NO),
 
-    // §3.7 Redis engine: the engine keys, handed to the engine as EngineValues (keep them together, in this order)
+    // §3.7 engines: the engine keys, handed to the engine as EngineValues (keep them together, in this order)
+    /** Beyond v1: bytes the memory engine's histories may count together (docs/security.md); 0 = a quarter of heap. */
+    MEMORY_HISTORY_BUDGET("memory_history_budget", Type.LONG, 0L, Env.NONE, Reload.NO),
     REDIS_HOST("redis_host", Type.STRING, "127.0.0.1", Env.BOUND, Reload.NO),
     REDIS_PORT("redis_port", Type.STRING, "6379", Env.BOUND, Reload.NO),
     REDIS_URL("redis_url", Type.STRING, "", Env.BOUND, Reload.NO),

@@ -14,8 +14,8 @@ import java.util.Set;
  * by the engine when it is created. Immutable.
  */
 final class EngineValues implements ConfigValues {
-    /** The keys an engine may read: the Redis engine's block of §3.7. */
-    static final Set<ConfigKey> KEYS = EnumSet.range(ConfigKey.REDIS_HOST, ConfigKey.REDIS_WAIT_TIMEOUT);
+    /** The keys an engine may read: the memory engine's history budget and the Redis engine's block of §3.7. */
+    static final Set<ConfigKey> KEYS = EnumSet.range(ConfigKey.MEMORY_HISTORY_BUDGET, ConfigKey.REDIS_WAIT_TIMEOUT);
 
     private final Map<String, Object> values;
 
@@ -49,6 +49,11 @@ final class EngineValues implements ConfigValues {
     @Override
     public int integer(String key) {
         return get(key, Integer.class);
+    }
+
+    @Override
+    public long longValue(String key) {
+        return get(key, Long.class);
     }
 
     private <T> T get(String key, Class<T> type) {

@@ -46,9 +46,22 @@ public final class MemoryEngine implements Engine {
                                                      // when no scheduler was given
     private ScheduledFuture<?> sweep; // guarded by lifecycleLock; non-null between start and close
 
-    /** An engine on the monotonic system clock that runs its history sweep on a daemon thread of its own. */
+    /**
+     * An engine on the monotonic system clock that runs its history sweep on a daemon thread of its own, with the
+     * default history budget ({@link #defaultHistoryBudget()}).
+     */
     public MemoryEngine() {
-        this(MemoryEngine::monotonicMillis);
+        this(defaultHistoryBudget());
+    }
+
+    /**
+     * As {@link #MemoryEngine()}, with the given history budget.
+     *
+     * @param historyBudget the bytes all channel histories may count together ({@code memory_history_budget},
+     *                      docs/security.md), positive
+     */
+    public MemoryEngine(long historyBudget) {
+        this(MemoryEngine::monotonicMillis, Optional.empty(), historyBudget);
     }
 
     /**
@@ -57,7 +70,7 @@ public final class MemoryEngine implements Engine {
      * @param millisClock milliseconds that never go backwards (only differences matter)
      */
     public MemoryEngine(LongSupplier millisClock) {
-        this(millisClock, Optional.empty());
+        this(millisClock, Optional.empty(), defaultHistoryBudget());
     }
 
     /**
@@ -65,20 +78,39 @@ public final class MemoryEngine implements Engine {
      * caller: {@link #close} cancels the task but does not shut the scheduler down.
      */
     public MemoryEngine(LongSupplier millisClock, ScheduledExecutorService scheduler) {
-        this(millisClock, Optional.of(scheduler));
+        this(millisClock, Optional.of(scheduler), defaultHistoryBudget());
     }
 
-    private MemoryEngine(LongSupplier millisClock, Optional<ScheduledExecutorService> scheduler) {
+    /** An engine on the given clock and history budget that runs its history sweep on a thread of its own. */
+    MemoryEngine(LongSupplier millisClock, long historyBudget) {
+        this(millisClock, Optional.empty(), historyBudget);
+    }
+
+    private MemoryEngine(LongSupplier millisClock, Optional<ScheduledExecutorService> scheduler,
+            long historyBudget) {
         Objects.requireNonNull(millisClock, "millisClock");
         this.externalScheduler = scheduler.orElse(null);
-        this.history = new MemoryHistoryStore(millisClock);
+        this.history = new MemoryHistoryStore(millisClock, historyBudget);
         this.broker = new MemoryBroker(listener, history);
         this.controlBus = new MemoryControlBus(listener);
+    }
+
+    /**
+     * The history budget when {@code memory_history_budget} is 0: a quarter of the maximum heap, at least 1 MiB.
+     * Histories are heap objects; the rest of the heap stays for connections, queues and request bodies.
+     */
+    public static long defaultHistoryBudget() {
+        return Math.max(1L << 20, Runtime.getRuntime().maxMemory() / 4);
     }
 
     @Override
     public String name() {
         return NAME;
+    }
+
+    /** The bytes all channel histories may count together ({@code memory_history_budget}). */
+    public long historyBudget() {
+        return history.budget();
     }
 
     @Override

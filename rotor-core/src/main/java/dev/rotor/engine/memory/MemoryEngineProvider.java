@@ -5,10 +5,14 @@ import dev.rotor.engine.Engine;
 import dev.rotor.engine.EngineProvider;
 
 /**
- * Provides the {@code memory} engine (memory-engine.md), the default. It has no options of its own, so its config is
- * {@code Void} (always null). Stateless and thread-safe.
+ * Provides the {@code memory} engine (memory-engine.md), the default. Its one option, beyond v1, is
+ * {@code memory_history_budget} (bytes; 0 = {@link MemoryEngine#defaultHistoryBudget()}); the config is that budget,
+ * resolved. Stateless and thread-safe.
  */
-public final class MemoryEngineProvider implements EngineProvider<Void> {
+public final class MemoryEngineProvider implements EngineProvider<Long> {
+    /** The key of the history budget. */
+    public static final String HISTORY_BUDGET = "memory_history_budget";
+
     /** The value of the {@code engine} key that selects this engine. */
     public static final String NAME = "memory";
 
@@ -18,12 +22,17 @@ public final class MemoryEngineProvider implements EngineProvider<Void> {
     }
 
     @Override
-    public Void config(ConfigValues values) {
-        return null;
+    public Long config(ConfigValues values) {
+        long budget = values.longValue(HISTORY_BUDGET);
+        if (budget < 0) {
+            throw new IllegalArgumentException(HISTORY_BUDGET + " must be 0 (a quarter of the heap) or positive, got "
+                    + budget);
+        }
+        return budget == 0 ? MemoryEngine.defaultHistoryBudget() : budget;
     }
 
     @Override
-    public Engine create(Void config) {
-        return new MemoryEngine();
+    public Engine create(Long historyBudget) {
+        return new MemoryEngine(historyBudget);
     }
 }

@@ -228,5 +228,10 @@ class RedisEngineProviderTest {
         public int integer(String key) {
             return (Integer) values.get(key);
         }
+
+        @Override
+        public long longValue(String key) {
+            return (Long) values.get(key);
+        }
     }
 }

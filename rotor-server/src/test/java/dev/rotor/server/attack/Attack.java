@@ -3,6 +3,9 @@ package dev.rotor.server.attack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertAll;
 
+import dev.rotor.auth.Hmac;
+import dev.rotor.testkit.WsTestClient;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +36,18 @@ final class Attack {
     static RotorProcess server(Path dir, String extraConfig, String... flags) {
         String members = "\"secret\": \"" + SECRET + "\"" + (extraConfig.isEmpty() ? "" : ", " + extraConfig);
         return RotorProcess.start(dir, "{" + members + "}", JAVA_OPTS, flags);
+    }
+
+    /** A client of {@code server} that completed {@code connect} as {@code user}, its token signed by {@code secret}. */
+    static WsTestClient connected(RotorProcess server, String secret, String user) {
+        WsTestClient ws = WsTestClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/connection/websocket"),
+                Duration.ofSeconds(10));
+        String ts = Long.toString(System.currentTimeMillis() / 1000);
+        ws.send("{\"uid\":\"c\",\"method\":\"connect\",\"params\":{\"user\":\"" + user + "\",\"timestamp\":\"" + ts
+                + "\",\"token\":\"" + Hmac.clientToken(secret, user, ts, "") + "\"}}");
+        assertThat(ws.awaitFrame(Duration.ofSeconds(10))).contains("\"method\":\"connect\"")
+                .doesNotContain("\"error\":\"");
+        return ws;
     }
 
     /**

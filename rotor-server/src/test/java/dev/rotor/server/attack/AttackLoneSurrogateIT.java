@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertAll;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rotor.auth.Hmac;
 import dev.rotor.testkit.ApiTestClient;
 import dev.rotor.testkit.WsTestClient;
 import dev.rotor.testkit.redis.RedisServer;
@@ -74,15 +73,8 @@ class AttackLoneSurrogateIT {
         }
     }
 
-    /** A client that completed {@code connect} as {@code user}. */
     private static WsTestClient connected(RotorProcess server, String user) {
-        WsTestClient ws = WsTestClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/connection/websocket"),
-                WAIT);
-        String ts = Long.toString(System.currentTimeMillis() / 1000);
-        ws.send("{\"uid\":\"c\",\"method\":\"connect\",\"params\":{\"user\":\"" + user + "\",\"timestamp\":\"" + ts
-                + "\",\"token\":\"" + Hmac.clientToken(Attack.SECRET, user, ts, "") + "\"}}");
-        assertThat(ws.awaitFrame(WAIT)).contains("\"method\":\"connect\"").doesNotContain("\"error\":\"");
-        return ws;
+        return Attack.connected(server, Attack.SECRET, user);
     }
 
     /** The client got {@code invalid message}: as its reply's error, or as the reason it was disconnected. */

@@ -3,7 +3,6 @@ package dev.rotor.server.attack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.rotor.auth.Hmac;
 import dev.rotor.testkit.ApiTestClient;
 import dev.rotor.testkit.WsTestClient;
 import java.net.URI;
@@ -66,13 +65,7 @@ final class Bystanders implements AutoCloseable {
      * starts publishing and polling {@code /health}. Call before the attack starts.
      */
     static Bystanders watch(RotorProcess server, String secret) {
-        WsTestClient canary = WsTestClient.connect(URI.create("ws://127.0.0.1:" + server.port()
-                + "/connection/websocket"), Duration.ofSeconds(10));
-        String ts = Long.toString(System.currentTimeMillis() / 1000);
-        canary.send("{\"uid\":\"1\",\"method\":\"connect\",\"params\":{\"user\":\"canary\",\"timestamp\":\"" + ts
-                + "\",\"token\":\"" + Hmac.clientToken(secret, "canary", ts, "") + "\"}}");
-        assertThat(canary.awaitFrame(Duration.ofSeconds(10))).contains("\"method\":\"connect\"")
-                .doesNotContain("\"error\":\"");
+        WsTestClient canary = Attack.connected(server, secret, "canary");
         canary.send("{\"uid\":\"2\",\"method\":\"subscribe\",\"params\":{\"channel\":\"" + CHANNEL + "\"}}");
         assertThat(canary.awaitFrame(Duration.ofSeconds(10))).contains("\"status\":true");
         Bystanders b = new Bystanders(server, canary, server.rssBytes());
