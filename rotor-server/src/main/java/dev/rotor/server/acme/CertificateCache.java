@@ -1,6 +1,7 @@
 package dev.rotor.server.acme;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,11 @@ import org.bouncycastle.util.io.pem.PemObject;
  */
 public final class CertificateCache {
     static final String ACCOUNT_KEY = "acme_account+key";
+    /**
+     * The most bytes read from one cache file. A key and a chain of a few certificates take a few KiB; a larger file
+     * was not written by Rotor, and is refused rather than read whole into memory.
+     */
+    static final int MAX_FILE = 1 << 20;
 
     /** A host's key and certificate chain, leaf first. */
     public record Entry(KeyPair key, List<X509Certificate> chain) {
@@ -95,7 +101,14 @@ public final class CertificateCache {
         if (dir == null || !Files.isRegularFile(dir.resolve(name))) {
             return Optional.empty();
         }
-        return Optional.of(Files.readString(dir.resolve(name), StandardCharsets.US_ASCII));
+        Path file = dir.resolve(name);
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] content = in.readNBytes(MAX_FILE + 1);
+            if (content.length > MAX_FILE) {
+                throw new IOException(file + " is larger than " + MAX_FILE + " bytes: not a cache entry Rotor wrote");
+            }
+            return Optional.of(new String(content, StandardCharsets.US_ASCII));
+        }
     }
 
     private void write(String name, String content) throws IOException {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.KeyPair;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
@@ -70,6 +71,20 @@ class CertificateCacheTest {
                 + "-----END CERTIFICATE-----\n");
         assertThatThrownBy(() -> new CertificateCache(dir).load("www.example.com", false))
                 .isInstanceOf(IOException.class).hasMessageContaining("www.example.com");
+    }
+
+    @Test
+    void aFileLargerThanAnyEntryIsRefusedUnread() throws Exception {
+        CertificateCache cache = new CertificateCache(dir);
+        KeyPair key = Keys.generate(false);
+        cache.save("www.example.com", false, new CertificateCache.Entry(key, List.of(TestCertificates.selfSigned(key,
+                "www.example.com", Instant.now(), Instant.now().plus(Duration.ofDays(90))))));
+        assertThat(cache.load("www.example.com", false)).isPresent();
+        Path file = dir.resolve("www.example.com");
+        Files.write(file, new byte[CertificateCache.MAX_FILE], StandardOpenOption.APPEND); // then a MiB of zeros
+
+        assertThatThrownBy(() -> cache.load("www.example.com", false)).isInstanceOf(IOException.class)
+                .hasMessage(file + " is larger than 1048576 bytes: not a cache entry Rotor wrote");
     }
 
     private static boolean signsForItsPublicKey(KeyPair key) throws Exception {
