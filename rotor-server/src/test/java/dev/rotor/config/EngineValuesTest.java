@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rotor.engine.ConfigValues;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import org.junit.jupiter.api.Test;
@@ -16,10 +17,13 @@ class EngineValuesTest {
     Path dir;
 
     @Test
-    void everyRedisKeyIsThereWithItsDefault() {
+    void everyEngineKeyIsThereWithItsDefault() {
         ConfigValues v = load(Map.of());
 
-        assertThat(EngineValues.KEYS).extracting(ConfigKey::key).allMatch(k -> k.startsWith("redis_")).hasSize(18);
+        List<String> keys = EngineValues.KEYS.stream().map(ConfigKey::key).toList();
+        assertThat(keys.get(0)).isEqualTo("memory_history_budget");
+        assertThat(keys.subList(1, keys.size())).allMatch(k -> k.startsWith("redis_")).hasSize(18);
+        assertThat(v.longValue("memory_history_budget")).isZero(); // beyond v1: 0 = a quarter of the heap
         assertThat(v.string("redis_host")).isEqualTo("127.0.0.1");
         assertThat(v.string("redis_port")).isEqualTo("6379");
         assertThat(v.string("redis_db")).isEqualTo("0");
@@ -54,6 +58,12 @@ class EngineValuesTest {
                 .hasMessage("not an engine configuration key: secret");
         assertThatThrownBy(() -> v.integer("redis_port")).isInstanceOf(IllegalStateException.class)
                 .hasMessage("configuration key redis_port is not of type Integer");
+    }
+
+    @Test
+    void theHistoryBudgetIsReadAsALong() {
+        assertThat(load(Map.of("memory_history_budget", "8589934592")).longValue("memory_history_budget"))
+                .isEqualTo(8L << 30);
     }
 
     private ConfigValues load(Map<String, Object> flags) {
