@@ -1,6 +1,7 @@
 package dev.rotor.engine;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -54,6 +55,14 @@ public interface Engine extends AutoCloseable {
      */
     default List<EngineShard> shardStates() {
         return List.of();
+    }
+
+    /**
+     * What the engine keeps of channel history in this process against its bound, for {@code /metrics}. Cheap and
+     * non-blocking. Empty for an engine that keeps history elsewhere (Redis).
+     */
+    default Optional<HistoryUsage> historyUsage() {
+        return Optional.empty();
     }
 
     /**

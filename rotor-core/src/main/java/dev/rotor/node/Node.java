@@ -6,6 +6,7 @@ import dev.rotor.engine.EngineListener;
 import dev.rotor.engine.EngineShard;
 import dev.rotor.engine.HistoryOptions;
 import dev.rotor.engine.HistorySnapshot;
+import dev.rotor.engine.HistoryUsage;
 import dev.rotor.metrics.Counter;
 import dev.rotor.metrics.Gauge;
 import dev.rotor.metrics.Metrics;
@@ -24,6 +25,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -176,6 +178,11 @@ public final class Node implements EngineListener {
     /** The state of each engine shard (none for the memory engine); backs {@code /health?verbose} and metrics. */
     public List<EngineShard> engineShards() {
         return engine.shardStates();
+    }
+
+    /** What the engine keeps of channel history in this process (the memory engine's); backs metrics. */
+    public Optional<HistoryUsage> engineHistoryUsage() {
+        return engine.historyUsage();
     }
 
     /** Authenticated connections on this node. */

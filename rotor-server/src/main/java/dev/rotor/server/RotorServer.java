@@ -170,7 +170,8 @@ public final class RotorServer {
                 server.transport().key(), server.effectiveEventLoops());
         loopTimers = new LoopTimers(workerGroup);
         prometheus = meters != null
-                ? new PrometheusEndpoint(meters, metrics, this.node::engineShards, workerGroup) : null;
+                ? new PrometheusEndpoint(meters, metrics, this.node::engineShards,
+                        this.node::engineHistoryUsage, workerGroup) : null;
         BodyBudget budget = new BodyBudget(server.http().effectiveBodyBudget());
         bodyBudget = budget;
         log.info("HTTP request bodies buffered before they are handled share a budget of {} bytes", budget.limit());

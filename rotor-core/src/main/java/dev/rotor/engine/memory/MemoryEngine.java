@@ -5,6 +5,7 @@ import dev.rotor.engine.ControlBus;
 import dev.rotor.engine.Engine;
 import dev.rotor.engine.EngineListener;
 import dev.rotor.engine.HistoryStore;
+import dev.rotor.engine.HistoryUsage;
 import dev.rotor.engine.PresenceStore;
 import java.util.Objects;
 import java.util.Optional;
@@ -111,6 +112,11 @@ public final class MemoryEngine implements Engine {
     /** The bytes all channel histories may count together ({@code memory_history_budget}). */
     public long historyBudget() {
         return history.budget();
+    }
+
+    @Override
+    public Optional<HistoryUsage> historyUsage() {
+        return Optional.of(new HistoryUsage(history.bytes(), history.budget(), history.evictedCount()));
     }
 
     @Override

@@ -60,7 +60,7 @@ final class MemoryHistoryStore implements HistoryStore {
     /** Held by the one thread removing histories over budget. */
     private final ReentrantLock evicting = new ReentrantLock();
     private Iterator<Map.Entry<String, Entry>> hand; // guarded by evicting: where the next samples are taken
-    private long evicted; // guarded by evicting: histories removed over budget since the engine started
+    private volatile long evicted; // written under evicting: histories removed over budget since the engine started
     private long evictedUnreported; // guarded by evicting: of those, how many no warning has counted yet
     private long warnedAt = Long.MIN_VALUE; // guarded by evicting: clock millis of the last warning
 
@@ -424,11 +424,6 @@ final class MemoryHistoryStore implements HistoryStore {
         return entries.size();
     }
 
-    /** The bytes counted for the entries held (for tests). */
-    long bytes() {
-        return bytes.get();
-    }
-
     /** The bytes of every entry held, summed afresh; equals {@link #bytes()} when no store runs (for tests). */
     long recount() {
         long sum = 0;
@@ -438,14 +433,14 @@ final class MemoryHistoryStore implements HistoryStore {
         return sum;
     }
 
-    /** Histories removed over budget since the start (for tests). */
+    /** The bytes counted for the entries held. */
+    long bytes() {
+        return bytes.get();
+    }
+
+    /** Histories removed over budget since the start. */
     long evictedCount() {
-        evicting.lock();
-        try {
-            return evicted;
-        } finally {
-            evicting.unlock();
-        }
+        return evicted;
     }
 
     /** Drops everything (engine close). */

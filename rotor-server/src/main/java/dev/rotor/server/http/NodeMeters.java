@@ -1,6 +1,7 @@
 package dev.rotor.server.http;
 
 import dev.rotor.engine.EngineShard;
+import dev.rotor.engine.HistoryUsage;
 import dev.rotor.metrics.Counter;
 import dev.rotor.metrics.Gauge;
 import dev.rotor.metrics.Metrics;
@@ -9,6 +10,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -18,7 +20,8 @@ import java.util.function.ToDoubleFunction;
  * {@code endpoint} label where v1 had one key per kind, and a HELP text for each. The v1 process gauges, which
  * mirror Go's runtime, are left to the standard JVM meters ({@code jvm_*}, {@code process_*}; docs/monitoring.md
  * has the mapping), except the {@code getrusage} CPU times, exported in seconds. Also the engine's per-shard state
- * (connected, reconnects, channels). Every meter reads its value at scrape time. Stateless.
+ * (connected, reconnects, channels), and the memory engine's history against its budget. Every meter reads its value
+ * at scrape time. Stateless.
  */
 final class NodeMeters {
     private NodeMeters() {
@@ -84,6 +87,32 @@ final class NodeMeters {
                     .tags(tags).description("Channels this node holds a PUB/SUB subscription for on this engine shard")
                     .register(registry);
         }
+    }
+
+    /**
+     * The memory engine's history against {@code memory_history_budget}, read from {@code usage} at scrape time:
+     * {@code rotor_memory_history_bytes}, {@code rotor_memory_history_budget_bytes} and
+     * {@code rotor_memory_history_evicted_total}. Nothing is bound for an engine that keeps history elsewhere.
+     */
+    static void bindHistory(Supplier<Optional<HistoryUsage>> usage, MeterRegistry registry) {
+        if (usage.get().isEmpty()) {
+            return;
+        }
+        io.micrometer.core.instrument.Gauge.builder("rotor.memory.history", usage, u -> read(u, HistoryUsage::bytes))
+                .baseUnit("bytes").description("Bytes the memory engine's channel histories count together "
+                        + "(payloads and names plus fixed allowances per message and channel)")
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder("rotor.memory.history.budget", usage,
+                        u -> read(u, HistoryUsage::budget))
+                .baseUnit("bytes").description("memory_history_budget: the most the channel histories may count "
+                        + "together").register(registry);
+        FunctionCounter.builder("rotor.memory.history.evicted", usage, u -> read(u, HistoryUsage::evicted))
+                .description("Channel histories removed before their history_lifetime ended because "
+                        + "memory_history_budget was reached").register(registry);
+    }
+
+    private static double read(Supplier<Optional<HistoryUsage>> usage, ToDoubleFunction<HistoryUsage> f) {
+        return usage.get().map(f::applyAsDouble).orElse(Double.NaN);
     }
 
     private static double value(Supplier<List<EngineShard>> shards, int index, ToDoubleFunction<EngineShard> f) {

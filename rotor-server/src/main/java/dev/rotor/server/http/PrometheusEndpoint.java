@@ -1,6 +1,7 @@
 package dev.rotor.server.http;
 
 import dev.rotor.engine.EngineShard;
+import dev.rotor.engine.HistoryUsage;
 import dev.rotor.metrics.Metrics;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
@@ -27,12 +28,14 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.EventExecutor;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * Beyond v1: {@code /metrics} in the Prometheus text format. On the given registry it binds the node's counters and
- * gauges and the engine's per-shard state ({@link NodeMeters}, read at scrape time), and the standard JVM, process
+ * gauges, the engine's per-shard state and the memory engine's history budget ({@link NodeMeters}, read at scrape
+ * time), and the standard JVM, process
  * and Netty meters (memory, GC, threads, CPU, open files, uptime, buffer allocator, pending event loop tasks); the
  * latency histograms are the {@link LatencyTimers} already on the registry. Every meter has a HELP text;
  * docs/monitoring.md lists them all. Thread-safe; one instance per server, which owns and closes the registry.
@@ -48,18 +51,24 @@ public final class PrometheusEndpoint implements AutoCloseable {
      * behind the shard meters is collected at the next GC and they read NaN from then on.
      */
     private final Supplier<List<EngineShard>> engineShards;
+    private final Supplier<Optional<HistoryUsage>> historyUsage; // held for the same reason
 
     /**
      * @param registry the registry {@link LatencyTimers} records into; closed by {@link #close()}
      * @param engineShards the engine's shards (a list of fixed length, read at every scrape)
+     * @param historyUsage the engine's in-process history against its budget (the memory engine's), read at every
+     *                     scrape; empty for an engine that keeps history elsewhere
      * @param eventLoops the worker event loops, whose pending task counts are exported
      */
     public PrometheusEndpoint(PrometheusMeterRegistry registry, Metrics metrics,
-            Supplier<List<EngineShard>> engineShards, Iterable<EventExecutor> eventLoops) {
+            Supplier<List<EngineShard>> engineShards, Supplier<Optional<HistoryUsage>> historyUsage,
+            Iterable<EventExecutor> eventLoops) {
         this.registry = registry;
         this.engineShards = engineShards;
+        this.historyUsage = historyUsage;
         NodeMeters.bind(metrics, registry);
         NodeMeters.bindEngine(this.engineShards, registry);
+        NodeMeters.bindHistory(this.historyUsage, registry);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
