@@ -47,6 +47,8 @@ import java.util.function.Consumer;
  */
 final class ClusterBackend implements RedisBackend {
     static final long REFRESH_SECONDS = 1;
+    /** The most the close waits for refreshes and the cluster connection, of the engine's 3 s. */
+    private static final long CLOSE_WAIT_MILLIS = 250;
 
     private final RedisClusterConfig config;
     private final RedisClusterClient client;
@@ -326,8 +328,32 @@ final class ClusterBackend implements RedisBackend {
         return config.describe();
     }
 
+    /**
+     * Completes once no topology refresh of Lettuce's own (periodic or adaptive) runs, polled every 10 ms, or after
+     * {@code millis}.
+     */
+    private CompletableFuture<Void> lettuceRefreshDone(long millis) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        pollRefresh(done, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis));
+        return done;
+    }
+
+    private void pollRefresh(CompletableFuture<Void> done, long deadline) {
+        if (!client.isTopologyRefreshInProgress() || System.nanoTime() - deadline >= 0) {
+            done.complete(null);
+        } else {
+            CompletableFuture.delayedExecutor(10, TimeUnit.MILLISECONDS).execute(() -> pollRefresh(done, deadline));
+        }
+    }
+
+    /** Whether a topology refresh of Lettuce's own runs now (for tests). */
+    boolean lettuceRefreshInProgress() {
+        return client.isTopologyRefreshInProgress();
+    }
+
     @Override
     public CompletableFuture<Void> closeAsync() {
+        client.suspendTopologyRefresh(); // Lettuce's periodic refresh starts no new round; one running is waited for
         ScheduledFuture<?> r = reconcile;
         if (r != null) {
             r.cancel(false);
@@ -340,14 +366,14 @@ final class ClusterBackend implements RedisBackend {
         if (m != null) {
             m.close();
         }
-        // A refresh still running would fail against clients shut down under it, and say so in the log; it is
-        // waited for at most 250 ms of the 3 s the engine's close waits in all. The cluster connection is closed
-        // before its client: the client's shutdown otherwise closes it and then each of its node connections again,
-        // warning that each was already closed.
+        // A refresh still running, the engine's or Lettuce's own, would fail against clients shut down under it, and
+        // say so in the log; they are waited for at most 250 ms of the 3 s the engine's close waits in all. The
+        // cluster connection is closed before its client: the client's shutdown otherwise closes it and then each of
+        // its node connections again, warning that each was already closed.
         StatefulRedisClusterConnection<byte[], byte[]> c = commands;
         CompletableFuture<Void> connection = c == null ? CompletableFuture.completedFuture(null) : c.closeAsync();
-        return CompletableFuture.allOf(refresh.close(), connection)
-                .completeOnTimeout(null, 250, TimeUnit.MILLISECONDS)
+        return CompletableFuture.allOf(refresh.close(), connection, lettuceRefreshDone(CLOSE_WAIT_MILLIS))
+                .completeOnTimeout(null, CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)
                 .thenCompose(v -> CompletableFuture.allOf(client.shutdownAsync(0, 2, TimeUnit.SECONDS),
                         nodeClient.shutdownAsync(0, 2, TimeUnit.SECONDS),
                         pubsubClient.shutdownAsync(0, 2, TimeUnit.SECONDS)));

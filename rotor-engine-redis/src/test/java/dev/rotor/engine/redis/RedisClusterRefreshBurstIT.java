@@ -95,6 +95,27 @@ class RedisClusterRefreshBurstIT {
         assertThat(lettuce.messages()).isEmpty();
     }
 
+    /**
+     * Lettuce refreshes the topology every second on its own; a refresh that is connecting to the nodes when the
+     * clients shut down failed and logged so ({@code Unable to connect ... executor not accepting a task}). The
+     * close suspends the periodic refresh and waits for one running.
+     */
+    @Test
+    void closingWhileLettucesOwnRefreshRunsLogsNoWarning() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            RedisEngine engine = RedisEngines.clusterEngine(cluster.cluster(), cluster.prefix());
+            engine.start(new RecordingEngineListener(Duration.ofSeconds(10))).toCompletableFuture()
+                    .get(20, TimeUnit.SECONDS);
+            ClusterBackend backend = (ClusterBackend) engine.shards().get(0);
+            Awaitility.await("a periodic refresh running").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(1)).until(backend::lettuceRefreshInProgress);
+
+            engine.close();
+
+            assertThat(lettuce.messages()).as("round %d", round).isEmpty();
+        }
+    }
+
     private static CompletableFuture<Void> publish(RedisEngine engine, String uid) {
         return engine.broker().publish(new Message(uid, "burst", RawJson.of("{}"), null, null), HISTORY)
                 .toCompletableFuture();
