@@ -11,6 +11,7 @@ import dev.rotor.protocol.RawJson;
 import dev.rotor.testing.LogCapture;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -160,6 +161,33 @@ class MemoryHistoryBudgetTest {
         // while several threads store at once, each may add its message before the one evicting removes for it
         assertThat(most.get()).isLessThanOrEqualTo(budget + threads * oneChannel("t0:00000"));
         assertThat(store.evictedCount()).isPositive();
+    }
+
+    @Test
+    void randomOperationsKeepTheCountExactAndWithinTheBudget() {
+        for (long seed = 1; seed <= 20; seed++) {
+            Random random = new Random(seed);
+            long budget = 8_000 + random.nextInt(40_000);
+            MemoryHistoryStore store = new MemoryHistoryStore(now::get, budget);
+            for (int op = 0; op < 5_000; op++) {
+                String channel = "ch-" + random.nextInt(60);
+                HistoryOptions options = new HistoryOptions(1 + random.nextInt(6), 1 + random.nextInt(5),
+                        random.nextInt(4) == 0);
+                switch (random.nextInt(8)) {
+                    case 0, 1, 2 -> store.store(new Message("m-" + op, channel,
+                            RawJson.of("\"" + "x".repeat(random.nextInt(2000)) + "\""), null, null), options,
+                            random.nextBoolean());
+                    case 3 -> store.touch(channel, options);
+                    case 4 -> assertThat(store.history(channel).toCompletableFuture().join())
+                            .hasSizeLessThanOrEqualTo(6);
+                    case 5 -> store.lastMessageId(channel);
+                    case 6 -> now.addAndGet(random.nextInt(2000));
+                    default -> store.removeExpired();
+                }
+                assertThat(store.bytes()).as("seed %d, operation %d", seed, op).isEqualTo(store.recount())
+                        .isLessThanOrEqualTo(budget);
+            }
+        }
     }
 
     @Test
