@@ -17,10 +17,15 @@ enum Scripts {
     // v1 compat: v1 trims with LTRIM 0 history_size and so keeps history_size + 1 entries; Rotor keeps exactly
     // history_size (LTRIM 0 history_size-1), as the option says and as the memory engine does. The arguments are
     // the same as v1's, so both can share one Redis.
+    // v1 compat: v1 publishes first and then writes the history, and decides history_drop_inactive by PUBLISH's
+    // count. A Redis at maxmemory (noeviction) then refused the history write after the message had gone out:
+    // subscribers had it, history did not, and the publisher was told it failed (and would publish it again).
+    // Rotor writes the history first, which Redis refuses before anything happened, and asks PUBSUB NUMSUB for the
+    // same count (no node subscribes by pattern). The script is atomic, so nobody sees the order.
     PUBLISH_WITH_HISTORY("""
-            local n = redis.call("publish", ARGV[1], ARGV[2])
             local m = 0
-            if ARGV[5] == "1" and n == 0 and redis.call("exists", KEYS[2]) == 0 then
+            if ARGV[5] == "1" and redis.call("exists", KEYS[2]) == 0
+                and redis.call("pubsub", "numsub", ARGV[1])[2] == 0 then
               m = redis.call("lpushx", KEYS[1], ARGV[2])
             else
               m = redis.call("lpush", KEYS[1], ARGV[2])
@@ -35,7 +40,7 @@ enum Scripts {
               end
               redis.call("expire", KEYS[3], ARGV[4])
             end
-            return n
+            return redis.call("publish", ARGV[1], ARGV[2])
             """),
     /**
      * KEYS = [history list, history epoch]; returns [the whole list, newest first; the epoch's run id, since and
@@ -85,8 +90,10 @@ enum Scripts {
     Scripts(String source) {
         this.source = source.getBytes(StandardCharsets.UTF_8);
         this.sha = sha1(this.source);
-        // Sharded PUB/SUB: a script may SPUBLISH to a channel of the slot of its keys (same hash tag, RedisNames).
+        // Sharded PUB/SUB: a script may SPUBLISH to a channel of the slot of its keys (same hash tag, RedisNames), and
+        // count its subscribers with PUBSUB SHARDNUMSUB.
         byte[] sharded = source.replace("redis.call(\"publish\"", "redis.call(\"spublish\"")
+                .replace("redis.call(\"pubsub\", \"numsub\"", "redis.call(\"pubsub\", \"shardnumsub\"")
                 .getBytes(StandardCharsets.UTF_8);
         this.cluster = new Text(sharded, sha1(sharded));
     }

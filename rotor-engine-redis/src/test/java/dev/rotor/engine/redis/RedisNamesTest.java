@@ -49,11 +49,12 @@ class RedisNamesTest {
     }
 
     @Test
-    void onAClusterThePublishScriptSpublishes() {
+    void onAClusterThePublishScriptSpublishesAndCountsShardSubscribers() {
         String source = new String(Scripts.PUBLISH_WITH_HISTORY.text(true).source(),
                 StandardCharsets.UTF_8);
 
-        assertThat(source).contains("redis.call(\"spublish\"").doesNotContain("redis.call(\"publish\"");
+        assertThat(source).contains("redis.call(\"spublish\"").doesNotContain("redis.call(\"publish\"")
+                .contains("redis.call(\"pubsub\", \"shardnumsub\"").doesNotContain("\"numsub\"");
     }
 
     private static int slot(String name) {
