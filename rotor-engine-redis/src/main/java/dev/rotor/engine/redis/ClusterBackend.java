@@ -24,7 +24,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
@@ -326,6 +328,22 @@ final class ClusterBackend implements RedisBackend {
     @Override
     public String describe() {
         return config.describe();
+    }
+
+    @Override
+    public CompletionStage<Map<String, String>> memoryInfo() {
+        StatefulRedisClusterConnection<byte[], byte[]> c = commands;
+        if (c == null) {
+            return notConnected();
+        }
+        Map<RedisClusterNode, CompletableFuture<String>> byMaster = c.async().masters().commands().info("memory")
+                .asMap();
+        return CompletableFuture.allOf(byMaster.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
+            Map<String, String> infos = new TreeMap<>();
+            byMaster.forEach((node, info) -> infos.put(node.getUri().getHost() + ":" + node.getUri().getPort(),
+                    info.join()));
+            return infos;
+        });
     }
 
     /**

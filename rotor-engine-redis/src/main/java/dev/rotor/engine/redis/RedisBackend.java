@@ -7,6 +7,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -75,6 +76,12 @@ interface RedisBackend {
 
     /** Where this backend lives, for logs (never with a password). */
     String describe();
+
+    /**
+     * {@code INFO memory} of each Redis server this backend writes to (a shard: itself; a cluster: each master), by
+     * where it lives (never with a password); for the start's {@code maxmemory} check.
+     */
+    CompletionStage<Map<String, String>> memoryInfo();
 
     /** Closes every connection. */
     CompletableFuture<Void> closeAsync();

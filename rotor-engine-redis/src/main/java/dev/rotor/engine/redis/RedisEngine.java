@@ -25,6 +25,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +51,7 @@ public final class RedisEngine implements Engine {
 
     private static final Logger log = LoggerFactory.getLogger(RedisEngine.class);
     private static final long RETRY_MILLIS = 300;
+    private static final Pattern MAXMEMORY = Pattern.compile("(?m)^maxmemory:(\\d+)");
     /** PUB/SUB health probe period and timeout: a silent connection loss shows in health within about 3 s. */
     private static final long PROBE_MILLIS = 1000;
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
@@ -150,6 +153,7 @@ public final class RedisEngine implements Engine {
                 log.info("Redis: {}, using password: {}, API enabled: {}, num API shard queues: {}",
                         shard.describe(), password.isEmpty() ? "no" : "yes",
                         config.api() ? "yes" : "no", config.apiNumShards());
+                warnWithoutMaxmemory(shard);
                 if (closed) {
                     shard.closeAsync();
                     result.completeExceptionally(new IllegalStateException("Redis engine is closed"));
@@ -168,6 +172,29 @@ public final class RedisEngine implements Engine {
             } catch (RejectedExecutionException closedMeanwhile) {
                 result.completeExceptionally(new IllegalStateException("Redis engine is closed"));
             }
+        });
+    }
+
+    /**
+     * Beyond v1: warns once per Redis server that has no {@code maxmemory}. History and presence are written under
+     * channel names that clients and the API choose, and without {@code maxmemory} Redis grows until its host runs
+     * out of memory (docs/scaling.md "What lives in Redis"). A server that does not answer {@code INFO memory} (a
+     * managed Redis may refuse it) is not checked.
+     */
+    private static void warnWithoutMaxmemory(RedisBackend shard) {
+        shard.memoryInfo().whenComplete((infos, e) -> {
+            if (e != null) {
+                log.debug("Redis {}: INFO memory failed, maxmemory not checked: {}", shard.describe(), e.toString());
+                return;
+            }
+            infos.forEach((where, info) -> {
+                Matcher m = MAXMEMORY.matcher(info);
+                if (m.find() && Long.parseLong(m.group(1)) == 0) {
+                    log.warn("Redis {} has no maxmemory: the history and presence of channels that clients and the "
+                            + "API name can grow it until its host runs out of memory; set maxmemory, with the "
+                            + "policy noeviction (docs/scaling.md, \"What lives in Redis\")", where);
+                }
+            });
         });
     }
 

@@ -456,6 +456,11 @@ final class ShardClient implements RedisBackend, MasterConnection, CommandBatch.
         return config.describe();
     }
 
+    @Override
+    public CompletionStage<Map<String, String>> memoryInfo() {
+        return async().info("memory").thenApply(info -> Map.of(describe(), info));
+    }
+
     /**
      * Sends PING on the PUB/SUB connection: a connection that is open but gets no answer within {@code timeout}
      * (a network loss that did not close the socket) makes the shard unhealthy until a PING succeeds again. Only

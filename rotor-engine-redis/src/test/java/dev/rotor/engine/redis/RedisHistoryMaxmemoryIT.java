@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rotor.engine.HistoryOptions;
 import dev.rotor.protocol.Message;
 import dev.rotor.protocol.RawJson;
+import dev.rotor.testing.LogCapture;
 import dev.rotor.testing.RecordingEngineListener;
 import dev.rotor.testkit.redis.RedisServer;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * History of ever new channels on the Redis engine lives in Redis, and Redis's {@code maxmemory} bounds it
@@ -22,6 +24,29 @@ import org.junit.jupiter.api.Test;
  */
 class RedisHistoryMaxmemoryIT {
     private static final HistoryOptions HOUR = new HistoryOptions(10, 3600, false);
+    private static final String NO_MAXMEMORY = "has no maxmemory";
+
+    @RegisterExtension
+    final LogCapture engineLog = new LogCapture(RedisEngine.class);
+
+    /** Redis's default is no maxmemory; the engine says so once at start, naming the server. */
+    @Test
+    void aRedisWithoutMaxmemoryIsWarnedAboutAtStart() throws Exception {
+        try (RedisServer server = RedisServer.start()) {
+            RedisEngine engine = RedisEngines.engine(server, "maxmemory");
+            engine.start(new RecordingEngineListener(Duration.ofSeconds(10))).toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+            try {
+                Awaitility.await().atMost(Duration.ofSeconds(10))
+                        .until(() -> engineLog.messages().stream().anyMatch(m -> m.contains(NO_MAXMEMORY)));
+                assertThat(engineLog.messages()).filteredOn(m -> m.contains(NO_MAXMEMORY)).singleElement()
+                        .asString().startsWith("Redis 127.0.0.1:" + server.port() + "/0 has no maxmemory")
+                        .contains("set maxmemory, with the policy noeviction");
+            } finally {
+                engine.close();
+            }
+        }
+    }
     private static final RawJson TEN_KB = RawJson.of("\"" + "x".repeat(10_000) + "\"");
 
     @Test
@@ -46,6 +71,7 @@ class RedisHistoryMaxmemoryIT {
                     }
                 }
 
+                assertThat(engineLog.messages()).noneMatch(m -> m.contains(NO_MAXMEMORY));
                 assertThat(failure).as("a publication past maxmemory").isNotNull()
                         .hasMessageContaining("OOM command not allowed");
                 assertThat(acknowledged).isBetween(100, 400);
