@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -262,13 +263,38 @@ final class MemoryHistoryStore implements HistoryStore {
 
     @Override
     public CompletionStage<List<Message>> history(String channel) {
+        CompletionStage<List<Message>> refused = refused(channel);
+        if (refused != null) {
+            return refused;
+        }
+        List<Message> messages = readLive(channel, Entry::newestFirst);
+        return messages == null || messages.isEmpty() ? NO_MESSAGES : CompletableFuture.completedStage(messages);
+    }
+
+    @Override
+    public CompletionStage<String> lastMessageId(String channel) {
+        CompletionStage<String> refused = refused(channel);
+        if (refused != null) {
+            return refused;
+        }
+        Message newest = readLive(channel, Entry::newest);
+        return newest == null ? NO_ID : CompletableFuture.completedStage(newest.uid());
+    }
+
+    /** The failed stage for a null or ill-formed channel name; null for a good one. */
+    private static <T> CompletionStage<T> refused(String channel) {
         if (channel == null) {
             return CompletableFuture.failedStage(new NullPointerException("channel"));
         }
         IllFormedNameException bad = IllFormedNameException.check(channel);
-        if (bad != null) {
-            return CompletableFuture.failedStage(bad);
-        }
+        return bad == null ? null : CompletableFuture.failedStage(bad);
+    }
+
+    /**
+     * {@code read} applied to the channel's live entry inside its compute (so it sees a whole entry); null when the
+     * channel has none. An expired entry is removed on the way, and its bytes accounted for.
+     */
+    private <T> T readLive(String channel, Function<Entry, T> read) {
         long now = clock.getAsLong();
         Object[] result = new Object[1];
         long[] freed = new long[1];
@@ -277,38 +303,13 @@ final class MemoryHistoryStore implements HistoryStore {
                 freed[0] = entry.bytes;
                 return null;
             }
-            result[0] = entry.newestFirst();
+            result[0] = read.apply(entry);
             return entry;
         });
         account(-freed[0]);
         @SuppressWarnings("unchecked")
-        List<Message> messages = (List<Message>) result[0];
-        return messages == null || messages.isEmpty() ? NO_MESSAGES : CompletableFuture.completedStage(messages);
-    }
-
-    @Override
-    public CompletionStage<String> lastMessageId(String channel) {
-        if (channel == null) {
-            return CompletableFuture.failedStage(new NullPointerException("channel"));
-        }
-        IllFormedNameException bad = IllFormedNameException.check(channel);
-        if (bad != null) {
-            return CompletableFuture.failedStage(bad);
-        }
-        long now = clock.getAsLong();
-        String[] result = new String[1];
-        long[] freed = new long[1];
-        entries.computeIfPresent(channel, (key, entry) -> {
-            if (entry.expired(now)) {
-                freed[0] = entry.bytes;
-                return null;
-            }
-            Message newest = entry.newest();
-            result[0] = newest == null ? null : newest.uid();
-            return entry;
-        });
-        account(-freed[0]);
-        return result[0] == null ? NO_ID : CompletableFuture.completedStage(result[0]);
+        T value = (T) result[0];
+        return value;
     }
 
     /** Removes every expired entry; returns how many were removed. */

@@ -340,8 +340,7 @@ final class ClusterBackend implements RedisBackend {
                 .asMap();
         return CompletableFuture.allOf(byMaster.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
             Map<String, String> infos = new TreeMap<>();
-            byMaster.forEach((node, info) -> infos.put(node.getUri().getHost() + ":" + node.getUri().getPort(),
-                    info.join()));
+            byMaster.forEach((node, info) -> infos.put(ClusterSubscriptions.address(node), info.join()));
             return infos;
         });
     }
