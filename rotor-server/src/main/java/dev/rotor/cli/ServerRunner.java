@@ -8,7 +8,6 @@ import dev.rotor.config.ConfigParseException;
 import dev.rotor.config.RotorConfig;
 import dev.rotor.config.RotorVersion;
 import dev.rotor.engine.Engine;
-import dev.rotor.engine.memory.MemoryEngine;
 import dev.rotor.node.NodeConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -313,11 +312,9 @@ public final class ServerRunner {
                 RotorVersion.CENTRIFUGO_COMPATIBLE);
         log.info("Process PID: {}", ProcessHandle.current().pid());
         log.info("Engine: {}", engine.name());
-        if (engine instanceof MemoryEngine memory) {
-            // beyond v1: docs/security.md, "Memory engine history"
-            log.info("Channel histories held in memory count at most {} bytes (memory_history_budget)",
-                    memory.historyBudget());
-        }
+        // beyond v1: docs/security.md, "Memory engine history"
+        engine.historyUsage().ifPresent(u -> log.info(
+                "Channel histories held in memory count at most {} bytes (memory_history_budget)", u.budget()));
         // v1 compat: GOMAXPROCS is Go's CPU limit; Rotor runs that many worker event loops (0 = one per core)
         log.info("GOMAXPROCS: {}", c.server().effectiveEventLoops());
         log.info("SockJS url: {}", c.server().effectiveSockjsUrl());

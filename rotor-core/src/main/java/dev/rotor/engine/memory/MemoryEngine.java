@@ -109,11 +109,6 @@ public final class MemoryEngine implements Engine {
         return NAME;
     }
 
-    /** The bytes all channel histories may count together ({@code memory_history_budget}). */
-    public long historyBudget() {
-        return history.budget();
-    }
-
     @Override
     public Optional<HistoryUsage> historyUsage() {
         return Optional.of(new HistoryUsage(history.bytes(), history.budget(), history.evictedCount()));
