@@ -9,6 +9,7 @@ import dev.rotor.config.RotorConfig;
 import dev.rotor.config.RotorVersion;
 import dev.rotor.engine.Engine;
 import dev.rotor.node.NodeConfig;
+import dev.rotor.server.ByteCounts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -314,7 +315,8 @@ public final class ServerRunner {
         log.info("Engine: {}", engine.name());
         // beyond v1: docs/security.md, "Memory engine history"
         engine.historyUsage().ifPresent(u -> log.info(
-                "Channel histories held in memory count at most {} bytes (memory_history_budget)", u.budget()));
+                "Channel histories held in memory count at most {} (memory_history_budget)",
+                ByteCounts.describe(u.budget())));
         // v1 compat: GOMAXPROCS is Go's CPU limit; Rotor runs that many worker event loops (0 = one per core)
         log.info("GOMAXPROCS: {}", c.server().effectiveEventLoops());
         log.info("SockJS url: {}", c.server().effectiveSockjsUrl());

@@ -174,7 +174,8 @@ public final class RotorServer {
                         this.node::engineHistoryUsage, workerGroup) : null;
         BodyBudget budget = new BodyBudget(server.http().effectiveBodyBudget());
         bodyBudget = budget;
-        log.info("HTTP request bodies buffered before they are handled share a budget of {} bytes", budget.limit());
+        log.info("HTTP request bodies buffered before they are handled share a budget of {}",
+                ByteCounts.describe(budget.limit()));
         LoginThrottle loginThrottle = new LoginThrottle(server.loginThrottle(), () -> System.nanoTime() / 1_000_000);
         HttpRouterHandler.AdminEndpoints admin = new HttpRouterHandler.AdminEndpoints(executor,
                 new AdminLogin(node, loginThrottle, loopTimers),

@@ -7,6 +7,7 @@ import dev.rotor.engine.ConfigValues;
 import dev.rotor.engine.Engine;
 import dev.rotor.engine.EngineProvider;
 import dev.rotor.engine.memory.MemoryEngine;
+import dev.rotor.server.ByteCounts;
 import java.io.IOException;
 import java.net.BindException;
 import java.nio.file.Files;
@@ -49,7 +50,7 @@ class RunCommandTest {
                 .contains("Process PID: " + ProcessHandle.current().pid())
                 .contains("Engine: In memory \u2013 single node only")
                 .contains("Channel histories held in memory count at most "
-                        + MemoryEngine.defaultHistoryBudget() + " bytes (memory_history_budget)")
+                        + ByteCounts.describe(MemoryEngine.defaultHistoryBudget()) + " (memory_history_budget)")
                 .contains("GOMAXPROCS: ")
                 .contains("SockJS url: //cdn.jsdelivr.net/sockjs/1.1/sockjs.min.js")
                 .contains("[W]: ", "Running in INSECURE client mode")
