@@ -475,7 +475,7 @@ public final class Node implements EngineListener {
             return CompletableFuture.failedFuture(refused);
         }
         metrics.inc(Counter.NODE_NUM_HISTORY);
-        return internal(engine.historyStore().history(channel));
+        return internal(engine.historyStore().history(channel, config.channelOptions(channel).historySize()));
     }
 
     /** History for a recovering subscribe, with how far back it is unbroken; fails as {@link #history} does. */
@@ -485,7 +485,8 @@ public final class Node implements EngineListener {
             return CompletableFuture.failedFuture(refused);
         }
         metrics.inc(Counter.NODE_NUM_HISTORY);
-        return internal(engine.historyStore().historyForRecovery(channel));
+        return internal(engine.historyStore().historyForRecovery(channel,
+                config.channelOptions(channel).historySize()));
     }
 
     private ProtocolException historyRefused(String channel) {

@@ -100,7 +100,7 @@ class EngineFailuresTest {
         public HistoryStore historyStore() {
             HistoryStore real = memory.historyStore();
             return new HistoryStore() {
-                @Override public CompletionStage<List<Message>> history(String ch) { return maybeFail(Op.HISTORY, () -> real.history(ch)); }
+                @Override public CompletionStage<List<Message>> history(String ch, int limit) { return maybeFail(Op.HISTORY, () -> real.history(ch, limit)); }
                 @Override public CompletionStage<String> lastMessageId(String ch) { return real.lastMessageId(ch); }
             };
         }

@@ -375,15 +375,15 @@ class SubscribeOrderingTest {
                 @Override public CompletionStage<String> lastMessageId(String ch) { return real.lastMessageId(ch); }
 
                 @Override
-                public CompletionStage<List<Message>> history(String ch) {
+                public CompletionStage<List<Message>> history(String ch, int limit) {
                     historyReadsStarted++;
                     if (!gateHistory) {
-                        return real.history(ch);
+                        return real.history(ch, limit);
                     }
                     CompletableFuture<Void> gate = new CompletableFuture<>();
                     historyReads.add(gate);
                     // the read happens when the test opens the gate, and sees what was published until then
-                    return gate.thenCompose(v -> real.history(ch));
+                    return gate.thenCompose(v -> real.history(ch, limit));
                 }
             };
         }

@@ -88,6 +88,22 @@ public abstract class HistoryStoreContract extends EngineContractSupport {
         assertThat(history("news")).containsExactlyElementsOf(newestFirst(sent).subList(0, kept));
     }
 
+    /**
+     * A read asks for at most the channel's history_size: a history another writer kept longer (a node with a larger
+     * size) is read only as far as that, for plain reads and recovery alike.
+     */
+    @Test
+    void aReadReturnsAtMostItsLimitOfTheNewestEntries() {
+        List<Message> sent = publishAll("news", 12, history(12, 60));
+
+        List<Message> newest = newestFirst(sent);
+        assertThat(join(engine.historyStore().history("news", 5))).containsExactlyElementsOf(newest.subList(0, 5));
+        assertThat(join(engine.historyStore().historyForRecovery("news", 5)).messages())
+                .containsExactlyElementsOf(newest.subList(0, 5));
+        assertThat(join(engine.historyStore().history("news", 1))).containsExactly(newest.get(0));
+        assertThat(history("news")).containsExactlyElementsOf(newest);
+    }
+
     @Test
     void historySizeOneKeepsTheNewestMessage() {
         publishAll("news", 3, history(1, 60));

@@ -262,13 +262,18 @@ final class MemoryHistoryStore implements HistoryStore {
     }
 
     @Override
-    public CompletionStage<List<Message>> history(String channel) {
+    public CompletionStage<List<Message>> history(String channel, int limit) {
         CompletionStage<List<Message>> refused = refused(channel);
         if (refused != null) {
             return refused;
         }
         List<Message> messages = readLive(channel, Entry::newestFirst);
-        return messages == null || messages.isEmpty() ? NO_MESSAGES : CompletableFuture.completedStage(messages);
+        if (messages == null || messages.isEmpty()) {
+            return NO_MESSAGES;
+        }
+        // kept at most at the history_size it was written with; shorter only after a reload lowered it
+        return CompletableFuture.completedStage(messages.size() <= limit ? messages
+                : List.copyOf(messages.subList(0, Math.max(limit, 0))));
     }
 
     @Override

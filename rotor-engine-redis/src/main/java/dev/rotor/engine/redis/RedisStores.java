@@ -94,7 +94,7 @@ final class RedisStores implements PresenceStore, HistoryStore {
     }
 
     @Override
-    public CompletionStage<List<Message>> history(String channel) {
+    public CompletionStage<List<Message>> history(String channel, int limit) {
         if (channel == null) {
             return CompletableFuture.failedFuture(new NullPointerException("channel"));
         }
@@ -103,7 +103,7 @@ final class RedisStores implements PresenceStore, HistoryStore {
             return CompletableFuture.failedFuture(bad);
         }
         byte[] key = bytes(engine.names().historyList(channel));
-        return engine.onShard(channel, s -> s.async().lrange(key, 0, -1).thenApply(list -> {
+        return engine.onShard(channel, s -> s.async().lrange(key, 0, lastIndex(limit)).thenApply(list -> {
             List<Message> out = new ArrayList<>(list.size());
             for (byte[] b : list) {
                 out.add(WireCodec.decodeMessage(b));
@@ -113,11 +113,21 @@ final class RedisStores implements PresenceStore, HistoryStore {
     }
 
     /**
+     * The index of the last entry a read of at most {@code limit} entries asks LRANGE for: {@code -1}, the end, for
+     * the whole list. Bounded by the channel's {@code history_size}, a read holds no more than this node would have
+     * stored even when the list is longer: written by a node with a larger size, by v1 (which keeps one entry more),
+     * or by anyone else with access to Redis (docs/scaling.md, "What lives in Redis").
+     */
+    static long lastIndex(int limit) {
+        return limit == Integer.MAX_VALUE ? -1 : Math.max(limit, 1) - 1L;
+    }
+
+    /**
      * The history with the epoch record beside it, read in one script; how far back it is unbroken follows from
      * {@link #unbrokenThrough} (docs/scaling.md "Gap detection").
      */
     @Override
-    public CompletionStage<HistorySnapshot> historyForRecovery(String channel) {
+    public CompletionStage<HistorySnapshot> historyForRecovery(String channel, int limit) {
         if (channel == null) {
             return CompletableFuture.failedFuture(new NullPointerException("channel"));
         }
@@ -129,7 +139,8 @@ final class RedisStores implements PresenceStore, HistoryStore {
         byte[][] keys = {bytes(n.historyList(channel)), bytes(n.historyEpoch(channel))};
         return engine.onShard(channel, s -> s.master(keys[0]).thenCompose(m -> {
             ServerIdentity.Generation g = m.identity().current();
-            return m.<List<Object>>script(Scripts.HISTORY_FOR_RECOVERY, ScriptOutputType.MULTI, keys)
+            return m.<List<Object>>script(Scripts.HISTORY_FOR_RECOVERY, ScriptOutputType.MULTI, keys,
+                    bytes(Long.toString(lastIndex(limit))))
                     .thenApply(reply -> {
                         @SuppressWarnings("unchecked")
                         List<byte[]> raw = (List<byte[]>) (List<?>) reply.get(0);

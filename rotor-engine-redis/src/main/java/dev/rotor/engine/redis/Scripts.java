@@ -43,12 +43,13 @@ enum Scripts {
             return redis.call("publish", ARGV[1], ARGV[2])
             """),
     /**
-     * KEYS = [history list, history epoch]; returns [the whole list, newest first; the epoch's run id, since and
-     * head (each false when absent)], read atomically (docs/scaling.md "Gap detection").
+     * KEYS = [history list, history epoch], ARGV = [index of the last entry to read, -1 for all]; returns [the list up
+     * to that entry, newest first; the epoch's run id, since and head (each false when absent)], read atomically
+     * (docs/scaling.md "Gap detection").
      */
     HISTORY_FOR_RECOVERY("""
             local e = redis.call("hmget", KEYS[2], "epoch", "since", "head")
-            return {redis.call("lrange", KEYS[1], 0, -1), e[1], e[2], e[3]}
+            return {redis.call("lrange", KEYS[1], 0, tonumber(ARGV[1])), e[1], e[2], e[3]}
             """),
     /** KEYS = [presence set, presence hash], ARGV = [expire seconds, expire at (unix), client id, ClientInfo]. */
     ADD_PRESENCE("""
