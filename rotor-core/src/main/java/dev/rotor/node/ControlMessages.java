@@ -8,6 +8,7 @@ import dev.rotor.protocol.JsonWriter;
 import dev.rotor.protocol.Method;
 import dev.rotor.protocol.RawJson;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,6 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ControlMessages {
     private static final Logger log = LoggerFactory.getLogger(ControlMessages.class);
+    /** Control messages arrive from Redis, where anyone with access can publish them as fast as Redis takes them. */
+    private final ThrottledLog malformed = new ThrottledLog(log, Clock.systemUTC(), 10_000);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Node node;
@@ -55,7 +58,7 @@ final class ControlMessages {
             boolean own = node.uid().equals(message.uid());
             Method method = Method.find(message.method(), Method.Surface.CONTROL);
             if (method == null) {
-                log.warn("unknown control method {} from node {}", message.method(), message.uid());
+                malformed.warn("unknown control method {}", message.method() + " from node " + message.uid());
                 return;
             }
             switch (method) {
@@ -73,7 +76,7 @@ final class ControlMessages {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            log.warn("malformed control message from node {}: {}", message.uid(), e.toString());
+            malformed.warn("malformed control message from node {}", message.uid() + ": " + e);
         }
     }
 

@@ -2,11 +2,13 @@ package dev.rotor.node;
 
 import java.time.Clock;
 import org.slf4j.Logger;
+import org.slf4j.event.Level;
 
 /**
  * Logs a recurring failure once, then at most once per interval with the number of occurrences left unlogged, so an
  * engine outage (every command failing) produces a few log lines instead of one per command; the server uses it for
- * warnings a peer can trigger at will (ACME orders refused at their bounds).
+ * warnings a peer can trigger at will (ACME orders refused at their bounds), the Redis engine for what arrives from
+ * Redis (undecodable PUB/SUB messages, bad API queue entries) and the node for malformed control messages.
  *
  * <p>Thread-safe.
  */
@@ -26,6 +28,15 @@ public final class ThrottledLog {
 
     /** Warns with {@code message} (an SLF4J pattern with one {@code {}} for {@code detail}) unless throttled. */
     public void warn(String message, Object detail) {
+        write(Level.WARN, message, detail);
+    }
+
+    /** As {@link #warn}, at level ERROR. */
+    public void error(String message, Object detail) {
+        write(Level.ERROR, message, detail);
+    }
+
+    private void write(Level level, String message, Object detail) {
         long now = clock.millis();
         long dropped;
         synchronized (this) {
@@ -38,9 +49,10 @@ public final class ThrottledLog {
             suppressed = 0;
         }
         if (dropped == 0) {
-            log.warn(message, detail);
+            log.atLevel(level).log(message, detail);
         } else {
-            log.warn(message + " ({} similar failures not logged in the last {} ms)", detail, dropped, intervalMillis);
+            log.atLevel(level).log(message + " ({} similar failures not logged in the last {} ms)", detail, dropped,
+                    intervalMillis);
         }
     }
 }

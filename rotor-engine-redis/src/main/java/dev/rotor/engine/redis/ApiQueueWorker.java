@@ -2,8 +2,10 @@ package dev.rotor.engine.redis;
 
 import static dev.rotor.engine.redis.RedisNames.bytes;
 
+import dev.rotor.node.ThrottledLog;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +24,10 @@ import org.slf4j.LoggerFactory;
  */
 final class ApiQueueWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiQueueWorker.class);
+    /** Entries that fail: whoever writes to the queue can push bad ones as fast as Redis takes them. */
+    private final ThrottledLog failedEntries = new ThrottledLog(log, Clock.systemUTC(), 10_000);
+    /** Restarts while Redis is away: one every {@link #RETRY_MILLIS} per queue otherwise. */
+    private final ThrottledLog restarts = new ThrottledLog(log, Clock.systemUTC(), 10_000);
     private static final long RETRY_MILLIS = 300;
     private static final byte[] BATCH = bytes("64");
 
@@ -107,7 +113,7 @@ final class ApiQueueWorker implements AutoCloseable {
         }
         return stage.handle((v, e) -> {
             if (e != null) {
-                log.error("Error processing Redis API data: {}", ShardClient.unwrap(e).getMessage());
+                failedEntries.error("Error processing Redis API data: {}", ShardClient.unwrap(e).getMessage());
             }
             return null;
         });
@@ -122,8 +128,8 @@ final class ApiQueueWorker implements AutoCloseable {
         if (closed) {
             return;
         }
-        log.warn("Redis API worker for queue {} stopped, restarting in {} ms: {}", queue, RETRY_MILLIS,
-                ShardClient.unwrap(e).toString());
+        restarts.warn("Redis API worker for queue {}", queue + " stopped, restarting in " + RETRY_MILLIS + " ms: "
+                + ShardClient.unwrap(e));
         try {
             scheduler.schedule(this::start, RETRY_MILLIS, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closing) {

@@ -7,8 +7,10 @@ import dev.rotor.engine.EngineListener;
 import dev.rotor.engine.EngineShard;
 import dev.rotor.engine.HistoryStore;
 import dev.rotor.engine.PresenceStore;
+import dev.rotor.node.ThrottledLog;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,6 +52,8 @@ public final class RedisEngine implements Engine {
     public static final String NAME = "Redis";
 
     private static final Logger log = LoggerFactory.getLogger(RedisEngine.class);
+    /** Undecodable PUB/SUB messages: anyone with access to Redis can publish them as fast as Redis takes them. */
+    private final ThrottledLog undecodable = new ThrottledLog(log, Clock.systemUTC(), 10_000);
     private static final long RETRY_MILLIS = 300;
     private static final Pattern MAXMEMORY = Pattern.compile("(?m)^maxmemory:(\\d+)");
     /** PUB/SUB health probe period and timeout: a silent connection loss shows in health within about 3 s. */
@@ -249,7 +253,7 @@ public final class RedisEngine implements Engine {
             }
         } catch (RuntimeException e) {
             // The boundary for data arriving from Redis: one line, then the next message.
-            log.warn("dropped undecodable message from Redis channel {}: {}", redisChannel, e.toString());
+            undecodable.warn("dropped undecodable message from Redis channel {}", redisChannel + ": " + e);
         }
     }
 

@@ -7,7 +7,11 @@ import dev.rotor.channel.ChannelOptions;
 import dev.rotor.node.NodeConfig;
 import dev.rotor.server.TestServer;
 import dev.rotor.server.redis.RedisNodes.Client;
+import dev.rotor.testing.LogCapture;
 import dev.rotor.testkit.redis.RedisExtension;
+import java.time.Duration;
+import java.util.Arrays;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +24,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RedisApiQueueIT {
     @RegisterExtension
     static final RedisExtension redis = new RedisExtension();
+
+    @RegisterExtension
+    final LogCapture queueLog = new LogCapture("dev.rotor.engine.redis.ApiQueueWorker");
+    @RegisterExtension
+    final LogCapture engineLog = new LogCapture("dev.rotor.engine.redis.RedisEngine");
 
     private RedisNodes nodes;
     private TestServer node;
@@ -92,5 +101,34 @@ class RedisApiQueueIT {
 
         assertThat(client.nextContaining("\"method\":\"message\"")).contains("\"data\":{\"n\":10}");
         assertThat(redis.server().command("LLEN", queue(".2"))).startsWith(":1");
+    }
+
+    /**
+     * Whoever can write to Redis can push bad entries, or publish undecodable messages into a channel's PUB/SUB
+     * channel, as fast as Redis takes them: each is dropped, and logged once per 10 s with the count of the rest,
+     * not once each (a disk filled with log lines otherwise). The node goes on serving.
+     */
+    @Test
+    void floodsOfBadEntriesAndUndecodableMessagesAreLoggedOncePerInterval() throws Exception {
+        String[] bad = new String[500];
+        Arrays.fill(bad, "not json");
+        String[] push = new String[bad.length + 2];
+        push[0] = "RPUSH";
+        push[1] = queue("");
+        System.arraycopy(bad, 0, push, 2, bad.length);
+        assertThat(redis.server().command(push)).startsWith(":500");
+        for (int i = 0; i < 500; i++) {
+            assertThat(redis.server().command("PUBLISH", redis.prefix() + ".message.events", "garbage " + i))
+                    .startsWith(":1");
+        }
+        rpush(queue(""), publish(11));
+
+        assertThat(client.nextContaining("\"method\":\"message\"")).contains("\"data\":{\"n\":11}");
+        assertThat(queueLog.messages()).filteredOn(m -> m.contains("Error processing Redis API data"))
+                .hasSizeBetween(1, 2);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+                engineLog.messages().stream().anyMatch(m -> m.contains("dropped undecodable message")));
+        assertThat(engineLog.messages()).filteredOn(m -> m.contains("dropped undecodable message"))
+                .hasSizeBetween(1, 2);
     }
 }
