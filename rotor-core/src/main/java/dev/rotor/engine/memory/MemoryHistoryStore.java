@@ -3,8 +3,8 @@ package dev.rotor.engine.memory;
 import dev.rotor.engine.HistoryOptions;
 import dev.rotor.engine.HistoryStore;
 import dev.rotor.engine.IllFormedNameException;
+import dev.rotor.engine.MessageSizes;
 import dev.rotor.protocol.Message;
-import dev.rotor.protocol.RawJson;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
@@ -158,25 +158,11 @@ final class MemoryHistoryStore implements HistoryStore {
     }
 
     /**
-     * The bytes a stored message counts: its payloads, its names at two bytes a character (what a string holds at
-     * most), and {@link #MESSAGE_OVERHEAD}. An estimate of its heap footprint, not a measurement; it grows with
-     * everything a publisher chooses.
+     * The bytes a stored message counts: {@link MessageSizes#bytes} and {@link #MESSAGE_OVERHEAD}; the channel name
+     * is counted once per entry.
      */
     static long cost(Message m) {
-        long n = MESSAGE_OVERHEAD + length(m.data()) + 2L * (m.uid().length() + chars(m.client()));
-        if (m.info() != null) {
-            n += 2L * (m.info().user().length() + m.info().client().length()) + length(m.info().defaultInfo())
-                    + length(m.info().channelInfo());
-        }
-        return n; // the channel name is counted once per entry
-    }
-
-    private static int length(RawJson json) {
-        return json == null ? 0 : json.length();
-    }
-
-    private static int chars(String s) {
-        return s == null ? 0 : s.length();
+        return MESSAGE_OVERHEAD + MessageSizes.bytes(m);
     }
 
     /**

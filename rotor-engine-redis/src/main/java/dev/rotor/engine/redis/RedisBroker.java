@@ -5,6 +5,7 @@ import static dev.rotor.engine.redis.RedisNames.bytes;
 import dev.rotor.engine.Broker;
 import dev.rotor.engine.HistoryOptions;
 import dev.rotor.engine.IllFormedNameException;
+import dev.rotor.engine.MessageSizes;
 import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.Message;
 import io.lettuce.core.ScriptOutputType;
@@ -40,6 +41,13 @@ final class RedisBroker implements Broker {
         if (bad != null) {
             return CompletableFuture.failedFuture(bad);
         }
+        // the channel's name is in the payload, the PUB/SUB channel and up to three keys, two bytes a character
+        long cost = PublishBudget.OVERHEAD + MessageSizes.bytes(message) + 8L * message.channel().length();
+        return engine.publishBudget().run(cost, () -> publishNow(message, history));
+    }
+
+    /** The publication's commands, once admitted by the budget: its payload is encoded only now. */
+    private CompletionStage<Void> publishNow(Message message, HistoryOptions history) {
         RedisNames n = engine.names();
         String ch = message.channel();
         byte[] payload = WireCodec.encodeMessage(message);

@@ -65,6 +65,7 @@ public final class RedisEngine implements Engine {
     private final ClientResources resources;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService[] lanes;
+    private final PublishBudget publishBudget;
     private final RedisBroker broker;
     private final RedisStores stores;
     private final RedisControlBus controlBus;
@@ -86,6 +87,7 @@ public final class RedisEngine implements Engine {
         for (int i = 0; i < lanes.length; i++) {
             lanes[i] = Executors.newSingleThreadExecutor(daemon("rotor-redis-pubsub-" + i));
         }
+        this.publishBudget = new PublishBudget(config.publishBudget(), config.commandTimeout().toMillis(), scheduler);
         this.broker = new RedisBroker(this);
         this.stores = new RedisStores(this);
         this.controlBus = new RedisControlBus(this);
@@ -315,6 +317,11 @@ public final class RedisEngine implements Engine {
 
     List<RedisBackend> shards() {
         return shards;
+    }
+
+    /** What publications on their way to Redis may hold together. */
+    PublishBudget publishBudget() {
+        return publishBudget;
     }
 
     private static <T> CompletionStage<T> guarded(RedisBackend shard,

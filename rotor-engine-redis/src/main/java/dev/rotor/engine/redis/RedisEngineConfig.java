@@ -22,10 +22,13 @@ import java.util.Objects;
  * @param waitTimeout     beyond v1, {@code redis_wait_timeout}: how long that WAIT may take; shorter than
  *                        {@code commandTimeout}
  * @param cluster         the Redis Cluster to use instead of {@code shards} (beyond v1), or null for none
+ * @param publishBudget   beyond v1, the bytes publications on their way to Redis may hold together
+ *                        ({@link PublishBudget}); positive, by default {@link PublishBudget#defaultLimit()}
  */
 public record RedisEngineConfig(List<RedisShardConfig> shards, String prefix, Duration connectTimeout,
                                 Duration commandTimeout, int pubsubWorkers, boolean api, int apiNumShards,
-                                int waitReplicas, Duration waitTimeout, RedisClusterConfig cluster) {
+                                int waitReplicas, Duration waitTimeout, RedisClusterConfig cluster,
+                                long publishBudget) {
 
     public RedisEngineConfig {
         shards = List.copyOf(shards);
@@ -49,6 +52,9 @@ public record RedisEngineConfig(List<RedisShardConfig> shards, String prefix, Du
             throw new IllegalArgumentException("redis_wait_timeout must be at least 1 ms and shorter than "
                     + "redis_read_timeout (" + commandTimeout.toMillis() + " ms), got " + waitTimeout.toMillis()
                     + " ms");
+        }
+        if (publishBudget <= 0) {
+            throw new IllegalArgumentException("the publication budget must be positive, got " + publishBudget);
         }
         if (cluster != null && (prefix.contains("{") || prefix.contains("}"))) {
             throw new IllegalArgumentException("redis_prefix must not contain { or } with redis_cluster_addrs: "
@@ -80,6 +86,7 @@ public record RedisEngineConfig(List<RedisShardConfig> shards, String prefix, Du
         private int waitReplicas;
         private Duration waitTimeout = DEFAULT_WAIT_TIMEOUT;
         private RedisClusterConfig cluster;
+        private long publishBudget = PublishBudget.defaultLimit();
 
         private Builder() {
         }
@@ -140,9 +147,15 @@ public record RedisEngineConfig(List<RedisShardConfig> shards, String prefix, Du
             return this;
         }
 
+        /** The bytes publications on their way to Redis may hold together; positive. */
+        public Builder publishBudget(long value) {
+            publishBudget = value;
+            return this;
+        }
+
         public RedisEngineConfig build() {
             return new RedisEngineConfig(shards, prefix, connectTimeout, commandTimeout, pubsubWorkers, api,
-                    apiNumShards, waitReplicas, waitTimeout, cluster);
+                    apiNumShards, waitReplicas, waitTimeout, cluster, publishBudget);
         }
     }
 }
