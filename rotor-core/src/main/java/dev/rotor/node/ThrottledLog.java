@@ -31,6 +31,11 @@ public final class ThrottledLog {
         write(Level.WARN, message, detail);
     }
 
+    /** As {@link #warn}, at level INFO. */
+    public void info(String message, Object detail) {
+        write(Level.INFO, message, detail);
+    }
+
     /** As {@link #warn}, at level ERROR. */
     public void error(String message, Object detail) {
         write(Level.ERROR, message, detail);

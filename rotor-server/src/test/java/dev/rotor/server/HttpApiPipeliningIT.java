@@ -3,6 +3,7 @@ package dev.rotor.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotor.node.NodeConfig;
+import dev.rotor.testing.LogCapture;
 import dev.rotor.testkit.FloodWriter;
 import dev.rotor.testkit.RawHttp;
 import java.io.InputStream;
@@ -24,6 +25,8 @@ class HttpApiPipeliningIT {
     private static final Duration WAIT = Duration.ofSeconds(10);
     @RegisterExtension
     final GatedServer server = new GatedServer();
+    @RegisterExtension
+    final LogCapture apiLog = new LogCapture("dev.rotor.server.http.ApiEndpoint");
 
     @Test
     void pipelinedRequestsAreAnsweredInTheirOrderWhileAnEngineCallIsPending() throws Exception {
@@ -103,5 +106,36 @@ class HttpApiPipeliningIT {
             assertThat(answers.indexOf("\"method\":\"presence\"")).isPositive()
                     .isLessThan(answers.indexOf("\"method\":\"channels\""));
         }
+    }
+
+    /**
+     * Refused API requests are logged as v1 logs them, once, then at most once per 10 s with the count of the rest:
+     * one connection pipelining unsigned requests otherwise wrote a line per request, about as many bytes of log as
+     * it sent.
+     */
+    @Test
+    void pipelinedUnsignedRequestsAreLoggedOncePerIntervalNotOnceEach() throws Exception {
+        server.start(NodeConfig.builder().secret("s"), ServerConfig.builder());
+        int requests = 2_000;
+        byte[] unsigned = RawHttp.post("/api/", "application/json", "");
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(500);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            FloodWriter writer = FloodWriter.start(out, unsigned, requests);
+            StringBuilder answers = new StringBuilder();
+            int answered = 0;
+            int scanned = 0;
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (answered < requests && System.nanoTime() < deadline) {
+                answers.append(RawHttp.readAvailable(in));
+                for (int at; (at = answers.indexOf("HTTP/1.1 400", scanned)) >= 0; scanned = at + 1) {
+                    answered++;
+                }
+            }
+            assertThat(answered).as("requests answered 400").isEqualTo(requests);
+        }
+        assertThat(apiLog.messages()).filteredOn(m -> m.contains("no sign found in API request from"))
+                .hasSizeBetween(1, 2);
     }
 }

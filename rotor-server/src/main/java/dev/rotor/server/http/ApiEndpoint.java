@@ -7,6 +7,7 @@ import dev.rotor.auth.ApiKey;
 import dev.rotor.auth.Hmac;
 import dev.rotor.node.Node;
 import dev.rotor.node.NodeConfig;
+import dev.rotor.node.ThrottledLog;
 import dev.rotor.protocol.ApiReply;
 import dev.rotor.protocol.Command;
 import dev.rotor.protocol.CommandDecoder;
@@ -23,6 +24,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,6 +42,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApiEndpoint {
     private static final Logger log = LoggerFactory.getLogger(ApiEndpoint.class);
+    /**
+     * Refused requests, one line as v1 writes it and then at most one per 10 s with the count of the rest: the API
+     * shares the client port by default, and one connection pipelining unsigned requests wrote a line each, as many
+     * bytes of log as it sent.
+     */
+    private final ThrottledLog refused = new ThrottledLog(log, Clock.systemUTC(), 10_000);
 
     private final Node node;
     private final ApiExecutor executor;
@@ -71,7 +79,7 @@ public final class ApiEndpoint {
             return;
         }
         if (!request.method().equals(HttpMethod.POST)) {
-            log.info("API request with method {} from {}", request.method(), ctx.channel().remoteAddress());
+            refused.info("{}", "API request with method " + request.method() + " from " + ctx.channel().remoteAddress());
             HttpResponses.empty(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED);
             return;
         }
@@ -129,12 +137,12 @@ public final class ApiEndpoint {
             if (ApiKey.check(cfg.apiKey(), head.headers().get(HttpHeaderNames.AUTHORIZATION))) {
                 return null;
             }
-            log.info("{} from {}", cfg.apiKey().isEmpty() ? "apikey API request but no api_key configured"
-                    : "invalid API key", ctx.channel().remoteAddress());
+            refused.info("{}", (cfg.apiKey().isEmpty() ? "apikey API request but no api_key configured"
+                    : "invalid API key") + " from " + ctx.channel().remoteAddress());
             return HttpResponses.response(HttpResponseStatus.UNAUTHORIZED, Unpooled.EMPTY_BUFFER);
         }
         if (isJson(head) && head.headers().get("X-API-Sign", "").isEmpty()) {
-            log.info("no sign found in API request from {}", ctx.channel().remoteAddress());
+            refused.info("{}", "no sign found in API request from " + ctx.channel().remoteAddress());
             return HttpResponses.errorResponse(HttpResponseStatus.BAD_REQUEST, "Bad Request");
         }
         return null;
@@ -237,10 +245,10 @@ public final class ApiEndpoint {
         });
     }
 
-    /** One log line per rejected request, then v1's plain-text error (http-api.md §2.4). */
-    private static void reject(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
+    /** A log line (throttled, see {@link #refused}), then v1's plain-text error (http-api.md §2.4). */
+    private void reject(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
             String why) {
-        log.info("{} from {}", why, ctx.channel().remoteAddress());
+        refused.info("{}", why + " from " + ctx.channel().remoteAddress());
         HttpResponses.error(ctx, request, status);
     }
 }

@@ -234,6 +234,10 @@ public final class SockJsEndpoint {
         List<String> messages;
         try {
             messages = SockJsFrames.decode(payload, false);
+        } catch (SockJsFrames.TooManyMessagesException e) {
+            // beyond v1, which decoded any number (docs/security.md, "Size limits"); none of them is processed
+            HttpResponses.error(ctx, request, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "Too many messages.");
+            return;
         } catch (SockJsFrames.BrokenJsonException e) {
             HttpResponses.error(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, "Broken JSON encoding.");
             return;

@@ -23,11 +23,27 @@ final class SockJsFrames {
     }
 
     /** Thrown for a client payload that is not a JSON array of strings (SockJS answers "Broken JSON encoding."). */
-    static final class BrokenJsonException extends Exception {
+    static class BrokenJsonException extends Exception {
         BrokenJsonException(String message) {
             super(message, null, false, false);
         }
     }
+
+    /** A payload of more than {@link #MAX_MESSAGES} messages. */
+    static final class TooManyMessagesException extends BrokenJsonException {
+        TooManyMessagesException() {
+            super("more than " + MAX_MESSAGES + " messages");
+        }
+    }
+
+    /**
+     * The most messages one client payload may carry. Each decoded message costs a string and a list slot, ~52 bytes
+     * for a one-character message: a body of {@code ["a","a",…]} just under {@code http_max_body_size} (a sixteenth of
+     * the heap) decoded to some thirteen times its size, enough for one request to end the process, before any
+     * session was looked up (docs/security.md, "Size limits"). sockjs-client sends the messages queued while its previous send was
+     * in flight, and a v1 client one command frame per message, so a legitimate payload carries a handful.
+     */
+    static final int MAX_MESSAGES = 10_000;
 
     /** One {@code a[...]} frame carrying every protocol frame given (UTF-8 JSON documents), in order. */
     static String messages(List<byte[]> frames) {
@@ -108,7 +124,7 @@ final class SockJsFrames {
 
     /**
      * Decodes a client payload: a JSON array of strings or, when {@code allowSingle} (the websocket transport),
-     * also a single JSON string. Every element must be a string.
+     * also a single JSON string. Every element must be a string, and there may be at most {@link #MAX_MESSAGES}.
      */
     static List<String> decode(byte[] payload, boolean allowSingle) throws BrokenJsonException {
         try (JsonParser p = JsonCodec.factory().createParser(payload)) {
@@ -118,6 +134,9 @@ final class SockJsFrames {
                 messages.add(p.getText());
             } else if (t == JsonToken.START_ARRAY) {
                 while ((t = p.nextToken()) == JsonToken.VALUE_STRING) {
+                    if (messages.size() == MAX_MESSAGES) {
+                        throw new TooManyMessagesException();
+                    }
                     messages.add(p.getText());
                 }
                 if (t != JsonToken.END_ARRAY) {
