@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -21,7 +22,9 @@ import java.util.function.Supplier;
  * and a Redis that answered slowly kept them all: the node ran out of memory.
  *
  * <p>Admission is in call order, and admitted publications start in that order, so each channel keeps its order.
- * The one that takes the budget from nothing is always admitted, whatever its cost. Thread-safe.
+ * The one that takes the budget from nothing is always admitted, whatever its cost. Thread-safe: while nothing waits
+ * a publication is admitted with one compare-and-set, without the lock (the path of every publication under normal
+ * load); a caller that finds others waiting joins the queue, so a later call never overtakes an earlier one.
  */
 final class PublishBudget {
     /** What one publication holds besides its message's bytes: the command, its arguments, futures, the script's. */
@@ -30,8 +33,14 @@ final class PublishBudget {
     private final long limit;
     private final long timeoutMillis;
     private final ScheduledExecutorService timers;
-    /** Guarded by {@code this}: the cost of the publications admitted and not completed. */
-    private long used;
+    /** The cost of the publications admitted and not completed. */
+    private final AtomicLong used = new AtomicLong();
+    /**
+     * Publications waiting or being started by the drainer; written under the lock. While it is 0 callers take the
+     * fast path. Sequentially consistent with {@link #used}: a release that reads 0 here was seen by the enqueuer's own
+     * drain, which reads {@link #used} after raising this.
+     */
+    private volatile int queued;
     /** Guarded by {@code this}: publications waiting for admission, oldest first. */
     private final ArrayDeque<Waiting<?>> waiting = new ArrayDeque<>();
     /** Guarded by {@code this}: true while one thread starts admitted waiters; only it does, in order. */
@@ -68,8 +77,8 @@ final class PublishBudget {
     }
 
     /** The cost of the publications admitted and not yet completed. */
-    synchronized long used() {
-        return used;
+    long used() {
+        return used.get();
     }
 
     /** The number of publications waiting for admission. */
@@ -83,31 +92,35 @@ final class PublishBudget {
      */
     <T> CompletionStage<T> run(long cost, Supplier<CompletionStage<T>> start) {
         long c = Math.max(cost, 1);
-        Waiting<T> w;
-        boolean scheduleExpiry = false;
-        synchronized (this) {
-            if (!draining && waiting.isEmpty() && fits(c)) {
-                used += c;
-                w = null;
-            } else {
-                w = new Waiting<>(c, start, System.nanoTime());
-                waiting.add(w);
-                scheduleExpiry = !expiryScheduled;
-                expiryScheduled = true;
-            }
-        }
-        if (w == null) {
+        if (queued == 0 && take(c)) {
             return started(c, start);
+        }
+        Waiting<T> w = new Waiting<>(c, start, System.nanoTime());
+        boolean scheduleExpiry;
+        synchronized (this) {
+            waiting.add(w);
+            queued++;
+            scheduleExpiry = !expiryScheduled;
+            expiryScheduled = true;
         }
         if (scheduleExpiry) {
             scheduleExpiry(timeoutMillis);
         }
-        drain(); // a release may have come between the check and the enqueue
+        drain(); // the room may have come back between the check and the enqueue
         return w.result;
     }
 
-    private boolean fits(long cost) {
-        return used == 0 || used + cost <= limit;
+    /** Admits {@code cost} if it fits now: within the limit, or into an empty budget. */
+    private boolean take(long cost) {
+        while (true) {
+            long u = used.get();
+            if (u != 0 && u + cost > limit) {
+                return false;
+            }
+            if (used.compareAndSet(u, u + cost)) {
+                return true;
+            }
+        }
     }
 
     private <T> CompletionStage<T> started(long cost, Supplier<CompletionStage<T>> start) {
@@ -122,10 +135,10 @@ final class PublishBudget {
     }
 
     private void release(long cost) {
-        synchronized (this) {
-            used -= cost;
+        used.addAndGet(-cost);
+        if (queued != 0) {
+            drain();
         }
-        drain();
     }
 
     private void scheduleExpiry(long delayMillis) {
@@ -151,6 +164,7 @@ final class PublishBudget {
             Waiting<?> head = waiting.peek();
             while (head != null && now - head.enqueuedNanos >= timeoutNanos) {
                 expired.add(waiting.poll());
+                queued--;
                 head = waiting.peek();
             }
             if (head == null) {
@@ -183,10 +197,8 @@ final class PublishBudget {
             Waiting<?> next;
             synchronized (this) {
                 Waiting<?> head = waiting.peek();
-                if (head != null && fits(head.cost)) {
-                    waiting.poll();
-                    used += head.cost;
-                    next = head;
+                if (head != null && take(head.cost)) {
+                    next = waiting.poll();
                 } else if (again) {
                     again = false;
                     continue;
@@ -196,6 +208,9 @@ final class PublishBudget {
                 }
             }
             start(next);
+            synchronized (this) {
+                queued--; // only now may a caller take the fast path past it
+            }
         }
     }
 
