@@ -20,11 +20,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -66,6 +68,13 @@ public final class RedisEngine implements Engine {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService[] lanes;
     private final PublishBudget publishBudget;
+    /** What each received PUB/SUB message counts in {@link #backlog} besides its payload and channel name. */
+    private static final long BACKLOG_OVERHEAD = 128;
+    /** Bytes of received PUB/SUB messages waiting for their lane; at most {@code publishBudget} (but for one). */
+    private final AtomicLong backlog = new AtomicLong();
+    /** Channels (lane keys) whose report of a dropped message waits on their lane. */
+    private final Set<String> lostWhileFull = ConcurrentHashMap.newKeySet();
+    private final ThrottledLog backlogFull = new ThrottledLog(log, Clock.systemUTC(), 10_000);
     private final RedisBroker broker;
     private final RedisStores stores;
     private final RedisControlBus controlBus;
@@ -213,10 +222,59 @@ public final class RedisEngine implements Engine {
         if (payload.length == 0) {
             return; // the P.ping keepalive and any empty payload are ignored, as in v1
         }
+        String key = laneKey(redisChannel);
+        ExecutorService lane = lanes[laneOf(key)];
+        if (!lostWhileFull.isEmpty() && lostWhileFull.contains(key)) {
+            // after a drop, the channel's messages are dropped too until its subscribers were told: delivered
+            // before the report, a newer message would move a subscriber's last past the gap, and its recovery
+            // would skip what was dropped
+            return;
+        }
+        long cost = BACKLOG_OVERHEAD + payload.length + 2L * redisChannel.length();
+        long before = backlog.getAndAdd(cost);
+        if (before != 0 && before + cost > config.publishBudget()) {
+            backlog.addAndGet(-cost);
+            dropped(redisChannel, key, lane);
+            return;
+        }
         try {
-            lanes[laneOf(laneKey(redisChannel))].execute(() -> dispatch(redisChannel, payload));
+            lane.execute(() -> {
+                try {
+                    dispatch(redisChannel, payload);
+                } finally {
+                    backlog.addAndGet(-cost);
+                }
+            });
         } catch (RejectedExecutionException e) {
-            // closing: nothing is delivered after close
+            backlog.addAndGet(-cost); // closing: nothing is delivered after close
+        }
+    }
+
+    /**
+     * A message that found the lanes' backlog full is dropped: a node slower than what Redis sends it must not
+     * queue without a bound (docs/scaling.md, "Publications in flight"). Not silently: the operator is warned (at
+     * most once per 10 s), and the subscribers of a channel that lost a message, join or leave are told, as after
+     * a lost subscription, once the backlog ahead of the report on the channel's lane is through
+     * ({@link EngineListener#onSubscriptionsLost}: they are disconnected with {@code reconnect: true} and recover
+     * what they missed from history). One report waits per channel at a time, and until it ran the channel's later
+     * messages are dropped as well (see {@link #received}).
+     */
+    private void dropped(String redisChannel, String key, ExecutorService lane) {
+        backlogFull.warn("Redis PUB/SUB messages arrive faster than this node delivers them; dropped one of {}",
+                redisChannel + " (" + backlog.get() + " bytes wait, at most " + config.publishBudget()
+                        + "): the channel's subscribers are told to recover");
+        EngineListener target = listener;
+        if (target == null || key.equals(redisChannel) || !lostWhileFull.add(key)) {
+            return; // not a channel's message, join or leave (control, admin); or its report already waits
+        }
+        String channel = names.untagged(key);
+        try {
+            lane.execute(() -> {
+                lostWhileFull.remove(key);
+                target.onSubscriptionsLost(Set.of(channel));
+            });
+        } catch (RejectedExecutionException e) {
+            lostWhileFull.remove(key); // closing
         }
     }
 
@@ -317,6 +375,11 @@ public final class RedisEngine implements Engine {
 
     List<RedisBackend> shards() {
         return shards;
+    }
+
+    /** Bytes of received PUB/SUB messages waiting for their lane. */
+    long backlog() {
+        return backlog.get();
     }
 
     /** What publications on their way to Redis may hold together. */
