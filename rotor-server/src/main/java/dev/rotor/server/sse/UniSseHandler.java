@@ -2,7 +2,6 @@ package dev.rotor.server.sse;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rotor.channel.ChannelOptions;
 import dev.rotor.node.ClientSession;
@@ -99,27 +98,82 @@ final class UniSseHandler extends ChannelInboundHandlerAdapter implements SseTra
             return;
         }
         List<byte[]> replies = elements(reply);
-        List<JsonNode> trees = new ArrayList<>(replies.size());
-        try {
-            for (byte[] r : replies) {
-                trees.add(JSON.readTree(r));
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("the core's reply is not JSON", e);
+        List<ReplySummary> summaries = new ArrayList<>(replies.size());
+        for (byte[] r : replies) {
+            summaries.add(ReplySummary.of(r));
         }
-        for (int i = 1; i < trees.size(); i++) {
-            String error = trees.get(i).path("error").asText("");
+        for (int i = 1; i < summaries.size(); i++) {
+            String error = summaries.get(i).error();
             if (!error.isEmpty()) {
                 refuse(error.equals(ProtocolError.PERMISSION_DENIED.text()) ? HttpResponseStatus.FORBIDDEN
                         : HttpResponseStatus.BAD_REQUEST, error + ": " + query.channels().get(i - 1));
                 return;
             }
         }
-        start(replies, trees);
+        start(replies, summaries);
+    }
+
+    /**
+     * What the stream needs of one reply: its {@code error}, and its body's {@code last} and message uids, read
+     * with a streaming parser that skips everything else. A tree of the whole reply cost many times its bytes when the
+     * data held many small values: a recovering handshake of a client allowed {@code client_queue_max_size} of
+     * replies then held a multiple of that on the heap at once.
+     */
+    record ReplySummary(String error, String last, List<String> uids) {
+        static ReplySummary of(byte[] reply) {
+            String error = "";
+            String last = "";
+            List<String> uids = new ArrayList<>();
+            try (JsonParser p = JSON.getFactory().createParser(reply)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    throw new IOException("a reply that is not an object");
+                }
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    JsonToken value = p.nextToken();
+                    if (name.equals("error") && value == JsonToken.VALUE_STRING) {
+                        error = p.getText();
+                    } else if (name.equals("body") && value == JsonToken.START_OBJECT) {
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String field = p.currentName();
+                            JsonToken v = p.nextToken();
+                            if (field.equals("last") && v == JsonToken.VALUE_STRING) {
+                                last = p.getText();
+                            } else if (field.equals("messages") && v == JsonToken.START_ARRAY) {
+                                while (p.nextToken() == JsonToken.START_OBJECT) {
+                                    uids.add(uid(p));
+                                }
+                            } else {
+                                p.skipChildren();
+                            }
+                        }
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("the core's reply is not JSON", e);
+            }
+            return new ReplySummary(error, last, uids);
+        }
+
+        /** The {@code uid} of the message object the parser is in, which it leaves at that object's end. */
+        private static String uid(JsonParser p) throws IOException {
+            String uid = "";
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                if (p.nextToken() == JsonToken.VALUE_STRING && field.equals("uid")) {
+                    uid = p.getText();
+                } else {
+                    p.skipChildren();
+                }
+            }
+            return uid;
+        }
     }
 
     /** The stream: the response head, the connect and subscribe replies as the first events, then the pushes. */
-    private void start(List<byte[]> replies, List<JsonNode> trees) {
+    private void start(List<byte[]> replies, List<ReplySummary> summaries) {
         NodeConfig config = node.config();
         List<String> channels = query.channels();
         List<Boolean> recover = new ArrayList<>(channels.size());
@@ -129,10 +183,8 @@ final class UniSseHandler extends ChannelInboundHandlerAdapter implements SseTra
         }
         StreamPositions positions = new StreamPositions(channels, recover);
         for (int i = 0; i < channels.size(); i++) {
-            JsonNode body = trees.get(i + 1).path("body");
-            List<String> uids = new ArrayList<>();
-            body.path("messages").forEach(m -> uids.add(m.path("uid").asText("")));
-            positions.subscribed(channels.get(i), body.path("last").asText(""), uids,
+            ReplySummary subscribed = summaries.get(i + 1);
+            positions.subscribed(channels.get(i), subscribed.last(), subscribed.uids(),
                     query.positions() == null ? null : query.positions().get(i));
         }
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);

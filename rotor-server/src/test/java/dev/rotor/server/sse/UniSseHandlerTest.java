@@ -31,4 +31,24 @@ class UniSseHandlerTest {
         assertThat(UniSseHandler.statusOf(Disconnect.SLOW)).isEqualTo(HttpResponseStatus.SERVICE_UNAVAILABLE);
         assertThat(UniSseHandler.statusOf(Disconnect.STALE)).isEqualTo(HttpResponseStatus.FORBIDDEN);
     }
+
+    /** Only error, last and the messages' own uids are read; uids inside data, and everything else, are skipped. */
+    @Test
+    void aReplySummaryReadsTheErrorTheLastAndTheMessageUidsOnly() {
+        String subscribe = "{\"uid\":\"2\",\"method\":\"subscribe\",\"error\":null,\"body\":{\"channel\":\"news\","
+                + "\"status\":true,\"last\":\"m9\",\"messages\":[{\"uid\":\"m9\",\"channel\":\"news\","
+                + "\"data\":{\"uid\":\"fake\",\"deep\":[[],[{\"uid\":\"x\"}]]}},{\"data\":[1,2],\"uid\":\"m8\"},"
+                + "{\"data\":\"no uid\"}],\"recovered\":true}}";
+        UniSseHandler.ReplySummary s = UniSseHandler.ReplySummary.of(subscribe.getBytes(StandardCharsets.UTF_8));
+        assertThat(s.error()).isEmpty();
+        assertThat(s.last()).isEqualTo("m9");
+        assertThat(s.uids()).containsExactly("m9", "m8", "");
+
+        UniSseHandler.ReplySummary refused = UniSseHandler.ReplySummary.of(
+                "{\"method\":\"subscribe\",\"error\":\"permission denied\",\"body\":{\"channel\":\"$x\"}}"
+                        .getBytes(StandardCharsets.UTF_8));
+        assertThat(refused.error()).isEqualTo("permission denied");
+        assertThat(refused.last()).isEmpty();
+        assertThat(refused.uids()).isEmpty();
+    }
 }
