@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.entry;
 
 import dev.rotor.engine.EngineListener;
 import dev.rotor.engine.HistoryOptions;
+import dev.rotor.testing.ForwardingEngineListener;
 import dev.rotor.testing.RecordingEngineListener;
 import dev.rotor.testing.RecordingEngineListener.Joined;
 import dev.rotor.testing.RecordingEngineListener.Left;
@@ -166,7 +167,7 @@ class MemoryEngineTest {
 
     @Test
     void aListenerPublishingIntoTheSameChannelDoesNotDeadlock() {
-        start(new EngineListenerAdapter(recorder) {
+        start(new ForwardingEngineListener(recorder) {
             @Override
             public void onMessage(Message message) {
                 super.onMessage(message);
@@ -185,7 +186,7 @@ class MemoryEngineTest {
 
     @Test
     void aThrowingListenerFailsOnlyThatPublish() {
-        start(new EngineListenerAdapter(recorder) {
+        start(new ForwardingEngineListener(recorder) {
             @Override
             public void onMessage(Message message) {
                 if (message.uid().equals("bad")) {
@@ -281,42 +282,8 @@ class MemoryEngineTest {
         assertThat(join(engine.presenceStore().presence("ch"))).isEmpty();
     }
 
-    /** Forwards everything to a delegate; tests override what they need. */
-    private static class EngineListenerAdapter implements EngineListener {
-        private final EngineListener delegate;
-
-        EngineListenerAdapter(EngineListener delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public void onMessage(Message message) {
-            delegate.onMessage(message);
-        }
-
-        @Override
-        public void onJoin(String channel, ClientInfo info) {
-            delegate.onJoin(channel, info);
-        }
-
-        @Override
-        public void onLeave(String channel, ClientInfo info) {
-            delegate.onLeave(channel, info);
-        }
-
-        @Override
-        public void onControl(ControlMessage payload) {
-            delegate.onControl(payload);
-        }
-
-        @Override
-        public void onAdmin(ControlMessage payload) {
-            delegate.onAdmin(payload);
-        }
-    }
-
     /** Blocks the first message of one channel until released, to hold a delivery in progress. */
-    private static final class GatedListener extends EngineListenerAdapter {
+    private static final class GatedListener extends ForwardingEngineListener {
         private final String gatedChannel;
         private final CountDownLatch entered = new CountDownLatch(1);
         private final CountDownLatch released = new CountDownLatch(1);

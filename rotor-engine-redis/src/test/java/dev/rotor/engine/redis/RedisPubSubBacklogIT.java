@@ -2,12 +2,10 @@ package dev.rotor.engine.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rotor.engine.EngineListener;
 import dev.rotor.engine.HistoryOptions;
-import dev.rotor.protocol.ClientInfo;
-import dev.rotor.protocol.ControlMessage;
 import dev.rotor.protocol.Message;
 import dev.rotor.protocol.RawJson;
+import dev.rotor.testing.ForwardingEngineListener;
 import dev.rotor.testing.LogCapture;
 import dev.rotor.testing.RecordingEngineListener;
 import dev.rotor.testkit.redis.RedisServer;
@@ -88,13 +86,12 @@ class RedisPubSubBacklogIT {
     }
 
     /** Holds the lane in the first message until the gate opens; then records everything. */
-    private static final class GatedListener implements EngineListener {
+    private static final class GatedListener extends ForwardingEngineListener {
         private final CountDownLatch gate;
-        private final RecordingEngineListener recorder;
 
         GatedListener(CountDownLatch gate, RecordingEngineListener recorder) {
+            super(recorder);
             this.gate = gate;
-            this.recorder = recorder;
         }
 
         @Override
@@ -104,32 +101,7 @@ class RedisPubSubBacklogIT {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            recorder.onMessage(message);
-        }
-
-        @Override
-        public void onJoin(String channel, ClientInfo info) {
-            recorder.onJoin(channel, info);
-        }
-
-        @Override
-        public void onLeave(String channel, ClientInfo info) {
-            recorder.onLeave(channel, info);
-        }
-
-        @Override
-        public void onControl(ControlMessage message) {
-            recorder.onControl(message);
-        }
-
-        @Override
-        public void onAdmin(ControlMessage message) {
-            recorder.onAdmin(message);
-        }
-
-        @Override
-        public void onSubscriptionsLost(Set<String> channels) {
-            recorder.onSubscriptionsLost(channels);
+            super.onMessage(message);
         }
     }
 }
