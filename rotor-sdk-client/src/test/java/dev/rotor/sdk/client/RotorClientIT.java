@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -443,6 +444,38 @@ class RotorClientIT {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * A listener throwing an {@link Error} must not stop the callback executor: before, its drain caught only
+     * RuntimeException, so later callbacks never ran and close() could not end the client's threads.
+     */
+    @Test
+    void aListenerThrowingAnErrorDoesNotStopLaterCallbacksOrTheClientsThreads() throws Exception {
+        start(ChannelOptions.builder());
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        Events events = new Events();
+        ConnectionListener throwing = new ConnectionListener() {
+            @Override
+            public void onConnect(ConnectEvent e) {
+                throw new AssertionError("a listener's failed assertion (expected by the test)");
+            }
+        };
+        RotorClient client = client(config(events).listener(throwing)
+                .credentials(ServerFixture.credentials("olga", "")));
+        Subscription news = client.subscribe("news", events);
+        client.connect().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        news.ready().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        fixture.api.publish("news", "1").join();
+        assertThat(await(events.messages, 1).get(0).data().toString()).isEqualTo("1");
+
+        List<Thread> clientThreads = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !before.contains(t) && t.getName().startsWith("rotor-client-")).toList();
+        assertThat(clientThreads).extracting(Thread::getName)
+                .contains("rotor-client-callbacks", "rotor-client-timers");
+        client.close();
+        Awaitility.await("the client's threads end").atMost(WAIT)
+                .until(() -> clientThreads.stream().noneMatch(Thread::isAlive));
     }
 
     @Test

@@ -6,7 +6,9 @@ import java.util.concurrent.Executor;
 /**
  * Runs tasks one at a time, in submission order, on a delegate executor (the pattern from the {@link Executor}
  * javadoc), so that callbacks keep frame order even on a multi-threaded pool. Thread-safe. A task that throws does
- * not stop the ones after it.
+ * not stop the ones after it: whatever it throws, an {@link Error} included (an application's {@code AssertionError}
+ * or {@code StackOverflowError} in a listener), goes to the running thread's uncaught-exception handler and the
+ * drain goes on. Catching less would leave {@link #running} true for ever: no task would run again.
  */
 final class SerialExecutor implements Executor {
     private final Executor delegate;
@@ -81,17 +83,21 @@ final class SerialExecutor implements Executor {
                 }
             }
             if (shorter != null) {
-                shorter.run();
+                runReporting(shorter);
             }
             if (next == null) {
                 return;
             }
-            try {
-                next.run();
-            } catch (RuntimeException e) {
-                Thread t = Thread.currentThread();
-                t.getUncaughtExceptionHandler().uncaughtException(t, e);
-            }
+            runReporting(next);
+        }
+    }
+
+    private static void runReporting(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable e) {
+            Thread t = Thread.currentThread();
+            t.getUncaughtExceptionHandler().uncaughtException(t, e);
         }
     }
 }

@@ -63,6 +63,34 @@ class SerialExecutorTest {
     }
 
     @Test
+    void aTaskThrowingAnErrorIsReportedToTheUncaughtHandlerAndTheNextTasksStillRun() throws Exception {
+        List<Throwable> reported = new CopyOnWriteArrayList<>();
+        ExecutorService pool = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "serial-executor-test");
+            t.setUncaughtExceptionHandler((thread, e) -> reported.add(e));
+            return t;
+        });
+        try {
+            SerialExecutor serial = new SerialExecutor(pool);
+            CountDownLatch done = new CountDownLatch(2);
+            serial.execute(() -> {
+                throw new AssertionError("a listener's failed assertion (expected by the test)");
+            });
+            serial.execute(done::countDown);
+            serial.execute(() -> {
+                throw new StackOverflowError("expected by the test");
+            });
+            serial.execute(done::countDown);
+            assertThat(done.await(10, TimeUnit.SECONDS)).as("the tasks after the errors ran").isTrue();
+            assertThat(reported).hasSize(2);
+            assertThat(reported.get(0)).isInstanceOf(AssertionError.class);
+            assertThat(reported.get(1)).isInstanceOf(StackOverflowError.class);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void anActionWaitingForAShorterQueueRunsOnceTheQueueDrainsBelowItsLimit() {
         List<Runnable> delegate = new ArrayList<>();
         SerialExecutor serial = new SerialExecutor(delegate::add);
