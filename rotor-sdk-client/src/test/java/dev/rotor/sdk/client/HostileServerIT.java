@@ -2,23 +2,33 @@ package dev.rotor.sdk.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rotor.sdk.client.internal.RealRotorClient;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * The realtime client against a server that sends one endless WebSocket message: a text frame without FIN followed
- * by continuation frames for ever. The client must give the message up at {@code maxMessageSize}, close the
- * connection (so the server's writes stop far short of what it would send) and report it; then it reconnects.
+ * The realtime client against servers that are hostile or broken, each played by a {@link ScriptedWsServer}: what
+ * they send must not grow the client's heap without a bound or leave it stuck.
  */
 class HostileServerIT {
+    private static final Backoff FAST = new Backoff(Duration.ofMillis(50), Duration.ofMillis(100), 2, 0, 0);
+
     private static final int MAX_MESSAGE = 1 << 20;
     /** What the server would send on one connection if the client kept reading. */
     private static final long ENDLESS = 1L << 30;
 
+    /**
+     * One endless WebSocket message: a text frame without FIN followed by continuation frames for ever. The client
+     * must give the message up at {@code maxMessageSize}, close the connection (so the server's writes stop far short
+     * of what it would send) and report it; then it reconnects.
+     */
     @Test
     void anEndlessMessageEndsTheConnectionAtTheSizeLimit() throws Exception {
         AtomicLong firstConnectionBytes = new AtomicLong();
@@ -30,7 +40,7 @@ class HostileServerIT {
         })) {
             Events events = new Events();
             RotorClient client = RotorClient.create(RotorClientConfig.builder(server.url()).insecure(true)
-                    .maxMessageSize(MAX_MESSAGE).backoff(new Backoff(Duration.ofMillis(50), Duration.ofMillis(100), 2, 0, 0)).listener(events).build());
+                    .maxMessageSize(MAX_MESSAGE).backoff(FAST).listener(events).build());
             try {
                 client.connect();
                 RotorClientException e = Events.awaitMatch(events.errors,
@@ -44,6 +54,66 @@ class HostileServerIT {
                 client.close();
             }
         }
+    }
+
+    /**
+     * Pushes before the subscribe reply wait for it, but at most {@code MAX_QUEUED_CALLBACKS} of them: one more
+     * ends the connection (before, 300,000 took 91 MiB). On the next connection the pushes that arrive before the
+     * reply are delivered after the recovered messages, each message once.
+     */
+    @Test
+    void tooManyPushesBeforeTheSubscribeReplyEndTheConnection() throws Exception {
+        int limit = RealRotorClient.MAX_QUEUED_CALLBACKS;
+        try (ScriptedWsServer server = new ScriptedWsServer((peer, n) -> {
+            peer.acceptConnect("c" + n);
+            JsonNode subscribe = peer.readCommand("subscribe");
+            if (n == 1) {
+                for (int sent = 0; sent <= limit; sent += 1000) {
+                    List<String> pushes = new ArrayList<>();
+                    for (int i = sent; i < Math.min(sent + 1000, limit + 1); i++) {
+                        pushes.add(push("news", 1000 + i));
+                    }
+                    peer.sendText("[" + String.join(",", pushes) + "]");
+                }
+            } else {
+                peer.sendText(push("news", 2));
+                peer.sendText(push("news", 3));
+                peer.reply(subscribe, "{\"channel\":\"news\",\"messages\":["
+                        + message("news", 3) + "," + message("news", 2) + "," + message("news", 1) + "]}");
+            }
+            while (peer.readMessage() != null) {
+                // until the client leaves
+            }
+        })) {
+            Events events = new Events();
+            RotorClient client = RotorClient.create(RotorClientConfig.builder(server.url()).insecure(true)
+                    .backoff(FAST).listener(events).build());
+            try {
+                client.subscribe("news", events);
+                client.connect();
+                assertThat(Events.awaitMatch(events.errors, e -> e.getMessage().contains("pushes in news")))
+                        .hasMessage("the server sent more than " + limit + " pushes in news before its reply to the"
+                                + " subscribe");
+                assertThat(Events.await(events.disconnects, 1)).first().isEqualTo(
+                        new ConnectionListener.DisconnectEvent("too many pushes before the subscribe reply", true));
+                Events.await(events.subscribed, 1);
+                assertThat(Events.await(events.messages, 3)).extracting(m -> m.data().toString())
+                        .containsExactly("1", "2", "3");
+                assertThat(server.accepted()).isEqualTo(2);
+            } finally {
+                client.close();
+            }
+        }
+    }
+
+    /** A message object of channel {@code channel} with uid {@code u<n>} and data {@code n}. */
+    static String message(String channel, int n) {
+        return "{\"uid\":\"u" + n + "\",\"channel\":\"" + channel + "\",\"data\":" + n + "}";
+    }
+
+    /** A message push (client-protocol.md §8). */
+    static String push(String channel, int n) {
+        return "{\"method\":\"message\",\"body\":" + message(channel, n) + "}";
     }
 
     /** Sends one message that never ends; returns the bytes sent until the peer left. */

@@ -488,6 +488,11 @@ public final class RealRotorClient implements RotorClient {
         return dispatcher.withTimeout(f, config.requestTimeout(), "signing " + String.join(", ", channels));
     }
 
+    /** True while {@code c} is the current connection and not lost. */
+    boolean isLiveLocked(Connection c) {
+        return c == current && !c.ended;
+    }
+
     /** The connection's client id while it is the current, connected one; null otherwise. */
     String clientIdOf(Connection c) {
         synchronized (lock) {
@@ -651,7 +656,7 @@ public final class RealRotorClient implements RotorClient {
             switch (method) {
                 case "message", "join", "leave", "unsubscribe" -> {
                     if (s != null) {
-                        s.onPush(method, body);
+                        s.onPush(c, method, body);
                     }
                 }
                 default -> {

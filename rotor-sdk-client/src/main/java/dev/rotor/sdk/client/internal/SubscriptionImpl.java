@@ -5,13 +5,16 @@ import dev.rotor.protocol.TreeDecoding;
 import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.Message;
 import dev.rotor.sdk.client.ChannelSign;
+import dev.rotor.sdk.client.ConnectionListener;
 import dev.rotor.sdk.client.RotorClientException;
 import dev.rotor.sdk.client.Subscription;
 import dev.rotor.sdk.client.SubscriptionListener;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -38,10 +41,18 @@ final class SubscriptionImpl implements Subscription {
     private String lastUid;
     /** Guarded by client.lock; completes on the next success; replaced once done and a new attempt starts. */
     private CompletableFuture<Void> ready = new CompletableFuture<>();
-    /** Guarded by client.lock; pushes received while SUBSCRIBING, delivered after the reply. */
+    /**
+     * Guarded by client.lock; pushes (messages, joins, leaves) received while SUBSCRIBING, delivered after the reply.
+     * At most {@link RealRotorClient#MAX_QUEUED_CALLBACKS}: one more ends the connection (see {@link #onPush}).
+     */
     private final List<Runnable> buffered = new ArrayList<>();
-    /** Guarded by client.lock; uids of messages in {@link #buffered}. */
-    private final List<String> bufferedUids = new ArrayList<>();
+    /**
+     * Guarded by client.lock; uids of messages in {@link #buffered}. A set: each of the reply's recovered messages
+     * is looked up in it under the lock, and a list made a 60,000-message recovery freeze the client for 96 s.
+     */
+    private final Set<String> bufferedUids = new HashSet<>();
+    /** Guarded by client.lock; the uid of the newest message in {@link #buffered}, null when it holds none. */
+    private String lastBufferedUid;
 
     SubscriptionImpl(RealRotorClient client, String channel, SubscriptionListener listener) {
         this.client = client;
@@ -89,8 +100,7 @@ final class SubscriptionImpl implements Subscription {
     private void beginAttemptLocked() {
         state = State.SUBSCRIBING;
         epoch++;
-        buffered.clear();
-        bufferedUids.clear();
+        clearBufferLocked();
         if (ready.isDone()) {
             ready = new CompletableFuture<>();
         }
@@ -163,8 +173,7 @@ final class SubscriptionImpl implements Subscription {
             CompletableFuture<Void> r = ready;
             if (cause != null) {
                 state = State.FAILED;
-                buffered.clear();
-                bufferedUids.clear();
+                clearBufferLocked();
                 RotorClientException e = Dispatcher.asClientException(cause);
                 out.add(() -> listener.onSubscribeError(new SubscriptionListener.SubscribeError(channel, e, resubscribe)));
                 out.add(() -> r.completeExceptionally(e));
@@ -178,8 +187,8 @@ final class SubscriptionImpl implements Subscription {
                 } else if (!recoverRequested) {
                     lastUid = body.path("last").asText("");
                 }
-                if (!bufferedUids.isEmpty()) {
-                    lastUid = bufferedUids.get(bufferedUids.size() - 1);
+                if (lastBufferedUid != null) {
+                    lastUid = lastBufferedUid;
                 }
                 out.add(() -> listener.onSubscribeSuccess(
                         new SubscriptionListener.SubscribeSuccess(channel, resubscribe, recovered)));
@@ -190,48 +199,81 @@ final class SubscriptionImpl implements Subscription {
                     }
                 }
                 out.addAll(buffered);
-                buffered.clear();
-                bufferedUids.clear();
+                clearBufferLocked();
                 out.add(() -> r.complete(null));
             }
         }
         client.dispatcher.dispatchAll(out);
     }
 
-    /** A {@code message}, {@code join}, {@code leave} or {@code unsubscribe} push for this channel (§8). */
-    void onPush(String method, JsonNode body) {
+    private void clearBufferLocked() {
+        buffered.clear();
+        bufferedUids.clear();
+        lastBufferedUid = null;
+    }
+
+    /**
+     * A {@code message}, {@code join}, {@code leave} or {@code unsubscribe} push for this channel (§8) that arrived
+     * on connection {@code c}. While SUBSCRIBING, pushes wait for the subscribe reply; a server that sends more than
+     * {@link RealRotorClient#MAX_QUEUED_CALLBACKS} of them before it (300,000 took 91 MiB) loses the connection:
+     * the client reconnects and resubscribes, with recovery once it has seen a message.
+     */
+    void onPush(RealRotorClient.Connection c, String method, JsonNode body) {
         List<Runnable> out = new ArrayList<>();
+        boolean tooMany = false;
         synchronized (client.lock) {
-            if (state == State.UNSUBSCRIBED || state == State.FAILED) {
-                return;
+            if (state == State.UNSUBSCRIBED || state == State.FAILED || !client.isLiveLocked(c)) {
+                return; // a push read after its connection was lost must not join the next attempt's buffer
             }
             switch (method) {
                 case "message" -> {
                     Message m = TreeDecoding.message(body);
                     Runnable r = () -> listener.onMessage(m);
-                    if (state == State.SUBSCRIBING) {
-                        buffered.add(r);
-                        bufferedUids.add(m.uid());
-                    } else {
+                    if (state != State.SUBSCRIBING) {
                         lastUid = m.uid();
                         out.add(r);
+                    } else {
+                        tooMany = !bufferLocked(r, m.uid());
                     }
                 }
                 case "join", "leave" -> {
                     ClientInfo info = TreeDecoding.clientInfo(body.path("data"));
                     SubscriptionListener.Presence p = new SubscriptionListener.Presence(channel, info);
                     Runnable r = "join".equals(method) ? () -> listener.onJoin(p) : () -> listener.onLeave(p);
-                    if (state == State.SUBSCRIBING) {
-                        buffered.add(r);
-                    } else {
+                    if (state != State.SUBSCRIBING) {
                         out.add(r);
+                    } else {
+                        tooMany = !bufferLocked(r, null);
                     }
                 }
                 case "unsubscribe" -> unsubscribedLocked(out);
                 default -> throw new IllegalArgumentException(method);
             }
         }
+        if (tooMany) {
+            client.lost(c, new ConnectionListener.DisconnectEvent("too many pushes before the subscribe reply", true),
+                    new RotorClientException("the server sent more than " + RealRotorClient.MAX_QUEUED_CALLBACKS
+                            + " pushes in " + channel + " before its reply to the subscribe"));
+            return;
+        }
         client.dispatcher.dispatchAll(out);
+    }
+
+    /**
+     * Buffers a push ({@code uid} null for a join or leave) until the subscribe reply; false, with the buffer
+     * dropped, when it is full.
+     */
+    private boolean bufferLocked(Runnable r, String uid) {
+        if (buffered.size() >= RealRotorClient.MAX_QUEUED_CALLBACKS) {
+            clearBufferLocked();
+            return false;
+        }
+        buffered.add(r);
+        if (uid != null) {
+            bufferedUids.add(uid);
+            lastBufferedUid = uid;
+        }
+        return true;
     }
 
     /** Moves to UNSUBSCRIBED and returns the connection to tell, if any. */
@@ -241,8 +283,7 @@ final class SubscriptionImpl implements Subscription {
         }
         state = State.UNSUBSCRIBED;
         epoch++;
-        buffered.clear();
-        bufferedUids.clear();
+        clearBufferLocked();
         CompletableFuture<Void> r = ready;
         if (!r.isDone()) {
             out.add(() -> r.completeExceptionally(new RotorClientException("unsubscribed from " + channel)));
