@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -100,6 +102,50 @@ class HostileServerIT {
                 assertThat(Events.await(events.messages, 3)).extracting(m -> m.data().toString())
                         .containsExactly("1", "2", "3");
                 assertThat(server.accepted()).isEqualTo(2);
+            } finally {
+                client.close();
+            }
+        }
+    }
+
+    /**
+     * A success reply without a body (PendingReplies makes it null) to subscribe, presence or history fails that
+     * call with a RotorClientException; before, a subscribe stayed SUBSCRIBING for ever (an NPE after the state
+     * change, lost in a completion stage) and presence/history failed with a bare NullPointerException.
+     */
+    @Test
+    void repliesWithoutABodyFailTheirCall() throws Exception {
+        try (ScriptedWsServer server = new ScriptedWsServer((peer, n) -> {
+            peer.acceptConnect("c" + n);
+            for (List<JsonNode> commands; (commands = peer.readCommands()) != null; ) {
+                for (JsonNode c : commands) {
+                    String channel = c.path("params").path("channel").asText();
+                    boolean withBody = c.path("method").asText().equals("subscribe") && channel.equals("good");
+                    peer.reply(c, withBody ? "{\"channel\":\"good\"}" : null);
+                }
+            }
+        })) {
+            Events events = new Events();
+            RotorClient client = RotorClient.create(RotorClientConfig.builder(server.url()).insecure(true)
+                    .backoff(FAST).listener(events).build());
+            try {
+                Subscription bad = client.subscribe("bad", events);
+                Subscription good = client.subscribe("good", events);
+                client.connect();
+                SubscriptionListener.SubscribeError error = Events.await(events.subscribeErrors, 1).get(0);
+                assertThat(error.channel()).isEqualTo("bad");
+                assertThat(error.error()).hasMessage("the server's subscribe reply for bad had no body");
+                assertThat(bad.state()).isEqualTo(Subscription.State.FAILED);
+                assertThat(bad.ready()).failsWithin(Events.WAIT).withThrowableOfType(ExecutionException.class)
+                        .withCauseInstanceOf(RotorClientException.class);
+
+                good.ready().get(Events.WAIT.toSeconds(), TimeUnit.SECONDS);
+                assertThat(good.presence()).failsWithin(Events.WAIT).withThrowableOfType(ExecutionException.class)
+                        .havingCause().isExactlyInstanceOf(RotorClientException.class)
+                        .withMessage("the server's presence reply for good had no body");
+                assertThat(good.history()).failsWithin(Events.WAIT).withThrowableOfType(ExecutionException.class)
+                        .havingCause().isExactlyInstanceOf(RotorClientException.class)
+                        .withMessage("the server's history reply for good had no body");
             } finally {
                 client.close();
             }

@@ -3,6 +3,7 @@ package dev.rotor.sdk.client.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rotor.protocol.TreeDecoding;
 import dev.rotor.protocol.ClientInfo;
+import dev.rotor.protocol.JsonWriter;
 import dev.rotor.protocol.Message;
 import dev.rotor.sdk.client.ChannelSign;
 import dev.rotor.sdk.client.ConnectionListener;
@@ -16,6 +17,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * A subscription of a {@link RealRotorClient}. Thread-safe: mutable fields are guarded by the client's lock, and
@@ -160,7 +163,8 @@ final class SubscriptionImpl implements Subscription {
     }
 
     private void replied(int myEpoch, boolean recoverRequested, JsonNode body, Throwable error) {
-        Throwable cause = Dispatcher.unwrap(error);
+        Throwable cause = error != null || body != null ? Dispatcher.unwrap(error) : new RotorClientException(
+                "the server's subscribe reply for " + channel + " had no body");
         if (cause instanceof RotorClientException.ConnectionLost || cause instanceof RotorClientException.Closed) {
             return; // the connection is gone; connectionLostLocked already arranged the next attempt
         }
@@ -320,8 +324,12 @@ final class SubscriptionImpl implements Subscription {
 
     // ---- channel commands --------------------------------------------------------------------------------------
 
-    /** Waits until subscribed, then sends; bounded by the request timeout overall. */
-    private CompletableFuture<JsonNode> whenSubscribed(String method, java.util.function.Consumer<dev.rotor.protocol.JsonWriter> params) {
+    /**
+     * Waits until subscribed, then sends, and turns the reply's body into the result with {@code decode}; bounded
+     * by the request timeout overall.
+     */
+    private <T> CompletableFuture<T> whenSubscribed(String method, Consumer<JsonWriter> params,
+            Function<JsonNode, T> decode) {
         CompletableFuture<Void> r;
         synchronized (client.lock) {
             r = ready;
@@ -329,23 +337,32 @@ final class SubscriptionImpl implements Subscription {
                 return CompletableFuture.failedFuture(new RotorClientException("not subscribed to " + channel));
             }
         }
-        return client.dispatcher.toApplication(client.dispatcher.withTimeout(r.thenCompose(v -> client.callCurrent(method, params)),
+        CompletableFuture<T> result = r.thenCompose(v -> client.callCurrent(method, params)).thenApply(decode);
+        return client.dispatcher.toApplication(client.dispatcher.withTimeout(result,
                 client.config().requestTimeout(), method + " in " + channel));
+    }
+
+    /** The {@code data} of a presence or history reply; a reply without a body fails the call. */
+    private JsonNode data(String method, JsonNode body) {
+        if (body == null) {
+            throw new RotorClientException("the server's " + method + " reply for " + channel + " had no body");
+        }
+        return body.get("data");
     }
 
     @Override
     public CompletableFuture<Void> publish(String json) {
-        return whenSubscribed("publish", Frames.publish(channel, json)).thenApply(b -> null);
+        return whenSubscribed("publish", Frames.publish(channel, json), b -> null);
     }
 
     @Override
     public CompletableFuture<Map<String, ClientInfo>> presence() {
-        return whenSubscribed("presence", Frames.channel(channel)).thenApply(b -> TreeDecoding.presence(b.get("data")));
+        return whenSubscribed("presence", Frames.channel(channel), b -> TreeDecoding.presence(data("presence", b)));
     }
 
     @Override
     public CompletableFuture<List<Message>> history() {
-        return whenSubscribed("history", Frames.channel(channel)).thenApply(b -> TreeDecoding.messages(b.get("data")));
+        return whenSubscribed("history", Frames.channel(channel), b -> TreeDecoding.messages(data("history", b)));
     }
 
     @Override
