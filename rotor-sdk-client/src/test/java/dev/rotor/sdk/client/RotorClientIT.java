@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -385,7 +386,7 @@ class RotorClientIT {
     void blockingCallsFromACallbackAreRefusedInsteadOfHanging() throws Exception {
         start(ChannelOptions.builder().presence(true));
         Events events = new Events();
-        List<Throwable> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Throwable> refused = new CopyOnWriteArrayList<>();
         RotorClient client = connected("bob", events);
         client.subscribe("news", new SubscriptionListener() {
             @Override
@@ -498,6 +499,52 @@ class RotorClientIT {
             awaitMatch(events.subscribed, SubscriptionListener.SubscribeSuccess::resubscribe);
             fixture.api.publish("news", "1").join();
             assertThat(await(events.messages, 1).get(0).data().toString()).isEqualTo("1");
+            assertThat(events.closed).isEmpty();
+        }
+    }
+
+    /**
+     * A server that stops reading, with pings off: publishes beyond {@code maxMessageSize} characters waiting to be
+     * sent fail at once, and the connection ends once no write completed for {@code requestTimeout}; the client
+     * reconnects. Before, the frames queued without a bound (100,000 publishes of 1 KB: up to 282 MiB) and nothing
+     * ever ended the connection.
+     */
+    @Test
+    void aServerThatStopsReadingIsCutOffAndWritesBeyondTheQueueFailAtOnce() throws Exception {
+        start(ChannelOptions.builder().publish(true));
+        try (StallingProxy proxy = new StallingProxy(fixture.server.boundPort())) {
+            Events events = new Events();
+            RotorClient client = client(RotorClientConfig.builder(
+                            "ws://127.0.0.1:" + proxy.port() + "/connection/websocket")
+                    .listener(events).backoff(FAST).credentials(ServerFixture.credentials("pia", ""))
+                    .pingInterval(Duration.ZERO).requestTimeout(Duration.ofSeconds(2)).maxMessageSize(256 << 10));
+            Subscription news = client.subscribe("news", events);
+            client.connectBlocking();
+            news.ready().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+            proxy.stopReadingFromExistingClients();
+            String data = "{\"text\":\"" + "x".repeat(1000) + "\"}";
+            List<Throwable> refused = new CopyOnWriteArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            // until the socket buffers are full and the queue too: bounded in count and time
+            for (int i = 0; i < 50_000 && refused.isEmpty() && System.nanoTime() < deadline; i++) {
+                news.publish(data).exceptionally(e -> {
+                    if (String.valueOf(e.getMessage()).startsWith("the server is not reading")) {
+                        refused.add(e);
+                    }
+                    return null;
+                });
+            }
+            Awaitility.await().atMost(WAIT).until(() -> !refused.isEmpty());
+            assertThat(refused.get(0)).isExactlyInstanceOf(RotorClientException.class);
+
+            assertThat(await(events.disconnects, 1).get(0))
+                    .isEqualTo(new ConnectionListener.DisconnectEvent("server not reading", true));
+            assertThat(events.errors).anySatisfy(e -> assertThat(e).hasMessage("the server read nothing for 2000 ms:"
+                    + " a frame waited that long to be sent and no other write completed"));
+            assertThat(await(events.connects, 2).get(1).reconnect()).isTrue();
+            awaitMatch(events.subscribed, SubscriptionListener.SubscribeSuccess::resubscribe);
+            news.publishBlocking("\"after\"");
             assertThat(events.closed).isEmpty();
         }
     }

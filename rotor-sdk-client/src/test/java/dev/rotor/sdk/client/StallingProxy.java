@@ -9,11 +9,14 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A loopback TCP proxy in front of the server that can stall: while stalled, the connections that exist keep
- * their sockets open but no byte passes in either direction, like a network path that silently dies. Connections
- * accepted later pass traffic normally. Thread-safe; one daemon thread per direction of each connection.
+ * their sockets open but no byte passes in either direction, like a network path that silently dies. It can also
+ * stop reading what clients send, like a server that no longer reads: their socket buffers fill and their writes
+ * block. Connections accepted later pass traffic normally. Thread-safe; one daemon thread per direction of each
+ * connection.
  */
 final class StallingProxy implements AutoCloseable {
     private final ServerSocket listener;
@@ -21,6 +24,8 @@ final class StallingProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     /** Connections up to this generation are stalled. */
     private volatile int stalledUpTo = -1;
+    /** Connections up to this generation no longer read from their client. */
+    private volatile int deafUpTo = -1;
     private volatile int generation;
 
     StallingProxy(int targetPort) throws IOException {
@@ -40,6 +45,11 @@ final class StallingProxy implements AutoCloseable {
         stalledUpTo = generation;
     }
 
+    /** Stops reading from the clients of every connection accepted so far (the server's side still flows). */
+    void stopReadingFromExistingClients() {
+        deafUpTo = generation;
+    }
+
     private void acceptLoop() {
         while (!listener.isClosed()) {
             try {
@@ -49,20 +59,20 @@ final class StallingProxy implements AutoCloseable {
                 sockets.add(client);
                 sockets.add(server);
                 int gen = ++generation;
-                pump(client, server, gen);
-                pump(server, client, gen);
+                pump(client, server, gen, true);
+                pump(server, client, gen, false);
             } catch (IOException e) {
                 return; // closed
             }
         }
     }
 
-    private void pump(Socket from, Socket to, int gen) {
+    private void pump(Socket from, Socket to, int gen, boolean fromClient) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[8192];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
-                while ((n = in.read(buf)) >= 0) {
+                while (!deaf(from, gen, fromClient) && (n = in.read(buf)) >= 0) {
                     if (gen <= stalledUpTo) {
                         continue; // swallowed: the path is dead but nobody is told
                     }
@@ -78,6 +88,17 @@ final class StallingProxy implements AutoCloseable {
         }, "stalling-proxy-pump");
         t.setDaemon(true);
         t.start();
+    }
+
+    /** Blocks while this pump must not read, until its socket or the proxy closes; true if it should end. */
+    private boolean deaf(Socket from, int gen, boolean fromClient) {
+        while (fromClient && gen <= deafUpTo) {
+            if (from.isClosed() || listener.isClosed()) {
+                return true;
+            }
+            LockSupport.parkNanos(10_000_000); // not reading is the point; the poll only notices the close
+        }
+        return false;
     }
 
     private static void closeQuietly(Socket s) {

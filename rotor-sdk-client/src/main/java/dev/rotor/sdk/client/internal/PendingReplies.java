@@ -59,6 +59,11 @@ final class PendingReplies {
         return true;
     }
 
+    /** True while the command {@code uid} waits for its reply (it has neither been answered nor failed). */
+    synchronized boolean isWaiting(String uid) {
+        return waiting.containsKey(uid);
+    }
+
     /** Fails one command (timeout, send failure); no-op if it already completed. */
     void fail(String uid, RotorClientException e) {
         CompletableFuture<JsonNode> f;

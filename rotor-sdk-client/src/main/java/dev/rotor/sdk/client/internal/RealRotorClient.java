@@ -28,6 +28,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -557,28 +558,108 @@ public final class RealRotorClient implements RotorClient {
         return new Call(cmd, r.reply());
     }
 
-    /** Writes one frame; the JDK allows one outstanding send per socket, so writes are chained. */
+    /**
+     * Writes one frame. The JDK allows one outstanding send per socket, so writes are chained on
+     * {@link Connection#sendChain}, and a server that stops reading would let that chain grow without a bound
+     * (100,000 publishes of 1 KB queued up to 282 MiB). So:
+     * <ul>
+     * <li>at most {@code maxMessageSize} characters wait to be sent per connection (any one frame when none wait):
+     * a frame past that fails its commands at once, and the connection stays;
+     * <li>a frame whose commands all failed or timed out before its turn is not sent: the application was told it
+     * failed, and a retry must not be duplicated by a late original;
+     * <li>a frame not sent within {@code requestTimeout} while no other write completed ends the connection
+     * ({@code server not reading}), pings or not: see {@link #watchWrite}.
+     * </ul>
+     */
     void write(Connection c, List<Frames.Command> commands) {
         String frame = Frames.frame(commands);
         CompletableFuture<?> sent = null;
+        RotorClientException refused = null;
         synchronized (lock) {
             if (c.ws != null && !c.ended) {
-                WebSocket ws = c.ws;
-                sent = c.sendChain.thenCompose(x -> ws.sendText(frame, true));
-                c.sendChain = sent;
+                if (c.queuedChars > 0 && frame.length() > config.maxMessageSize() - c.queuedChars) {
+                    refused = new RotorClientException("the server is not reading fast enough: " + c.queuedChars
+                            + " characters already wait to be sent to it, and maxMessageSize ("
+                            + config.maxMessageSize() + ") bounds them");
+                } else {
+                    WebSocket ws = c.ws;
+                    c.queuedChars += frame.length();
+                    sent = c.sendChain.thenCompose(x -> anyWaiting(commands) ? ws.sendText(frame, true)
+                            .thenRun(() -> written(c)) : CompletableFuture.completedFuture(null));
+                    c.sendChain = sent;
+                }
             }
         }
         // outside the lock: completions run listeners and futures' dependants
         if (sent == null) {
-            RotorClientException e = new RotorClientException.ConnectionLost("not connected");
+            RotorClientException e = refused != null ? refused
+                    : new RotorClientException.ConnectionLost("not connected");
             commands.forEach(cmd -> pending.fail(cmd.uid(), e));
             return;
         }
+        watchWrite(c, sent);
         sent.whenComplete((x, e) -> {
+            synchronized (lock) {
+                c.queuedChars -= frame.length();
+            }
             if (e != null) {
                 Throwable cause = Dispatcher.unwrap(e);
                 lost(c, new DisconnectEvent("send failed", true),
                         new RotorClientException("sending to " + config.url() + " failed: " + cause, cause));
+            }
+        });
+    }
+
+    private boolean anyWaiting(List<Frames.Command> commands) {
+        for (Frames.Command cmd : commands) {
+            if (pending.isWaiting(cmd.uid())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void written(Connection c) {
+        synchronized (lock) {
+            c.lastWrittenNanos = System.nanoTime();
+        }
+    }
+
+    /**
+     * Ends the connection when {@code sent} is still unsent {@code requestTimeout} after it was queued and after
+     * the connection's last completed write: the server has stopped reading, and without this (or with pings off)
+     * nothing else would notice. One timer per write, cancelled when it completes; while other writes complete,
+     * it moves to {@code requestTimeout} after the last of them.
+     */
+    private void watchWrite(Connection c, CompletableFuture<?> sent) {
+        long queuedAt = System.nanoTime();
+        long timeout = config.requestTimeout().toNanos();
+        AtomicReference<ScheduledFuture<?>> timer = new AtomicReference<>();
+        Runnable check = new Runnable() {
+            @Override
+            public void run() {
+                if (sent.isDone()) {
+                    return;
+                }
+                long since;
+                synchronized (lock) {
+                    since = c.lastWrittenNanos - queuedAt > 0 ? c.lastWrittenNanos : queuedAt;
+                }
+                long left = since + timeout - System.nanoTime();
+                if (left > 0) {
+                    timer.set(dispatcher.schedule(this, Duration.ofMillis(TimeUnit.NANOSECONDS.toMillis(left) + 1)));
+                    return;
+                }
+                lost(c, new DisconnectEvent("server not reading", true), new RotorClientException(
+                        "the server read nothing for " + config.requestTimeout().toMillis() + " ms: a frame waited"
+                                + " that long to be sent and no other write completed"));
+            }
+        };
+        timer.set(dispatcher.schedule(check, config.requestTimeout()));
+        sent.whenComplete((x, e) -> {
+            ScheduledFuture<?> t = timer.get();
+            if (t != null) {
+                t.cancel(false);
             }
         });
     }
@@ -704,6 +785,10 @@ public final class RealRotorClient implements RotorClient {
         boolean ended;
         /** The last write; each write starts after the previous one finished. */
         CompletableFuture<?> sendChain = CompletableFuture.completedFuture(null);
+        /** Characters of the frames on {@link #sendChain} not yet sent; at most maxMessageSize but for one frame. */
+        int queuedChars;
+        /** {@link System#nanoTime()} when a frame was last handed to the socket; creation time until then. */
+        long lastWrittenNanos = System.nanoTime();
         /** Only touched by the JDK's receiving thread, which delivers events one at a time. */
         private final StringBuilder partial = new StringBuilder();
 
