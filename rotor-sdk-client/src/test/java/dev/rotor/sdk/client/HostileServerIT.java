@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -150,6 +151,64 @@ class HostileServerIT {
                 client.close();
             }
         }
+    }
+
+    /**
+     * A server that answers connect and then closes at once: the reconnect delays still grow (before, the connect
+     * reset the backoff, so the client came back every {@code min} for ever).
+     */
+    @Test
+    void reconnectDelaysGrowWhenEachConnectionEndsRightAfterConnect() throws Exception {
+        try (ScriptedWsServer server = new ScriptedWsServer((peer, n) -> {
+            peer.acceptConnect("c" + n);
+            peer.sendClose(1000, "");
+        })) {
+            Events events = new Events();
+            RotorClient client = RotorClient.create(RotorClientConfig.builder(server.url()).insecure(true)
+                    .backoff(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10), 2, 0, 0))
+                    .listener(events).build());
+            try {
+                client.connect();
+                Awaitility.await().atMost(Events.WAIT).until(() -> server.accepted() >= 4);
+                List<Long> at = server.acceptedAt;
+                // the delays are 100, 200 and 400 ms; each gap adds a connection's short life
+                assertThat(millis(at.get(2) - at.get(1))).isGreaterThanOrEqualTo(200);
+                assertThat(millis(at.get(3) - at.get(2))).isGreaterThanOrEqualTo(400);
+                assertThat(events.connects).hasSizeGreaterThanOrEqualTo(3);
+            } finally {
+                client.close();
+            }
+        }
+    }
+
+    /** A connection that lasted at least the backoff's max starts the delays again from {@code min}. */
+    @Test
+    void aConnectionThatLastedTheBackoffMaxStartsTheDelaysAgain() throws Exception {
+        List<Long> closedAt = new CopyOnWriteArrayList<>();
+        try (ScriptedWsServer server = new ScriptedWsServer((peer, n) -> {
+            peer.acceptConnect("c" + n);
+            if (n == 3) {
+                Thread.sleep(400); // the script's part: a connection that lives longer than the max (300 ms)
+            }
+            closedAt.add(System.nanoTime());
+            peer.sendClose(1000, "");
+        })) {
+            RotorClient client = RotorClient.create(RotorClientConfig.builder(server.url()).insecure(true)
+                    .backoff(new Backoff(Duration.ofMillis(100), Duration.ofMillis(300), 4, 0, 0)).build());
+            try {
+                client.connect();
+                Awaitility.await().atMost(Events.WAIT).until(() -> server.accepted() >= 4);
+                // delays: 100, 300 (400 capped), then, after the long connection, 100 again instead of 300
+                assertThat(millis(server.acceptedAt.get(2) - server.acceptedAt.get(1))).isGreaterThanOrEqualTo(300);
+                assertThat(millis(server.acceptedAt.get(3) - closedAt.get(2))).isLessThan(300);
+            } finally {
+                client.close();
+            }
+        }
+    }
+
+    private static long millis(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
     /** A message object of channel {@code channel} with uid {@code u<n>} and data {@code n}. */

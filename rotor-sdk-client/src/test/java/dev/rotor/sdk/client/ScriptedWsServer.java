@@ -227,6 +227,16 @@ final class ScriptedWsServer implements AutoCloseable {
             return b;
         }
 
+        /** Sends a close frame (RFC 6455 §5.5.1); the connection ends when the script returns. */
+        void sendClose(int code, String reason) throws IOException {
+            byte[] r = reason.getBytes(StandardCharsets.UTF_8);
+            byte[] payload = new byte[2 + r.length];
+            payload[0] = (byte) (code >>> 8);
+            payload[1] = (byte) code;
+            System.arraycopy(r, 0, payload, 2, r.length);
+            sendFrame(true, 0x8, payload);
+        }
+
         void sendText(String text) throws IOException {
             sendFrame(true, 0x1, text.getBytes(StandardCharsets.UTF_8));
         }

@@ -49,6 +49,8 @@ public final class RealRotorClient implements RotorClient {
      * in the socket (and the server's queue for this client) instead of the application's heap.
      */
     public static final int MAX_QUEUED_CALLBACKS = 10_000;
+    /** Backoff.delay's step stops growing here (the delay is long capped by then); keeps the counter from wrapping. */
+    private static final int MAX_DELAY_STEP = 64;
     /** The largest receive buffer a connection keeps between messages, in characters. */
     private static final int KEPT_BUFFER = 64 * 1024;
 
@@ -64,8 +66,14 @@ public final class RealRotorClient implements RotorClient {
     private State state = State.NEW;
     /** Guarded by {@link #lock}; null unless a transport is opening or open. */
     private Connection current;
-    /** Guarded by {@link #lock}; reconnect attempts since the last successful connect. */
+    /** Guarded by {@link #lock}; reconnect attempts since the last successful connect (what Backoff.allows counts). */
     private int attempt;
+    /**
+     * Guarded by {@link #lock}; the step Backoff.delay grows with. Unlike {@link #attempt} a successful connect does
+     * not reset it, only a lost connection that had lasted at least the backoff's max: else a server that answers
+     * connect and then closes would be reconnected to at the minimum delay for ever.
+     */
+    private int delayStep;
     /** Guarded by {@link #lock}; true once any connect succeeded. */
     private boolean everConnected;
     /** Guarded by {@link #lock}; null when not scheduled. */
@@ -189,6 +197,7 @@ public final class RealRotorClient implements RotorClient {
                 return;
             }
             c.clientId = body.path("client").asText();
+            c.connectedAtNanos = System.nanoTime();
             state = State.CONNECTED;
             attempt = 0;
             event = new ConnectionListener.ConnectEvent(c.clientId,
@@ -234,8 +243,14 @@ public final class RealRotorClient implements RotorClient {
                 for (SubscriptionImpl s : List.copyOf(subscriptions.values())) {
                     s.connectionLostLocked(config.resubscribe(), subscriptionEvents);
                 }
+                if (c != null && c.clientId != null
+                        && System.nanoTime() - c.connectedAtNanos >= config.backoff().max().toNanos()) {
+                    delayStep = 0;
+                }
                 if (event.reconnect() && config.backoff().allows(attempt)) {
-                    Duration delay = config.backoff().delay(attempt++, ThreadLocalRandom.current()::nextDouble);
+                    attempt++;
+                    Duration delay = config.backoff().delay(delayStep, ThreadLocalRandom.current()::nextDouble);
+                    delayStep = Math.min(delayStep + 1, MAX_DELAY_STEP);
                     state = State.CONNECTING;
                     reconnectTimer = dispatcher.schedule(this::reconnect, delay);
                 } else {
@@ -781,6 +796,8 @@ public final class RealRotorClient implements RotorClient {
         WebSocket ws;
         /** Null until the connect reply arrived. */
         String clientId;
+        /** {@link System#nanoTime()} of the connect reply; meaningless while {@link #clientId} is null. */
+        long connectedAtNanos;
         /** Set once when the connection is lost or closed; it then never becomes current again. */
         boolean ended;
         /** The last write; each write starts after the previous one finished. */
