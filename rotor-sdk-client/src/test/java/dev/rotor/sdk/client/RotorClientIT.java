@@ -266,6 +266,26 @@ class RotorClientIT {
         assertThat(await(events.messages, 1).get(0).data().toString()).isEqualTo("7");
     }
 
+    /**
+     * A refresh whose credentials provider never answers is reported after {@code requestTimeout}; before, nothing
+     * was reported and the connection simply expired.
+     */
+    @Test
+    void aRefreshWhoseProviderNeverAnswersIsReported() throws Exception {
+        start(NodeConfig.builder().connectionLifetime(2).expiredConnectionCloseDelay(1)
+                .topLevel(ChannelOptions.builder().build()));
+        Events events = new Events();
+        AtomicInteger asked = new AtomicInteger();
+        RotorClient client = client(config(events).requestTimeout(Duration.ofSeconds(1)).credentials(() ->
+                asked.incrementAndGet() == 1 ? CompletableFuture.completedFuture(ServerFixture.credentials("rex", ""))
+                        : new CompletableFuture<>()));
+        client.connectBlocking();
+
+        RotorClientException e = awaitMatch(events.errors, x -> x.getMessage().startsWith("refresh failed"));
+        assertThat(e).hasMessageContaining("credentials provider got no result within 1000 ms");
+        assertThat(asked.get()).isEqualTo(2);
+    }
+
     @Test
     void afterTheServerDropsTheConnectionMissedMessagesAreRecoveredInOrder() throws Exception {
         start(ChannelOptions.builder().historySize(20).historyLifetime(60).recover(true));

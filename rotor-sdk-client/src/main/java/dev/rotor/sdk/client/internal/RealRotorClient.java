@@ -133,7 +133,8 @@ public final class RealRotorClient implements RotorClient {
     private void startAttempt() {
         CredentialsProvider provider = config.credentials();
         CompletableFuture<Credentials> creds = provider == null ? CompletableFuture.completedFuture(null)
-                : callProvider(provider::credentials);
+                : dispatcher.withTimeout(callProvider(provider::credentials), config.requestTimeout(),
+                        "credentials provider");
         creds.whenComplete((c, e) -> {
             if (e != null) {
                 lost(null, new DisconnectEvent("credentials unavailable", true),
@@ -387,7 +388,8 @@ public final class RealRotorClient implements RotorClient {
     }
 
     private void refresh(Connection c) {
-        callProvider(config.credentials()::credentials)
+        dispatcher.withTimeout(callProvider(config.credentials()::credentials), config.requestTimeout(),
+                        "credentials provider")
                 .thenCompose(cr -> callOn(c, "refresh", Frames.credentials(cr), false, config.requestTimeout()))
                 .whenComplete((body, e) -> {
                     Throwable cause = Dispatcher.unwrap(e);
@@ -777,10 +779,15 @@ public final class RealRotorClient implements RotorClient {
                 true);
     }
 
+    /**
+     * The application's future as a copy: the client may time it out (complete it exceptionally), which must not
+     * reach a future the application keeps, e.g. one it hands out to every caller.
+     */
     private static <T> CompletableFuture<T> callProvider(java.util.function.Supplier<CompletableFuture<T>> s) {
         try {
             CompletableFuture<T> f = s.get();
-            return f != null ? f : CompletableFuture.failedFuture(new NullPointerException("provider returned null"));
+            return f != null ? f.copy()
+                    : CompletableFuture.failedFuture(new NullPointerException("provider returned null"));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
