@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rotor.sdk.client.internal.RealRotorClient;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,21 +35,30 @@ class HostileServerIT {
      */
     @Test
     void anEndlessMessageEndsTheConnectionAtTheSizeLimit() throws Exception {
+        endlessMessageEndsTheConnection(0x1, "characters");
+    }
+
+    /** The same in binary frames, counted in bytes (they are decoded only once the message is complete). */
+    @Test
+    void anEndlessBinaryMessageEndsTheConnectionAtTheSizeLimit() throws Exception {
+        endlessMessageEndsTheConnection(0x2, "bytes");
+    }
+
+    private void endlessMessageEndsTheConnection(int opcode, String unit) throws Exception {
         AtomicLong firstConnectionBytes = new AtomicLong();
         try (ScriptedWsServer server = new ScriptedWsServer((peer, n) -> {
-            long sent = sendEndlessMessage(peer);
+            long sent = sendEndlessMessage(peer, opcode);
             if (n == 1) {
                 firstConnectionBytes.set(sent);
             }
         })) {
             Events events = new Events();
-            RotorClient client = RotorClient.create(RotorClientConfig.builder(server.url()).insecure(true)
-                    .maxMessageSize(MAX_MESSAGE).backoff(FAST).listener(events).build());
+            RotorClient client = RotorClient.create(config(server, events).maxMessageSize(MAX_MESSAGE).build());
             try {
                 client.connect();
                 RotorClientException e = Events.awaitMatch(events.errors,
-                        x -> x.getMessage().contains("longer than " + MAX_MESSAGE + " characters"));
-                assertThat(e).hasMessage("the server sent a message longer than 1048576 characters");
+                        x -> x.getMessage().contains("longer than " + MAX_MESSAGE));
+                assertThat(e).hasMessage("the server sent a message longer than 1048576 " + unit);
                 Awaitility.await().atMost(Events.WAIT).until(() -> server.accepted() >= 2);
                 Awaitility.await().atMost(Events.WAIT).until(() -> firstConnectionBytes.get() > 0);
                 assertThat(firstConnectionBytes.get()).as("bytes the server could send before the client closed")
@@ -84,16 +94,11 @@ class HostileServerIT {
                 peer.reply(subscribe, "{\"channel\":\"news\",\"messages\":["
                         + message("news", 3) + "," + message("news", 2) + "," + message("news", 1) + "]}");
             }
-            while (peer.readMessage() != null) {
-                // until the client leaves
-            }
+            peer.readUntilClosed();
         })) {
             Events events = new Events();
-            RotorClient client = RotorClient.create(RotorClientConfig.builder(server.url()).insecure(true)
-                    .backoff(FAST).listener(events).build());
+            RotorClient client = connectedToNews(server, events);
             try {
-                client.subscribe("news", events);
-                client.connect();
                 assertThat(Events.awaitMatch(events.errors, e -> e.getMessage().contains("pushes in news")))
                         .hasMessage("the server sent more than " + limit + " pushes in news before its reply to the"
                                 + " subscribe");
@@ -127,8 +132,7 @@ class HostileServerIT {
             }
         })) {
             Events events = new Events();
-            RotorClient client = RotorClient.create(RotorClientConfig.builder(server.url()).insecure(true)
-                    .backoff(FAST).listener(events).build());
+            RotorClient client = RotorClient.create(config(server, events).build());
             try {
                 Subscription bad = client.subscribe("bad", events);
                 Subscription good = client.subscribe("good", events);
@@ -207,6 +211,55 @@ class HostileServerIT {
         }
     }
 
+    /**
+     * A server that sends binary messages (Rotor sends text) and splits one inside a three-byte UTF-8 character:
+     * the client joins the fragments' bytes before decoding. Before, each fragment was decoded alone and the
+     * character became two U+FFFD.
+     */
+    @Test
+    void aBinaryMessageSplitInsideACharacterIsDecodedWhole() throws Exception {
+        try (ScriptedWsServer server = new ScriptedWsServer((peer, n) -> {
+            peer.acceptConnect("c" + n);
+            peer.reply(peer.readCommand("subscribe"), "{\"channel\":\"news\"}");
+            byte[] push = "{\"method\":\"message\",\"body\":{\"uid\":\"u1\",\"channel\":\"news\",\"data\":\"\u20ac\"}}"
+                    .getBytes(StandardCharsets.UTF_8);
+            int split = indexOf(push, (byte) 0xe2) + 1; // after the first of the euro sign's three bytes
+            peer.sendFrame(false, 0x2, Arrays.copyOfRange(push, 0, split));
+            peer.sendFrame(true, 0x0, Arrays.copyOfRange(push, split, push.length));
+            peer.readUntilClosed();
+        })) {
+            Events events = new Events();
+            RotorClient client = connectedToNews(server, events);
+            try {
+                assertThat(Events.await(events.messages, 1).get(0).data().toString()).isEqualTo("\"\u20ac\"");
+            } finally {
+                client.close();
+            }
+        }
+    }
+
+    private static int indexOf(byte[] bytes, byte b) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        throw new AssertionError("no " + b);
+    }
+
+    /** A client of {@code server} subscribed to {@code news}, connecting. */
+    private static RotorClient connectedToNews(ScriptedWsServer server, Events events) {
+        RotorClient client = RotorClient.create(config(server, events).build());
+        client.subscribe("news", events);
+        client.connect();
+        return client;
+    }
+
+    /** An insecure client of {@code server} reporting to {@code events}, reconnecting fast. */
+    private static RotorClientConfig.Builder config(ScriptedWsServer server, Events events) {
+        return RotorClientConfig.builder(server.url()).insecure(true).backoff(FAST).listener(events);
+    }
+
     private static long millis(long nanos) {
         return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
@@ -222,13 +275,13 @@ class HostileServerIT {
     }
 
     /** Sends one message that never ends; returns the bytes sent until the peer left. */
-    private static long sendEndlessMessage(ScriptedWsServer.Peer peer) {
-        // frames without the FIN bit: opcode 1 (text) first, then 0 (continuation)
+    private static long sendEndlessMessage(ScriptedWsServer.Peer peer, int firstOpcode) {
+        // frames without the FIN bit: firstOpcode (text or binary) first, then 0 (continuation)
         byte[] payload = new byte[64 * 1024];
         Arrays.fill(payload, (byte) 'x');
         long sent = 0;
         try {
-            int opcode = 0x1;
+            int opcode = firstOpcode;
             while (sent < ENDLESS) {
                 peer.sendFrame(false, opcode, payload);
                 sent += payload.length;

@@ -219,6 +219,13 @@ final class ScriptedWsServer implements AutoCloseable {
             }
         }
 
+        /** Reads (and ignores) what the client sends until it closes the connection. */
+        void readUntilClosed() throws IOException {
+            while (readMessage() != null) {
+                // the client's frames do not matter to this script any more
+            }
+        }
+
         private int readByte() throws IOException {
             int b = in.read();
             if (b < 0) {

@@ -13,6 +13,7 @@ import dev.rotor.sdk.client.RotorClientConfig;
 import dev.rotor.sdk.client.RotorClientException;
 import dev.rotor.sdk.client.Subscription;
 import dev.rotor.sdk.client.SubscriptionListener;
+import java.io.ByteArrayOutputStream;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
@@ -815,6 +816,8 @@ public final class RealRotorClient implements RotorClient {
         long lastWrittenNanos = System.nanoTime();
         /** Only touched by the JDK's receiving thread, which delivers events one at a time. */
         private final StringBuilder partial = new StringBuilder();
+        /** As {@link #partial}, for a binary message: its bytes so far, decoded once it is complete. */
+        private ByteArrayOutputStream partialBinary = new ByteArrayOutputStream();
 
         Connection(Credentials credentials) {
             this.credentials = credentials;
@@ -831,11 +834,9 @@ public final class RealRotorClient implements RotorClient {
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             if (data.length() > config.maxMessageSize() - partial.length()) {
-                // an endless or oversized message must not fill the heap: drop it and end the connection
                 partial.setLength(0);
                 partial.trimToSize();
-                lost(this, new DisconnectEvent("message too big", true), new RotorClientException(
-                        "the server sent a message longer than " + config.maxMessageSize() + " characters"));
+                tooBig("characters");
                 return null;
             }
             partial.append(data);
@@ -847,16 +848,45 @@ public final class RealRotorClient implements RotorClient {
                 }
                 onFrame(this, frame);
             }
-            dispatcher.whenCallbacksBelow(MAX_QUEUED_CALLBACKS, () -> webSocket.request(1));
+            readNext(webSocket);
             return null;
         }
 
+        /**
+         * Rotor sends text; other servers may send the same JSON in binary messages (client-protocol.md §1.1). The
+         * bytes of all fragments are joined and decoded once: a fragment may end inside a UTF-8 character.
+         */
         @Override
         public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-            // the server sends text; binary frames carry the same JSON (client-protocol.md §1.1)
+            if (data.remaining() > config.maxMessageSize() - partialBinary.size()) {
+                partialBinary = new ByteArrayOutputStream();
+                tooBig("bytes");
+                return null;
+            }
             byte[] bytes = new byte[data.remaining()];
             data.get(bytes);
-            return onText(webSocket, new String(bytes, StandardCharsets.UTF_8), last);
+            partialBinary.writeBytes(bytes);
+            if (last) {
+                String frame = partialBinary.toString(StandardCharsets.UTF_8);
+                if (partialBinary.size() > KEPT_BUFFER) {
+                    partialBinary = new ByteArrayOutputStream();
+                } else {
+                    partialBinary.reset();
+                }
+                onFrame(this, frame);
+            }
+            readNext(webSocket);
+            return null;
+        }
+
+        /** An endless or oversized message must not fill the heap: it is dropped and the connection ends. */
+        private void tooBig(String unit) {
+            lost(this, new DisconnectEvent("message too big", true), new RotorClientException(
+                    "the server sent a message longer than " + config.maxMessageSize() + " " + unit));
+        }
+
+        private void readNext(WebSocket webSocket) {
+            dispatcher.whenCallbacksBelow(MAX_QUEUED_CALLBACKS, () -> webSocket.request(1));
         }
 
         @Override
