@@ -17,13 +17,19 @@ import io.netty.handler.codec.http.LastHttpContent;
  * and reading is not automatic (netty#6583), which would otherwise defeat the pause. Reading resumes when the gate
  * turns {@code autoRead} back on.
  *
- * <p>Confined to the channel's event loop, except the resume task, which the budget submits to that loop. Passes every
- * message on and releases none.
+ * <p>A handler that keeps what the body decoded to past its own return, and answers only once that is processed (a
+ * SockJS send, whose messages wait for the frames before them), keeps the reservation until then with
+ * {@link #holdUntilAnswered}: the connection does not read meanwhile, and the budget then bounds those messages too.
+ *
+ * <p>Confined to the channel's event loop, except the resume task, which the budget submits to that loop, and the
+ * release {@link #holdUntilAnswered} returns, which hops there. Passes every message on and releases none.
  */
 public final class BodyBudgetHandler extends ChannelDuplexHandler {
     private final BodyBudget budget;
     /** This connection's share; null until the first body chunk. Only touched on the loop. */
     private BodyBudget.Holder holder;
+    /** Set while a request is handled whose reservation outlives it ({@link #holdUntilAnswered}). Only on the loop. */
+    private boolean held;
 
     public BodyBudgetHandler(BodyBudget budget) {
         this.budget = budget;
@@ -49,9 +55,36 @@ public final class BodyBudgetHandler extends ChannelDuplexHandler {
         try {
             ctx.fireChannelRead(msg);
         } finally {
-            // the request has been handled; what a handler still holds is past its authentication
-            release(ctx);
+            // the request has been handled; what a handler still holds is past its authentication, unless it said
+            // it keeps it until its answer
+            if (held) {
+                held = false;
+            } else {
+                release(ctx);
+            }
         }
+    }
+
+    /**
+     * Called on the loop while the request's last content is handled: the connection's reservation is kept after
+     * the handler returns, until the returned action runs (any thread; idempotent, and a closed connection has
+     * released it already). The handler must hold the connection's reading until then ({@link ReadGate#holdAnswer}).
+     * A pipeline without this handler gets an action that does nothing.
+     */
+    public static Runnable holdUntilAnswered(ChannelHandlerContext anyCtx) {
+        BodyBudgetHandler h = anyCtx.pipeline().get(BodyBudgetHandler.class);
+        if (h == null) {
+            return () -> { };
+        }
+        ChannelHandlerContext ctx = anyCtx.pipeline().context(h);
+        h.held = true;
+        return () -> {
+            if (ctx.executor().inEventLoop()) {
+                h.release(ctx);
+            } else {
+                ctx.executor().execute(() -> h.release(ctx));
+            }
+        };
     }
 
     @Override

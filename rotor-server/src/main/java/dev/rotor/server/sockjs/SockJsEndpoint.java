@@ -1,6 +1,7 @@
 package dev.rotor.server.sockjs;
 
 import dev.rotor.node.Node;
+import dev.rotor.server.http.BodyBudgetHandler;
 import dev.rotor.server.http.Forms;
 import dev.rotor.server.http.HttpResponses;
 import dev.rotor.server.transport.LoopTimers;
@@ -258,23 +259,28 @@ public final class SockJsEndpoint {
         // Answered once the messages are processed (see SockJsSession.receive). Until then requests that arrive on
         // this connection wait, reading paused: pipelined requests keep their answers in order and cannot queue more
         // messages behind it.
+        // The decoded messages are held until processed: the body's share of http_body_budget is kept until then,
+        // so that sends waiting behind slow frames, of many sessions at once, stay within the budget.
         ReadGate gate = ReadGate.of(channel);
         gate.holdAnswer();
+        Runnable releaseBody = BodyBudgetHandler.holdUntilAnswered(ctx);
         onLoop(session, () -> {
-            if (!session.send(messages, () -> answer(channel, gate, keepAlive, r))) {
+            if (!session.send(messages, () -> answer(channel, gate, releaseBody, keepAlive, r))) {
                 r.release();
                 FullHttpResponse busy = HttpResponses.response(HttpResponseStatus.TOO_MANY_REQUESTS,
                         Unpooled.copiedBuffer("A send of this session is still being processed.\n",
                                 StandardCharsets.UTF_8));
                 busy.headers().add(headers);
                 busy.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=UTF-8");
-                answer(channel, gate, keepAlive, busy);
+                answer(channel, gate, releaseBody, keepAlive, busy);
             }
         });
     }
 
-    /** Writes a sending request's answer, then reads from its connection again. */
-    private static void answer(Channel channel, ReadGate gate, boolean keepAlive, FullHttpResponse r) {
+    /** Gives the body's budget back, writes a sending request's answer, then reads from its connection again. */
+    private static void answer(Channel channel, ReadGate gate, Runnable releaseBody, boolean keepAlive,
+            FullHttpResponse r) {
+        releaseBody.run();
         HttpResponses.send(channel, keepAlive, r);
         gate.answerWritten();
     }
