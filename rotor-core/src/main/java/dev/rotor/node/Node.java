@@ -615,17 +615,33 @@ public final class Node implements EngineListener {
         });
     }
 
-    /** Registry of nodes heard from through pings. Thread-safe. */
+    /**
+     * The most nodes the registry keeps. Pings arrive through the engine, where anyone with access to Redis can
+     * publish forged ones with ever new uids as fast as Redis takes them; each stays until it is stale (two ping
+     * intervals and a second). A real cluster has tens of nodes.
+     */
+    static final int MAX_NODES = 1024;
+
+    /** Registry of nodes heard from through pings, at most {@link #MAX_NODES}. Thread-safe. */
     private static final class NodeRegistry {
         private final Clock clock;
         private final ConcurrentHashMap<String, NodeInfo> nodes = new ConcurrentHashMap<>();
         private final ConcurrentHashMap<String, Long> seenAt = new ConcurrentHashMap<>();
+        private final ThrottledLog refused;
 
         NodeRegistry(Clock clock) {
             this.clock = clock;
+            this.refused = new ThrottledLog(log, clock, 60_000);
         }
 
+        /** Records a ping; a new node beyond {@link #MAX_NODES} is ignored (and warned about), known ones refresh. */
         void update(NodeInfo info) {
+            if (!nodes.containsKey(info.uid()) && nodes.size() >= MAX_NODES) {
+                refused.warn("ignored a ping of node {}: this node already knows " + MAX_NODES
+                        + " nodes (pings come through the engine; check who publishes on its control channel)",
+                        info.uid());
+                return;
+            }
             nodes.put(info.uid(), info);
             seenAt.put(info.uid(), clock.millis());
         }

@@ -4,7 +4,9 @@ import static dev.rotor.node.Frames.json;
 import static dev.rotor.node.Frames.presence;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rotor.testing.LogCapture;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,6 +21,8 @@ class NodePeriodicWorkTest {
             .config(b -> b.insecure(true).name("before").nodeMetricsInterval(1).nodePingInterval(1))
             .topLevel(o -> o.presence(true))
             .start();
+    @RegisterExtension
+    final LogCapture nodeLog = new LogCapture(Node.class);
 
     @Test
     void statsShowsTheCounterDeltasOfTheLastCompletedInterval() {
@@ -85,5 +89,23 @@ class NodePeriodicWorkTest {
         // with the start-up interval of 25 s the entry would keep the old info for 24 more seconds
         node.advance(Duration.ofSeconds(1));
         assertThat(c.call(presence("p", "room"))).contains("\"default_info\":{\"v\":2}");
+    }
+
+    /**
+     * Pings reach the node through the engine, where anyone with access to Redis can publish forged ones with ever
+     * new uids: the registry keeps at most {@link Node#MAX_NODES} (one warning a minute for the rest), and the nodes
+     * it knows still refresh.
+     */
+    @Test
+    void forgedPingsOfEverNewNodesAreHeldToTheRegistrysBound() {
+        Node n = node.node();
+        for (int i = 0; i < Node.MAX_NODES + 500; i++) {
+            n.nodeSeen(new NodeInfo("forged-" + i, "1", "forged", 0, Map.of()));
+        }
+        assertThat(n.nodes()).hasSize(Node.MAX_NODES);
+        n.nodeSeen(new NodeInfo("forged-0", "1", "renamed", 0, Map.of()));
+        assertThat(n.nodes()).filteredOn(i -> i.uid().equals("forged-0")).singleElement()
+                .extracting(NodeInfo::name).isEqualTo("renamed");
+        assertThat(nodeLog.messages()).filteredOn(m -> m.contains("ignored a ping of node")).hasSize(1);
     }
 }
