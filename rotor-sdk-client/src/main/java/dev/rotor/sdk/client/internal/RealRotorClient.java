@@ -578,8 +578,8 @@ public final class RealRotorClient implements RotorClient {
 
     /**
      * Writes one frame. The JDK allows one outstanding send per socket, so writes are chained on
-     * {@link Connection#sendChain}, and a server that stops reading would let that chain grow without a bound
-     * (100,000 publishes of 1 KB queued up to 282 MiB). So:
+     * {@link Connection#sendChain}, and a server that stops reading would let that chain grow without a bound.
+     * So:
      * <ul>
      * <li>at most {@code maxMessageSize} characters wait to be sent per connection (any one frame when none wait):
      * a frame past that fails its commands at once, and the connection stays;

@@ -59,7 +59,7 @@ final class SubscriptionImpl implements Subscription {
     private final List<Runnable> buffered = new ArrayList<>();
     /**
      * Guarded by client.lock; uids of messages in {@link #buffered}. A set: each of the reply's recovered messages
-     * is looked up in it under the lock, and a list made a 60,000-message recovery freeze the client for 96 s.
+     * is looked up in it under the lock, and a list made a large recovery hold the lock for a time quadratic in its size.
      */
     private final Set<String> bufferedUids = new HashSet<>();
     /** Guarded by client.lock; the uid of the newest message in {@link #buffered}, null when it holds none. */
@@ -228,7 +228,7 @@ final class SubscriptionImpl implements Subscription {
     /**
      * A {@code message}, {@code join}, {@code leave} or {@code unsubscribe} push for this channel (§8) that arrived
      * on connection {@code c}. While SUBSCRIBING, pushes wait for the subscribe reply; a server that sends more than
-     * {@link RealRotorClient#MAX_QUEUED_CALLBACKS} of them before it (300,000 took 91 MiB) loses the connection:
+     * {@link RealRotorClient#MAX_QUEUED_CALLBACKS} of them before it loses the connection:
      * the client reconnects and resubscribes, with recovery once it has seen a message.
      */
     void onPush(RealRotorClient.Connection c, String method, JsonNode body) {
@@ -340,7 +340,7 @@ final class SubscriptionImpl implements Subscription {
      * <p>A call made while not subscribed (e.g. while the client reconnects) stays attached to {@link #ready} until
      * it completes, which may be never, even after the call timed out. So at most
      * {@link RealRotorClient#MAX_QUEUED_CALLBACKS} calls wait on one {@code ready}, and what stays attached after a
-     * timeout does not hold the payload (100,000 publishes of 1 KB kept 189 MiB).
+     * timeout does not hold the payload.
      */
     <T> CompletableFuture<T> whenSubscribed(String method, Consumer<JsonWriter> params, Function<JsonNode, T> decode) {
         CompletableFuture<Void> r;
