@@ -137,6 +137,9 @@ public final class RedisEngine implements Engine {
             connectShard(i, 1, f);
             connected.add(f);
         }
+        // beyond v1: docs/scaling.md, "Publications in flight"
+        log.info("Publications on their way to Redis, and messages from it waiting for delivery, count at most {} "
+                + "bytes each", config.publishBudget());
         if (config.shards().size() > 1) {
             log.info("Redis sharding enabled: {} shards", config.shards().size());
         }

@@ -42,6 +42,8 @@ class RedisPubSubBacklogIT {
             RecordingEngineListener recorder = new RecordingEngineListener(Duration.ofSeconds(10));
             engine.start(new GatedListener(gate, recorder)).toCompletableFuture().get(10, TimeUnit.SECONDS);
             try {
+                assertThat(engineLog.messages()).contains("Publications on their way to Redis, and messages from it "
+                        + "waiting for delivery, count at most " + BUDGET + " bytes each");
                 engine.broker().subscribe("slow").toCompletableFuture().get(10, TimeUnit.SECONDS);
                 HistoryOptions none = new HistoryOptions(0, 0, false);
                 AtomicLong most = new AtomicLong();
