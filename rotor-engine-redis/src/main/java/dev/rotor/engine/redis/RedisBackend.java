@@ -68,6 +68,16 @@ interface RedisBackend {
     /** True while the backend can serve every channel now. */
     boolean healthy();
 
+    /**
+     * False while the backend's server is known not to answer at all: its connection is open, but its PING probe
+     * has had no reply for {@code redis_read_timeout} (a frozen or stalled Redis). Publications then fail at once
+     * instead of queueing their bytes behind the ones already waiting (docs/scaling.md, "Publications in flight").
+     * True where nothing probes (a Redis Cluster, a server without RESP3).
+     */
+    default boolean answering() {
+        return true;
+    }
+
     /** The state of each Redis server behind this backend (a shard: itself; a cluster: each master). */
     List<EngineShard> states();
 

@@ -8,6 +8,7 @@ import dev.rotor.engine.IllFormedNameException;
 import dev.rotor.engine.MessageSizes;
 import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.Message;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.ScriptOutputType;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -50,6 +51,13 @@ final class RedisBroker implements Broker {
     private CompletionStage<Void> publishNow(Message message, HistoryOptions history) {
         RedisNames n = engine.names();
         String ch = message.channel();
+        CompletionStage<Void> refused = engine.onShard(ch, s -> s.answering() ? null : CompletableFuture.failedFuture(
+                new RedisConnectionException("Redis " + s.describe() + " does not answer (no reply to a PING"
+                        + " for redis_read_timeout): the publication is refused rather than queued behind the ones"
+                        + " waiting")));
+        if (refused != null) {
+            return refused;
+        }
         byte[] payload = WireCodec.encodeMessage(message);
         if (!history.enabled()) {
             return engine.onShard(ch, s -> s.publish(bytes(n.messageChannel(ch)), payload)

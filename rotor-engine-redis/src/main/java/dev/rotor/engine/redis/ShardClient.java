@@ -85,6 +85,8 @@ final class ShardClient implements RedisBackend, MasterConnection, CommandBatch.
     private volatile StatefulRedisPubSubConnection<byte[], byte[]> pubsub; // null until connected
     /** Set while the last PING on the PUB/SUB connection failed or timed out (a silent network loss). */
     private volatile boolean probeFailing;
+    /** {@link System#nanoTime()} when a PING probe last succeeded, or when the shard connected. */
+    private volatile long answeredAtNanos = System.nanoTime();
     /** Set once the operator was told that the PUB/SUB connection speaks RESP2; cleared when it speaks RESP3 again. */
     private final AtomicBoolean resp2Reported = new AtomicBoolean();
     /** Set when the PUB/SUB connection dropped; cleared once it is back and re-subscribed. */
@@ -441,6 +443,16 @@ final class ShardClient implements RedisBackend, MasterConnection, CommandBatch.
         return c != null && ps != null && c.isOpen() && ps.isOpen() && !pubsubLost && !probeFailing;
     }
 
+    /**
+     * False once the probe has had no answer for {@code redis_read_timeout}: every command sent since would have
+     * timed out by now anyway, so refusing new ones costs nothing, and their bytes no longer pile up behind the
+     * unanswered ones. A shorter stall changes nothing: publications wait and may still succeed late.
+     */
+    @Override
+    public boolean answering() {
+        return !probeFailing || System.nanoTime() - answeredAtNanos < commandTimeout.toNanos();
+    }
+
     /** This shard's state for health checks and metrics. */
     EngineShard state() {
         return new EngineShard(index, config.describe(), healthy(), reconnects.get(), subscribed.size());
@@ -474,7 +486,12 @@ final class ShardClient implements RedisBackend, MasterConnection, CommandBatch.
         }
         ps.async().ping().toCompletableFuture()
                 .orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                .whenComplete((pong, e) -> probeFailing = e != null);
+                .whenComplete((pong, e) -> {
+                    probeFailing = e != null;
+                    if (e == null) {
+                        answeredAtNanos = System.nanoTime();
+                    }
+                });
     }
 
     /**

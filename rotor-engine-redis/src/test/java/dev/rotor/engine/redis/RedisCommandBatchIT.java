@@ -166,6 +166,7 @@ class RedisCommandBatchIT {
         assertThat(started.get(0).handle((v, e) -> ShardClient.unwrap(e)).join())
                 .isInstanceOf(io.lettuce.core.RedisCommandTimeoutException.class);
         awaitPauseOver();
+        awaitAnswering();
         awaitAll(publishBatch(2, List.of("a"), HistoryOptions.NONE));
     }
 
@@ -180,6 +181,42 @@ class RedisCommandBatchIT {
         assertThat(read.handle((v, e) -> ShardClient.unwrap(e)).join())
                 .isInstanceOf(io.lettuce.core.RedisCommandTimeoutException.class);
         awaitPauseOver();
+    }
+
+    /**
+     * A Redis that stops answering with its connections open (SIGSTOP): once the engine's PING probe has timed out,
+     * a publication fails at once, saying so, instead of queueing its bytes behind the unanswered ones (which a
+     * publisher kept adding to until the node ran out of direct memory); once Redis answers again, publications go
+     * through.
+     */
+    @Test
+    void publicationsToARedisThatStoppedAnsweringFailAtOnceUntilItAnswersAgain() throws Exception {
+        redis.server().pause();
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+                CompletableFuture<Void> f = engine.broker().publish(message("a", 1), HistoryOptions.NONE)
+                        .toCompletableFuture();
+                return f.isCompletedExceptionally() && f.handle((v, e) -> ShardClient.unwrap(e)).join()
+                        instanceof io.lettuce.core.RedisConnectionException refused
+                        && refused.getMessage().contains("does not answer");
+            });
+        } finally {
+            redis.server().resume();
+        }
+        awaitPauseOver();
+        awaitAnswering();
+    }
+
+    /**
+     * Waits until a publication goes through: after a stall as long as the command timeout, publications are refused
+     * until the engine's next PING probe (once a second) is answered.
+     */
+    private void awaitAnswering() {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+            engine.broker().publish(message("a", 2), HistoryOptions.NONE).toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS);
+            return true;
+        });
     }
 
     /**
