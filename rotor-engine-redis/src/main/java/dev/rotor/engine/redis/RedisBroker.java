@@ -49,22 +49,21 @@ final class RedisBroker implements Broker {
 
     /** The publication's commands, once admitted by the budget: its payload is encoded only now. */
     private CompletionStage<Void> publishNow(Message message, HistoryOptions history) {
+        return engine.onShard(message.channel(), s -> s.answering() ? publishOn(s, message, history)
+                : CompletableFuture.failedFuture(new RedisConnectionException("Redis " + s.describe()
+                        + " does not answer (no reply to a PING for redis_read_timeout): the publication is refused"
+                        + " rather than queued behind the ones waiting")));
+    }
+
+    private CompletionStage<Void> publishOn(RedisBackend s, Message message, HistoryOptions history) {
         RedisNames n = engine.names();
         String ch = message.channel();
-        CompletionStage<Void> refused = engine.onShard(ch, s -> s.answering() ? null : CompletableFuture.failedFuture(
-                new RedisConnectionException("Redis " + s.describe() + " does not answer (no reply to a PING"
-                        + " for redis_read_timeout): the publication is refused rather than queued behind the ones"
-                        + " waiting")));
-        if (refused != null) {
-            return refused;
-        }
         byte[] payload = WireCodec.encodeMessage(message);
         if (!history.enabled()) {
-            return engine.onShard(ch, s -> s.publish(bytes(n.messageChannel(ch)), payload)
-                    .thenApply(count -> null));
+            return s.publish(bytes(n.messageChannel(ch)), payload).thenApply(count -> null);
         }
         byte[][] keys = {bytes(n.historyList(ch)), bytes(n.historyTouch(ch)), bytes(n.historyEpoch(ch))};
-        return engine.onShard(ch, s -> s.replicaWait(keys[0]).thenCompose(durable -> {
+        return s.replicaWait(keys[0]).thenCompose(durable -> {
             if (durable != null) {
                 return durable.publish(Scripts.PUBLISH_WITH_HISTORY, keys, historyArgs(ch, payload, history, message,
                         durable.identity()));
@@ -72,7 +71,7 @@ final class RedisBroker implements Broker {
             return s.master(keys[0]).thenCompose(m -> m.<Long>script(Scripts.PUBLISH_WITH_HISTORY,
                     ScriptOutputType.INTEGER, keys, historyArgs(ch, payload, history, message, m.identity())))
                     .thenApply(count -> null);
-        }));
+        });
     }
 
     /**
