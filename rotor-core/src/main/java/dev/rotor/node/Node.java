@@ -470,27 +470,31 @@ public final class Node implements EngineListener {
 
     /** History of a channel, newest first; fails with {@code namespace not found} / {@code not available}. */
     public CompletionStage<List<Message>> history(String channel) {
-        ProtocolException refused = historyRefused(channel);
+        ChannelOptions opts = config.channelOptions(channel);
+        ProtocolException refused = historyRefused(opts);
         if (refused != null) {
             return CompletableFuture.failedFuture(refused);
         }
         metrics.inc(Counter.NODE_NUM_HISTORY);
-        return internal(engine.historyStore().history(channel, config.channelOptions(channel).historySize()));
+        return internal(engine.historyStore().history(channel, opts.historySize()));
     }
 
     /** History for a recovering subscribe, with how far back it is unbroken; fails as {@link #history} does. */
     CompletionStage<HistorySnapshot> historyForRecovery(String channel) {
-        ProtocolException refused = historyRefused(channel);
+        ChannelOptions opts = config.channelOptions(channel);
+        ProtocolException refused = historyRefused(opts);
         if (refused != null) {
             return CompletableFuture.failedFuture(refused);
         }
         metrics.inc(Counter.NODE_NUM_HISTORY);
-        return internal(engine.historyStore().historyForRecovery(channel,
-                config.channelOptions(channel).historySize()));
+        return internal(engine.historyStore().historyForRecovery(channel, opts.historySize()));
     }
 
-    private ProtocolException historyRefused(String channel) {
-        ChannelOptions opts = config.channelOptions(channel);
+    /**
+     * Why a channel with these options has no history to read; null when it has. One lookup of the options per read:
+     * a reload between two could remove the namespace.
+     */
+    private static ProtocolException historyRefused(ChannelOptions opts) {
         if (opts == null) {
             return new ProtocolException(ProtocolError.NAMESPACE_NOT_FOUND);
         }

@@ -116,7 +116,7 @@ class HostileServerIT {
 
     /**
      * A success reply without a body (PendingReplies makes it null) to subscribe, presence or history fails that
-     * call with a RotorClientException; before, a subscribe stayed SUBSCRIBING for ever (an NPE after the state
+     * call with a RotorClientException; before, a subscribe was left stuck (an NPE after the state
      * change, lost in a completion stage) and presence/history failed with a bare NullPointerException.
      */
     @Test

@@ -2,12 +2,12 @@ package dev.rotor.server.sse;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rotor.channel.ChannelOptions;
 import dev.rotor.node.ClientSession;
 import dev.rotor.node.Node;
 import dev.rotor.node.NodeConfig;
 import dev.rotor.protocol.Disconnect;
+import dev.rotor.protocol.JsonCodec;
 import dev.rotor.protocol.ProtocolError;
 import dev.rotor.server.http.HttpResponses;
 import dev.rotor.timer.Timeout;
@@ -46,7 +46,6 @@ import org.slf4j.LoggerFactory;
  */
 final class UniSseHandler extends ChannelInboundHandlerAdapter implements SseTransport.Handshake, Runnable {
     private static final Logger log = LoggerFactory.getLogger(UniSseHandler.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Node node;
     private final UniSseQuery query;
@@ -124,7 +123,7 @@ final class UniSseHandler extends ChannelInboundHandlerAdapter implements SseTra
             String error = "";
             String last = "";
             List<String> uids = new ArrayList<>();
-            try (JsonParser p = JSON.getFactory().createParser(reply)) {
+            try (JsonParser p = JsonCodec.factory().createParser(reply)) {
                 if (p.nextToken() != JsonToken.START_OBJECT) {
                     throw new IOException("a reply that is not an object");
                 }
@@ -266,7 +265,7 @@ final class UniSseHandler extends ChannelInboundHandlerAdapter implements SseTra
     /** The elements of a JSON array, each as its own bytes (the replies of one frame, client-protocol.md §2.2). */
     static List<byte[]> elements(byte[] array) {
         List<byte[]> out = new ArrayList<>();
-        try (JsonParser p = JSON.getFactory().createParser(array)) {
+        try (JsonParser p = JsonCodec.factory().createParser(array)) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
                 throw new IllegalStateException("not an array");
             }
