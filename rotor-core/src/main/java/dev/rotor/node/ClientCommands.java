@@ -129,7 +129,10 @@ final class ClientCommands {
         if (!session.authenticate(user, ts, info, expireAfter, tokenExp)) {
             throw ProtocolException.invalid();
         }
-        node.addClient(session);
+        if (!node.addClient(session, user.isEmpty() ? 0 : limit)) {
+            // another connect of the same user passed the check above at the same time and was registered first
+            throw new ProtocolException(ProtocolError.LIMIT_EXCEEDED);
+        }
         return new Reply(cmd.uid(), "connect", null, null,
                 Reply.connectBody(cfg.version(), session.clientId(), expires, false, ttl));
     }
@@ -302,14 +305,16 @@ final class ClientCommands {
         }
         return node.addSubscription(channel, session)
                 .thenCompose(v -> opts.presence()
-                        ? node.addPresence(channel, session.clientId(), info)
+                        ? node.addPresence(session, channel, info)
                         : CompletableFuture.<Void>completedFuture(null))
                 .exceptionally(e -> {
                     throw new CompletionException(new ProtocolException(ProtocolError.INTERNAL_SERVER_ERROR));
                 })
                 .thenCompose(v -> recovery(channel, opts, p))
                 .thenApply(body -> {
-                    if (opts.joinLeave()) {
+                    // beyond v1: a session that closed (or was unsubscribed) while subscribing has had its leave
+                    // published already; a join now would announce a member who has gone
+                    if (opts.joinLeave() && session.isSubscribed(channel)) {
                         node.publishJoin(channel, info); // not awaited (§5.3 step 12)
                     }
                     return new Reply(cmd.uid(), "subscribe", null, null, body);

@@ -101,7 +101,26 @@ final class Hub {
     }
 
     void addUser(ClientSession session) {
-        users.merge(session.user(), session, (held, added) -> {
+        addUser(session, 0);
+    }
+
+    /**
+     * Adds an authenticated session unless its user already holds {@code limit} sessions on this node (0: no limit).
+     * The count and the add are one step per user, so connects of one user on several event loops at once cannot
+     * pass the limit together.
+     *
+     * @return false when the limit refused the session
+     */
+    boolean addUser(ClientSession session, int limit) {
+        boolean[] added = {true};
+        users.compute(session.user(), (user, held) -> {
+            if (held == null) {
+                return session;
+            }
+            if (limit > 0 && count(held) >= limit) {
+                added[0] = false;
+                return held;
+            }
             if (held instanceof ClientSession only) {
                 Set<ClientSession> set = ConcurrentHashMap.newKeySet(4);
                 set.add(only);
@@ -111,6 +130,7 @@ final class Hub {
             sessions(held).add(session);
             return held;
         });
+        return added[0];
     }
 
     void removeUser(ClientSession session) {
@@ -140,7 +160,12 @@ final class Hub {
 
     int userConnectionCount(String user) {
         Object held = users.get(user);
-        return held == null ? 0 : held instanceof ClientSession ? 1 : sessions(held).size();
+        return held == null ? 0 : count(held);
+    }
+
+    /** Sessions in a value of {@link #users}. */
+    private static int count(Object held) {
+        return held instanceof ClientSession ? 1 : sessions(held).size();
     }
 
     /** A value of {@link #users} that is not a single session. */
@@ -167,7 +192,7 @@ final class Hub {
     int numClients() {
         int n = 0;
         for (Object held : users.values()) {
-            n += held instanceof ClientSession ? 1 : sessions(held).size();
+            n += count(held);
         }
         return n;
     }

@@ -239,9 +239,22 @@ public final class Node implements EngineListener {
         openSessions.decrementAndGet();
     }
 
-    void addClient(ClientSession session) {
-        hub.addUser(session);
+    /**
+     * Registers an authenticated session unless its user holds {@code userLimit} sessions already (0: no limit).
+     *
+     * @return false when the limit refused it
+     */
+    boolean addClient(ClientSession session, int userLimit) {
+        if (!hub.addUser(session, userLimit)) {
+            return false;
+        }
         metrics.inc(Counter.NODE_NUM_ADD_CLIENT_CONN);
+        if (session.isClosed()) {
+            // closed between its authentication and here: its clean-up ran already and found nothing to remove
+            // (and counted the removal)
+            hub.removeUser(session);
+        }
+        return true;
     }
 
     void removeClient(ClientSession session) {
@@ -280,11 +293,7 @@ public final class Node implements EngineListener {
     CompletionStage<Void> unsubscribeSession(ClientSession session, String channel, ClientInfo info) {
         ChannelOptions opts = config.channelOptions(channel);
         if (opts != null && opts.presence()) {
-            metrics.inc(Counter.NODE_NUM_REMOVE_PRESENCE);
-            engine.presenceStore().removePresence(channel, session.clientId()).exceptionally(e -> {
-                engineFailures.warn("removing presence failed: {}", e.toString());
-                return null;
-            });
+            removePresence(channel, session.clientId());
         }
         if (opts != null && opts.joinLeave()) {
             publishLeave(channel, info);
@@ -301,9 +310,30 @@ public final class Node implements EngineListener {
         return engine.broker().unsubscribe(channel, opts == null ? HistoryOptions.NONE : HistoryOptions.of(opts));
     }
 
-    CompletionStage<Void> addPresence(String channel, String clientId, ClientInfo info) {
+    /**
+     * Adds a subscriber's presence, and removes it again when the subscription ended while the add was in flight:
+     * the close (or an API unsubscribe) removed the presence before it was written, and nothing would remove it
+     * later (the memory engine's presence never expires). A close marks the session before it removes anything, so a
+     * close after this check removes the presence itself, after the add.
+     */
+    CompletionStage<Void> addPresence(ClientSession session, String channel, ClientInfo info) {
         metrics.inc(Counter.NODE_NUM_ADD_PRESENCE);
-        return internal(engine.presenceStore().addPresence(channel, clientId, info, config.presenceExpireInterval()));
+        String clientId = session.clientId();
+        return internal(engine.presenceStore().addPresence(channel, clientId, info, config.presenceExpireInterval()))
+                .thenRun(() -> {
+                    if (!session.isSubscribed(channel)) {
+                        removePresence(channel, clientId);
+                    }
+                });
+    }
+
+    /** Removes a client's presence; not awaited, a failure is logged (throttled). */
+    void removePresence(String channel, String clientId) {
+        metrics.inc(Counter.NODE_NUM_REMOVE_PRESENCE);
+        engine.presenceStore().removePresence(channel, clientId).exceptionally(e -> {
+            engineFailures.warn("removing presence failed: {}", e.toString());
+            return null;
+        });
     }
 
     /** Every {@code presence_ping_interval}: re-write presence of every subscription with presence on. */
@@ -313,7 +343,7 @@ public final class Node implements EngineListener {
             for (String channel : s.channels()) {
                 ChannelOptions opts = cfg.channelOptions(channel);
                 if (opts != null && opts.presence() && !s.isClosed()) {
-                    addPresence(channel, s.clientId(), s.info(channel)).exceptionally(e -> null);
+                    addPresence(s, channel, s.info(channel)).exceptionally(e -> null);
                 }
             }
         }

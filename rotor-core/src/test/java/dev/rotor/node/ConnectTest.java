@@ -223,4 +223,13 @@ class ConnectTest {
         stale.session().close(Disconnect.DISCONNECT);
         assertThat(node.scheduler().pendingCount()).isEqualTo(idle);
     }
+
+    @Test
+    void aSessionClosedBetweenItsAuthenticationAndItsRegistrationIsNotKept() {
+        ClientSession session = node.client().session();
+        assertThat(session.authenticate("bob", now(), null, 0, 0)).isTrue();
+        session.transportClosed(); // e.g. the peer's close on another thread: its clean-up runs before the registration
+        assertThat(node.node().addClient(session, 0)).isTrue();
+        assertThat(node.node().hub().userConnectionCount("bob")).as("a closed session kept for good").isZero();
+    }
 }

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -107,6 +109,31 @@ class HubTest {
             assertThat(all()).hasSize(2 * perThread).containsAll(a).containsAll(b);
             both(() -> a.forEach(hub()::removeUser), () -> b.forEach(hub()::removeUser));
             assertThat(hub().userConnectionCount("")).isZero();
+            assertThat(hub().numUniqueUsers()).isZero();
+        }
+    }
+
+    @Test
+    void concurrentAddsOfOneUserStopAtTheLimit() throws Exception {
+        int limit = 5;
+        for (int round = 0; round < 50; round++) {
+            List<ClientSession> a = new ArrayList<>();
+            List<ClientSession> b = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                a.add(node.client().session());
+                b.add(node.client().session());
+            }
+            AtomicInteger added = new AtomicInteger();
+            Consumer<ClientSession> add = s -> {
+                if (hub().addUser(s, limit)) {
+                    added.incrementAndGet();
+                }
+            };
+            both(() -> a.forEach(add), () -> b.forEach(add));
+            assertThat(hub().userConnectionCount("")).isEqualTo(limit);
+            assertThat(added).hasValue(limit);
+            a.forEach(hub()::removeUser);
+            b.forEach(hub()::removeUser);
             assertThat(hub().numUniqueUsers()).isZero();
         }
     }

@@ -50,6 +50,7 @@ class SubscribeOrderingTest {
             .topLevel(o -> o.recover(true).historySize(10).historyLifetime(60))
             .namespace("jl", o -> o.recover(true).joinLeave(true).historySize(10).historyLifetime(60))
             .namespace("big", o -> o.recover(true).historySize(100).historyLifetime(60))
+            .namespace("room", o -> o.recover(true).presence(true).joinLeave(true).historySize(10).historyLifetime(60))
             .engine(GatedEngine::new).start();
 
     /** Publishes a message with uid {@code uid} and data {@code data}, as the API would. */
@@ -305,6 +306,37 @@ class SubscribeOrderingTest {
         assertThat(node.node().hasSubscribers("news")).isFalse();
         gateSubscribe = false;
         node.subscribedClient("c", "news"); // the next subscriber starts a new engine subscription
+    }
+
+    @Test
+    void aSessionClosedWhileItsEngineSubscriptionIsPendingLeavesNoPresence() {
+        gateSubscribe = true;
+        TestClient gone = node.connectedClient("a");
+        CompletableFuture<Void> frame = start(gone, json("{'uid':'1','method':'subscribe','params':{'channel':'room:x'}}"));
+        gone.session().transportClosed();
+        subscribes.remove().complete(null);
+        assertThat(frame).isCompleted();
+        // before the fix the presence was added after the close had removed it, and stayed for good
+        assertThat(TestNode.await(node.memory().presenceStore().presence("room:x"))).isEmpty();
+        gateSubscribe = false;
+        TestClient next = node.subscribedClient("b", "room:x");
+        assertThat(next.call(Frames.presence("p", "room:x"))).doesNotContain(gone.clientId());
+    }
+
+    @Test
+    void aSessionClosedWhileRecoveringPublishesNoJoinAfterItsLeave() {
+        TestClient watcher = node.subscribedClient("w", "room:y");
+        gateHistory = true;
+        TestClient gone = node.connectedClient("a");
+        CompletableFuture<Void> frame = start(gone, recover("1", "room:y", ""));
+        gone.session().transportClosed();
+        assertThat(watcher.next()).startsWith(json("{'method':'leave'")).contains(gone.clientId());
+        historyReads.remove().complete(null);
+        assertThat(frame).isCompleted();
+        // before the fix the join came now, after the leave, and the watcher kept a member who had gone
+        watcher.assertNoFrame();
+        assertThat(TestNode.await(node.memory().presenceStore().presence("room:y")))
+                .containsOnlyKeys(watcher.clientId());
     }
 
     private void deliverLagging() {
