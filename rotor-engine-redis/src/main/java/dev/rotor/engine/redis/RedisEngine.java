@@ -166,7 +166,7 @@ public final class RedisEngine implements Engine {
         String password = config.clustered() ? config.cluster().password() : config.shards().get(i).password();
         byte[][] alwaysOn = {RedisNames.bytes(names.control), RedisNames.bytes(names.admin),
             RedisNames.bytes(names.ping)};
-        shard.connect(alwaysOn, this::received, this::resubscribed).whenComplete((v, e) -> {
+        shard.connect(alwaysOn, this::received, channels -> resubscribed(i, channels)).whenComplete((v, e) -> {
             if (e == null) {
                 log.info("Redis: {}, using password: {}, API enabled: {}, num API shard queues: {}",
                         shard.describe(), password.isEmpty() ? "no" : "yes",
@@ -327,8 +327,14 @@ public final class RedisEngine implements Engine {
      * would recover without it, and be told {@code recovered: true}). The backend calls this before any message of
      * the restored subscription can arrive (see {@link ClusterSubscriptions#reconcile}).
      */
-    private void resubscribed(Set<String> channels) {
+    private void resubscribed(int shard, Set<String> channels) {
         log.info("Redis PUB/SUB reconnected and re-subscribed to {} channels", channels.size());
+        if (shard == 0) {
+            // beyond v1, which said nothing: control messages travel on the first shard, and Redis PUB/SUB keeps
+            // nothing for a subscriber that was away (docs/scaling.md "Failure behaviour", step 6)
+            log.warn("Redis PUB/SUB was down: disconnect and unsubscribe commands that other nodes' APIs sent"
+                    + " meanwhile did not reach this node, and are not repeated");
+        }
         EngineListener target = listener;
         if (target == null || channels.isEmpty()) {
             return;

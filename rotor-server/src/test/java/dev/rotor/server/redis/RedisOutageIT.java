@@ -8,6 +8,7 @@ import dev.rotor.channel.ChannelOptions;
 import dev.rotor.node.NodeConfig;
 import dev.rotor.server.TestServer;
 import dev.rotor.server.redis.RedisNodes.Client;
+import dev.rotor.testing.LogCapture;
 import dev.rotor.testkit.redis.RedisExtension;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RedisOutageIT {
     @RegisterExtension
     static final RedisExtension redis = new RedisExtension();
+    @RegisterExtension
+    final LogCapture engineLog = new LogCapture("dev.rotor.engine.redis.RedisEngine");
 
     private static final ChannelOptions HISTORY = ChannelOptions.builder().publish(true).historySize(10)
             .historyLifetime(60).recover(true).build();
@@ -68,6 +71,8 @@ class RedisOutageIT {
         Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
                 .until(() -> health().statusCode() == 200);
         assertThat(client.awaitClose().reason()).isEqualTo("{\"reason\":\"subscriptions lost\",\"reconnect\":true}");
+        // control messages of the gap are lost as in v1, but no longer silently
+        assertThat(engineLog.messages()).anyMatch(m -> m.startsWith("Redis PUB/SUB was down: disconnect and unsubscribe"));
 
         Client again = nodes.connect(node, "alice");
         again.send("{\"uid\":\"1\",\"method\":\"subscribe\",\"params\":{\"channel\":\"feed\",\"recover\":true}}");
