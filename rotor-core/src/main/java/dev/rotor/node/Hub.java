@@ -3,8 +3,9 @@ package dev.rotor.node;
 import java.util.Collections;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -25,18 +26,39 @@ final class Hub {
      * costs ~180 bytes more per connection than the bare entry (a key-set view, its map, a table of 16 and a node).
      */
     private final ConcurrentHashMap<String, Object> users = new ConcurrentHashMap<>();
-    /** Channel → the engine subscription in flight for it; removed when the engine answers. */
+    /**
+     * Channel → its engine subscription while in flight (removed when the engine confirms it), or after it failed:
+     * then until the channel's last local subscriber has gone, so that a subscriber arriving meanwhile fails with
+     * the others instead of taking the channel for subscribed.
+     */
     private final ConcurrentHashMap<String, CompletableFuture<Void>> subscribing = new ConcurrentHashMap<>();
+    /**
+     * Channel → the last engine operation (subscribe or unsubscribe) started for it, until it is over. Each one
+     * waits for the one before it, so that the engine gets them in the order the hub decided them: an unsubscribe
+     * still on its way (on Redis, one that first writes the history's touch key) must not land after the next first
+     * subscriber's subscribe, which would leave that subscriber, and every later one, without messages.
+     */
+    private final ConcurrentHashMap<String, CompletableFuture<Void>> engineOps = new ConcurrentHashMap<>();
 
     /**
      * The outcome of {@link #addSubscription}.
      *
      * @param first       true for the node's first local subscriber of the channel: the caller subscribes the node
-     *                    in the engine and reports the outcome with {@link #engineSubscribed}
+     *                    in the engine once {@code before} is over, and reports the outcome with
+     *                    {@link #engineSubscribed}
      * @param engineReady completes when the engine subscription of the channel is confirmed (fails when it failed);
      *                    null when it was confirmed before this subscriber came
+     * @param before      for the first subscriber, the channel's previous engine operation if still in flight (an
+     *                    unsubscribe); null otherwise
      */
-    record Added(boolean first, CompletableFuture<Void> engineReady) {
+    record Added(boolean first, CompletableFuture<Void> engineReady, CompletableFuture<Void> before) {
+    }
+
+    /**
+     * The engine unsubscribe that the channel's last local subscriber starts: it runs once {@code before} (null:
+     * nothing in flight) is over, and the caller reports its end with {@link #engineUnsubscribed}.
+     */
+    record Unsubscribe(CompletableFuture<Void> before, CompletableFuture<Void> done) {
     }
 
     /** Adds a subscription; see {@link Added}. */
@@ -49,9 +71,9 @@ final class Hub {
                 set = ConcurrentHashMap.newKeySet(1);
                 CompletableFuture<Void> ready = new CompletableFuture<>();
                 subscribing.put(ch, ready);
-                added[0] = new Added(true, ready);
+                added[0] = new Added(true, ready, engineOps.put(ch, ready));
             } else {
-                added[0] = new Added(false, subscribing.get(ch));
+                added[0] = new Added(false, subscribing.get(ch), null);
             }
             set.add(session);
             return set;
@@ -65,8 +87,9 @@ final class Hub {
      * @param error null when the engine confirmed the subscription
      */
     void engineSubscribed(String channel, CompletableFuture<Void> ready, Throwable error) {
-        subscribing.remove(channel, ready);
+        engineOps.remove(channel, ready);
         if (error == null) {
+            subscribing.remove(channel, ready);
             ready.complete(null);
         } else {
             ready.completeExceptionally(error);
@@ -76,18 +99,35 @@ final class Hub {
     /**
      * Removes a subscription.
      *
-     * @return true when the node has no local subscriber of the channel left (and had this one)
+     * @return the engine unsubscribe to run when the node has no local subscriber of the channel left (and had this
+     *         one); null otherwise
      */
-    boolean removeSubscription(String channel, ClientSession session) {
-        AtomicBoolean last = new AtomicBoolean();
+    Unsubscribe removeSubscription(String channel, ClientSession session) {
+        Unsubscribe[] last = new Unsubscribe[1];
         channels.computeIfPresent(channel, (ch, set) -> {
             if (set.remove(session) && set.isEmpty()) {
-                last.set(true);
+                subscribing.remove(ch); // in flight or failed: nobody waits for it any more
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                last[0] = new Unsubscribe(engineOps.put(ch, done), done);
                 return null;
             }
             return set.isEmpty() ? null : set;
         });
-        return last.get();
+        return last[0];
+    }
+
+    /** The engine unsubscribe of {@link #removeSubscription} is over, whatever its outcome. */
+    void engineUnsubscribed(String channel, CompletableFuture<Void> done) {
+        engineOps.remove(channel, done);
+        done.complete(null);
+    }
+
+    /** Starts {@code operation} once {@code before} (null: nothing) is over, whatever its outcome. */
+    static CompletionStage<Void> after(CompletableFuture<Void> before, Supplier<CompletionStage<Void>> operation) {
+        if (before == null || before.isDone()) {
+            return operation.get();
+        }
+        return before.handle((v, e) -> null).thenCompose(v -> operation.get());
     }
 
     /** The live set of subscribers (weakly consistent view; do not modify). Empty when none. */

@@ -276,15 +276,20 @@ public final class Node implements EngineListener {
         // and answer recovered: true although publications in between never reached it
         Hub.Added added = hub.addSubscription(channel, session);
         if (added.first()) {
-            engine.broker().subscribe(channel)
+            Hub.after(added.before(), () -> engine.broker().subscribe(channel))
                     .whenComplete((v, e) -> hub.engineSubscribed(channel, added.engineReady(), e));
         }
         CompletionStage<Void> engineSub = added.engineReady() == null ? done() : added.engineReady();
         // an engine failure is logged (throttled) before the client is closed with internal server error
-        return internal(engineSub).thenRun(() -> {
-            if (session.isClosed() && hub.removeSubscription(channel, session)) {
-                // the session closed while subscribing: undo so the hub does not keep a dead session
-                engineUnsubscribe(channel);
+        return internal(engineSub).whenComplete((v, e) -> {
+            // the session closed, or an API unsubscribe took the channel from it before it was in the hub: undo,
+            // so that the hub keeps no session that nothing will remove (the session's clean-up goes by its own
+            // channels); a failed subscription closes the session, and its clean-up removes it from the hub
+            if (session.isClosed() || !session.isSubscribed(channel)) {
+                Hub.Unsubscribe last = hub.removeSubscription(channel, session);
+                if (last != null) {
+                    engineUnsubscribe(channel, last);
+                }
             }
         });
     }
@@ -299,15 +304,16 @@ public final class Node implements EngineListener {
             publishLeave(channel, info);
         }
         metrics.inc(Counter.NODE_NUM_REMOVE_CLIENT_SUB);
-        if (hub.removeSubscription(channel, session)) {
-            return engineUnsubscribe(channel);
-        }
-        return done();
+        Hub.Unsubscribe last = hub.removeSubscription(channel, session);
+        return last == null ? done() : engineUnsubscribe(channel, last);
     }
 
-    private CompletionStage<Void> engineUnsubscribe(String channel) {
+    /** Unsubscribes the node in the engine, after the channel's engine operation in flight, if any. */
+    private CompletionStage<Void> engineUnsubscribe(String channel, Hub.Unsubscribe last) {
         ChannelOptions opts = config.channelOptions(channel);
-        return engine.broker().unsubscribe(channel, opts == null ? HistoryOptions.NONE : HistoryOptions.of(opts));
+        HistoryOptions history = opts == null ? HistoryOptions.NONE : HistoryOptions.of(opts);
+        return Hub.after(last.before(), () -> engine.broker().unsubscribe(channel, history))
+                .whenComplete((v, e) -> hub.engineUnsubscribed(channel, last.done()));
     }
 
     /**

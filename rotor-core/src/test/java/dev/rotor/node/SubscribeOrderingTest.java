@@ -36,11 +36,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SubscribeOrderingTest {
     /** Engine subscriptions waiting for the test, oldest first; used while {@link #gateSubscribe} is set. */
     private final Queue<CompletableFuture<Void>> subscribes = new ArrayDeque<>();
+    /** Engine unsubscriptions waiting for the test, oldest first; used while {@link #gateUnsubscribe} is set. */
+    private final Queue<CompletableFuture<Void>> unsubscribes = new ArrayDeque<>();
     /** History reads waiting for the test, oldest first; used while {@link #gateHistory} is set. */
     private final Queue<CompletableFuture<Void>> historyReads = new ArrayDeque<>();
     /** Live messages the engine received and has not handed to the node yet; used while {@link #lagLive} is set. */
     private final Queue<Message> lagging = new ArrayDeque<>();
     private boolean gateSubscribe;
+    private boolean gateUnsubscribe;
     private boolean gateHistory;
     private boolean lagLive;
     private int historyReadsStarted;
@@ -339,6 +342,59 @@ class SubscribeOrderingTest {
                 .containsOnlyKeys(watcher.clientId());
     }
 
+    @Test
+    void aSubscribeWaitsForTheUnsubscribeOfTheChannelsLastSubscriberBeforeIt() {
+        TestClient gone = node.subscribedClient("a", "news");
+        gateUnsubscribe = true;
+        gone.session().transportClosed(); // the node's last subscriber: its engine unsubscribe is on its way
+        gateUnsubscribe = false;
+        TestClient next = node.connectedClient("b");
+        CompletableFuture<Void> frame = start(next, Frames.subscribe("1", "news"));
+        assertThat(frame).as("the subscribe waits for the unsubscribe before it").isNotDone();
+        unsubscribes.remove().complete(null);
+        assertThat(frame).isCompleted();
+        assertThat(next.next()).isEqualTo(Frames.subscribeOk("1", "news"));
+        // before the fix the late unsubscribe landed after the subscribe: the node was not subscribed in the engine,
+        // and the subscriber got nothing
+        assertThat(TestNode.await(node.node().channels())).contains("news");
+        publish("news", "m1", "1");
+        assertThat(next.next()).isEqualTo(message("m1", "news", "1"));
+    }
+
+    @Test
+    void aSubscriberArrivingAfterTheEngineRefusedTheSubscriptionFailsToo() {
+        gateSubscribe = true;
+        TestClient first = node.connectedClient("a");
+        start(first, Frames.subscribe("1", "news"));
+        gateSubscribe = false;
+        TestClient second = node.connectedClient("b");
+        // the engine's refusal closes the first subscriber; the second subscribes in the middle of that close
+        first.transport().onClose(() -> start(second, Frames.subscribe("1", "news")));
+        subscribes.remove().completeExceptionally(new IOException("connection reset"));
+        assertThat(first.closedWith()).isEqualTo(Disconnect.INTERNAL_SERVER_ERROR);
+        // before the fix it took the channel for subscribed and was told so, while the node was not subscribed
+        assertThat(second.closedWith()).isEqualTo(Disconnect.INTERNAL_SERVER_ERROR);
+        assertThat(node.node().hasSubscribers("news")).isFalse();
+        TestClient third = node.subscribedClient("c", "news"); // the next one subscribes the node anew
+        assertThat(TestNode.await(node.node().channels())).contains("news");
+        publish("news", "m1", "1");
+        assertThat(third.next()).isEqualTo(message("m1", "news", "1"));
+    }
+
+    @Test
+    void anApiUnsubscribeBeforeTheHubHasTheSubscriberLeavesNothingBehind() {
+        TestClient client = node.connectedClient("u");
+        ClientSession session = client.session();
+        // the steps of a subscribe on the client's loop, with an API unsubscribe of the user between them
+        assertThat(session.addChannel("news", null)).isTrue();
+        node.node().unsubscribeUserLocally("u", "news");
+        TestNode.await(node.node().addSubscription("news", session));
+        assertThat(client.next()).contains("\"method\":\"unsubscribe\"");
+        // before the fix the hub kept the session, which its close never removed, and the node stayed subscribed
+        assertThat(node.node().hasSubscribers("news")).isFalse();
+        assertThat(TestNode.await(node.node().channels())).doesNotContain("news");
+    }
+
     private void deliverLagging() {
         lagLive = false;
         for (Message m; (m = lagging.poll()) != null; ) {
@@ -385,8 +441,17 @@ class SubscribeOrderingTest {
                 @Override public CompletionStage<Void> publish(Message m, HistoryOptions h) { return real.publish(m, h); }
                 @Override public CompletionStage<Void> publishJoin(String ch, ClientInfo i) { return real.publishJoin(ch, i); }
                 @Override public CompletionStage<Void> publishLeave(String ch, ClientInfo i) { return real.publishLeave(ch, i); }
-                @Override public CompletionStage<Void> unsubscribe(String ch, HistoryOptions h) { return real.unsubscribe(ch, h); }
                 @Override public CompletionStage<List<String>> channels() { return real.channels(); }
+
+                @Override
+                public CompletionStage<Void> unsubscribe(String ch, HistoryOptions h) {
+                    if (!gateUnsubscribe) {
+                        return real.unsubscribe(ch, h);
+                    }
+                    CompletableFuture<Void> gate = new CompletableFuture<>();
+                    unsubscribes.add(gate);
+                    return gate.thenCompose(v -> real.unsubscribe(ch, h));
+                }
 
                 @Override
                 public CompletionStage<Void> subscribe(String ch) {

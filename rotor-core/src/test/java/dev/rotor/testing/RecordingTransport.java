@@ -21,6 +21,7 @@ public final class RecordingTransport implements Transport {
     private final BlockingQueue<byte[]> frames = new LinkedBlockingQueue<>();
     private final AtomicReference<Disconnect> closedWith = new AtomicReference<>();
     private final AtomicLong queuedBytes = new AtomicLong();
+    private volatile Runnable onClose = () -> { };
 
     @Override
     public String name() {
@@ -47,6 +48,15 @@ public final class RecordingTransport implements Transport {
     @Override
     public void close(Disconnect disconnect) {
         closedWith.compareAndSet(null, disconnect);
+        onClose.run();
+    }
+
+    /**
+     * Runs {@code hook} when the session closes the transport, in the middle of the session's close: what another
+     * thread may do at that moment.
+     */
+    public void onClose(Runnable hook) {
+        onClose = hook;
     }
 
     /** The next frame as text, failing when none is written within a second. */
