@@ -90,14 +90,22 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        ReadGate gate = ReadGate.existing(ctx.channel());
-        if (gate != null && gate.answerHeld()) {
-            // an earlier request's answer comes later (pipelining): this one is handled after it is written
+        if (ReadGate.mustWait(ctx.channel())) {
+            // an earlier request's answer comes later, or the peer has not read the earlier answers (pipelining):
+            // this one is handled after that
             request.retain();
-            gate.defer(() -> {
-                try {
-                    handle(ctx, request);
-                } finally {
+            ReadGate.of(ctx.channel()).defer(new ReadGate.Waiting() {
+                @Override
+                public void handle() {
+                    try {
+                        HttpRouterHandler.this.handle(ctx, request);
+                    } finally {
+                        request.release();
+                    }
+                }
+
+                @Override
+                public void drop() {
                     request.release();
                 }
             });
@@ -269,6 +277,8 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // e.g. more than the codec's 128 requests pipelined and not yet answered (a peer that does not read)
+        log.debug("closing {}: {}", ctx.channel(), cause.toString());
         ctx.close();
     }
 }

@@ -53,10 +53,10 @@ public final class BackPressureHandler extends ChannelInboundHandlerAdapter impl
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         ReadGate gate = ReadGate.of(ctx.channel());
         if (ctx.channel().isWritable()) {
-            gate.resume(ReadGate.UNWRITABLE);
             if (stall != null) {
                 stall.cancel();
             }
+            gate.writable(); // may answer requests that waited, and make the channel unwritable again
         } else {
             gate.pause(ReadGate.UNWRITABLE);
             armStallCheck(ctx);
@@ -121,6 +121,10 @@ public final class BackPressureHandler extends ChannelInboundHandlerAdapter impl
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         stop();
+        ReadGate gate = ReadGate.existing(ctx.channel());
+        if (gate != null) {
+            gate.closed();
+        }
         super.channelInactive(ctx);
     }
 

@@ -14,7 +14,11 @@ import java.util.concurrent.RejectedExecutionException;
  * <p>It also keeps an HTTP connection's answers in the order of its requests (HTTP/1.1 pairs them by order only):
  * an answer written later than its request's handling ({@link #holdAnswer}: an engine call, a SockJS send waiting
  * for its frames, a held login) makes the requests that arrive meanwhile wait ({@link #defer}), with reading paused,
- * until it is written ({@link #answerWritten}). Nothing changes for a connection while no answer is held.
+ * until it is written ({@link #answerWritten}). Requests wait the same way while the channel is not writable
+ * ({@link #mustWait}), until the peer has read enough ({@link #writable}): pausing reading stops new bytes, but the
+ * requests already decoded from the last read would otherwise all be answered at once, and a few kilobytes of
+ * pipelined requests for a large answer (a web interface asset, {@code /metrics}) made the server hold megabytes
+ * for a peer that reads nothing. Nothing changes for a connection while no answer is held and it is writable.
  *
  * <p>Confined to the channel's event loop: everything but {@link #answerWritten} must be called there.
  */
@@ -33,10 +37,19 @@ public final class ReadGate {
     private final Channel channel;
     /** Answers held and not yet written; only touched on the event loop. */
     private int answersHeld;
-    /** Requests that arrived while an answer was held, in order; null until first needed. On the event loop. */
-    private ArrayDeque<Runnable> deferred;
+    /** Requests that must wait, in order; null until first needed. On the event loop. */
+    private ArrayDeque<Waiting> deferred;
     /** The reasons currently holding reading paused, one bit each; only touched on the event loop. */
     private int paused;
+
+    /** A request that waits its turn ({@link #defer}). */
+    public interface Waiting {
+        /** Its turn came: handle it. */
+        void handle();
+
+        /** The connection closed first: let go of it unhandled. */
+        void drop();
+    }
 
     private ReadGate(Channel channel) {
         this.channel = channel;
@@ -78,11 +91,23 @@ public final class ReadGate {
     }
 
     /**
-     * On the loop: keeps a request that arrived while an answer is held ({@link #answerHeld}) to be handled, in
-     * arrival order, once the held answers are written; reading pauses meanwhile, so what waits here is at most the
+     * On the channel's loop: whether a request arriving now must wait ({@link #defer}), for an earlier answer or for
+     * the peer to read what it was sent. Creates no gate for a connection that needs none.
+     */
+    public static boolean mustWait(Channel channel) {
+        if (!channel.isWritable()) {
+            return true;
+        }
+        ReadGate gate = existing(channel);
+        return gate != null && gate.answerHeld();
+    }
+
+    /**
+     * On the loop: keeps a request that must wait ({@link #mustWait}) to be handled, in arrival order, once the held
+     * answers are written and the channel is writable; reading pauses meanwhile, so what waits here is at most the
      * requests already decoded from the last read.
      */
-    public void defer(Runnable handle) {
+    public void defer(Waiting handle) {
         if (deferred == null) {
             deferred = new ArrayDeque<>(2);
         }
@@ -106,12 +131,33 @@ public final class ReadGate {
             return;
         }
         answersHeld--;
-        Runnable next;
-        while (answersHeld == 0 && deferred != null && (next = deferred.poll()) != null) {
-            next.run(); // may hold an answer again: the rest then waits for that one
+        runDeferred();
+    }
+
+    /** On the loop: the channel became writable again; lifts {@link #UNWRITABLE} and handles what waited for it. */
+    public void writable() {
+        resume(UNWRITABLE);
+        runDeferred();
+    }
+
+    private void runDeferred() {
+        Waiting next;
+        while (answersHeld == 0 && channel.isWritable() && deferred != null && (next = deferred.poll()) != null) {
+            next.handle(); // may hold an answer again, or fill the channel: the rest then waits for that
         }
         if (deferred == null || deferred.isEmpty()) {
             resume(HELD_ANSWER);
+        }
+    }
+
+    /**
+     * On the loop: the connection closed; the requests still waiting are dropped unanswered (nobody can read their
+     * answers, and none was acknowledged).
+     */
+    public void closed() {
+        Waiting next;
+        while (deferred != null && (next = deferred.poll()) != null) {
+            next.drop();
         }
     }
 
