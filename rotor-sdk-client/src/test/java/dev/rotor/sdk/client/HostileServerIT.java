@@ -256,6 +256,31 @@ class HostileServerIT {
     }
 
     /** An insecure client of {@code server} reporting to {@code events}, reconnecting fast. */
+    /**
+     * A server (or a proxy) that ends the TCP connection without a WebSocket close frame. On JDK 17 the JDK's
+     * WebSocket client can miss that end of stream (it hits an internal error and reports neither a close nor an
+     * error), so with pings off such a connection may never be noticed; the client's pings (on by default) find it
+     * dead, and the client reconnects (docs/sdk.md, "Keepalive and batching").
+     */
+    @Test
+    void aConnectionEndedWithoutACloseFrameIsFoundByThePings() throws Exception {
+        try (ScriptedWsServer server = new ScriptedWsServer((peer, n) -> {
+            peer.acceptConnect("c" + n);
+            // the script returns: the socket is closed without a close frame
+        })) {
+            Events events = new Events();
+            RotorClient client = RotorClient.create(config(server, events).pingInterval(Duration.ofSeconds(1))
+                    .pongTimeout(Duration.ofSeconds(1)).build());
+            try {
+                client.connect();
+                Awaitility.await().atMost(Events.WAIT).until(() -> !events.disconnects.isEmpty());
+                Awaitility.await().atMost(Events.WAIT).until(() -> server.accepted() >= 2);
+            } finally {
+                client.close();
+            }
+        }
+    }
+
     private static RotorClientConfig.Builder config(ScriptedWsServer server, Events events) {
         return RotorClientConfig.builder(server.url()).insecure(true).backoff(FAST).listener(events);
     }
