@@ -3,6 +3,7 @@ package dev.rotor.config;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rotor.server.ByteCounts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -24,10 +25,13 @@ public final class ConfigFile {
 
     static final String NAMESPACES = "namespaces";
     /**
-     * The largest config file read: a real one is a few KiB, and it is read whole (then parsed into a tree) before
-     * anything can be checked, so a wrong path to a huge file would otherwise end in an OutOfMemoryError.
+     * The largest config file read, whatever the heap: a real one is a few KiB, and it is read whole (then parsed
+     * into a tree) before anything can be checked, so a wrong path to a huge file would otherwise end in an
+     * OutOfMemoryError.
      */
     static final long MAX_SIZE = 16L * 1024 * 1024;
+    /** The smallest of {@link #maxSize}, for a tiny heap. */
+    static final long MIN_SIZE = 256L * 1024;
 
     private final Map<String, JsonNode> values;
     private final JsonNode namespaces;
@@ -45,6 +49,20 @@ public final class ConfigFile {
      * @throws ConfigParseException when the file exists but does not parse
      */
     public static Optional<ConfigFile> read(Path file) {
+        return read(file, maxSize(Runtime.getRuntime().maxMemory()));
+    }
+
+    /**
+     * The largest config file read with a maximum heap of {@code maxHeap} bytes: a 128th of it, between 256 KiB and
+     * 16 MiB. A file of tiny values (hundreds of thousands of namespaces) parses into a tree many times its size, and
+     * a reload parses it beside the running server, where an OutOfMemoryError ends the process instead of keeping
+     * the old config.
+     */
+    static long maxSize(long maxHeap) {
+        return Math.min(MAX_SIZE, Math.max(MIN_SIZE, maxHeap / 128));
+    }
+
+    static Optional<ConfigFile> read(Path file, long maxSize) {
         Optional<ConfigFormat> format = ConfigFormat.of(file);
         if (format.isEmpty() || !Files.isRegularFile(file)) {
             return Optional.empty();
@@ -52,9 +70,9 @@ public final class ConfigFile {
         String text;
         try {
             long size = Files.size(file);
-            if (size > MAX_SIZE) {
+            if (size > maxSize) {
                 throw new ConfigException("Config file " + file + " is " + size + " bytes; the most Rotor reads is "
-                        + MAX_SIZE + " (16 MiB)");
+                        + ByteCounts.describe(maxSize) + ": a 128th of the maximum heap, at most 16 MiB");
             }
             text = Files.readString(file);
         } catch (NoSuchFileException e) {

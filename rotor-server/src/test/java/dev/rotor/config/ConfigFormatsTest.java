@@ -172,8 +172,26 @@ class ConfigFormatsTest {
         try (RandomAccessFile f = new RandomAccessFile(huge.toFile(), "rw")) {
             f.setLength(ConfigFile.MAX_SIZE + 1);
         }
-        assertThatThrownBy(() -> ConfigFile.read(huge)).isInstanceOf(ConfigException.class)
-                .hasMessage("Config file " + huge + " is 16777217 bytes; the most Rotor reads is 16777216 (16 MiB)");
+        assertThatThrownBy(() -> ConfigFile.read(huge, ConfigFile.maxSize(8L << 30))).isInstanceOf(ConfigException.class)
+                .hasMessage("Config file " + huge + " is 16777217 bytes; the most Rotor reads is 16777216 bytes"
+                        + " (16 MiB): a 128th of the maximum heap, at most 16 MiB");
+    }
+
+    /**
+     * The limit follows the heap: a reload parses the file beside the running server, where running out of heap
+     * ends the process.
+     */
+    @Test
+    void theLargestConfigFileReadIsAShareOfTheHeap() throws IOException {
+        assertThat(ConfigFile.maxSize(128L << 20)).isEqualTo(1L << 20);
+        assertThat(ConfigFile.maxSize(16L << 20)).isEqualTo(ConfigFile.MIN_SIZE);
+        assertThat(ConfigFile.maxSize(64L << 30)).isEqualTo(ConfigFile.MAX_SIZE);
+        Path big = write("big.json", "{}");
+        try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength((1L << 20) + 1);
+        }
+        assertThatThrownBy(() -> ConfigFile.read(big, ConfigFile.maxSize(128L << 20)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("the most Rotor reads is 1048576 bytes");
     }
 
     private Path write(String name, String text) throws IOException {
