@@ -38,4 +38,21 @@ class HostPolicyTest {
         // the assumed name is still subject to the whitelist
         assertThat(new HostPolicy(List.of("www.example.com"), "other.example.com").resolve(null)).isNull();
     }
+
+    /**
+     * A TLS client chooses its server name, up to 64 KiB in a ClientHello: a name of many short labels made the
+     * pattern's matching recurse once per label (a StackOverflowError for 4,000 characters); names beyond DNS's
+     * limits (253 characters, 63 per label) are refused before any matching, as a CA would refuse them.
+     */
+    @Test
+    void namesBeyondDnsLimitsAreRefusedBeforeMatching() {
+        HostPolicy p = new HostPolicy(List.of(), "");
+        assertThat(p.resolve("ab.".repeat(20_000) + "a-")).isNull();
+        assertThat(p.resolve("ab.".repeat(20_000) + "com")).isNull();
+        assertThat(p.resolve("a".repeat(64) + ".example")).isNull();
+        assertThat(p.resolve("a".repeat(63) + ".example")).isEqualTo("a".repeat(63) + ".example");
+        String longest = ("a".repeat(61) + ".").repeat(4) + "a"; // 249 characters
+        assertThat(p.resolve(longest)).isEqualTo(longest);
+        assertThat(p.resolve(longest + "aaaaa")).as("254 characters").isNull();
+    }
 }
