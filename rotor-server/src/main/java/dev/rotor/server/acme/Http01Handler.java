@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -34,7 +35,17 @@ public final class Http01Handler extends SimpleChannelInboundHandler<FullHttpReq
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-        String path = req.uri();
+        String target = req.uri();
+        String host = req.headers().get(HttpHeaderNames.HOST, "");
+        String lower = target.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("http://") || lower.startsWith("https://")) {
+            // the absolute form (RFC 9112 §3.2.2): its authority replaces Host, as Go's server does
+            int authority = target.indexOf("//") + 2;
+            int slash = target.indexOf('/', authority);
+            host = target.substring(authority, slash < 0 ? target.length() : slash);
+            target = slash < 0 ? "/" : target.substring(slash);
+        }
+        String path = target;
         int q = path.indexOf('?');
         if (q >= 0) {
             path = path.substring(0, q);
@@ -45,13 +56,12 @@ public final class Http01Handler extends SimpleChannelInboundHandler<FullHttpReq
             res = auth.isPresent() ? text(HttpResponseStatus.OK, auth.get())
                     : text(HttpResponseStatus.NOT_FOUND, "404 page not found\n");
         } else if (req.method().equals(HttpMethod.GET) || req.method().equals(HttpMethod.HEAD)) {
-            String host = req.headers().get(HttpHeaderNames.HOST, "");
             int colon = host.lastIndexOf(':');
             if (colon > host.lastIndexOf(']')) {
                 host = host.substring(0, colon);
             }
             res = text(HttpResponseStatus.FOUND, "");
-            res.headers().set(HttpHeaderNames.LOCATION, "https://" + host + req.uri());
+            res.headers().set(HttpHeaderNames.LOCATION, "https://" + host + target);
         } else {
             res = text(HttpResponseStatus.BAD_REQUEST, "Use HTTPS\n");
         }

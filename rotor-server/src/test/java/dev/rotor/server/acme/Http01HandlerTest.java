@@ -55,4 +55,19 @@ class Http01HandlerTest {
         assertThat(post.status().code()).isEqualTo(400);
         post.release();
     }
+
+    /** A request target in absolute form: its authority stands for Host, as in Go (before, the redirect was broken). */
+    @Test
+    void anAbsoluteFormTargetIsRedirectedByItsOwnHostAndPath() {
+        FullHttpResponse redirect = request(HttpMethod.GET, "http://other.example:80/x?y=1");
+        assertThat(redirect.headers().get(HttpHeaderNames.LOCATION)).isEqualTo("https://other.example/x?y=1");
+        redirect.release();
+        FullHttpResponse bare = request(HttpMethod.GET, "HTTP://other.example");
+        assertThat(bare.headers().get(HttpHeaderNames.LOCATION)).isEqualTo("https://other.example/");
+        bare.release();
+        challenges.putHttp("tok", "tok.thumbprint");
+        FullHttpResponse ok = request(HttpMethod.GET, "http://www.example.com/.well-known/acme-challenge/tok");
+        assertThat(ok.content().toString(StandardCharsets.UTF_8)).isEqualTo("tok.thumbprint");
+        ok.release();
+    }
 }
