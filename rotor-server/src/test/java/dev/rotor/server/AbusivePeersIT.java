@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Peers that send without reading, or break the WebSocket rules, on the three WebSocket endpoints (raw, SockJS,
  * admin) and plain HTTP. A ping flood (or pipelined HTTP requests) from a client that never reads is met with back-pressure (the server stops reading, so the attacker's own writes stall)
- * and then cut off by {@code write_stall_timeout}, while other clients keep working; a subscriber that never reads
+ * and then cut off by {@code write_stall_timeout} (pipelined HTTP requests sooner: more than 128 waiting close the
+ * connection), while other clients keep working; a subscriber that never reads
  * is closed as {@code slow} once the pushes it has not taken pass {@code client_queue_max_size}; unmasked frames and
  * reserved bits without a negotiated extension are closed with 1002 (RFC 6455 §5.1, §5.2; docs/security.md).
  */
@@ -148,7 +149,13 @@ class AbusivePeersIT {
             }
             Thread.sleep(5);
         }
-        assertThat(stalled).as("the server stopped reading before it cut the attacker off").isTrue();
+        if (!stalled) {
+            // closed before the stall: pipelined HTTP requests that wait while the connection is unwritable count
+            // against the codec's pipelining depth (128), past which the connection is closed (docs/security.md,
+            // "Pipelined requests")
+            assertThat(flood.get(0)).as("only an HTTP attacker is closed before it stalls").isEqualTo((byte) 'G');
+            canaryIsServed();
+        }
     }
 
     /**

@@ -317,6 +317,13 @@ final class ClusterBackend implements RedisBackend {
         return b.toString();
     }
 
+    /** False while the master of {@code key}'s slot is known not to answer (its PING probe, per master). */
+    @Override
+    public boolean answering(byte[] key) {
+        ClusterSubscriptions subs = subscriptions;
+        return subs == null || subs.answering(key);
+    }
+
     @Override
     public void probe(Duration timeout) {
         ClusterSubscriptions subs = subscriptions;

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -53,6 +54,8 @@ final class ClusterSubscriptions {
         final CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> connection;
         volatile boolean probeFailing;
         volatile boolean dead;
+        /** {@link System#nanoTime()} when a PING probe was last answered, or when this connection was made. */
+        volatile long answeredAtNanos = System.nanoTime();
 
         Node(String address, CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> connection) {
             this.address = address;
@@ -92,6 +95,11 @@ final class ClusterSubscriptions {
     private final Map<String, Node> nodes = new HashMap<>(); // guarded by lock
     /** Per master address: how often lost subscriptions came back on it. */
     private final Map<String, AtomicLong> recoveries = new HashMap<>(); // guarded by lock
+    /**
+     * Addresses of the masters whose PING probe has had no answer for the command timeout: frozen or stalled, with
+     * their connections open. Read on every publication, without the lock; empty while every master answers.
+     */
+    private final Set<String> silent = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     ClusterSubscriptions(RedisClient nodeClient, Supplier<Partitions> topology, Runnable refreshTopology,
@@ -221,7 +229,9 @@ final class ClusterSubscriptions {
     private void nodeDead(Node node) {
         synchronized (lock) {
             node.dead = true;
-            nodes.remove(node.address, node);
+            if (nodes.remove(node.address, node)) {
+                silent.remove(node.address); // a connection that is gone fails commands at once; the next is probed anew
+            }
             placement.entrySet().removeIf(e -> {
                 if (e.getValue() == node) {
                     orphans.add(e.getKey());
@@ -308,9 +318,37 @@ final class ClusterSubscriptions {
             StatefulRedisPubSubConnection<byte[], byte[]> c = n.connection.getNow(null);
             if (c != null && c.isOpen()) {
                 c.async().ping().toCompletableFuture().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                        .whenComplete((pong, e) -> n.probeFailing = e != null);
+                        .whenComplete((pong, e) -> probed(n, e == null));
             }
         }
+    }
+
+    private void probed(Node n, boolean answered) {
+        n.probeFailing = !answered;
+        long now = System.nanoTime();
+        if (answered) {
+            n.answeredAtNanos = now;
+            silent.remove(n.address);
+        } else if (now - n.answeredAtNanos >= commandTimeout.toNanos()) {
+            synchronized (lock) {
+                // only the master's current connection: one that died meanwhile must not leave its address behind
+                if (nodes.get(n.address) == n) {
+                    silent.add(n.address);
+                }
+            }
+        }
+    }
+
+    /**
+     * False while the master of {@code key}'s slot is known not to answer: its probe has had no reply for the command
+     * timeout (see {@link RedisBackend#answering}). Costs one volatile read while every master answers.
+     */
+    boolean answering(byte[] key) {
+        if (silent.isEmpty()) {
+            return true;
+        }
+        RedisClusterNode master = topology.get().getMasterBySlot(SlotHash.getSlot(key));
+        return master == null || !silent.contains(address(master));
     }
 
     /** True when every wanted subscription is placed and every master with slots has a live connection. */

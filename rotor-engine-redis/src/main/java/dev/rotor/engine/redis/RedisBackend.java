@@ -69,12 +69,12 @@ interface RedisBackend {
     boolean healthy();
 
     /**
-     * False while the backend's server is known not to answer at all: its connection is open, but its PING probe
-     * has had no reply for {@code redis_read_timeout} (a frozen or stalled Redis). Publications then fail at once
-     * instead of queueing their bytes behind the ones already waiting (docs/scaling.md, "Publications in flight").
-     * True where nothing probes (a Redis Cluster, a server without RESP3).
+     * False while the server that serves {@code key} is known not to answer at all: its connection is open, but its
+     * PING probe has had no reply for {@code redis_read_timeout} (a frozen or stalled Redis; on a cluster, the master
+     * of the key's slot). Publications then fail at once instead of queueing their bytes behind the ones already
+     * waiting (docs/scaling.md, "Publications in flight"). True where nothing probes (a server without RESP3).
      */
-    default boolean answering() {
+    default boolean answering(byte[] key) {
         return true;
     }
 

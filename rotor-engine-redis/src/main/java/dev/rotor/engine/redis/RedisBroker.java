@@ -49,18 +49,21 @@ final class RedisBroker implements Broker {
 
     /** The publication's commands, once admitted by the budget: its payload is encoded only now. */
     private CompletionStage<Void> publishNow(Message message, HistoryOptions history) {
-        return engine.onShard(message.channel(), s -> s.answering() ? publishOn(s, message, history)
+        byte[] redisChannel = bytes(engine.names().messageChannel(message.channel()));
+        return engine.onShard(message.channel(), s -> s.answering(redisChannel)
+                ? publishOn(s, message, history, redisChannel)
                 : CompletableFuture.failedFuture(new RedisConnectionException("Redis " + s.describe()
                         + " does not answer (no reply to a PING for redis_read_timeout): the publication is refused"
                         + " rather than queued behind the ones waiting")));
     }
 
-    private CompletionStage<Void> publishOn(RedisBackend s, Message message, HistoryOptions history) {
+    private CompletionStage<Void> publishOn(RedisBackend s, Message message, HistoryOptions history,
+            byte[] redisChannel) {
         RedisNames n = engine.names();
         String ch = message.channel();
         byte[] payload = WireCodec.encodeMessage(message);
         if (!history.enabled()) {
-            return s.publish(bytes(n.messageChannel(ch)), payload).thenApply(count -> null);
+            return s.publish(redisChannel, payload).thenApply(count -> null);
         }
         byte[][] keys = {bytes(n.historyList(ch)), bytes(n.historyTouch(ch)), bytes(n.historyEpoch(ch))};
         return s.replicaWait(keys[0]).thenCompose(durable -> {

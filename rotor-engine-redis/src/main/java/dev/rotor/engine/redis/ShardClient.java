@@ -449,7 +449,7 @@ final class ShardClient implements RedisBackend, MasterConnection, CommandBatch.
      * unanswered ones. A shorter stall changes nothing: publications wait and may still succeed late.
      */
     @Override
-    public boolean answering() {
+    public boolean answering(byte[] key) {
         return !probeFailing || System.nanoTime() - answeredAtNanos < commandTimeout.toNanos();
     }
 
