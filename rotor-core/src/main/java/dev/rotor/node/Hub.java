@@ -125,9 +125,21 @@ final class Hub {
     /** Starts {@code operation} once {@code before} (null: nothing) is over, whatever its outcome. */
     static CompletionStage<Void> after(CompletableFuture<Void> before, Supplier<CompletionStage<Void>> operation) {
         if (before == null || before.isDone()) {
-            return operation.get();
+            return start(operation);
         }
-        return before.handle((v, e) -> null).thenCompose(v -> operation.get());
+        return before.handle((v, e) -> null).thenCompose(v -> start(operation));
+    }
+
+    /**
+     * The operation's stage; a failed one if it throws instead of returning one, so that the turn still ends (an
+     * engine that threw would otherwise leave the channel's later subscribers waiting for good).
+     */
+    private static CompletionStage<Void> start(Supplier<CompletionStage<Void>> operation) {
+        try {
+            return operation.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** The live set of subscribers (weakly consistent view; do not modify). Empty when none. */
@@ -173,17 +185,21 @@ final class Hub {
         return added[0];
     }
 
-    void removeUser(ClientSession session) {
+    /** Removes an authenticated session; false when the hub did not have it. */
+    boolean removeUser(ClientSession session) {
+        boolean[] removed = {false};
         users.computeIfPresent(session.user(), (u, held) -> {
             if (held instanceof ClientSession only) {
-                return only == session ? null : held;
+                removed[0] = only == session;
+                return removed[0] ? null : held;
             }
             Set<ClientSession> set = sessions(held);
-            set.remove(session);
+            removed[0] = set.remove(session);
             // a set stays a set until empty: a user whose next connection arrives before the last one has gone (a
             // reconnect, a page reload) would otherwise get a new set each time
             return set.isEmpty() ? null : set;
         });
+        return removed[0];
     }
 
     /**

@@ -251,15 +251,17 @@ public final class Node implements EngineListener {
         metrics.inc(Counter.NODE_NUM_ADD_CLIENT_CONN);
         if (session.isClosed()) {
             // closed between its authentication and here: its clean-up ran already and found nothing to remove
-            // (and counted the removal)
-            hub.removeUser(session);
+            removeClient(session);
         }
         return true;
     }
 
     void removeClient(ClientSession session) {
-        hub.removeUser(session);
-        metrics.inc(Counter.NODE_NUM_REMOVE_CLIENT_CONN);
+        // counted only when registered: a connect the user limit refused after authenticating closes the session
+        // without it ever being added
+        if (hub.removeUser(session)) {
+            metrics.inc(Counter.NODE_NUM_REMOVE_CLIENT_CONN);
+        }
     }
 
     // ---- subscriptions ----------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import static dev.rotor.node.Frames.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotor.auth.Hmac;
+import dev.rotor.metrics.Counter;
 import dev.rotor.protocol.Disconnect;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -231,5 +232,23 @@ class ConnectTest {
         session.transportClosed(); // e.g. the peer's close on another thread: its clean-up runs before the registration
         assertThat(node.node().addClient(session, 0)).isTrue();
         assertThat(node.node().hub().userConnectionCount("bob")).as("a closed session kept for good").isZero();
+    }
+
+    @Test
+    void aConnectRefusedByTheUserLimitAfterAuthenticatingCountsNoRemoval() {
+        ClientSession first = node.client().session();
+        assertThat(first.authenticate("bob", now(), null, 0, 0)).isTrue();
+        assertThat(node.node().addClient(first, 1)).isTrue();
+        // a second connect of the user passed the early check before the first was registered, and is refused here
+        ClientSession second = node.client().session();
+        assertThat(second.authenticate("bob", now(), null, 0, 0)).isTrue();
+        long added = node.node().metrics().count(Counter.NODE_NUM_ADD_CLIENT_CONN);
+        long removed = node.node().metrics().count(Counter.NODE_NUM_REMOVE_CLIENT_CONN);
+        assertThat(node.node().addClient(second, 1)).isFalse();
+        second.close(Disconnect.LIMIT_EXCEEDED);
+        assertThat(node.node().metrics().count(Counter.NODE_NUM_ADD_CLIENT_CONN)).isEqualTo(added);
+        assertThat(node.node().metrics().count(Counter.NODE_NUM_REMOVE_CLIENT_CONN))
+                .as("a removal counted for a connection never added").isEqualTo(removed);
+        assertThat(node.node().hub().userConnectionCount("bob")).isEqualTo(1);
     }
 }

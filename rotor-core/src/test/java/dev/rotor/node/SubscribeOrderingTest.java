@@ -44,6 +44,7 @@ class SubscribeOrderingTest {
     private final Queue<Message> lagging = new ArrayDeque<>();
     private boolean gateSubscribe;
     private boolean gateUnsubscribe;
+    private boolean throwUnsubscribe;
     private boolean gateHistory;
     private boolean lagLive;
     private int historyReadsStarted;
@@ -395,6 +396,20 @@ class SubscribeOrderingTest {
         assertThat(TestNode.await(node.node().channels())).doesNotContain("news");
     }
 
+    @Test
+    void anEngineUnsubscribeThatThrowsDoesNotHoldUpTheChannelsNextSubscriber() {
+        TestClient gone = node.subscribedClient("a", "news");
+        throwUnsubscribe = true;
+        gone.session().transportClosed();
+        throwUnsubscribe = false;
+        assertThat(node.node().hub().userConnectionCount("a")).as("the close completed").isZero();
+        TestClient next = node.connectedClient("b");
+        CompletableFuture<Void> frame = start(next, Frames.subscribe("1", "news"));
+        // before the fix the throw escaped before the unsubscribe's turn could end, and this waited for good
+        assertThat(frame).isCompleted();
+        assertThat(next.next()).isEqualTo(Frames.subscribeOk("1", "news"));
+    }
+
     private void deliverLagging() {
         lagLive = false;
         for (Message m; (m = lagging.poll()) != null; ) {
@@ -445,6 +460,9 @@ class SubscribeOrderingTest {
 
                 @Override
                 public CompletionStage<Void> unsubscribe(String ch, HistoryOptions h) {
+                    if (throwUnsubscribe) {
+                        throw new IllegalStateException("an engine that throws instead of failing its stage");
+                    }
                     if (!gateUnsubscribe) {
                         return real.unsubscribe(ch, h);
                     }

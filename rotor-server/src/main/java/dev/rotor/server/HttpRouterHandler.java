@@ -90,6 +90,11 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!ctx.channel().isActive()) {
+            // decoded as the connection closed (a request cut short by the close): nobody can read an answer, and
+            // the gate has dropped what waited already
+            return;
+        }
         if (ReadGate.mustWait(ctx.channel())) {
             // an earlier request's answer comes later, or the peer has not read the earlier answers (pipelining):
             // this one is handled after that
@@ -98,7 +103,11 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
                 @Override
                 public void handle() {
                     try {
-                        HttpRouterHandler.this.handle(ctx, request);
+                        if (!ctx.isRemoved()) {
+                            // else an earlier request upgraded the connection (a WebSocket, an event stream), and
+                            // the router has left it: what was pipelined behind the upgrade is not HTTP's any more
+                            HttpRouterHandler.this.handle(ctx, request);
+                        }
                     } finally {
                         request.release();
                     }

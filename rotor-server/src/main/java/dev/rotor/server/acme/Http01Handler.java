@@ -39,10 +39,15 @@ public final class Http01Handler extends SimpleChannelInboundHandler<FullHttpReq
         String host = req.headers().get(HttpHeaderNames.HOST, "");
         String lower = target.toLowerCase(Locale.ROOT);
         if (lower.startsWith("http://") || lower.startsWith("https://")) {
-            // the absolute form (RFC 9112 §3.2.2): its authority replaces Host, as Go's server does
+            // the absolute form (RFC 9112 §3.2.2): its authority, without user info, replaces Host, as Go's server
+            // does; an empty one leaves Host
             int authority = target.indexOf("//") + 2;
             int slash = target.indexOf('/', authority);
-            host = target.substring(authority, slash < 0 ? target.length() : slash);
+            String named = target.substring(authority, slash < 0 ? target.length() : slash);
+            named = named.substring(named.lastIndexOf('@') + 1);
+            if (!named.isEmpty()) {
+                host = named;
+            }
             target = slash < 0 ? "/" : target.substring(slash);
         }
         String path = target;

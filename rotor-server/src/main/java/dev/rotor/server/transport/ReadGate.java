@@ -41,6 +41,8 @@ public final class ReadGate {
     private ArrayDeque<Waiting> deferred;
     /** The reasons currently holding reading paused, one bit each; only touched on the event loop. */
     private int paused;
+    /** True while a task to handle the waiting requests is queued ({@link #writable}). On the event loop. */
+    private boolean drainQueued;
 
     /** A request that waits its turn ({@link #defer}). */
     public interface Waiting {
@@ -134,10 +136,24 @@ public final class ReadGate {
         runDeferred();
     }
 
-    /** On the loop: the channel became writable again; lifts {@link #UNWRITABLE} and handles what waited for it. */
+    /**
+     * On the loop: the channel became writable again; lifts {@link #UNWRITABLE}, and handles what waited for it in a
+     * task of its own: the writability event may come from inside a flush, and answers written from there would be
+     * written by a flush that is already under way, or not until the next one.
+     */
     public void writable() {
         resume(UNWRITABLE);
-        runDeferred();
+        if (deferred != null && !deferred.isEmpty() && !drainQueued) {
+            drainQueued = true;
+            try {
+                channel.eventLoop().execute(() -> {
+                    drainQueued = false;
+                    runDeferred();
+                });
+            } catch (RejectedExecutionException shutDown) {
+                drainQueued = false; // the loop is gone, and its channels with it
+            }
+        }
     }
 
     private void runDeferred() {

@@ -65,6 +65,12 @@ class Http01HandlerTest {
         FullHttpResponse bare = request(HttpMethod.GET, "HTTP://other.example");
         assertThat(bare.headers().get(HttpHeaderNames.LOCATION)).isEqualTo("https://other.example/");
         bare.release();
+        FullHttpResponse userInfo = request(HttpMethod.GET, "http://a:b@other.example/x");
+        assertThat(userInfo.headers().get(HttpHeaderNames.LOCATION)).isEqualTo("https://other.example/x");
+        userInfo.release();
+        FullHttpResponse empty = request(HttpMethod.GET, "http:///x");
+        assertThat(empty.headers().get(HttpHeaderNames.LOCATION)).isEqualTo("https://www.example.com/x");
+        empty.release();
         challenges.putHttp("tok", "tok.thumbprint");
         FullHttpResponse ok = request(HttpMethod.GET, "http://www.example.com/.well-known/acme-challenge/tok");
         assertThat(ok.content().toString(StandardCharsets.UTF_8)).isEqualTo("tok.thumbprint");
