@@ -59,21 +59,23 @@ class Http01HandlerTest {
     /** A request target in absolute form: its authority stands for Host, as in Go (before, the redirect was broken). */
     @Test
     void anAbsoluteFormTargetIsRedirectedByItsOwnHostAndPath() {
-        FullHttpResponse redirect = request(HttpMethod.GET, "http://other.example:80/x?y=1");
-        assertThat(redirect.headers().get(HttpHeaderNames.LOCATION)).isEqualTo("https://other.example/x?y=1");
-        redirect.release();
-        FullHttpResponse bare = request(HttpMethod.GET, "HTTP://other.example");
-        assertThat(bare.headers().get(HttpHeaderNames.LOCATION)).isEqualTo("https://other.example/");
-        bare.release();
-        FullHttpResponse userInfo = request(HttpMethod.GET, "http://a:b@other.example/x");
-        assertThat(userInfo.headers().get(HttpHeaderNames.LOCATION)).isEqualTo("https://other.example/x");
-        userInfo.release();
-        FullHttpResponse empty = request(HttpMethod.GET, "http:///x");
-        assertThat(empty.headers().get(HttpHeaderNames.LOCATION)).isEqualTo("https://www.example.com/x");
-        empty.release();
+        assertRedirect("http://other.example:80/x?y=1", "https://other.example/x?y=1");
+        assertRedirect("HTTP://other.example", "https://other.example/");
+        assertRedirect("http://a:b@other.example/x", "https://other.example/x");
+        assertRedirect("http:///x", "https://www.example.com/x"); // no authority: Host
         challenges.putHttp("tok", "tok.thumbprint");
         FullHttpResponse ok = request(HttpMethod.GET, "http://www.example.com/.well-known/acme-challenge/tok");
         assertThat(ok.content().toString(StandardCharsets.UTF_8)).isEqualTo("tok.thumbprint");
         ok.release();
+    }
+
+    private void assertRedirect(String target, String location) {
+        FullHttpResponse redirect = request(HttpMethod.GET, target);
+        try {
+            assertThat(redirect.status().code()).isEqualTo(302);
+            assertThat(redirect.headers().get(HttpHeaderNames.LOCATION)).isEqualTo(location);
+        } finally {
+            redirect.release();
+        }
     }
 }
