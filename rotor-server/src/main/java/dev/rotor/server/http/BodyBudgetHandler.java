@@ -30,6 +30,8 @@ public final class BodyBudgetHandler extends ChannelDuplexHandler {
     private BodyBudget.Holder holder;
     /** Set while a request is handled whose reservation outlives it ({@link #holdUntilAnswered}). Only on the loop. */
     private boolean held;
+    /** True while a request's last content is passed on: the request is being handled in its own read. */
+    private boolean inLast;
 
     public BodyBudgetHandler(BodyBudget budget) {
         this.budget = budget;
@@ -52,9 +54,11 @@ public final class BodyBudgetHandler extends ChannelDuplexHandler {
             ctx.fireChannelRead(msg);
             return;
         }
+        inLast = true;
         try {
             ctx.fireChannelRead(msg);
         } finally {
+            inLast = false;
             // the request has been handled; what a handler still holds is past its authentication, unless it said
             // it keeps it until its answer
             if (held) {
@@ -69,7 +73,8 @@ public final class BodyBudgetHandler extends ChannelDuplexHandler {
      * Called on the loop while the request's last content is handled: the connection's reservation is kept after
      * the handler returns, until the returned action runs (any thread; idempotent, and a closed connection has
      * released it already). The handler must hold the connection's reading until then ({@link ReadGate#holdAnswer}).
-     * A pipeline without this handler gets an action that does nothing.
+     * A request handled later than its read (it waited, {@link ReadGate#defer}) kept no reservation, and a pipeline
+     * without this handler has none: both get an action that does nothing.
      */
     public static Runnable holdUntilAnswered(ChannelHandlerContext anyCtx) {
         BodyBudgetHandler h = anyCtx.pipeline().get(BodyBudgetHandler.class);
@@ -77,6 +82,11 @@ public final class BodyBudgetHandler extends ChannelDuplexHandler {
             return () -> { };
         }
         ChannelHandlerContext ctx = anyCtx.pipeline().context(h);
+        if (!h.inLast) {
+            // handled after its read (it waited behind an earlier answer, or for the peer to read): its share went
+            // back when it was decoded, and what waited is bounded by one read per connection (ReadGate)
+            return () -> { };
+        }
         h.held = true;
         return () -> {
             if (ctx.executor().inEventLoop()) {

@@ -144,4 +144,25 @@ class BodyBudgetHandlerTest {
         assertFalse(first.finish());
         assertFalse(second.finish());
     }
+
+    /**
+     * A request handled after its read (it waited behind an earlier answer, or for the peer to read) had its share
+     * released when it was decoded: asking to keep it then must not keep the next request's share instead.
+     */
+    @Test
+    void keepingTheShareOutsideTheRequestsReadKeepsNothing() {
+        EmbeddedChannel ch = channel();
+        chunk(ch, 300);
+        ch.writeInbound(new DefaultLastHttpContent());
+        assertThat(budget.used()).isZero();
+        Runnable release = BodyBudgetHandler.holdUntilAnswered(ch.pipeline().firstContext());
+        ch.writeInbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/"));
+        chunk(ch, 200);
+        ch.writeInbound(new DefaultLastHttpContent());
+        assertThat(budget.used()).as("the next request's share, kept for the earlier one").isZero();
+        release.run();
+        assertThat(budget.used()).isZero();
+        EmbeddedHttp.drainInbound(ch);
+        assertFalse(ch.finish());
+    }
 }
