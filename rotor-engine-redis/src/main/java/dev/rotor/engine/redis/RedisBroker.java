@@ -68,11 +68,12 @@ final class RedisBroker implements Broker {
         byte[][] keys = {bytes(n.historyList(ch)), bytes(n.historyTouch(ch)), bytes(n.historyEpoch(ch))};
         return s.replicaWait(keys[0]).thenCompose(durable -> {
             if (durable != null) {
-                return durable.publish(Scripts.PUBLISH_WITH_HISTORY, keys, historyArgs(ch, payload, history, message,
-                        durable.identity()));
+                return durable.publish(Scripts.PUBLISH_WITH_HISTORY, keys, historyArgs(redisChannel, payload,
+                        history, message, durable.identity()));
             }
             return s.master(keys[0]).thenCompose(m -> m.<Long>script(Scripts.PUBLISH_WITH_HISTORY,
-                    ScriptOutputType.INTEGER, keys, historyArgs(ch, payload, history, message, m.identity())))
+                    ScriptOutputType.INTEGER, keys, historyArgs(redisChannel, payload, history, message,
+                            m.identity())))
                     .thenApply(count -> null);
         });
     }
@@ -81,9 +82,9 @@ final class RedisBroker implements Broker {
      * The publish script's arguments, with the run id of the server the connection it is sent on talks to: {@code ""}
      * while unknown, which recovery never trusts.
      */
-    private byte[][] historyArgs(String ch, byte[] payload, HistoryOptions history, Message message,
+    private byte[][] historyArgs(byte[] redisChannel, byte[] payload, HistoryOptions history, Message message,
             ServerIdentity writer) {
-        return new byte[][] {bytes(engine.names().messageChannel(ch)), payload,
+        return new byte[][] {redisChannel, payload,
             bytes(Integer.toString(history.size())), bytes(Integer.toString(history.lifetime())),
             history.dropInactive() ? ONE : ZERO, bytes(writer.current().runIdOrEmpty()), bytes(message.uid())};
     }
