@@ -17,9 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Pipelining for a large answer without reading: eight unauthenticated connections pipeline requests for the web
  * interface's largest file (uPlot's script, ~50 KB) and never read. Pausing reading stopped new bytes, but every
- * request already decoded from the last read was answered at once: 64 KiB of requests made the server hold some
- * 900 answers, ~45 MB, per connection (before the fix the bystanders' RSS bound failed, and with direct memory at its
- * default cap the event loops stopped in the allocator). Requests now wait while the connection is not writable.
+ * request already decoded from the last read was answered at once, and 64 KiB of requests asks for some 900 of these
+ * answers (before the fix the bystanders' RSS bound failed). Requests now wait while the connection is not writable.
  */
 class AttackPipelinedLargeAnswersIT {
     private static final Pattern SCRIPT = Pattern.compile("src=\"(assets/uPlot\\.min\\.[0-9a-f]+\\.js)\"");
