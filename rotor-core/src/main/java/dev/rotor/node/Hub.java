@@ -152,10 +152,6 @@ final class Hub {
         return channels.containsKey(channel);
     }
 
-    void addUser(ClientSession session) {
-        addUser(session, 0);
-    }
-
     /**
      * Adds an authenticated session unless its user already holds {@code limit} sessions on this node (0: no limit).
      * The count and the add are one step per user, so connects of one user on several event loops at once cannot

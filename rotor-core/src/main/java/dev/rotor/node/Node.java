@@ -288,10 +288,7 @@ public final class Node implements EngineListener {
             // so that the hub keeps no session that nothing will remove (the session's clean-up goes by its own
             // channels); a failed subscription closes the session, and its clean-up removes it from the hub
             if (session.isClosed() || !session.isSubscribed(channel)) {
-                Hub.Unsubscribe last = hub.removeSubscription(channel, session);
-                if (last != null) {
-                    engineUnsubscribe(channel, last);
-                }
+                leaveHub(channel, session);
             }
         });
     }
@@ -306,6 +303,11 @@ public final class Node implements EngineListener {
             publishLeave(channel, info);
         }
         metrics.inc(Counter.NODE_NUM_REMOVE_CLIENT_SUB);
+        return leaveHub(channel, session);
+    }
+
+    /** Takes the session out of the channel's subscribers, and the node out of the engine's if it was the last. */
+    private CompletionStage<Void> leaveHub(String channel, ClientSession session) {
         Hub.Unsubscribe last = hub.removeSubscription(channel, session);
         return last == null ? done() : engineUnsubscribe(channel, last);
     }

@@ -104,7 +104,7 @@ class HubTest {
             b.add(node.client().session());
         }
         for (int round = 0; round < 20; round++) {
-            both(() -> a.forEach(hub()::addUser), () -> b.forEach(hub()::addUser));
+            both(() -> a.forEach(s -> hub().addUser(s, 0)), () -> b.forEach(s -> hub().addUser(s, 0)));
             assertThat(hub().userConnectionCount("")).isEqualTo(2 * perThread);
             assertThat(all()).hasSize(2 * perThread).containsAll(a).containsAll(b);
             both(() -> a.forEach(hub()::removeUser), () -> b.forEach(hub()::removeUser));
