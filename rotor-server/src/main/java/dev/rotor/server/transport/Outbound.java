@@ -73,7 +73,10 @@ public final class Outbound {
     private final FrameSink sink;
     private final Metrics metrics;
     private final Queue<byte[]> queue = new ConcurrentLinkedQueue<>();
-    /** Bytes in {@link #queue}; may briefly lag the queue by one frame while a frame is added or taken. */
+    /**
+     * Bytes in {@link #queue}, plus the frame being handed to the sink; may briefly lag the queue by one frame while
+     * a frame is added, and count a frame twice (here and in the channel) between its write and its decrement.
+     */
     private volatile long bytes;
     /** 1 while a drain task is scheduled or running (its holder runs {@link #drain} next), else 0. */
     private volatile int draining;
@@ -179,11 +182,18 @@ public final class Outbound {
         }
         int written = 0;
         byte[] frame;
-        while ((frame = poll()) != null) {
-            // a close from another thread during this loop: what is left is discarded (§3)
-            if (closed == 0) {
-                sink.writeFrame(frame);
-                written++;
+        while ((frame = queue.poll()) != null) {
+            // counted until the channel counts it: the transport may copy a large frame (into a direct buffer, or
+            // escaped into a SockJS response) for milliseconds, and a frame counted nowhere meanwhile would escape
+            // both the slow-client check and client_queue_budget's recount
+            try {
+                // a close from another thread during this loop: what is left is discarded (§3)
+                if (closed == 0) {
+                    sink.writeFrame(frame);
+                    written++;
+                }
+            } finally {
+                BYTES.addAndGet(this, -frame.length);
             }
         }
         if (written > 0) {

@@ -195,6 +195,19 @@ class OutboundTest {
     }
 
     @Test
+    void aFrameIsCountedWhileTheSinkHandsItToTheChannel() {
+        // the transport may copy a large frame for milliseconds before the channel counts it; meanwhile the
+        // slow-client check and client_queue_budget's recount, on other threads, must still see it
+        List<Long> duringWrite = new ArrayList<>();
+        sink.onWrite = () -> duringWrite.add(outbound.queuedBytes());
+        outbound.write(bytes("abcd"));
+        outbound.write(bytes("ef"));
+        loop.runAll();
+        assertThat(duringWrite).containsExactly(6L, 2L);
+        assertThat(outbound.queuedBytes()).isZero();
+    }
+
+    @Test
     void framesForADetachedReceiverStayQueuedAndCountedUntilTheNextAttach() {
         outbound.detach();
         outbound.write(bytes("a"));
