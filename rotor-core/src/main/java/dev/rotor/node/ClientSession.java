@@ -88,6 +88,11 @@ public final class ClientSession {
     private int filterUids;
     /** True while {@link #holds} is not null: the fan-out's fast path skips the monitor otherwise. */
     private volatile boolean holding;
+    /**
+     * The bytes {@link ClientQueueBudget} counts this session's queue at, 0 while it does not count it (a queue
+     * under its floor). Written under the budget's monitor.
+     */
+    volatile long queueCountedAt;
 
     ClientSession(Node node, Transport transport, NodeConfig config, Timers timers) {
         this.node = node;
@@ -212,14 +217,22 @@ public final class ClientSession {
     /**
      * §10: whether {@code bytes} more would take the queue past {@code client_queue_max_size}; if so the connection
      * is closed as {@code slow}. The check includes the frame being added: a frame that would overflow the queue is
-     * not written at all, since closing discards queued frames anyway.
+     * not written at all, since closing discards queued frames anyway. Beyond v1, a queue past the budget's floor
+     * also counts against {@code client_queue_budget}, which may close this or other clients (see
+     * {@link ClientQueueBudget}).
      */
     private boolean overflows(long bytes) {
-        if (transport.queuedBytes() + bytes > queueMaxSize) {
+        long queued = transport.queuedBytes() + bytes;
+        if (queued > queueMaxSize) {
             close(Disconnect.SLOW);
             return true;
         }
-        return false;
+        return ClientQueueBudget.mustReport(queued, queueCountedAt) && node.clientQueueBudget().report(this, queued);
+    }
+
+    /** Bytes queued for this client and not yet handed to the network. */
+    long queuedBytes() {
+        return transport.queuedBytes();
     }
 
     /** Delivers a push encoded once for all subscribers (the bytes are shared, never modified). */
@@ -630,6 +643,7 @@ public final class ClientSession {
         if (wasAuthenticated) {
             node.removeClient(this);
         }
+        node.clientQueueBudget().forget(this);
         node.sessionClosed(this);
     }
 

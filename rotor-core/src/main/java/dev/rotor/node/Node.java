@@ -70,6 +70,7 @@ public final class Node implements EngineListener {
     private final ControlMessages control;
     private final List<Consumer<ControlMessage>> adminListeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger openSessions = new AtomicInteger();
+    private final ClientQueueBudget clientQueueBudget;
     /** The scheduled periodic tasks; empty before start and after shutdown. Guarded by itself for replacement. */
     private final List<ScheduledFuture<?>> periodic = new CopyOnWriteArrayList<>();
     /** True between start and shutdown, when periodic work runs. Guarded by {@link #periodic}. */
@@ -91,6 +92,12 @@ public final class Node implements EngineListener {
         this.startedAt = clock.millis() / 1000;
         this.registry = new NodeRegistry(clock);
         this.control = new ControlMessages(this);
+        this.clientQueueBudget = new ClientQueueBudget(() -> this.config.clientQueueBudget(), clock);
+    }
+
+    /** Beyond v1: the bytes of all clients' queues against {@code client_queue_budget}. */
+    public ClientQueueBudget clientQueueBudget() {
+        return clientQueueBudget;
     }
 
     /** Starts the engine, announces this node and schedules periodic work. */

@@ -36,6 +36,8 @@ public final class NodeConfig {
     private final int clientRequestMaxSize;
     private final long clientQueueMaxSize;
     private final int clientQueueInitialCapacity;
+    /** Beyond v1: {@code client_queue_budget} in bytes, 0 for {@link ClientQueueBudget#defaultBudget()}. */
+    private final long clientQueueBudget;
     private final int clientChannelLimit;
     private final int userConnectionLimit;
     private final int maxChannelLength;
@@ -69,6 +71,11 @@ public final class NodeConfig {
         this.clientRequestMaxSize = b.clientRequestMaxSize;
         this.clientQueueMaxSize = b.clientQueueMaxSize;
         this.clientQueueInitialCapacity = b.clientQueueInitialCapacity;
+        if (b.clientQueueBudget < 0) {
+            throw new IllegalArgumentException("client_queue_budget must be 0 (a quarter of the heap) or positive, got "
+                    + b.clientQueueBudget);
+        }
+        this.clientQueueBudget = b.clientQueueBudget;
         this.clientChannelLimit = b.clientChannelLimit;
         this.userConnectionLimit = b.userConnectionLimit;
         this.maxChannelLength = b.maxChannelLength;
@@ -94,6 +101,7 @@ public final class NodeConfig {
         b.staleConnectionCloseDelay = staleConnectionCloseDelay; b.pingInterval = pingInterval;
         b.clientMessageWriteTimeout = clientMessageWriteTimeout; b.clientRequestMaxSize = clientRequestMaxSize;
         b.clientQueueMaxSize = clientQueueMaxSize; b.clientQueueInitialCapacity = clientQueueInitialCapacity;
+        b.clientQueueBudget = clientQueueBudget;
         b.clientChannelLimit = clientChannelLimit; b.userConnectionLimit = userConnectionLimit;
         b.maxChannelLength = maxChannelLength; b.presencePingInterval = presencePingInterval;
         b.presenceExpireInterval = presenceExpireInterval; b.nodePingInterval = nodePingInterval;
@@ -137,6 +145,8 @@ public final class NodeConfig {
     public int clientRequestMaxSize() { return clientRequestMaxSize; }
     public long clientQueueMaxSize() { return clientQueueMaxSize; }
     public int clientQueueInitialCapacity() { return clientQueueInitialCapacity; }
+    /** {@code client_queue_budget}: the bytes all client queues may count together; 0 for the default. */
+    public long clientQueueBudget() { return clientQueueBudget; }
     public int clientChannelLimit() { return clientChannelLimit; }
     public int userConnectionLimit() { return userConnectionLimit; }
     public int maxChannelLength() { return maxChannelLength; }
@@ -171,6 +181,7 @@ public final class NodeConfig {
         private int clientRequestMaxSize = 65536;
         private long clientQueueMaxSize = 10485760;
         private int clientQueueInitialCapacity = 2;
+        private long clientQueueBudget;
         private int clientChannelLimit = 128;
         private int userConnectionLimit = 0;
         private int maxChannelLength = 255;
@@ -202,6 +213,7 @@ public final class NodeConfig {
         public Builder clientRequestMaxSize(int v) { clientRequestMaxSize = v; return this; }
         public Builder clientQueueMaxSize(long v) { clientQueueMaxSize = v; return this; }
         public Builder clientQueueInitialCapacity(int v) { clientQueueInitialCapacity = v; return this; }
+        public Builder clientQueueBudget(long v) { clientQueueBudget = v; return this; }
         public Builder clientChannelLimit(int v) { clientChannelLimit = v; return this; }
         public Builder userConnectionLimit(int v) { userConnectionLimit = v; return this; }
         public Builder maxChannelLength(int v) { maxChannelLength = v; return this; }

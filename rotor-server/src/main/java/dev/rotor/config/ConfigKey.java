@@ -53,6 +53,8 @@ public enum ConfigKey {
     CLIENT_REQUEST_MAX_SIZE("client_request_max_size", Type.INT, 65536, Env.NONE, Reload.YES),
     CLIENT_QUEUE_MAX_SIZE("client_queue_max_size", Type.LONG, 10485760L, Env.NONE, Reload.YES),
     CLIENT_QUEUE_INITIAL_CAPACITY("client_queue_initial_capacity", Type.INT, 2, Env.NONE, Reload.YES),
+    /** Beyond v1: the bytes all client queues may count together; 0 = a quarter of the heap (docs/security.md). */
+    CLIENT_QUEUE_BUDGET("client_queue_budget", Type.LONG, 0L, Env.NONE, Reload.YES),
     CLIENT_CHANNEL_LIMIT("client_channel_limit", Type.INT, 128, Env.NONE, Reload.YES),
     USER_CONNECTION_LIMIT("user_connection_limit", Type.INT, 0, Env.NONE, Reload.YES),
     MAX_CHANNEL_LENGTH("max_channel_length", Type.INT, 255, Env.NONE, Reload.YES),

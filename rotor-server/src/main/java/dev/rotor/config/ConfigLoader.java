@@ -222,6 +222,7 @@ public final class ConfigLoader {
                 .clientRequestMaxSize(s.integer(CLIENT_REQUEST_MAX_SIZE))
                 .clientQueueMaxSize(s.longValue(CLIENT_QUEUE_MAX_SIZE))
                 .clientQueueInitialCapacity(s.integer(CLIENT_QUEUE_INITIAL_CAPACITY))
+                .clientQueueBudget(clientQueueBudget(s))
                 .clientChannelLimit(s.integer(CLIENT_CHANNEL_LIMIT))
                 .userConnectionLimit(s.integer(USER_CONNECTION_LIMIT))
                 .maxChannelLength(s.integer(MAX_CHANNEL_LENGTH))
@@ -321,6 +322,16 @@ public final class ConfigLoader {
                 .maxBodySize(s.integer(HTTP_MAX_BODY_SIZE))
                 .bodyBudget(s.longValue(HTTP_BODY_BUDGET))
                 .build();
+    }
+
+    /** Beyond v1: {@code client_queue_budget} in bytes, 0 for a quarter of the heap; a negative one is an error. */
+    private static long clientQueueBudget(ConfigSources s) {
+        long v = s.longValue(CLIENT_QUEUE_BUDGET);
+        if (v < 0) {
+            throw new ConfigException("config error: " + CLIENT_QUEUE_BUDGET.key() + ": expected 0 (a quarter of the "
+                    + "heap) or a positive number of bytes, got " + v);
+        }
+        return v;
     }
 
     /** Beyond v1: {@code netty_transport}; whether it can run here is checked at startup, not by checkconfig. */

@@ -171,11 +171,14 @@ public final class RotorServer {
         loopTimers = new LoopTimers(workerGroup);
         prometheus = meters != null
                 ? new PrometheusEndpoint(meters, metrics, this.node::engineShards,
-                        this.node::engineHistoryUsage, workerGroup) : null;
+                        this.node::engineHistoryUsage, this.node.clientQueueBudget(), workerGroup) : null;
         BodyBudget budget = new BodyBudget(server.http().effectiveBodyBudget());
         bodyBudget = budget;
         log.info("HTTP request bodies buffered before they are handled share a budget of {}",
                 ByteCounts.describe(budget.limit()));
+        // beyond v1: docs/security.md, "Client queues together"
+        log.info("Client queues count at most {} together (client_queue_budget)",
+                ByteCounts.describe(this.node.clientQueueBudget().budget()));
         LoginThrottle loginThrottle = new LoginThrottle(server.loginThrottle(), () -> System.nanoTime() / 1_000_000);
         HttpRouterHandler.AdminEndpoints admin = new HttpRouterHandler.AdminEndpoints(executor,
                 new AdminLogin(node, loginThrottle, loopTimers),

@@ -2,6 +2,7 @@ package dev.rotor.server.http;
 
 import dev.rotor.engine.EngineShard;
 import dev.rotor.engine.HistoryUsage;
+import dev.rotor.node.ClientQueueBudget;
 import dev.rotor.metrics.Counter;
 import dev.rotor.metrics.Gauge;
 import dev.rotor.metrics.Metrics;
@@ -109,6 +110,23 @@ final class NodeMeters {
         FunctionCounter.builder("rotor.memory.history.evicted", usage, u -> read(u, HistoryUsage::evicted))
                 .description("Channel histories removed before their history_lifetime ended because "
                         + "memory_history_budget was reached").register(registry);
+    }
+
+    /**
+     * The client queues against {@code client_queue_budget}: {@code rotor_client_queues_counted_bytes},
+     * {@code rotor_client_queue_budget_bytes} and {@code rotor_client_queue_budget_closed_total}.
+     */
+    static void bindClientQueues(ClientQueueBudget budget, MeterRegistry registry) {
+        io.micrometer.core.instrument.Gauge.builder("rotor.client.queues.counted", budget, ClientQueueBudget::counted)
+                .baseUnit("bytes").description("Bytes the client queues past 64 KiB count together against "
+                        + "client_queue_budget (as last reported; queues under 64 KiB are not counted)")
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder("rotor.client.queue.budget", budget, ClientQueueBudget::budget)
+                .baseUnit("bytes").description("client_queue_budget: the most the client queues may count together")
+                .register(registry);
+        FunctionCounter.builder("rotor.client.queue.budget.closed", budget, ClientQueueBudget::closedClients)
+                .description("Clients closed as slow because the client queues together passed client_queue_budget")
+                .register(registry);
     }
 
     private static double read(Supplier<Optional<HistoryUsage>> usage, ToDoubleFunction<HistoryUsage> f) {

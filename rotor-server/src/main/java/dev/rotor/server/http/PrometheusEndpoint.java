@@ -2,6 +2,7 @@ package dev.rotor.server.http;
 
 import dev.rotor.engine.EngineShard;
 import dev.rotor.engine.HistoryUsage;
+import dev.rotor.node.ClientQueueBudget;
 import dev.rotor.metrics.Metrics;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
@@ -58,17 +59,19 @@ public final class PrometheusEndpoint implements AutoCloseable {
      * @param engineShards the engine's shards (a list of fixed length, read at every scrape)
      * @param historyUsage the engine's in-process history against its budget (the memory engine's), read at every
      *                     scrape; empty for an engine that keeps history elsewhere
+     * @param clientQueues the client queues against {@code client_queue_budget}, read at every scrape
      * @param eventLoops the worker event loops, whose pending task counts are exported
      */
     public PrometheusEndpoint(PrometheusMeterRegistry registry, Metrics metrics,
             Supplier<List<EngineShard>> engineShards, Supplier<Optional<HistoryUsage>> historyUsage,
-            Iterable<EventExecutor> eventLoops) {
+            ClientQueueBudget clientQueues, Iterable<EventExecutor> eventLoops) {
         this.registry = registry;
         this.engineShards = engineShards;
         this.historyUsage = historyUsage;
         NodeMeters.bind(metrics, registry);
         NodeMeters.bindEngine(this.engineShards, registry);
         NodeMeters.bindHistory(this.historyUsage, registry);
+        NodeMeters.bindClientQueues(clientQueues, registry);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);

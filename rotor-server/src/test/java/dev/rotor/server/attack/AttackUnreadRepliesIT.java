@@ -1,0 +1,116 @@
+package dev.rotor.server.attack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertAll;
+
+import dev.rotor.auth.Hmac;
+import dev.rotor.testkit.ApiTestClient;
+import dev.rotor.testkit.RawHttp;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.StringJoiner;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Large replies nobody reads, from many connections: forty clients with valid tokens each ask for a channel's
+ * history of ~9 MB (under {@code client_queue_max_size}, so no one of them is slow by v1's rule) and never read.
+ * Each reply waits in the server for the socket to take it; together they would hold 360 MB, nearly three times the
+ * attacked server's heap (before the fix the bystanders' RSS bound failed: the replies wait as direct buffers).
+ * {@code client_queue_budget} (by default a quarter of the heap) counts the queues together: the clients with the
+ * largest queues are closed as slow, and the bystanders are served throughout (docs/security.md, "Client queues
+ * together").
+ */
+class AttackUnreadRepliesIT {
+    /** The stall timeout is out of the way: the verdict comes while every attacker that was not closed is held. */
+    private static final String CONFIG = "\"prometheus\": true, \"write_stall_timeout\": 120, "
+            + "\"namespaces\": [{\"name\": \"hist\", \"history_size\": 150, \"history_lifetime\": 3600}]";
+    private static final String CHANNEL = "hist:big";
+    private static final int MESSAGES = 150;
+    private static final String DATA = "\"" + "x".repeat(60_000) + "\"";
+    private static final int ATTACKERS = 40;
+    private static final int TEXT = 0x1;
+    private static final Pattern CLOSED = Pattern.compile("(?m)^rotor_client_queue_budget_closed_total (\\S+)$");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void manyUnreadLargeRepliesAreHeldToTheClientQueueBudget() throws Exception {
+        try (RotorProcess server = Attack.server(dir, CONFIG)) {
+            fillHistory(server);
+            List<SocketChannel> attackers = new ArrayList<>();
+            try (Bystanders bystanders = Bystanders.watch(server, Attack.SECRET)) {
+                for (int i = 0; i < ATTACKERS && server.alive(); i++) {
+                    SocketChannel ch = Flood.upgraded(server.port(), "/connection/websocket");
+                    attackers.add(ch);
+                    ch.write(ByteBuffer.wrap(RawHttp.clientFrame(TEXT, askForHistory("attacker" + i))));
+                }
+                // at most three ~9 MB queues fit a 32 MB budget: every other attacker is closed; the verdict
+                // below (the bystanders' RSS bound among it) reports what happened if that never comes
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (server.alive() && closedByBudget(server) < ATTACKERS - 3 && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                }
+                assertAll(
+                        () -> assertThat(server.alive()).as("server alive; its log: %s", server.log()).isTrue(),
+                        () -> assertThat(closedByBudget(server)).isGreaterThanOrEqualTo(ATTACKERS - 3.0),
+                        () -> assertThat(server.log()).contains("over client_queue_budget ("),
+                        bystanders::assertUnharmed);
+            } finally {
+                for (SocketChannel ch : attackers) {
+                    ch.close();
+                }
+            }
+        }
+    }
+
+    /** {@value #MESSAGES} messages of ~60 KB into {@value #CHANNEL}'s history, ten per API request. */
+    private static void fillHistory(RotorProcess server) {
+        ApiTestClient api = new ApiTestClient(URI.create("http://127.0.0.1:" + server.port() + "/api/"),
+                Attack.SECRET);
+        for (int sent = 0; sent < MESSAGES; sent += 10) {
+            StringJoiner batch = new StringJoiner(",", "[", "]");
+            for (int i = 0; i < 10; i++) {
+                batch.add("{\"method\":\"publish\",\"params\":{\"channel\":\"" + CHANNEL + "\",\"data\":" + DATA
+                        + "}}");
+            }
+            HttpResponse<String> r = api.post(batch.toString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).doesNotContain("\"error\":\"");
+        }
+    }
+
+    /** One client frame: connect as {@code user}, subscribe to the channel and ask for its whole history. */
+    private static byte[] askForHistory(String user) {
+        String ts = Long.toString(System.currentTimeMillis() / 1000);
+        String channel = "{\"channel\":\"" + CHANNEL + "\"}";
+        return ("[{\"uid\":\"1\",\"method\":\"connect\",\"params\":{\"user\":\"" + user + "\",\"timestamp\":\"" + ts
+                + "\",\"token\":\"" + Hmac.clientToken(Attack.SECRET, user, ts, "") + "\"}},"
+                + "{\"uid\":\"2\",\"method\":\"subscribe\",\"params\":" + channel + "},"
+                + "{\"uid\":\"3\",\"method\":\"history\",\"params\":" + channel + "}]")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code rotor_client_queue_budget_closed_total} in a fresh scrape of {@code /metrics}. */
+    private static double closedByBudget(RotorProcess server) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = CLOSED.matcher(body);
+        assertThat(m.find()).as("the closed counter in %s", body).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+}
