@@ -62,7 +62,9 @@ public final class Node implements EngineListener {
     private final Clock clock;
     /** One log line per outage, not one per failed command (STYLE.md §4: handle an error once). */
     private final ThrottledLog engineFailures;
-    private final Hub hub = new Hub();
+    /** Subscribes refused because the engine has not finished a channel's earlier operations; see {@link Hub}. */
+    private final ThrottledLog engineBacklog;
+    private final Hub hub;
     private final MessageUids uids = new MessageUids();
     private final String uid = UUID.randomUUID().toString();
     private final long startedAt;
@@ -82,6 +84,12 @@ public final class Node implements EngineListener {
      * @param clock     wall clock for timestamps and expiry
      */
     public Node(NodeConfig config, Engine engine, Metrics metrics, ScheduledExecutorService scheduler, Clock clock) {
+        this(config, engine, metrics, scheduler, clock, new Hub());
+    }
+
+    /** A node on a hub of the caller's, e.g. with other limits on queued engine operations (tests). */
+    Node(NodeConfig config, Engine engine, Metrics metrics, ScheduledExecutorService scheduler, Clock clock, Hub hub) {
+        this.hub = hub;
         this.config = config;
         this.engine = engine;
         this.metrics = metrics;
@@ -89,6 +97,7 @@ public final class Node implements EngineListener {
         this.executorTimers = Timers.onExecutor(scheduler);
         this.clock = clock;
         this.engineFailures = new ThrottledLog(log, clock, 10_000);
+        this.engineBacklog = new ThrottledLog(log, clock, 10_000);
         this.startedAt = clock.millis() / 1000;
         this.registry = new NodeRegistry(clock);
         this.control = new ControlMessages(this);
@@ -284,6 +293,12 @@ public final class Node implements EngineListener {
         // v1 compat: v1 let a later subscriber read history while the node's first SUBSCRIBE was still in flight
         // and answer recovered: true although publications in between never reached it
         Hub.Added added = hub.addSubscription(channel, session);
+        if (added.refused() != null) {
+            // not in the hub, nothing started: the client is closed with internal server error, as when the engine
+            // fails the subscribe, and its clean-up, the same as then, finds no hub entry to remove
+            refusedForBacklog(channel, added.refused());
+            return CompletableFuture.failedFuture(new ProtocolException(ProtocolError.INTERNAL_SERVER_ERROR));
+        }
         if (added.first()) {
             Hub.after(added.before(), () -> engine.broker().subscribe(channel))
                     .whenComplete((v, e) -> hub.engineSubscribed(channel, added.engineReady(), e));
@@ -298,6 +313,19 @@ public final class Node implements EngineListener {
                 leaveHub(channel, session);
             }
         });
+    }
+
+    private void refusedForBacklog(String channel, Hub.Backlog backlog) {
+        if (backlog == Hub.Backlog.CHANNEL) {
+            engineBacklog.warn("refused a subscribe to channel {}: the engine has not answered this node's last "
+                    + hub.channelOpsLimit() + " subscribe/unsubscribe operations of the channel (is Redis frozen or"
+                    + " unreachable?); the client is closed with internal server error", channel);
+        } else {
+            engineBacklog.warn("refused a subscribe to channel {}: this node has " + hub.nodeQueuedSubscribesLimit()
+                    + " engine subscribes waiting for earlier operations of their channels that the engine has not"
+                    + " answered (is Redis frozen or unreachable?); the client is closed with internal server error",
+                    channel);
+        }
     }
 
     /** The full unsubscribe procedure (§5.4 step 3): presence removal, leave, deregistration. */

@@ -16,8 +16,10 @@ import dev.rotor.protocol.ControlMessage;
 import dev.rotor.protocol.Disconnect;
 import dev.rotor.protocol.Message;
 import dev.rotor.protocol.RawJson;
+import dev.rotor.testing.LogCapture;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
@@ -48,7 +50,13 @@ class SubscribeOrderingTest {
     private boolean gateHistory;
     private boolean lagLive;
     private int historyReadsStarted;
+    /** Calls of the engine's subscribe and unsubscribe, gated or not. */
+    private int engineSubscribes;
+    private int engineUnsubscribes;
+    private int joinsPublished;
 
+    @RegisterExtension
+    final LogCapture nodeLog = new LogCapture(Node.class);
     @RegisterExtension
     final TestNode node = TestNode.builder()
             .topLevel(o -> o.recover(true).historySize(10).historyLifetime(60))
@@ -410,6 +418,123 @@ class SubscribeOrderingTest {
         assertThat(next.next()).isEqualTo(Frames.subscribeOk("1", "news"));
     }
 
+    /**
+     * What a peer does against an engine that does not answer: {@code n} new connections that each subscribe to
+     * {@code channel} and close while the subscribe waits. Returns those whose subscribe was refused at once.
+     */
+    private static List<TestClient> subscribeAndClose(TestNode on, String channel, int n) {
+        List<TestClient> refused = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            TestClient c = on.connectedClient("u" + i);
+            CompletableFuture<Void> frame = start(c, Frames.subscribe("1", channel));
+            if (c.closedWith() == null) {
+                assertThat(frame).as("waits for the engine").isNotDone();
+                c.session().transportClosed();
+            } else {
+                refused.add(c);
+            }
+        }
+        return refused;
+    }
+
+    /** A refused subscriber got what an engine failure gives, and the node kept nothing of it. */
+    private void assertRefusedLikeAnEngineFailure(TestNode on, List<TestClient> refused, String channel) {
+        for (TestClient c : refused) {
+            assertThat(c.closedWith()).isEqualTo(Disconnect.INTERNAL_SERVER_ERROR);
+            assertThat(on.node().hub().subscribers(channel)).doesNotContain(c.session());
+            assertThat(c.session().isSubscribed(channel)).isFalse();
+        }
+        assertThat(on.node().hasSubscribers(channel)).isFalse();
+        assertThat(TestNode.await(on.memory().presenceStore().presence(channel))).isEmpty();
+        assertThat(joinsPublished).isZero();
+    }
+
+    /** The node's warnings about subscribes refused for a backlog; throttled, and the test's clock stands still. */
+    private List<String> backlogWarnings() {
+        return nodeLog.messages().stream().filter(m -> m.startsWith("refused a subscribe")).toList();
+    }
+
+    /** The engine answers again: the operation it holds completes, and the queued ones run at once behind it. */
+    private void engineAnswers() {
+        gateSubscribe = false;
+        gateUnsubscribe = false;
+        while (!subscribes.isEmpty() || !unsubscribes.isEmpty()) {
+            (subscribes.isEmpty() ? unsubscribes : subscribes).remove().complete(null);
+        }
+    }
+
+    @Test
+    void subscribeAndCloseCyclesOnAnEngineThatDoesNotAnswerStopQueueingAtTheChannelsLimit() {
+        gateSubscribe = true;
+        gateUnsubscribe = true;
+        int limit = Hub.CHANNEL_OPS_LIMIT;
+        List<TestClient> refused = subscribeAndClose(node, "room:x", 3 * limit);
+        // each admitted cycle queued a subscribe and an unsubscribe; before the fix all 3 × limit were admitted, and
+        // the channel had 6 × limit operations waiting
+        assertThat(node.node().hub().unfinishedEngineOps("room:x")).isEqualTo(limit);
+        assertThat(refused).hasSize(3 * limit - limit / 2);
+        assertRefusedLikeAnEngineFailure(node, refused, "room:x");
+        assertThat(backlogWarnings()).singleElement().asString()
+                .contains("channel room:x", "the engine has not answered", "last 32 subscribe/unsubscribe operations");
+        engineAnswers();
+        // the engine got the queued operations and no more: one subscribe and one unsubscribe per admitted cycle
+        assertThat(engineSubscribes).isEqualTo(limit / 2);
+        assertThat(engineUnsubscribes).isEqualTo(limit / 2);
+        assertThat(node.node().hub().unfinishedEngineOps("room:x")).isZero();
+        assertThat(joinsPublished).isZero();
+        assertThat(TestNode.await(node.memory().presenceStore().presence("room:x"))).isEmpty();
+    }
+
+    @Test
+    void aChannelRefusedForItsBacklogWorksAgainOnceTheEngineAnswers() {
+        gateSubscribe = true;
+        gateUnsubscribe = true;
+        assertThat(subscribeAndClose(node, "room:x", 2 * Hub.CHANNEL_OPS_LIMIT)).isNotEmpty();
+        engineAnswers();
+        TestClient next = node.subscribedClient("n", "room:x"); // status true, its own join taken
+        assertThat(TestNode.await(node.memory().presenceStore().presence("room:x"))).containsOnlyKeys(next.clientId());
+        publish("room:x", "m1", "1");
+        assertThat(next.next()).isEqualTo(message("m1", "room:x", "1"));
+        assertThat(node.node().hub().queuedEngineSubscribes()).isZero();
+    }
+
+    @Test
+    void cyclesOverManyChannelsStopQueueingSubscribesAtTheNodesLimit() {
+        int nodeLimit = 4;
+        int channels = 3 * nodeLimit;
+        try (TestNode small = TestNode.builder()
+                .namespace("room", o -> o.presence(true).joinLeave(true))
+                .hub(() -> new Hub(Hub.CHANNEL_OPS_LIMIT, nodeLimit))
+                .engine(GatedEngine::new).start()) {
+            gateSubscribe = true;
+            gateUnsubscribe = true;
+            List<TestClient> refused = new ArrayList<>();
+            for (int ch = 0; ch < channels; ch++) {
+                // the first cycle's subscribe runs (the engine holds it) and its unsubscribe queues behind it; the
+                // second cycle's subscribe queues behind both, and counts against the node's limit
+                assertThat(subscribeAndClose(small, "room:" + ch, 1)).as("nothing in flight: never refused")
+                        .isEmpty();
+                List<TestClient> refusedHere = subscribeAndClose(small, "room:" + ch, 1);
+                assertRefusedLikeAnEngineFailure(small, refusedHere, "room:" + ch);
+                refused.addAll(refusedHere);
+                // far below the channel's own limit: without the node's, nothing would be refused
+                assertThat(small.node().hub().unfinishedEngineOps("room:" + ch)).isLessThanOrEqualTo(4);
+            }
+            // before the fix none was refused, and 3 × the limit subscribes were queued
+            assertThat(small.node().hub().queuedEngineSubscribes()).isEqualTo(nodeLimit);
+            assertThat(refused).hasSize(channels - nodeLimit);
+            assertThat(backlogWarnings()).singleElement().asString()
+                    .contains("channel room:" + nodeLimit, "this node has 4 engine subscribes waiting");
+            engineAnswers();
+            assertThat(small.node().hub().queuedEngineSubscribes()).isZero();
+            String last = "room:" + (channels - 1);
+            TestClient next = small.subscribedClient("n", last);
+            TestNode.await(small.node().publish(new Message("m1", last, RawJson.of("1"), null, null),
+                    small.node().config().channelOptions(last)));
+            assertThat(next.next()).isEqualTo(message("m1", last, "1"));
+        }
+    }
+
     private void deliverLagging() {
         lagLive = false;
         for (Message m; (m = lagging.poll()) != null; ) {
@@ -454,12 +579,18 @@ class SubscribeOrderingTest {
             Broker real = memory.broker();
             return new Broker() {
                 @Override public CompletionStage<Void> publish(Message m, HistoryOptions h) { return real.publish(m, h); }
-                @Override public CompletionStage<Void> publishJoin(String ch, ClientInfo i) { return real.publishJoin(ch, i); }
+                @Override
+                public CompletionStage<Void> publishJoin(String ch, ClientInfo i) {
+                    joinsPublished++;
+                    return real.publishJoin(ch, i);
+                }
+
                 @Override public CompletionStage<Void> publishLeave(String ch, ClientInfo i) { return real.publishLeave(ch, i); }
                 @Override public CompletionStage<List<String>> channels() { return real.channels(); }
 
                 @Override
                 public CompletionStage<Void> unsubscribe(String ch, HistoryOptions h) {
+                    engineUnsubscribes++;
                     if (throwUnsubscribe) {
                         throw new IllegalStateException("an engine that throws instead of failing its stage");
                     }
@@ -473,6 +604,7 @@ class SubscribeOrderingTest {
 
                 @Override
                 public CompletionStage<Void> subscribe(String ch) {
+                    engineSubscribes++;
                     if (!gateSubscribe) {
                         return real.subscribe(ch);
                     }

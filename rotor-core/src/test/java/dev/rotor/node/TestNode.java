@@ -20,6 +20,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -50,7 +51,7 @@ public final class TestNode implements AutoCloseable, AfterEachCallback {
     private TestNode(Builder b) {
         NodeConfig.Builder config = NodeConfig.builder().secret(SECRET);
         b.config.accept(config);
-        node = new Node(config.build(), b.engine.apply(memory), new Metrics(), scheduler, clock.asClock());
+        node = new Node(config.build(), b.engine.apply(memory), new Metrics(), scheduler, clock.asClock(), b.hub.get());
         await(node.start());
     }
 
@@ -189,6 +190,7 @@ public final class TestNode implements AutoCloseable, AfterEachCallback {
     public static final class Builder {
         private Consumer<NodeConfig.Builder> config = b -> { };
         private Function<MemoryEngine, Engine> engine = m -> m;
+        private Supplier<Hub> hub = Hub::new;
 
         private Builder() {
         }
@@ -212,6 +214,12 @@ public final class TestNode implements AutoCloseable, AfterEachCallback {
         /** Puts an engine in front of the memory engine, e.g. one whose operations can fail. */
         public Builder engine(Function<MemoryEngine, Engine> wrap) {
             engine = wrap;
+            return this;
+        }
+
+        /** Gives the node a hub of the test's, e.g. with other limits on queued engine operations. */
+        Builder hub(Supplier<Hub> hub) {
+            this.hub = hub;
             return this;
         }
 
