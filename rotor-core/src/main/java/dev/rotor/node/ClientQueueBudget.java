@@ -1,6 +1,5 @@
 package dev.rotor.node;
 
-import dev.rotor.protocol.Disconnect;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * would exit on an {@code OutOfMemoryError} first. When a queue's growth takes the sum past the budget, the clients
  * with the largest queues are closed as {@code slow}, with the advice v1 gives a client over its own limit, largest
  * first, until the sum is within the budget again: the clients that read least lose their connection, the others
- * are served.
+ * are served. HTTP connections count too, with what their answers hold until the socket takes them (a large file of
+ * the web interface, a {@code /metrics} scrape): one that does not read holds one answer (its later requests wait),
+ * but there may be many such connections.
  *
  * <p>Only queues past {@link #FLOOR} are counted. Below it a queue costs about what the connection itself costs,
  * and leaving it out keeps the send path of every other client at one volatile read: a session reports its queue
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class ClientQueueBudget {
     private static final Logger log = LoggerFactory.getLogger(ClientQueueBudget.class);
     /** Queues up to this many bytes are not counted. */
-    static final long FLOOR = 64 * 1024;
+    public static final long FLOOR = 64 * 1024;
     /** A counted queue reports again once it moved this many bytes since its last report. */
     static final long STEP = 64 * 1024;
 
@@ -46,8 +47,8 @@ public final class ClientQueueBudget {
     /** The default, fixed when the node starts: the maximum heap the JVM reports moves a little as it sizes it. */
     private final long defaultBudget = defaultBudget();
     private final ThrottledLog closedLog;
-    /** Guarded by {@code this}: every counted session, with the bytes it counts at. */
-    private final Map<ClientSession, Long> counted = new HashMap<>();
+    /** Guarded by {@code this}: every counted queue, with the bytes it counts at. */
+    private final Map<CountedQueue, Long> counted = new HashMap<>();
     /** Guarded by {@code this}: the sum of {@link #counted}'s values. */
     private long sum;
     private final AtomicLong closed = new AtomicLong();
@@ -62,92 +63,114 @@ public final class ClientQueueBudget {
         this.closedLog = new ThrottledLog(log, clock, 10_000);
     }
 
+    /**
+     * One peer's outbound bytes as the budget counts them: a client session's queue, or what an HTTP connection has
+     * not yet handed to its socket. Implementations are thread-safe.
+     */
+    public abstract static class CountedQueue {
+        /**
+         * The bytes the budget counts this queue at, 0 while it does not count it (a queue under the floor). Written
+         * under the budget's monitor, read on the peer's send path.
+         */
+        volatile long countedAt;
+
+        /** Bytes queued now and not yet handed to the network. */
+        protected abstract long queuedBytes();
+
+        /** True once the peer is closed; the budget then stops counting it. */
+        protected abstract boolean isClosed();
+
+        /** Closes the peer, chosen by the budget for holding one of the largest queues; any thread. */
+        protected abstract void closeOverBudget();
+    }
+
     /** The budget when {@code client_queue_budget} is 0: a quarter of the maximum heap, at least 1 MiB. */
     public static long defaultBudget() {
         return Math.max(Runtime.getRuntime().maxMemory() / 4, 1024 * 1024);
     }
 
-    /** Whether {@code session}'s queue, now {@code queued} bytes, must be reported: the send path's only check. */
-    static boolean mustReport(long queued, long countedAt) {
+    /** Whether {@code queue}, now {@code queued} bytes, must be reported: the send path's only check. */
+    public static boolean mustReport(CountedQueue queue, long queued) {
+        long countedAt = queue.countedAt;
         return countedAt == 0 ? queued > FLOOR : Math.abs(queued - countedAt) >= STEP;
     }
 
     /**
-     * Counts {@code session}'s queue at {@code queued} bytes (the frame about to be written included), and closes the
+     * Counts {@code queue} at {@code queued} bytes (the frame about to be written included), and closes the
      * clients with the largest queues if the sum is then over the budget.
      *
      * @return true when {@code session} itself was closed
      */
-    boolean report(ClientSession session, long queued) {
-        List<ClientSession> victims = new ArrayList<>();
+    public boolean report(CountedQueue queue, long queued) {
+        List<CountedQueue> victims = new ArrayList<>();
         long recounted;
         long freed;
         long limit = budget();
         synchronized (this) {
-            if (session.isClosed()) {
+            if (queue.isClosed()) {
                 return false; // forget() has run or will: not counted again
             }
             if (queued < FLOOR / 2) {
-                uncount(session);
+                uncount(queue);
                 return false;
             }
-            Long before = counted.put(session, queued);
-            session.queueCountedAt = queued;
+            Long before = counted.put(queue, queued);
+            queue.countedAt = queued;
             sum += queued - (before == null ? 0 : before);
             if (sum <= limit) {
                 return false;
             }
-            recounted = recount(session, queued);
+            recounted = recount(queue, queued);
             freed = takeLargest(limit, victims);
         }
         if (victims.isEmpty()) {
             return false;
         }
-        for (ClientSession victim : victims) {
-            victim.close(Disconnect.SLOW);
+        for (CountedQueue victim : victims) {
+            victim.closeOverBudget();
         }
         long total = closed.addAndGet(victims.size());
         closedLog.warn("{}", "Client queues counted " + recounted + " bytes together, over client_queue_budget ("
                 + limit + " bytes): closed " + victims.size() + " clients with the largest queues as slow ("
                 + freed + " bytes queued), " + total + " since start; raise client_queue_budget or the heap, or "
                 + "lower client_queue_max_size, if these were not attackers");
-        return victims.contains(session);
+        return victims.contains(queue);
     }
 
-    /** Stops counting a closed session. */
-    void forget(ClientSession session) {
-        if (session.queueCountedAt != 0) {
+    /** Stops counting a closed peer. */
+    public void forget(CountedQueue queue) {
+        if (queue.countedAt != 0) {
             synchronized (this) {
-                uncount(session);
+                uncount(queue);
             }
         }
     }
 
     /** Guarded by {@code this}. */
-    private void uncount(ClientSession session) {
-        Long before = counted.remove(session);
+    private void uncount(CountedQueue queue) {
+        Long before = counted.remove(queue);
         if (before != null) {
             sum -= before;
         }
-        session.queueCountedAt = 0;
+        queue.countedAt = 0;
     }
 
     /**
      * Counts every counted queue again at its present size, {@code reporter}'s at {@code queued}; a queue that
      * drained below half the floor is no longer counted. Guarded by {@code this}.
      */
-    private long recount(ClientSession reporter, long queued) {
+    private long recount(CountedQueue reporter, long queued) {
         sum = 0;
-        for (Iterator<Map.Entry<ClientSession, Long>> it = counted.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<ClientSession, Long> e = it.next();
-            ClientSession s = e.getKey();
+        for (Iterator<Map.Entry<CountedQueue, Long>> it = counted.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<CountedQueue, Long> e = it.next();
+            CountedQueue s = e.getKey();
             long now = s == reporter ? queued : s.queuedBytes();
             if (now < FLOOR / 2) {
                 it.remove();
-                s.queueCountedAt = 0;
+                s.countedAt = 0;
             } else {
                 e.setValue(now);
-                s.queueCountedAt = now;
+                s.countedAt = now;
                 sum += now;
             }
         }
@@ -158,21 +181,21 @@ public final class ClientQueueBudget {
      * Takes the largest queues out of the count into {@code victims} until the sum is within {@code limit}; returns
      * the bytes they counted. Guarded by {@code this}.
      */
-    private long takeLargest(long limit, List<ClientSession> victims) {
+    private long takeLargest(long limit, List<CountedQueue> victims) {
         if (sum <= limit) {
             return 0;
         }
-        List<Map.Entry<ClientSession, Long>> largest = new ArrayList<>(counted.entrySet());
-        largest.sort(Map.Entry.<ClientSession, Long>comparingByValue(Comparator.reverseOrder()));
+        List<Map.Entry<CountedQueue, Long>> largest = new ArrayList<>(counted.entrySet());
+        largest.sort(Map.Entry.<CountedQueue, Long>comparingByValue(Comparator.reverseOrder()));
         long freed = 0;
-        for (Map.Entry<ClientSession, Long> e : largest) {
+        for (Map.Entry<CountedQueue, Long> e : largest) {
             if (sum - freed <= limit) {
                 break;
             }
             victims.add(e.getKey());
             freed += e.getValue();
         }
-        for (ClientSession victim : victims) {
+        for (CountedQueue victim : victims) {
             uncount(victim);
         }
         return freed;

@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * follow it in order, minus the messages the history read already returned. v1 could deliver such a message twice
  * and out of order: live before the reply and again in the recovered batch.
  */
-public final class ClientSession {
+public final class ClientSession extends ClientQueueBudget.CountedQueue {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
@@ -88,11 +88,6 @@ public final class ClientSession {
     private int filterUids;
     /** True while {@link #holds} is not null: the fan-out's fast path skips the monitor otherwise. */
     private volatile boolean holding;
-    /**
-     * The bytes {@link ClientQueueBudget} counts this session's queue at, 0 while it does not count it (a queue
-     * under its floor). Written under the budget's monitor.
-     */
-    volatile long queueCountedAt;
 
     ClientSession(Node node, Transport transport, NodeConfig config, Timers timers) {
         this.node = node;
@@ -116,6 +111,7 @@ public final class ClientSession {
         return user;
     }
 
+    @Override
     public boolean isClosed() {
         return closed;
     }
@@ -227,12 +223,19 @@ public final class ClientSession {
             close(Disconnect.SLOW);
             return true;
         }
-        return ClientQueueBudget.mustReport(queued, queueCountedAt) && node.clientQueueBudget().report(this, queued);
+        return ClientQueueBudget.mustReport(this, queued) && node.clientQueueBudget().report(this, queued);
     }
 
     /** Bytes queued for this client and not yet handed to the network. */
-    long queuedBytes() {
+    @Override
+    protected long queuedBytes() {
         return transport.queuedBytes();
+    }
+
+    /** Over {@code client_queue_budget} with one of the largest queues: closed as slow, as over its own limit. */
+    @Override
+    protected void closeOverBudget() {
+        close(Disconnect.SLOW);
     }
 
     /** Delivers a push encoded once for all subscribers (the bytes are shared, never modified). */

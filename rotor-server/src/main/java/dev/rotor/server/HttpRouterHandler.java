@@ -7,6 +7,7 @@ import dev.rotor.engine.EngineShard;
 import dev.rotor.node.Node;
 import dev.rotor.server.http.ApiEndpoint;
 import dev.rotor.server.http.Forms;
+import dev.rotor.server.http.HttpAnswerQueue;
 import dev.rotor.server.http.HttpResponses;
 import dev.rotor.server.http.PrometheusEndpoint;
 import dev.rotor.server.http.RequestHeadHandler;
@@ -125,7 +126,10 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
         try {
-            route(ctx, request);
+            if (route(ctx, request)) {
+                // what the answer holds until the peer reads it counts with the client queues (docs/security.md)
+                HttpAnswerQueue.count(ctx.channel(), node.clientQueueBudget());
+            }
         } catch (Forms.MalformedFormException e) {
             // thrown by form parsing, before the endpoint has answered (docs/security.md)
             log.debug("malformed form from {}: {}", ctx.channel().remoteAddress(), e.getMessage());
@@ -156,28 +160,37 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
         return api.judgeHead(ctx, head, v2);
     }
 
-    private void route(ChannelHandlerContext ctx, FullHttpRequest request) {
+    /**
+     * Hands the request to its endpoint. Returns true for a plain HTTP answer, written by now or later; false when
+     * the connection became a client's (a WebSocket, an event stream, a SockJS transport), whose bytes its session
+     * counts.
+     */
+    private boolean route(ChannelHandlerContext ctx, FullHttpRequest request) {
         String path = new QueryStringDecoder(request.uri()).path();
         if (!path.startsWith(prefix)) {
             HttpResponses.notFound(ctx, request);
-            return;
+            return true;
         }
         path = path.substring(prefix.length());
         if (path.equals("/health") && (routes.contains(Route.RAW_WEBSOCKET) || routes.contains(Route.ADMIN))) {
             health(ctx, request);
         } else if (routes.contains(Route.RAW_WEBSOCKET) && path.equals("/connection/websocket")) {
             websocket(ctx, request);
+            return false;
         } else if (routes.contains(Route.RAW_WEBSOCKET) && path.equals("/connection/uni_sse")) {
             new UniSseEndpoint(node, timers, shuttingDown).handle(ctx, request); // beyond v1: docs/sse.md
+            return false;
         } else if (routes.contains(Route.SOCKJS) && (path.equals("/connection") || path.startsWith("/connection/"))) {
             // client-protocol.md §1.2; the exact raw WebSocket path above wins over SockJS's own /websocket
             sockjs.handle(ctx, request, path.substring("/connection".length()));
+            return false;
         } else if (routes.contains(Route.API) && (path.equals("/api") || path.startsWith("/api/"))) {
             api(ctx, request, path);
         } else if (routes.contains(Route.PROMETHEUS) && path.equals("/metrics")) {
             admin.prometheus().handle(ctx, request);
         } else if (routes.contains(Route.ADMIN) && path.equals("/socket")) {
             adminSocket(ctx, request);
+            return false;
         } else if (routes.contains(Route.WEB) && path.startsWith("/auth/")) {
             admin.auth().handle(ctx, request);
         } else if (routes.contains(Route.WEB) && path.equals("/auth")) {
@@ -187,6 +200,7 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
         } else {
             HttpResponses.notFound(ctx, request);
         }
+        return true;
     }
 
     /**

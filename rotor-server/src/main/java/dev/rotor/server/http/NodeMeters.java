@@ -118,8 +118,9 @@ final class NodeMeters {
      */
     static void bindClientQueues(ClientQueueBudget budget, MeterRegistry registry) {
         io.micrometer.core.instrument.Gauge.builder("rotor.client.queues.counted", budget, ClientQueueBudget::counted)
-                .baseUnit("bytes").description("Bytes the client queues past 64 KiB count together against "
-                        + "client_queue_budget (as last reported; queues under 64 KiB are not counted)")
+                .baseUnit("bytes").description("Bytes the client queues (and HTTP answers the socket has not taken) "
+                        + "past 64 KiB count together against client_queue_budget, as last reported; smaller ones are not "
+                        + "counted")
                 .register(registry);
         io.micrometer.core.instrument.Gauge.builder("rotor.client.queue.budget", budget, ClientQueueBudget::budget)
                 .baseUnit("bytes").description("client_queue_budget: the most the client queues may count together")
