@@ -117,6 +117,12 @@ public final class ClientQueueBudget {
             Long before = counted.put(queue, queued);
             queue.countedAt = queued;
             sum += queued - (before == null ? 0 : before);
+            if (queue.isClosed()) {
+                // closed since the check above: its forget() may have read countedAt as 0 before the write above
+                // and skipped; either it sees this count or this sees the close (both fields are volatile)
+                uncount(queue);
+                return false;
+            }
             if (sum <= limit) {
                 return false;
             }
@@ -178,18 +184,21 @@ public final class ClientQueueBudget {
     }
 
     /**
-     * Takes the largest queues out of the count into {@code victims} until the sum is within {@code limit}; returns
-     * the bytes they counted. Guarded by {@code this}.
+     * Takes the largest queues out of the count into {@code victims} until the sum is a sixteenth under
+     * {@code limit}; returns the bytes they counted. Guarded by {@code this}. Closing only down to the limit itself
+     * would leave no room: in a fan-out to many counted queues, each next report would pass the limit again and
+     * recount and sort every queue, once per subscriber.
      */
     private long takeLargest(long limit, List<CountedQueue> victims) {
         if (sum <= limit) {
             return 0;
         }
+        long target = limit - limit / 16;
         List<Map.Entry<CountedQueue, Long>> largest = new ArrayList<>(counted.entrySet());
         largest.sort(Map.Entry.<CountedQueue, Long>comparingByValue(Comparator.reverseOrder()));
         long freed = 0;
         for (Map.Entry<CountedQueue, Long> e : largest) {
-            if (sum - freed <= limit) {
+            if (sum - freed <= target) {
                 break;
             }
             victims.add(e.getKey());

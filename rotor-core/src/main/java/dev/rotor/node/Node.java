@@ -295,7 +295,9 @@ public final class Node implements EngineListener {
         Hub.Added added = hub.addSubscription(channel, session);
         if (added.refused() != null) {
             // not in the hub, nothing started: the client is closed with internal server error, as when the engine
-            // fails the subscribe, and its clean-up, the same as then, finds no hub entry to remove
+            // fails the subscribe; it never joined, so its clean-up must not find the channel (no presence to
+            // remove, no leave to publish: on a frozen Redis each would wait out the read timeout too)
+            session.removeChannel(channel);
             refusedForBacklog(channel, added.refused());
             return CompletableFuture.failedFuture(new ProtocolException(ProtocolError.INTERNAL_SERVER_ERROR));
         }

@@ -54,6 +54,7 @@ class SubscribeOrderingTest {
     private int engineSubscribes;
     private int engineUnsubscribes;
     private int joinsPublished;
+    private int leavesPublished;
 
     @RegisterExtension
     final LogCapture nodeLog = new LogCapture(Node.class);
@@ -535,6 +536,18 @@ class SubscribeOrderingTest {
         }
     }
 
+    @Test
+    void aSubscriberRefusedForTheBacklogPublishesNoLeave() {
+        gateSubscribe = true;
+        gateUnsubscribe = true;
+        List<TestClient> refused = subscribeAndClose(node, "room:x", 3 * Hub.CHANNEL_OPS_LIMIT);
+        assertThat(refused).hasSize(3 * Hub.CHANNEL_OPS_LIMIT - Hub.CHANNEL_OPS_LIMIT / 2);
+        assertThat(joinsPublished).isZero();
+        // the admitted ones closed while subscribing, and their leave goes out as for any such close; the refused
+        // were never in the channel (before the fix each published a leave too: 96)
+        assertThat(leavesPublished).as("leaves published").isLessThanOrEqualTo(Hub.CHANNEL_OPS_LIMIT / 2);
+    }
+
     private void deliverLagging() {
         lagLive = false;
         for (Message m; (m = lagging.poll()) != null; ) {
@@ -585,7 +598,12 @@ class SubscribeOrderingTest {
                     return real.publishJoin(ch, i);
                 }
 
-                @Override public CompletionStage<Void> publishLeave(String ch, ClientInfo i) { return real.publishLeave(ch, i); }
+                @Override
+                public CompletionStage<Void> publishLeave(String ch, ClientInfo i) {
+                    leavesPublished++;
+                    return real.publishLeave(ch, i);
+                }
+
                 @Override public CompletionStage<List<String>> channels() { return real.channels(); }
 
                 @Override

@@ -47,6 +47,18 @@ class ReloadTest {
     }
 
     @Test
+    void theClientQueueBudgetIsReloaded() throws IOException {
+        write("""
+                {"secret": "one", "client_queue_budget": 1048576}
+                """);
+
+        ConfigLoader.Reloaded r = loader.reload(started);
+
+        assertThat(r.ok()).isTrue();
+        assertThat(r.config().node().clientQueueBudget()).isEqualTo(1048576);
+    }
+
+    @Test
     void nonReloadableSettingsStayAsStarted() throws IOException {
         write("{\"port\": \"9999\", \"engine\": \"redis\", \"redis_pool\": 3, \"pid_file\": \"x.pid\"}");
 

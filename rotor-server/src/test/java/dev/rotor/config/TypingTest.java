@@ -165,6 +165,15 @@ class TypingTest {
     }
 
     @Test
+    void theClientQueueBudgetIsBytesAndNotNegative() throws IOException {
+        assertThat(load("{}").node().clientQueueBudget()).isZero(); // a quarter of the heap, resolved by the node
+        assertThat(load("{\"client_queue_budget\": 8589934592}").node().clientQueueBudget()).isEqualTo(8589934592L);
+        assertThatThrownBy(() -> load("{\"client_queue_budget\": -1}"))
+                .hasMessage("config error: client_queue_budget: expected 0 (a quarter of the heap) or a positive "
+                        + "number of bytes, got -1");
+    }
+
+    @Test
     void theAutomaticBodyBudgetIsAQuarterOfTheSmallerMemoryLimit() {
         long budget = HttpLimitsConfig.defaults().effectiveBodyBudget();
         assertThat(budget).isEqualTo(HttpLimitsConfig.defaultBodyBudget())

@@ -254,6 +254,11 @@ final class SockJsSession extends OutboundTransport {
     // ---- FrameSink: only Outbound calls these, on the loop --------------------------------------------------
 
     @Override
+    public boolean handsOnFlush() {
+        return true;
+    }
+
+    @Override
     public void writeFrame(byte[] frame) {
         drainFrames.add(frame);
     }

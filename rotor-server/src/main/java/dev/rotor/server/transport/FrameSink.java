@@ -18,4 +18,12 @@ public interface FrameSink {
 
     /** Ends a drain that wrote at least one frame: flush what {@link #writeFrame} wrote, once (one syscall). */
     void flushFrames();
+
+    /**
+     * True when {@link #writeFrame} only collects the frame and {@link #flushFrames} hands the drain's frames to the
+     * channel (SockJS's {@code a[...]}): the outbound path then counts them until the flush has run.
+     */
+    default boolean handsOnFlush() {
+        return false;
+    }
 }

@@ -180,25 +180,37 @@ public final class Outbound {
         if (channel == null) {
             return;
         }
+        // a frame counts until the channel counts it: the transport may copy a large frame (into a direct buffer, or
+        // escaped into a SockJS response at flushFrames) for milliseconds, and a frame counted nowhere meanwhile
+        // would escape both the slow-client check and client_queue_budget's recount
         int written = 0;
+        boolean onFlush = sink.handsOnFlush();
+        long handed = 0; // bytes of frames a handsOnFlush sink holds until flushFrames
         byte[] frame;
-        while ((frame = queue.poll()) != null) {
-            // counted until the channel counts it: the transport may copy a large frame (into a direct buffer, or
-            // escaped into a SockJS response) for milliseconds, and a frame counted nowhere meanwhile would escape
-            // both the slow-client check and client_queue_budget's recount
-            try {
-                // a close from another thread during this loop: what is left is discarded (§3)
-                if (closed == 0) {
-                    sink.writeFrame(frame);
-                    written++;
+        try {
+            while ((frame = queue.poll()) != null) {
+                boolean write = closed == 0;
+                try {
+                    if (write) {
+                        sink.writeFrame(frame);
+                        written++;
+                    }
+                } finally {
+                    if (write && onFlush) {
+                        handed += frame.length;
+                    } else {
+                        BYTES.addAndGet(this, -frame.length);
+                    }
                 }
-            } finally {
-                BYTES.addAndGet(this, -frame.length);
             }
-        }
-        if (written > 0) {
-            sink.flushFrames();
-            metrics.add(Counter.CLIENT_NUM_MSG_SENT, written);
+            if (written > 0) {
+                sink.flushFrames();
+                metrics.add(Counter.CLIENT_NUM_MSG_SENT, written);
+            }
+        } finally {
+            if (handed != 0) {
+                BYTES.addAndGet(this, -handed);
+            }
         }
     }
 

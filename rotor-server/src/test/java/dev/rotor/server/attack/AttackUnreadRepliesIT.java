@@ -60,7 +60,8 @@ class AttackUnreadRepliesIT {
                 ch.write(ByteBuffer.wrap(RawHttp.clientFrame(TEXT, askForHistory("attacker" + i))));
                 return ch;
             });
-            assertThat(server.log()).contains("over client_queue_budget (");
+            assertThat(server.log()).containsPattern("Client queues count at most \\d+ bytes \\([\\d.]+ MiB\\) "
+                    + "together \\(client_queue_budget\\)").contains("over client_queue_budget (");
         }
     }
 

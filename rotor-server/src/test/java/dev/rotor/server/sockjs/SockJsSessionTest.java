@@ -12,6 +12,7 @@ import dev.rotor.server.transport.LoopTimers;
 import dev.rotor.protocol.Disconnect;
 import dev.rotor.testkit.GatedPresenceEngine;
 import dev.rotor.transport.WriteBatch;
+import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -22,6 +23,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -296,5 +298,25 @@ class SockJsSessionTest {
         String sent = next(home);
         assertThat(sent).startsWith("c[3000,").doesNotContain("push");
         drain(home);
+    }
+
+    @Test
+    void aFrameIsCountedWhileItIsEscapedIntoTheResponse() {
+        // the escaping into a[...] happens at the drain's flush, after the frame left the queue: it still counts
+        List<Long> during = new ArrayList<>();
+        SockJsReceiver spy = new SockJsReceiver() {
+            @Override public boolean send(String frame) { return true; }
+            @Override public boolean sendMessages(byte[] frame) { during.add(session.queuedBytes()); return true; }
+            @Override public void end() { }
+            @Override public Channel channel() { return home; }
+        };
+        session.attach(spy);
+        home.runPendingTasks();
+        byte[] frame = "{\"method\":\"message\",\"body\":1}".getBytes(StandardCharsets.UTF_8);
+        session.write(frame);
+        home.runPendingTasks();
+        assertThat(during).hasSize(1);
+        assertThat(during.get(0)).as("bytes counted while the frame is escaped into the a[...] response")
+                .isGreaterThanOrEqualTo(frame.length);
     }
 }
