@@ -126,8 +126,10 @@ final class HttpRouterHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
         try {
-            if (route(ctx, request)) {
-                // what the answer holds until the peer reads it counts with the client queues (docs/security.md)
+            if (route(ctx, request) && !ctx.channel().isWritable()) {
+                // what the answer holds until the peer reads it counts with the client queues (docs/security.md);
+                // below the high water mark (256 KiB) a connection holds too little to matter, and the check costs
+                // every other request one volatile read
                 HttpAnswerQueue.count(ctx.channel(), node.clientQueueBudget());
             }
         } catch (Forms.MalformedFormException e) {

@@ -10,7 +10,8 @@ import io.netty.util.AttributeKey;
  * (docs/security.md, "Client queues together"). A peer that does not read holds one answer per connection (later
  * requests wait, see {@code ReadGate}), but an answer may be large (a file of the web interface from
  * {@code web_path}, up to 16 MiB) and connections are many, so the answers together count like the client queues.
- * Created for a connection the first time its unsent bytes pass the budget's floor, and forgotten when it closes.
+ * Counted once an answer leaves the connection unwritable (past its high water mark, 256 KiB); created for a
+ * connection the first time, and forgotten when it closes.
  *
  * <p>Thread-safe: {@link #count} on the connection's event loop; the budget may read and close it from any thread.
  */
@@ -25,8 +26,7 @@ public final class HttpAnswerQueue extends ClientQueueBudget.CountedQueue {
 
     /**
      * Reports {@code channel}'s unsent bytes to {@code budget} when they are past its floor or were counted before;
-     * call on the event loop after an answer was written (the bytes are then in the channel). One volatile read and
-     * one attribute lookup when nothing is counted.
+     * call on the event loop after an answer was written (the bytes are then in the channel).
      */
     public static void count(Channel channel, ClientQueueBudget budget) {
         ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
