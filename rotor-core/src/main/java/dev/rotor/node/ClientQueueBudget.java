@@ -89,6 +89,11 @@ public final class ClientQueueBudget {
         return Math.max(Runtime.getRuntime().maxMemory() / 4, 1024 * 1024);
     }
 
+    /** The bytes {@code queue} is counted at now; 0 while it is not counted. */
+    static long countedAt(CountedQueue queue) {
+        return queue.countedAt;
+    }
+
     /** Whether {@code queue}, now {@code queued} bytes, must be reported: the send path's only check. */
     public static boolean mustReport(CountedQueue queue, long queued) {
         long countedAt = queue.countedAt;

@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,9 +43,11 @@ import org.slf4j.LoggerFactory;
  * follow it in order, minus the messages the history read already returned. v1 could deliver such a message twice
  * and out of order: live before the reply and again in the recovered batch.
  */
-public final class ClientSession extends ClientQueueBudget.CountedQueue {
+public final class ClientSession {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    private static final AtomicReferenceFieldUpdater<ClientSession, Counted> COUNTED =
+            AtomicReferenceFieldUpdater.newUpdater(ClientSession.class, Counted.class, "counted");
 
     private final Node node;
     private final Transport transport;
@@ -88,6 +91,8 @@ public final class ClientSession extends ClientQueueBudget.CountedQueue {
     private int filterUids;
     /** True while {@link #holds} is not null: the fan-out's fast path skips the monitor otherwise. */
     private volatile boolean holding;
+    /** This session's queue as {@link ClientQueueBudget} counts it; null until the queue first passes its floor. */
+    private volatile Counted counted;
 
     ClientSession(Node node, Transport transport, NodeConfig config, Timers timers) {
         this.node = node;
@@ -111,7 +116,6 @@ public final class ClientSession extends ClientQueueBudget.CountedQueue {
         return user;
     }
 
-    @Override
     public boolean isClosed() {
         return closed;
     }
@@ -223,19 +227,45 @@ public final class ClientSession extends ClientQueueBudget.CountedQueue {
             close(Disconnect.SLOW);
             return true;
         }
-        return ClientQueueBudget.mustReport(this, queued) && node.clientQueueBudget().report(this, queued);
+        Counted c = counted;
+        if (c == null ? queued <= ClientQueueBudget.FLOOR : !ClientQueueBudget.mustReport(c, queued)) {
+            return false;
+        }
+        return node.clientQueueBudget().report(c != null ? c : counted(), queued);
     }
 
-    /** Bytes queued for this client and not yet handed to the network. */
-    @Override
-    protected long queuedBytes() {
-        return transport.queuedBytes();
+    /** This session's queue as the budget counts it, made on its first report. */
+    private Counted counted() {
+        Counted c = new Counted();
+        return COUNTED.compareAndSet(this, null, c) ? c : counted;
     }
 
-    /** Over {@code client_queue_budget} with one of the largest queues: closed as slow, as over its own limit. */
-    @Override
-    protected void closeOverBudget() {
-        close(Disconnect.SLOW);
+    /** The bytes the budget counts this session's queue at; 0 while it does not count it. */
+    long queueCountedAt() {
+        Counted c = counted;
+        return c == null ? 0 : ClientQueueBudget.countedAt(c);
+    }
+
+    /**
+     * This session's queue against {@code client_queue_budget}: a separate object, made only for a session whose
+     * queue once passed the budget's floor, so that every other session stays as small as before the budget.
+     */
+    private final class Counted extends ClientQueueBudget.CountedQueue {
+        @Override
+        protected long queuedBytes() {
+            return transport.queuedBytes();
+        }
+
+        @Override
+        protected boolean isClosed() {
+            return closed;
+        }
+
+        /** Over {@code client_queue_budget} with one of the largest queues: closed as slow, as over its own limit. */
+        @Override
+        protected void closeOverBudget() {
+            close(Disconnect.SLOW);
+        }
     }
 
     /** Delivers a push encoded once for all subscribers (the bytes are shared, never modified). */
@@ -646,7 +676,10 @@ public final class ClientSession extends ClientQueueBudget.CountedQueue {
         if (wasAuthenticated) {
             node.removeClient(this);
         }
-        node.clientQueueBudget().forget(this);
+        Counted c = counted;
+        if (c != null) {
+            node.clientQueueBudget().forget(c);
+        }
         node.sessionClosed(this);
     }
 
