@@ -104,7 +104,7 @@ public final class ClientQueueBudget {
      * Counts {@code queue} at {@code queued} bytes (the frame about to be written included), and closes the
      * clients with the largest queues if the sum is then over the budget.
      *
-     * @return true when {@code session} itself was closed
+     * @return true when {@code queue} itself was closed
      */
     public boolean report(CountedQueue queue, long queued) {
         List<CountedQueue> victims = new ArrayList<>();

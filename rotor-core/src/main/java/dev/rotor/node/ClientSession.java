@@ -261,10 +261,16 @@ public final class ClientSession {
             return closed;
         }
 
-        /** Over {@code client_queue_budget} with one of the largest queues: closed as slow, as over its own limit. */
+        /**
+         * Over {@code client_queue_budget} with one of the largest queues: closed as slow, as over its own limit, and
+         * the connection dropped at once, so that its queue is freed now rather than after the close's deadline.
+         */
         @Override
         protected void closeOverBudget() {
-            close(Disconnect.SLOW);
+            if (terminate()) {
+                transport.closeAndDrop(Disconnect.SLOW);
+                cleanUp();
+            }
         }
     }
 

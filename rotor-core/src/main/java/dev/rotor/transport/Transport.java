@@ -37,4 +37,13 @@ public interface Transport {
      * Frames still queued are discarded (client-protocol.md §3). Idempotent: only the first call has effect.
      */
     void close(Disconnect disconnect);
+
+    /**
+     * Closes like {@link #close}, then drops the connection at once instead of waiting for the close to be written,
+     * freeing what it holds: for a peer chosen for one of the largest queues ({@code client_queue_budget}), whose
+     * close would wait behind everything it has not read. The default only closes.
+     */
+    default void closeAndDrop(Disconnect disconnect) {
+        close(disconnect);
+    }
 }

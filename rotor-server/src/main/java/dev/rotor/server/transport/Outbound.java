@@ -149,6 +149,19 @@ public final class Outbound {
         return first;
     }
 
+    /**
+     * Closes the attached channel, if any, on the loop (after the tasks already queued there, such as the
+     * transport's close): what it holds is released then, not after a close deadline. Any thread.
+     */
+    public void dropChannel() {
+        loop.execute(() -> {
+            Channel ch = channel;
+            if (ch != null) {
+                ch.close();
+            }
+        });
+    }
+
     /** True once {@link #close} was called. */
     public boolean isClosed() {
         return closed != 0;

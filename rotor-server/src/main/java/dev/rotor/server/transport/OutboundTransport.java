@@ -53,6 +53,13 @@ public abstract class OutboundTransport implements Transport, FrameSink {
         }
     }
 
+    /** {@link #close}, then the channel is closed on its loop right after the transport's own close was sent. */
+    @Override
+    public final void closeAndDrop(Disconnect disconnect) {
+        close(disconnect);
+        outbound.dropChannel();
+    }
+
     /**
      * Carries out the first {@link #close}, on the calling thread (any thread) after the queue was discarded: the
      * subclass sends its close (a close frame, a final event) on the event loop.

@@ -92,21 +92,30 @@ class AttackUnreadRepliesIT {
     /**
      * Opens {@value #ATTACKERS} attackers while bystanders watch, waits (at most 20 s) until at least {@code closed}
      * of them were closed by the budget, and asserts that and the bystanders' verdict, the RSS bound among it, while
-     * the attackers not closed are still held. Closes every attacker at the end.
+     * the attackers not closed are still held. The RSS is also sampled while waiting, and its peak must keep the same
+     * bound: a closed attacker whose connection kept its reply until the close's deadline (1 s) let the RSS pass it
+     * for that second. Closes every attacker at the end.
      */
     private static void assertHeldToTheBudget(RotorProcess server, int closed, Attacker attacker) throws Exception {
         List<SocketChannel> attackers = new ArrayList<>();
         try (Bystanders bystanders = Bystanders.watch(server, Attack.SECRET)) {
+            long rssBefore = server.rssBytes();
+            long peak = rssBefore;
             for (int i = 0; i < ATTACKERS && server.alive(); i++) {
                 attackers.add(attacker.open(i));
+                peak = Math.max(peak, server.rssBytes());
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (server.alive() && closedByBudget(server) < closed && System.nanoTime() < deadline) {
-                Thread.sleep(200);
+                peak = Math.max(peak, server.rssBytes());
+                Thread.sleep(50);
             }
+            long rssPeak = Math.max(peak, server.rssBytes());
             assertAll(
                     () -> assertThat(server.alive()).as("server alive; its log: %s", server.log()).isTrue(),
                     () -> assertThat(closedByBudget(server)).as("closed by the budget").isGreaterThanOrEqualTo(closed),
+                    () -> assertThat(rssPeak).as("RSS at its peak during the attack (before: %d MB)", rssBefore >> 20)
+                            .isLessThan(rssBefore + Bystanders.RSS_HEADROOM),
                     bystanders::assertUnharmed);
         } finally {
             for (SocketChannel ch : attackers) {

@@ -208,6 +208,15 @@ class OutboundTest {
     }
 
     @Test
+    void dropChannelClosesTheAttachedChannelOnTheLoop() {
+        outbound.close();
+        outbound.dropChannel();
+        assertThat(channel.isOpen()).as("not before the loop runs it").isTrue();
+        loop.runAll();
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
     void framesForADetachedReceiverStayQueuedAndCountedUntilTheNextAttach() {
         outbound.detach();
         outbound.write(bytes("a"));
