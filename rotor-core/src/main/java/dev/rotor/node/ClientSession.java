@@ -267,10 +267,7 @@ public final class ClientSession {
          */
         @Override
         protected void closeOverBudget() {
-            if (terminate()) {
-                transport.closeAndDrop(Disconnect.SLOW);
-                cleanUp();
-            }
+            close(Disconnect.SLOW, true);
         }
     }
 
@@ -627,8 +624,17 @@ public final class ClientSession {
 
     /** Server-initiated close with advice (§9). Idempotent. */
     public void close(Disconnect disconnect) {
+        close(disconnect, false);
+    }
+
+    /** {@link #close(Disconnect)}, with the connection dropped at once when {@code drop} ({@link Transport#closeAndDrop}). */
+    private void close(Disconnect disconnect, boolean drop) {
         if (terminate()) {
-            transport.close(disconnect);
+            if (drop) {
+                transport.closeAndDrop(disconnect);
+            } else {
+                transport.close(disconnect);
+            }
             cleanUp();
         }
     }
