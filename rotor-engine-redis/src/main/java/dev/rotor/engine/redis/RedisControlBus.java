@@ -4,6 +4,7 @@ import static dev.rotor.engine.redis.RedisNames.bytes;
 
 import dev.rotor.engine.ControlBus;
 import dev.rotor.protocol.ControlMessage;
+import dev.rotor.protocol.Method;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -18,17 +19,22 @@ final class RedisControlBus implements ControlBus {
         this.engine = engine;
     }
 
+    /**
+     * A ping goes out as v1 sends it; every other control message (API {@code unsubscribe} and {@code disconnect})
+     * also goes into the control log, from which a node that missed it recovers it ({@link ControlLog}).
+     */
     @Override
     public CompletionStage<Void> publishControl(ControlMessage message) {
-        return publish(engine.names().control, message);
+        return publish(engine.names().control, message,
+                message != null && !Method.PING.wire().equals(message.method()));
     }
 
     @Override
     public CompletionStage<Void> publishAdmin(ControlMessage message) {
-        return publish(engine.names().admin, message);
+        return publish(engine.names().admin, message, false);
     }
 
-    private CompletionStage<Void> publish(String redisChannel, ControlMessage message) {
+    private CompletionStage<Void> publish(String redisChannel, ControlMessage message, boolean logged) {
         if (message == null) {
             return CompletableFuture.failedFuture(new NullPointerException("message"));
         }
@@ -38,6 +44,7 @@ final class RedisControlBus implements ControlBus {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return engine.onFirstShard(s -> s.publish(bytes(redisChannel), payload).thenApply(n -> null));
+        return engine.onFirstShard(s -> logged ? engine.controlLog().publish(s, payload)
+                : s.publish(bytes(redisChannel), payload).thenApply(n -> null));
     }
 }

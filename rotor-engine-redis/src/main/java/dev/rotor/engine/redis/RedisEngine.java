@@ -77,6 +77,7 @@ public final class RedisEngine implements Engine {
     private final ThrottledLog backlogFull = new ThrottledLog(log, Clock.systemUTC(), 10_000);
     private final RedisBroker broker;
     private final RedisStores stores;
+    private final ControlLog controlLog;
     private final RedisControlBus controlBus;
     private final Object lifecycleLock = new Object();
     private volatile List<RedisBackend> shards = List.of(); // set once by start, all shards (or the cluster) connected
@@ -99,6 +100,7 @@ public final class RedisEngine implements Engine {
         this.publishBudget = new PublishBudget(config.publishBudget(), config.commandTimeout().toMillis(), scheduler);
         this.broker = new RedisBroker(this);
         this.stores = new RedisStores(this);
+        this.controlLog = new ControlLog(names, lanes[laneOf(names.control)], scheduler, () -> listener);
         this.controlBus = new RedisControlBus(this);
     }
 
@@ -166,8 +168,11 @@ public final class RedisEngine implements Engine {
         String password = config.clustered() ? config.cluster().password() : config.shards().get(i).password();
         byte[][] alwaysOn = {RedisNames.bytes(names.control), RedisNames.bytes(names.admin),
             RedisNames.bytes(names.ping)};
-        shard.connect(alwaysOn, this::received, channels -> resubscribed(i, channels)).whenComplete((v, e) -> {
+        shard.connect(alwaysOn, this::received, channels -> resubscribed(i, shard, channels)).whenComplete((v, e) -> {
             if (e == null) {
+                if (i == 0) {
+                    controlLog.started(shard);
+                }
                 log.info("Redis: {}, using password: {}, API enabled: {}, num API shard queues: {}",
                         shard.describe(), password.isEmpty() ? "no" : "yes",
                         config.api() ? "yes" : "no", config.apiNumShards());
@@ -260,15 +265,21 @@ public final class RedisEngine implements Engine {
      * a lost subscription, once the backlog ahead of the report on the channel's lane is through
      * ({@link EngineListener#onSubscriptionsLost}: they are disconnected with {@code reconnect: true} and recover
      * what they missed from history). One report waits per channel at a time, and until it ran the channel's later
-     * messages are dropped as well (see {@link #received}).
+     * messages are dropped as well (see {@link #received}). A dropped control message is read back from the
+     * control log ({@link ControlLog#dropped}).
      */
     private void dropped(String redisChannel, String key, ExecutorService lane) {
         backlogFull.warn("Redis PUB/SUB messages arrive faster than this node delivers them; dropped one of {}",
                 redisChannel + " (" + backlog.get() + " bytes wait, at most " + config.publishBudget()
                         + "): the channel's subscribers are told to recover");
         EngineListener target = listener;
+        List<RedisBackend> all = shards;
+        if (redisChannel.equals(names.control) && target != null && !all.isEmpty()) {
+            controlLog.dropped(all.get(0)); // the control log has it (docs/scaling.md "Control log")
+            return;
+        }
         if (target == null || key.equals(redisChannel) || !lostWhileFull.add(key)) {
-            return; // not a channel's message, join or leave (control, admin); or its report already waits
+            return; // not a channel's message, join or leave (admin); or its report already waits
         }
         String channel = names.untagged(key);
         try {
@@ -310,7 +321,10 @@ public final class RedisEngine implements Engine {
                 WireCodec.JoinLeave l = WireCodec.decodeJoinLeave(payload);
                 target.onLeave(names.untagged(redisChannel.substring(names.leavePrefix.length())), l.info());
             } else if (redisChannel.equals(names.control)) {
-                target.onControl(WireCodec.decodeControl(payload));
+                WireCodec.LoggedControl c = WireCodec.decodeLoggedControl(payload);
+                if (controlLog.live(c.logId())) {
+                    target.onControl(c.message());
+                }
             } else if (redisChannel.equals(names.admin)) {
                 target.onAdmin(WireCodec.decodeControl(payload));
             }
@@ -327,13 +341,13 @@ public final class RedisEngine implements Engine {
      * would recover without it, and be told {@code recovered: true}). The backend calls this before any message of
      * the restored subscription can arrive (see {@link ClusterSubscriptions#reconcile}).
      */
-    private void resubscribed(int shard, Set<String> channels) {
+    private void resubscribed(int shard, RedisBackend backend, Set<String> channels) {
         log.info("Redis PUB/SUB reconnected and re-subscribed to {} channels", channels.size());
         if (shard == 0) {
-            // beyond v1, which said nothing: control messages travel on the first shard, and Redis PUB/SUB keeps
-            // nothing for a subscriber that was away (docs/scaling.md "Failure behaviour", step 6)
-            log.warn("Redis PUB/SUB was down: disconnect and unsubscribe commands that other nodes' APIs sent"
-                    + " meanwhile did not reach this node, and are not repeated");
+            // v1 compat: v1 lost the control messages sent while its PUB/SUB connection was down, silently (Redis
+            // PUB/SUB keeps nothing for a subscriber that was away); they travel on the first shard, and the control
+            // log has them (docs/scaling.md "Control log")
+            controlLog.resubscribed(backend);
         }
         EngineListener target = listener;
         if (target == null || channels.isEmpty()) {
@@ -384,6 +398,10 @@ public final class RedisEngine implements Engine {
 
     List<RedisBackend> shards() {
         return shards;
+    }
+
+    ControlLog controlLog() {
+        return controlLog;
     }
 
     /** Bytes of received PUB/SUB messages waiting for their lane. */

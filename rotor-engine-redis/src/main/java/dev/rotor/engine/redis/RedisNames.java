@@ -19,6 +19,11 @@ final class RedisNames {
     final String control;
     final String admin;
     final String ping;
+    /**
+     * Beyond v1: the control log, a stream of the {@code unsubscribe} and {@code disconnect} control messages
+     * ({@link ControlLog}); on a cluster in the slot of {@code P.control}, which its script SPUBLISHes to.
+     */
+    final String controlLog;
     final String messagePrefix;
     final String joinPrefix;
     final String leavePrefix;
@@ -34,6 +39,7 @@ final class RedisNames {
         this.control = prefix + ".control";
         this.admin = prefix + ".admin";
         this.ping = prefix + ".ping";
+        this.controlLog = cluster ? "{" + control + "}.log" : control + ".log";
         this.messagePrefix = prefix + ".message.";
         this.joinPrefix = prefix + ".join.";
         this.leavePrefix = prefix + ".leave.";

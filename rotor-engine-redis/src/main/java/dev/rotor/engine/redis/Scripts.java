@@ -74,6 +74,34 @@ enum Scripts {
             end
             return redis.call("hgetall", KEYS[2])
             """),
+    /**
+     * Beyond v1: KEYS = [control log], ARGV = [PUB/SUB channel, control message, the log's length]; appends the
+     * message to the control log (a stream, trimmed to about that length) and publishes it with its entry's id added
+     * as field 4 (tag byte 34: field 4, length-delimited; an id is at most 41 bytes, so its length is one byte).
+     * Returns the id. Where the log cannot be written (a Redis at {@code maxmemory}, or before 5.0, without streams)
+     * the message is published as it is, as v1 publishes it, and false is returned (docs/scaling.md "Control
+     * messages"). The stream and the append keep the publication order: a node reads the log in the order it
+     * received the messages.
+     */
+    CONTROL_LOG_PUBLISH("""
+            local ok, id = pcall(redis.call, "xadd", KEYS[1], "MAXLEN", "~", ARGV[3], "*", "m", ARGV[2])
+            if ok then
+              redis.call("publish", ARGV[1], ARGV[2] .. string.char(34, #id) .. id)
+              return id
+            end
+            redis.call("publish", ARGV[1], ARGV[2])
+            return false
+            """),
+    /**
+     * Beyond v1: KEYS = [control log], ARGV = [first id to read, at most how many]; returns [the log's first id or
+     * false, its last id or false, the entries from that id on as [id, [field, message]]].
+     */
+    CONTROL_LOG_READ("""
+            local first = redis.call("xrange", KEYS[1], "-", "+", "COUNT", 1)
+            local last = redis.call("xrevrange", KEYS[1], "+", "-", "COUNT", 1)
+            return {first[1] and first[1][1] or false, last[1] and last[1][1] or false,
+              redis.call("xrange", KEYS[1], ARGV[1], "+", "COUNT", ARGV[2])}
+            """),
     /** KEYS = [queue], ARGV = [64]: pops up to 65 items in order (the API queue's batch mode). */
     API_BATCH("""
             local entries = redis.call("lrange", KEYS[1], "0", ARGV[1])

@@ -20,6 +20,8 @@ final class WireCodec {
     private static final int LENGTH_DELIMITED = 2;
     private static final int FIXED32 = 5;
     private static final byte[] EMPTY = new byte[0];
+    /** The field of a control message that carries its control log id; the log's script appends it in Lua. */
+    static final int CONTROL_LOG_ID = 4;
 
     private WireCodec() {
     }
@@ -137,20 +139,38 @@ final class WireCodec {
     }
 
     static ControlMessage decodeControl(byte[] bytes) {
+        return decodeLoggedControl(bytes).message();
+    }
+
+    /**
+     * A decoded control message with the id of its entry in the control log ({@link ControlLog}), or a null id for
+     * one that was not logged (pings, and what v1 nodes and earlier Rotor nodes publish).
+     */
+    record LoggedControl(ControlMessage message, StreamId logId) {
+    }
+
+    /**
+     * A control message as the control log's script publishes it: beyond v1, field 4 holds the id of the message's
+     * entry in the log. v1 and earlier Rotor nodes skip the field, as proto3 decoders skip unknown fields.
+     */
+    static LoggedControl decodeLoggedControl(byte[] bytes) {
         In in = new In(bytes);
         String uid = "";
         String method = "";
         byte[] params = EMPTY;
+        StreamId logId = null;
         while (in.more()) {
             int tag = in.varint32();
             switch (tag >>> 3) {
                 case 1 -> uid = in.string(tag);
                 case 2 -> method = in.string(tag);
                 case 3 -> params = in.bytes(tag);
+                case CONTROL_LOG_ID -> logId = StreamId.parse(in.bytes(tag));
                 default -> in.skip(tag);
             }
         }
-        return new ControlMessage(uid, method, params.length == 0 ? RawJson.wrap(params) : json(params, "params"));
+        return new LoggedControl(new ControlMessage(uid, method,
+                params.length == 0 ? RawJson.wrap(params) : json(params, "params")), logId);
     }
 
     /**

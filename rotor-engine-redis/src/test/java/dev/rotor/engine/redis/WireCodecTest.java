@@ -19,6 +19,8 @@ class WireCodecTest {
         for (Object p : parts) {
             if (p instanceof Integer i) {
                 out.write(i);
+            } else if (p instanceof byte[] raw) {
+                out.write(raw, 0, raw.length);
             } else {
                 byte[] b = ((String) p).getBytes(StandardCharsets.UTF_8);
                 out.write(b, 0, b.length);
@@ -81,6 +83,39 @@ class WireCodecTest {
         assertThat(jl).isEqualTo(new WireCodec.JoinLeave("room", info));
         assertThat(WireCodec.decodeControl(WireCodec.encodeControl(control))).isEqualTo(control);
         assertThat(WireCodec.decodeControl(WireCodec.encodeControl(admin))).isEqualTo(admin);
+    }
+
+    @Test
+    void aControlMessageAsTheControlLogPublishesItCarriesItsLogId() {
+        ControlMessage m = new ControlMessage("node-1", "disconnect", RawJson.of("{\"user\":\"u\"}"));
+        String id = "1765100000000-7";
+        // what Scripts.CONTROL_LOG_PUBLISH appends in Lua: tag byte 34 (field 4, length-delimited), length, id
+        byte[] logged = concat(WireCodec.encodeControl(m), 34, id.length(), id);
+
+        WireCodec.LoggedControl c = WireCodec.decodeLoggedControl(logged);
+
+        assertThat(c.message()).isEqualTo(m);
+        assertThat(c.logId()).isEqualTo(new StreamId(1765100000000L, 7));
+        assertThat(WireCodec.decodeControl(logged)).as("decoders that do not know field 4 skip it").isEqualTo(m);
+        assertThat(WireCodec.decodeLoggedControl(WireCodec.encodeControl(m)).logId()).isNull();
+        for (String bad : new String[] {"", "17", "-1", "1-", "a-1", "1-2-3", "1-18446744073709551616",
+            "123456789012345678901-1"}) {
+            byte[] b = concat(WireCodec.encodeControl(m), 34, bad.length(), bad);
+            assertThatThrownBy(() -> WireCodec.decodeLoggedControl(b)).as(bad)
+                    .isInstanceOf(WireCodec.MalformedException.class);
+        }
+    }
+
+    @Test
+    void streamIdsOrderAsRedisOrdersThem() {
+        StreamId max = StreamId.parse("18446744073709551615-18446744073709551615".getBytes(StandardCharsets.US_ASCII));
+
+        assertThat(new StreamId(1, 9).compareTo(new StreamId(2, 0))).isNegative();
+        assertThat(new StreamId(2, 1).isAfter(new StreamId(2, 0))).isTrue();
+        assertThat(max.isAfter(new StreamId(Long.MAX_VALUE, 0))).as("unsigned").isTrue();
+        assertThat(new StreamId(5, 7).next()).isEqualTo(new StreamId(5, 8));
+        assertThat(new StreamId(5, -1).next()).isEqualTo(new StreamId(6, 0));
+        assertThat(max.toString()).isEqualTo("18446744073709551615-18446744073709551615");
     }
 
     @Test

@@ -28,7 +28,7 @@ class RedisOutageIT {
     @RegisterExtension
     static final RedisExtension redis = new RedisExtension();
     @RegisterExtension
-    final LogCapture engineLog = new LogCapture("dev.rotor.engine.redis.RedisEngine");
+    final LogCapture controlLog = new LogCapture("dev.rotor.engine.redis.ControlLog");
 
     private static final ChannelOptions HISTORY = ChannelOptions.builder().publish(true).historySize(10)
             .historyLifetime(60).recover(true).build();
@@ -71,8 +71,10 @@ class RedisOutageIT {
         Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
                 .until(() -> health().statusCode() == 200);
         assertThat(client.awaitClose().reason()).isEqualTo("{\"reason\":\"subscriptions lost\",\"reconnect\":true}");
-        // control messages of the gap are lost as in v1, but no longer silently
-        assertThat(engineLog.messages()).anyMatch(m -> m.startsWith("Redis PUB/SUB was down: disconnect and unsubscribe"));
+        // control messages of the gap are read from the control log (none were sent: RedisControlLogRecoveryIT)
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> controlLog.messages().stream()
+                .anyMatch(m -> m.equals("Redis: 0 disconnect and unsubscribe commands this node missed were recovered"
+                        + " from the control log")));
 
         Client again = nodes.connect(node, "alice");
         again.send("{\"uid\":\"1\",\"method\":\"subscribe\",\"params\":{\"channel\":\"feed\",\"recover\":true}}");

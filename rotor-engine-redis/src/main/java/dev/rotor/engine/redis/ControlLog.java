@@ -1,0 +1,323 @@
+package dev.rotor.engine.redis;
+
+import static dev.rotor.engine.redis.RedisNames.bytes;
+
+import dev.rotor.engine.EngineListener;
+import dev.rotor.node.ThrottledLog;
+import io.lettuce.core.ScriptOutputType;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Beyond v1: the control messages a node missed while its PUB/SUB connection was down, recovered. Redis PUB/SUB keeps
+ * nothing for a subscriber that is away, so an API {@code disconnect} or {@code unsubscribe} that another node sent
+ * meanwhile never reached this node, and the user stayed connected or subscribed here (v1 lost them so, silently).
+ * Now such messages are also appended to a stream, the control log ({@code P.control.log}, about {@link #LENGTH}
+ * entries), by the script that publishes them, which adds each entry's id to the published message. Each node keeps
+ * a watermark: the log id up to which it has applied every message. After its PUB/SUB connection is back, it reads
+ * the log from the watermark on and applies what it did not receive (docs/scaling.md "Control messages").
+ *
+ * <p>Ordering: the script appends and publishes in one atomic step, so the log's order is the order in which every
+ * node receives the messages, and the messages a node receives after re-subscribing are the log's newest entries.
+ * While a recovery reads, live messages are applied at once and their ids remembered, so the recovery skips them,
+ * and the ids it applied are remembered until a live message shows that none of them can still arrive live; a
+ * recovery interrupted by another loss of the connection starts again from the same watermark.
+ *
+ * <p>Confinement: every method but {@link #publish} runs on the engine's control lane (the single thread that
+ * dispatches {@code P.control}); the reads complete on Lettuce threads and hand their results to that lane.
+ */
+final class ControlLog {
+    private static final Logger log = LoggerFactory.getLogger(ControlLog.class);
+    /** The log's length (approximate: Redis trims whole nodes of the stream, {@code MAXLEN ~}). */
+    static final int LENGTH = 10_000;
+    /** Entries per read while recovering. */
+    static final int PAGE = 256;
+    /** At most this many entries are applied by one recovery (the log holds about {@link #LENGTH}). */
+    static final int MAX_RECOVERED = 2 * LENGTH;
+    /** Live messages remembered while a recovery reads; past it the recovery stops where it is. */
+    static final int MAX_LIVE_DURING_RECOVERY = 4 * LENGTH;
+    /** At most this many reads of the log from one watermark: drops while it reads make it read again. */
+    static final int MAX_PASSES = 3;
+    /** A read that fails is tried again this often, at most {@link #MAX_ATTEMPTS} times (30 s). */
+    private static final long RETRY_MILLIS = 300;
+    private static final int MAX_ATTEMPTS = 100;
+    private static final byte[] LENGTH_ARG = bytes(Integer.toString(LENGTH));
+    private static final byte[] PAGE_ARG = bytes(Integer.toString(PAGE));
+    private static final byte[] END = bytes("+");
+
+    private final byte[] key;
+    private final byte[] channel;
+    private final Executor lane;
+    private final ScheduledExecutorService scheduler;
+    private final Supplier<EngineListener> listener;
+    private final ThrottledLog undecodable = new ThrottledLog(log, Clock.systemUTC(), 10_000);
+
+    // ---- state of the control lane ----
+    /**
+     * The id of the last logged message this node received in order, from which a recovery reads; every one up to
+     * it was applied or was published before this node started. Null: unknown (the log could not be read at start).
+     */
+    private StreamId watermark;
+    /**
+     * Ids past the watermark applied by the recovery now reading or the last one, and received live while it read.
+     * A message is skipped only when its very id is here (never by comparing ids: after a failover to a replica
+     * whose clock is behind, a new entry's id may be lower than an old one). Cleared by the first live message that
+     * is not here: messages arrive in the log's order, so every later one is newer than anything a recovery read.
+     */
+    private final TreeSet<StreamId> applied = new TreeSet<>();
+    /** The recovery now reading; a later one makes earlier ones stop. 0: none. */
+    private long recovery;
+    private long recoveries;
+    /** A message was dropped while the recovery now reading reads. */
+    private boolean again;
+    /** Reads of the log from the same watermark in this recovery (one more for each drop while it read). */
+    private int passes;
+    private int recovered;
+
+    /**
+     * @param names     the names of the engine's prefix
+     * @param lane      the control lane: where {@code P.control} messages are dispatched
+     * @param scheduler where failed reads wait before they are tried again
+     * @param listener  the engine's listener (null once closed)
+     */
+    ControlLog(RedisNames names, Executor lane, ScheduledExecutorService scheduler,
+            Supplier<EngineListener> listener) {
+        this.key = bytes(names.controlLog);
+        this.channel = bytes(names.control);
+        this.lane = lane;
+        this.scheduler = scheduler;
+        this.listener = listener;
+    }
+
+    /** Appends {@code message} (an encoded control message) to the log and publishes it with its log id. */
+    CompletionStage<Void> publish(RedisBackend shard, byte[] message) {
+        return shard.<byte[]>script(Scripts.CONTROL_LOG_PUBLISH, ScriptOutputType.VALUE, new byte[][] {key}, channel,
+                message, LENGTH_ARG).thenApply(id -> null);
+    }
+
+    /**
+     * The engine's first connection: the watermark becomes the log's newest id (entries before this node started
+     * are not its to apply). A message that arrives before the read is answered sets it on its own.
+     */
+    void started(RedisBackend shard) {
+        read(shard, END).whenComplete((page, e) -> onLane(() -> {
+            if (e != null) {
+                log.warn("Redis: the control log could not be read at start ({}): disconnect and unsubscribe"
+                        + " commands missed during a later PUB/SUB outage will not be recovered until this node"
+                        + " receives one", ShardClient.unwrap(e).toString());
+            } else if (watermark == null) {
+                watermark = page.last == null ? StreamId.ZERO : page.last;
+            }
+        }));
+    }
+
+    /**
+     * A control message received live: true when it is to be applied, false for one a recovery applied already.
+     * {@code id} is null for a message that was not logged (a ping, or one from v1 or an earlier Rotor node).
+     */
+    boolean live(StreamId id) {
+        if (id == null) {
+            return true;
+        }
+        if (applied.contains(id)) {
+            return false;
+        }
+        if (recovery != 0) {
+            applied.add(id);
+            if (applied.size() > MAX_LIVE_DURING_RECOVERY) {
+                again = false;
+                finish(null, "more messages arrived than it can tell apart from the missed ones");
+            }
+            return true;
+        }
+        applied.clear();
+        watermark = id;
+        return true;
+    }
+
+    /**
+     * The PUB/SUB connection of the log's shard was lost and is back: reads the log from the watermark on and
+     * applies what this node did not receive. Called before any message of the restored subscription arrives.
+     */
+    void resubscribed(RedisBackend shard) {
+        onLane(() -> recover(shard));
+    }
+
+    /**
+     * A control message was dropped on its way to the lane (the engine's backlog was full): the log has it. Called in
+     * the order of the messages received, so the recovery starts from the last message before the dropped one.
+     */
+    void dropped(RedisBackend shard) {
+        onLane(() -> {
+            if (recovery != 0) {
+                again = true; // the recovery reading may have read the log before this message was in it
+            } else {
+                recover(shard);
+            }
+        });
+    }
+
+    private void recover(RedisBackend shard) {
+        if (watermark == null) {
+            log.warn("Redis: disconnect and unsubscribe commands that other nodes' APIs sent did not reach this node"
+                    + " (its PUB/SUB connection was down, or its backlog full), and are not repeated: the control"
+                    + " log could not be read when the node started");
+            return;
+        }
+        if (recovery == 0) {
+            recovered = 0;
+            passes = 0;
+        }
+        recovery = ++recoveries;
+        again = false;
+        passes++;
+        readFrom(shard, recovery, watermark, true, 1);
+    }
+
+    private void readFrom(RedisBackend shard, long id, StreamId after, boolean first, int attempt) {
+        read(shard, bytes(after.next().toString())).whenComplete((page, e) -> onLane(() -> {
+            if (recovery != id) {
+                return; // a later loss of the connection started another recovery from the same watermark
+            }
+            if (e != null) {
+                // the PUB/SUB connection may be back before the one commands go on
+                if (attempt < MAX_ATTEMPTS && retryLater(() -> readFrom(shard, id, after, first, attempt + 1))) {
+                    return;
+                }
+                finish(shard, "the control log could not be read: " + ShardClient.unwrap(e));
+                return;
+            }
+            if (first && after.isAfter(StreamId.ZERO) && page.first != null && page.first.isAfter(after)) {
+                log.warn("Redis: this node missed more disconnect and unsubscribe commands than the control log keeps"
+                        + " ({} entries): some of them do not reach it", LENGTH);
+            }
+            StreamId last = after;
+            for (Entry entry : page.entries) {
+                last = entry.id;
+                apply(entry);
+            }
+            if (page.entries.size() == PAGE && recovered < MAX_RECOVERED) {
+                readFrom(shard, id, last, false, 1);
+            } else {
+                finish(shard, page.entries.size() == PAGE ? "it stopped after " + MAX_RECOVERED + " messages" : null);
+            }
+        }));
+    }
+
+    private void apply(Entry entry) {
+        if (!applied.add(entry.id)) {
+            return; // received live since the re-subscribe
+        }
+        WireCodec.LoggedControl c;
+        try {
+            c = WireCodec.decodeLoggedControl(entry.message);
+        } catch (RuntimeException e) {
+            undecodable.warn("dropped undecodable entry of the control log {}", entry.id + ": " + e);
+            return;
+        }
+        recovered++;
+        EngineListener target = listener.get();
+        if (target != null) {
+            target.onControl(c.message());
+        }
+    }
+
+    /**
+     * Ends the recovery now reading: the watermark moves past everything applied, unless a message was dropped
+     * meanwhile, in which case another recovery reads again from the same watermark. {@code failure}: null on
+     * success.
+     */
+    private void finish(RedisBackend shard, String failure) {
+        if (failure == null && again) {
+            if (passes < MAX_PASSES) {
+                recover(shard);
+                return;
+            }
+            failure = "control messages kept being dropped while it read";
+        }
+        if (!applied.isEmpty() && applied.last().isAfter(watermark)) {
+            watermark = applied.last();
+        }
+        recovery = 0;
+        if (failure != null) {
+            log.warn("Redis: the recovery of the disconnect and unsubscribe commands this node missed stopped after"
+                    + " {} ({}); later ones may not reach it", recovered, failure);
+        } else {
+            log.info("Redis: {} disconnect and unsubscribe commands this node missed were recovered from the control"
+                    + " log", recovered);
+        }
+    }
+
+    private boolean retryLater(Runnable read) {
+        try {
+            scheduler.schedule(read, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (RejectedExecutionException closing) {
+            return false;
+        }
+    }
+
+    private void onLane(Runnable task) {
+        try {
+            lane.execute(task);
+        } catch (RejectedExecutionException closing) {
+            // the engine is closing: nothing is applied after close
+        }
+    }
+
+    /** One entry of the log. */
+    private record Entry(StreamId id, byte[] message) {
+    }
+
+    /** What {@link Scripts#CONTROL_LOG_READ} returns; first and last null for an empty or absent log. */
+    private record Page(StreamId first, StreamId last, List<Entry> entries) {
+    }
+
+    private CompletionStage<Page> read(RedisBackend shard, byte[] from) {
+        return shard.<List<Object>>script(Scripts.CONTROL_LOG_READ, ScriptOutputType.MULTI, new byte[][] {key},
+                from, PAGE_ARG).thenApply(ControlLog::page);
+    }
+
+    /** Decodes the read script's answer; {@link WireCodec.MalformedException} for any other shape. */
+    private static Page page(List<Object> reply) {
+        if (reply == null || reply.size() != 3 || !(reply.get(2) instanceof List<?> raw)) {
+            throw new WireCodec.MalformedException("unexpected control log reply");
+        }
+        List<Entry> entries = new ArrayList<>(raw.size());
+        for (Object o : raw) {
+            if (!(o instanceof List<?> e) || e.size() != 2 || !(e.get(1) instanceof List<?> fields)
+                    || fields.size() != 2 || !(fields.get(1) instanceof byte[] message)) {
+                throw new WireCodec.MalformedException("unexpected control log entry");
+            }
+            entries.add(new Entry(id(e.get(0)), message));
+        }
+        return new Page(idOrNull(reply.get(0)), idOrNull(reply.get(1)), entries);
+    }
+
+    private static StreamId idOrNull(Object o) {
+        return o instanceof byte[] ? id(o) : null;
+    }
+
+    private static StreamId id(Object o) {
+        if (!(o instanceof byte[] b)) {
+            throw new WireCodec.MalformedException("unexpected control log id");
+        }
+        return StreamId.parse(b);
+    }
+
+    @Override
+    public String toString() {
+        return "ControlLog[" + new String(key, StandardCharsets.UTF_8) + "]";
+    }
+}

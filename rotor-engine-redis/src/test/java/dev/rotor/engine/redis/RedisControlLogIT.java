@@ -1,0 +1,155 @@
+package dev.rotor.engine.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rotor.protocol.ControlMessage;
+import dev.rotor.protocol.RawJson;
+import dev.rotor.testing.RecordingEngineListener;
+import dev.rotor.testkit.redis.RedisExtension;
+import dev.rotor.testkit.redis.TcpProxy;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The control log on a real Redis (docs/scaling.md "Failure behaviour", step 7): a node whose PUB/SUB connection was
+ * down gets the disconnect and unsubscribe commands that another node published meanwhile, once each and in order,
+ * and nothing from before it started; the log stays about {@link ControlLog#LENGTH} entries long.
+ */
+class RedisControlLogIT {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @RegisterExtension
+    static final RedisExtension redis = new RedisExtension();
+
+    private RedisEngine engine(int port, RecordingEngineListener listener) throws Exception {
+        RedisEngine engine = new RedisEngine(RedisEngineConfig.builder()
+                .shard(RedisShardConfig.of("127.0.0.1", port)).prefix(redis.prefix())
+                .commandTimeout(Duration.ofSeconds(5)).pubsubWorkers(2).build());
+        engine.start(listener).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return engine;
+    }
+
+    private static ControlMessage disconnect(String user) {
+        return new ControlMessage("node-b", "disconnect",
+                RawJson.wrap(("{\"user\":\"" + user + "\"}").getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static ControlMessage unsubscribe(String user, String channel) {
+        return new ControlMessage("node-b", "unsubscribe", RawJson.wrap(("{\"channel\":\"" + channel
+                + "\",\"user\":\"" + user + "\"}").getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static void publish(RedisEngine engine, ControlMessage m) throws Exception {
+        engine.controlBus().publishControl(m).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    /** The control messages a listener received, pings left out, as their params. */
+    private static List<String> commands(RecordingEngineListener listener) {
+        List<String> out = new ArrayList<>();
+        for (ControlMessage m : listener.controls()) {
+            if (!m.method().equals("ping")) {
+                out.add(m.method() + " " + new String(m.params().bytes(), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    private static String command(ControlMessage m) {
+        return m.method() + " " + new String(m.params().bytes(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void commandsPublishedWhileANodesPubSubWasDownReachItOnceInOrderAfterItIsBack() throws Exception {
+        RecordingEngineListener a = new RecordingEngineListener(WAIT);
+        RecordingEngineListener b = new RecordingEngineListener(WAIT);
+        try (RedisEngine nodeB = engine(redis.server().port(), b)) {
+            publish(nodeB, disconnect("before-a-started"));
+            try (TcpProxy address = TcpProxy.to(redis.server().port());
+                    RedisEngine nodeA = engine(address.port(), a)) {
+                ControlMessage live = disconnect("live");
+                publish(nodeB, live);
+                Awaitility.await().atMost(WAIT).until(() -> commands(a).contains(command(live)));
+
+                address.block(true);
+                address.cutAll();
+                Awaitility.await().atMost(WAIT).until(() -> !nodeA.healthy());
+                List<ControlMessage> missed = List.of(unsubscribe("u1", "news"), disconnect("u2"),
+                        disconnect("u2"), unsubscribe("u3", "$private"));
+                for (ControlMessage m : missed) {
+                    publish(nodeB, m);
+                }
+                Awaitility.await().atMost(WAIT).until(() -> commands(b).size() >= 6);
+                assertThat(commands(a)).as("nothing reaches the node while it is away").hasSize(1);
+
+                address.block(false);
+                Awaitility.await().atMost(WAIT).until(nodeA::healthy);
+                ControlMessage after = disconnect("after");
+                publish(nodeB, after);
+
+                Awaitility.await().atMost(WAIT).until(() -> commands(a).contains(command(after)));
+                List<String> expected = new ArrayList<>();
+                expected.add(command(live));
+                missed.forEach(m -> expected.add(command(m)));
+                expected.add(command(after));
+                // the one published after the return may come before the recovered ones: only once each matters,
+                // and the recovered ones in their order
+                assertThat(commands(a)).containsExactlyInAnyOrderElementsOf(expected);
+                assertThat(commands(a).subList(0, 1)).containsExactly(command(live));
+                List<String> recovered = new ArrayList<>(commands(a));
+                recovered.remove(command(after));
+                assertThat(recovered).containsExactlyElementsOf(expected.subList(0, expected.size() - 1));
+                assertThat(commands(b)).as("the publishing node got each live, once")
+                        .containsExactlyElementsOf(List.of(command(disconnect("before-a-started")), command(live),
+                                command(missed.get(0)), command(missed.get(1)), command(missed.get(2)),
+                                command(missed.get(3)), command(after)));
+            }
+        }
+    }
+
+    @Test
+    void aRecoveryFindsNothingWhenNothingWasMissed() throws Exception {
+        RecordingEngineListener a = new RecordingEngineListener(WAIT);
+        RecordingEngineListener b = new RecordingEngineListener(WAIT);
+        try (RedisEngine nodeB = engine(redis.server().port(), b);
+                TcpProxy address = TcpProxy.to(redis.server().port());
+                RedisEngine nodeA = engine(address.port(), a)) {
+            ControlMessage first = disconnect("first");
+            publish(nodeB, first);
+            Awaitility.await().atMost(WAIT).until(() -> commands(a).contains(command(first)));
+
+            int connections = address.accepted();
+            address.cutAll(); // back at once: nothing was published meanwhile
+            Awaitility.await().atMost(WAIT).until(() -> address.accepted() >= connections + 2 && nodeA.healthy());
+            ControlMessage second = disconnect("second");
+            publish(nodeB, second);
+
+            Awaitility.await().atMost(WAIT).until(() -> commands(a).contains(command(second)));
+            assertThat(commands(a)).containsExactly(command(first), command(second));
+        }
+    }
+
+    @Test
+    void theLogStaysAboutItsLengthLong() throws Exception {
+        RecordingEngineListener a = new RecordingEngineListener(WAIT);
+        try (RedisEngine node = engine(redis.server().port(), a)) {
+            int n = ControlLog.LENGTH + 2_000;
+            List<CompletableFuture<Void>> sent = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                sent.add(node.controlBus().publishControl(disconnect("u" + i)).toCompletableFuture());
+            }
+            CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+
+            String len = redis.server().command("XLEN", redis.prefix() + ".control.log");
+            long entries = Long.parseLong(len.substring(1).trim());
+            // MAXLEN ~ trims whole nodes of the stream (100 entries each by default)
+            assertThat(entries).isBetween((long) ControlLog.LENGTH, ControlLog.LENGTH + 200L);
+        }
+    }
+}
