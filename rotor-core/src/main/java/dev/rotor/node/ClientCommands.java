@@ -304,7 +304,7 @@ final class ClientCommands {
             session.holdPushes(channel);
         }
         return node.addSubscription(channel, session)
-                .thenCompose(v -> opts.presence()
+                .thenCompose(v -> opts.presence() && session.isSubscribed(channel)
                         ? node.addPresence(session, channel, info)
                         : CompletableFuture.<Void>completedFuture(null))
                 .exceptionally(e -> {
@@ -312,13 +312,32 @@ final class ClientCommands {
                 })
                 .thenCompose(v -> recovery(channel, opts, p))
                 .thenApply(body -> {
-                    // beyond v1: a session that closed (or was unsubscribed) while subscribing has had its leave
-                    // published already; a join now would announce a member who has gone
-                    if (opts.joinLeave() && session.isSubscribed(channel)) {
-                        node.publishJoin(channel, info); // not awaited (§5.3 step 12)
-                    }
+                    join(channel, opts, info);
                     return new Reply(cmd.uid(), "subscribe", null, null, body);
                 });
+    }
+
+    /**
+     * §5.3 step 12, the join (not awaited). Beyond v1: a subscription that ended while subscribing (the session
+     * closed, or an API unsubscribe) publishes no join, as its end published no leave; one that ends while its join
+     * is published has its leave published here, after the join. Every subscriber gets both, or neither.
+     */
+    private void join(String channel, ChannelOptions opts, ClientInfo info) {
+        ClientSession.Joining joining = session.startJoin(channel);
+        if (joining == null) {
+            return;
+        }
+        boolean leaveOwed;
+        try {
+            if (opts.joinLeave()) {
+                node.publishJoin(channel, info);
+            }
+        } finally {
+            leaveOwed = session.joined(channel, joining);
+        }
+        if (leaveOwed && opts.joinLeave()) {
+            node.publishLeave(channel, info);
+        }
     }
 
     /**
@@ -375,12 +394,12 @@ final class ClientCommands {
             return CompletableFuture.completedFuture(new Reply(cmd.uid(), "unsubscribe",
                     ProtocolError.NAMESPACE_NOT_FOUND.text(), Advice.FIX, Reply.statusBody(channel, false)));
         }
-        ClientInfo info = session.removeChannel(channel);
-        if (info == null) {
+        ClientSession.Unsubscribed ended = session.removeChannel(channel);
+        if (ended == null) {
             return CompletableFuture.completedFuture(
                     new Reply(cmd.uid(), "unsubscribe", null, null, Reply.statusBody(channel, true)));
         }
-        return node.unsubscribeSession(session, channel, info).handle((v, e) -> e == null
+        return node.unsubscribeSession(session, channel, ended).handle((v, e) -> e == null
                 ? new Reply(cmd.uid(), "unsubscribe", null, null, Reply.statusBody(channel, true))
                 : new Reply(cmd.uid(), "unsubscribe", ProtocolError.INTERNAL_SERVER_ERROR.text(), Advice.NONE,
                         Reply.statusBody(channel, false)));

@@ -76,6 +76,12 @@ public final class ClientSession {
     private RawJson defaultInfo;
     /** Subscribed channel → private channel info (null when none), in subscription order. Guarded by {@code this}. */
     private final Map<String, RawJson> channels = new LinkedHashMap<>(4);
+    /**
+     * Subscribed channel → its subscribe that has not joined yet (§5.3 steps 9–12), see {@link Joining}; a channel
+     * in {@link #channels} and not here has joined. Null while there is none, as for most sessions most of the time.
+     * Guarded by {@code this}.
+     */
+    private Map<String, Joining> joining;
     /** Pending stale timer; null once connected or closed. Guarded by {@code this}. */
     private Timers.Cancellable staleTimer;
     /** Pending expiry timer; null when the connection does not expire. Guarded by {@code this}. */
@@ -560,24 +566,110 @@ public final class ClientSession {
         }
     }
 
-    /** Records a new subscription; false when closed meanwhile or already subscribed. */
+    /** Records a new subscription, not joined yet; false when closed meanwhile or already subscribed. */
     synchronized boolean addChannel(String channel, RawJson channelInfo) {
         if (closed || channels.containsKey(channel)) {
             return false;
         }
         channels.put(channel, channelInfo);
+        if (joining == null) {
+            joining = new HashMap<>(2);
+        }
+        joining.put(channel, new Joining());
         return true;
     }
 
-    /** Removes a subscription and returns the info it had, or null when not subscribed. */
-    synchronized ClientInfo removeChannel(String channel) {
+    /**
+     * Records that this client's presence in the channel was written (by its subscribe or a presence refresh).
+     * False when the subscription ended or the session closed meanwhile: whoever ended it did not know of this
+     * presence, and the caller removes it again.
+     */
+    synchronized boolean presenceAdded(String channel) {
+        if (closed || !channels.containsKey(channel)) {
+            return false;
+        }
+        Joining j = joining == null ? null : joining.get(channel);
+        if (j != null) {
+            j.presenceAdded = true;
+        }
+        return true;
+    }
+
+    /**
+     * Starts the join of a subscription (§5.3 step 12): the caller publishes the join now, outside the monitor, then
+     * calls {@link #joined}. Null when the subscription ended or the session closed meanwhile: no join then, and its
+     * end published no leave.
+     */
+    synchronized Joining startJoin(String channel) {
+        Joining j = joining == null ? null : joining.get(channel);
+        if (closed || j == null) {
+            return null;
+        }
+        j.publishing = true;
+        return j;
+    }
+
+    /**
+     * Ends a join {@link #startJoin} started: the subscription has joined. True when it ended while its join was
+     * being published: its end left the leave to the caller, who publishes it now, after the join.
+     */
+    synchronized boolean joined(String channel, Joining j) {
+        if (joining != null && joining.get(channel) == j) {
+            removeJoining(channel);
+            return false;
+        }
+        return j.leaveOwed;
+    }
+
+    /**
+     * Removes a subscription and returns what its end has to undo, or null when not subscribed. A subscription whose
+     * join is being published leaves its leave to the publisher of the join (see {@link #joined}), so that the leave
+     * never overtakes the join.
+     */
+    synchronized Unsubscribed removeChannel(String channel) {
         if (!channels.containsKey(channel)) {
             return null;
         }
-        ClientInfo info = new ClientInfo(user, clientId, defaultInfo, channels.get(channel));
-        channels.remove(channel);
+        ClientInfo info = new ClientInfo(user, clientId, defaultInfo, channels.remove(channel));
         removeHold(channel);
-        return info;
+        Joining j = joining == null ? null : joining.get(channel);
+        if (j == null) {
+            return new Unsubscribed(info, true, true);
+        }
+        removeJoining(channel);
+        j.leaveOwed = j.publishing;
+        return new Unsubscribed(info, j.presenceAdded, false);
+    }
+
+    /** Guarded by {@code this}. */
+    private void removeJoining(String channel) {
+        joining.remove(channel);
+        if (joining.isEmpty()) {
+            joining = null;
+        }
+    }
+
+    /**
+     * What the end of a subscription has to undo (§5.4 step 3) besides the hub and the engine.
+     *
+     * @param info          the client info its leave carries
+     * @param presenceAdded whether its presence may have been written: remove it (when the channel has presence)
+     * @param joined        whether its join was published: publish its leave (when the channel has join_leave)
+     */
+    record Unsubscribed(ClientInfo info, boolean presenceAdded, boolean joined) {
+    }
+
+    /**
+     * A subscribe of this session that has not joined yet: from {@link #addChannel} until its join is published, or
+     * its subscription ends first. Guarded by the session.
+     */
+    static final class Joining {
+        /** True once this client's presence in the channel was written. */
+        private boolean presenceAdded;
+        /** True once the subscriber publishes the join. */
+        private boolean publishing;
+        /** True when the subscription ended while its join was being published: the publisher owes the leave. */
+        private boolean leaveOwed;
     }
 
     /** Snapshot of subscribed channels. */
@@ -677,9 +769,9 @@ public final class ClientSession {
             wasAuthenticated = authenticated;
         }
         for (String channel : subscribed) {
-            ClientInfo info = removeChannel(channel);
-            if (info != null) {
-                node.unsubscribeSession(this, channel, info).exceptionally(e -> {
+            Unsubscribed ended = removeChannel(channel);
+            if (ended != null) {
+                node.unsubscribeSession(this, channel, ended).exceptionally(e -> {
                     log.warn("client {}: unsubscribe from {} on close failed: {}", clientId, channel, e.toString());
                     return null;
                 });

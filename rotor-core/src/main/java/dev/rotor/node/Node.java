@@ -295,8 +295,7 @@ public final class Node implements EngineListener {
         Hub.Added added = hub.addSubscription(channel, session);
         if (added.refused() != null) {
             // not in the hub, nothing started: the client is closed with internal server error, as when the engine
-            // fails the subscribe; it never joined, so its clean-up must not find the channel (no presence to
-            // remove, no leave to publish: on a frozen Redis each would wait out the read timeout too)
+            // fails the subscribe; it never joined, and its clean-up has nothing of the channel to undo
             session.removeChannel(channel);
             refusedForBacklog(channel, added.refused());
             return CompletableFuture.failedFuture(new ProtocolException(ProtocolError.INTERNAL_SERVER_ERROR));
@@ -330,14 +329,20 @@ public final class Node implements EngineListener {
         }
     }
 
-    /** The full unsubscribe procedure (§5.4 step 3): presence removal, leave, deregistration. */
-    CompletionStage<Void> unsubscribeSession(ClientSession session, String channel, ClientInfo info) {
+    /**
+     * The full unsubscribe procedure (§5.4 step 3): presence removal, leave, deregistration. A subscription that had
+     * not joined yet (its subscribe still waited for the engine, or the engine failed it) has no presence to remove
+     * and publishes no leave; the hub and the engine are undone all the same.
+     */
+    CompletionStage<Void> unsubscribeSession(ClientSession session, String channel, ClientSession.Unsubscribed ended) {
         ChannelOptions opts = config.channelOptions(channel);
-        if (opts != null && opts.presence()) {
+        if (opts != null && opts.presence() && ended.presenceAdded()) {
             removePresence(channel, session.clientId());
         }
-        if (opts != null && opts.joinLeave()) {
-            publishLeave(channel, info);
+        // v1 compat: v1 ran these steps for every channel in the connection's set, which a channel joins before the
+        // engine subscribes the node (§5.3 step 9): a subscribe the engine failed published a leave without a join
+        if (opts != null && opts.joinLeave() && ended.joined()) {
+            publishLeave(channel, ended.info());
         }
         metrics.inc(Counter.NODE_NUM_REMOVE_CLIENT_SUB);
         return leaveHub(channel, session);
@@ -359,16 +364,16 @@ public final class Node implements EngineListener {
 
     /**
      * Adds a subscriber's presence, and removes it again when the subscription ended while the add was in flight:
-     * the close (or an API unsubscribe) removed the presence before it was written, and nothing would remove it
-     * later (the memory engine's presence never expires). A close marks the session before it removes anything, so a
-     * close after this check removes the presence itself, after the add.
+     * its end did not know of the presence, and nothing would remove it later (the memory engine's presence never
+     * expires). Recording the add and checking the subscription are one step under the session's monitor, so an end
+     * after it removes the presence itself.
      */
     CompletionStage<Void> addPresence(ClientSession session, String channel, ClientInfo info) {
         metrics.inc(Counter.NODE_NUM_ADD_PRESENCE);
         String clientId = session.clientId();
         return internal(engine.presenceStore().addPresence(channel, clientId, info, config.presenceExpireInterval()))
                 .thenRun(() -> {
-                    if (!session.isSubscribed(channel)) {
+                    if (!session.presenceAdded(channel)) {
                         removePresence(channel, clientId);
                     }
                 });
@@ -601,8 +606,8 @@ public final class Node implements EngineListener {
         for (ClientSession s : List.copyOf(hub.userSessions(user))) {
             List<String> targets = channel.isEmpty() ? s.channels() : List.of(channel);
             for (String ch : targets) {
-                ClientInfo info = s.removeChannel(ch);
-                CompletionStage<Void> unsub = info == null ? done() : unsubscribeSession(s, ch, info);
+                ClientSession.Unsubscribed ended = s.removeChannel(ch);
+                CompletionStage<Void> unsub = ended == null ? done() : unsubscribeSession(s, ch, ended);
                 // v1 compat: the push goes to every connection of the user, subscribed or not
                 unsub.whenComplete((v, e) -> s.deliver(Pushes.unsubscribe(ch)));
             }
