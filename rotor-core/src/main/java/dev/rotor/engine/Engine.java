@@ -68,10 +68,11 @@ public interface Engine extends AutoCloseable {
     /**
      * Starts consuming an engine-side API command queue (the Redis engine's {@code redis_api}), handing each entry's
      * raw bytes to {@code handler}, one at a time per queue, in queue order; the handler's stage fails for an entry
-     * that could not be executed. Called once, after {@link #start} completed. Engines without such a queue ignore
-     * the call.
+     * that could not be executed. An entry longer than {@code maxEntryBytes} is dropped (logged) without reaching
+     * the handler, and the engine holds entries of at most about that many bytes together per queue. Called once,
+     * after {@link #start} completed. Engines without such a queue ignore the call.
      */
-    default void consumeApiQueue(Function<byte[], CompletionStage<?>> handler) {
+    default void consumeApiQueue(Function<byte[], CompletionStage<?>> handler, int maxEntryBytes) {
     }
 
     @Override

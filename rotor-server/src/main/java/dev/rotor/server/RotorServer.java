@@ -132,7 +132,9 @@ public final class RotorServer {
         NettyTransport transport = server.transport().resolve(); // before the engine: a missing transport is fatal
         node.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
         ApiExecutor executor = new ApiExecutor(node);
-        engine.consumeApiQueue(new dev.rotor.api.ApiQueueConsumer(executor)::handle);
+        // a Redis API entry is one API request: the HTTP API's body limit bounds it too (docs/security.md)
+        engine.consumeApiQueue(new dev.rotor.api.ApiQueueConsumer(executor)::handle,
+                server.http().effectiveMaxBodySize());
         ApiEndpoint api = new ApiEndpoint(node, executor);
 
         Map<String, Set<Route>> ports = new LinkedHashMap<>();

@@ -21,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * Consumes one Redis API queue (redis-engine.md §8): {@code BLPOP} on a dedicated connection, then batches of up
  * to 65 entries through a script until the queue is empty, then {@code BLPOP} again. Entries are handed to the
  * handler one at a time, in queue order. Any Redis error ends the loop, which restarts 300 ms later. Thread-safe.
+ *
+ * <p>Beyond v1, bounded: an entry longer than the longest allowed (the HTTP API's body limit) is dropped and logged
+ * (at most once per 10 s) without being parsed, and a batch holds at most that many bytes, or one entry. Only the
+ * entry {@code BLPOP} takes is read whatever its length (Redis has no blocking pop that leaves a long entry in
+ * place); Redis's {@code proto-max-bulk-len} bounds it (docs/security.md, "Redis").
  */
 final class ApiQueueWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiQueueWorker.class);
@@ -29,23 +34,30 @@ final class ApiQueueWorker implements AutoCloseable {
     /** Restarts while Redis is away: one every {@link #RETRY_MILLIS} per queue otherwise. */
     private final ThrottledLog restarts = new ThrottledLog(log, Clock.systemUTC(), 10_000);
     private static final long RETRY_MILLIS = 300;
-    private static final byte[] BATCH = bytes("64");
+    private static final byte[] BATCH = bytes("65");
 
     private final RedisBackend shard;
     private final String queue;
     private final byte[] key;
     private final Function<byte[], CompletionStage<?>> handler;
+    private final int maxEntryBytes;
+    private final byte[] maxEntryArg;
     private final ScheduledExecutorService scheduler;
     private final long blockSeconds;
     private volatile boolean closed;
     private volatile StatefulRedisConnection<byte[], byte[]> connection; // null while (re)connecting
 
     ApiQueueWorker(RedisBackend shard, String queue, Function<byte[], CompletionStage<?>> handler,
-            ScheduledExecutorService scheduler, Duration commandTimeout) {
+            int maxEntryBytes, ScheduledExecutorService scheduler, Duration commandTimeout) {
+        if (maxEntryBytes <= 0) {
+            throw new IllegalArgumentException("maxEntryBytes must be positive, got " + maxEntryBytes);
+        }
         this.shard = shard;
         this.queue = queue;
         this.key = bytes(queue);
         this.handler = handler;
+        this.maxEntryBytes = maxEntryBytes;
+        this.maxEntryArg = bytes(Integer.toString(maxEntryBytes));
         this.scheduler = scheduler;
         // v1: BLPOP timeout = read timeout / 2, at least 1 s; it stays below the command timeout.
         this.blockSeconds = Math.max(1, commandTimeout.toSeconds() / 2);
@@ -87,8 +99,8 @@ final class ApiQueueWorker implements AutoCloseable {
         if (closed) {
             return;
         }
-        shard.<List<Object>>script(Scripts.API_BATCH, ScriptOutputType.MULTI, new byte[][] {key}, BATCH)
-                .whenComplete((items, e) -> {
+        shard.<List<Object>>script(Scripts.API_BATCH, ScriptOutputType.MULTI, new byte[][] {key}, BATCH,
+                maxEntryArg, maxEntryArg).whenComplete((items, e) -> {
                     if (e != null) {
                         retry(e);
                     } else if (items.isEmpty()) {
@@ -96,18 +108,27 @@ final class ApiQueueWorker implements AutoCloseable {
                     } else {
                         CompletionStage<?> chain = CompletableFuture.completedFuture(null);
                         for (Object item : items) {
-                            chain = chain.thenCompose(v -> handle((byte[]) item));
+                            chain = chain.thenCompose(v -> handle(item));
                         }
                         chain.whenComplete((v, ignored) -> batch());
                     }
                 });
     }
 
-    /** Hands one entry to the handler; a failure is logged here, once, and the queue goes on. */
-    private CompletionStage<?> handle(byte[] item) {
+    /**
+     * Hands one entry to the handler; a failure is logged here, once, and the queue goes on. {@code item} is the
+     * entry's bytes, or the length of an entry the batch script dropped.
+     */
+    private CompletionStage<?> handle(Object item) {
+        if (!(item instanceof byte[] entry) || entry.length > maxEntryBytes) {
+            long length = item instanceof byte[] b ? b.length : item instanceof Long n ? n : -1;
+            failedEntries.error("Error processing Redis API data: {}", "an entry of " + length + " bytes is longer"
+                    + " than " + maxEntryBytes + " (http_max_body_size), dropped");
+            return CompletableFuture.completedFuture(null);
+        }
         CompletionStage<?> stage;
         try {
-            stage = handler.apply(item);
+            stage = handler.apply(entry);
         } catch (RuntimeException e) {
             stage = CompletableFuture.failedFuture(e);
         }

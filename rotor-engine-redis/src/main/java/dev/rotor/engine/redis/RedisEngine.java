@@ -494,11 +494,12 @@ public final class RedisEngine implements Engine {
 
     /**
      * Starts consuming the API queues ({@code P.api} and {@code P.api.0..N-1} on every shard, §8) when
-     * {@code redis_api} is on; each entry's bytes go to {@code handler}, in queue order, one at a time per queue.
-     * Call after {@link #start} completed.
+     * {@code redis_api} is on; each entry's bytes go to {@code handler}, in queue order, one at a time per queue,
+     * but for entries longer than {@code maxEntryBytes} ({@link ApiQueueWorker}). Call after {@link #start}
+     * completed.
      */
     @Override
-    public void consumeApiQueue(Function<byte[], CompletionStage<?>> handler) {
+    public void consumeApiQueue(Function<byte[], CompletionStage<?>> handler, int maxEntryBytes) {
         if (!config.api()) {
             return;
         }
@@ -508,8 +509,8 @@ public final class RedisEngine implements Engine {
             }
             for (RedisBackend shard : shards) {
                 for (int q = -1; q < config.apiNumShards(); q++) {
-                    ApiQueueWorker w = new ApiQueueWorker(shard, names.apiQueue(q), handler, scheduler,
-                            config.commandTimeout());
+                    ApiQueueWorker w = new ApiQueueWorker(shard, names.apiQueue(q), handler, maxEntryBytes,
+                            scheduler, config.commandTimeout());
                     apiWorkers.add(w);
                     w.start();
                 }

@@ -36,7 +36,7 @@ class RedisEngineCloseIT {
         engine.consumeApiQueue(bytes -> {
             handled.add(new String(bytes, StandardCharsets.UTF_8));
             return CompletableFuture.completedFuture(null);
-        });
+        }, 1 << 20);
         // every worker is connected once each of the three queues has been served
         for (String queue : List.of(".api", ".api.0", ".api.1")) {
             Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
