@@ -327,6 +327,11 @@ public final class RotorServer {
         });
     }
 
+    /** The {@code /metrics} registry; null unless {@code prometheus} is on. */
+    PrometheusMeterRegistry meterRegistry() {
+        return meters;
+    }
+
     /** The transport the event loops run on ({@code netty_transport} with {@code auto} resolved); null before start. */
     NettyTransport transport() {
         return runningTransport;

@@ -21,8 +21,8 @@ import java.util.function.ToDoubleFunction;
  * {@code endpoint} label where v1 had one key per kind, and a HELP text for each. The v1 process gauges, which
  * mirror Go's runtime, are left to the standard JVM meters ({@code jvm_*}, {@code process_*}; docs/monitoring.md
  * has the mapping), except the {@code getrusage} CPU times, exported in seconds. Also the engine's per-shard state
- * (connected, reconnects, channels), and the memory engine's history against its budget. Every meter reads its value
- * at scrape time. Stateless.
+ * (connected, reconnects, channels), the memory engine's history against its budget, and {@code /metrics}' own
+ * requests and renders. Every meter reads its value at scrape time. Stateless.
  */
 final class NodeMeters {
     private NodeMeters() {
@@ -127,6 +127,19 @@ final class NodeMeters {
                 .register(registry);
         FunctionCounter.builder("rotor.client.queue.budget.closed", budget, ClientQueueBudget::closedClients)
                 .description("Clients closed as slow because the client queues together passed client_queue_budget")
+                .register(registry);
+    }
+
+    /**
+     * The requests for {@code /metrics} and the renders that answered them ({@link ScrapePacer}): Prometheus alone
+     * makes about one render per request; many requests per render mean another peer is asking too.
+     */
+    static void bindScrapes(ScrapePacer pacer, MeterRegistry registry) {
+        FunctionCounter.builder("rotor.metrics.requests", pacer, ScrapePacer::requests)
+                .description("Requests for /metrics").register(registry);
+        FunctionCounter.builder("rotor.metrics.renders", pacer, ScrapePacer::renders)
+                .description("Renders of /metrics, each shared by the requests that waited for it; at most one per "
+                        + ScrapePacer.GAP_MILLIS + " ms, counted when done")
                 .register(registry);
     }
 

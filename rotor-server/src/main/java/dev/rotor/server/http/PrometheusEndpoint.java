@@ -4,6 +4,7 @@ import dev.rotor.engine.EngineShard;
 import dev.rotor.engine.HistoryUsage;
 import dev.rotor.node.ClientQueueBudget;
 import dev.rotor.metrics.Metrics;
+import dev.rotor.server.transport.ReadGate;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -21,16 +22,19 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.concurrent.EventExecutor;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 /**
@@ -39,7 +43,8 @@ import java.util.function.Supplier;
  * time), and the standard JVM, process
  * and Netty meters (memory, GC, threads, CPU, open files, uptime, buffer allocator, pending event loop tasks); the
  * latency histograms are the {@link LatencyTimers} already on the registry. Every meter has a HELP text;
- * docs/monitoring.md lists them all. Thread-safe; one instance per server, which owns and closes the registry.
+ * docs/monitoring.md lists them all. Requests are answered from renders paced by a {@link ScrapePacer}. Thread-safe;
+ * one instance per server, which owns and closes the registry.
  */
 public final class PrometheusEndpoint implements AutoCloseable {
     /** Standard meters whose Prometheus names break the conventions: a non-base unit, or a gauge named _count. */
@@ -53,6 +58,7 @@ public final class PrometheusEndpoint implements AutoCloseable {
      */
     private final Supplier<List<EngineShard>> engineShards;
     private final Supplier<Optional<HistoryUsage>> historyUsage; // held for the same reason
+    private final ScrapePacer pacer;
 
     /**
      * @param registry the registry {@link LatencyTimers} records into; closed by {@link #close()}
@@ -68,7 +74,9 @@ public final class PrometheusEndpoint implements AutoCloseable {
         this.registry = registry;
         this.engineShards = engineShards;
         this.historyUsage = historyUsage;
+        this.pacer = new ScrapePacer(() -> registry.scrape().getBytes(StandardCharsets.UTF_8));
         NodeMeters.bind(metrics, registry);
+        NodeMeters.bindScrapes(pacer, registry);
         NodeMeters.bindEngine(this.engineShards, registry);
         NodeMeters.bindHistory(this.historyUsage, registry);
         NodeMeters.bindClientQueues(clientQueues, registry);
@@ -100,11 +108,33 @@ public final class PrometheusEndpoint implements AutoCloseable {
         return registry;
     }
 
+    /**
+     * Answers with a render that starts after the request arrived, made off the event loop and shared with the other
+     * requests waiting for it ({@link ScrapePacer}). Meanwhile the requests that follow on the connection wait
+     * ({@link ReadGate#holdAnswer}), as behind an API request waiting for the engine: answers stay in request order.
+     */
     public void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
-        byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse r = HttpResponses.response(HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-        HttpResponses.send(ctx, request, r);
+        Channel channel = ctx.channel();
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        ReadGate gate = ReadGate.of(channel);
+        gate.holdAnswer();
+        pacer.request((body, failure) -> {
+            try {
+                FullHttpResponse r;
+                if (failure == null) {
+                    r = HttpResponses.response(HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
+                    r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                } else if (failure instanceof RejectedExecutionException) { // the server is shutting down
+                    r = HttpResponses.response(HttpResponseStatus.SERVICE_UNAVAILABLE, Unpooled.EMPTY_BUFFER);
+                } else { // logged once per render by the pacer
+                    r = HttpResponses.errorResponse(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                            HttpResponseStatus.INTERNAL_SERVER_ERROR.reasonPhrase());
+                }
+                HttpResponses.send(channel, keepAlive, r);
+            } finally {
+                gate.answerWritten();
+            }
+        });
     }
 
     /**
@@ -128,6 +158,7 @@ public final class PrometheusEndpoint implements AutoCloseable {
 
     @Override
     public void close() {
+        pacer.close();
         gc.close();
         registry.close();
     }
