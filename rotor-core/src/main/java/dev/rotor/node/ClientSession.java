@@ -82,6 +82,14 @@ public final class ClientSession {
      * Guarded by {@code this}.
      */
     private Map<String, Joining> joining;
+    /**
+     * True from a subscribe's {@link #addChannel} until the replies of its frame are written (or the session closes):
+     * the API's unsubscribe pushes wait in {@link #afterReplies} meanwhile. Written under {@code this}; volatile so
+     * that the end of a frame without a subscribe skips the monitor.
+     */
+    private volatile boolean repliesOwed;
+    /** Pushes waiting for the replies of the frame in flight, in order; null when none. Guarded by {@code this}. */
+    private List<byte[]> afterReplies;
     /** Pending stale timer; null once connected or closed. Guarded by {@code this}. */
     private Timers.Cancellable staleTimer;
     /** Pending expiry timer; null when the connection does not expire. Guarded by {@code this}. */
@@ -187,6 +195,9 @@ public final class ClientSession {
             } else if (!closed && replies.count() == cmds.size()) {
                 send(replies.toByteArray());
                 releaseHolds();
+                if (repliesOwed) {
+                    sendAfterReplies();
+                }
             }
             return null;
         });
@@ -328,6 +339,49 @@ public final class ClientSession {
             }
         }
         send(frame, batch);
+    }
+
+    /**
+     * Delivers an {@code unsubscribe} push of the API (http-api.md §4.3) after the replies of the frame in flight when
+     * that frame subscribes; at once otherwise.
+     */
+    void deliverAfterReplies(byte[] push) {
+        // v1 compat: v1 ran a connection's commands under its lock and the node's unsubscribe took the same lock, so
+        // the push of an unsubscribe that ended a subscribe in flight came after the subscribe's reply, and the client
+        // ended unsubscribed; sent at once, it came first and the client took the later reply for a subscription
+        if (repliesOwed) {
+            synchronized (this) {
+                if (repliesOwed) {
+                    if (afterReplies == null) {
+                        afterReplies = new ArrayList<>(2);
+                    }
+                    afterReplies.add(push);
+                    return;
+                }
+            }
+        }
+        send(push);
+    }
+
+    /**
+     * After the reply frame: writes the pushes that waited for it, in order. Pushes arriving meanwhile still wait
+     * and are written here too, so none overtakes another.
+     */
+    private void sendAfterReplies() {
+        while (true) {
+            List<byte[]> out;
+            synchronized (this) {
+                out = afterReplies;
+                afterReplies = null;
+                if (out == null) {
+                    repliesOwed = false;
+                    return;
+                }
+            }
+            for (byte[] push : out) {
+                send(push);
+            }
+        }
     }
 
     // ---- held pushes during recovery ---------------------------------------------------------------------------
@@ -576,6 +630,7 @@ public final class ClientSession {
             joining = new HashMap<>(2);
         }
         joining.put(channel, new Joining());
+        repliesOwed = true;
         return true;
     }
 
@@ -748,6 +803,8 @@ public final class ClientSession {
             heldBytes = 0;
             filterUids = 0;
             holding = false;
+            repliesOwed = false;
+            afterReplies = null;
             if (staleTimer != null) {
                 staleTimer.cancel();
                 staleTimer = null;

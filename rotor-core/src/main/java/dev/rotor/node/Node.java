@@ -608,8 +608,9 @@ public final class Node implements EngineListener {
             for (String ch : targets) {
                 ClientSession.Unsubscribed ended = s.removeChannel(ch);
                 CompletionStage<Void> unsub = ended == null ? done() : unsubscribeSession(s, ch, ended);
-                // v1 compat: the push goes to every connection of the user, subscribed or not
-                unsub.whenComplete((v, e) -> s.deliver(Pushes.unsubscribe(ch)));
+                // v1 compat: the push goes to every connection of the user, subscribed or not; after the reply of a
+                // subscribe in flight, as v1 sent it
+                unsub.whenComplete((v, e) -> s.deliverAfterReplies(Pushes.unsubscribe(ch)));
             }
         }
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotor.protocol.Disconnect;
 import dev.rotor.testing.RecordingTransport;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One client of a {@link TestNode}: a {@link ClientSession} and the {@link RecordingTransport} it writes to, driven
@@ -34,6 +35,11 @@ public final class TestClient {
     /** Hands one frame to the session and waits until it is processed. */
     public void send(String frame) {
         TestNode.await(session.handleFrame(TestNode.utf8(frame)));
+    }
+
+    /** Hands one frame to the session without waiting: an engine gate may hold it. The stage ends with the frame. */
+    public CompletableFuture<Void> start(String frame) {
+        return session.handleFrame(TestNode.utf8(frame)).toCompletableFuture();
     }
 
     /** Sends a frame and returns the one frame written in reply. */
