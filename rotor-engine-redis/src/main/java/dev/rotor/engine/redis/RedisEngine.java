@@ -72,6 +72,8 @@ public final class RedisEngine implements Engine {
     private static final long BACKLOG_OVERHEAD = 128;
     /** Bytes of received PUB/SUB messages waiting for their lane; at most {@code publishBudget} (but for one). */
     private final AtomicLong backlog = new AtomicLong();
+    /** Messages from Redis dropped because the backlog was full. */
+    private final AtomicLong droppedMessages = new AtomicLong();
     /** Channels (lane keys) whose report of a dropped message waits on their lane. */
     private final Set<String> lostWhileFull = ConcurrentHashMap.newKeySet();
     private final ThrottledLog backlogFull = new ThrottledLog(log, Clock.systemUTC(), 10_000);
@@ -269,6 +271,7 @@ public final class RedisEngine implements Engine {
      * control log ({@link ControlLog#dropped}).
      */
     private void dropped(String redisChannel, String key, ExecutorService lane) {
+        droppedMessages.incrementAndGet();
         backlogFull.warn("Redis PUB/SUB messages arrive faster than this node delivers them; dropped one of {}",
                 redisChannel + " (" + backlog.get() + " bytes wait, at most " + config.publishBudget()
                         + "): the channel's subscribers are told to recover");
@@ -402,6 +405,11 @@ public final class RedisEngine implements Engine {
 
     ControlLog controlLog() {
         return controlLog;
+    }
+
+    /** PUB/SUB messages dropped so far because the backlog was full. */
+    long droppedMessages() {
+        return droppedMessages.get();
     }
 
     /** Bytes of received PUB/SUB messages waiting for their lane. */

@@ -2,7 +2,10 @@ package dev.rotor.engine.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rotor.engine.EngineListener;
+import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.ControlMessage;
+import dev.rotor.protocol.Message;
 import dev.rotor.protocol.RawJson;
 import dev.rotor.testing.RecordingEngineListener;
 import dev.rotor.testkit.redis.RedisExtension;
@@ -12,7 +15,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -110,6 +115,70 @@ class RedisControlLogIT {
                                 command(missed.get(0)), command(missed.get(1)), command(missed.get(2)),
                                 command(missed.get(3)), command(after)));
             }
+        }
+    }
+
+    @Test
+    void commandsDroppedBecauseTheNodesBacklogWasFullAreReadBackFromTheLog() throws Exception {
+        RecordingEngineListener recorded = new RecordingEngineListener(WAIT);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger controls = new AtomicInteger();
+        // the first command holds the control lane, so that the next ones find the backlog full
+        EngineListener slow = new EngineListener() {
+            @Override
+            public void onMessage(Message message) {
+                recorded.onMessage(message);
+            }
+
+            @Override
+            public void onJoin(String channel, ClientInfo info) {
+                recorded.onJoin(channel, info);
+            }
+
+            @Override
+            public void onLeave(String channel, ClientInfo info) {
+                recorded.onLeave(channel, info);
+            }
+
+            @Override
+            public void onControl(ControlMessage message) {
+                recorded.onControl(message);
+                if (controls.incrementAndGet() == 1) {
+                    try {
+                        release.await(20, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+
+            @Override
+            public void onAdmin(ControlMessage message) {
+                recorded.onAdmin(message);
+            }
+        };
+        RedisEngine nodeA = new RedisEngine(RedisEngines.config(redis.server(), redis.prefix()).pubsubWorkers(1)
+                .publishBudget(1).build());
+        try (RedisEngine nodeB = engine(redis.server().port(), new RecordingEngineListener(WAIT));
+                RedisEngine a = nodeA) {
+            a.start(slow).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            List<ControlMessage> sent = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                sent.add(i % 2 == 0 ? disconnect("u" + i) : unsubscribe("u" + i, "news"));
+            }
+            publish(nodeB, sent.get(0));
+            Awaitility.await().atMost(WAIT).until(() -> controls.get() == 1);
+            for (ControlMessage m : sent.subList(1, sent.size())) {
+                publish(nodeB, m);
+            }
+            // the rest find the backlog full (the first still counts in it) and are dropped
+            Awaitility.await().atMost(WAIT).until(() -> a.droppedMessages() == sent.size() - 1);
+
+            release.countDown();
+
+            List<String> expected = sent.stream().map(RedisControlLogIT::command).toList();
+            Awaitility.await().atMost(WAIT).until(() -> commands(recorded).size() >= expected.size());
+            assertThat(commands(recorded)).containsExactlyElementsOf(expected);
         }
     }
 
