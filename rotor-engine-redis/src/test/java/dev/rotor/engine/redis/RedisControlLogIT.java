@@ -3,10 +3,9 @@ package dev.rotor.engine.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rotor.engine.EngineListener;
-import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.ControlMessage;
-import dev.rotor.protocol.Message;
 import dev.rotor.protocol.RawJson;
+import dev.rotor.testing.ForwardingEngineListener;
 import dev.rotor.testing.RecordingEngineListener;
 import dev.rotor.testkit.redis.RedisExtension;
 import dev.rotor.testkit.redis.TcpProxy;
@@ -124,25 +123,10 @@ class RedisControlLogIT {
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger controls = new AtomicInteger();
         // the first command holds the control lane, so that the next ones find the backlog full
-        EngineListener slow = new EngineListener() {
-            @Override
-            public void onMessage(Message message) {
-                recorded.onMessage(message);
-            }
-
-            @Override
-            public void onJoin(String channel, ClientInfo info) {
-                recorded.onJoin(channel, info);
-            }
-
-            @Override
-            public void onLeave(String channel, ClientInfo info) {
-                recorded.onLeave(channel, info);
-            }
-
+        EngineListener slow = new ForwardingEngineListener(recorded) {
             @Override
             public void onControl(ControlMessage message) {
-                recorded.onControl(message);
+                super.onControl(message);
                 if (controls.incrementAndGet() == 1) {
                     try {
                         release.await(20, TimeUnit.SECONDS);
@@ -150,11 +134,6 @@ class RedisControlLogIT {
                         Thread.currentThread().interrupt();
                     }
                 }
-            }
-
-            @Override
-            public void onAdmin(ControlMessage message) {
-                recorded.onAdmin(message);
             }
         };
         RedisEngine nodeA = new RedisEngine(RedisEngines.config(redis.server(), redis.prefix()).pubsubWorkers(1)
