@@ -102,8 +102,16 @@ final class ControlLog {
 
     /** Appends {@code message} (an encoded control message) to the log and publishes it with its log id. */
     CompletionStage<Void> publish(RedisBackend shard, byte[] message) {
-        return shard.<byte[]>script(Scripts.CONTROL_LOG_PUBLISH, ScriptOutputType.VALUE, new byte[][] {key}, channel,
-                message, LENGTH_ARG).thenApply(id -> null);
+        return script(shard, Scripts.CONTROL_LOG_PUBLISH, ScriptOutputType.VALUE, channel, message, LENGTH_ARG)
+                .thenApply(id -> null);
+    }
+
+    /**
+     * Runs a script of the log on the connection to the master of its slot: on a cluster the link that also carries
+     * the pings' SPUBLISH to {@code P.control} (one order), and no connection opened on demand.
+     */
+    private <T> CompletionStage<T> script(RedisBackend shard, Scripts script, ScriptOutputType type, byte[]... args) {
+        return shard.master(key).thenCompose(m -> m.<T>script(script, type, new byte[][] {key}, args));
     }
 
     /**
@@ -112,6 +120,9 @@ final class ControlLog {
      */
     void started(RedisBackend shard) {
         read(shard, END).whenComplete((page, e) -> onLane(() -> {
+            if (e != null && listener.get() == null) {
+                return; // the engine closed while it started
+            }
             if (e != null) {
                 log.warn("Redis: the control log could not be read at start ({}): disconnect and unsubscribe"
                         + " commands missed during a later PUB/SUB outage will not be recovered until this node"
@@ -285,8 +296,8 @@ final class ControlLog {
     }
 
     private CompletionStage<Page> read(RedisBackend shard, byte[] from) {
-        return shard.<List<Object>>script(Scripts.CONTROL_LOG_READ, ScriptOutputType.MULTI, new byte[][] {key},
-                from, PAGE_ARG).thenApply(ControlLog::page);
+        return this.<List<Object>>script(shard, Scripts.CONTROL_LOG_READ, ScriptOutputType.MULTI, from, PAGE_ARG)
+                .thenApply(ControlLog::page);
     }
 
     /** Decodes the read script's answer; {@link WireCodec.MalformedException} for any other shape. */

@@ -6,6 +6,7 @@ import dev.rotor.engine.EngineListener;
 import dev.rotor.protocol.ControlMessage;
 import dev.rotor.protocol.RawJson;
 import dev.rotor.testing.ForwardingEngineListener;
+import dev.rotor.testing.LogCapture;
 import dev.rotor.testing.RecordingEngineListener;
 import dev.rotor.testkit.redis.RedisExtension;
 import dev.rotor.testkit.redis.TcpProxy;
@@ -31,6 +32,8 @@ class RedisControlLogIT {
 
     @RegisterExtension
     static final RedisExtension redis = new RedisExtension();
+    @RegisterExtension
+    final LogCapture controlLog = new LogCapture("dev.rotor.engine.redis.ControlLog");
 
     private RedisEngine engine(int port, RecordingEngineListener listener) throws Exception {
         RedisEngine engine = new RedisEngine(RedisEngineConfig.builder()
@@ -98,6 +101,9 @@ class RedisControlLogIT {
                 publish(nodeB, after);
 
                 Awaitility.await().atMost(WAIT).until(() -> commands(a).contains(command(after)));
+                // the recovery reads while "after" may arrive live: done once it says so
+                Awaitility.await().atMost(WAIT).until(() -> controlLog.messages().stream()
+                        .anyMatch(m -> m.startsWith("Redis: 4 disconnect and unsubscribe commands this node missed")));
                 List<String> expected = new ArrayList<>();
                 expected.add(command(live));
                 missed.forEach(m -> expected.add(command(m)));
@@ -179,6 +185,8 @@ class RedisControlLogIT {
             publish(nodeB, second);
 
             Awaitility.await().atMost(WAIT).until(() -> commands(a).contains(command(second)));
+            Awaitility.await().atMost(WAIT).until(() -> controlLog.messages().stream()
+                    .anyMatch(m -> m.startsWith("Redis: 0 disconnect and unsubscribe commands this node missed")));
             assertThat(commands(a)).containsExactly(command(first), command(second));
         }
     }
