@@ -66,6 +66,14 @@ public interface Engine extends AutoCloseable {
     }
 
     /**
+     * What the engine dropped or read back from its backend since it started, for {@code /metrics}. Cheap and
+     * non-blocking. Empty for an engine without a backend (memory).
+     */
+    default Optional<EngineLosses> losses() {
+        return Optional.empty();
+    }
+
+    /**
      * Starts consuming an engine-side API command queue (the Redis engine's {@code redis_api}), handing each entry's
      * raw bytes to {@code handler}, one at a time per queue, in queue order; the handler's stage fails for an entry
      * that could not be executed. An entry longer than {@code maxEntryBytes} is dropped (logged) without reaching

@@ -3,6 +3,7 @@ package dev.rotor.node;
 import dev.rotor.channel.ChannelOptions;
 import dev.rotor.engine.Engine;
 import dev.rotor.engine.EngineListener;
+import dev.rotor.engine.EngineLosses;
 import dev.rotor.engine.EngineShard;
 import dev.rotor.engine.HistoryOptions;
 import dev.rotor.engine.HistorySnapshot;
@@ -199,6 +200,11 @@ public final class Node implements EngineListener {
     /** What the engine keeps of channel history in this process (the memory engine's); backs metrics. */
     public Optional<HistoryUsage> engineHistoryUsage() {
         return engine.historyUsage();
+    }
+
+    /** What the engine dropped or read back from its backend (the Redis engine's); backs metrics. */
+    public Optional<EngineLosses> engineLosses() {
+        return engine.losses();
     }
 
     /** Authenticated connections on this node. */

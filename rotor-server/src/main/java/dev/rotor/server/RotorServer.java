@@ -173,7 +173,8 @@ public final class RotorServer {
         loopTimers = new LoopTimers(workerGroup);
         prometheus = meters != null
                 ? new PrometheusEndpoint(meters, metrics, this.node::engineShards,
-                        this.node::engineHistoryUsage, this.node.clientQueueBudget(), workerGroup) : null;
+                        this.node::engineHistoryUsage, this.node::engineLosses, this.node.clientQueueBudget(),
+                        workerGroup) : null;
         BodyBudget budget = new BodyBudget(server.http().effectiveBodyBudget());
         bodyBudget = budget;
         log.info("HTTP request bodies buffered before they are handled share a budget of {}",

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,8 @@ final class ApiQueueWorker implements AutoCloseable {
     private final byte[] maxEntryArg;
     private final ScheduledExecutorService scheduler;
     private final long blockSeconds;
+    /** Entries dropped unparsed for their length since the start. */
+    private final AtomicLong tooLong = new AtomicLong();
     private volatile boolean closed;
     private volatile StatefulRedisConnection<byte[], byte[]> connection; // null while (re)connecting
 
@@ -122,6 +125,7 @@ final class ApiQueueWorker implements AutoCloseable {
     private CompletionStage<?> handle(Object item) {
         if (!(item instanceof byte[] entry) || entry.length > maxEntryBytes) {
             long length = item instanceof byte[] b ? b.length : item instanceof Long n ? n : -1;
+            tooLong.incrementAndGet();
             failedEntries.error("Error processing Redis API data: {}", "an entry of " + length + " bytes is longer"
                     + " than " + maxEntryBytes + " (http_max_body_size), dropped");
             return CompletableFuture.completedFuture(null);
@@ -138,6 +142,11 @@ final class ApiQueueWorker implements AutoCloseable {
             }
             return null;
         });
+    }
+
+    /** Entries dropped unparsed because they were longer than the limit, since the worker started. */
+    long droppedEntries() {
+        return tooLong.get();
     }
 
     private void retry(Throwable e) {

@@ -15,6 +15,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,6 +85,8 @@ final class ControlLog {
     /** Reads of the log from the same watermark in this recovery (one more for each drop while it read). */
     private int passes;
     private int recovered;
+    /** Messages applied by recoveries since the start; written on the lane, read by {@code /metrics}. */
+    private final AtomicLong recoveredTotal = new AtomicLong();
 
     /**
      * @param names     the names of the engine's prefix
@@ -238,6 +241,7 @@ final class ControlLog {
             return;
         }
         recovered++;
+        recoveredTotal.incrementAndGet();
         EngineListener target = listener.get();
         if (target != null) {
             target.onControl(c.message());
@@ -268,6 +272,11 @@ final class ControlLog {
             log.info("Redis: {} disconnect and unsubscribe commands this node missed were recovered from the control"
                     + " log", recovered);
         }
+    }
+
+    /** Control messages applied by recoveries since the engine started. */
+    long recoveredTotal() {
+        return recoveredTotal.get();
     }
 
     private boolean retryLater(Runnable read) {

@@ -4,6 +4,7 @@ import dev.rotor.engine.Broker;
 import dev.rotor.engine.ControlBus;
 import dev.rotor.engine.Engine;
 import dev.rotor.engine.EngineListener;
+import dev.rotor.engine.EngineLosses;
 import dev.rotor.engine.EngineShard;
 import dev.rotor.engine.HistoryStore;
 import dev.rotor.engine.PresenceStore;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -410,6 +412,17 @@ public final class RedisEngine implements Engine {
     /** PUB/SUB messages dropped so far because the backlog was full. */
     long droppedMessages() {
         return droppedMessages.get();
+    }
+
+    @Override
+    public Optional<EngineLosses> losses() {
+        long apiDropped = 0;
+        synchronized (lifecycleLock) {
+            for (ApiQueueWorker w : apiWorkers) {
+                apiDropped += w.droppedEntries();
+            }
+        }
+        return Optional.of(new EngineLosses(droppedMessages.get(), controlLog.recoveredTotal(), apiDropped));
     }
 
     /** Bytes of received PUB/SUB messages waiting for their lane. */

@@ -88,6 +88,7 @@ class RedisApiQueueBoundIT {
 
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() >= 3);
             assertThat(handled).containsExactly(entry('a', 10), entry('c', 20), entry('e', 30));
+            assertThat(engine.losses()).hasValueSatisfying(l -> assertThat(l.apiEntriesDropped()).isEqualTo(2));
             assertThat(queueLog.messages()).anyMatch(m -> m.contains("an entry of " + (LIMIT + 1) + " bytes is"
                     + " longer than " + LIMIT));
         }

@@ -111,6 +111,7 @@ class RedisControlLogIT {
                 // the one published after the return may come before the recovered ones: only once each matters,
                 // and the recovered ones in their order
                 assertThat(commands(a)).containsExactlyInAnyOrderElementsOf(expected);
+                assertThat(nodeA.losses()).hasValueSatisfying(l -> assertThat(l.controlRecovered()).isEqualTo(4));
                 assertThat(commands(a).subList(0, 1)).containsExactly(command(live));
                 List<String> recovered = new ArrayList<>(commands(a));
                 recovered.remove(command(after));
@@ -164,6 +165,10 @@ class RedisControlLogIT {
             List<String> expected = sent.stream().map(RedisControlLogIT::command).toList();
             Awaitility.await().atMost(WAIT).until(() -> commands(recorded).size() >= expected.size());
             assertThat(commands(recorded)).containsExactlyElementsOf(expected);
+            assertThat(a.losses()).hasValueSatisfying(l -> {
+                assertThat(l.messagesDropped()).isEqualTo(sent.size() - 1);
+                assertThat(l.controlRecovered()).isEqualTo(sent.size() - 1);
+            });
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.rotor.server.http;
 
+import dev.rotor.engine.EngineLosses;
 import dev.rotor.engine.EngineShard;
 import dev.rotor.engine.HistoryUsage;
 import dev.rotor.node.ClientQueueBudget;
@@ -141,6 +142,30 @@ final class NodeMeters {
                 .description("Renders of /metrics, each shared by the requests that waited for it; at most one per "
                         + ScrapePacer.GAP_MILLIS + " ms, counted when done")
                 .register(registry);
+    }
+
+    /**
+     * What the engine dropped or read back from its backend, read from {@code losses} at scrape time:
+     * {@code rotor_engine_messages_dropped_total}, {@code rotor_engine_control_recovered_total} and
+     * {@code rotor_engine_api_entries_dropped_total}. Nothing is bound for an engine without a backend (memory).
+     */
+    static void bindLosses(Supplier<Optional<EngineLosses>> losses, MeterRegistry registry) {
+        if (losses.get().isEmpty()) {
+            return;
+        }
+        FunctionCounter.builder("rotor.engine.messages.dropped", losses,
+                        l -> l.get().map(EngineLosses::messagesDropped).orElse(0L))
+                .description("Messages from Redis PUB/SUB dropped because this node's backlog was full; the "
+                        + "subscribers of their channels are told to recover, control messages are read back from "
+                        + "the control log").register(registry);
+        FunctionCounter.builder("rotor.engine.control.recovered", losses,
+                        l -> l.get().map(EngineLosses::controlRecovered).orElse(0L))
+                .description("API disconnect and unsubscribe commands this node missed (PUB/SUB down, or dropped) "
+                        + "and read back from the control log").register(registry);
+        FunctionCounter.builder("rotor.engine.api.entries.dropped", losses,
+                        l -> l.get().map(EngineLosses::apiEntriesDropped).orElse(0L))
+                .description("Redis API queue entries dropped unparsed because they were longer than "
+                        + "http_max_body_size").register(registry);
     }
 
     private static double read(Supplier<Optional<HistoryUsage>> usage, ToDoubleFunction<HistoryUsage> f) {

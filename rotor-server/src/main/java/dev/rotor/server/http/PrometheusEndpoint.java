@@ -1,5 +1,6 @@
 package dev.rotor.server.http;
 
+import dev.rotor.engine.EngineLosses;
 import dev.rotor.engine.EngineShard;
 import dev.rotor.engine.HistoryUsage;
 import dev.rotor.node.ClientQueueBudget;
@@ -58,6 +59,7 @@ public final class PrometheusEndpoint implements AutoCloseable {
      */
     private final Supplier<List<EngineShard>> engineShards;
     private final Supplier<Optional<HistoryUsage>> historyUsage; // held for the same reason
+    private final Supplier<Optional<EngineLosses>> losses; // held for the same reason
     private final ScrapePacer pacer;
 
     /**
@@ -65,20 +67,25 @@ public final class PrometheusEndpoint implements AutoCloseable {
      * @param engineShards the engine's shards (a list of fixed length, read at every scrape)
      * @param historyUsage the engine's in-process history against its budget (the memory engine's), read at every
      *                     scrape; empty for an engine that keeps history elsewhere
+     * @param losses       what the engine dropped or read back from its backend, read at every scrape; empty for an
+     *                     engine without a backend
      * @param clientQueues the client queues against {@code client_queue_budget}, read at every scrape
      * @param eventLoops the worker event loops, whose pending task counts are exported
      */
     public PrometheusEndpoint(PrometheusMeterRegistry registry, Metrics metrics,
             Supplier<List<EngineShard>> engineShards, Supplier<Optional<HistoryUsage>> historyUsage,
-            ClientQueueBudget clientQueues, Iterable<EventExecutor> eventLoops) {
+            Supplier<Optional<EngineLosses>> losses, ClientQueueBudget clientQueues,
+            Iterable<EventExecutor> eventLoops) {
         this.registry = registry;
         this.engineShards = engineShards;
         this.historyUsage = historyUsage;
+        this.losses = losses;
         this.pacer = new ScrapePacer(() -> registry.scrape().getBytes(StandardCharsets.UTF_8));
         NodeMeters.bind(metrics, registry);
         NodeMeters.bindScrapes(pacer, registry);
         NodeMeters.bindEngine(this.engineShards, registry);
         NodeMeters.bindHistory(this.historyUsage, registry);
+        NodeMeters.bindLosses(this.losses, registry);
         NodeMeters.bindClientQueues(clientQueues, registry);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);

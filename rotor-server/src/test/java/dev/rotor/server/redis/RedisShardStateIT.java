@@ -115,7 +115,10 @@ class RedisShardStateIT {
             assertThat(docs).as("docs/monitoring.md").contains(family.group(1));
             families++;
         }
-        assertThat(families).isEqualTo(3);
+        assertThat(families).as("three per shard, three for what the engine dropped or read back").isEqualTo(6);
+        assertThat(scrape).containsPattern("(?m)^rotor_engine_messages_dropped_total 0\\.0$")
+                .containsPattern("(?m)^rotor_engine_control_recovered_total 0\\.0$")
+                .containsPattern("(?m)^rotor_engine_api_entries_dropped_total 0\\.0$");
 
         second.kill();
 
