@@ -81,8 +81,9 @@ final class ScrapePacer implements AutoCloseable {
             synchronized (lock) {
                 batch = waiting;
                 waiting = new ArrayList<>();
+                renderPending = false; // so that the next request is refused at once too, not left waiting
             }
-            batch.forEach(a -> a.accept(null, closed));
+            answer(batch, null, closed);
         }
     }
 
@@ -111,8 +112,17 @@ final class ScrapePacer implements AutoCloseable {
         if (next) {
             schedule(TimeUnit.MILLISECONDS.toNanos(GAP_MILLIS));
         }
+        answer(batch, body, failure);
+    }
+
+    /** Answers every request of a batch; one answer that throws leaves the others answered. */
+    private static void answer(List<BiConsumer<byte[], Throwable>> batch, byte[] body, Throwable failure) {
         for (BiConsumer<byte[], Throwable> answer : batch) {
-            answer.accept(body, failure);
+            try {
+                answer.accept(body, failure);
+            } catch (RuntimeException e) {
+                log.error("Answering a /metrics request failed", e);
+            }
         }
     }
 

@@ -139,13 +139,31 @@ class ScrapePacerTest {
     }
 
     @Test
-    void afterCloseARequestIsAnsweredAtOnceWithAFailure() {
+    void afterCloseEveryRequestIsAnsweredAtOnceWithAFailure() {
         pacer = new ScrapePacer(numbered());
         pacer.close();
-        CompletableFuture<byte[]> answer = request();
-        assertThat(answer).isCompletedExceptionally();
-        assertThat(answer).failsWithin(0, TimeUnit.SECONDS).withThrowableThat()
-                .havingRootCause().isInstanceOf(RejectedExecutionException.class);
+        for (int i = 0; i < 3; i++) {
+            CompletableFuture<byte[]> answer = request();
+            assertThat(answer).as("request %d after close", i).isCompletedExceptionally();
+            assertThat(answer).failsWithin(0, TimeUnit.SECONDS).withThrowableThat()
+                    .havingRootCause().isInstanceOf(RejectedExecutionException.class);
+        }
         assertThat(renders).hasValue(0);
+    }
+
+    @Test
+    void anAnswerThatThrowsLeavesTheOthersOfItsRenderAnswered() throws Exception {
+        pacer = new ScrapePacer(numbered());
+        CompletableFuture<byte[]> first = request();
+        await(firstRenderStarted);
+        pacer.request((body, failure) -> {
+            throw new IllegalStateException("an answer failed");
+        });
+        CompletableFuture<byte[]> after = request();
+        releaseFirstRender.countDown();
+
+        assertThat(text(first)).isEqualTo("1");
+        assertThat(text(after)).as("shares the second render with the answer that threw").isEqualTo("2");
+        assertThat(log.messages()).containsExactly("Answering a /metrics request failed");
     }
 }
