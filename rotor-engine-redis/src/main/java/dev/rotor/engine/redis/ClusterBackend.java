@@ -114,7 +114,7 @@ final class ClusterBackend implements RedisBackend {
 
     @Override
     public CompletionStage<Void> connect(byte[][] alwaysOn, BiConsumer<String, byte[]> onMessage,
-            Consumer<Set<String>> onResubscribed) {
+            SubscriptionEvents events) {
         // Lettuce connects a cluster asynchronously only once it knows the topology.
         return client.refreshPartitionsAsync()
                 .thenCompose(v -> client.connectAsync(ByteArrayCodec.INSTANCE))
@@ -122,7 +122,7 @@ final class ClusterBackend implements RedisBackend {
                     commands = conn;
                     ClusterSubscriptions subs = new ClusterSubscriptions(pubsubClient, client::getPartitions,
                             refresh, config.password(), commandTimeout, onMessage,
-                            onResubscribed);
+                            events);
                     subscriptions = subs;
                     ClusterMasters links = new ClusterMasters(nodeClient, client::getPartitions,
                             refresh, config.password(), commandTimeout, waitReplicas,

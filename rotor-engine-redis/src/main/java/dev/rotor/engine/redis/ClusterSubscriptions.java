@@ -83,7 +83,7 @@ final class ClusterSubscriptions {
     private final String password;
     private final Duration commandTimeout;
     private final BiConsumer<String, byte[]> onMessage;
-    private final Consumer<Set<String>> onResubscribed;
+    private final SubscriptionEvents events;
     private final Object lock = new Object();
     /** Wanted subscriptions by key (the Rotor channel, or {@code "\0" + Redis channel} if always-on). */
     private final Map<String, Wanted> wanted = new HashMap<>(); // guarded by lock
@@ -104,14 +104,23 @@ final class ClusterSubscriptions {
 
     ClusterSubscriptions(RedisClient nodeClient, Supplier<Partitions> topology, Runnable refreshTopology,
             String password, Duration commandTimeout, BiConsumer<String, byte[]> onMessage,
-            Consumer<Set<String>> onResubscribed) {
+            SubscriptionEvents events) {
         this.nodeClient = nodeClient;
         this.topology = topology;
         this.refreshTopology = refreshTopology;
         this.password = password;
         this.commandTimeout = commandTimeout;
         this.onMessage = onMessage;
-        this.onResubscribed = onResubscribed;
+        this.events = events;
+    }
+
+    /** The names of Redis channels. */
+    private static Set<String> names(byte[][] redisChannels) {
+        Set<String> out = new HashSet<>();
+        for (byte[] c : redisChannels) {
+            out.add(new String(c, StandardCharsets.UTF_8));
+        }
+        return out;
     }
 
     static String address(RedisClusterNode node) {
@@ -227,6 +236,7 @@ final class ClusterSubscriptions {
 
     /** Drops a node connection: its subscriptions become orphans; the topology is refreshed at once. */
     private void nodeDead(Node node) {
+        Set<String> alwaysOnLost = new HashSet<>();
         synchronized (lock) {
             node.dead = true;
             if (nodes.remove(node.address, node)) {
@@ -235,10 +245,17 @@ final class ClusterSubscriptions {
             placement.entrySet().removeIf(e -> {
                 if (e.getValue() == node) {
                     orphans.add(e.getKey());
+                    Wanted w = wanted.get(e.getKey());
+                    if (w != null && w.channel() == null) {
+                        alwaysOnLost.addAll(names(w.redisChannels()));
+                    }
                     return true;
                 }
                 return false;
             });
+        }
+        if (!alwaysOnLost.isEmpty() && !closed) {
+            events.lost(alwaysOnLost);
         }
         node.connection.thenAccept(c -> {
             if (c.isOpen()) {
@@ -299,7 +316,9 @@ final class ClusterSubscriptions {
                     // Reported here, on the connection's event loop as its SSUBSCRIBE reply is read, so before any
                     // message of the restored subscription is read and handed on (RedisEngine#resubscribed).
                     if (!closed && w.channel() != null) {
-                        onResubscribed.accept(Set.of(w.channel()));
+                        events.restored(Set.of(w.channel()), Set.of());
+                    } else if (!closed) {
+                        events.restored(Set.of(), names(w.redisChannels())); // always-on: the control log reads
                     }
                 }));
             }

@@ -10,8 +10,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,16 +27,19 @@ import org.slf4j.LoggerFactory;
  * Now such messages are also appended to a stream, the control log ({@code P.control.log}, about {@link #LENGTH}
  * entries), by the script that publishes them, which adds each entry's id to the published message. Each node keeps
  * a watermark: the log id up to which it has applied every message. After its PUB/SUB connection is back, it reads
- * the log from the watermark on and applies what it did not receive (docs/scaling.md "Control messages").
+ * the log from the watermark on and applies what it did not receive (docs/scaling.md "Control log").
  *
  * <p>Ordering: the script appends and publishes in one atomic step, so the log's order is the order in which every
- * node receives the messages, and the messages a node receives after re-subscribing are the log's newest entries.
- * While a recovery reads, live messages are applied at once and their ids remembered, so the recovery skips them,
- * and the ids it applied are remembered until a live message shows that none of them can still arrive live; a
- * recovery interrupted by another loss of the connection starts again from the same watermark.
+ * node receives the messages, and the messages a node receives after the connection came back are the log's newest
+ * entries. From the loss of the connection until the recovery after it is done, live messages are applied at once
+ * and their ids remembered, so the recovery skips them; the ids a recovery applied are remembered until a live
+ * message shows that none of them can still arrive live. A message is skipped only when its very id is remembered
+ * (never by comparing ids: after a failover to a replica whose clock is behind, a new entry's id may be lower than an
+ * old one). A recovery interrupted by another loss starts again from the same watermark.
  *
- * <p>Confinement: every method but {@link #publish} runs on the engine's control lane (the single thread that
- * dispatches {@code P.control}); the reads complete on Lettuce threads and hand their results to that lane.
+ * <p>Threads: live messages come from the engine's control lane; recovered ones are applied on the engine's
+ * scheduler thread, never on a lane, so that the lanes may wait for a recovery ({@link #pending}) without a
+ * deadlock. The state is guarded by this object's monitor; the listener is called outside it.
  */
 final class ControlLog {
     private static final Logger log = LoggerFactory.getLogger(ControlLog.class);
@@ -46,8 +49,8 @@ final class ControlLog {
     static final int PAGE = 256;
     /** At most this many entries are applied by one recovery (the log holds about {@link #LENGTH}). */
     static final int MAX_RECOVERED = 2 * LENGTH;
-    /** Live messages remembered while a recovery reads; past it the recovery stops where it is. */
-    static final int MAX_LIVE_DURING_RECOVERY = 4 * LENGTH;
+    /** Live ids remembered while a recovery is due or reads; past it, later ones are not, and may apply twice. */
+    static final int MAX_REMEMBERED = 4 * LENGTH;
     /** At most this many reads of the log from one watermark: drops while it reads make it read again. */
     static final int MAX_PASSES = 3;
     /** A read that fails is tried again this often, at most {@link #MAX_ATTEMPTS} times (30 s). */
@@ -59,24 +62,24 @@ final class ControlLog {
 
     private final byte[] key;
     private final byte[] channel;
-    private final Executor lane;
     private final ScheduledExecutorService scheduler;
     private final Supplier<EngineListener> listener;
     private final ThrottledLog undecodable = new ThrottledLog(log, Clock.systemUTC(), 10_000);
+    /** Messages applied by recoveries since the start, for {@code /metrics}. */
+    private final AtomicLong recoveredTotal = new AtomicLong();
 
-    // ---- state of the control lane ----
+    // ---- guarded by this ----
     /**
      * The id of the last logged message this node received in order, from which a recovery reads; every one up to
      * it was applied or was published before this node started. Null: unknown (the log could not be read at start).
      */
     private StreamId watermark;
-    /**
-     * Ids past the watermark applied by the recovery now reading or the last one, and received live while it read.
-     * A message is skipped only when its very id is here (never by comparing ids: after a failover to a replica
-     * whose clock is behind, a new entry's id may be lower than an old one). Cleared by the first live message that
-     * is not here: messages arrive in the log's order, so every later one is newer than anything a recovery read.
-     */
+    /** Ids past the watermark applied since the connection was lost, by the recovery or live (see the class). */
     private final TreeSet<StreamId> applied = new TreeSet<>();
+    /** True from a loss of the connection until the recovery after it is done: live ids are remembered. */
+    private boolean gap;
+    /** Live ids were not remembered for lack of room. */
+    private boolean overflow;
     /** The recovery now reading; a later one makes earlier ones stop. 0: none. */
     private long recovery;
     private long recoveries;
@@ -85,20 +88,17 @@ final class ControlLog {
     /** Reads of the log from the same watermark in this recovery (one more for each drop while it read). */
     private int passes;
     private int recovered;
-    /** Messages applied by recoveries since the start; written on the lane, read by {@code /metrics}. */
-    private final AtomicLong recoveredTotal = new AtomicLong();
+    /** Completes when no recovery is due or reading. */
+    private CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
 
     /**
      * @param names     the names of the engine's prefix
-     * @param lane      the control lane: where {@code P.control} messages are dispatched
-     * @param scheduler where failed reads wait before they are tried again
+     * @param scheduler where recovered messages are applied and failed reads wait before they are tried again
      * @param listener  the engine's listener (null once closed)
      */
-    ControlLog(RedisNames names, Executor lane, ScheduledExecutorService scheduler,
-            Supplier<EngineListener> listener) {
+    ControlLog(RedisNames names, ScheduledExecutorService scheduler, Supplier<EngineListener> listener) {
         this.key = bytes(names.controlLog);
         this.channel = bytes(names.control);
-        this.lane = lane;
         this.scheduler = scheduler;
         this.listener = listener;
     }
@@ -122,36 +122,39 @@ final class ControlLog {
      * are not its to apply). A message that arrives before the read is answered sets it on its own.
      */
     void started(RedisBackend shard) {
-        read(shard, END).whenComplete((page, e) -> onLane(() -> {
-            if (e != null && listener.get() == null) {
-                return; // the engine closed while it started
-            }
+        read(shard, END).whenComplete((page, e) -> {
             if (e != null) {
-                log.warn("Redis: the control log could not be read at start ({}): disconnect and unsubscribe"
-                        + " commands missed during a later PUB/SUB outage will not be recovered until this node"
-                        + " receives one", ShardClient.unwrap(e).toString());
-            } else if (watermark == null) {
-                watermark = page.last == null ? StreamId.ZERO : page.last;
+                if (listener.get() != null) { // else the engine closed while it started
+                    log.warn("Redis: the control log could not be read at start ({}): disconnect and unsubscribe"
+                            + " commands missed during a later PUB/SUB outage will not be recovered until this node"
+                            + " receives one", ShardClient.unwrap(e).toString());
+                }
+                return;
             }
-        }));
+            synchronized (this) {
+                if (watermark == null) {
+                    watermark = page.last == null ? StreamId.ZERO : page.last;
+                }
+            }
+        });
     }
 
     /**
      * A control message received live: true when it is to be applied, false for one a recovery applied already.
      * {@code id} is null for a message that was not logged (a ping, or one from v1 or an earlier Rotor node).
      */
-    boolean live(StreamId id) {
+    synchronized boolean live(StreamId id) {
         if (id == null) {
             return true;
         }
         if (applied.contains(id)) {
             return false;
         }
-        if (recovery != 0) {
-            applied.add(id);
-            if (applied.size() > MAX_LIVE_DURING_RECOVERY) {
-                again = false;
-                finish(null, "more messages arrived than it can tell apart from the missed ones");
+        if (gap || recovery != 0) {
+            if (applied.size() < MAX_REMEMBERED) {
+                applied.add(id);
+            } else {
+                overflow = true;
             }
             return true;
         }
@@ -160,38 +163,55 @@ final class ControlLog {
         return true;
     }
 
-    /**
-     * The PUB/SUB connection of the log's shard was lost and is back: reads the log from the watermark on and
-     * applies what this node did not receive. Called before any message of the restored subscription arrives.
-     */
-    void resubscribed(RedisBackend shard) {
-        onLane(() -> recover(shard));
+    /** The PUB/SUB connection that carries {@code P.control} dropped: live messages may follow a gap from now on. */
+    synchronized void lost() {
+        gap = true;
+        if (done.isDone()) {
+            done = new CompletableFuture<>();
+        }
     }
 
     /**
-     * A control message was dropped on its way to the lane (the engine's backlog was full): the log has it. Called in
-     * the order of the messages received, so the recovery starts from the last message before the dropped one.
+     * The PUB/SUB connection of the log's shard is back: reads the log from the watermark on and applies what this
+     * node did not receive. Returns {@link #pending}.
      */
-    void dropped(RedisBackend shard) {
-        onLane(() -> {
-            if (recovery != 0) {
-                again = true; // the recovery reading may have read the log before this message was in it
-            } else {
-                recover(shard);
-            }
-        });
+    synchronized CompletableFuture<Void> resubscribed(RedisBackend shard) {
+        recover(shard);
+        return done;
     }
 
+    /** Completes once no recovery is due or reading (at once when none is). */
+    synchronized CompletableFuture<Void> pending() {
+        return done;
+    }
+
+    /**
+     * A control message was dropped on its way to the lane (the engine's backlog was full): the log has it. A
+     * recovery that reads now or is due (the connection is down) reads it too.
+     */
+    synchronized void dropped(RedisBackend shard) {
+        if (recovery != 0) {
+            again = true; // the recovery reading may have read the log before this message was in it
+        } else if (!gap) {
+            recover(shard);
+        }
+    }
+
+    /** Guarded by this. */
     private void recover(RedisBackend shard) {
         if (watermark == null) {
             log.warn("Redis: disconnect and unsubscribe commands that other nodes' APIs sent did not reach this node"
                     + " (its PUB/SUB connection was down, or its backlog full), and are not repeated: the control"
                     + " log could not be read when the node started");
+            endGap();
             return;
         }
         if (recovery == 0) {
             recovered = 0;
             passes = 0;
+            if (done.isDone()) {
+                done = new CompletableFuture<>();
+            }
         }
         recovery = ++recoveries;
         again = false;
@@ -200,78 +220,125 @@ final class ControlLog {
     }
 
     private void readFrom(RedisBackend shard, long id, StreamId after, boolean first, int attempt) {
-        read(shard, bytes(after.next().toString())).whenComplete((page, e) -> onLane(() -> {
+        read(shard, bytes(after.next().toString()))
+                .whenComplete((page, e) -> onScheduler(() -> onPage(shard, id, after, first, attempt, page, e)));
+    }
+
+    /** One page of a recovery, on the scheduler thread: applies what this node did not receive, then reads on. */
+    private void onPage(RedisBackend shard, long id, StreamId after, boolean first, int attempt, Page page,
+            Throwable e) {
+        List<Entry> fresh = new ArrayList<>();
+        StreamId last = after;
+        synchronized (this) {
             if (recovery != id) {
                 return; // a later loss of the connection started another recovery from the same watermark
             }
-            if (e != null) {
-                // the PUB/SUB connection may be back before the one commands go on
-                if (attempt < MAX_ATTEMPTS && retryLater(() -> readFrom(shard, id, after, first, attempt + 1))) {
-                    return;
+            if (e == null) {
+                for (Entry entry : page.entries) {
+                    last = entry.id;
+                    if (applied.add(entry.id)) {
+                        fresh.add(entry); // else received live since the loss
+                    }
                 }
-                finish(shard, "the control log could not be read: " + ShardClient.unwrap(e));
+            }
+        }
+        if (e != null) {
+            // the PUB/SUB connection may be back before the one commands go on
+            if (attempt < MAX_ATTEMPTS && later(() -> readFrom(shard, id, after, first, attempt + 1))) {
                 return;
             }
-            if (first && after.isAfter(StreamId.ZERO) && page.first != null && page.first.isAfter(after)) {
-                log.warn("Redis: this node missed more disconnect and unsubscribe commands than the control log keeps"
-                        + " ({} entries): some of them do not reach it", LENGTH);
-            }
-            StreamId last = after;
-            for (Entry entry : page.entries) {
-                last = entry.id;
-                apply(entry);
-            }
-            if (page.entries.size() == PAGE && recovered < MAX_RECOVERED) {
-                readFrom(shard, id, last, false, 1);
-            } else {
-                finish(shard, page.entries.size() == PAGE ? "it stopped after " + MAX_RECOVERED + " messages" : null);
-            }
-        }));
-    }
-
-    private void apply(Entry entry) {
-        if (!applied.add(entry.id)) {
-            return; // received live since the re-subscribe
-        }
-        WireCodec.LoggedControl c;
-        try {
-            c = WireCodec.decodeLoggedControl(entry.message);
-        } catch (RuntimeException e) {
-            undecodable.warn("dropped undecodable entry of the control log {}", entry.id + ": " + e);
+            finish(shard, id, "the control log could not be read: " + ShardClient.unwrap(e));
             return;
         }
-        recovered++;
-        recoveredTotal.incrementAndGet();
-        EngineListener target = listener.get();
-        if (target != null) {
-            target.onControl(c.message());
+        if (first && after.isAfter(StreamId.ZERO) && page.first != null && page.first.isAfter(after)) {
+            log.warn("Redis: this node missed more disconnect and unsubscribe commands than the control log keeps"
+                    + " ({} entries): some of them do not reach it", LENGTH);
         }
+        int applies = apply(fresh);
+        boolean more;
+        synchronized (this) {
+            recovered += applies;
+            more = page.entries.size() == PAGE && recovered < MAX_RECOVERED;
+        }
+        if (more) {
+            readFrom(shard, id, last, false, 1);
+        } else {
+            finish(shard, id, page.entries.size() == PAGE ? "it stopped after " + MAX_RECOVERED + " messages" : null);
+        }
+    }
+
+    /** Hands recovered entries to the listener, in order; returns how many decoded. */
+    private int apply(List<Entry> entries) {
+        int applies = 0;
+        for (Entry entry : entries) {
+            WireCodec.LoggedControl c;
+            try {
+                c = WireCodec.decodeLoggedControl(entry.message);
+            } catch (RuntimeException e) {
+                undecodable.warn("dropped undecodable entry of the control log {}", entry.id + ": " + e);
+                continue;
+            }
+            applies++;
+            recoveredTotal.incrementAndGet();
+            EngineListener target = listener.get();
+            if (target != null) {
+                target.onControl(c.message());
+            }
+        }
+        return applies;
     }
 
     /**
-     * Ends the recovery now reading: the watermark moves past everything applied, unless a message was dropped
-     * meanwhile, in which case another recovery reads again from the same watermark. {@code failure}: null on
-     * success.
+     * Ends recovery {@code id}: the watermark moves past everything applied, unless a message was dropped meanwhile,
+     * in which case another recovery reads again from the same watermark. {@code failure}: null on success.
      */
-    private void finish(RedisBackend shard, String failure) {
-        if (failure == null && again) {
-            if (passes < MAX_PASSES) {
-                recover(shard);
+    private void finish(RedisBackend shard, long id, String failure) {
+        CompletableFuture<Void> ended;
+        int count;
+        boolean twice;
+        synchronized (this) {
+            if (recovery != id) {
                 return;
             }
-            failure = "control messages kept being dropped while it read";
+            if (failure == null && again) {
+                if (passes < MAX_PASSES) {
+                    recover(shard);
+                    return;
+                }
+                failure = "control messages kept being dropped while it read";
+            }
+            if (!applied.isEmpty() && (watermark == null || applied.last().isAfter(watermark))) {
+                watermark = applied.last();
+            }
+            recovery = 0;
+            count = recovered;
+            twice = overflow;
+            ended = endGap();
         }
-        if (!applied.isEmpty() && applied.last().isAfter(watermark)) {
-            watermark = applied.last();
-        }
-        recovery = 0;
         if (failure != null) {
             log.warn("Redis: the recovery of the disconnect and unsubscribe commands this node missed stopped after"
-                    + " {} ({}); later ones may not reach it", recovered, failure);
+                    + " {} ({}); later ones may not reach it", count, failure);
         } else {
             log.info("Redis: {} disconnect and unsubscribe commands this node missed were recovered from the control"
-                    + " log", recovered);
+                    + " log", count);
         }
+        if (twice) {
+            log.warn("Redis: more control messages arrived during a recovery than it remembers ({}); some may have"
+                    + " been applied twice", MAX_REMEMBERED);
+        }
+        ended.complete(null);
+    }
+
+    /** Guarded by this; the caller completes the returned stage, outside the monitor. */
+    private CompletableFuture<Void> endGap() {
+        gap = false;
+        overflow = false;
+        CompletableFuture<Void> ended = done;
+        if (watermark == null) {
+            applied.clear();
+            ended.complete(null);
+        }
+        return ended;
     }
 
     /** Control messages applied by recoveries since the engine started. */
@@ -279,7 +346,7 @@ final class ControlLog {
         return recoveredTotal.get();
     }
 
-    private boolean retryLater(Runnable read) {
+    private boolean later(Runnable read) {
         try {
             scheduler.schedule(read, RETRY_MILLIS, TimeUnit.MILLISECONDS);
             return true;
@@ -288,9 +355,9 @@ final class ControlLog {
         }
     }
 
-    private void onLane(Runnable task) {
+    private void onScheduler(Runnable task) {
         try {
-            lane.execute(task);
+            scheduler.execute(task);
         } catch (RejectedExecutionException closing) {
             // the engine is closing: nothing is applied after close
         }

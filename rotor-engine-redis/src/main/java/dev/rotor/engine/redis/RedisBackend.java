@@ -24,10 +24,9 @@ interface RedisBackend {
      * Opens the connections and subscribes to the always-on channels.
      *
      * @param onMessage      receives every PUB/SUB message (Redis channel, payload) on a Lettuce thread
-     * @param onResubscribed receives the channels restored after their subscription was lost
+     * @param events         told of lost and restored subscriptions
      */
-    CompletionStage<Void> connect(byte[][] alwaysOn, BiConsumer<String, byte[]> onMessage,
-            Consumer<Set<String>> onResubscribed);
+    CompletionStage<Void> connect(byte[][] alwaysOn, BiConsumer<String, byte[]> onMessage, SubscriptionEvents events);
 
     /** The commands of the backend (on a cluster, each routed to the master of its key's slot). */
     RedisClusterAsyncCommands<byte[], byte[]> async();

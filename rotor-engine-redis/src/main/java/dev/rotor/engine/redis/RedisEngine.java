@@ -24,10 +24,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -63,6 +65,8 @@ public final class RedisEngine implements Engine {
     /** PUB/SUB health probe period and timeout: a silent connection loss shows in health within about 3 s. */
     private static final long PROBE_MILLIS = 1000;
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+    /** How long restored channels' lost-subscription reports wait for the control log's recovery. */
+    static final long CONTROL_WAIT_MILLIS = 2000;
 
     private final RedisEngineConfig config;
     private final RedisNames names;
@@ -104,7 +108,7 @@ public final class RedisEngine implements Engine {
         this.publishBudget = new PublishBudget(config.publishBudget(), config.commandTimeout().toMillis(), scheduler);
         this.broker = new RedisBroker(this);
         this.stores = new RedisStores(this);
-        this.controlLog = new ControlLog(names, lanes[laneOf(names.control)], scheduler, () -> listener);
+        this.controlLog = new ControlLog(names, scheduler, () -> listener);
         this.controlBus = new RedisControlBus(this);
     }
 
@@ -172,7 +176,20 @@ public final class RedisEngine implements Engine {
         String password = config.clustered() ? config.cluster().password() : config.shards().get(i).password();
         byte[][] alwaysOn = {RedisNames.bytes(names.control), RedisNames.bytes(names.admin),
             RedisNames.bytes(names.ping)};
-        shard.connect(alwaysOn, this::received, channels -> resubscribed(i, shard, channels)).whenComplete((v, e) -> {
+        SubscriptionEvents events = new SubscriptionEvents() {
+            @Override
+            public void lost(Set<String> alwaysOnLost) {
+                if (i == 0 && alwaysOnLost.contains(names.control)) {
+                    controlLog.lost();
+                }
+            }
+
+            @Override
+            public void restored(Set<String> channels, Set<String> alwaysOnBack) {
+                resubscribed(i, shard, channels, alwaysOnBack);
+            }
+        };
+        shard.connect(alwaysOn, this::received, events).whenComplete((v, e) -> {
             if (e == null) {
                 if (i == 0) {
                     controlLog.started(shard);
@@ -346,14 +363,13 @@ public final class RedisEngine implements Engine {
      * would recover without it, and be told {@code recovered: true}). The backend calls this before any message of
      * the restored subscription can arrive (see {@link ClusterSubscriptions#reconcile}).
      */
-    private void resubscribed(int shard, RedisBackend backend, Set<String> channels) {
+    private void resubscribed(int shard, RedisBackend backend, Set<String> channels, Set<String> alwaysOn) {
         log.info("Redis PUB/SUB reconnected and re-subscribed to {} channels", channels.size());
-        if (shard == 0) {
-            // v1 compat: v1 lost the control messages sent while its PUB/SUB connection was down, silently (Redis
-            // PUB/SUB keeps nothing for a subscriber that was away); they travel on the first shard, and the control
-            // log has them (docs/scaling.md "Control log")
-            controlLog.resubscribed(backend);
-        }
+        // v1 compat: v1 lost the control messages sent while its PUB/SUB connection was down, silently (Redis PUB/SUB
+        // keeps nothing for a subscriber that was away); they travel on the first shard, and the control log has them
+        // (docs/scaling.md "Control log")
+        CompletableFuture<Void> control = shard == 0 && alwaysOn.contains(names.control)
+                ? controlLog.resubscribed(backend) : controlLog.pending();
         EngineListener target = listener;
         if (target == null || channels.isEmpty()) {
             return;
@@ -364,11 +380,30 @@ public final class RedisEngine implements Engine {
         }
         byLane.forEach((lane, some) -> {
             try {
-                lanes[lane].execute(() -> target.onSubscriptionsLost(some));
+                lanes[lane].execute(() -> {
+                    // the control messages missed first: an API disconnect (a ban) closes its user with reconnect:
+                    // false before "subscriptions lost" would tell the client to come back
+                    awaitControl(control);
+                    target.onSubscriptionsLost(some);
+                });
             } catch (RejectedExecutionException e) {
                 // closing: nothing is reported after close
             }
         });
+    }
+
+    /**
+     * Waits, on a lane, for the control log's recovery, at most {@link #CONTROL_WAIT_MILLIS}: the lane's messages wait
+     * meanwhile (the recovery runs on the scheduler, never on a lane).
+     */
+    private static void awaitControl(CompletableFuture<Void> control) {
+        try {
+            control.get(CONTROL_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // go on: the subscribers are told to recover all the same
+        }
     }
 
     private void probe() {

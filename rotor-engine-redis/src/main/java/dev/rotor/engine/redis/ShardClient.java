@@ -157,11 +157,15 @@ final class ShardClient implements RedisBackend, MasterConnection, CommandBatch.
      * Opens both connections and subscribes to the always-on channels.
      *
      * @param onMessage     receives every PUB/SUB message (Redis channel, payload) on a Lettuce thread
-     * @param onResubscribed receives the channels restored after a PUB/SUB reconnect
+     * @param events        told of a PUB/SUB loss and of the channels restored after the reconnect
      */
     @Override
     public CompletionStage<Void> connect(byte[][] alwaysOn, BiConsumer<String, byte[]> onMessage,
-            Consumer<Set<String>> onResubscribed) {
+            SubscriptionEvents events) {
+        Set<String> always = new HashSet<>();
+        for (byte[] c : alwaysOn) {
+            always.add(new String(c, StandardCharsets.UTF_8));
+        }
         RedisConnectionStateListener states = new RedisConnectionStateListener() {
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
@@ -171,6 +175,7 @@ final class ShardClient implements RedisBackend, MasterConnection, CommandBatch.
                 }
                 if (connection == pubsub) {
                     pubsubLost = true;
+                    events.lost(always);
                 } else if (connection == commands) {
                     commandsLost = true;
                 }
@@ -185,7 +190,7 @@ final class ShardClient implements RedisBackend, MasterConnection, CommandBatch.
                 }
                 if (connection == pubsub && pubsubLost) {
                     reconnects.incrementAndGet();
-                    resubscribe(alwaysOn, onResubscribed);
+                    resubscribe(alwaysOn, always, events);
                 } else if (connection == commands && commandsLost) {
                     commandsLost = false;
                     reconnects.incrementAndGet();
@@ -201,10 +206,6 @@ final class ShardClient implements RedisBackend, MasterConnection, CommandBatch.
                     return pubsubClient.connectPubSubAsync(ByteArrayCodec.INSTANCE, uri);
                 })
                 .thenCompose(ps -> {
-                    Set<String> always = new HashSet<>();
-                    for (byte[] c : alwaysOn) {
-                        always.add(new String(c, StandardCharsets.UTF_8));
-                    }
                     ps.addListener(new RedisPubSubAdapter<>() {
                         @Override
                         public void message(byte[] channel, byte[] message) {
@@ -237,7 +238,7 @@ final class ShardClient implements RedisBackend, MasterConnection, CommandBatch.
      * Subscribes again, explicitly, to everything (Lettuce re-subscribed on its own already; repeating SUBSCRIBE
      * is harmless and tells us when it is done), then reports the channels to the engine.
      */
-    private void resubscribe(byte[][] alwaysOn, Consumer<Set<String>> onResubscribed) {
+    private void resubscribe(byte[][] alwaysOn, Set<String> always, SubscriptionEvents events) {
         Set<String> channels = Set.copyOf(subscribed);
         StatefulRedisPubSubConnection<byte[], byte[]> ps = pubsub;
         if (ps == null) {
@@ -247,11 +248,11 @@ final class ShardClient implements RedisBackend, MasterConnection, CommandBatch.
             if (e == null) {
                 pubsubLost = false;
                 probeable(); // a reconnect may have reached another server (Sentinel): tells if it lacks RESP3
-                onResubscribed.accept(channels);
+                events.restored(channels, always);
             } else if (ps.isOpen()) {
                 // no reply in time on an open connection: try again (a drop calls this again on reconnect)
                 CompletableFuture.delayedExecutor(RESUBSCRIBE_RETRY_MILLIS, TimeUnit.MILLISECONDS)
-                        .execute(() -> resubscribe(alwaysOn, onResubscribed));
+                        .execute(() -> resubscribe(alwaysOn, always, events));
             }
         });
     }

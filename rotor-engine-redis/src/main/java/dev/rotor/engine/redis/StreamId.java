@@ -39,9 +39,12 @@ record StreamId(long millis, long sequence) implements Comparable<StreamId> {
         return true;
     }
 
-    /** The smallest id after this one (for an inclusive range that starts after it). */
+    /** The smallest id after this one (for an inclusive range that starts after it); the largest id stays itself. */
     StreamId next() {
-        return sequence == -1L ? new StreamId(millis + 1, 0) : new StreamId(millis, sequence + 1);
+        if (sequence != -1L) {
+            return new StreamId(millis, sequence + 1);
+        }
+        return millis == -1L ? this : new StreamId(millis + 1, 0);
     }
 
     boolean isAfter(StreamId other) {

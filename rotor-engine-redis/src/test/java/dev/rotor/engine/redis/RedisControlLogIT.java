@@ -197,6 +197,23 @@ class RedisControlLogIT {
     }
 
     @Test
+    void onARedisAtMaxmemoryACommandIsStillPublishedWithoutTheLog() throws Exception {
+        RecordingEngineListener a = new RecordingEngineListener(WAIT);
+        try (RedisEngine node = engine(redis.server().port(), a)) {
+            assertThat(redis.server().command("CONFIG", "SET", "maxmemory-policy", "noeviction")).startsWith("+OK");
+            assertThat(redis.server().command("CONFIG", "SET", "maxmemory", "1")).startsWith("+OK");
+            try {
+                publish(node, disconnect("at-maxmemory")); // fails the test if the publication fails
+
+                Awaitility.await().atMost(WAIT).until(() -> commands(a).contains(command(disconnect("at-maxmemory"))));
+                assertThat(redis.server().command("EXISTS", redis.prefix() + ".control.log")).startsWith(":0");
+            } finally {
+                redis.server().command("CONFIG", "SET", "maxmemory", "0");
+            }
+        }
+    }
+
+    @Test
     void theLogStaysAboutItsLengthLong() throws Exception {
         RecordingEngineListener a = new RecordingEngineListener(WAIT);
         try (RedisEngine node = engine(redis.server().port(), a)) {

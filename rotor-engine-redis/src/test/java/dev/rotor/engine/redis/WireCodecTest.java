@@ -116,6 +116,7 @@ class WireCodecTest {
         assertThat(new StreamId(5, 7).next()).isEqualTo(new StreamId(5, 8));
         assertThat(new StreamId(5, -1).next()).isEqualTo(new StreamId(6, 0));
         assertThat(max.toString()).isEqualTo("18446744073709551615-18446744073709551615");
+        assertThat(max.next()).as("no wrap to 0-0, which would read the whole log").isEqualTo(max);
     }
 
     @Test
