@@ -33,9 +33,11 @@ import org.slf4j.LoggerFactory;
  * node receives the messages, and the messages a node receives after the connection came back are the log's newest
  * entries. From the loss of the connection until the recovery after it is done, live messages are applied at once
  * and their ids remembered, so the recovery skips them; the ids a recovery applied are remembered until a live
- * message shows that none of them can still arrive live. A message is skipped only when its very id is remembered
- * (never by comparing ids: after a failover to a replica whose clock is behind, a new entry's id may be lower than an
- * old one). A recovery interrupted by another loss starts again from the same watermark.
+ * message shows that none of them can still arrive live. A recovery reads the entries after the watermark (by id,
+ * as the log orders them), but a message is skipped only when its very id is remembered, never because its id is
+ * lower than another's (after a failover to a replica whose clock is behind, a new entry's id may be lower than an
+ * old one the node received from the old master). A recovery interrupted by another loss starts again from the same
+ * watermark.
  *
  * <p>Threads: live messages come from the engine's control lane; recovered ones are applied on the engine's
  * scheduler thread, never on a lane, so that the lanes may wait for a recovery ({@link #pending}) without a
