@@ -165,9 +165,14 @@ final class ControlLog {
         return true;
     }
 
-    /** The PUB/SUB connection that carries {@code P.control} dropped: live messages may follow a gap from now on. */
+    /**
+     * The PUB/SUB connection that carries {@code P.control} dropped: live messages may follow a gap from now on. A
+     * recovery still reading is given up (what it applied stays remembered): the next one reads from the same
+     * watermark, after the new gap too; ended, it would have closed the gap while the connection was down again.
+     */
     synchronized void lost() {
         gap = true;
+        recovery = 0;
         if (done.isDone()) {
             done = new CompletableFuture<>();
         }

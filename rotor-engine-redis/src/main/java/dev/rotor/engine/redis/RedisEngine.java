@@ -67,6 +67,8 @@ public final class RedisEngine implements Engine {
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
     /** How long restored channels' lost-subscription reports wait for the control log's recovery. */
     static final long CONTROL_WAIT_MILLIS = 2000;
+    /** The last control-log recovery a lane stopped waiting for (see {@link #awaitControl}). */
+    private volatile CompletableFuture<Void> gaveUpOn;
 
     private final RedisEngineConfig config;
     private final RedisNames names;
@@ -393,16 +395,23 @@ public final class RedisEngine implements Engine {
     }
 
     /**
-     * Waits, on a lane, for the control log's recovery, at most {@link #CONTROL_WAIT_MILLIS}: the lane's messages wait
-     * meanwhile (the recovery runs on the scheduler, never on a lane).
+     * Waits, on a lane, for the control log's recovery, at most {@link #CONTROL_WAIT_MILLIS}, and not again for a
+     * recovery that a wait already gave up on: on a cluster every restored channel is reported on its own, and
+     * without that a lane with many of them would wait that long for each. The lane's messages wait meanwhile (the
+     * recovery runs on the scheduler, never on a lane).
      */
-    private static void awaitControl(CompletableFuture<Void> control) {
+    private void awaitControl(CompletableFuture<Void> control) {
+        if (control == gaveUpOn) {
+            return;
+        }
         try {
             control.get(CONTROL_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            // go on: the subscribers are told to recover all the same
+        } catch (TimeoutException e) {
+            gaveUpOn = control; // go on: the subscribers are told to recover all the same
+        } catch (ExecutionException e) {
+            // the same
         }
     }
 

@@ -1,0 +1,109 @@
+package dev.rotor.engine.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link ControlLog}'s gap and watermark with its reads of the log held by hand: a backend whose scripts answer when
+ * the test says so, recording where each read starts. The log on a real Redis: {@code RedisControlLogIT}.
+ */
+class ControlLogTest {
+    private final List<String> readsFrom = new ArrayList<>();
+    private final List<CompletableFuture<Object>> answers = new ArrayList<>();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+
+    @AfterEach
+    void stop() {
+        scheduler.shutdownNow();
+    }
+
+    /** A backend whose only use here, the log's scripts on the master of its slot, waits for {@link #answers}. */
+    private RedisBackend heldReads() {
+        MasterConnection master = (MasterConnection) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {MasterConnection.class}, (proxy, method, args) -> {
+                    if (!method.getName().equals("script")) {
+                        throw new UnsupportedOperationException(method.getName());
+                    }
+                    CompletableFuture<Object> answer = new CompletableFuture<>();
+                    synchronized (readsFrom) {
+                        readsFrom.add(new String(((byte[][]) args[3])[0], StandardCharsets.UTF_8));
+                        answers.add(answer);
+                    }
+                    return answer;
+                });
+        return (RedisBackend) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {RedisBackend.class},
+                (proxy, method, args) -> {
+                    if (!method.getName().equals("master")) {
+                        throw new UnsupportedOperationException(method.getName());
+                    }
+                    return CompletableFuture.completedFuture(master);
+                });
+    }
+
+    /** The read script's answer for an empty log. */
+    private static List<Object> emptyLog() {
+        List<Object> reply = new ArrayList<>();
+        reply.add(null);
+        reply.add(null);
+        reply.add(new ArrayList<>());
+        return reply;
+    }
+
+    private void schedulerIdle() throws Exception {
+        scheduler.submit(() -> { }).get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aLossWhileARecoveryReadsKeepsTheGapOpenForTheNextRecovery() throws Exception {
+        ControlLog log = new ControlLog(new RedisNames("centrifugo"), scheduler, () -> null);
+        RedisBackend shard = heldReads();
+        log.started(shard);
+        answers.get(0).complete(emptyLog()); // the watermark: 0-0
+        log.lost();
+        CompletableFuture<Void> first = log.resubscribed(shard);
+        assertThat(readsFrom.get(1)).isEqualTo("0-1");
+
+        log.lost(); // the PUB/SUB connection drops again while the recovery reads
+        answers.get(1).complete(emptyLog());
+        schedulerIdle();
+        // Lettuce subscribes again by itself: a message sent after the second loss comes before the report
+        assertThat(log.live(new StreamId(5000, 0))).isTrue();
+        CompletableFuture<Void> second = log.resubscribed(shard);
+
+        assertThat(readsFrom.get(2)).as("the gap of the second loss is read too").isEqualTo("0-1");
+        assertThat(first).as("the first recovery was given up, not ended").isNotDone();
+        assertThat(second).isSameAs(first);
+        answers.get(2).complete(emptyLog());
+        assertThat(second).succeedsWithin(5, TimeUnit.SECONDS);
+        assertThat(log.live(new StreamId(5000, 0))).as("applied once").isFalse();
+    }
+
+    @Test
+    void aLiveMessageAfterARecoveryMovesTheWatermark() throws Exception {
+        ControlLog log = new ControlLog(new RedisNames("centrifugo"), scheduler, () -> null);
+        RedisBackend shard = heldReads();
+        log.started(shard);
+        answers.get(0).complete(emptyLog());
+        assertThat(log.live(new StreamId(7, 0))).isTrue();
+        log.lost();
+        log.resubscribed(shard);
+        answers.get(1).complete(emptyLog());
+        assertThat(log.pending()).succeedsWithin(5, TimeUnit.SECONDS);
+
+        assertThat(log.live(new StreamId(9, 0))).isTrue();
+        log.lost();
+        log.resubscribed(shard);
+
+        assertThat(readsFrom).containsExactly("+", "7-1", "9-1");
+    }
+}
