@@ -53,8 +53,6 @@ final class ControlLog {
     static final int MAX_RECOVERED = 2 * LENGTH;
     /** Live ids remembered while a recovery is due or reads; past it, later ones are not, and may apply twice. */
     static final int MAX_REMEMBERED = 4 * LENGTH;
-    /** At most this many reads of the log from one watermark: drops while it reads make it read again. */
-    static final int MAX_PASSES = 3;
     /** A read that fails is tried again this often, at most {@link #MAX_ATTEMPTS} times (30 s). */
     private static final long RETRY_MILLIS = 300;
     private static final int MAX_ATTEMPTS = 100;
@@ -85,10 +83,8 @@ final class ControlLog {
     /** The recovery now reading; a later one makes earlier ones stop. 0: none. */
     private long recovery;
     private long recoveries;
-    /** A message was dropped while the recovery now reading reads. */
+    /** A message was dropped while the recovery now reading reads: it reads on from where it is, once at the end. */
     private boolean again;
-    /** Reads of the log from the same watermark in this recovery (one more for each drop while it read). */
-    private int passes;
     private int recovered;
     /** Completes when no recovery is due or reading. */
     private CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
@@ -213,16 +209,12 @@ final class ControlLog {
             endGap();
             return;
         }
-        if (recovery == 0) {
-            recovered = 0;
-            passes = 0;
-            if (done.isDone()) {
-                done = new CompletableFuture<>();
-            }
+        recovered = 0;
+        if (done.isDone()) {
+            done = new CompletableFuture<>();
         }
         recovery = ++recoveries;
         again = false;
-        passes++;
         readFrom(shard, recovery, watermark, true, 1);
     }
 
@@ -254,7 +246,7 @@ final class ControlLog {
             if (attempt < MAX_ATTEMPTS && later(() -> readFrom(shard, id, after, first, attempt + 1))) {
                 return;
             }
-            finish(shard, id, "the control log could not be read: " + ShardClient.unwrap(e));
+            finish(shard, id, after, "the control log could not be read: " + ShardClient.unwrap(e));
             return;
         }
         if (first && after.isAfter(StreamId.ZERO) && page.first != null && page.first.isAfter(after)) {
@@ -270,7 +262,8 @@ final class ControlLog {
         if (more) {
             readFrom(shard, id, last, false, 1);
         } else {
-            finish(shard, id, page.entries.size() == PAGE ? "it stopped after " + MAX_RECOVERED + " messages" : null);
+            finish(shard, id, last,
+                    page.entries.size() == PAGE ? "it stopped after " + MAX_RECOVERED + " messages" : null);
         }
     }
 
@@ -296,10 +289,11 @@ final class ControlLog {
     }
 
     /**
-     * Ends recovery {@code id}: the watermark moves past everything applied, unless a message was dropped meanwhile,
-     * in which case another recovery reads again from the same watermark. {@code failure}: null on success.
+     * Ends recovery {@code id}, whose last read ended at {@code last}: the watermark moves past everything applied,
+     * unless a message was dropped meanwhile, in which case it reads on from {@code last} (the dropped message was in
+     * the log before it arrived, so either that read had it, or it comes after). {@code failure}: null on success.
      */
-    private void finish(RedisBackend shard, long id, String failure) {
+    private void finish(RedisBackend shard, long id, StreamId last, String failure) {
         CompletableFuture<Void> ended;
         int count;
         boolean twice;
@@ -307,12 +301,10 @@ final class ControlLog {
             if (recovery != id) {
                 return;
             }
-            if (failure == null && again) {
-                if (passes < MAX_PASSES) {
-                    recover(shard);
-                    return;
-                }
-                failure = "control messages kept being dropped while it read";
+            if (failure == null && again && recovered < MAX_RECOVERED) {
+                again = false;
+                readFrom(shard, id, last, false, 1);
+                return;
             }
             if (!applied.isEmpty() && (watermark == null || applied.last().isAfter(watermark))) {
                 watermark = applied.last();
