@@ -2,6 +2,7 @@ package dev.rotor.engine.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rotor.testing.LogCapture;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link ControlLog}'s gap and watermark with its reads of the log held by hand: a backend whose scripts answer when
@@ -21,6 +23,8 @@ class ControlLogTest {
     private final List<String> readsFrom = new ArrayList<>();
     private final List<CompletableFuture<Object>> answers = new ArrayList<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    @RegisterExtension
+    final LogCapture warnings = new LogCapture(ControlLog.class);
 
     @AfterEach
     void stop() {
@@ -86,6 +90,27 @@ class ControlLogTest {
         answers.get(2).complete(emptyLog());
         assertThat(second).succeedsWithin(5, TimeUnit.SECONDS);
         assertThat(log.live(new StreamId(5000, 0))).as("applied once").isFalse();
+    }
+
+    @Test
+    void liveIdsRememberedDuringAGapStopAtTheBoundAndTheRecoverySaysSo() throws Exception {
+        ControlLog log = new ControlLog(new RedisNames("centrifugo"), scheduler, () -> null);
+        RedisBackend shard = heldReads();
+        log.started(shard);
+        answers.get(0).complete(emptyLog());
+        log.lost();
+        int beyond = ControlLog.MAX_REMEMBERED + 10;
+        for (int i = 1; i <= beyond; i++) {
+            assertThat(log.live(new StreamId(i, 0))).isTrue(); // whoever writes to Redis can send without end
+        }
+        log.resubscribed(shard);
+        answers.get(1).complete(emptyLog());
+        assertThat(log.pending()).succeedsWithin(5, TimeUnit.SECONDS);
+
+        assertThat(warnings.messages()).anyMatch(m -> m.startsWith("Redis: more control messages arrived during a"
+                + " recovery than it remembers (" + ControlLog.MAX_REMEMBERED + ")"));
+        assertThat(log.live(new StreamId(1, 0))).as("remembered: applied once").isFalse();
+        assertThat(log.live(new StreamId(beyond, 0))).as("past the bound: not remembered").isTrue();
     }
 
     @Test
