@@ -99,7 +99,10 @@ public final class ClientSession {
      * most of the time (an empty map would cost every connection 48 bytes). Guarded by {@code this}.
      */
     private Map<String, Hold> holds;
-    /** Bytes of all held pushes, counted against {@code client_queue_max_size}. Guarded by {@code this}. */
+    /**
+     * Bytes of all held pushes and of the pushes waiting in {@link #afterReplies}, counted against
+     * {@code client_queue_max_size}. Guarded by {@code this}.
+     */
     private long heldBytes;
     /** Uids kept by the filters of released holds, at most {@link Hold#SESSION_FILTER_MAX}. Guarded by {@code this}. */
     private int filterUids;
@@ -350,14 +353,26 @@ public final class ClientSession {
         // the push of an unsubscribe that ended a subscribe in flight came after the subscribe's reply, and the client
         // ended unsubscribed; sent at once, it came first and the client took the later reply for a subscription
         if (repliesOwed) {
+            boolean overflow = false;
             synchronized (this) {
                 if (repliesOwed) {
-                    if (afterReplies == null) {
-                        afterReplies = new ArrayList<>(2);
+                    // §10's bound, as for held pushes: the API can repeat an unsubscribe for as long as a frame
+                    // takes, and every call adds a push (v1 sends it subscribed or not)
+                    if (transport.queuedBytes() + heldBytes + push.length > queueMaxSize) {
+                        overflow = true;
+                    } else {
+                        if (afterReplies == null) {
+                            afterReplies = new ArrayList<>(2);
+                        }
+                        afterReplies.add(push);
+                        heldBytes += push.length;
+                        return;
                     }
-                    afterReplies.add(push);
-                    return;
                 }
+            }
+            if (overflow) {
+                close(Disconnect.SLOW);
+                return;
             }
         }
         send(push);
@@ -376,6 +391,9 @@ public final class ClientSession {
                 if (out == null) {
                     repliesOwed = false;
                     return;
+                }
+                for (byte[] push : out) {
+                    heldBytes -= push.length;
                 }
             }
             for (byte[] push : out) {

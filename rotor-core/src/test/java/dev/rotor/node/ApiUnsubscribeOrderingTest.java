@@ -176,4 +176,49 @@ class ApiUnsubscribeOrderingTest {
         two.a().assertNoFrame(); // before the fix: the push, before the close
         two.o().assertNoFrame();
     }
+
+    @Test
+    void pushesWaitingForTheRepliesCountAgainstTheQueueLimitAndCloseTheClientAsSlowPastIt() {
+        node.reconfigure(b -> b.clientQueueMaxSize(300));
+        TwoSubscribing two = twoSubscribingAndAUnsubscribed(); // one push of ~70 bytes waits
+        TestClient c = two.a();
+        c.transport().setQueuedBytes(200);
+        assertThat(c.closedWith()).isNull();
+        apiUnsubscribe("a", ROOM); // v1 sends the push again, subscribed or not: past 300 with what waits and is queued
+        assertThat(c.closedWith()).isEqualTo(Disconnect.SLOW); // before the fix: every push kept, without a bound
+        gates.subscribes.remove().complete(null);
+        assertThat(two.aFrame()).isCompleted();
+        c.assertNoFrame();
+        assertOtherSubscribed(two);
+    }
+
+    /** The other client of {@link #twoSubscribingAndAUnsubscribed} got its join and its reply, and no more. */
+    private static void assertOtherSubscribed(TwoSubscribing two) {
+        assertThat(two.oFrame()).isCompleted();
+        TestClient o = two.o();
+        assertThat(o.next()).startsWith(json("{'method':'join'")).contains(o.clientId());
+        assertThat(o.next()).isEqualTo(Frames.subscribeOk("1", ROOM));
+        o.assertNoFrame();
+    }
+
+    @Test
+    void pushesWrittenAfterTheRepliesNoLongerCountAgainstTheQueueLimit() {
+        node.reconfigure(b -> b.clientQueueMaxSize(300));
+        TwoSubscribing two = twoSubscribingAndAUnsubscribed();
+        TestClient c = two.a();
+        apiUnsubscribe("a", ROOM);
+        gates.subscribes.remove().complete(null);
+        assertReplyThenPushes(two.aFrame(), c, Frames.subscribeOk("1", ROOM), ROOM, ROOM);
+        assertOtherSubscribed(two);
+        // the next frame's waiting pushes start from nothing: two fit beside a 100-byte queue (before the fix to
+        // the count, the first frame's two were still counted and the second push here closed the client)
+        CompletableFuture<Void> frame = c.start(Frames.subscribe("2", "room:y"));
+        c.transport().setQueuedBytes(100);
+        apiUnsubscribe("a", ROOM);
+        apiUnsubscribe("a", ROOM);
+        assertThat(c.closedWith()).isNull();
+        gates.subscribes.remove().complete(null);
+        assertThat(c.next()).startsWith(json("{'method':'join'")).contains(c.clientId()); // its own, as in v1
+        assertReplyThenPushes(frame, c, Frames.subscribeOk("2", "room:y"), ROOM, ROOM);
+    }
 }
