@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sharded PUB/SUB subscriptions (SSUBSCRIBE, Redis 7) of one node on a Redis Cluster: one PUB/SUB connection per
@@ -42,6 +44,7 @@ import java.util.function.Supplier;
  * <p>Thread-safe: the maps are guarded by {@code lock}; Redis I/O and callbacks run outside it.
  */
 final class ClusterSubscriptions {
+    private static final Logger log = LoggerFactory.getLogger(ClusterSubscriptions.class);
     static final long RECONCILE_MILLIS = 500;
 
     /** A wanted subscription: the Redis channels of one Rotor channel (null for an always-on channel), one slot. */
@@ -297,6 +300,7 @@ final class ClusterSubscriptions {
                 return true;
             });
             Set<String> placedNow = new HashSet<>();
+            Map<String, List<CompletableFuture<Boolean>>> restoredBy = new HashMap<>();
             for (String key : orphans) {
                 Wanted w = wanted.get(key);
                 Node node = ownerLocked(w.slot());
@@ -305,7 +309,10 @@ final class ClusterSubscriptions {
                 }
                 placement.put(key, node);
                 placedNow.add(key);
+                CompletableFuture<Boolean> restored = new CompletableFuture<>();
+                restoredBy.computeIfAbsent(node.address, a -> new ArrayList<>()).add(restored);
                 io.add(() -> node.send(true, w.redisChannels()).whenComplete((v, e) -> {
+                    restored.complete(e == null && w.channel() != null);
                     if (e != null) {
                         orphan(key, w, node);
                         return;
@@ -323,8 +330,23 @@ final class ClusterSubscriptions {
                 }));
             }
             orphans.removeAll(placedNow);
+            restoredBy.forEach(ClusterSubscriptions::logRestored);
         }
         io.forEach(Runnable::run);
+    }
+
+    /**
+     * One line per master and reconcile pass once its SSUBSCRIBEs are answered, not one per channel: a failover
+     * restores every channel of the failed master's slots at once.
+     */
+    private static void logRestored(String address, List<CompletableFuture<Boolean>> restored) {
+        CompletableFuture.allOf(restored.toArray(CompletableFuture[]::new)).thenRun(() -> {
+            long channels = restored.stream().filter(CompletableFuture::join).count();
+            if (channels > 0) {
+                log.info("Redis Cluster: PUB/SUB subscriptions back on master {}: re-subscribed to {} channels",
+                        address, channels);
+            }
+        });
     }
 
     /** PINGs every node connection; one that does not answer within {@code timeout} counts as down until it does. */
