@@ -2,6 +2,11 @@ package dev.rotor.engine.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rotor.engine.EngineListener;
+import dev.rotor.protocol.ClientInfo;
+import dev.rotor.protocol.ControlMessage;
+import dev.rotor.protocol.Message;
+import dev.rotor.protocol.RawJson;
 import dev.rotor.testing.LogCapture;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -130,5 +137,72 @@ class ControlLogTest {
         log.resubscribed(shard);
 
         assertThat(readsFrom).containsExactly("+", "7-1", "9-1");
+    }
+
+    /** A full page of the log: {@link ControlLog#PAGE} entries with ids {@code from-0} on, each a control message. */
+    private static List<Object> fullPage(long from) {
+        byte[] message = WireCodec.encodeControl(new ControlMessage("another-node", "disconnect",
+                RawJson.of("{\"user\":\"u\"}")));
+        List<Object> entries = new ArrayList<>();
+        for (long i = from; i < from + ControlLog.PAGE; i++) {
+            entries.add(List.of(bytes(i + "-0"), List.of(bytes("m"), message)));
+        }
+        List<Object> reply = new ArrayList<>();
+        reply.add(bytes("1-0"));
+        reply.add(bytes((from + ControlLog.PAGE - 1) + "-0"));
+        reply.add(entries);
+        return reply;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void oneRecoveryStopsAfterItsBoundWhileAppendsGoOnAndSaysSo() throws Exception {
+        AtomicInteger applied = new AtomicInteger();
+        EngineListener counting = new EngineListener() {
+            @Override public void onMessage(Message message) { }
+            @Override public void onJoin(String channel, ClientInfo info) { }
+            @Override public void onLeave(String channel, ClientInfo info) { }
+            @Override public void onControl(ControlMessage message) { applied.incrementAndGet(); }
+            @Override public void onAdmin(ControlMessage message) { }
+        };
+        ControlLog log = new ControlLog(new RedisNames("centrifugo"), scheduler, () -> counting);
+        RedisBackend shard = heldReads();
+        log.started(shard);
+        answers.get(0).complete(emptyLog());
+        log.lost();
+        CompletableFuture<Void> recovery = log.resubscribed(shard);
+        // every read finds a full page: whoever writes to Redis appends as fast as the node reads
+        int pages = (ControlLog.MAX_RECOVERED + ControlLog.PAGE - 1) / ControlLog.PAGE;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (int read = 1; !recovery.isDone() && read <= pages + 1; read++) {
+            while (answersMade() <= read && !recovery.isDone()) {
+                assertThat(System.nanoTime() - deadline).as("the next read in time").isNegative();
+                LockSupport.parkNanos(100_000);
+            }
+            if (!recovery.isDone()) {
+                answer(read).complete(fullPage(1 + (long) (read - 1) * ControlLog.PAGE));
+            }
+        }
+        assertThat(recovery).succeedsWithin(5, TimeUnit.SECONDS);
+
+        assertThat(answersMade()).as("the reads at start and of the recovery").isEqualTo(1 + pages);
+        assertThat(applied.get()).isEqualTo(pages * ControlLog.PAGE).isGreaterThanOrEqualTo(ControlLog.MAX_RECOVERED);
+        assertThat(warnings.messages()).anyMatch(m -> m.contains("it stopped after " + ControlLog.MAX_RECOVERED
+                + " messages"));
+    }
+
+    private CompletableFuture<Object> answer(int read) {
+        synchronized (readsFrom) {
+            return answers.get(read);
+        }
+    }
+
+    private int answersMade() {
+        synchronized (readsFrom) {
+            return answers.size();
+        }
     }
 }
