@@ -6,17 +6,21 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An HTTP server on a free loopback port that answers every request with {@code 200} and a body that does not end
  * the way a client expects: endless (64 KiB chunks up to 1 GiB) or dripping (one byte every 100 ms for a minute),
- * for tests of the clients that read answers from peers. It counts what it sent until the client left. Thread-safe.
+ * for tests of the clients that read answers from peers; or with given bodies in turn, e.g. one built to be costly to
+ * parse and then a valid one. It counts what it sent until the client left. Thread-safe.
  */
 public final class HostileHttpServer implements AutoCloseable {
     /** What an endless answer sends at most if the client keeps reading. */
@@ -26,22 +30,43 @@ public final class HostileHttpServer implements AutoCloseable {
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final AtomicLong sent = new AtomicLong();
     private final CountDownLatch finished = new CountDownLatch(1);
+    /** Null for an endless or dripping server; else the bodies to answer with, in turn (the last one repeated). */
+    private final List<String> bodies;
+    private final AtomicInteger answered = new AtomicInteger();
 
-    private HostileHttpServer(boolean endless) throws IOException {
+    private HostileHttpServer(boolean endless, List<String> bodies) throws IOException {
+        this.bodies = bodies;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", exchange -> answer(exchange, endless));
+        server.createContext("/", exchange -> {
+            if (bodies != null) {
+                answerInTurn(exchange);
+            } else {
+                answer(exchange, endless);
+            }
+        });
         server.setExecutor(threads);
         server.start();
     }
 
     /** Answers with a body of up to {@link #ENDLESS} bytes, chunked (no length announced). */
     public static HostileHttpServer endless() throws IOException {
-        return new HostileHttpServer(true);
+        return new HostileHttpServer(true, null);
     }
 
     /** Answers with a body of one byte ({@code [}) every 100 ms, for a minute. */
     public static HostileHttpServer dripping() throws IOException {
-        return new HostileHttpServer(false);
+        return new HostileHttpServer(false, null);
+    }
+
+    /**
+     * Answers the first request with the first body (UTF-8, its length announced), the next with the next, and so on;
+     * the last body is repeated.
+     */
+    public static HostileHttpServer answering(String... bodies) throws IOException {
+        if (bodies.length == 0) {
+            throw new IllegalArgumentException("at least one body");
+        }
+        return new HostileHttpServer(false, List.of(bodies));
     }
 
     /** {@code http://127.0.0.1:<port>}. */
@@ -57,6 +82,17 @@ public final class HostileHttpServer implements AutoCloseable {
     /** Body bytes sent so far. */
     public long sent() {
         return sent.get();
+    }
+
+    private void answerInTurn(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            exchange.getRequestBody().readAllBytes();
+            String body = bodies.get(Math.min(answered.getAndIncrement(), bodies.size() - 1));
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            sent.addAndGet(bytes.length);
+        }
     }
 
     private void answer(HttpExchange exchange, boolean endless) throws IOException {

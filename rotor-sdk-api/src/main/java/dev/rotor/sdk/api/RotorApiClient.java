@@ -2,7 +2,9 @@ package dev.rotor.sdk.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
 import dev.rotor.protocol.BoundedBody;
+import dev.rotor.protocol.BoundedJson;
 import dev.rotor.protocol.ClientInfo;
 import dev.rotor.protocol.Message;
 import dev.rotor.protocol.Signatures;
@@ -35,7 +37,6 @@ import java.util.concurrent.CompletableFuture;
 public final class RotorApiClient {
     /** {@link Builder#maxResponseSize}'s default. */
     public static final int DEFAULT_MAX_RESPONSE_SIZE = 64 << 20;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final URI endpoint;
     private final String secret;
@@ -43,6 +44,8 @@ public final class RotorApiClient {
     private final HttpClient http;
     private final Duration timeout;
     private final HttpResponse.BodyHandler<String> bodies;
+    /** Parses answers within {@link BoundedJson}'s constraints for {@code maxResponseSize}. */
+    private final ObjectMapper json;
 
     private RotorApiClient(Builder b) {
         this.endpoint = apiEndpoint(b.address);
@@ -50,6 +53,7 @@ public final class RotorApiClient {
         this.insecure = b.insecure;
         this.timeout = b.timeout;
         this.bodies = BoundedBody.ofString(b.maxResponseSize, b.timeout);
+        this.json = BoundedJson.mapper(b.maxResponseSize);
         this.http = b.http != null ? b.http
                 : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(b.timeout).build();
     }
@@ -160,11 +164,15 @@ public final class RotorApiClient {
                 });
     }
 
-    private static List<ApiResult> parse(String body, int expected) {
+    private List<ApiResult> parse(String body, int expected) {
         JsonNode array;
         try {
-            array = MAPPER.readTree(body);
+            array = json.readTree(body);
         } catch (IOException e) {
+            String limit = BoundedJson.limitExceeded(e);
+            if (limit != null) {
+                throw new RotorApiException("response from server past a parse limit: " + limit, e);
+            }
             throw new RotorApiException("malformed response returned from server", e);
         }
         if (array == null || !array.isArray() || array.size() != expected) {
@@ -177,7 +185,7 @@ public final class RotorApiClient {
             results.add(new ApiResult(r.path("method").asText(),
                     error == null || error.isNull() ? null : error.asText(),
                     advice == null || advice.isNull() ? null : advice.asText(),
-                    r.has("body") ? r.get("body") : MAPPER.nullNode()));
+                    r.has("body") ? r.get("body") : NullNode.getInstance()));
         }
         return results;
     }

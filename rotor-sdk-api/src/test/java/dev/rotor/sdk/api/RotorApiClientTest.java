@@ -3,10 +3,12 @@ package dev.rotor.sdk.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rotor.protocol.Message;
 import dev.rotor.testkit.HostileHttpServer;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -79,6 +81,51 @@ class RotorApiClientTest {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
             assertThat(server.awaitFinished(Duration.ofSeconds(10))).as("the connection was closed").isTrue();
             assertThat(server.sent()).as("bytes dripped before the client closed").isLessThan(600);
+        }
+    }
+
+    /**
+     * Answers past a parse limit (BoundedJson's, for {@code maxResponseSize}) fail their request with the limit named,
+     * before a tree is built, and the client goes on: the next answer is read. Before, the answer of 300,000 empty
+     * objects (900 KB, some 25 MB as a tree) came back as 300,000 channels.
+     */
+    @Test
+    void answersPastAParseLimitFailTheirRequestAndTheClientGoesOn() throws Exception {
+        try (HostileHttpServer server = HostileHttpServer.answering(
+                "[{\"method\":\"channels\",\"body\":{\"data\":[" + "{},".repeat(300_000) + "{}]}}]",
+                "[{\"method\":\"channels\",\"body\":{\"data\":" + "[".repeat(1004) + "]".repeat(1004) + "}}]",
+                "[{\"method\":\"channels\",\"body\":{\"data\":[\"news\"]}}]")) {
+            RotorApiClient c = RotorApiClient.builder(server.address(), "s").maxResponseSize(1 << 20).build();
+            assertThatThrownBy(() -> c.channels().get(30, TimeUnit.SECONDS)).cause()
+                    .isInstanceOf(RotorApiException.class)
+                    .hasMessageStartingWith("response from server past a parse limit: Token count (262145) exceeds the"
+                            + " maximum allowed (262144");
+            assertThatThrownBy(() -> c.channels().get(30, TimeUnit.SECONDS)).cause()
+                    .isInstanceOf(RotorApiException.class)
+                    .hasMessageStartingWith("response from server past a parse limit: Document nesting depth (1007)"
+                            + " exceeds the maximum allowed (1006");
+            assertThat(c.channels().get(30, TimeUnit.SECONDS)).containsExactly("news");
+        }
+    }
+
+    /**
+     * What a server may legitimately answer stays within the parse limits: a string longer than Jackson's own bound
+     * (20,000,000 characters) in an answer within {@code maxResponseSize} (64 MiB by default), and the deepest
+     * connection info Rotor accepts (1000 levels) in a history answer (1006 levels). Before, Jackson's defaults
+     * refused both.
+     */
+    @Test
+    void theLongestStringAndTheDeepestInfoAServerMayAnswerPass() throws Exception {
+        String longString = "\"" + "x".repeat(20_000_001) + "\"";
+        String deep = "[".repeat(1000) + "]".repeat(1000);
+        try (HostileHttpServer server = HostileHttpServer.answering("[{\"method\":\"history\",\"body\":{\"channel\":"
+                + "\"news\",\"data\":[{\"uid\":\"u1\",\"channel\":\"news\",\"data\":" + longString + ",\"info\":"
+                + "{\"user\":\"42\",\"client\":\"c1\",\"default_info\":" + deep + "}}]}}]")) {
+            RotorApiClient c = RotorApiClient.builder(server.address(), "s").build();
+            List<Message> history = c.history("news").get(30, TimeUnit.SECONDS);
+            assertThat(history).hasSize(1);
+            assertThat(history.get(0).data().toString()).isEqualTo(longString);
+            assertThat(history.get(0).info().defaultInfo().toString()).isEqualTo(deep);
         }
     }
 }

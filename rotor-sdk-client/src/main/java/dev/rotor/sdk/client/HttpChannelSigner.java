@@ -3,6 +3,7 @@ package dev.rotor.sdk.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rotor.protocol.BoundedBody;
+import dev.rotor.protocol.BoundedJson;
 import dev.rotor.protocol.JsonWriter;
 import java.io.IOException;
 import java.net.URI;
@@ -26,9 +27,10 @@ import java.util.concurrent.CompletableFuture;
 public final class HttpChannelSigner implements ChannelSigner {
     /** {@link Builder#maxResponseSize}'s default. */
     public static final int DEFAULT_MAX_RESPONSE_SIZE = 1 << 20;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final URI endpoint;
+    /** Parses answers within {@link BoundedJson}'s constraints for {@code maxResponseSize}. */
+    private final ObjectMapper json;
     private final Map<String, String> headers;
     private final HttpClient http;
     private final Duration timeout;
@@ -39,6 +41,7 @@ public final class HttpChannelSigner implements ChannelSigner {
         this.headers = Map.copyOf(b.headers);
         this.timeout = b.timeout;
         this.bodies = BoundedBody.ofString(b.maxResponseSize, b.timeout);
+        this.json = BoundedJson.mapper(b.maxResponseSize);
         this.http = b.http != null ? b.http : HttpClient.newBuilder().connectTimeout(b.timeout).build();
     }
 
@@ -82,9 +85,11 @@ public final class HttpChannelSigner implements ChannelSigner {
     private Map<String, ChannelSign> parse(String body, List<String> channels) {
         JsonNode root;
         try {
-            root = MAPPER.readTree(body);
+            root = json.readTree(body);
         } catch (IOException e) {
-            throw new RotorClientException("auth endpoint " + endpoint + " returned invalid JSON", e);
+            String limit = BoundedJson.limitExceeded(e);
+            throw new RotorClientException("auth endpoint " + endpoint + (limit != null
+                    ? " returned JSON past a parse limit: " + limit : " returned invalid JSON"), e);
         }
         Map<String, ChannelSign> out = new LinkedHashMap<>();
         for (String channel : channels) {

@@ -3,6 +3,7 @@ package dev.rotor.sdk.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rotor.protocol.Message;
 import dev.rotor.sdk.client.internal.RealRotorClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -232,6 +233,80 @@ class HostileServerIT {
             RotorClient client = connectedToNews(server, events);
             try {
                 assertThat(Events.await(events.messages, 1).get(0).data().toString()).isEqualTo("\"\u20ac\"");
+            } finally {
+                client.close();
+            }
+        }
+    }
+
+    /**
+     * Frames past a parse limit (BoundedJson's, for {@code maxMessageSize}) are reported like any unreadable frame and
+     * dropped, and the connection goes on: the subscribe reply and the push behind them arrive. A frame of 600,002
+     * tokens in 900 KB would cost some 25 MB as a tree; before, it was parsed (and ignored, having no uid).
+     */
+    @Test
+    void framesPastAParseLimitAreReportedAndTheConnectionGoesOn() throws Exception {
+        try (ScriptedWsServer server = new ScriptedWsServer((peer, n) -> {
+            peer.acceptConnect("c" + n);
+            JsonNode subscribe = peer.readCommand("subscribe");
+            peer.sendText("[" + "{},".repeat(300_000) + "{}]");
+            peer.sendText("[".repeat(1007) + "]".repeat(1007));
+            peer.reply(subscribe, "{\"channel\":\"news\"}");
+            peer.sendText(push("news", 1));
+            peer.readUntilClosed();
+        })) {
+            Events events = new Events();
+            RotorClient client = RotorClient.create(config(server, events).maxMessageSize(MAX_MESSAGE).build());
+            client.subscribe("news", events);
+            client.connect();
+            try {
+                assertThat(Events.awaitMatch(events.errors, e -> e.getMessage().contains("Token count")))
+                        .hasMessageStartingWith("frame from server past a parse limit (Token count (262145) exceeds"
+                                + " the maximum allowed (262144");
+                assertThat(Events.awaitMatch(events.errors, e -> e.getMessage().contains("nesting depth")))
+                        .hasMessageStartingWith("frame from server past a parse limit (Document nesting depth (1007)"
+                                + " exceeds the maximum allowed (1006");
+                Events.await(events.subscribed, 1);
+                assertThat(Events.await(events.messages, 1)).extracting(m -> m.data().toString()).containsExactly("1");
+                assertThat(events.disconnects).isEmpty();
+                assertThat(events.errors).hasSize(2);
+                assertThat(server.accepted()).isEqualTo(1);
+            } finally {
+                client.close();
+            }
+        }
+    }
+
+    /**
+     * What a server may legitimately send stays within the parse limits: a string longer than Jackson's own bound
+     * (20,000,000 characters) in a message that fits {@code maxMessageSize}, and the deepest connection info the Rotor
+     * server accepts (1000 levels) in the deepest answer it comes back in (a history reply in an array frame, 1006
+     * levels). Before, Jackson's defaults refused both (string length 20,000,000, depth 1000).
+     */
+    @Test
+    void theLongestStringAndTheDeepestInfoAServerMaySendPass() throws Exception {
+        String longString = "\"" + "x".repeat(20_000_001) + "\"";
+        String deep = "[".repeat(1000) + "]".repeat(1000);
+        try (ScriptedWsServer server = new ScriptedWsServer((peer, n) -> {
+            peer.acceptConnect("c" + n);
+            peer.reply(peer.readCommand("subscribe"), "{\"channel\":\"news\"}");
+            peer.sendText("{\"method\":\"message\",\"body\":{\"uid\":\"u1\",\"channel\":\"news\",\"data\":"
+                    + longString + "}}");
+            JsonNode history = peer.readCommand("history");
+            peer.sendText("[{\"uid\":\"" + history.path("uid").asText() + "\",\"method\":\"history\",\"body\":"
+                    + "{\"channel\":\"news\",\"data\":[{\"uid\":\"u2\",\"channel\":\"news\",\"data\":1,"
+                    + "\"info\":{\"user\":\"42\",\"client\":\"c1\",\"default_info\":" + deep + "}}]}}]");
+            peer.readUntilClosed();
+        })) {
+            Events events = new Events();
+            RotorClient client = RotorClient.create(config(server, events).maxMessageSize(24 << 20).build());
+            Subscription news = client.subscribe("news", events);
+            client.connect();
+            try {
+                assertThat(Events.await(events.messages, 1).get(0).data().toString()).isEqualTo(longString);
+                List<Message> history = news.history().get(Events.WAIT.toSeconds(), TimeUnit.SECONDS);
+                assertThat(history).extracting(m -> m.info().defaultInfo().toString()).containsExactly(deep);
+                assertThat(events.errors).isEmpty();
             } finally {
                 client.close();
             }

@@ -36,4 +36,20 @@ class HttpChannelSignerTest {
             assertThat(backend.awaitFinished(Duration.ofSeconds(10))).as("the connection was closed").isTrue();
         }
     }
+
+    /** An answer past a parse limit (BoundedJson's, for maxResponseSize) fails the sign; the next answer is read. */
+    @Test
+    void anAnswerPastAParseLimitFailsTheSignAndTheSignerGoesOn() throws Exception {
+        try (HostileHttpServer backend = HostileHttpServer.answering(
+                "{\"$private\":{\"sign\":\"abc\",\"info\":[" + "{},".repeat(300) + "{}]}}",
+                "{\"$private\":{\"sign\":\"abc\"}}")) {
+            HttpChannelSigner signer = HttpChannelSigner.builder(backend.address() + "/auth").maxResponseSize(1000)
+                    .build();
+            assertThatThrownBy(() -> signer.sign("client-1", "$private").get(30, TimeUnit.SECONDS)).cause()
+                    .isInstanceOf(RotorClientException.class)
+                    .hasMessageContaining("returned JSON past a parse limit: Token count (251) exceeds the maximum"
+                            + " allowed (250");
+            assertThat(signer.sign("client-1", "$private").get(30, TimeUnit.SECONDS)).isEqualTo(new ChannelSign("abc", ""));
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.rotor.sdk.client.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rotor.protocol.BoundedJson;
 import dev.rotor.protocol.JsonCodec;
 import dev.rotor.protocol.JsonWriter;
 import dev.rotor.sdk.client.Credentials;
@@ -17,7 +18,8 @@ import java.util.function.Consumer;
  * Thread-safe (stateless).
  */
 final class Frames {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** For close reasons, which RFC 6455 §5.5 bounds to 123 bytes. */
+    private static final ObjectMapper CLOSE_REASONS = BoundedJson.mapper(123);
 
     private Frames() {
     }
@@ -100,12 +102,20 @@ final class Frames {
 
     // ---- decoding ------------------------------------------------------------------------------------------
 
-    /** The reply and push objects of one frame (an object, or an array of objects). */
-    static List<JsonNode> parse(String frame) {
+    /**
+     * The reply and push objects of one frame (an object, or an array of objects), parsed by {@code mapper}: a
+     * {@link BoundedJson#mapper} for the client's {@code maxMessageSize}.
+     */
+    static List<JsonNode> parse(ObjectMapper mapper, String frame) {
         JsonNode root;
         try {
-            root = MAPPER.readTree(frame);
+            root = mapper.readTree(frame);
         } catch (IOException e) {
+            String limit = BoundedJson.limitExceeded(e);
+            if (limit != null) {
+                throw new RotorClientException("frame from server past a parse limit (" + limit + "): "
+                        + abbreviate(frame), e);
+            }
             throw new RotorClientException("unreadable frame from server: " + abbreviate(frame), e);
         }
         if (root != null && root.isObject()) {
@@ -130,7 +140,7 @@ final class Frames {
             return null;
         }
         try {
-            JsonNode n = MAPPER.readTree(closeReason);
+            JsonNode n = CLOSE_REASONS.readTree(closeReason);
             return n != null && n.has("reason") ? n : null;
         } catch (IOException e) {
             return null;

@@ -1,6 +1,8 @@
 package dev.rotor.sdk.client.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rotor.protocol.BoundedJson;
 import dev.rotor.protocol.JsonWriter;
 import dev.rotor.sdk.client.ChannelSign;
 import dev.rotor.sdk.client.ChannelSigner;
@@ -59,6 +61,8 @@ public final class RealRotorClient implements RotorClient {
     private final ConnectionListener listener;
     final Dispatcher dispatcher;
     private final HttpClient http;
+    /** Parses the server's messages within {@link BoundedJson}'s constraints for {@code maxMessageSize}. */
+    private final ObjectMapper json;
     private final PendingReplies pending = new PendingReplies();
     private final CompletableFuture<Void> firstConnect = new CompletableFuture<>();
     final Object lock = new Object();
@@ -90,6 +94,7 @@ public final class RealRotorClient implements RotorClient {
         this.config = config;
         this.listener = config.listener();
         this.dispatcher = new Dispatcher(config.callbackExecutor());
+        this.json = BoundedJson.mapper(config.maxMessageSize());
         this.http = config.httpClient() != null ? config.httpClient()
                 : HttpClient.newBuilder().connectTimeout(config.connectTimeout()).build();
     }
@@ -737,7 +742,7 @@ public final class RealRotorClient implements RotorClient {
         }
         List<JsonNode> objects;
         try {
-            objects = Frames.parse(text);
+            objects = Frames.parse(json, text);
         } catch (RotorClientException e) {
             dispatcher.dispatch(() -> listener.onError(e));
             return;

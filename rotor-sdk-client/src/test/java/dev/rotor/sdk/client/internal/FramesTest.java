@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rotor.protocol.BoundedJson;
 import dev.rotor.protocol.TreeDecoding;
 import dev.rotor.protocol.Message;
 import dev.rotor.sdk.client.ConnectionListener.DisconnectEvent;
 import dev.rotor.sdk.client.Credentials;
+import dev.rotor.sdk.client.RotorClientConfig;
 import dev.rotor.sdk.client.RotorClientException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** Command encoding, frame decoding and reply correlation by uid, without a network. */
 class FramesTest {
+    private static final ObjectMapper JSON = BoundedJson.mapper(RotorClientConfig.DEFAULT_MAX_MESSAGE_SIZE);
 
     @Test
     void commandsAreEncodedAsV1ObjectsAndSeveralMakeAnArrayFrame() {
@@ -48,7 +52,7 @@ class FramesTest {
         PendingReplies.Registration c = pending.register();
         assertThat(List.of(a.uid(), b.uid(), c.uid())).containsExactly("1", "2", "3");
 
-        List<JsonNode> frame = Frames.parse("[{\"uid\":\"3\",\"method\":\"ping\"},"
+        List<JsonNode> frame = Frames.parse(JSON, "[{\"uid\":\"3\",\"method\":\"ping\"},"
                 + "{\"uid\":\"1\",\"method\":\"presence\",\"body\":{\"channel\":\"x\",\"data\":{}}},"
                 + "{\"uid\":\"2\",\"method\":\"publish\",\"error\":\"permission denied\",\"advice\":\"fix\","
                 + "\"body\":{\"channel\":\"x\",\"status\":false}},"
@@ -71,8 +75,8 @@ class FramesTest {
         PendingReplies pending = new PendingReplies();
         PendingReplies.Registration a = pending.register();
         pending.fail(a.uid(), new RotorClientException.Timeout("late"));
-        assertThat(pending.complete(Frames.parse("{\"uid\":\"1\",\"method\":\"ping\"}").get(0))).isFalse();
-        assertThat(pending.complete(Frames.parse("{\"uid\":\"99\",\"method\":\"ping\"}").get(0))).isFalse();
+        assertThat(pending.complete(Frames.parse(JSON, "{\"uid\":\"1\",\"method\":\"ping\"}").get(0))).isFalse();
+        assertThat(pending.complete(Frames.parse(JSON, "{\"uid\":\"99\",\"method\":\"ping\"}").get(0))).isFalse();
 
         CompletableFuture<JsonNode> b = pending.register().reply();
         pending.failAll(new RotorClientException.ConnectionLost("gone"));
@@ -82,7 +86,7 @@ class FramesTest {
 
     @Test
     void pushesAndHistoryDecodeIntoProtocolRecords() {
-        JsonNode push = Frames.parse("{\"method\":\"message\",\"body\":{\"uid\":\"U\",\"client\":\"c1\",\"info\":"
+        JsonNode push = Frames.parse(JSON, "{\"method\":\"message\",\"body\":{\"uid\":\"U\",\"client\":\"c1\",\"info\":"
                 + "{\"default_info\":{\"n\":1},\"user\":\"u1\",\"client\":\"c1\"},\"channel\":\"news\",\"data\":{\"x\":1}}}")
                 .get(0);
         Message m = TreeDecoding.message(push.path("body"));
@@ -91,11 +95,23 @@ class FramesTest {
         assertThat(m.info().user()).isEqualTo("u1");
         assertThat(m.info().defaultInfo().toString()).isEqualTo("{\"n\":1}");
         assertThat(m.data().toString()).isEqualTo("{\"x\":1}");
-        assertThat(TreeDecoding.messages(Frames.parse("{\"data\":[{\"uid\":\"b\",\"channel\":\"c\",\"data\":2},"
+        assertThat(TreeDecoding.messages(Frames.parse(JSON, "{\"data\":[{\"uid\":\"b\",\"channel\":\"c\",\"data\":2},"
                 + "{\"uid\":\"a\",\"channel\":\"c\",\"data\":1}]}").get(0).get("data")))
                 .extracting(Message::uid).containsExactly("b", "a");
-        assertThatThrownBy(() -> Frames.parse("nope")).isInstanceOf(RotorClientException.class);
-        assertThatThrownBy(() -> Frames.parse("[1]")).isInstanceOf(RotorClientException.class);
+        assertThatThrownBy(() -> Frames.parse(JSON, "nope")).isInstanceOf(RotorClientException.class);
+        assertThatThrownBy(() -> Frames.parse(JSON, "[1]")).isInstanceOf(RotorClientException.class);
+    }
+
+    /** A frame past a parse limit is refused with the limit's words, before its tree is built. */
+    @Test
+    void aFramePastAParseLimitIsRefusedWithTheLimitNamed() {
+        ObjectMapper small = BoundedJson.mapper(400);
+        String ok = "[" + "{},".repeat(32) + "{}]";                                   // 2 + 33 * 2 = 68 tokens
+        assertThat(Frames.parse(small, ok)).hasSize(33);
+        assertThatThrownBy(() -> Frames.parse(small, "[" + "{},".repeat(49) + "{}]"))   // 102 tokens
+                .isInstanceOf(RotorClientException.class)
+                .hasMessageStartingWith("frame from server past a parse limit (Token count (101) exceeds the maximum"
+                        + " allowed (100");
     }
 
     @Test
