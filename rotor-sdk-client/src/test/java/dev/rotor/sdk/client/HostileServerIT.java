@@ -330,7 +330,6 @@ class HostileServerIT {
         return client;
     }
 
-    /** An insecure client of {@code server} reporting to {@code events}, reconnecting fast. */
     /**
      * A server (or a proxy) that ends the TCP connection without a WebSocket close frame. On JDK 17 the JDK's
      * WebSocket client can miss that end of stream (it hits an internal error and reports neither a close nor an
@@ -354,6 +353,94 @@ class HostileServerIT {
                 client.close();
             }
         }
+    }
+
+    /**
+     * With the client's pings off, a server that pinged (every 200 ms here) and then falls silent without closing
+     * (a hung server, a proxy that lost its upstream) is cut off once it has sent nothing for twice the longest gap
+     * between its pings; before, the connection stayed open for good. A server that never pings is not watched: the
+     * next connection, silent for 1.5 s, stays until the server closes it.
+     */
+    @Test
+    void aServerThatPingsAndThenFallsSilentIsCutOffWithPingsOff() throws Exception {
+        AtomicLong lastPingAt = new AtomicLong();
+        try (ScriptedWsServer server = new ScriptedWsServer((peer, n) -> {
+            peer.acceptConnect("c" + n);
+            if (n == 1) {
+                pingEvery200Ms(peer, 3);
+                lastPingAt.set(System.nanoTime());
+                peer.readUntilClosed(); // then nothing more, the connection open
+            } else {
+                Thread.sleep(1500); // the script's part: a server that never pings, silent for 1.5 s
+                peer.sendClose(3000, "{\"reason\":\"done\",\"reconnect\":false}");
+            }
+        })) {
+            Events events = new Events();
+            RotorClient client = RotorClient.create(withoutPings(server, events));
+            try {
+                client.connect();
+                RotorClientException e = Events.awaitMatch(events.errors,
+                        x -> x.getMessage().contains("sent nothing"));
+                long silentFor = System.nanoTime() - lastPingAt.get();
+                assertThat(e.getMessage()).matches("the server sent nothing for \\d+ ms; its pings had come at most"
+                        + " \\d+ ms apart: the connection is taken for dead");
+                assertThat(millis(silentFor)).as("silence after the last ping").isBetween(400L, 10_000L);
+                assertThat(Events.await(events.closed, 1)).containsExactly(
+                        new ConnectionListener.DisconnectEvent("done", false));
+                assertThat(events.disconnects).containsExactly(
+                        new ConnectionListener.DisconnectEvent("server silent", true),
+                        new ConnectionListener.DisconnectEvent("done", false));
+                assertThat(server.accepted()).isEqualTo(2);
+            } finally {
+                client.close();
+            }
+        }
+    }
+
+    /**
+     * The end of the TCP connection right behind a message, without a close frame (a server that crashed after its
+     * last write). The JDK's WebSocket client (17.0.15 and 25.0.3 alike) can read that end before the client has
+     * asked for the next message, and then reports nothing: without the silence watch this test failed in two runs of
+     * three (the third saw {@code connection closed (1006)}), and with pings off the connection stayed open for good.
+     * The silence watch of a server that pings finds it, and the client reconnects.
+     */
+    @Test
+    void anEndOfStreamRightBehindAMessageIsFoundWithPingsOff() throws Exception {
+        try (ScriptedWsServer server = new ScriptedWsServer((peer, n) -> {
+            peer.acceptConnect("c" + n);
+            if (n == 1) {
+                pingEvery200Ms(peer, 2);
+                Thread.sleep(200);
+                peer.sendText(push("news", 1));
+                // the script returns: the socket is closed right behind the push, without a close frame
+            } else {
+                peer.readUntilClosed();
+            }
+        })) {
+            Events events = new Events();
+            RotorClient client = RotorClient.create(withoutPings(server, events));
+            try {
+                client.connect();
+                Awaitility.await().atMost(Events.WAIT).until(() -> !events.disconnects.isEmpty());
+                Events.await(events.connects, 2);
+                assertThat(server.accepted()).isEqualTo(2);
+            } finally {
+                client.close();
+            }
+        }
+    }
+
+    /** The script's part: a server that pings every 200 ms, {@code times} times. */
+    private static void pingEvery200Ms(ScriptedWsServer.Peer peer, int times) throws Exception {
+        for (int i = 0; i < times; i++) {
+            Thread.sleep(200);
+            peer.sendPing();
+        }
+    }
+
+    /** As {@link #config}, with the client's pings off and a {@code pongTimeout} below twice the server's 200 ms. */
+    private static RotorClientConfig withoutPings(ScriptedWsServer server, Events events) {
+        return config(server, events).pingInterval(Duration.ZERO).pongTimeout(Duration.ofMillis(300)).build();
     }
 
     private static RotorClientConfig.Builder config(ScriptedWsServer server, Events events) {

@@ -244,6 +244,11 @@ final class ScriptedWsServer implements AutoCloseable {
             sendFrame(true, 0x8, payload);
         }
 
+        /** Sends a ping control frame with the payload {@code ping}, as Rotor and v1 do every {@code ping_interval}. */
+        void sendPing() throws IOException {
+            sendFrame(true, 0x9, "ping".getBytes(StandardCharsets.US_ASCII));
+        }
+
         void sendText(String text) throws IOException {
             sendFrame(true, 0x1, text.getBytes(StandardCharsets.UTF_8));
         }
