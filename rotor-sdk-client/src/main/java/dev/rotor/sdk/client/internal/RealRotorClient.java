@@ -689,14 +689,15 @@ public final class RealRotorClient implements RotorClient {
 
     /**
      * Ends the connection when a server that pings has sent nothing for twice the longest gap between its pings (at
-     * least {@code pongTimeout}) while the client was asking for the next frame. The JDK's WebSocket client misses an
-     * end of stream that arrives right behind a message, before the next one is asked for (JDK 17 and 25: the read of
-     * the end fails inside the JDK, which then reports neither a close nor an error), and a server or proxy that
-     * stops sending without closing is not noticed either; with the client's own pings off, and nothing written,
-     * nothing else would cut such a connection. A server that never pings is not watched: its silence says nothing.
-     * Runs from the first server ping; one timer entry at a time per connection, ended with it.
+     * least {@code pongTimeout}) while the client was ready to read ({@link ServerSilence}). The JDK's WebSocket
+     * client can miss an end of stream that arrives right behind a message, before the next one is asked for (JDK 17
+     * and 25: the read of the end fails inside the JDK, which then reports neither a close nor an error), and a server
+     * or proxy that stops sending without closing is not noticed either; with the client's own pings off, and nothing
+     * written, nothing else would cut such a connection. A server that never pings is not watched: its silence says
+     * nothing. Runs from the first server ping; one timer entry at a time per connection, ended with it.
      */
     private void watchSilence(Connection c) {
+        long minimum = config.pongTimeout().toNanos();
         dispatcher.schedule(new Runnable() {
             @Override
             public void run() {
@@ -705,22 +706,18 @@ public final class RealRotorClient implements RotorClient {
                         return;
                     }
                 }
-                long limit = silenceLimit(c);
-                long quiet = System.nanoTime() - c.quietSince;
-                if (c.paused || quiet < limit) {
-                    dispatcher.schedule(this, Duration.ofNanos(c.paused ? limit : limit - quiet));
+                long limit = c.silence.limit(minimum);
+                long silent = c.silence.silence(System.nanoTime());
+                if (silent < limit) {
+                    dispatcher.schedule(this, Duration.ofNanos(limit - silent));
                     return;
                 }
                 lost(c, new DisconnectEvent("server silent", true), new RotorClientException("the server sent"
-                        + " nothing for " + TimeUnit.NANOSECONDS.toMillis(quiet) + " ms; its pings had come at most "
-                        + TimeUnit.NANOSECONDS.toMillis(c.pingGapNanos) + " ms apart: the connection is taken for"
-                        + " dead"));
+                        + " nothing for " + TimeUnit.NANOSECONDS.toMillis(silent) + " ms; its pings had come at most "
+                        + TimeUnit.NANOSECONDS.toMillis(c.silence.longestGap()) + " ms apart: the connection is taken"
+                        + " for dead"));
             }
-        }, Duration.ofNanos(silenceLimit(c)));
-    }
-
-    private long silenceLimit(Connection c) {
-        return Math.max(2 * c.pingGapNanos, config.pongTimeout().toNanos());
+        }, Duration.ofNanos(c.silence.limit(minimum)));
     }
 
     @Override
@@ -855,21 +852,8 @@ public final class RealRotorClient implements RotorClient {
         int queuedChars;
         /** {@link System#nanoTime()} when a frame was last handed to the socket; creation time until then. */
         long lastWrittenNanos = System.nanoTime();
-        /**
-         * {@link System#nanoTime()} of the last frame of any kind from the server (a ping too), or of the last time
-         * the client asked for the next one after a pause, whichever came later; written by the receiving thread,
-         * read by the silence check.
-         */
-        private volatile long quietSince = System.nanoTime();
-        /** True while the client holds back its request for the next frame (see {@link #readNext}). */
-        private volatile boolean paused;
-        /**
-         * The longest time between two server pings seen on this connection (the first counted from the handshake);
-         * 0 until the first ping, and then the silence check runs. Written by the receiving thread only.
-         */
-        private volatile long pingGapNanos;
-        /** {@link System#nanoTime()} of the last server ping, or of the handshake. Only touched by the receiving thread. */
-        private long lastPingNanos = System.nanoTime();
+        /** The server's pings and silence, for {@link #watchSilence}. */
+        final ServerSilence silence = new ServerSilence(System.nanoTime());
         /** Only touched by the JDK's receiving thread, which delivers events one at a time. */
         private final StringBuilder partial = new StringBuilder();
         /** As {@link #partial}, for a binary message: its bytes so far, decoded once it is complete. */
@@ -884,19 +868,14 @@ public final class RealRotorClient implements RotorClient {
             synchronized (lock) {
                 ws = webSocket;
             }
-            lastPingNanos = System.nanoTime();
-            quietSince = lastPingNanos;
+            silence.opened(System.nanoTime());
             webSocket.request(1);
         }
 
         /** The JDK answers the ping itself (RFC 6455 §5.5.2); the client learns from it how often the server pings. */
         @Override
         public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
-            long now = heard();
-            boolean first = pingGapNanos == 0;
-            pingGapNanos = Math.max(pingGapNanos, Math.max(1, now - lastPingNanos));
-            lastPingNanos = now;
-            if (first) {
+            if (silence.pinged(System.nanoTime())) {
                 watchSilence(this);
             }
             readNext(webSocket);
@@ -905,20 +884,14 @@ public final class RealRotorClient implements RotorClient {
 
         @Override
         public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
-            heard();
+            silence.heard(System.nanoTime());
             readNext(webSocket);
             return null;
         }
 
-        private long heard() {
-            long now = System.nanoTime();
-            quietSince = now;
-            return now;
-        }
-
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            heard();
+            silence.heard(System.nanoTime());
             if (data.length() > config.maxMessageSize() - partial.length()) {
                 partial.setLength(0);
                 partial.trimToSize();
@@ -944,7 +917,7 @@ public final class RealRotorClient implements RotorClient {
          */
         @Override
         public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-            heard();
+            silence.heard(System.nanoTime());
             if (data.remaining() > config.maxMessageSize() - partialBinary.size()) {
                 partialBinary = new ByteArrayOutputStream();
                 tooBig("bytes");
@@ -973,10 +946,9 @@ public final class RealRotorClient implements RotorClient {
         }
 
         private void readNext(WebSocket webSocket) {
-            paused = true;
+            silence.pausing();
             dispatcher.whenCallbacksBelow(MAX_QUEUED_CALLBACKS, () -> {
-                quietSince = System.nanoTime(); // the silence counts from when the client asks again
-                paused = false;
+                silence.reading(System.nanoTime());
                 webSocket.request(1);
             });
         }
