@@ -133,7 +133,7 @@ public final class HttpChannelSigner implements ChannelSigner {
 
         /**
          * The largest answer accepted, in bytes; a larger one fails the request (and so its subscriptions). 1 MiB by
-         * default: some 5,000 channels' signs.
+         * default: some 5,000 channels' signs. The limits an answer is parsed within follow it ({@link BoundedJson}).
          */
         public Builder maxResponseSize(int bytes) {
             if (bytes <= 0) {
