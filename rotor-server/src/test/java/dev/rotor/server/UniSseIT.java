@@ -284,6 +284,25 @@ class UniSseIT extends ProtocolSupport {
     }
 
     @Test
+    void aQueryThatIsNotPercentEncodedUtf8Is400AndSubscribesNothing() throws Exception {
+        start(config());
+        String creds = credentials("u1");
+        // each used to name a channel of U+FFFD or Latin-1 characters: invalid UTF-8, an escaped lone surrogate (the
+        // bytes of U+D800), and a raw UTF-8 "é" (two bytes outside ASCII)
+        for (String channel : List.of("pub%FF", "pub%ED%A0%80", "pub\u00c3\u00a9")) {
+            try (Socket socket = request(creds + "&channel=" + channel, 0)) {
+                InputStream in = socket.getInputStream();
+                assertThat(RawHttp.readHead(in)).as(channel).startsWith("HTTP/1.1 400 Bad Request");
+                String body = "malformed query string\n";
+                assertThat(new String(in.readNBytes(body.length()), StandardCharsets.UTF_8)).isEqualTo(body);
+            }
+        }
+        // well-formed UTF-8 is served
+        HttpStream s = stream(creds + "&channel=pub%C3%A9");
+        assertThat(next(s)).isEqualTo(subscribed("pub\u00e9", ""));
+    }
+
+    @Test
     void aUserLimitedChannelIsOpenOnlyToItsUsers() throws Exception {
         start(config());
         String channel = URLEncoder.encode("room#u1,u2", StandardCharsets.UTF_8);
@@ -319,7 +338,7 @@ class UniSseIT extends ProtocolSupport {
 
     /**
      * Opens a socket whose receive buffer is {@code receiveBuffer} bytes (0: the default), sends a {@code uni_sse}
-     * request with {@code query} and returns it with nothing read.
+     * request with {@code query} (ISO-8859-1) and returns it with nothing read.
      */
     private Socket request(String query, int receiveBuffer) throws IOException {
         Socket socket = new Socket();
@@ -328,8 +347,9 @@ class UniSseIT extends ProtocolSupport {
         }
         socket.connect(new InetSocketAddress("127.0.0.1", server.server().boundPort()));
         socket.setSoTimeout(5000);
+        // one byte per character: a character past ASCII goes out as that raw byte
         socket.getOutputStream().write(("GET /connection/uni_sse?" + query + " HTTP/1.1\r\nHost: x\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
+                .getBytes(StandardCharsets.ISO_8859_1));
         return socket;
     }
 

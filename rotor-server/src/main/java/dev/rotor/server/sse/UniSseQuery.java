@@ -2,6 +2,9 @@ package dev.rotor.server.sse;
 
 import dev.rotor.protocol.JsonWriter;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +39,12 @@ record UniSseQuery(String user, String timestamp, String info, String token, Lis
      * @param lastEventId the {@code Last-Event-ID} header, or null
      * @param maxChannels {@code client_channel_limit}: more channels than this are refused
      * @throws BadQueryException when a credential is repeated, a channel is empty or repeated, there is no channel
-     *                           or too many, or the query is not well-formed percent-encoding
+     *                           or too many, or the query is not well-formed percent-encoded UTF-8
      */
     static UniSseQuery parse(String uri, String lastEventId, int maxChannels) {
+        if (!wellFormed(uri)) {
+            throw new BadQueryException("malformed query string");
+        }
         Map<String, List<String>> params;
         try {
             params = new QueryStringDecoder(uri, StandardCharsets.UTF_8, true, Integer.MAX_VALUE).parameters();
@@ -61,6 +67,61 @@ record UniSseQuery(String user, String timestamp, String info, String token, Lis
         }
         return new UniSseQuery(single(params, "user"), single(params, "timestamp"), single(params, "info"),
                 single(params, "token"), List.copyOf(channels), EventIds.decode(lastEventId, channels.size()));
+    }
+
+    /**
+     * True when the URI is ASCII and every run of percent-escapes in it is well-formed UTF-8. Netty's decoder would
+     * turn what is not into U+FFFD, so that {@code %FF}, {@code %FE} and {@code %EF%BF%BD} all named one channel (or
+     * user), and an escaped surrogate ({@code %ED%A0%80}, docs/security.md, "Unicode") was altered instead of
+     * refused. Other bytes must be percent-encoded (RFC 3986 §2.1); the HTTP codec hands a raw one over as a Latin-1
+     * character, so a raw UTF-8 {@code é} would have read as {@code Ã©}.
+     */
+    static boolean wellFormed(String uri) {
+        CharsetDecoder utf8 = null;
+        byte[] run = null;
+        int n = uri.length();
+        int i = 0;
+        while (i < n) {
+            char c = uri.charAt(i);
+            if (c >= 0x80) {
+                return false;
+            }
+            if (c != '%') {
+                i++;
+                continue;
+            }
+            if (run == null) {
+                // a run of escapes is at most a third of the URI, which http_max_url_length bounds
+                run = new byte[n / 3];
+                utf8 = StandardCharsets.UTF_8.newDecoder(); // reports malformed input rather than replacing it
+            }
+            int length = 0;
+            for (; i < n && uri.charAt(i) == '%'; i += 3) {
+                int high = i + 2 < n ? hex(uri.charAt(i + 1)) : -1;
+                int low = i + 2 < n ? hex(uri.charAt(i + 2)) : -1;
+                if (high < 0 || low < 0) {
+                    return false;
+                }
+                run[length++] = (byte) (high << 4 | low);
+            }
+            try {
+                utf8.reset().decode(ByteBuffer.wrap(run, 0, length));
+            } catch (CharacterCodingException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The value of an ASCII hex digit, else -1 ({@link Character#digit} takes other scripts' digits too). */
+    private static int hex(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
     }
 
     private static String single(Map<String, List<String>> params, String name) {

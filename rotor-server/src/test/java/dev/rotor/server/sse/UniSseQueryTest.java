@@ -55,4 +55,16 @@ class UniSseQueryTest {
         assertThatThrownBy(() -> parse("channel=a&token=1&token=2", null)).hasMessage("parameter token is given twice");
         assertThatThrownBy(() -> parse("channel=%zz", null)).hasMessage("malformed query string");
     }
+
+    @Test
+    void refusesQueriesThatAreNotPercentEncodedUtf8() {
+        // Netty's decoder makes U+FFFD (or Latin-1 characters) of each: distinct bytes would name one channel or user
+        for (String q : List.of("channel=%FF", "channel=%FE", "channel=a%C3", "channel=%C3a", "channel=%ED%A0%80",
+                "channel=%C0%AF", "channel=%F4%90%80%80", "user=%FF&channel=a", "channel=\u00c3\u00a9",
+                "channel=a&_=\u00e9", "channel=%E9", "channel=%", "channel=%4", "channel=%\u0663\u0663")) {
+            assertThatThrownBy(() -> parse(q, null)).as(q).hasMessage("malformed query string");
+        }
+        assertThat(parse("channel=%C3%A9%F0%9F%98%80+x&channel=%25&channel=a%2Fb", null).channels())
+                .containsExactly("\u00e9\ud83d\ude00 x", "%", "a/b");
+    }
 }
