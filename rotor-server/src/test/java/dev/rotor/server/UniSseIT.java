@@ -232,6 +232,19 @@ class UniSseIT extends ProtocolSupport {
     }
 
     @Test
+    void aPositionTheHistoryDoesNotHoldIsNotRepeatedInTheIds() throws Exception {
+        start(config().topLevel(recovering().build()));
+        // news has no history, so the text sent as its position is found nowhere; were it kept, it would ride on
+        // the id of every message of sport, re-encoded to three times its size (%FF comes back as %EF%BF%BD)
+        HttpStream s = stream(credentials("u1") + "&channel=news&channel=sport", "Last-Event-ID",
+                "2:" + "%FF".repeat(2000) + ",");
+        assertThat(next(s)).startsWith("data: {\"method\":\"subscribe\",\"body\":{\"channel\":\"news\"");
+        assertThat(next(s)).startsWith("id: 2:,\ndata: {\"method\":\"subscribe\",\"body\":{\"channel\":\"sport\"");
+        publish("sport", "1", "s1");
+        assertThat(next(s)).isEqualTo("id: 2:,s1\n" + message("sport", "s1", "1"));
+    }
+
+    @Test
     void badCredentialsAre401WithTheReason() throws Exception {
         start(config().connectionLifetime(60));
         HttpResponse<String> r = get("user=u1&timestamp=1&token=" + "0".repeat(64) + "&channel=news");

@@ -59,13 +59,18 @@ final class StreamPositions {
 
     /**
      * Records a channel's subscribe reply: its position becomes the newest recovered message, else the newest
-     * message in its history ({@code last}), else the position the browser sent.
+     * message in its history ({@code last}), else the position the browser sent if the history held it and nothing
+     * was missed, else none. A position the history did not vouch for is not kept: the browser could send any text
+     * up to {@code http_max_header_size}, and the id, which holds every channel's position, would repeat it (grown
+     * by re-encoding) with each message of the stream's other channels.
      *
      * @param last          the reply's {@code last} ({@code ""} when recovering or the history is empty)
      * @param recoveredUids the uids of the reply's {@code messages}, newest first (empty when none)
+     * @param found         the reply's {@code recovered}: {@code sent} is in the history, and nothing after it is
+     *                      missing
      * @param sent          the position from {@code Last-Event-ID}, or null
      */
-    void subscribed(String channel, String last, List<String> recoveredUids, String sent) {
+    void subscribed(String channel, String last, List<String> recoveredUids, boolean found, String sent) {
         Integer index = tracked.get(channel);
         if (index == null) {
             return;
@@ -75,7 +80,7 @@ final class StreamPositions {
             recovered.put(channel, new HashSet<>(recoveredUids));
         } else if (!last.isEmpty()) {
             positions[index] = last;
-        } else {
+        } else if (found) {
             positions[index] = sent;
         }
     }

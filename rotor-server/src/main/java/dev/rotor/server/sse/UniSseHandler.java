@@ -113,15 +113,17 @@ final class UniSseHandler extends ChannelInboundHandlerAdapter implements SseTra
     }
 
     /**
-     * What the stream needs of one reply: its {@code error}, and its body's {@code last} and message uids, read
+     * What the stream needs of one reply: its {@code error}, and its body's {@code last}, {@code recovered} and message
+     * uids, read
      * with a streaming parser that skips everything else. A tree of the whole reply cost many times its bytes when the
      * data held many small values: a recovering handshake of a client allowed {@code client_queue_max_size} of
      * replies then held a multiple of that on the heap at once.
      */
-    record ReplySummary(String error, String last, List<String> uids) {
+    record ReplySummary(String error, String last, boolean recovered, List<String> uids) {
         static ReplySummary of(byte[] reply) {
             String error = "";
             String last = "";
+            boolean recovered = false;
             List<String> uids = new ArrayList<>();
             try (JsonParser p = JsonCodec.factory().createParser(reply)) {
                 if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -138,6 +140,8 @@ final class UniSseHandler extends ChannelInboundHandlerAdapter implements SseTra
                             JsonToken v = p.nextToken();
                             if (field.equals("last") && v == JsonToken.VALUE_STRING) {
                                 last = p.getText();
+                            } else if (field.equals("recovered")) {
+                                recovered = v == JsonToken.VALUE_TRUE;
                             } else if (field.equals("messages") && v == JsonToken.START_ARRAY) {
                                 while (p.nextToken() == JsonToken.START_OBJECT) {
                                     uids.add(uid(p));
@@ -153,7 +157,7 @@ final class UniSseHandler extends ChannelInboundHandlerAdapter implements SseTra
             } catch (IOException e) {
                 throw new IllegalStateException("the core's reply is not JSON", e);
             }
-            return new ReplySummary(error, last, uids);
+            return new ReplySummary(error, last, recovered, uids);
         }
 
         /** The {@code uid} of the message object the parser is in, which it leaves at that object's end. */
@@ -183,7 +187,7 @@ final class UniSseHandler extends ChannelInboundHandlerAdapter implements SseTra
         StreamPositions positions = new StreamPositions(channels, recover);
         for (int i = 0; i < channels.size(); i++) {
             ReplySummary subscribed = summaries.get(i + 1);
-            positions.subscribed(channels.get(i), subscribed.last(), subscribed.uids(),
+            positions.subscribed(channels.get(i), subscribed.last(), subscribed.uids(), subscribed.recovered(),
                     query.positions() == null ? null : query.positions().get(i));
         }
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);

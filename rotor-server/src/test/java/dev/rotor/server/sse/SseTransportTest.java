@@ -91,7 +91,7 @@ class SseTransportTest {
     @Test
     void messagesOfRecoverChannelsCarryTheStreamsId() {
         StreamPositions positions = new StreamPositions(List.of("news", "live"), List.of(true, false));
-        positions.subscribed("news", "m0", List.of(), null);
+        positions.subscribed("news", "m0", List.of(), false, null);
         transport.start(positions);
         transport.write(message("news", "m1", "1"));
         transport.write(message("live", "l1", "1"));

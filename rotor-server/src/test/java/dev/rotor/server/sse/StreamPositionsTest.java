@@ -30,8 +30,8 @@ class StreamPositionsTest {
     void messagesOfRecoverChannelsMoveTheirPositionAndTheId() {
         StreamPositions p = new StreamPositions(List.of("news", "live"), List.of(true, false));
         assertThat(p.tracking()).isTrue();
-        p.subscribed("news", "m0", List.of(), null);
-        p.subscribed("live", "", List.of(), null);
+        p.subscribed("news", "m0", List.of(), false, null);
+        p.subscribed("live", "", List.of(), false, null);
         assertThat(p.id()).isEqualTo("2:m0,");
         assertThat(p.onPush(message("live", "l1"))).isEqualTo(StreamPositions.Verdict.PLAIN);
         assertThat(p.onPush(Pushes.join("news", INFO))).isEqualTo(StreamPositions.Verdict.PLAIN);
@@ -49,7 +49,7 @@ class StreamPositionsTest {
     @Test
     void recoveredMessagesArrivingLiveAreDroppedUntilANewerOne() {
         StreamPositions p = new StreamPositions(List.of("news"), List.of(true));
-        p.subscribed("news", "", List.of("m3", "m2"), "m1");
+        p.subscribed("news", "", List.of("m3", "m2"), true, "m1");
         assertThat(p.id()).isEqualTo("1:m3");
         assertThat(p.onPush(message("news", "m2"))).isEqualTo(StreamPositions.Verdict.SKIP);
         assertThat(p.onPush(message("news", "m3"))).isEqualTo(StreamPositions.Verdict.SKIP);
@@ -60,9 +60,18 @@ class StreamPositionsTest {
     }
 
     @Test
-    void withNothingRecoveredAndAnEmptyHistoryThePositionSentIsKept() {
-        StreamPositions p = new StreamPositions(List.of("news"), List.of(true));
-        p.subscribed("news", "", List.of(), "m1");
-        assertThat(p.id()).isEqualTo("1:m1");
+    void aPositionSentIsKeptOnlyWhenTheHistoryHeldIt() {
+        // found, and nothing newer: the position stays
+        StreamPositions found = new StreamPositions(List.of("news"), List.of(true));
+        found.subscribed("news", "", List.of(), true, "m1");
+        assertThat(found.id()).isEqualTo("1:m1");
+        // not found in an empty history (or the read failed): any text the browser sent, which would ride on every
+        // message of the other channels, is not repeated
+        StreamPositions junk = new StreamPositions(List.of("news", "sport"), List.of(true, true));
+        junk.subscribed("news", "", List.of(), false, "x".repeat(4000));
+        junk.subscribed("sport", "", List.of(), false, null);
+        assertThat(junk.id()).isEqualTo("2:,");
+        assertThat(junk.onPush(message("sport", "s1"))).isEqualTo(StreamPositions.Verdict.WITH_ID);
+        assertThat(junk.id()).isEqualTo("2:,s1");
     }
 }

@@ -32,7 +32,7 @@ class UniSseHandlerTest {
         assertThat(UniSseHandler.statusOf(Disconnect.STALE)).isEqualTo(HttpResponseStatus.FORBIDDEN);
     }
 
-    /** Only error, last and the messages' own uids are read; uids inside data, and everything else, are skipped. */
+    /** Only error, last, recovered and the messages' own uids are read; uids inside data, and everything else, are skipped. */
     @Test
     void aReplySummaryReadsTheErrorTheLastAndTheMessageUidsOnly() {
         String subscribe = "{\"uid\":\"2\",\"method\":\"subscribe\",\"error\":null,\"body\":{\"channel\":\"news\","
@@ -42,6 +42,7 @@ class UniSseHandlerTest {
         UniSseHandler.ReplySummary s = UniSseHandler.ReplySummary.of(subscribe.getBytes(StandardCharsets.UTF_8));
         assertThat(s.error()).isEmpty();
         assertThat(s.last()).isEqualTo("m9");
+        assertThat(s.recovered()).isTrue();
         assertThat(s.uids()).containsExactly("m9", "m8", "");
 
         UniSseHandler.ReplySummary refused = UniSseHandler.ReplySummary.of(
@@ -49,6 +50,7 @@ class UniSseHandlerTest {
                         .getBytes(StandardCharsets.UTF_8));
         assertThat(refused.error()).isEqualTo("permission denied");
         assertThat(refused.last()).isEmpty();
+        assertThat(refused.recovered()).isFalse();
         assertThat(refused.uids()).isEmpty();
     }
 }
