@@ -5,10 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 
 import dev.rotor.auth.Hmac;
 import dev.rotor.testkit.WsTestClient;
+import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What every attack of the suite shares: the attacked server (started by {@code bin/rotor}, so with
@@ -28,6 +36,8 @@ final class Attack {
     static final Duration MAX = Duration.ofSeconds(12);
     /** An attacker none of whose bytes the server took during the last this long of the flood was stopped. */
     static final Duration STALL = Duration.ofSeconds(3);
+    private static final Pattern CLOSED_BY_BUDGET =
+            Pattern.compile("(?m)^rotor_client_queue_budget_closed_total (\\S+)$");
 
     private Attack() {
     }
@@ -60,5 +70,57 @@ final class Attack {
                 () -> assertThat(outcomes).as("attackers cut off (bytes each got in: %s)", flood.written())
                         .doesNotContain(Flood.Outcome.UNBOUNDED),
                 bystanders::assertUnharmed);
+    }
+
+    /** Opens one attacker connection, the {@code i}th, and sends its request; it never reads. */
+    interface Attacker {
+        SocketChannel open(int i) throws IOException;
+    }
+
+    /**
+     * Opens {@code count} attackers while bystanders watch, waits (at most 20 s) until at least {@code closed} of
+     * them were closed by {@code client_queue_budget}, and asserts that and the bystanders' verdict, the RSS bound
+     * among it, while the attackers not closed are still held. The RSS is also sampled while waiting, and its peak
+     * must keep the same bound: a closed attacker whose connection kept its queue until the close's deadline (1 s)
+     * let the RSS pass it for that second. Closes every attacker at the end. The server must have {@code prometheus}
+     * on (the closes are read from {@code /metrics}).
+     */
+    static void assertHeldToTheBudget(RotorProcess server, int count, int closed, Attacker attacker)
+            throws Exception {
+        List<SocketChannel> attackers = new ArrayList<>();
+        try (Bystanders bystanders = Bystanders.watch(server, SECRET)) {
+            long rssBefore = server.rssBytes();
+            long peak = rssBefore;
+            for (int i = 0; i < count && server.alive(); i++) {
+                attackers.add(attacker.open(i));
+                peak = Math.max(peak, server.rssBytes());
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (server.alive() && closedByBudget(server) < closed && System.nanoTime() < deadline) {
+                peak = Math.max(peak, server.rssBytes());
+                Thread.sleep(50);
+            }
+            long rssPeak = Math.max(peak, server.rssBytes());
+            assertAll(
+                    () -> assertThat(server.alive()).as("server alive; its log: %s", server.log()).isTrue(),
+                    () -> assertThat(closedByBudget(server)).as("closed by the budget").isGreaterThanOrEqualTo(closed),
+                    () -> assertThat(rssPeak).as("RSS at its peak during the attack (before: %d MB)", rssBefore >> 20)
+                            .isLessThan(rssBefore + Bystanders.RSS_HEADROOM),
+                    bystanders::assertUnharmed);
+        } finally {
+            for (SocketChannel ch : attackers) {
+                ch.close();
+            }
+        }
+    }
+
+    /** {@code rotor_client_queue_budget_closed_total} in a fresh scrape of {@code /metrics}. */
+    static double closedByBudget(RotorProcess server) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = CLOSED_BY_BUDGET.matcher(body);
+        assertThat(m.find()).as("the closed counter in %s", body).isTrue();
+        return Double.parseDouble(m.group(1));
     }
 }

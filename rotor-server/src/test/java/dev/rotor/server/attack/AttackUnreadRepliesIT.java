@@ -1,28 +1,19 @@
 package dev.rotor.server.attack;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertAll;
 
 import dev.rotor.auth.Hmac;
 import dev.rotor.testkit.ApiTestClient;
 import dev.rotor.testkit.RawHttp;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import java.util.StringJoiner;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +35,6 @@ class AttackUnreadRepliesIT {
     private static final String DATA = "\"" + "x".repeat(60_000) + "\"";
     private static final int ATTACKERS = 40;
     private static final int TEXT = 0x1;
-    private static final Pattern CLOSED = Pattern.compile("(?m)^rotor_client_queue_budget_closed_total (\\S+)$");
 
     @TempDir
     Path dir;
@@ -55,7 +45,7 @@ class AttackUnreadRepliesIT {
             fillHistory(server);
             // each holds what the kernel has not taken of ~9 MB (5 MB or more, the kernel's send buffer growing up
             // to 4 MiB): at most six fit a 32 MB budget, every other attacker is closed
-            assertHeldToTheBudget(server, ATTACKERS - 6, i -> {
+            Attack.assertHeldToTheBudget(server, ATTACKERS, ATTACKERS - 6, i -> {
                 SocketChannel ch = Flood.upgraded(server.port(), "/connection/websocket");
                 ch.write(ByteBuffer.wrap(RawHttp.clientFrame(TEXT, askForHistory("attacker" + i))));
                 return ch;
@@ -76,51 +66,11 @@ class AttackUnreadRepliesIT {
         try (RotorProcess server = Attack.server(dir, config, "--web")) {
             byte[] request = "GET /bundle.js HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
             // the same for 8 MiB: at most six fit a 32 MB budget
-            assertHeldToTheBudget(server, ATTACKERS - 6, i -> {
+            Attack.assertHeldToTheBudget(server, ATTACKERS, ATTACKERS - 6, i -> {
                 SocketChannel ch = Flood.connect(server.port());
                 ch.write(ByteBuffer.wrap(request));
                 return ch;
             });
-        }
-    }
-
-    /** Opens one attacker connection, the {@code i}th, and sends its request; it never reads. */
-    private interface Attacker {
-        SocketChannel open(int i) throws IOException;
-    }
-
-    /**
-     * Opens {@value #ATTACKERS} attackers while bystanders watch, waits (at most 20 s) until at least {@code closed}
-     * of them were closed by the budget, and asserts that and the bystanders' verdict, the RSS bound among it, while
-     * the attackers not closed are still held. The RSS is also sampled while waiting, and its peak must keep the same
-     * bound: a closed attacker whose connection kept its reply until the close's deadline (1 s) let the RSS pass it
-     * for that second. Closes every attacker at the end.
-     */
-    private static void assertHeldToTheBudget(RotorProcess server, int closed, Attacker attacker) throws Exception {
-        List<SocketChannel> attackers = new ArrayList<>();
-        try (Bystanders bystanders = Bystanders.watch(server, Attack.SECRET)) {
-            long rssBefore = server.rssBytes();
-            long peak = rssBefore;
-            for (int i = 0; i < ATTACKERS && server.alive(); i++) {
-                attackers.add(attacker.open(i));
-                peak = Math.max(peak, server.rssBytes());
-            }
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (server.alive() && closedByBudget(server) < closed && System.nanoTime() < deadline) {
-                peak = Math.max(peak, server.rssBytes());
-                Thread.sleep(50);
-            }
-            long rssPeak = Math.max(peak, server.rssBytes());
-            assertAll(
-                    () -> assertThat(server.alive()).as("server alive; its log: %s", server.log()).isTrue(),
-                    () -> assertThat(closedByBudget(server)).as("closed by the budget").isGreaterThanOrEqualTo(closed),
-                    () -> assertThat(rssPeak).as("RSS at its peak during the attack (before: %d MB)", rssBefore >> 20)
-                            .isLessThan(rssBefore + Bystanders.RSS_HEADROOM),
-                    bystanders::assertUnharmed);
-        } finally {
-            for (SocketChannel ch : attackers) {
-                ch.close();
-            }
         }
     }
 
@@ -149,15 +99,5 @@ class AttackUnreadRepliesIT {
                 + "{\"uid\":\"2\",\"method\":\"subscribe\",\"params\":" + channel + "},"
                 + "{\"uid\":\"3\",\"method\":\"history\",\"params\":" + channel + "}]")
                 .getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** {@code rotor_client_queue_budget_closed_total} in a fresh scrape of {@code /metrics}. */
-    private static double closedByBudget(RotorProcess server) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = CLOSED.matcher(body);
-        assertThat(m.find()).as("the closed counter in %s", body).isTrue();
-        return Double.parseDouble(m.group(1));
     }
 }
