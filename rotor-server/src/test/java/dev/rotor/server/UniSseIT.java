@@ -6,10 +6,12 @@ import static org.awaitility.Awaitility.await;
 import dev.rotor.channel.ChannelOptions;
 import dev.rotor.testkit.HttpStream;
 import dev.rotor.testkit.RawHttp;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -375,6 +377,20 @@ class UniSseIT extends ProtocolSupport {
         await().atMost(WAIT).until(() -> server.server().node().openSessionCount() == 0);
     }
 
+    /** What the server sends until it closes the connection; fails if it is still open after the socket's timeout. */
+    private static String receivedUntilClosed(Socket socket) throws IOException {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        try {
+            for (int n; (n = socket.getInputStream().read(buffer)) >= 0; ) {
+                received.write(buffer, 0, n);
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the connection is still open; received: " + received, e);
+        }
+        return received.toString(StandardCharsets.US_ASCII);
+    }
+
     /** Reads to the end of the stream (what was already on its way, then the end); fails if it does not end. */
     private static void drainToEnd(Socket socket) throws IOException {
         socket.setSoTimeout(10_000);
@@ -407,6 +423,27 @@ class UniSseIT extends ProtocolSupport {
             publishUntilClosed(300);
             drainToEnd(socket);
         }
+    }
+
+    @Test
+    void aRequestPipelinedBehindTheStreamClosesTheConnectionUnanswered() throws Exception {
+        start(config());
+        // a JSON API request without a sign, which the head checks answer with 400 and keep the connection for; and
+        // one that expects 100 Continue. Neither may be answered (before the stream's head, or inside its body), nor
+        // may its body be buffered: an event stream is one request
+        for (String next : List.of(
+                "POST /api/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n[]",
+                "POST /api/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-API-Sign: 00\r\n"
+                        + "Expect: 100-continue\r\nContent-Length: 100000\r\n\r\n")) {
+            try (Socket socket = new Socket("127.0.0.1", server.server().boundPort())) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(("GET /connection/uni_sse?" + credentials("u1") + "&channel=news "
+                        + "HTTP/1.1\r\nHost: x\r\n\r\n" + next).getBytes(StandardCharsets.US_ASCII));
+                assertThat(receivedUntilClosed(socket)).as(next).doesNotContain("HTTP/1.1 400")
+                        .doesNotContain("HTTP/1.1 100");
+            }
+        }
+        await().atMost(WAIT).until(() -> server.server().node().openSessionCount() == 0);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.rotor.server.sse;
 
 import dev.rotor.node.Node;
 import dev.rotor.node.NodeConfig;
+import dev.rotor.server.http.HttpPhase;
 import dev.rotor.server.http.HttpResponses;
 import dev.rotor.server.transport.LoopTimers;
 import io.netty.buffer.Unpooled;
@@ -83,8 +84,12 @@ public final class UniSseEndpoint {
                 request.protocolVersion().equals(HttpVersion.HTTP_1_0), timers.timers(ctx.channel().eventLoop()),
                 timers.wheel(ctx.channel().eventLoop()), config.pingInterval());
         ChannelPipeline p = ctx.pipeline();
-        // from here on the connection belongs to the stream; the router (this caller) leaves its pipeline
+        // from here on the connection belongs to the stream; the router (this caller) leaves its pipeline, and so do
+        // the handlers of further requests: anything decoded after this one reaches the stream's handler, which closes
+        // the connection, rather than being answered before or inside the stream (a refused head, 100 Continue) or
+        // buffered (a body)
         p.replace(ctx.handler(), "uni-sse", handler);
+        HttpPhase.end(p);
         int writeTimeout = config.clientMessageWriteTimeout();
         if (writeTimeout > 0) {
             p.addBefore("uni-sse", "uni-sse-write-timeout", new WriteTimeoutHandler(writeTimeout));

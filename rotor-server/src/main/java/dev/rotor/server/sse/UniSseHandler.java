@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * sends the keepalive comments every {@code ping_interval} and ends the session when the connection goes away. The
  * client has nothing more to say: anything it sends on the connection closes it.
  *
- * <p>Replaces the router in the connection's pipeline; the HTTP phase's handlers stay (no deadline runs while a
- * response is being written). Confined to the channel's event loop.
+ * <p>Replaces the router in the connection's pipeline, and the HTTP phase's request handlers leave it (the codec
+ * stays, to encode the response): the first message decoded after the request comes here. Confined to the channel's
+ * event loop.
  */
 final class UniSseHandler extends ChannelInboundHandlerAdapter implements SseTransport.Handshake, Runnable {
     private static final Logger log = LoggerFactory.getLogger(UniSseHandler.class);

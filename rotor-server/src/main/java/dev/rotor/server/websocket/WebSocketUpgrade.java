@@ -1,8 +1,6 @@
 package dev.rotor.server.websocket;
 
-import dev.rotor.server.http.BodyBudgetHandler;
-import dev.rotor.server.http.HttpDeadlineHandler;
-import dev.rotor.server.http.RequestHeadHandler;
+import dev.rotor.server.http.HttpPhase;
 import dev.rotor.server.transport.LoopTimers;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -10,13 +8,11 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.timeout.WriteTimeoutHandler;
-import java.util.List;
 
 /**
  * Completes a WebSocket handshake and turns the channel's HTTP pipeline into a WebSocket one (used by the raw
@@ -25,9 +21,6 @@ import java.util.List;
 public final class WebSocketUpgrade {
     /** The message limit when {@code client_request_max_size} is 0 (no limit at the transport level). */
     private static final int MAX_MESSAGE = 64 * 1024 * 1024;
-    /** The handlers of the HTTP phase, which do not apply to WebSocket frames. */
-    private static final List<Class<? extends ChannelHandler>> HTTP_PHASE = List.of(HttpObjectAggregator.class,
-            HttpDeadlineHandler.class, RequestHeadHandler.class, BodyBudgetHandler.class);
 
     private WebSocketUpgrade() {
     }
@@ -83,11 +76,8 @@ public final class WebSocketUpgrade {
                 ctx.close();
             }
         });
-        for (Class<? extends ChannelHandler> h : HTTP_PHASE) {
-            if (p.get(h) != null) {
-                p.remove(h);
-            }
-        }
+        // the HTTP phase's handlers do not apply to WebSocket frames
+        HttpPhase.end(p);
         if (writeTimeoutSeconds > 0) {
             p.addLast("ws-write-timeout", new WriteTimeoutHandler(writeTimeoutSeconds));
         }
