@@ -183,8 +183,24 @@ class UniSseIT extends ProtocolSupport {
     @Test
     void anExpiredConnectionEndsWithTheExpiredAdvice() throws Exception {
         start(config().connectionLifetime(2).expiredConnectionCloseDelay(0));
-        HttpStream s = HttpStream.open(http, HttpRequest.newBuilder(uri(credentials("u1")
-                + "&channel=news")).timeout(Duration.ofSeconds(60)).GET().build());
+        assertEndsExpired(credentials("u1") + "&channel=news");
+    }
+
+    @Test
+    void aStreamOfAJwtEndsAtItsExpWithTheExpiredAdvice() throws Exception {
+        // no connection_lifetime: only the token's exp bounds the stream, which cannot refresh
+        start(config().expiredConnectionCloseDelay(0));
+        long exp = System.currentTimeMillis() / 1000 + 2;
+        assertEndsExpired("token=" + TestJwts.hs256(TestServer.SECRET, "{\"sub\":\"42\",\"exp\":" + exp + "}")
+                + "&channel=news");
+        assertThat(System.currentTimeMillis() / 1000).as("ended at exp, not before").isGreaterThanOrEqualTo(exp);
+        await().atMost(WAIT).until(() -> server.server().node().openSessionCount() == 0);
+    }
+
+    /** Opens a stream of one channel that expires within seconds, and checks that it ends with the expired advice. */
+    private void assertEndsExpired(String query) {
+        HttpStream s = HttpStream.open(http, HttpRequest.newBuilder(uri(query)).timeout(Duration.ofSeconds(60)).GET()
+                .build());
         streams.add(s);
         assertThat(next(s)).contains("\"expires\":true");
         next(s);
