@@ -334,6 +334,16 @@ class UniSseIT extends ProtocolSupport {
     }
 
     @Test
+    void aRequestWhoseFrameIsLargerThanClientRequestMaxSizeIs400BeforeAnySession() throws Exception {
+        start(config().clientRequestMaxSize(512));
+        // a URL of some 400 bytes: each %01 of info is one character, which the frame's JSON escapes as \u0001
+        HttpResponse<String> r = get(credentials("u1") + "&info=" + "%01".repeat(100) + "&channel=news");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).isEqualTo("limit exceeded: the request is larger than client_request_max_size\n");
+        assertThat(server.server().node().openSessionCount()).isZero();
+    }
+
+    @Test
     void aUserLimitedChannelIsOpenOnlyToItsUsers() throws Exception {
         start(config());
         String channel = URLEncoder.encode("room#u1,u2", StandardCharsets.UTF_8);
