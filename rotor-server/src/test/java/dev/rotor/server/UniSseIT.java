@@ -344,6 +344,21 @@ class UniSseIT extends ProtocolSupport {
     }
 
     @Test
+    void streamsCountAgainstUserConnectionLimitWithTheUsersOtherConnections() throws Exception {
+        start(config().userConnectionLimit(2));
+        HttpStream first = stream(credentials("u1") + "&channel=news");
+        connect("u1");
+        HttpResponse<String> third = get(credentials("u1") + "&channel=news");
+        assertThat(third.statusCode()).isEqualTo(429);
+        assertThat(third.body()).isEqualTo("limit exceeded\n");
+        // another user is not limited by u1's connections, and a stream that ends frees its place
+        stream(credentials("u2") + "&channel=news");
+        first.close();
+        await().atMost(WAIT).until(() -> server.server().node().openSessionCount() == 2);
+        stream(credentials("u1") + "&channel=news");
+    }
+
+    @Test
     void aUserLimitedChannelIsOpenOnlyToItsUsers() throws Exception {
         start(config());
         String channel = URLEncoder.encode("room#u1,u2", StandardCharsets.UTF_8);
