@@ -9,14 +9,15 @@ import dev.rotor.protocol.Params;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Fuzzes what a {@code uni_sse} request brings from outside ({@link UniSseQuery#parse}): the request URI, with its
  * query string, and the {@code Last-Event-ID} header ({@link EventIds#decode}), given as the input's first line and
  * the rest (no second line: no header). A request parses or fails with {@link UniSseQuery.BadQueryException}; what
- * parses becomes a client frame the core decodes to exactly one {@code connect} with the credentials and one
- * {@code subscribe} per channel, with recovery from each position when the header fitted; positions survive an id
- * round trip. Regression inputs live in {@code UniSseQueryFuzzTestInputs/request/}; fuzzing runs through
+ * parses is an ASCII URI whose values decoded unaltered (no U+FFFD it did not escape), and it becomes a client frame
+ * the core decodes to exactly one {@code connect} with the credentials and one {@code subscribe} per channel, with
+ * recovery from each position when the header fitted; positions survive an id round trip. Regression inputs live in {@code UniSseQueryFuzzTestInputs/request/}; fuzzing runs through
  * {@code bin/fuzz} (docs/security.md, "Fuzzing").
  */
 class UniSseQueryFuzzTest {
@@ -35,6 +36,11 @@ class UniSseQueryFuzzTest {
             assertThat(e.getMessage()).isNotEmpty();
             return;
         }
+        // a URI that parses is ASCII, its escapes well-formed UTF-8: no value was altered while decoding
+        assertThat(uri.chars().allMatch(c -> c < 0x80)).as("an ASCII URI").isTrue();
+        assertThat(uri.toUpperCase(Locale.ROOT).contains("%EF%BF%BD")
+                || !(query.user() + query.timestamp() + query.info() + query.token() + query.channels())
+                        .contains("\ufffd")).as("no U+FFFD that the URI did not escape").isTrue();
         List<String> channels = query.channels();
         assertThat(channels).isNotEmpty().hasSizeLessThanOrEqualTo(MAX_CHANNELS).doesNotHaveDuplicates()
                 .doesNotContain("");
