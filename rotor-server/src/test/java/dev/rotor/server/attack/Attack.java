@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertAll;
 
 import dev.rotor.auth.Hmac;
+import dev.rotor.testkit.RawHttp;
 import dev.rotor.testkit.WsTestClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,6 +61,25 @@ final class Attack {
         assertThat(ws.awaitFrame(Duration.ofSeconds(10))).contains("\"method\":\"connect\"")
                 .doesNotContain("\"error\":\"");
         return ws;
+    }
+
+    /**
+     * A {@code uni_sse} stream of {@code channel} as {@code user} (a valid token), on a connection with a small receive
+     * buffer ({@link Flood#connect}); {@code headers} (lines ending in CRLF, may be empty) are added to the request.
+     * Its response head is read, nothing after it; fails unless the stream started.
+     */
+    static SocketChannel eventStream(RotorProcess server, String user, String channel, String headers)
+            throws IOException {
+        String ts = Long.toString(System.currentTimeMillis() / 1000);
+        String query = "user=" + user + "&timestamp=" + ts + "&token=" + Hmac.clientToken(SECRET, user, ts, "")
+                + "&channel=" + channel;
+        SocketChannel ch = Flood.connect(server.port());
+        ch.write(ByteBuffer.wrap(("GET /connection/uni_sse?" + query + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers
+                + "\r\n").getBytes(StandardCharsets.US_ASCII)));
+        ch.socket().setSoTimeout(10_000);
+        String head = RawHttp.readHead(ch.socket().getInputStream());
+        assertThat(head).as("the stream of %s", user).startsWith("HTTP/1.1 200 OK");
+        return ch;
     }
 
     /**

@@ -24,12 +24,14 @@ import org.junit.jupiter.api.io.TempDir;
  * attacked server's heap (before the fix the bystanders' RSS bound failed: the replies wait as direct buffers).
  * {@code client_queue_budget} (by default a quarter of the heap) counts the queues together: the clients with the
  * largest queues are closed as slow, and the bystanders are served throughout (docs/security.md, "Client queues
- * together").
+ * together"). The same holds for the history a {@code uni_sse} stream recovers in its handshake, and for files of the
+ * web interface.
  */
 class AttackUnreadRepliesIT {
     /** The stall timeout is out of the way: the verdict comes while every attacker that was not closed is held. */
     private static final String CONFIG = "\"prometheus\": true, \"write_stall_timeout\": 120, "
-            + "\"namespaces\": [{\"name\": \"hist\", \"history_size\": 150, \"history_lifetime\": 3600}]";
+            + "\"namespaces\": [{\"name\": \"hist\", \"history_size\": 150, \"history_lifetime\": 3600, "
+            + "\"recover\": true}]";
     private static final String CHANNEL = "hist:big";
     private static final int MESSAGES = 150;
     private static final String DATA = "\"" + "x".repeat(60_000) + "\"";
@@ -52,6 +54,17 @@ class AttackUnreadRepliesIT {
             });
             assertThat(server.log()).containsPattern("Client queues count at most \\d+ bytes \\([\\d.]+ MiB\\) "
                     + "together \\(client_queue_budget\\)").contains("over client_queue_budget (");
+        }
+    }
+
+    @Test
+    void manyUnreadLargeRecoveriesOfEventStreamsAreHeldToTheClientQueueBudget() throws Exception {
+        try (RotorProcess server = Attack.server(dir, CONFIG)) {
+            fillHistory(server);
+            // a position the history does not hold recovers all of it: the stream's subscribe event carries ~9 MB,
+            // written when the stream starts, after the reply was handed from the session to the connection's loop
+            Attack.assertHeldToTheBudget(server, ATTACKERS, ATTACKERS - 6, i -> Attack.eventStream(server,
+                    "attacker" + i, CHANNEL, "Last-Event-ID: 1:gone\r\n"));
         }
     }
 

@@ -2,15 +2,9 @@ package dev.rotor.server.attack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rotor.auth.Hmac;
 import dev.rotor.testkit.ApiTestClient;
-import dev.rotor.testkit.RawHttp;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.StringJoiner;
@@ -45,24 +39,10 @@ class AttackUnreadStreamsIT {
                 Publisher publisher = new Publisher(server)) {
             // the streams' queues grow together, by one push each per publication: the budget (32 MB) closes the
             // largest as they pass it, so that at most six are left, each still under client_queue_max_size
-            Attack.assertHeldToTheBudget(server, ATTACKERS, ATTACKERS - 6, i -> stream(server, "attacker" + i));
+            Attack.assertHeldToTheBudget(server, ATTACKERS, ATTACKERS - 6, i -> Attack.eventStream(server, "attacker" + i, CHANNEL, ""));
             assertThat(publisher.failure).as("the busy channel's publisher").isNull();
             assertThat(publisher.batches).as("batches of ten publications accepted").isPositive();
         }
-    }
-
-    /** A {@code uni_sse} stream of {@value #CHANNEL} as {@code user}: its response head is read, nothing after it. */
-    private static SocketChannel stream(RotorProcess server, String user) throws IOException {
-        String ts = Long.toString(System.currentTimeMillis() / 1000);
-        String query = "user=" + user + "&timestamp=" + ts + "&token=" + Hmac.clientToken(Attack.SECRET, user, ts, "")
-                + "&channel=" + CHANNEL;
-        SocketChannel ch = Flood.connect(server.port());
-        ch.write(ByteBuffer.wrap(("GET /connection/uni_sse?" + query + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII)));
-        ch.socket().setSoTimeout(10_000);
-        String head = RawHttp.readHead(ch.socket().getInputStream());
-        assertThat(head).as("the stream of %s", user).startsWith("HTTP/1.1 200 OK");
-        return ch;
     }
 
     /**
