@@ -115,10 +115,9 @@ final class UniSseHandler extends ChannelInboundHandlerAdapter implements SseTra
 
     /**
      * What the stream needs of one reply: its {@code error}, and its body's {@code last}, {@code recovered} and message
-     * uids, read
-     * with a streaming parser that skips everything else. A tree of the whole reply cost many times its bytes when the
-     * data held many small values: a recovering handshake of a client allowed {@code client_queue_max_size} of
-     * replies then held a multiple of that on the heap at once.
+     * uids, read with a streaming parser that skips everything else. A tree of the whole reply cost many times its
+     * bytes when the data held many small values: a recovering handshake of a client allowed
+     * {@code client_queue_max_size} of replies then held a multiple of that on the heap at once.
      */
     record ReplySummary(String error, String last, boolean recovered, List<String> uids) {
         static ReplySummary of(byte[] reply) {
