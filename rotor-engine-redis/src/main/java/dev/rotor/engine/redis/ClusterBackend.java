@@ -35,6 +35,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The Redis engine on a Redis Cluster ({@code redis_cluster_addrs}, beyond v1): commands go through Lettuce's
@@ -172,18 +173,9 @@ final class ClusterBackend implements RedisBackend {
     }
 
     @Override
-    public CompletionStage<MasterConnection> master(byte[] key) {
+    public <T> CompletionStage<T> onMaster(byte[] key, Function<MasterConnection, CompletionStage<T>> command) {
         ClusterMasters m = masters;
-        return m == null ? notConnected() : m.link(SlotHash.getSlot(key)).thenApply(link -> link);
-    }
-
-    @Override
-    public CompletionStage<ReplicaWait> replicaWait(byte[] key) {
-        ClusterMasters m = masters;
-        if (waitReplicas == 0) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return m == null ? notConnected() : m.link(SlotHash.getSlot(key)).thenApply(ClusterMasters.Link::replicaWait);
+        return m == null ? notConnected() : m.run(key, command);
     }
 
     @Override
@@ -199,8 +191,7 @@ final class ClusterBackend implements RedisBackend {
     @Override
     public CompletionStage<Long> publish(byte[] redisChannel, byte[] payload) {
         ClusterMasters m = masters;
-        return m == null ? notConnected() : m.link(SlotHash.getSlot(redisChannel))
-                .thenCompose(link -> link.spublish(redisChannel, payload));
+        return m == null ? notConnected() : m.run(redisChannel, link -> link.spublish(redisChannel, payload));
     }
 
     @Override
@@ -368,6 +359,12 @@ final class ClusterBackend implements RedisBackend {
         } else {
             CompletableFuture.delayedExecutor(10, TimeUnit.MILLISECONDS).execute(() -> pollRefresh(done, deadline));
         }
+    }
+
+    /** Replies by which masters refused a command of a moving slot, whether it was sent again or not (for tests). */
+    long redirects() {
+        ClusterMasters m = masters;
+        return m == null ? 0 : m.redirects();
     }
 
     /** Whether a topology refresh of Lettuce's own runs now (for tests). */

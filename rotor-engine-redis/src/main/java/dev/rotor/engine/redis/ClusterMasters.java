@@ -5,6 +5,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -17,6 +18,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,11 +45,31 @@ import org.slf4j.LoggerFactory;
  * restarted master has another run id, so recovery there reports the gap. {@link #reconcile} closes links to nodes
  * that are no longer masters with slots (a frozen master that a failover demoted).
  *
- * <p>Thread-safe: the map of links is guarded by {@code lock}; Redis I/O runs outside it.
+ * <p>A slot that moves (a resharding): its master refuses the slot's commands with {@code MOVED} once the slot is
+ * gone, and while it migrates with {@code ASK} or {@code TRYAGAIN} when a command's keys have (partly) left. Redis
+ * refuses these before running anything, so {@link #run} sends such a command again, on the link of the master the
+ * topology names once the slot's {@link Move} lets it: at most for the command timeout from its first refusal, and
+ * only as long as no command of its slot issued after it has been sent to another link (the slot's generation), for
+ * it would then run after that one. A timeout or a lost connection is never a refusal: such a command may have run,
+ * and fails as before. Order: a node sends a slot's commands in call order on one link, Redis runs a connection's
+ * commands in order, and a master that refused a channel's command refuses its later ones too (the channel's keys
+ * only leave it). The move holds the slot's new commands, waits (a PING on the old link) until every command sent
+ * there has answered, sends the first refused command alone, and once it is answered the others, in the order they
+ * were refused, then the held ones: so a channel's commands still run in call order, also on a new master that
+ * refuses the slot until it learns that it owns it and then accepts it. A topology that names another master for a
+ * slot before any refusal came back starts a move too, with the command that sees it (docs/scaling.md "Slot moves").
+ *
+ * <p>Thread-safe: the map of links, the moves and the per-slot state are guarded by {@code lock}; Redis I/O runs
+ * outside it, but for a move that ends by sending its commands, which it does under the lock so that nothing issued
+ * after them goes first.
  */
 final class ClusterMasters {
     private static final Logger log = LoggerFactory.getLogger(ClusterMasters.class);
     private static final ByteArrayCodec CODEC = ByteArrayCodec.INSTANCE;
+    /** How often a {@link Move} looks at the topology, and how long it waits after an ASK or TRYAGAIN. */
+    static final long POLL_MILLIS = 10;
+    /** How often a {@link Move} waiting for the topology to name the slot's new master asks for a refresh. */
+    static final long REFRESH_MILLIS = 200;
 
     private final RedisClient nodeClient;
     private final Supplier<Partitions> topology;
@@ -57,6 +81,17 @@ final class ClusterMasters {
     private final Object lock = new Object();
     /** The current link to each master, by {@code host:port}. Guarded by lock. */
     private final Map<String, Link> links = new HashMap<>();
+    /** Per slot, the link its last command was sent on (or is waiting for); null until then. Guarded by lock. */
+    private final Link[] lastLink = new Link[SlotHash.SLOT_COUNT];
+    /**
+     * Per slot, a number that changes whenever the slot's commands start going to another link or a move sends its
+     * commands again: a refused command is sent again only while it is still the one it was sent under, so that no
+     * later command of the slot can have gone ahead of it. Guarded by lock.
+     */
+    private final int[] generations = new int[SlotHash.SLOT_COUNT];
+    /** The slots whose commands a move holds; guarded by lock. Empty but while slots move. */
+    private final Map<Integer, Move> moves = new HashMap<>();
+    private final LongAdder redirects = new LongAdder();
     private volatile boolean closed;
 
     /** The connections of one node to one master; dead after the first loss of either. */
@@ -77,9 +112,14 @@ final class ClusterMasters {
         private volatile StatefulRedisConnection<byte[], byte[]> waitConnection;
         private volatile ReplicaWait replicaWait; // null until ready, and always when publications do not wait
         private volatile boolean dead;
+        /** Guarded by lock: true until the caller that created this link opens it. */
+        private boolean unopened = true;
+        /** Guarded by lock: the unusable link this one replaced, closed by the caller that opens this one. */
+        private Link replaced;
 
-        Link(String address) {
+        Link(String address, Link replaced) {
             this.address = address;
+            this.replaced = replaced;
         }
 
         @Override
@@ -88,28 +128,20 @@ final class ClusterMasters {
         }
 
         /** The master's {@link ReplicaWait}; null when publications do not wait for replicas. */
-        ReplicaWait replicaWait() {
+        @Override
+        public ReplicaWait replicaWait() {
             return replicaWait;
         }
 
         @Override
         public <T> CompletionStage<T> script(Scripts script, ScriptOutputType type, byte[][] keys, byte[]... args) {
             Scripts.Text text = script.text(true);
-            return redirectsRefresh(RedisBackend.<T>eval(commands.async(), text.sha(), text.source(), type, keys,
-                    args));
-        }
-
-        private <T> CompletionStage<T> redirectsRefresh(CompletionStage<T> command) {
-            return command.whenComplete((v, e) -> {
-                if (e != null && redirected(e) && !closed) {
-                    refreshTopology.run(); // the slot has another master now; the next command goes there
-                }
-            });
+            return RedisBackend.eval(commands.async(), text.sha(), text.source(), type, keys, args);
         }
 
         /** {@code SPUBLISH} on this link's command connection, where the channel's scripts run too. */
         CompletionStage<Long> spublish(byte[] redisChannel, byte[] payload) {
-            return redirectsRefresh(commands.async().spublish(redisChannel, payload));
+            return commands.async().spublish(redisChannel, payload);
         }
 
         /** This link once ready; see {@link #waiting}. */
@@ -171,54 +203,422 @@ final class ClusterMasters {
         this.waitTimeoutMillis = waitTimeout.toMillis();
     }
 
-    /** A MOVED or ASK reply: the command went to a node that does not serve its slot (any more). */
+    /**
+     * A reply by which a master refuses a command of a slot that is not (or not wholly) its own, unexecuted: {@code
+     * MOVED} (the slot has another master), {@code ASK} (the slot is migrating and the command's keys have left) or
+     * {@code TRYAGAIN} (the slot is migrating and only some of the command's keys have left, as for a publish script
+     * whose touch key does not exist). Redis checks this before it runs the command, script or not.
+     */
     static boolean redirected(Throwable e) {
         Throwable cause = ShardClient.unwrap(e);
-        return cause instanceof RedisCommandExecutionException && cause.getMessage() != null
-                && (cause.getMessage().startsWith("MOVED") || cause.getMessage().startsWith("ASK"));
+        String message = cause instanceof RedisCommandExecutionException ? cause.getMessage() : null;
+        return message != null && (message.startsWith("MOVED") || message.startsWith("ASK")
+                || message.startsWith("TRYAGAIN"));
     }
 
-    /** The link to the master that serves {@code slot} in the current topology, opened if needed. */
-    CompletionStage<Link> link(int slot) {
+    /** Redirected replies seen, whether sent again or not (for tests). */
+    long redirects() {
+        return redirects.sum();
+    }
+
+    /**
+     * Runs {@code command} on the link to the master that serves {@code key}'s slot, opened if needed, and sends it
+     * again should that master refuse it unexecuted because the slot moves (see the class comment). While a move of
+     * the slot holds its commands, the command waits behind them; when the topology names another master for the
+     * slot than its last command went to, a move starts with this command.
+     */
+    <T> CompletionStage<T> run(byte[] key, Function<? super Link, ? extends CompletionStage<T>> command) {
+        int slot = SlotHash.getSlot(key);
+        RedisClusterNode master;
+        try {
+            master = masterOf(slot);
+        } catch (IllegalStateException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        Link link;
+        boolean opener;
+        int generation;
+        Move switched;
+        CompletionStage<T> held;
+        synchronized (lock) {
+            if (!moves.isEmpty()) {
+                Move move = moves.get(slot);
+                if (move != null) {
+                    return move.hold(command);
+                }
+            }
+            link = current(ClusterSubscriptions.address(master));
+            opener = claimOpening(link);
+            Link previous = lastLink[slot];
+            switched = null;
+            held = null;
+            if (previous == null) {
+                lastLink[slot] = link;
+            } else if (previous != link) {
+                // The slot's commands go to another link from here on: those in flight on the previous one answer
+                // first, and this one goes alone before the others (see Move).
+                switched = new Move(slot, previous, generations[slot]);
+                moves.put(slot, switched);
+                held = switched.hold(command);
+            }
+            generation = generations[slot];
+        }
+        if (switched != null) {
+            if (opener) {
+                open(link, master);
+            }
+            switched.pollLater();
+            return held;
+        }
+        CompletionStage<Link> ready = link.whenReady();
+        if (opener) {
+            open(link, master);
+        }
+        return ready.thenCompose(l -> send(l, slot, generation, command, null));
+    }
+
+    /** The link to {@code master}, opened if needed. */
+    private CompletionStage<Link> link(RedisClusterNode master) {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("Redis Cluster is closed"));
+        }
+        Link link;
+        boolean opener;
+        synchronized (lock) {
+            link = current(ClusterSubscriptions.address(master));
+            opener = claimOpening(link);
+        }
+        CompletionStage<Link> result = link.whenReady();
+        if (opener) {
+            open(link, master);
+        }
+        return result;
+    }
+
+    /** The master that serves {@code slot} now; throws when closed, or when none does (asking for a refresh). */
+    private RedisClusterNode masterOf(int slot) {
+        if (closed) {
+            throw new IllegalStateException("Redis Cluster is closed");
         }
         RedisClusterNode master = topology.get().getMasterBySlot(slot);
         if (master == null) {
             refreshTopology.run();
-            return CompletableFuture.failedFuture(new IllegalStateException("no Redis Cluster master serves slot "
-                    + slot));
+            throw new IllegalStateException("no Redis Cluster master serves slot " + slot);
         }
-        String address = ClusterSubscriptions.address(master);
-        Link link;
-        Link replaced = null;
+        return master;
+    }
+
+    /** The usable link to {@code address}, or a new one in the map for the caller to open. Called under lock. */
+    private Link current(String address) {
+        Link link = links.get(address);
+        if (link != null && link.usable()) {
+            return link;
+        }
+        Link fresh = new Link(address, link);
+        links.put(address, fresh);
+        return fresh;
+    }
+
+    /** Whether the caller is the one to open {@code link} (the first to get it). Called under lock. */
+    private static boolean claimOpening(Link link) {
+        if (!link.unopened) {
+            return false; // read only: every command comes here, and a write would bounce the line between cores
+        }
+        link.unopened = false;
+        return true;
+    }
+
+    /**
+     * Sends {@code command} on {@code link} under the slot's {@code generation}; a refusal because the slot moves puts
+     * it in the slot's move. {@code entry} is the command's place in a move once it has one, else null.
+     */
+    private <T> CompletionStage<T> send(Link link, int slot, int generation,
+            Function<? super Link, ? extends CompletionStage<T>> command, Entry<T> entry) {
+        CompletionStage<T> sent = command.apply(link);
+        return sent.exceptionallyCompose(e -> redirected(e) ? refused(link, slot, generation, command, entry, e)
+                : CompletableFuture.failedFuture(e));
+    }
+
+    /**
+     * A command sent on {@code from} came back refused because its slot moves: it joins the slot's move (one is
+     * started if none runs), unless a later command of the slot went elsewhere since it was sent, or its time is up;
+     * then it fails with the refusal, as without a move.
+     */
+    private <T> CompletionStage<T> refused(Link from, int slot, int generation,
+            Function<? super Link, ? extends CompletionStage<T>> command, Entry<T> entry, Throwable e) {
+        redirects.increment();
+        if (closed) {
+            return CompletableFuture.failedFuture(e);
+        }
+        refreshTopology.run(); // the slot has (or gets) another master; the move waits for the topology to say so
+        long now = System.nanoTime();
+        Move move;
+        Entry<T> retry;
+        boolean started = false;
         synchronized (lock) {
-            link = links.get(address);
-            if (link != null && !link.usable()) {
-                replaced = link;
-                link = null;
+            if (generations[slot] != generation || entry != null && now - entry.deadline >= 0) {
+                return CompletableFuture.failedFuture(e);
             }
-            if (link != null) {
-                return link.whenReady();
+            move = moves.get(slot);
+            if (move == null) {
+                move = new Move(slot, from, generation);
+                moves.put(slot, move);
+                started = true;
             }
-            link = new Link(address);
-            links.put(address, link);
+            retry = entry != null ? entry : new Entry<>(command, now + commandTimeout.toNanos());
+            retry.error = ShardClient.unwrap(e);
+            move.refused(retry, now);
         }
-        if (replaced != null) {
-            close(replaced);
+        if (started) {
+            move.pollLater();
         }
-        CompletionStage<Link> result = link.whenReady();
-        open(link, master);
-        return result;
+        return retry.result;
+    }
+
+    /** A command in a {@link Move}. */
+    private static final class Entry<T> {
+        final Function<? super Link, ? extends CompletionStage<T>> command;
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        /** System.nanoTime() after which it is no longer sent: its first refusal (or hold) plus the command timeout. */
+        final long deadline;
+        /** Guarded by lock: its last refusal; null while it was never sent. */
+        Throwable error;
+
+        Entry(Function<? super Link, ? extends CompletionStage<T>> command, long deadline) {
+            this.command = command;
+            this.deadline = deadline;
+        }
+
+        void fail(Throwable e) {
+            result.completeExceptionally(e);
+        }
+    }
+
+    /**
+     * The commands of one slot refused by the master of its link {@link #from} because the slot moves, and the
+     * commands of the slot issued since, which wait behind them; started by the first refusal, or by the first command
+     * that finds another master named for its slot than the slot's last command went to, it holds the slot's new
+     * commands until it ends. It polls every {@value #POLL_MILLIS} ms until the slot may be tried again: after a
+     * {@code MOVED}, once the topology names another master for it, or {@value #REFRESH_MILLIS} ms after the last
+     * refusal (the topology may be right, and the refusal came from a master that did not know yet); after only
+     * {@code ASK} or {@code TRYAGAIN} (the slot migrates, and the topology names its old master until it is done),
+     * {@value #POLL_MILLIS} ms after the last refusal. Then a PING on each connection of {@code from} answers after
+     * every command sent on it before, so all their refusals are in, and the first command alone, the probe, goes to
+     * the link of the master the topology names. Refused again, it goes back to the front and the move polls on;
+     * answered, the move ends: under the lock, the refused commands, in the order of their refusals, and the held
+     * ones, in call order, are sent to that link before anything issued after them. Sending one first keeps a master
+     * that refuses the slot and then, as it learns the slot is its own, accepts it, from running a later command
+     * before an earlier one it refused. A command whose deadline passes fails: with its refusal, or unsent.
+     */
+    private final class Move {
+        final int slot;
+        /** Guarded by lock: the link the refused commands were sent on (the probe's, once one was sent). */
+        Link from;
+        /** Guarded by lock: the slot's generation they were sent under. */
+        int generation;
+        /** Guarded by lock: refused commands, in the order of their refusals (a refused probe first). */
+        final List<Entry<?>> refused = new ArrayList<>();
+        /** Guarded by lock: commands issued while the move runs, in call order; never sent yet. */
+        final List<Entry<?>> held = new ArrayList<>();
+        /** Guarded by lock: the command sent alone to see whether the slot's master takes it; null if none. */
+        Entry<?> probe;
+        /** Guarded by lock: a refusal was MOVED, so the move waits for the topology. */
+        boolean moved;
+        /** Guarded by lock: System.nanoTime() of the last refusal. */
+        long lastRefusal;
+        /** Only touched by the poll: System.nanoTime() of the last refresh the move asked for. */
+        long refreshedAt;
+
+        Move(int slot, Link from, int generation) {
+            this.slot = slot;
+            this.from = from;
+            this.generation = generation;
+            this.refreshedAt = System.nanoTime();
+        }
+
+        /** Called under lock. */
+        void refused(Entry<?> entry, long now) {
+            if (entry == probe) {
+                probe = null;
+                refused.add(0, entry);
+                pollLater();
+            } else {
+                refused.add(entry);
+            }
+            lastRefusal = now;
+            moved |= entry.error.getMessage().startsWith("MOVED");
+        }
+
+        /** A command issued while the move runs; called under lock. */
+        <T> CompletionStage<T> hold(Function<? super Link, ? extends CompletionStage<T>> command) {
+            Entry<T> entry = new Entry<>(command, System.nanoTime() + commandTimeout.toNanos());
+            held.add(entry);
+            return entry.result;
+        }
+
+        void pollLater() {
+            CompletableFuture.delayedExecutor(POLL_MILLIS, TimeUnit.MILLISECONDS).execute(this::poll);
+        }
+
+        private void poll() {
+            RedisClusterNode master = topology.get().getMasterBySlot(slot);
+            long now = System.nanoTime();
+            List<Entry<?>> expired = new ArrayList<>();
+            boolean proceed = false;
+            boolean ended;
+            Link old;
+            synchronized (lock) {
+                expire(now, closed, expired);
+                ended = refused.isEmpty() && held.isEmpty();
+                if (ended) {
+                    end();
+                } else if (master != null) {
+                    boolean elsewhere = !ClusterSubscriptions.address(master).equals(from.address);
+                    long quiet = now - lastRefusal;
+                    // with no refused command left (their time is up) the held ones go where the topology says
+                    proceed = elsewhere || refused.isEmpty()
+                            || quiet >= TimeUnit.MILLISECONDS.toNanos(moved ? REFRESH_MILLIS : POLL_MILLIS);
+                }
+                old = from;
+            }
+            fail(expired);
+            if (ended) {
+                return;
+            }
+            if (!proceed) {
+                if (now - refreshedAt >= TimeUnit.MILLISECONDS.toNanos(REFRESH_MILLIS)) {
+                    refreshedAt = now;
+                    refreshTopology.run();
+                }
+                pollLater();
+                return;
+            }
+            // Every command sent on the old link before its PING has answered (and joined, if refused) by the PING's
+            // answer; a dead link's PING fails at once, and what was in flight on it failed too.
+            CompletableFuture.allOf(ping(old.commands), ping(old.waitConnection))
+                    .whenComplete((v, e) -> sendProbe(master));
+        }
+
+        /** Sends the first command alone to {@code master}'s link; the others wait for its answer. */
+        private void sendProbe(RedisClusterNode master) {
+            List<Entry<?>> expired = new ArrayList<>();
+            Link target = null;
+            boolean opener = false;
+            Entry<?> first = null;
+            int sentUnder = 0;
+            synchronized (lock) {
+                expire(System.nanoTime(), closed, expired);
+                if (refused.isEmpty() && held.isEmpty()) {
+                    end();
+                } else {
+                    target = current(ClusterSubscriptions.address(master));
+                    opener = claimOpening(target);
+                    lastLink[slot] = target;
+                    sentUnder = ++generations[slot];
+                    from = target;
+                    generation = sentUnder;
+                    first = refused.isEmpty() ? held.remove(0) : refused.remove(0);
+                    probe = first;
+                    moved = false; // what the probe's refusal, if any, says next
+                }
+            }
+            fail(expired);
+            if (first != null) {
+                CompletionStage<Link> ready = target.whenReady();
+                if (opener) {
+                    open(target, master);
+                }
+                Entry<?> sent = first;
+                sendAgain(ready, sentUnder, first).whenComplete((v, e) -> probed(sent));
+            }
+        }
+
+        /**
+         * The probe has its outcome (answered, or failed other than by a refusal: a timeout may have run it, and
+         * the others come after it anyway): the others go to its link, in order, and the move ends.
+         */
+        private void probed(Entry<?> answered) {
+            List<Entry<?>> expired = new ArrayList<>();
+            synchronized (lock) {
+                if (probe != answered || moves.get(slot) != this) {
+                    return; // refused again and back in the move, or the move was closed
+                }
+                probe = null;
+                end();
+                expire(System.nanoTime(), false, expired);
+                for (Entry<?> e : refused) {
+                    sendAgain(from.whenReady(), generation, e);
+                }
+                for (Entry<?> e : held) {
+                    sendAgain(from.whenReady(), generation, e);
+                }
+                refused.clear();
+                held.clear();
+            }
+            fail(expired);
+        }
+
+        /** Sends {@code entry} once {@code ready}, a stage of its own ({@link Link#whenReady}: in call order). */
+        private <T> CompletionStage<T> sendAgain(CompletionStage<Link> ready, int generation, Entry<T> entry) {
+            ready.thenCompose(l -> send(l, slot, generation, entry.command, entry)).whenComplete((v, e) -> {
+                if (e == null) {
+                    entry.result.complete(v);
+                } else {
+                    entry.fail(ShardClient.unwrap(e));
+                }
+            });
+            return entry.result;
+        }
+
+        /** Takes this move out of the map. Called under lock. */
+        private void end() {
+            moves.remove(slot, this);
+        }
+
+        /** Takes the entries whose deadline is not after {@code now} (all of them if {@code all}) out of the move. */
+        void expire(long now, boolean all, List<Entry<?>> expired) {
+            for (List<Entry<?>> list : List.of(refused, held)) {
+                for (java.util.Iterator<Entry<?>> i = list.iterator(); i.hasNext();) {
+                    Entry<?> e = i.next();
+                    if (all || now - e.deadline >= 0) {
+                        expired.add(e);
+                        i.remove();
+                    }
+                }
+            }
+        }
+
+        private void fail(List<Entry<?>> expired) {
+            for (Entry<?> e : expired) {
+                e.fail(e.error != null ? e.error : new IllegalStateException("Redis Cluster slot " + slot + " is "
+                        + "moving to another master: the command waited for the move for redis_read_timeout and was "
+                        + "not sent"));
+            }
+        }
+    }
+
+    private static CompletableFuture<?> ping(StatefulRedisConnection<byte[], byte[]> c) {
+        if (c == null || !c.isOpen()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return c.async().ping().toCompletableFuture().exceptionally(e -> null);
     }
 
     /** Opens the link's connections and learns their servers' run ids; completes or fails {@code link.ready}. */
     private void open(Link link, RedisClusterNode master) {
+        Link replaced;
+        synchronized (lock) {
+            replaced = link.replaced;
+            link.replaced = null;
+        }
+        if (replaced != null) {
+            close(replaced);
+        }
         var uri = ClusterBackend.uri(master.getUri().getHost(), master.getUri().getPort(), password, commandTimeout);
         nodeClient.connectAsync(CODEC, uri).thenCompose(c -> {
             link.commands = c;
             return link.identity.connected(c);
-        }).thenCompose(v -> {
+        }).thenCompose(v -> loadScripts(link.commands)).thenCompose(v -> {
             if (waitReplicas == 0) {
                 return CompletableFuture.completedFuture(null);
             }
@@ -243,6 +643,23 @@ final class ClusterMasters {
                 link.settle(null);
             }
         });
+    }
+
+    /**
+     * Loads every script on a link's server before the link takes commands. Not for speed: a script the server does
+     * not know is refused with NOSCRIPT and sent again by source ({@link RedisBackend#eval}), and the commands
+     * pipelined behind the refused one run before it is sent again, out of call order; on a fresh link, the first
+     * publications of a channel came out of order in history ({@code RedisClusterSlotMoveIT} caught it). A server
+     * that refuses SCRIPT LOAD still gets the fallback.
+     */
+    private static CompletableFuture<Void> loadScripts(StatefulRedisConnection<byte[], byte[]> c) {
+        Scripts[] all = Scripts.values();
+        CompletableFuture<?>[] loads = new CompletableFuture<?>[all.length];
+        for (int i = 0; i < all.length; i++) {
+            loads[i] = c.async().scriptLoad(all[i].text(true).source()).toCompletableFuture()
+                    .exceptionally(e -> null);
+        }
+        return CompletableFuture.allOf(loads);
     }
 
     /** A connection of the node client dropped: if it is a link's, the link dies. */
@@ -318,7 +735,7 @@ final class ClusterMasters {
                     missing = !links.containsKey(ClusterSubscriptions.address(n));
                 }
                 if (missing && !n.is(RedisClusterNode.NodeFlag.FAIL)) {
-                    link(n.getSlots().get(0)); // failures show again on use
+                    link(n); // failures show again on use
                 }
             }
         }
@@ -344,10 +761,17 @@ final class ClusterMasters {
     void close() {
         closed = true;
         List<Link> all;
+        List<Entry<?>> waiting = new ArrayList<>();
         synchronized (lock) {
             all = new ArrayList<>(links.values());
             links.clear();
+            for (Move m : moves.values()) {
+                m.expire(0, true, waiting);
+            }
+            moves.clear();
         }
         all.forEach(ClusterMasters::retire);
+        IllegalStateException e = new IllegalStateException("Redis Cluster is closed");
+        waiting.forEach(w -> w.fail(w.error != null ? w.error : e));
     }
 }

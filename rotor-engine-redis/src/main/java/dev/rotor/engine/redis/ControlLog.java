@@ -112,7 +112,7 @@ final class ControlLog {
      * the pings' SPUBLISH to {@code P.control} (one order), and no connection opened on demand.
      */
     private <T> CompletionStage<T> script(RedisBackend shard, Scripts script, ScriptOutputType type, byte[]... args) {
-        return shard.master(key).thenCompose(m -> m.<T>script(script, type, new byte[][] {key}, args));
+        return shard.onMaster(key, m -> m.<T>script(script, type, new byte[][] {key}, args));
     }
 
     /**

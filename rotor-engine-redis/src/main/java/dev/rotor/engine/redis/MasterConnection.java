@@ -18,6 +18,13 @@ interface MasterConnection {
      */
     ServerIdentity identity();
 
+    /**
+     * Where this master's publications with history go when publications wait for replicas ({@code
+     * redis_wait_replicas}, docs/scaling.md "Durability"): its {@link ReplicaWait}, whose identity is that of the
+     * server behind its own connection. Null when publications do not wait.
+     */
+    ReplicaWait replicaWait();
+
     /** Runs a script by SHA on this connection, loading it again when Redis lost it. */
     <T> CompletionStage<T> script(Scripts script, ScriptOutputType type, byte[][] keys, byte[]... args);
 }

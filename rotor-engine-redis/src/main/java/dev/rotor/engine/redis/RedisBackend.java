@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Where the roles send the commands of a channel: one Redis shard ({@link ShardClient}, v1's layout) or a whole Redis
@@ -31,7 +32,10 @@ interface RedisBackend {
     /** The commands of the backend (on a cluster, each routed to the master of its key's slot). */
     RedisClusterAsyncCommands<byte[], byte[]> async();
 
-    /** PUBLISH on a single Redis; SPUBLISH (to the shard of the channel's slot) on a cluster. */
+    /**
+     * PUBLISH on a single Redis; SPUBLISH (to the shard of the channel's slot) on a cluster, on the connection that
+     * {@link #onMaster} gives, and sent again as its commands are when the slot moves.
+     */
     CompletionStage<Long> publish(byte[] redisChannel, byte[] payload);
 
     /** Runs a script by SHA, loading it again when Redis lost it (SCRIPT FLUSH, restart, a promoted replica). */
@@ -49,20 +53,17 @@ interface RedisBackend {
     CompletionStage<StatefulRedisConnection<byte[], byte[]>> connectDedicated(byte[] key);
 
     /**
-     * The connection to the master serving {@code key}'s slot on which the commands of gap detection run, with the
-     * identity of its server (docs/scaling.md "Gap detection"). On a single Redis a completed stage (so commands
-     * issued in a {@link CommandBatch} stay in it); on a cluster it may first open a link to that master, and fails
-     * when no master serves the slot now.
+     * Runs {@code command} on the connection to the master serving {@code key}'s slot on which the commands of gap
+     * detection run, with the identity of its server (docs/scaling.md "Gap detection"). On a single Redis it runs at
+     * once, on the calling thread (so commands issued in a {@link CommandBatch} stay in it). On a cluster it may first
+     * wait for a link to that master to open, and fails when no master serves the slot now; and when the master
+     * refuses the command unexecuted because the slot moves ({@code MOVED}, {@code ASK}, {@code TRYAGAIN}), it runs
+     * again on the master that serves the slot then, at most for {@code redis_read_timeout} and never after a later
+     * command of the slot went to another master ({@link ClusterMasters}, docs/scaling.md "Failover"). So
+     * {@code command} may run more than once, each time on the connection it is given: it builds its arguments from
+     * that connection (its identity, its {@link MasterConnection#replicaWait()}), never from an earlier one.
      */
-    CompletionStage<MasterConnection> master(byte[] key);
-
-    /**
-     * Where a publication with history to {@code key}'s slot is sent when publications wait for replicas
-     * ({@code redis_wait_replicas}, docs/scaling.md "Durability"): the {@link ReplicaWait} of the master serving the
-     * slot, whose identity is that master's. A completed stage of null when publications do not wait; on a cluster
-     * it may first open a link to that master, and fails when no master serves the slot now.
-     */
-    CompletionStage<ReplicaWait> replicaWait(byte[] key);
+    <T> CompletionStage<T> onMaster(byte[] key, Function<MasterConnection, CompletionStage<T>> command);
 
     /** True while the backend can serve every channel now. */
     boolean healthy();

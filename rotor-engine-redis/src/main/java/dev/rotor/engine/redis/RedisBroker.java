@@ -66,15 +66,15 @@ final class RedisBroker implements Broker {
             return s.publish(redisChannel, payload).thenApply(count -> null);
         }
         byte[][] keys = {bytes(n.historyList(ch)), bytes(n.historyTouch(ch)), bytes(n.historyEpoch(ch))};
-        return s.replicaWait(keys[0]).thenCompose(durable -> {
+        // the arguments name the writer's run id, so they are built for the connection each attempt is given
+        return s.onMaster(keys[0], m -> {
+            ReplicaWait durable = m.replicaWait();
             if (durable != null) {
                 return durable.publish(Scripts.PUBLISH_WITH_HISTORY, keys, historyArgs(redisChannel, payload,
                         history, message, durable.identity()));
             }
-            return s.master(keys[0]).thenCompose(m -> m.<Long>script(Scripts.PUBLISH_WITH_HISTORY,
-                    ScriptOutputType.INTEGER, keys, historyArgs(redisChannel, payload, history, message,
-                            m.identity())))
-                    .thenApply(count -> null);
+            return m.<Long>script(Scripts.PUBLISH_WITH_HISTORY, ScriptOutputType.INTEGER, keys,
+                    historyArgs(redisChannel, payload, history, message, m.identity())).thenApply(count -> null);
         });
     }
 

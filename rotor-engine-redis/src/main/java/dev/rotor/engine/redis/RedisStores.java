@@ -137,7 +137,7 @@ final class RedisStores implements PresenceStore, HistoryStore {
         }
         RedisNames n = engine.names();
         byte[][] keys = {bytes(n.historyList(channel)), bytes(n.historyEpoch(channel))};
-        return engine.onShard(channel, s -> s.master(keys[0]).thenCompose(m -> {
+        return engine.onShard(channel, s -> s.onMaster(keys[0], m -> {
             ServerIdentity.Generation g = m.identity().current();
             return m.<List<Object>>script(Scripts.HISTORY_FOR_RECOVERY, ScriptOutputType.MULTI, keys,
                     bytes(Long.toString(lastIndex(limit))))

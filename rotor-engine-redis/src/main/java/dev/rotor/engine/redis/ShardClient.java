@@ -45,6 +45,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -531,13 +532,17 @@ final class ShardClient implements RedisBackend, MasterConnection, CommandBatch.
 
     /** The command connection: one shard holds every key, and its scripts run there ({@link #script}). */
     @Override
-    public CompletionStage<MasterConnection> master(byte[] key) {
-        return CompletableFuture.completedFuture(this);
+    public <T> CompletionStage<T> onMaster(byte[] key, Function<MasterConnection, CompletionStage<T>> command) {
+        try {
+            return command.apply(this);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     @Override
-    public CompletionStage<ReplicaWait> replicaWait(byte[] key) {
-        return CompletableFuture.completedFuture(replicaWait);
+    public ReplicaWait replicaWait() {
+        return replicaWait;
     }
 
     /** Keeps {@code id} told of {@code connection}'s reconnects, and asks for its server's run id now. */

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -54,10 +55,12 @@ class ControlLogTest {
                 });
         return (RedisBackend) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {RedisBackend.class},
                 (proxy, method, args) -> {
-                    if (!method.getName().equals("master")) {
+                    if (!method.getName().equals("onMaster")) {
                         throw new UnsupportedOperationException(method.getName());
                     }
-                    return CompletableFuture.completedFuture(master);
+                    @SuppressWarnings("unchecked")
+                    var command = (java.util.function.Function<MasterConnection, CompletionStage<?>>) args[1];
+                    return command.apply(master);
                 });
     }
 

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * A burst of redirections on a real six-node Redis Cluster (docs/scaling.md, "Redis Cluster"): when a channel's slot
  * moves to another master, every publication in flight on the link to the old master comes back {@code MOVED}, and
- * each asks for a topology refresh. A refresh connects to every node of the cluster, so one per reply would hit the
+ * each asks for a topology refresh (and is then sent again to the new master). A refresh connects to every node of the cluster, so one per reply would hit the
  * cluster with thousands of connections at the moment it is busiest; refreshes run one at a time instead, with at
  * most one more after the running one.
  */
@@ -42,36 +42,33 @@ class RedisClusterRefreshBurstIT {
             engine.start(new RecordingEngineListener(Duration.ofSeconds(10))).toCompletableFuture()
                     .get(20, TimeUnit.SECONDS);
             publish(engine, "before").get(10, TimeUnit.SECONDS);
+            ClusterBackend backend = (ClusterBackend) engine.shards().get(0);
             cluster.cluster().moveSlotOf(cluster.prefix() + ".message.{burst}");
             long connectionsBefore = connectionsReceived();
+            long redirectsBefore = backend.redirects();
 
             List<CompletableFuture<Void>> burst = new ArrayList<>();
             for (int i = 0; i < BURST; i++) {
                 burst.add(publish(engine, "m" + i));
             }
-            long redirected = 0;
             for (CompletableFuture<Void> p : burst) {
-                try {
-                    p.get(20, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (ClusterMasters.redirected(e.getCause())) {
-                        redirected++;
-                    }
-                }
+                p.get(20, TimeUnit.SECONDS); // refused by the old master, then sent again to the new one
             }
+            long redirected = backend.redirects() - redirectsBefore;
             long connections = connectionsReceived() - connectionsBefore;
 
-            assertThat(redirected).as("publications redirected by the move").isGreaterThanOrEqualTo(50);
+            // How many: those sent before the first refusal came back and held the rest back, from one to hundreds as
+            // the timing falls (at least 50 while refused publications simply failed). SerialRefreshTest holds the
+            // one-refresh-at-a-time rule itself.
+            assertThat(redirected).as("publications refused by the old master").isPositive();
             // One refresh opens a connection to each of the 6 nodes; the new link and the periodic refresh (every
             // second) add a few more: 18 in all on a quiet machine. One refresh per redirection cost ~3,000.
             assertThat(connections).as("connections the cluster received during the burst of %d redirections",
                     redirected).isLessThan(80);
             // and the refresh did its work: the channel's publications go to its new master
-            Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-                    .ignoreExceptions().until(() -> {
-                        publish(engine, "after").get(10, TimeUnit.SECONDS);
-                        return true;
-                    });
+            publish(engine, "after").get(10, TimeUnit.SECONDS);
+            assertThat(backend.redirects()).as("no refusal once the topology names the new master")
+                    .isEqualTo(redirectsBefore + redirected);
         }
     }
 

@@ -107,7 +107,7 @@ class RedisReplicaWaitIT {
         int count = 100;
         try (RedisEngine engine = engine(1, Duration.ofSeconds(2))) {
             publish(engine, "feed", -1).get(10, TimeUnit.SECONDS); // loads the script and settles the first WAIT
-            ReplicaWait wait = ((ShardClient) engine.shards().get(0)).replicaWait(null).toCompletableFuture().get();
+            ReplicaWait wait = ((ShardClient) engine.shards().get(0)).replicaWait();
             long writes = wait.writes();
             long waitsBefore = waitCalls();
 
@@ -136,7 +136,7 @@ class RedisReplicaWaitIT {
         int count = CommandBatch.MAX_COMMANDS + 88;
         try (RedisEngine engine = engine(1, Duration.ofSeconds(2))) {
             publish(engine, "long", -1).get(10, TimeUnit.SECONDS);
-            ReplicaWait wait = ((ShardClient) engine.shards().get(0)).replicaWait(null).toCompletableFuture().get();
+            ReplicaWait wait = ((ShardClient) engine.shards().get(0)).replicaWait();
             long writes = wait.writes();
 
             List<CompletableFuture<Void>> all = engine.batch(() -> {
