@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
@@ -328,19 +327,15 @@ final class ClusterBackend implements RedisBackend {
         return config.describe();
     }
 
+    /**
+     * Asked on {@link ClusterMasters}' links: Lettuce's cluster connection would open a connection of its own to every
+     * master for it, on demand, kept until the engine closes (and once reported by Netty's leak detector, as the
+     * engine closed while they opened).
+     */
     @Override
     public CompletionStage<Map<String, String>> memoryInfo() {
-        StatefulRedisClusterConnection<byte[], byte[]> c = commands;
-        if (c == null) {
-            return notConnected();
-        }
-        Map<RedisClusterNode, CompletableFuture<String>> byMaster = c.async().masters().commands().info("memory")
-                .asMap();
-        return CompletableFuture.allOf(byMaster.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
-            Map<String, String> infos = new TreeMap<>();
-            byMaster.forEach((node, info) -> infos.put(ClusterSubscriptions.address(node), info.join()));
-            return infos;
-        });
+        ClusterMasters m = masters;
+        return m == null ? notConnected() : m.memoryInfo();
     }
 
     /**

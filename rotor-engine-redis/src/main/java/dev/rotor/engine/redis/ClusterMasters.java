@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -716,6 +717,25 @@ final class ClusterMasters {
         if (c != null && c.isOpen()) {
             c.closeAsync();
         }
+    }
+
+    /**
+     * {@code INFO memory} of every master with slots in the current topology, by its {@code host:port}, each asked on
+     * its link (opened if needed), so that no other connection is opened for it.
+     */
+    CompletionStage<Map<String, String>> memoryInfo() {
+        Map<String, CompletableFuture<String>> byMaster = new TreeMap<>();
+        for (RedisClusterNode n : topology.get()) {
+            if (n.is(RedisClusterNode.NodeFlag.UPSTREAM) && !n.getSlots().isEmpty()) {
+                byMaster.put(ClusterSubscriptions.address(n), link(n)
+                        .thenCompose(l -> l.commands.async().info("memory")).toCompletableFuture());
+            }
+        }
+        return CompletableFuture.allOf(byMaster.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
+            Map<String, String> infos = new TreeMap<>();
+            byMaster.forEach((address, info) -> infos.put(address, info.join()));
+            return infos;
+        });
     }
 
     /**
