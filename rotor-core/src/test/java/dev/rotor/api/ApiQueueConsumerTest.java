@@ -65,6 +65,40 @@ class ApiQueueConsumerTest {
     }
 
     @Test
+    void theDeprecatedDataFormReadsAsATreeWould() {
+        // the last data key counts; an element that is an array gives its first command
+        assertThat(handle("{\"data\":[{\"method\":\"publish\",\"params\":{\"channel\":\"events\",\"data\":1}}],"
+                + "\"other\":{\"data\":[]},\"data\":[[{\"method\":\"publish\",\"params\":{\"channel\":\"events\","
+                + "\"data\":2}},{\"method\":\"publish\",\"params\":{\"channel\":\"events\",\"data\":3}}]]}"))
+                .isNull();
+        assertThat(history("events")).contains("\"data\":2").doesNotContain("\"data\":1").doesNotContain("\"data\":3");
+        assertThat(handle("{\"data\":{}}")).isEqualTo("method required");
+        assertThat(handle("{\"data\":[1]}")).isEqualTo("invalid JSON: invalid message");
+        assertThat(handle("{\"data\":[null]}")).isEqualTo("invalid JSON: invalid message");
+        assertThat(handle("{\"data\":[[]]}")).isEqualTo("invalid JSON: invalid message");
+    }
+
+    @Test
+    void aLargeDeprecatedDataFormIsReadWithoutATreeOfIt() {
+        // whoever writes to the queue can send http_max_body_size of tiny elements; a tree of them cost ~30 times that
+        int elements = 1_000_000;
+        StringBuilder entry = new StringBuilder("{\"data\":[");
+        for (int i = 0; i < elements; i++) {
+            entry.append(i == 0 ? "" : ",").append("{}");
+        }
+        byte[] bytes = entry.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        handle("{\"data\":[{}]}"); // the classes loaded, the code run once
+        long before = threads.getCurrentThreadAllocatedBytes();
+        CompletableFuture<Void> f = queue.handle(bytes).toCompletableFuture();
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(f).isCompleted();
+        assertThat(allocated).as("bytes allocated while reading a %d-byte entry", bytes.length)
+                .isLessThan(12L * bytes.length);
+    }
+
+    @Test
     void malformedEntriesFailWithoutEffect() {
         assertThat(handle("{\"method\":")).startsWith("invalid JSON");
         assertThat(handle("{\"params\":{}}")).isEqualTo("method required");

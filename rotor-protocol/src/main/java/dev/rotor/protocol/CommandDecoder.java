@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Decodes a client frame or an API payload into commands, with v1's rules (client-protocol.md §2.1,
@@ -55,6 +56,68 @@ public final class CommandDecoder {
                 throw ProtocolException.invalid();
             }
             return commands;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof ProtocolException pe) {
+                throw pe;
+            }
+            throw ProtocolException.invalid();
+        }
+    }
+
+    /**
+     * Decodes the deprecated form of a Redis API queue entry, an object whose {@code data} array holds the commands
+     * (redis-engine.md §8), handing each command to {@code each} as it is read: the entry costs the commands the
+     * caller keeps, never a tree of it (a tree of small elements costs some thirty times their bytes). As a tree
+     * would: the last {@code data} key counts, an element that is an array gives the first command of it, as
+     * {@link #decode} of that array would, and a null or scalar element is invalid.
+     *
+     * @param object a JSON object that {@link #decode} has read without error
+     * @return false when the object has no {@code data} key, or its value is not an array
+     * @throws ProtocolException {@code invalid message} for an element that is not a command
+     */
+    public static boolean decodeDataForm(byte[] object, Consumer<Command> each) {
+        try {
+            int dataKeys = 0;
+            try (JsonParser p = JsonCodec.FACTORY.createParser(object)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    throw ProtocolException.invalid();
+                }
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    if (p.currentName().equals("data")) {
+                        dataKeys++;
+                    }
+                    p.nextToken();
+                    p.skipChildren();
+                }
+            }
+            if (dataKeys == 0) {
+                return false;
+            }
+            try (JsonParser p = JsonCodec.FACTORY.createParser(object)) {
+                p.nextToken();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    boolean last = p.currentName().equals("data") && --dataKeys == 0;
+                    JsonToken v = p.nextToken();
+                    if (!last) {
+                        p.skipChildren();
+                        continue;
+                    }
+                    if (v != JsonToken.START_ARRAY) {
+                        return false;
+                    }
+                    for (JsonToken t; (t = p.nextToken()) != JsonToken.END_ARRAY; ) {
+                        if (t == JsonToken.START_OBJECT) {
+                            each.accept(readCommand(p, object));
+                        } else if (t == JsonToken.START_ARRAY) {
+                            each.accept(decode(Params.rawValue(p, object).bytes(), false).get(0));
+                        } else {
+                            throw ProtocolException.invalid();
+                        }
+                    }
+                    return true;
+                }
+            }
+            return false;
         } catch (IOException | RuntimeException e) {
             if (e instanceof ProtocolException pe) {
                 throw pe;

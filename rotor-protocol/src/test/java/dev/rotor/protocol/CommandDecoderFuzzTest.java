@@ -3,6 +3,10 @@ package dev.rotor.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -52,6 +56,86 @@ class CommandDecoderFuzzTest {
                 assertRawValuesAreJson(params);
             }
         }
+    }
+
+    /**
+     * A Redis API queue entry in the deprecated {@code {"data":[…]}} form: {@link CommandDecoder#decodeDataForm},
+     * which reads it as a stream, finds what the tree reading it replaced found (the last {@code data} array, each
+     * element re-encoded and decoded as a frame), or fails where that failed, with {@code invalid message}.
+     */
+    @FuzzTest
+    void dataForm(byte[] entry) {
+        try {
+            if (CommandDecoder.decode(entry, false).size() != 1 || entry[0] != '{') {
+                return;
+            }
+        } catch (ProtocolException e) {
+            return; // the consumer reads this form only from an object that decodes
+        }
+        if (treeRefuses(entry)) {
+            return; // a tree decodes every string, where the stream, as decode, checks only those it reads
+        }
+        List<Command> streamed = new ArrayList<>();
+        boolean found;
+        try {
+            found = CommandDecoder.decodeDataForm(entry, streamed::add);
+        } catch (ProtocolException e) {
+            assertThat(e.error()).isEqualTo(ProtocolError.INVALID_MESSAGE);
+            assertThat(invalid(() -> fromTree(entry))).as("the tree reading fails too").isTrue();
+            return;
+        }
+        List<Command> tree = fromTree(entry);
+        assertThat(found).isEqualTo(tree != null);
+        if (found) {
+            assertThat(values(streamed)).isEqualTo(values(tree));
+        }
+    }
+
+    private static boolean treeRefuses(byte[] entry) {
+        try {
+            new ObjectMapper().readTree(entry);
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /** The reading {@code decodeDataForm} replaced; null without a {@code data} array. */
+    private static List<Command> fromTree(byte[] entry) {
+        ObjectMapper mapper = new ObjectMapper();
+        JsonNode data;
+        try {
+            data = mapper.readTree(entry).get("data");
+        } catch (IOException e) {
+            throw new AssertionError("decode accepted what a tree refuses", e);
+        }
+        if (data == null || !data.isArray()) {
+            return null;
+        }
+        List<Command> out = new ArrayList<>();
+        for (JsonNode item : data) {
+            try {
+                out.add(CommandDecoder.decode(mapper.writeValueAsBytes(item), false).get(0));
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The commands with their params as JSON values: the tree re-encoded them (escapes and all), the stream keeps them
+     * as written.
+     */
+    private static List<Object> values(List<Command> commands) {
+        ObjectMapper mapper = new ObjectMapper();
+        return commands.stream().<Object>map(c -> {
+            try {
+                return List.of(c.uid(), c.method(), c.params() == null ? "-" : mapper.readTree(c.params().bytes()));
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        }).toList();
     }
 
     private static boolean invalid(Runnable r) {
