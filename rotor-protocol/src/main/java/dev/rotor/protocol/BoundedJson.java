@@ -10,27 +10,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * auth backend's signs), with Jackson's {@link StreamReadConstraints} set from the size bound the caller already
  * enforces on the text. A tree costs the heap a multiple of its text, and that multiple depends on the shape: about 9
  * bytes per character for a realistic history answer, 25 to 28 for a long array of tiny objects (measured with
- * Jackson 2.20 on JDK 17). The constraints keep the worst shapes closer to the realistic ones and refuse what Rotor
- * never sends; a document past one fails the parse with a {@link StreamConstraintsException} (an
- * {@link java.io.IOException}), described by {@link #limitExceeded}.
+ * Jackson 2.20 on JDK 17): the size bound is what bounds the tree. The constraints refuse what Rotor never sends; a
+ * document past one fails the parse with a {@link StreamConstraintsException} (an {@link java.io.IOException}),
+ * described by {@link #limitExceeded}.
  *
  * <p>The caller bounds the text to {@code n} characters (Jackson checks a document's length only as it reads a stream,
  * not in a string it is given). Within that: at most {@code n} characters in one string and in one name (a string is
  * never longer than its message, and Jackson's own bound of 20,000,000 would refuse a legitimate one in a larger
- * message); at most {@code n / }{@link #CHARS_PER_TOKEN} tokens; nesting at most {@link #MAX_DEPTH} deep;
- * numbers at most 1000 characters long (Jackson's default, which the Rotor server applies to what it accepts, and the
- * bound that matters most: a long number costs more than linear time to convert). Thread-safe; a mapper is meant to be
- * kept and shared.
+ * message); nesting at most {@link #MAX_DEPTH} deep; numbers at most 1000 characters long (Jackson's default, which
+ * the Rotor server applies to what it accepts, and the bound that matters most: a long number costs more than linear
+ * time to convert). No bound on tokens: published data is whatever JSON its publisher sent, forwarded as it is, and
+ * shapes as common as a track of small points ({@code [[1,2],[3,4],…]}) hold a token per 1.5 characters; any bound
+ * below one token per character refuses some document that fits the size bound.
+ *
+ * <p>Thread-safe; a mapper is meant to be kept and shared.
  */
 public final class BoundedJson {
-    /**
-     * A document may hold one token (a value, a name, a bracket) per this many characters of the size bound. Realistic
-     * messages carry about 7 characters per token; a document below 4 is mostly brackets, names and one-digit values,
-     * the shapes that cost the most per character. Measured as above, the costliest of them (an array of
-     * {@code {"a":"b"}}) then costs 17 bytes per character of the bound instead of 27, one of empty objects 10.5
-     * instead of 28.
-     */
-    public static final int CHARS_PER_TOKEN = 4;
     /**
      * The deepest document Rotor sends. The server parses what it accepts with Jackson's default depth of 1000: a
      * client's connection or channel info (a JSON string, checked on its own) may be 1000 levels deep, and an answer
@@ -50,7 +45,6 @@ public final class BoundedJson {
         return StreamReadConstraints.builder()
                 .maxStringLength(maxChars)
                 .maxNameLength(maxChars)
-                .maxTokenCount(Math.max(1, maxChars / CHARS_PER_TOKEN))
                 .maxNestingDepth(MAX_DEPTH)
                 .maxNumberLength(StreamReadConstraints.DEFAULT_MAX_NUM_LEN)
                 .build();
@@ -63,8 +57,8 @@ public final class BoundedJson {
 
     /**
      * What a parse refused by one of the constraints went past, in Jackson's words without the location, e.g.
-     * {@code Token count (262145) exceeds the maximum allowed (262144, from ...)}; null when {@code e} (and its causes)
-     * is no such refusal.
+     * {@code Number value length (1001) exceeds the maximum allowed (1000, from ...)}; null when {@code e} (and its
+     * causes) is no such refusal.
      */
     public static String limitExceeded(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

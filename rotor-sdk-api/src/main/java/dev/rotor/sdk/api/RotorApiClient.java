@@ -227,8 +227,8 @@ public final class RotorApiClient {
         /**
          * The largest response body accepted, in bytes; a larger one fails the request. 64 MiB by default, the
          * server's largest request body: answers are rarely larger than their request unless they carry history.
-         * The limits an answer is parsed within follow it ({@link BoundedJson}: at most a quarter as many JSON
-         * tokens); an answer past one fails the request.
+         * The limits an answer is parsed within follow it ({@link BoundedJson}); an answer past one fails the
+         * request.
          */
         public Builder maxResponseSize(int bytes) {
             if (bytes <= 0) {

@@ -189,8 +189,8 @@ public final class RotorClientConfig {
          * The longest WebSocket message taken from the server, in characters (a message of that many UTF-8 bytes
          * always fits); a longer one ends the connection ({@code message too big}, then a reconnect), so a server
          * that sends an endless message cannot fill the heap. {@link #DEFAULT_MAX_MESSAGE_SIZE} by default. The
-         * limits a message is parsed within follow it ({@code dev.rotor.protocol.BoundedJson}: at most a quarter as
-         * many JSON tokens); a message past one is reported through {@code onError} and dropped.
+         * limits a message is parsed within follow it ({@code dev.rotor.protocol.BoundedJson}); a message past one is
+         * reported through {@code onError} and dropped.
          */
         public Builder maxMessageSize(int chars) {
             if (chars <= 0) {

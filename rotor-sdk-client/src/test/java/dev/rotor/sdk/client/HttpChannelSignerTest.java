@@ -41,14 +41,14 @@ class HttpChannelSignerTest {
     @Test
     void anAnswerPastAParseLimitFailsTheSignAndTheSignerGoesOn() throws Exception {
         try (HostileHttpServer backend = HostileHttpServer.answering(
-                "{\"$private\":{\"sign\":\"abc\",\"info\":[" + "{},".repeat(300) + "{}]}}",
+                "{\"$private\":{\"sign\":\"abc\",\"info\":" + "[".repeat(1007) + "]".repeat(1007) + "}}",
                 "{\"$private\":{\"sign\":\"abc\"}}")) {
-            HttpChannelSigner signer = HttpChannelSigner.builder(backend.address() + "/auth").maxResponseSize(1000)
+            HttpChannelSigner signer = HttpChannelSigner.builder(backend.address() + "/auth").maxResponseSize(4000)
                     .build();
             assertThatThrownBy(() -> signer.sign("client-1", "$private").get(30, TimeUnit.SECONDS)).cause()
                     .isInstanceOf(RotorClientException.class)
-                    .hasMessageContaining("returned JSON past a parse limit: Token count (251) exceeds the maximum"
-                            + " allowed (250");
+                    .hasMessageContaining("returned JSON past a parse limit: Document nesting depth (1007) exceeds"
+                            + " the maximum allowed (1006");
             assertThat(signer.sign("client-1", "$private").get(30, TimeUnit.SECONDS)).isEqualTo(new ChannelSign("abc", ""));
         }
     }

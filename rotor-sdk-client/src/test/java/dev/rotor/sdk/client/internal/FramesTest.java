@@ -105,13 +105,13 @@ class FramesTest {
     /** A frame past a parse limit is refused with the limit's words, before its tree is built. */
     @Test
     void aFramePastAParseLimitIsRefusedWithTheLimitNamed() {
-        ObjectMapper small = BoundedJson.mapper(400);
-        String ok = "[" + "{},".repeat(32) + "{}]";                                   // 2 + 33 * 2 = 68 tokens
-        assertThat(Frames.parse(small, ok)).hasSize(33);
-        assertThatThrownBy(() -> Frames.parse(small, "[" + "{},".repeat(49) + "{}]"))   // 102 tokens
+        ObjectMapper small = BoundedJson.mapper(4000);
+        String ok = "[" + "{},".repeat(999) + "{}]";                                  // one token per 1.5 characters
+        assertThat(Frames.parse(small, ok)).hasSize(1000);
+        assertThatThrownBy(() -> Frames.parse(small, "{\"data\":" + "1".repeat(1001) + "}"))
                 .isInstanceOf(RotorClientException.class)
-                .hasMessageStartingWith("frame from server past a parse limit (Token count (101) exceeds the maximum"
-                        + " allowed (100");
+                .hasMessageStartingWith("frame from server past a parse limit (Number value length (1001) exceeds the"
+                        + " maximum allowed (1000");
     }
 
     @Test
