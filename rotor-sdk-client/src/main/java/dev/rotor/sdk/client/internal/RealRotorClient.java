@@ -694,7 +694,7 @@ public final class RealRotorClient implements RotorClient {
      * and 25: the read of the end fails inside the JDK, which then reports neither a close nor an error), and a server
      * or proxy that stops sending without closing is not noticed either; with the client's own pings off, and nothing
      * written, nothing else would cut such a connection. A server that never pings is not watched: its silence says
-     * nothing. Runs from the first server ping; one timer entry at a time per connection, ended with it.
+     * nothing. Runs from the second server ping; one timer entry at a time per connection, ended with it.
      */
     private void watchSilence(Connection c) {
         long minimum = config.pongTimeout().toNanos();

@@ -3,7 +3,8 @@ package dev.rotor.sdk.client.internal;
 /**
  * What one connection knows of its server's pings and silence, for the silence watch ({@code RealRotorClient}): how
  * far apart the server's pings have come, and how long it has sent nothing while the client was ready to read. A
- * server that has not pinged yet is not judged: its silence says nothing. Thread-safe: the JDK's receiving thread
+ * server that has not pinged twice yet is not judged: its silence says nothing, and one early ping (a proxy's, say,
+ * ahead of the server's interval) says too little of how far apart its pings come. Thread-safe: the JDK's receiving thread
  * reports frames and pings, the request for the next frame may come from the callback thread, and the timer reads.
  * Times are {@link System#nanoTime()} values, passed in so that the rules can be tested without waiting.
  */
@@ -19,6 +20,10 @@ final class ServerSilence {
     private volatile long longestGap;
     /** When the last ping arrived, or the handshake completed. Only touched by the receiving thread. */
     private long lastPing;
+    /** True from the second ping on: the silence is watched. */
+    private volatile boolean watched;
+    /** Pings so far, counted up to two. Only touched by the receiving thread. */
+    private int pings;
 
     ServerSilence(long now) {
         quietSince = now;
@@ -36,13 +41,16 @@ final class ServerSilence {
         quietSince = now;
     }
 
-    /** A ping arrived; true for the first one, from which on the silence is watched. */
+    /** A ping arrived; true for the second one, from which on the silence is watched. */
     boolean pinged(long now) {
         heard(now);
-        boolean first = longestGap == 0;
         longestGap = Math.max(longestGap, Math.max(1, now - lastPing));
         lastPing = now;
-        return first;
+        if (pings < 2 && ++pings == 2) {
+            watched = true;
+            return true;
+        }
+        return false;
     }
 
     /** The client holds back its request for the next frame until {@link #reading}. */
@@ -68,9 +76,9 @@ final class ServerSilence {
 
     /**
      * How long the server has been silent while the client was ready to read; 0 while it is paused and before the
-     * first ping.
+     * second ping.
      */
     long silence(long now) {
-        return paused || longestGap == 0 ? 0 : now - quietSince;
+        return paused || !watched ? 0 : now - quietSince;
     }
 }

@@ -21,18 +21,36 @@ class ServerSilenceTest {
     void theLimitIsTwiceTheLongestGapBetweenPingsAndAtLeastTheMinimum() {
         ServerSilence s = new ServerSilence(0);
         s.opened(100 * MS);
-        assertThat(s.pinged(350 * MS)).as("the first ping starts the watch").isTrue();
-        assertThat(s.pinged(550 * MS)).isFalse();
+        assertThat(s.pinged(350 * MS)).isFalse();
+        assertThat(s.pinged(550 * MS)).as("the second ping starts the watch").isTrue();
+        assertThat(s.pinged(600 * MS)).isFalse();
         assertThat(s.longestGap()).isEqualTo(250 * MS);
         assertThat(s.limit(300 * MS)).isEqualTo(500 * MS);
         assertThat(s.limit(10_000 * MS)).isEqualTo(10_000 * MS);
-        assertThat(s.silence(900 * MS)).isEqualTo(350 * MS);
+        assertThat(s.silence(900 * MS)).isEqualTo(300 * MS);
+    }
+
+    /**
+     * One ping says too little: one that comes early (a proxy's, ahead of the server's 25 s) would make the limit
+     * the minimum, and a healthy connection would be cut before the server's first ping. Watched from the second.
+     */
+    @Test
+    void aServerIsJudgedFromItsSecondPing() {
+        ServerSilence s = new ServerSilence(0);
+        s.opened(0);
+        s.pinged(1_000 * MS);
+        assertThat(s.silence(20_000 * MS)).as("after one early ping").isZero();
+        s.pinged(26_000 * MS);
+        assertThat(s.longestGap()).isEqualTo(25_000 * MS);
+        assertThat(s.limit(10_000 * MS)).isEqualTo(50_000 * MS);
+        assertThat(s.silence(30_000 * MS)).isEqualTo(4_000 * MS);
     }
 
     /** Any frame ends the silence, and so does the client asking for the next one after a pause. */
     @Test
     void framesAndRequestsEndTheSilence() {
         ServerSilence s = new ServerSilence(0);
+        s.pinged(100 * MS);
         s.pinged(200 * MS);
         s.heard(1_000 * MS);
         assertThat(s.silence(1_100 * MS)).isEqualTo(100 * MS);
@@ -44,6 +62,7 @@ class ServerSilenceTest {
     @Test
     void aPausedClientHearsNoSilence() {
         ServerSilence s = new ServerSilence(0);
+        s.pinged(100 * MS);
         s.pinged(200 * MS);
         s.pausing();
         assertThat(s.silence(60_000 * MS)).isZero();
