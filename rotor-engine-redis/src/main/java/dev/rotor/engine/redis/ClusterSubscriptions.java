@@ -59,6 +59,11 @@ final class ClusterSubscriptions {
         volatile boolean dead;
         /** {@link System#nanoTime()} when a PING probe was last answered, or when this connection was made. */
         volatile long answeredAtNanos = System.nanoTime();
+        /**
+         * Per Redis channel, the SUNSUBSCRIBEs sent on this connection whose {@code sunsubscribe} has not come back:
+         * any other {@code sunsubscribe} is Redis's own, sent when the channel's slot left the master.
+         */
+        private final Map<String, Integer> unsubscribing = new ConcurrentHashMap<>();
 
         Node(String address, CompletableFuture<StatefulRedisPubSubConnection<byte[], byte[]>> connection) {
             this.address = address;
@@ -70,8 +75,25 @@ final class ClusterSubscriptions {
          * the channels of one sharded command must share a slot. Lettuce sends them in call order.
          */
         CompletionStage<Void> send(boolean subscribe, byte[][] channels) {
-            return connection.thenCompose(c -> subscribe ? c.async().ssubscribe(channels)
-                    : c.async().sunsubscribe(channels));
+            return connection.thenCompose(c -> {
+                if (subscribe) {
+                    return c.async().ssubscribe(channels);
+                }
+                for (byte[] channel : channels) {
+                    unsubscribing.merge(new String(channel, StandardCharsets.UTF_8), 1, Integer::sum);
+                }
+                return c.async().sunsubscribe(channels);
+            });
+        }
+
+        /** Whether a {@code sunsubscribe} of {@code redisChannel} answers a SUNSUBSCRIBE sent on this connection. */
+        boolean asked(String redisChannel) {
+            boolean[] asked = {false};
+            unsubscribing.computeIfPresent(redisChannel, (k, n) -> {
+                asked[0] = true;
+                return n == 1 ? null : n - 1;
+            });
+            return asked[0];
         }
 
         boolean up() {
@@ -92,6 +114,8 @@ final class ClusterSubscriptions {
     private final Map<String, Wanted> wanted = new HashMap<>(); // guarded by lock
     /** Where each placed wanted subscription was sent. */
     private final Map<String, Node> placement = new HashMap<>(); // guarded by lock
+    /** The key of the wanted subscription of each Redis channel in {@link #wanted}. */
+    private final Map<String, String> keysByRedisChannel = new HashMap<>(); // guarded by lock
     /** Wanted subscriptions that are not placed: never subscribed yet after a failure, or lost with their node. */
     private final Set<String> orphans = new LinkedHashSet<>(); // guarded by lock
     /** The live connection of each master by {@code host:port}. */
@@ -145,6 +169,9 @@ final class ClusterSubscriptions {
         Node node;
         synchronized (lock) {
             wanted.put(key, w);
+            for (String name : names(redisChannels)) {
+                keysByRedisChannel.put(name, key);
+            }
             orphans.remove(key);
             node = ownerLocked(w.slot());
             if (node == null) {
@@ -165,7 +192,11 @@ final class ClusterSubscriptions {
     CompletionStage<Void> unsubscribe(String channel, byte[]... redisChannels) {
         Node node;
         synchronized (lock) {
-            wanted.remove(channel);
+            if (wanted.remove(channel) != null) {
+                for (String name : names(redisChannels)) {
+                    keysByRedisChannel.remove(name, channel);
+                }
+            }
             orphans.remove(channel);
             node = placement.remove(channel);
         }
@@ -213,6 +244,14 @@ final class ClusterSubscriptions {
                 public void smessage(byte[] redisChannel, byte[] message) {
                     onMessage.accept(new String(redisChannel, StandardCharsets.UTF_8), message);
                 }
+
+                @Override
+                public void sunsubscribed(byte[] redisChannel, long count) {
+                    String name = new String(redisChannel, StandardCharsets.UTF_8);
+                    if (!created.asked(name)) {
+                        dropped(created, name);
+                    }
+                }
             });
             if (closed || created.dead) {
                 c.closeAsync();
@@ -234,6 +273,35 @@ final class ClusterSubscriptions {
         }
         if (lostNode != null) {
             nodeDead(lostNode);
+        }
+    }
+
+    /**
+     * Redis dropped {@code redisChannel}'s subscription on {@code node} unasked, as it does when the channel's slot
+     * leaves the master: if it is still placed there, it becomes an orphan, which the next {@link #reconcile}
+     * subscribes on the master the topology names then and reports as lost. Without this, a slot that left the
+     * master and came back between two reconciles, which both saw it there, left the channel unsubscribed for good.
+     */
+    private void dropped(Node node, String redisChannel) {
+        Set<String> alwaysOnLost = Set.of();
+        synchronized (lock) {
+            String key = keysByRedisChannel.get(redisChannel);
+            if (key == null || placement.get(key) != node) {
+                return; // not wanted any more, or placed elsewhere already
+            }
+            placement.remove(key);
+            orphans.add(key);
+            Wanted w = wanted.get(key);
+            if (w.channel() == null) {
+                alwaysOnLost = names(w.redisChannels());
+            }
+        }
+        // not logged per channel: a resharding drops every channel of its slots; the reconcile logs the masters
+        if (!alwaysOnLost.isEmpty() && !closed) {
+            events.lost(alwaysOnLost);
+        }
+        if (!closed) {
+            refreshTopology.run();
         }
     }
 

@@ -73,9 +73,8 @@ class RedisClusterSlotMoveIT {
                 cluster.cluster().moveSlotOf(redisChannel);
                 publisher.awaitIssued(publisher.issued.get() + 500);
                 // The old master dropped the subscription with the slot; the engine subscribes on the new master.
-                // Awaited before the next move: a slot that leaves a master and comes back to it between two of the
-                // engine's reconciles (500 ms) leaves the subscription placed there, while Redis dropped it; another
-                // matter than the publications this test is about.
+                // Awaited before the next move, so that each move is seen on its own (a slot that comes back before
+                // the engine saw it leave: RedisClusterSlotReturnIT).
                 Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
                         .untilAsserted(() -> assertThat(cluster.cluster().masterOf(redisChannel)
                                 .command("PUBSUB", "SHARDNUMSUB", redisChannel)).as("subscribers on the slot's master")

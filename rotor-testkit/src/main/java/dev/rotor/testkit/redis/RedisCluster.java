@@ -316,15 +316,19 @@ public final class RedisCluster implements AutoCloseable {
      */
     public synchronized RedisServer moveSlotOf(String key) {
         RedisServer from = masterOf(key);
-        RedisServer to = null;
         for (RedisServer n : nodes) {
             if (n != from && n.running() && n.command("ROLE").contains("master")) {
-                to = n;
-                break;
+                return moveSlotOf(key, n);
             }
         }
-        if (to == null) {
-            throw new IllegalStateException("no other running master to move " + key + " to");
+        throw new IllegalStateException("no other running master to move " + key + " to");
+    }
+
+    /** Moves the slot of {@code key}, with its keys, from its master to the master {@code to}, as above. */
+    public synchronized RedisServer moveSlotOf(String key, RedisServer to) {
+        RedisServer from = masterOf(key);
+        if (from == to) {
+            throw new IllegalStateException("the slot of " + key + " is on port " + to.port() + " already");
         }
         String slot = from.command("CLUSTER", "KEYSLOT", key).trim().substring(1);
         String fromId = bulk(from.command("CLUSTER", "MYID"));
