@@ -103,7 +103,7 @@ final class ClusterMasters {
         /**
          * The callers that asked for the link while it opened, in call order; each gets its own stage, completed in
          * that order, so their commands go out in call order too (the dependents of one stage run in no stated
-         * order). Guarded by this; null once ready is settled.
+         * order). Guarded by this; null once ready is settled and every caller in it completed.
          */
         private List<CompletableFuture<Link>> waiting = new ArrayList<>();
         private final ServerIdentity identity = new ServerIdentity();
@@ -157,23 +157,37 @@ final class ClusterMasters {
             return ready;
         }
 
-        /** Settles {@link #ready} and then every waiting caller, in call order. */
+        /**
+         * Settles {@link #ready} and then every waiting caller, in call order. Callers that come while the earlier
+         * ones are completed (outside the monitor: completing one sends its command) still join the list, and are
+         * completed after them; only once it is empty do callers take {@link #ready} itself. Emptying the list before
+         * completing its callers let a caller that came in that gap send its command ahead of theirs (a publisher
+         * whose window freed as the link opened: {@code RedisClusterLinkOpeningIT}).
+         */
         private void settle(Throwable failure) {
-            List<CompletableFuture<Link>> callers;
             synchronized (this) {
                 if (failure == null) {
                     ready.complete(this);
                 } else {
                     ready.completeExceptionally(failure);
                 }
-                callers = waiting;
-                waiting = null;
             }
-            for (CompletableFuture<Link> f : callers) {
-                if (failure == null) {
-                    f.complete(this);
-                } else {
-                    f.completeExceptionally(failure);
+            while (true) {
+                List<CompletableFuture<Link>> callers;
+                synchronized (this) {
+                    callers = waiting;
+                    if (callers.isEmpty()) {
+                        waiting = null;
+                        return;
+                    }
+                    waiting = new ArrayList<>();
+                }
+                for (CompletableFuture<Link> f : callers) {
+                    if (failure == null) {
+                        f.complete(this);
+                    } else {
+                        f.completeExceptionally(failure);
+                    }
                 }
             }
         }
