@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * it would then run after that one. A timeout or a lost connection is never a refusal: such a command may have run,
  * and fails as before. Order: a node sends a slot's commands in call order on one link, Redis runs a connection's
  * commands in order, and a master that refused a channel's command refuses its later ones too (the channel's keys
- * only leave it). The move holds the slot's new commands, waits (a PING on the old link) until every command sent
+ * only leave it), but for an SPUBLISH, which names no key and which a migrating slot's old master still serves: a
+ * refused command that a later one of its slot outran unrefused fails ({@link Move#screen}). The move holds the slot's new commands, waits (a PING on the old link) until every command sent
  * there has answered, sends the first refused command alone, and once it is answered the others, in the order they
  * were refused, then the held ones: so a channel's commands still run in call order, also on a new master that
  * refuses the slot until it learns that it owns it and then accepts it. A topology that names another master for a
@@ -90,6 +91,11 @@ final class ClusterMasters {
      * later command of the slot can have gone ahead of it. Guarded by lock.
      */
     private final int[] generations = new int[SlotHash.SLOT_COUNT];
+    /**
+     * Per slot, the number of the last command sent (in call order): a move learns from it which commands were sent
+     * after a refused one, and so whether one of those may have run. Guarded by lock.
+     */
+    private final int[] sends = new int[SlotHash.SLOT_COUNT];
     /** The slots whose commands a move holds; guarded by lock. Empty but while slots move. */
     private final Map<Integer, Move> moves = new HashMap<>();
     private final LongAdder redirects = new LongAdder();
@@ -253,6 +259,7 @@ final class ClusterMasters {
         Link link;
         boolean opener;
         int generation;
+        int seq = 0;
         Move switched;
         CompletionStage<T> held;
         synchronized (lock) {
@@ -277,6 +284,9 @@ final class ClusterMasters {
                 held = switched.hold(command);
             }
             generation = generations[slot];
+            if (switched == null) {
+                seq = ++sends[slot];
+            }
         }
         if (switched != null) {
             if (opener) {
@@ -289,7 +299,8 @@ final class ClusterMasters {
         if (opener) {
             open(link, master);
         }
-        return ready.thenCompose(l -> send(l, slot, generation, command, null));
+        int sent = seq;
+        return ready.thenCompose(l -> send(l, slot, generation, sent, command, null));
     }
 
     /** The link to {@code master}, opened if needed. */
@@ -347,10 +358,10 @@ final class ClusterMasters {
      * Sends {@code command} on {@code link} under the slot's {@code generation}; a refusal because the slot moves puts
      * it in the slot's move. {@code entry} is the command's place in a move once it has one, else null.
      */
-    private <T> CompletionStage<T> send(Link link, int slot, int generation,
+    private <T> CompletionStage<T> send(Link link, int slot, int generation, int seq,
             Function<? super Link, ? extends CompletionStage<T>> command, Entry<T> entry) {
         CompletionStage<T> sent = command.apply(link);
-        return sent.exceptionallyCompose(e -> redirected(e) ? refused(link, slot, generation, command, entry, e)
+        return sent.exceptionallyCompose(e -> redirected(e) ? refused(link, slot, generation, seq, command, entry, e)
                 : CompletableFuture.failedFuture(e));
     }
 
@@ -359,7 +370,7 @@ final class ClusterMasters {
      * started if none runs), unless a later command of the slot went elsewhere since it was sent, or its time is up;
      * then it fails with the refusal, as without a move.
      */
-    private <T> CompletionStage<T> refused(Link from, int slot, int generation,
+    private <T> CompletionStage<T> refused(Link from, int slot, int generation, int seq,
             Function<? super Link, ? extends CompletionStage<T>> command, Entry<T> entry, Throwable e) {
         redirects.increment();
         if (closed) {
@@ -382,6 +393,7 @@ final class ClusterMasters {
             }
             retry = entry != null ? entry : new Entry<>(command, now + commandTimeout.toNanos());
             retry.error = ShardClient.unwrap(e);
+            retry.seq = seq;
             move.refused(retry, now);
         }
         if (started) {
@@ -398,6 +410,8 @@ final class ClusterMasters {
         final long deadline;
         /** Guarded by lock: its last refusal; null while it was never sent. */
         Throwable error;
+        /** Guarded by lock: the slot's number of its last send ({@code sends}); 0 while it was never sent. */
+        int seq;
 
         Entry(Function<? super Link, ? extends CompletionStage<T>> command, long deadline) {
             this.command = command;
@@ -443,6 +457,8 @@ final class ClusterMasters {
         long lastRefusal;
         /** Only touched by the poll: System.nanoTime() of the last refresh the move asked for. */
         long refreshedAt;
+        /** Guarded by lock: whether the commands sent after the refused ones were looked at ({@link #screen}). */
+        boolean screened;
 
         Move(int slot, Link from, int generation) {
             this.slot = slot;
@@ -514,6 +530,46 @@ final class ClusterMasters {
                     .whenComplete((v, e) -> sendProbe(master));
         }
 
+        /**
+         * Before the first probe, once every command sent on the old link has answered: a refused command must not
+         * be sent again if a command of the slot sent after it was not refused, for that one may have run (an
+         * SPUBLISH, which names no key, is served by a migrating slot's old master while the scripts of the same
+         * channel, which name keys, are refused with ASK or TRYAGAIN). Those refused commands fail with their
+         * refusal, as without a move; the ones refused after the last command that was not still go. Called under
+         * lock.
+         */
+        private void screen(List<Entry<?>> expired) {
+            if (screened) {
+                return;
+            }
+            screened = true;
+            Set<Integer> refusedSeqs = new HashSet<>();
+            int first = refused.get(0).seq;
+            for (Entry<?> e : refused) {
+                refusedSeqs.add(e.seq);
+                if (e.seq - first < 0) {
+                    first = e.seq;
+                }
+            }
+            int notRefused = first;
+            for (int s = sends[slot]; s - first > 0; s--) {
+                if (!refusedSeqs.contains(s)) {
+                    notRefused = s;
+                    break;
+                }
+            }
+            if (notRefused == first) {
+                return;
+            }
+            for (java.util.Iterator<Entry<?>> i = refused.iterator(); i.hasNext();) {
+                Entry<?> e = i.next();
+                if (e.seq - notRefused < 0) {
+                    expired.add(e);
+                    i.remove();
+                }
+            }
+        }
+
         /** Sends the first command alone to {@code master}'s link; the others wait for its answer. */
         private void sendProbe(RedisClusterNode master) {
             List<Entry<?>> expired = new ArrayList<>();
@@ -523,9 +579,10 @@ final class ClusterMasters {
             int sentUnder = 0;
             synchronized (lock) {
                 expire(System.nanoTime(), closed, expired);
-                if (refused.isEmpty() && held.isEmpty()) {
-                    end();
-                } else {
+                if (!refused.isEmpty()) {
+                    screen(expired);
+                }
+                if (!refused.isEmpty() || !held.isEmpty()) {
                     target = current(ClusterSubscriptions.address(master));
                     opener = claimOpening(target);
                     lastLink[slot] = target;
@@ -533,8 +590,11 @@ final class ClusterMasters {
                     from = target;
                     generation = sentUnder;
                     first = refused.isEmpty() ? held.remove(0) : refused.remove(0);
+                    first.seq = ++sends[slot];
                     probe = first;
                     moved = false; // what the probe's refusal, if any, says next
+                } else {
+                    end();
                 }
             }
             fail(expired);
@@ -562,9 +622,11 @@ final class ClusterMasters {
                 end();
                 expire(System.nanoTime(), false, expired);
                 for (Entry<?> e : refused) {
+                    e.seq = ++sends[slot];
                     sendAgain(from.whenReady(), generation, e);
                 }
                 for (Entry<?> e : held) {
+                    e.seq = ++sends[slot];
                     sendAgain(from.whenReady(), generation, e);
                 }
                 refused.clear();
@@ -575,7 +637,8 @@ final class ClusterMasters {
 
         /** Sends {@code entry} once {@code ready}, a stage of its own ({@link Link#whenReady}: in call order). */
         private <T> CompletionStage<T> sendAgain(CompletionStage<Link> ready, int generation, Entry<T> entry) {
-            ready.thenCompose(l -> send(l, slot, generation, entry.command, entry)).whenComplete((v, e) -> {
+            int seq = entry.seq;
+            ready.thenCompose(l -> send(l, slot, generation, seq, entry.command, entry)).whenComplete((v, e) -> {
                 if (e == null) {
                     entry.result.complete(v);
                 } else {

@@ -326,6 +326,16 @@ public final class RedisCluster implements AutoCloseable {
 
     /** Moves the slot of {@code key}, with its keys, from its master to the master {@code to}, as above. */
     public synchronized RedisServer moveSlotOf(String key, RedisServer to) {
+        beginSlotMove(key, to).run();
+        return to;
+    }
+
+    /**
+     * Starts moving the slot of {@code key} from its master to the master {@code to} ({@code CLUSTER SETSLOT ...
+     * IMPORTING / MIGRATING}) and returns what finishes the move ({@code MIGRATE} of its keys, {@code CLUSTER SETSLOT
+     * ... NODE}): in between the slot migrates, and its old master refuses commands whose keys have (partly) left.
+     */
+    public synchronized Runnable beginSlotMove(String key, RedisServer to) {
         RedisServer from = masterOf(key);
         if (from == to) {
             throw new IllegalStateException("the slot of " + key + " is on port " + to.port() + " already");
@@ -335,22 +345,25 @@ public final class RedisCluster implements AutoCloseable {
         String toId = bulk(to.command("CLUSTER", "MYID"));
         expectOk(to.command("CLUSTER", "SETSLOT", slot, "IMPORTING", fromId));
         expectOk(from.command("CLUSTER", "SETSLOT", slot, "MIGRATING", toId));
-        String keys = from.command("CLUSTER", "GETKEYSINSLOT", slot, "1000");
-        List<String> migrate = new ArrayList<>(List.of("MIGRATE", to.host(), Integer.toString(to.port()), "", "0",
-                "5000", "KEYS"));
-        String[] lines = keys.split("\r\n");
-        for (int i = 2; i < lines.length; i += 2) { // *N, then $len and the key for each
-            migrate.add(lines[i]);
-        }
-        if (migrate.size() > 7) {
-            expectOk(from.command(migrate.toArray(String[]::new)));
-        }
-        for (RedisServer n : nodes) {
-            if (n.running() && n.command("ROLE").contains("master")) {
-                expectOk(n.command("CLUSTER", "SETSLOT", slot, "NODE", toId));
+        return () -> {
+            synchronized (this) {
+                String keys = from.command("CLUSTER", "GETKEYSINSLOT", slot, "1000");
+                List<String> migrate = new ArrayList<>(List.of("MIGRATE", to.host(), Integer.toString(to.port()),
+                        "", "0", "5000", "KEYS"));
+                String[] lines = keys.split("\r\n");
+                for (int i = 2; i < lines.length; i += 2) { // *N, then $len and the key for each
+                    migrate.add(lines[i]);
+                }
+                if (migrate.size() > 7) {
+                    expectOk(from.command(migrate.toArray(String[]::new)));
+                }
+                for (RedisServer n : nodes) {
+                    if (n.running() && n.command("ROLE").contains("master")) {
+                        expectOk(n.command("CLUSTER", "SETSLOT", slot, "NODE", toId));
+                    }
+                }
             }
-        }
-        return to;
+        };
     }
 
     private static String bulk(String reply) {
