@@ -366,6 +366,9 @@ public final class RedisEngine implements Engine {
      * the restored subscription can arrive (see {@link ClusterSubscriptions#reconcile}).
      */
     private void resubscribed(int shard, RedisBackend backend, Set<String> channels, Set<String> alwaysOn) {
+        if (!config.clustered()) { // a cluster reports each channel on its own, and logs them per master
+            log.info("Redis PUB/SUB reconnected and re-subscribed to {} channels", channels.size());
+        }
         // v1 compat: v1 lost the control messages sent while its PUB/SUB connection was down, silently (Redis PUB/SUB
         // keeps nothing for a subscriber that was away); they travel on the first shard, and the control log has them
         // (docs/scaling.md "Control log")

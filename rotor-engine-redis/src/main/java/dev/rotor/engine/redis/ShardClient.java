@@ -249,7 +249,6 @@ final class ShardClient implements RedisBackend, MasterConnection, CommandBatch.
             if (e == null) {
                 pubsubLost = false;
                 probeable(); // a reconnect may have reached another server (Sentinel): tells if it lacks RESP3
-                log.info("Redis PUB/SUB reconnected and re-subscribed to {} channels", channels.size());
                 events.restored(channels, always);
             } else if (ps.isOpen()) {
                 // no reply in time on an open connection: try again (a drop calls this again on reconnect)
